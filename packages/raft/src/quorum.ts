@@ -1,0 +1,33 @@
+import type { NodeId } from './types.js';
+
+/** The size of a majority of `voterCount` voters. */
+export function quorumSize(voterCount: number): number {
+  return Math.floor(voterCount / 2) + 1;
+}
+
+/** The highest index that a majority of voters have matched, given every voter's match index.
+ *  An empty voter set commits nothing. */
+export function computeCommitIndex(matchIndexes: readonly number[]): number {
+  if (matchIndexes.length === 0) return 0;
+  const sorted = [...matchIndexes].sort((a, b) => b - a);
+  return sorted[quorumSize(sorted.length) - 1] ?? 0;
+}
+
+export const VoteResult = { Won: 'won', Lost: 'lost', Pending: 'pending' } as const;
+export type VoteResult = (typeof VoteResult)[keyof typeof VoteResult];
+
+/** Counts the votes of `voters`: won once a majority granted, lost once a majority can no
+ *  longer be reached. Votes from non-voters are ignored. */
+export function tallyVotes(voters: readonly NodeId[], votes: ReadonlyMap<NodeId, boolean>): VoteResult {
+  let granted = 0;
+  let rejected = 0;
+  for (const id of voters) {
+    const vote = votes.get(id);
+    if (vote === true) granted++;
+    else if (vote === false) rejected++;
+  }
+  const needed = quorumSize(voters.length);
+  if (granted >= needed) return VoteResult.Won;
+  if (voters.length - rejected < needed) return VoteResult.Lost;
+  return VoteResult.Pending;
+}

@@ -1,0 +1,749 @@
+import { assert } from './assert.js';
+import { RaftLog } from './log.js';
+import { encodeMembership, isMember, isVoter, membershipChangeProblem } from './membership.js';
+import { Progress, ProgressState } from './progress.js';
+import { computeCommitIndex, tallyVotes, VoteResult } from './quorum.js';
+import {
+  EntryType,
+  None,
+  Role,
+  type Entry,
+  type HardState,
+  type Logger,
+  type Membership,
+  type Message,
+  type NodeId,
+  type PersistedState,
+  type ProposeResult,
+  type RaftConfig,
+  type RaftEvent,
+  type RaftStatus,
+  type Ready,
+  type Snapshot,
+} from './types.js';
+
+type MessageOf<T extends Message['type']> = Extract<Message, { type: T }>;
+type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, 'from'> : never) : never;
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+const emptyData = new Uint8Array(0);
+
+/** What ready() handed out, so that advance() acknowledges exactly that. */
+interface Handed {
+  readonly hardState: HardState | null;
+  readonly lastIndex: number;
+  readonly lastTerm: number;
+  readonly appliedIndex: number;
+  readonly snapshot: Snapshot | null;
+}
+
+/**
+ * One member of one Raft group: a pure state machine. Messages and ticks go in through step()
+ * and tick(); everything the host must do comes out through ready(), acknowledged by advance().
+ * It reads no clock, starts no timer and does no I/O, so the simulator runs it unchanged.
+ *
+ * Sources: the Raft paper (§ numbers below), Ongaro's thesis (PreVote §9.6, membership §4.1,
+ * leadership transfer §3.10), and etcd/raft's design (progress states, flow control, CheckQuorum).
+ */
+export class RaftNode {
+  readonly id: NodeId;
+  private readonly config: RaftConfig;
+  private readonly log: Logger;
+  private readonly raftLog: RaftLog;
+
+  private role: Role = Role.Follower;
+  private term: number;
+  private vote: NodeId;
+  private leaderId: NodeId = None;
+  private appliedIndex: number;
+
+  /** Ticks since the last valid message from a leader (followers) or the last CheckQuorum (leaders). */
+  private electionElapsed = 0;
+  private heartbeatElapsed = 0;
+  private randomizedElectionTicks = 0;
+  /** Logical time, in ticks, for ISR lag. */
+  private nowTick = 0;
+
+  private votes = new Map<NodeId, boolean>();
+  private progress = new Map<NodeId, Progress>();
+  private isr: NodeId[] = [];
+  private transferee: NodeId = None;
+  private transferElapsed = 0;
+  /** No voting or campaigning until the log again reaches this index from a leader (storage repair). */
+  private repairIndex: number;
+
+  private messages: Message[] = [];
+  private events: RaftEvent[] = [];
+  private pendingSnapshot: Snapshot | null = null;
+  private persistedHardState: HardState;
+  private handed: Handed | null = null;
+  private reportedRole: { role: Role; leaderId: NodeId } = { role: Role.Follower, leaderId: None };
+
+  constructor(config: RaftConfig, persisted: PersistedState & { readonly repairIndex?: number }) {
+    assert(config.id > 0, 'node ids are positive');
+    assert(config.electionTicksMin > config.heartbeatTicks, 'election timeout exceeds the heartbeat interval');
+    assert(config.electionTicksMax >= config.electionTicksMin, 'electionTicksMax >= electionTicksMin');
+    assert(config.maxInflightAppends >= 1, 'at least one Append in flight');
+    this.id = config.id;
+    this.config = config;
+    this.log = config.logger ?? silentLogger;
+    const { hardState, snapshot, entries } = persisted;
+    this.raftLog = new RaftLog(snapshot, entries, hardState.commitIndex);
+    this.term = hardState.term;
+    this.vote = hardState.vote;
+    this.persistedHardState = hardState;
+    this.appliedIndex = snapshot.meta.index;
+    this.repairIndex = persisted.repairIndex ?? 0;
+    this.resetElectionTimer();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Inputs
+
+  /** One unit of logical time. */
+  tick(): void {
+    this.nowTick++;
+    if (this.role === Role.Leader) this.tickLeader();
+    else this.tickElection();
+  }
+
+  /** Handles one message addressed to this node. Stale messages are dropped with a debug line. */
+  step(m: Message): void {
+    assert(m.to === this.id, 'message delivered to its addressee');
+    if (m.term > this.term) {
+      if (m.type === 'Vote' && !m.transfer && this.inLease()) {
+        // CheckQuorum's lease (thesis §4.2.3): we heard from a live leader less than a minimum
+        // election timeout ago, so a rejoining node with a higher term cannot depose it.
+        this.log.debug({ from: m.from, term: m.term }, 'ignored vote request inside leader lease');
+        return;
+      }
+      const isPreVoteTraffic = (m.type === 'Vote' && m.pre) || (m.type === 'VoteResponse' && m.pre && m.granted);
+      if (!isPreVoteTraffic) {
+        const fromLeader = m.type === 'Append' || m.type === 'Heartbeat' || m.type === 'InstallSnapshot';
+        this.becomeFollower(m.term, fromLeader ? m.from : None);
+      }
+    } else if (m.term < this.term) {
+      this.stepStale(m);
+      return;
+    }
+
+    switch (m.type) {
+      case 'Vote':
+        this.onVote(m);
+        return;
+      case 'VoteResponse':
+        this.onVoteResponse(m);
+        return;
+      case 'Append':
+      case 'Heartbeat':
+      case 'InstallSnapshot':
+        assert(this.role !== Role.Leader, 'at most one leader per term (Election Safety)');
+        if (this.role !== Role.Follower) this.becomeFollower(this.term, m.from);
+        this.electionElapsed = 0;
+        this.setLeader(m.from);
+        if (m.type === 'Append') this.onAppend(m);
+        else if (m.type === 'Heartbeat') this.onHeartbeat(m);
+        else this.onInstallSnapshot(m);
+        return;
+      case 'AppendResponse':
+        if (this.role === Role.Leader) this.onAppendResponse(m);
+        return;
+      case 'HeartbeatResponse':
+        if (this.role === Role.Leader) this.onHeartbeatResponse(m);
+        return;
+      case 'TimeoutNow':
+        this.onTimeoutNow(m);
+        return;
+    }
+  }
+
+  /** Proposes application data. Only a leader accepts; a follower names the leader it knows. */
+  propose(data: Uint8Array): ProposeResult {
+    return this.proposeEntry(EntryType.Normal, data);
+  }
+
+  /** Proposes a membership change: one voter added or removed (thesis §4.1), learners freely.
+   *  Only one change may be uncommitted at a time. Throws on an invalid change (a caller bug). */
+  proposeMembership(next: Membership): ProposeResult {
+    const problem = membershipChangeProblem(this.raftLog.membership(), next);
+    if (problem !== null) throw new Error(`invalid membership change: ${problem}`);
+    if (this.role === Role.Leader && this.raftLog.lastConfigIndex() > this.raftLog.commitIndex) {
+      return { ok: false, leaderId: this.id, reason: 'config-pending' };
+    }
+    return this.proposeEntry(EntryType.Config, encodeMembership(next));
+  }
+
+  /** Starts handing leadership to `to` (thesis §3.10): catch it up, then tell it to campaign.
+   *  Proposals are refused meanwhile. Returns false if this node cannot start the transfer. */
+  transferLeadership(to: NodeId): boolean {
+    if (this.role !== Role.Leader || to === this.id) return false;
+    if (!isVoter(this.raftLog.membership(), to)) return false;
+    const pr = this.progress.get(to);
+    if (pr === undefined) return false;
+    this.transferee = to;
+    this.transferElapsed = 0;
+    this.log.info({ to }, 'started leadership transfer');
+    if (pr.matchIndex === this.raftLog.lastIndex()) this.send({ type: 'TimeoutNow', to, term: this.term });
+    else this.sendAppend(to);
+    return true;
+  }
+
+  /** Starts an election now instead of waiting for the timeout: the host calls this when the
+   *  leader's connection reset (a killed process resets its sockets at once). */
+  campaign(): void {
+    if (this.role === Role.Leader) return;
+    this.setLeader(None); // we no longer vouch for the old leader, so our lease no longer holds
+    this.startElection(false);
+  }
+
+  /** The state machine made a snapshot at `index` (applied): drop the log up to it. */
+  compact(index: number, data: Uint8Array): void {
+    assert(index <= this.appliedIndex, 'snapshot only what was applied');
+    if (index <= this.raftLog.snapshotIndex) return;
+    const term = this.raftLog.term(index);
+    assert(term !== undefined, 'compaction index is in the log');
+    this.raftLog.compact({ meta: { index, term, membership: this.raftLog.membershipAt(index) }, data });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Outputs
+
+  hasReady(): boolean {
+    return (
+      this.messages.length > 0 ||
+      this.events.length > 0 ||
+      this.roleChanged() ||
+      this.pendingSnapshot !== null ||
+      this.raftLog.stableIndex < this.raftLog.lastIndex() ||
+      this.hardStateChanged() ||
+      this.appliedIndex < Math.min(this.raftLog.commitIndex, this.raftLog.lastIndex())
+    );
+  }
+
+  /** Everything the host must do now, in order: persist, send, apply; then call advance(). */
+  ready(): Ready {
+    assert(this.handed === null, 'advance() called before the next ready()');
+    this.noteRoleChange();
+    const hardState = this.hardStateChanged() ? this.currentHardState() : null;
+    const entries = this.raftLog.unstableEntries();
+    const snapshot = this.pendingSnapshot;
+    const applyFrom = Math.max(this.appliedIndex, snapshot?.meta.index ?? 0) + 1;
+    const applyTo = Math.min(this.raftLog.commitIndex, this.raftLog.lastIndex());
+    const committed = applyFrom <= applyTo ? this.raftLog.slice(applyFrom, applyTo) : [];
+    const ready: Ready = {
+      hardState: hardState === null ? null : this.persistable(hardState),
+      entries,
+      snapshot,
+      messages: this.messages,
+      committed,
+      events: this.events,
+    };
+    this.handed = {
+      hardState,
+      lastIndex: this.raftLog.lastIndex(),
+      lastTerm: this.raftLog.lastTerm(),
+      appliedIndex: committed.length > 0 ? committed[committed.length - 1]!.index : applyFrom - 1,
+      snapshot,
+    };
+    this.messages = [];
+    this.events = [];
+    this.pendingSnapshot = null;
+    return ready;
+  }
+
+  /** The host did everything the last Ready asked. */
+  advance(): void {
+    const handed = this.handed;
+    assert(handed !== null, 'advance() follows ready()');
+    this.handed = null;
+    if (handed.hardState !== null) this.persistedHardState = handed.hardState;
+    // Entries handed out are durable now, unless a later step replaced them meanwhile: then the
+    // replacement is in the next Ready and only the common prefix counts as stable.
+    if (this.raftLog.matchTerm(handed.lastIndex, handed.lastTerm)) {
+      this.raftLog.stableIndex = Math.max(this.raftLog.stableIndex, handed.lastIndex);
+    }
+    this.appliedIndex = Math.max(this.appliedIndex, handed.appliedIndex);
+    if (this.role === Role.Leader) {
+      // The leader counts itself towards a quorum only for entries durable on its own disk.
+      const self = this.progress.get(this.id);
+      if (self !== undefined && self.maybeUpdate(this.raftLog.stableIndex)) this.maybeCommitAndBroadcast();
+    }
+  }
+
+  status(): RaftStatus {
+    const leader = this.role === Role.Leader;
+    return {
+      id: this.id,
+      role: this.role,
+      term: this.term,
+      vote: this.vote,
+      leaderId: this.leaderId,
+      commitIndex: this.raftLog.commitIndex,
+      appliedIndex: this.appliedIndex,
+      firstIndex: this.raftLog.firstIndex(),
+      lastIndex: this.raftLog.lastIndex(),
+      snapshotIndex: this.raftLog.snapshotIndex,
+      membership: this.raftLog.membership(),
+      progress: leader
+        ? [...this.progress.values()].map((pr) => ({
+            id: pr.id,
+            matchIndex: pr.matchIndex,
+            nextIndex: pr.nextIndex,
+            state: pr.state,
+            learner: pr.learner,
+            inSync: pr.id === this.id || this.isr.includes(pr.id),
+            lagTicks: pr.id === this.id ? 0 : this.nowTick - pr.lastCaughtUpTick,
+            recentActive: pr.recentActive,
+          }))
+        : [],
+      isr: leader ? [...this.isr] : [],
+      transferee: this.transferee,
+    };
+  }
+
+  /** The entry at `index`, if it is in the in-memory log (for serving reads of the log). */
+  entry(index: number): Entry | undefined {
+    return this.raftLog.entry(index);
+  }
+
+  /** The latest snapshot (made by compact() or received from a leader). */
+  snapshot(): Snapshot {
+    return this.raftLog.snapshot;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Elections
+
+  private tickElection(): void {
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.randomizedElectionTicks) {
+      this.electionElapsed = 0;
+      this.startElection(false);
+    }
+  }
+
+  private tickLeader(): void {
+    this.heartbeatElapsed++;
+    this.electionElapsed++;
+    if (this.transferee !== None && ++this.transferElapsed >= this.config.electionTicksMin) {
+      this.log.info({ to: this.transferee }, 'abandoned leadership transfer');
+      this.transferee = None;
+    }
+    if (this.electionElapsed >= this.config.electionTicksMin) {
+      this.electionElapsed = 0;
+      if (this.config.checkQuorum && !this.quorumActive()) {
+        this.log.info({ term: this.term }, 'stepped down: no quorum heard within an election timeout');
+        this.becomeFollower(this.term, None);
+        return;
+      }
+      for (const pr of this.progress.values()) if (pr.id !== this.id) pr.recentActive = false;
+    }
+    if (this.heartbeatElapsed >= this.config.heartbeatTicks) {
+      this.heartbeatElapsed = 0;
+      this.broadcastHeartbeat();
+    }
+    this.updateIsr();
+  }
+
+  private inLease(): boolean {
+    return this.config.checkQuorum && this.leaderId !== None && this.electionElapsed < this.config.electionTicksMin;
+  }
+
+  private canCampaign(): boolean {
+    return isVoter(this.raftLog.membership(), this.id) && this.repairIndex === 0 && this.pendingSnapshot === null;
+  }
+
+  /** Starts a PreVote (unless disabled or `force`d by a transfer), or a real election. */
+  private startElection(force: boolean): void {
+    if (!this.canCampaign()) return;
+    const pre = this.config.preVote && !force;
+    this.votes = new Map([[this.id, true]]);
+    if (pre) {
+      this.role = Role.PreCandidate;
+      this.setLeader(None);
+    } else {
+      this.term++;
+      this.vote = this.id;
+      this.role = Role.Candidate;
+      this.setLeader(None);
+    }
+    this.resetElectionTimer();
+    this.events.push({ type: 'ElectionStarted', term: pre ? this.term + 1 : this.term, pre });
+    this.log.debug({ term: this.term, pre }, 'started election');
+    if (tallyVotes(this.raftLog.membership().voters, this.votes) === VoteResult.Won) {
+      this.wonElection(pre);
+      return;
+    }
+    for (const to of this.raftLog.membership().voters) {
+      if (to === this.id) continue;
+      this.send({
+        type: 'Vote',
+        to,
+        term: pre ? this.term + 1 : this.term,
+        lastIndex: this.raftLog.lastIndex(),
+        lastTerm: this.raftLog.lastTerm(),
+        pre,
+        transfer: force,
+      });
+    }
+  }
+
+  private wonElection(pre: boolean): void {
+    if (pre) this.startElection(true);
+    else this.becomeLeader();
+  }
+
+  private onVote(m: MessageOf<'Vote'>): void {
+    // We may vote for a candidate we already voted for, or anyone if we have no vote and no leader
+    // this term; a PreVote for a future term is granted on the log check alone (thesis §9.6).
+    const canVote =
+      this.vote === m.from || (this.vote === None && this.leaderId === None) || (m.pre && m.term > this.term);
+    const logOk = this.config.mutations?.skipLogUpToDateCheck === true || this.raftLog.isUpToDate(m.lastIndex, m.lastTerm);
+    const granted = canVote && logOk && this.repairIndex === 0;
+    if (granted && !m.pre) {
+      this.vote = m.from;
+      this.electionElapsed = 0;
+    }
+    this.log.debug({ from: m.from, term: m.term, pre: m.pre, granted }, 'answered vote request');
+    // A granted vote is answered in the candidate's term so the candidate counts it; a refusal
+    // carries our term, which tells a stale candidate to step down.
+    this.send({ type: 'VoteResponse', to: m.from, term: granted ? m.term : this.term, granted, pre: m.pre });
+  }
+
+  private onVoteResponse(m: MessageOf<'VoteResponse'>): void {
+    const expecting = (m.pre && this.role === Role.PreCandidate) || (!m.pre && this.role === Role.Candidate);
+    if (!expecting) return;
+    this.votes.set(m.from, m.granted);
+    const result = tallyVotes(this.raftLog.membership().voters, this.votes);
+    if (result === VoteResult.Won) this.wonElection(m.pre);
+    else if (result === VoteResult.Lost) this.becomeFollower(this.term, None);
+  }
+
+  private onTimeoutNow(m: MessageOf<'TimeoutNow'>): void {
+    if (this.role === Role.Leader) return;
+    this.log.info({ from: m.from, term: this.term }, 'received TimeoutNow; campaigning');
+    this.startElection(true);
+  }
+
+  private becomeFollower(term: number, leaderId: NodeId): void {
+    if (term !== this.term) {
+      this.term = term;
+      this.vote = None;
+    }
+    this.role = Role.Follower;
+    this.setLeader(leaderId);
+    this.progress.clear();
+    this.isr = [];
+    this.transferee = None;
+    this.votes.clear();
+    this.electionElapsed = 0;
+    this.heartbeatElapsed = 0;
+    this.resetElectionTimer();
+  }
+
+  private becomeLeader(): void {
+    assert(this.role === Role.Candidate, 'only a candidate becomes leader');
+    this.role = Role.Leader;
+    this.setLeader(this.id);
+    this.electionElapsed = 0;
+    this.heartbeatElapsed = 0;
+    this.transferee = None;
+    this.progress.clear();
+    const membership = this.raftLog.membership();
+    for (const id of [...membership.voters, ...membership.learners]) this.addProgress(id, membership);
+    this.isr = this.computeIsr();
+    this.log.info({ term: this.term, lastIndex: this.raftLog.lastIndex() }, 'became leader');
+    // Raft §8: a no-op entry of the new term lets the leader commit everything before it.
+    this.appendOwn(EntryType.Normal, emptyData);
+    this.broadcastAppend();
+  }
+
+  private setLeader(leaderId: NodeId): void {
+    this.leaderId = leaderId;
+  }
+
+  private roleChanged(): boolean {
+    return this.reportedRole.role !== this.role || this.reportedRole.leaderId !== this.leaderId;
+  }
+
+  /** Reports a role or leader change once, as an event of the next Ready. */
+  private noteRoleChange(): void {
+    if (!this.roleChanged()) return;
+    this.reportedRole = { role: this.role, leaderId: this.leaderId };
+    this.events.push({ type: 'RoleChanged', role: this.role, term: this.term, leaderId: this.leaderId });
+  }
+
+  private resetElectionTimer(): void {
+    this.randomizedElectionTicks = this.config.prng.nextInt(this.config.electionTicksMin, this.config.electionTicksMax);
+  }
+
+  private quorumActive(): boolean {
+    const voters = this.raftLog.membership().voters;
+    const active = new Map<NodeId, boolean>();
+    for (const id of voters) active.set(id, id === this.id || this.progress.get(id)?.recentActive === true);
+    return tallyVotes(voters, active) === VoteResult.Won;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Replication, leader side
+
+  private proposeEntry(type: EntryType, data: Uint8Array): ProposeResult {
+    if (this.role !== Role.Leader) return { ok: false, leaderId: this.leaderId, reason: 'not-leader' };
+    if (this.transferee !== None) return { ok: false, leaderId: this.id, reason: 'transferring' };
+    const entry = this.appendOwn(type, data);
+    this.broadcastAppend();
+    return { ok: true, index: entry.index, term: entry.term };
+  }
+
+  private appendOwn(type: EntryType, data: Uint8Array): Entry {
+    const entry: Entry = { index: this.raftLog.lastIndex() + 1, term: this.term, type, data };
+    this.raftLog.append(entry);
+    if (type === EntryType.Config) this.onMembershipChanged();
+    return entry;
+  }
+
+  /** A Config entry was appended (by us as leader, or received): membership changes at once. */
+  private onMembershipChanged(): void {
+    if (this.role !== Role.Leader) return;
+    const membership = this.raftLog.membership();
+    for (const id of [...this.progress.keys()]) if (!isMember(membership, id)) this.progress.delete(id);
+    for (const id of [...membership.voters, ...membership.learners]) {
+      const pr = this.progress.get(id);
+      if (pr === undefined) this.addProgress(id, membership);
+      else if (pr.learner !== !isVoter(membership, id)) {
+        const promoted = new Progress(id, this.raftLog.lastIndex(), !isVoter(membership, id), this.nowTick, this.config.maxInflightAppends);
+        promoted.matchIndex = pr.matchIndex;
+        promoted.nextIndex = pr.nextIndex;
+        promoted.state = pr.state === ProgressState.Snapshot ? ProgressState.Snapshot : ProgressState.Probe;
+        promoted.pendingSnapshotIndex = pr.pendingSnapshotIndex;
+        this.progress.set(id, promoted);
+      }
+    }
+    if (this.transferee !== None && !isVoter(membership, this.transferee)) this.transferee = None;
+  }
+
+  private addProgress(id: NodeId, membership: Membership): void {
+    const pr = new Progress(id, this.raftLog.lastIndex(), !isVoter(membership, id), this.nowTick, this.config.maxInflightAppends);
+    if (id === this.id) {
+      pr.matchIndex = this.raftLog.stableIndex;
+      pr.becomeReplicate();
+      pr.recentActive = true;
+    }
+    this.progress.set(id, pr);
+  }
+
+  private broadcastAppend(): void {
+    for (const id of this.progress.keys()) if (id !== this.id) this.sendAppend(id);
+  }
+
+  private broadcastHeartbeat(): void {
+    for (const pr of this.progress.values()) {
+      if (pr.id === this.id) continue;
+      // Never tell a follower to commit past what it is known to hold (etcd).
+      this.send({ type: 'Heartbeat', to: pr.id, term: this.term, commitIndex: Math.min(pr.matchIndex, this.raftLog.commitIndex) });
+    }
+  }
+
+  /** Sends the next Append (or the snapshot) to one follower, if flow control allows. */
+  private sendAppend(to: NodeId, allowEmpty = true): boolean {
+    const pr = this.progress.get(to);
+    if (pr === undefined || pr.isPaused()) return false;
+    const prevIndex = pr.nextIndex - 1;
+    const prevTerm = this.raftLog.term(prevIndex);
+    if (prevTerm === undefined) {
+      // The entries it needs were compacted away: send the snapshot instead (Raft §7).
+      const snapshot = this.raftLog.snapshot;
+      pr.becomeSnapshot(snapshot.meta.index, this.nowTick);
+      this.send({ type: 'InstallSnapshot', to, term: this.term, snapshot });
+      this.events.push({ type: 'SnapshotSent', to, index: snapshot.meta.index });
+      this.log.info({ to, index: snapshot.meta.index }, 'sent snapshot');
+      return true;
+    }
+    const lastIndex = this.raftLog.lastIndex();
+    const entries = pr.nextIndex <= lastIndex ? this.raftLog.slice(pr.nextIndex, lastIndex, this.config.maxAppendBytes) : [];
+    if (entries.length === 0 && !allowEmpty) return false;
+    const sentLast = prevIndex + entries.length;
+    if (sentLast === lastIndex && sentLast > pr.caughtUpProbeIndex) {
+      pr.caughtUpProbeIndex = sentLast;
+      pr.caughtUpProbeTick = this.nowTick;
+    }
+    pr.sentEntries(sentLast, entries.length);
+    this.send({ type: 'Append', to, term: this.term, prevIndex, prevTerm, entries, commitIndex: this.raftLog.commitIndex });
+    return true;
+  }
+
+  private onAppendResponse(m: MessageOf<'AppendResponse'>): void {
+    const pr = this.progress.get(m.from);
+    if (pr === undefined) return;
+    pr.recentActive = true;
+    if (m.rejected) {
+      // Fast backtracking: skip the follower's whole conflicting term at once, not one entry.
+      const hint = m.hintTerm > 0 ? this.raftLog.findConflictByTerm(m.hintIndex, m.hintTerm).index : m.hintIndex;
+      if (pr.maybeDecrTo(m.rejectedIndex, hint)) {
+        this.log.debug({ from: m.from, rejected: m.rejectedIndex, next: pr.nextIndex }, 'follower rejected append');
+        if (pr.state === ProgressState.Replicate) pr.becomeProbe();
+        this.sendAppend(m.from);
+      }
+      return;
+    }
+    const wasPaused = pr.isPaused();
+    if (pr.maybeUpdate(m.matchIndex)) {
+      if (pr.state === ProgressState.Probe) pr.becomeReplicate();
+      else if (pr.state === ProgressState.Snapshot && pr.matchIndex >= pr.pendingSnapshotIndex) {
+        pr.becomeProbe();
+        pr.becomeReplicate();
+      }
+      if (pr.matchIndex >= pr.caughtUpProbeIndex && pr.caughtUpProbeIndex > 0) pr.lastCaughtUpTick = Math.max(pr.lastCaughtUpTick, pr.caughtUpProbeTick);
+      if (pr.matchIndex >= this.raftLog.lastIndex()) pr.lastCaughtUpTick = this.nowTick;
+      this.maybeCommitAndBroadcast();
+      // Keep the pipeline full.
+      while (this.sendAppend(m.from, false));
+      if (m.from === this.transferee && pr.matchIndex === this.raftLog.lastIndex()) {
+        this.log.info({ to: m.from }, 'transferee caught up; sent TimeoutNow');
+        this.send({ type: 'TimeoutNow', to: m.from, term: this.term });
+      }
+      this.updateIsr();
+    } else if (wasPaused && !pr.isPaused()) {
+      while (this.sendAppend(m.from, false));
+    }
+  }
+
+  private onHeartbeatResponse(m: MessageOf<'HeartbeatResponse'>): void {
+    const pr = this.progress.get(m.from);
+    if (pr === undefined) return;
+    pr.recentActive = true;
+    pr.probeSent = false;
+    // A full pipeline whose Appends were all lost would wait forever: free one slot, so the next
+    // Append probes where the follower really is (etcd does the same).
+    if (pr.state === ProgressState.Replicate && pr.isPaused()) pr.freeFirstInflight();
+    // A snapshot may have been lost: after an election timeout without its ack, probe again.
+    if (pr.state === ProgressState.Snapshot && this.nowTick - pr.snapshotSentTick >= this.config.electionTicksMax) pr.becomeProbe();
+    if (pr.matchIndex < this.raftLog.lastIndex() || pr.state === ProgressState.Probe) this.sendAppend(m.from);
+  }
+
+  /** Raft §5.3/§5.4.2: commit the highest index a majority of voters hold, but only by counting
+   *  replicas for an entry of the current term; older entries commit with it (Figure 8). */
+  private maybeCommitAndBroadcast(): void {
+    const membership = this.raftLog.membership();
+    const matches = membership.voters.map((id) => this.progress.get(id)?.matchIndex ?? 0);
+    const candidate = computeCommitIndex(matches);
+    if (candidate <= this.raftLog.commitIndex) return;
+    if (this.config.mutations?.commitOldTermsByCount !== true && this.raftLog.term(candidate) !== this.term) return;
+    this.raftLog.commitTo(candidate);
+    // A leader that removed itself steps down once the change is committed (thesis §4.2.2).
+    if (!isVoter(membership, this.id) && this.raftLog.lastConfigIndex() <= candidate) {
+      this.log.info({ term: this.term }, 'stepped down: removed from the group');
+      this.becomeFollower(this.term, None);
+      return;
+    }
+    // Tell followers the new commit index now, so their state machines (and acks ALL) follow.
+    for (const id of this.progress.keys()) if (id !== this.id) this.sendAppend(id);
+  }
+
+  private updateIsr(): void {
+    if (this.role !== Role.Leader) return;
+    const lastIndex = this.raftLog.lastIndex();
+    for (const pr of this.progress.values()) if (pr.matchIndex >= lastIndex) pr.lastCaughtUpTick = this.nowTick;
+    const next = this.computeIsr();
+    const before = new Set(this.isr);
+    const after = new Set(next);
+    for (const id of next) if (!before.has(id)) this.events.push({ type: 'IsrExpanded', nodeId: id, isr: next });
+    for (const id of this.isr) if (!after.has(id)) this.events.push({ type: 'IsrShrunk', nodeId: id, isr: next });
+    this.isr = next;
+  }
+
+  /** Kafka's ISR: the leader, plus every voter that held the leader's whole log at some moment
+   *  within the last lagTicksMax ticks. */
+  private computeIsr(): NodeId[] {
+    const out: NodeId[] = [];
+    for (const id of this.raftLog.membership().voters) {
+      const pr = this.progress.get(id);
+      if (id === this.id || (pr !== undefined && this.nowTick - pr.lastCaughtUpTick <= this.config.lagTicksMax)) out.push(id);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Replication, follower side
+
+  private onAppend(m: MessageOf<'Append'>): void {
+    if (m.prevIndex < this.raftLog.commitIndex) {
+      // Everything up to our commit index matches any leader's log (Leader Completeness).
+      this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: this.raftLog.commitIndex, rejected: false, rejectedIndex: 0, hintIndex: 0, hintTerm: 0 });
+      return;
+    }
+    if (!this.raftLog.matchTerm(m.prevIndex, m.prevTerm)) {
+      const hint = this.raftLog.findConflictByTerm(Math.min(m.prevIndex, this.raftLog.lastIndex()), m.prevTerm);
+      this.log.debug({ from: m.from, prevIndex: m.prevIndex, hint: hint.index }, 'rejected append');
+      this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: 0, rejected: true, rejectedIndex: m.prevIndex, hintIndex: hint.index, hintTerm: hint.term });
+      return;
+    }
+    const before = this.raftLog.lastConfigIndex();
+    const lastNew = this.raftLog.appendAfter(m.prevIndex, m.entries);
+    if (this.raftLog.lastConfigIndex() !== before) this.onMembershipChanged();
+    this.raftLog.commitTo(Math.min(m.commitIndex, lastNew));
+    if (this.repairIndex > 0 && lastNew >= this.repairIndex) {
+      this.log.info({ repairIndex: this.repairIndex }, 'log repaired from the leader; voting again');
+      this.repairIndex = 0;
+    }
+    this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: lastNew, rejected: false, rejectedIndex: 0, hintIndex: 0, hintTerm: 0 });
+  }
+
+  private onHeartbeat(m: MessageOf<'Heartbeat'>): void {
+    this.raftLog.commitTo(Math.min(m.commitIndex, this.raftLog.lastIndex()));
+    this.send({ type: 'HeartbeatResponse', to: m.from, term: this.term });
+  }
+
+  private onInstallSnapshot(m: MessageOf<'InstallSnapshot'>): void {
+    const { meta } = m.snapshot;
+    if (meta.index <= this.raftLog.commitIndex) {
+      this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: this.raftLog.commitIndex, rejected: false, rejectedIndex: 0, hintIndex: 0, hintTerm: 0 });
+      return;
+    }
+    if (this.raftLog.matchTerm(meta.index, meta.term)) {
+      // We already hold the snapshot's last entry: everything up to it is committed; keep the rest.
+      this.raftLog.commitTo(meta.index);
+    } else {
+      this.log.info({ index: meta.index, term: meta.term }, 'restored snapshot from leader');
+      this.raftLog.restore(m.snapshot);
+      this.pendingSnapshot = m.snapshot;
+    }
+    if (this.repairIndex > 0 && meta.index >= this.repairIndex) this.repairIndex = 0;
+    this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: meta.index, rejected: false, rejectedIndex: 0, hintIndex: 0, hintTerm: 0 });
+  }
+
+  /** A message from an older term. */
+  private stepStale(m: Message): void {
+    if ((this.config.checkQuorum || this.config.preVote) && (m.type === 'Append' || m.type === 'Heartbeat')) {
+      // A leader cut off behind a partition may never hear a higher term otherwise (with PreVote
+      // nobody campaigns against it); answering tells it to step down (etcd).
+      this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: 0, rejected: true, rejectedIndex: 0, hintIndex: 0, hintTerm: 0 });
+    } else if (m.type === 'Vote' && m.pre) {
+      // Tell a pre-candidate with a stale term that it lost, so it catches up.
+      this.send({ type: 'VoteResponse', to: m.from, term: this.term, granted: false, pre: true });
+    } else {
+      this.log.debug({ from: m.from, type: m.type, term: m.term }, 'ignored message from an older term');
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  private send(m: Outgoing): void {
+    this.messages.push({ ...m, from: this.id } as Message);
+  }
+
+  private currentHardState(): HardState {
+    return { term: this.term, vote: this.vote, commitIndex: this.raftLog.commitIndex };
+  }
+
+  private hardStateChanged(): boolean {
+    const p = this.persistedHardState;
+    return p.term !== this.term || p.vote !== this.vote || p.commitIndex !== this.raftLog.commitIndex;
+  }
+
+  /** The hard state as written to disk; a test mutation may drop the vote from it. */
+  private persistable(hardState: HardState): HardState {
+    return this.config.mutations?.forgetVoteOnRestart === true ? { ...hardState, vote: None } : hardState;
+  }
+}

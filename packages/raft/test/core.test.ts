@@ -1,0 +1,160 @@
+// Unit tests of the core's pure pieces, and a smoke test of RaftNode driven by a minimal loop:
+// perfect network, every message delivered in order. The simulator (sim.test.ts) does the rest.
+import { describe, expect, it } from 'vitest';
+import {
+  computeCommitIndex,
+  decodeMembership,
+  encodeMembership,
+  initialState,
+  membershipChangeProblem,
+  RaftNode,
+  Role,
+  tallyVotes,
+  type Entry,
+  type Membership,
+  type Message,
+  type NodeId,
+  type RaftConfig,
+} from '../src/index.js';
+
+describe('quorum', () => {
+  it.each([
+    { matchIndexes: [7, 5, 3], expected: 5 },
+    { matchIndexes: [9, 2, 1], expected: 2 },
+    { matchIndexes: [4], expected: 4 },
+    { matchIndexes: [5, 5, 1, 1], expected: 1 },
+    { matchIndexes: [8, 6, 6, 2, 1], expected: 6 },
+    { matchIndexes: [], expected: 0 },
+  ])('commitIndex of $matchIndexes is $expected', ({ matchIndexes, expected }) => {
+    expect(computeCommitIndex(matchIndexes)).toBe(expected);
+  });
+
+  it.each([
+    { votes: [[1, true], [2, true]], expected: 'won' },
+    { votes: [[1, true], [2, false]], expected: 'pending' },
+    { votes: [[1, true], [2, false], [3, false]], expected: 'lost' },
+    { votes: [[1, true], [9, true]], expected: 'pending' }, // 9 is not a voter
+  ] as const)('tally of $votes is $expected', ({ votes, expected }) => {
+    expect(tallyVotes([1, 2, 3], new Map(votes.map(([id, v]) => [id, v])))).toBe(expected);
+  });
+});
+
+describe('membership', () => {
+  it('round-trips through a Config entry', () => {
+    const m: Membership = { voters: [1, 2, 3], learners: [4] };
+    expect(decodeMembership(encodeMembership(m))).toEqual(m);
+  });
+
+  it('rejects truncated data', () => {
+    expect(() => decodeMembership(encodeMembership({ voters: [1, 2], learners: [] }).slice(0, 6))).toThrow(/malformed/);
+  });
+
+  it.each([
+    { next: { voters: [1, 2, 3, 4], learners: [] }, problem: null },
+    { next: { voters: [1, 2], learners: [3] }, problem: null },
+    { next: { voters: [1, 2, 3, 4, 5], learners: [] }, problem: /one voter at a time/ },
+    { next: { voters: [1, 4], learners: [] }, problem: /one voter at a time/ },
+    { next: { voters: [], learners: [1] }, problem: /at least one voter/ },
+    { next: { voters: [1, 2, 3], learners: [3] }, problem: /listed twice/ },
+  ])('change to $next', ({ next, problem }) => {
+    const result = membershipChangeProblem({ voters: [1, 2, 3], learners: [] }, next);
+    if (problem === null) expect(result).toBeNull();
+    else expect(result).toMatch(problem);
+  });
+});
+
+/** A perfect network: a loop that runs every node's Ready until nothing is left to do. */
+class TinyCluster {
+  readonly nodes = new Map<NodeId, RaftNode>();
+  readonly applied = new Map<NodeId, Entry[]>();
+  private inbox: Message[] = [];
+
+  constructor(ids: NodeId[]) {
+    const membership = { voters: ids, learners: [] };
+    let seed = 7;
+    for (const id of ids) {
+      const config: RaftConfig = {
+        id, electionTicksMin: 10, electionTicksMax: 20, heartbeatTicks: 2, preVote: true, checkQuorum: true,
+        maxInflightAppends: 8, maxAppendBytes: 1 << 20, lagTicksMax: 10,
+        prng: { nextInt: (min, max) => min + ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % (max - min + 1)) },
+      };
+      this.nodes.set(id, new RaftNode(config, initialState(membership)));
+      this.applied.set(id, []);
+    }
+  }
+
+  settle(): void {
+    for (let round = 0; round < 1000; round++) {
+      let worked = false;
+      for (const [id, node] of this.nodes) {
+        if (!node.hasReady()) continue;
+        worked = true;
+        const ready = node.ready();
+        this.inbox.push(...ready.messages);
+        this.applied.get(id)!.push(...ready.committed);
+        node.advance();
+      }
+      const batch = this.inbox;
+      this.inbox = [];
+      for (const m of batch) this.nodes.get(m.to)!.step(m);
+      if (!worked && batch.length === 0) return;
+    }
+    throw new Error('cluster did not settle');
+  }
+
+  tick(times = 1): void {
+    for (let i = 0; i < times; i++) {
+      for (const node of this.nodes.values()) node.tick();
+      this.settle();
+    }
+  }
+
+  leader(): RaftNode | undefined {
+    return [...this.nodes.values()].find((n) => n.status().role === Role.Leader);
+  }
+}
+
+describe('RaftNode on a perfect network', () => {
+  it('elects one leader and replicates a proposal to every node', () => {
+    const c = new TinyCluster([1, 2, 3]);
+    c.tick(25);
+    const leader = c.leader();
+    expect(leader).toBeDefined();
+    const result = leader!.propose(new Uint8Array([42]));
+    expect(result.ok).toBe(true);
+    c.settle();
+    c.tick(3);
+    for (const id of [1, 2, 3]) {
+      const data = c.applied.get(id)!.filter((e) => e.data.length > 0).map((e) => [...e.data]);
+      expect(data).toEqual([[42]]);
+    }
+    expect([...c.nodes.values()].filter((n) => n.status().role === Role.Leader)).toHaveLength(1);
+  });
+
+  it('a follower refuses proposals and names the leader', () => {
+    const c = new TinyCluster([1, 2, 3]);
+    c.tick(25);
+    const leaderId = c.leader()!.id;
+    const follower = [...c.nodes.values()].find((n) => n.id !== leaderId)!;
+    expect(follower.propose(new Uint8Array([1]))).toEqual({ ok: false, leaderId, reason: 'not-leader' });
+  });
+
+  it('a single-node group commits on its own', () => {
+    const c = new TinyCluster([1]);
+    c.tick(25);
+    expect(c.leader()?.id).toBe(1);
+    c.leader()!.propose(new Uint8Array([7]));
+    c.settle();
+    expect(c.applied.get(1)!.some((e) => e.data[0] === 7)).toBe(true);
+  });
+
+  it('hands leadership to a named follower', () => {
+    const c = new TinyCluster([1, 2, 3]);
+    c.tick(25);
+    const old = c.leader()!;
+    const to = [1, 2, 3].find((id) => id !== old.id)!;
+    expect(old.transferLeadership(to)).toBe(true);
+    c.settle();
+    expect(c.leader()?.id).toBe(to);
+  });
+});
