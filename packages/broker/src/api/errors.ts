@@ -1,0 +1,17 @@
+import { Metadata, status, type StatusObject } from '@grpc/grpc-js';
+import { HeraldError, MetadataKey, Reason } from '@herald/protocol';
+import type { Logger } from 'pino';
+
+/** The one place a refusal becomes a gRPC status: the reason and its details travel as trailing
+ *  metadata (`herald-reason`, leader hints, limits); anything else is a bug, logged in full here
+ *  and answered INTERNAL without internals. */
+export function toServiceError(err: unknown, log: Logger): Partial<StatusObject> & { code: status } {
+  if (err instanceof HeraldError) {
+    const metadata = new Metadata();
+    metadata.set(MetadataKey.Reason, err.reason);
+    for (const [key, value] of Object.entries(err.details)) metadata.set(key, value);
+    return { code: status[Reason[err.reason].code as keyof typeof status] as status, details: err.message, metadata };
+  }
+  log.error({ err }, 'unexpected error in handler');
+  return { code: status.INTERNAL, details: 'internal error; see server log' };
+}

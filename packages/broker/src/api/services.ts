@@ -1,0 +1,282 @@
+import * as grpc from '@grpc/grpc-js';
+import { HeraldError, toWireError, validateBatch } from '@herald/protocol';
+import { Role } from '@herald/raft';
+import type { Logger } from 'pino';
+import { assignReplicas } from '../meta/meta-state.js';
+import type { HeraldNode } from '../node.js';
+import { Acks, type Partition } from '../partition/partition.js';
+import { toServiceError } from './errors.js';
+import { bytes, intInRange, invalid, topicConfigs, topicName } from './validate.js';
+
+// Request shapes as proto-loader delivers them (defaults filled, longs as numbers, enums as
+// strings). Every field is validated before use: nothing here is trusted.
+interface ProduceRequest { topic: string; partition: number; acks: string; batch: Buffer; timeoutMs: number; correlationId: number }
+interface FetchRequest { topic: string; partition: number; offset: number; maxBytes: number; maxWaitMs: number }
+interface SubscribeRequest { topic: string; partition: number; startPosition: string; startOffset: number; startTimestampMs: number; maxBytes: number }
+interface ListOffsetsRequest { topic: string; partition: number; position: string; timestampMs: number }
+interface CreateTopicRequest { name: string; partitions: number; replicationFactor: number; configs: Record<string, string> }
+interface TransferLeadershipRequest { topic: string; partition: number; toNodeId: number }
+
+const FETCH_BYTES_DEFAULT = 1 << 20;
+const FETCH_BYTES_MAX = 64 << 20;
+const PRODUCE_STREAM_INFLIGHT_MAX = 4096;
+const PARTITIONS_MAX = 1024;
+
+const acksOf: Record<string, Acks> = {
+  ACKS_UNSPECIFIED: Acks.Quorum,
+  ACKS_NONE: Acks.None,
+  ACKS_LEADER: Acks.Leader,
+  ACKS_QUORUM: Acks.Quorum,
+  ACKS_ALL: Acks.All,
+};
+
+/** Wraps a handler: measures it, and maps whatever it throws to a status (errors.ts). */
+function unary<Req, Res>(node: HeraldNode, log: Logger, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const stop = node.metrics.requestSeconds.startTimer({ method });
+    fn(call.request, call).then(
+      (response) => {
+        stop();
+        node.metrics.requests.inc({ method, code: 'OK' });
+        callback(null, response);
+      },
+      (err: unknown) => {
+        stop();
+        const serviceError = toServiceError(err, log);
+        node.metrics.requests.inc({ method, code: grpc.status[serviceError.code] });
+        callback(serviceError);
+      },
+    );
+  };
+}
+
+/** Validates a produce request and appends its batch; shared by Produce and ProduceStream. */
+async function produce(node: HeraldNode, req: ProduceRequest) {
+  const name = topicName(req.topic);
+  const partitionId = intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1);
+  const acks = acksOf[req.acks];
+  if (acks === undefined) throw invalid('acks', `unknown acks level ${String(req.acks)}`);
+  const batch = bytes(req.batch, 'batch');
+  const timeoutMs = intInRange(req.timeoutMs, 'timeout_ms', 1, 300_000, node.config.limits.produceTimeoutMs);
+  const { topic, partition } = node.partition(name, partitionId);
+  const maxBatchBytes = Number(topic.configs['max.message.bytes'] ?? node.config.limits.maxMessageBytes);
+  const header = await validateBatch(batch, { recordBytesMax: maxBatchBytes, batchBytesMax: maxBatchBytes, recordBytesSetting: 'max.message.bytes', batchBytesSetting: 'max.message.bytes' });
+  const result = await partition.produce(batch, header, acks, timeoutMs);
+  node.metrics.producedRecords.inc({ topic: name }, result.recordCount);
+  node.metrics.producedBytes.inc({ topic: name }, batch.byteLength);
+  node.metrics.produceBatchRecords.observe(result.recordCount);
+  return {
+    baseOffset: result.baseOffset,
+    lastOffset: result.baseOffset < 0 ? -1 : result.baseOffset + result.recordCount - 1,
+    recordCount: result.recordCount,
+    duplicate: result.duplicate,
+  };
+}
+
+export function produceService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
+  return {
+    produce: unary(node, log, 'Produce', (req: ProduceRequest) => produce(node, req)),
+    /** Pipelined produce: many requests in flight, each answered (in any order) with its
+     *  correlation id; a refusal is answered in-band and the stream goes on. */
+    produceStream(call: grpc.ServerDuplexStream<ProduceRequest, object>) {
+      let inflight = 0;
+      let ended = false;
+      const finishIfDone = () => {
+        if (ended && inflight === 0) call.end();
+      };
+      call.on('data', (req: ProduceRequest) => {
+        inflight++;
+        if (inflight >= PRODUCE_STREAM_INFLIGHT_MAX) call.pause();
+        const stop = node.metrics.requestSeconds.startTimer({ method: 'ProduceStream' });
+        produce(node, req).then(
+          (produced) => {
+            node.metrics.requests.inc({ method: 'ProduceStream', code: 'OK' });
+            call.write({ correlationId: req.correlationId, produced });
+          },
+          (err: unknown) => {
+            const status = toServiceError(err, log);
+            node.metrics.requests.inc({ method: 'ProduceStream', code: grpc.status[status.code] });
+            const error = err instanceof HeraldError ? toWireError(err) : { reason: 'Unknown', message: 'internal error; see server log', details: {} };
+            call.write({ correlationId: req.correlationId, error });
+          },
+        ).finally(() => {
+          stop();
+          inflight--;
+          if (inflight < PRODUCE_STREAM_INFLIGHT_MAX / 2) call.resume();
+          finishIfDone();
+        });
+      });
+      call.on('end', () => {
+        ended = true;
+        finishIfDone();
+      });
+      call.on('error', () => {});
+    },
+  };
+}
+
+function checkOffset(partition: Partition, offset: number): void {
+  const { logStartOffset } = partition.state;
+  if (offset < logStartOffset || offset > partition.highWatermark) {
+    throw new HeraldError('OffsetOutOfRange', `offset ${offset} of ${partition.name} is outside ${logStartOffset} to ${partition.highWatermark} (log start to high watermark)`);
+  }
+}
+
+function toWireBatches(partition: Partition, result: ReturnType<Partition['fetch']>) {
+  return {
+    batches: result.batches.map((b) => ({ baseOffset: b.baseOffset, recordCount: b.recordCount, batch: b.bytes })),
+    highWatermark: result.highWatermark,
+    logStartOffset: result.logStartOffset,
+  };
+}
+
+export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
+  const locate = (req: { topic: string; partition: number }) => node.partition(topicName(req.topic), intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1)).partition;
+  return {
+    /** Any replica serves reads, of committed records only (below its high watermark). */
+    fetch: unary(node, log, 'Fetch', async (req: FetchRequest, call) => {
+      const partition = locate(req);
+      const offset = intInRange(req.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
+      const maxBytes = intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT);
+      const maxWaitMs = Math.min(intInRange(req.maxWaitMs, 'max_wait_ms', 0, 3_600_000), node.config.limits.fetchMaxWaitMs);
+      checkOffset(partition, offset);
+      const abort = new AbortController();
+      call.on('cancelled', () => abort.abort());
+      await partition.waitForData(offset, maxWaitMs, abort.signal);
+      const result = partition.fetch(offset, maxBytes);
+      node.metrics.fetchedBytes.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.bytes.byteLength, 0));
+      return toWireBatches(partition, result);
+    }),
+
+    /** Pushes committed batches from a start position until the client cancels, respecting the
+     *  stream's flow control: nothing more is read while the client is behind. */
+    subscribe(call: grpc.ServerWritableStream<SubscribeRequest, object>) {
+      const req = call.request;
+      let partition: Partition;
+      let offset: number;
+      let maxBytes: number;
+      try {
+        partition = locate(req);
+        maxBytes = intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT);
+        offset = startOffset(partition, req.startPosition, req.startOffset, req.startTimestampMs);
+      } catch (err) {
+        call.emit('error', toServiceError(err, log));
+        return;
+      }
+      const abort = new AbortController();
+      call.on('cancelled', () => abort.abort());
+      call.on('error', () => abort.abort());
+      node.metrics.subscriptions.inc();
+      void (async () => {
+        try {
+          while (!abort.signal.aborted) {
+            await partition.waitForData(offset, 5_000, abort.signal);
+            if (abort.signal.aborted) break;
+            const result = partition.fetch(offset, maxBytes);
+            if (result.batches.length === 0) continue;
+            const last = result.batches[result.batches.length - 1]!;
+            offset = last.baseOffset + last.recordCount;
+            node.metrics.fetchedBytes.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.bytes.byteLength, 0));
+            if (!call.write(toWireBatches(partition, result))) await new Promise<void>((resolve) => { call.once('drain', resolve); abort.signal.addEventListener('abort', () => resolve()); });
+          }
+        } finally {
+          node.metrics.subscriptions.dec();
+          if (!call.cancelled) call.end();
+        }
+      })();
+    },
+
+    listOffsets: unary(node, log, 'ListOffsets', async (req: ListOffsetsRequest) => {
+      const partition = locate(req);
+      const offset = startOffset(partition, req.position, 0, req.timestampMs);
+      return { offset, timestampMs: req.timestampMs, highWatermark: partition.highWatermark, logStartOffset: partition.state.logStartOffset };
+    }),
+  };
+}
+
+function startOffset(partition: Partition, position: string, offset: number, timestampMs: number): number {
+  switch (position) {
+    case 'START_POSITION_EARLIEST':
+      return partition.state.logStartOffset;
+    case 'START_POSITION_UNSPECIFIED':
+    case 'START_POSITION_LATEST':
+      return partition.highWatermark;
+    case 'START_POSITION_OFFSET': {
+      const n = intInRange(offset, 'start_offset', 0, Number.MAX_SAFE_INTEGER);
+      checkOffset(partition, n);
+      return n;
+    }
+    case 'START_POSITION_TIMESTAMP':
+      return partition.offsetForTimestamp(intInRange(timestampMs, 'timestamp_ms', 0, Number.MAX_SAFE_INTEGER));
+    default:
+      throw invalid('start_position', `unknown position ${String(position)}`);
+  }
+}
+
+export function adminService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
+  const nodeIds = () => node.config.peers.map((p) => p.id);
+  const describe = (name: string) => {
+    const topic = node.meta.state.topic(name);
+    if (topic === undefined) throw new HeraldError('TopicNotFound', `topic "${name}" does not exist`);
+    return {
+      name: topic.name,
+      replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+      configs: topic.configs,
+      partitions: topic.partitions.map((p) => {
+        const view = node.partitionView(topic.name, p.partition);
+        return { id: p.partition, replicas: p.replicas, ...view };
+      }),
+    };
+  };
+  return {
+    createTopic: unary(node, log, 'CreateTopic', async (req: CreateTopicRequest) => {
+      const name = topicName(req.name, 'name');
+      const partitions = intInRange(req.partitions, 'partitions', 1, PARTITIONS_MAX, node.config.topicDefaults.partitions);
+      const ids = nodeIds();
+      const replicationFactor = intInRange(req.replicationFactor, 'replication_factor', 1, ids.length, Math.min(node.config.topicDefaults.replicationFactor, ids.length));
+      const configs = topicConfigs(req.configs, replicationFactor, 64 << 20);
+      if (!node.meta.isController()) throw node.meta.notControllerError();
+      if (node.meta.state.topic(name) !== undefined) throw new HeraldError('TopicExists', `topic "${name}" already exists`);
+      const assignment = assignReplicas(partitions, replicationFactor, ids, node.meta.state.load(ids));
+      const outcome = await node.meta.propose({ type: 'CreateTopic', name, partitions: assignment, configs }, 10_000);
+      if (!outcome.ok) throw new HeraldError(outcome.reason, outcome.message);
+      return { topic: describe(name) };
+    }),
+    deleteTopic: unary(node, log, 'DeleteTopic', async (req: { name: string }) => {
+      const name = topicName(req.name, 'name');
+      if (!node.meta.isController()) throw node.meta.notControllerError();
+      const outcome = await node.meta.propose({ type: 'DeleteTopic', name }, 10_000);
+      if (!outcome.ok) throw new HeraldError(outcome.reason, outcome.message);
+      return {};
+    }),
+    listTopics: unary(node, log, 'ListTopics', async () => ({
+      topics: node.meta.state.allTopics().map((t) => ({ name: t.name, partitions: t.partitions.length, replicationFactor: t.partitions[0]?.replicas.length ?? 0 })),
+    })),
+    describeTopic: unary(node, log, 'DescribeTopic', async (req: { name: string }) => ({ topic: describe(topicName(req.name, 'name')) })),
+    describeCluster: unary(node, log, 'DescribeCluster', async () => ({
+      clusterId: 'herald',
+      controllerId: node.meta.controllerId(),
+      nodes: node.config.peers.map((p) => ({ id: p.id, address: `${p.host}:${p.clientPort}`, alive: p.id === node.nodeId || node.transport.isConnected(p.id) })),
+    })),
+    transferLeadership: unary(node, log, 'TransferLeadership', async (req: TransferLeadershipRequest) => {
+      const name = topicName(req.topic);
+      const { partition } = node.partition(name, intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1));
+      const to = intInRange(req.toNodeId, 'to_node_id', 1, Number.MAX_SAFE_INTEGER);
+      const raft = partition.group.raft;
+      const before = raft.status();
+      if (before.role !== Role.Leader) throw partition.notLeaderError();
+      if (!before.membership.voters.includes(to)) throw invalid('to_node_id', `node ${to} is not a replica of ${partition.name} (replicas: ${before.membership.voters.join(', ')})`);
+      if (to === node.nodeId) return { leaderId: to, leaderTerm: before.term };
+      if (!raft.transferLeadership(to)) throw new HeraldError('NotLeader', `cannot transfer ${partition.name} now; retry`);
+      node.host.schedule();
+      const deadline = Date.now() + node.config.raft.electionTimeoutMaxMs * 2;
+      while (Date.now() < deadline) {
+        const now = raft.status();
+        if (now.leaderId !== 0 && now.leaderId !== node.nodeId) return { leaderId: now.leaderId, leaderTerm: now.term };
+        if (now.role === Role.Leader && now.transferee === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new HeraldError('CommitTimedOut', `leadership of ${partition.name} did not move to node ${to} in time; it may still move`);
+    }),
+  };
+}

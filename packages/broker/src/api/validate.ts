@@ -1,0 +1,50 @@
+import { HeraldError } from '@herald/protocol';
+
+/** Kafka's rule for topic names: 1 to 249 of [a-zA-Z0-9._-], and not "." or "..". */
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export function invalid(field: string, why: string): HeraldError {
+  return new HeraldError('InvalidArgument', `${field}: ${why}`, { 'herald-field': field });
+}
+
+export function topicName(value: unknown, field = 'topic'): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(field, 'a topic name is required');
+  if (!TOPIC_NAME.test(value) || value === '.' || value === '..') {
+    throw invalid(field, `"${value.slice(0, 300)}" is not a valid topic name (1 to 249 characters of a-z, A-Z, 0-9, ".", "_", "-")`);
+  }
+  return value;
+}
+
+/** An integer within [min, max]; `fallback` stands in for 0 (proto3's "unset"). */
+export function intInRange(value: unknown, field: string, min: number, max: number, fallback?: number): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid(field, `must be an integer (got ${String(value)})`);
+  if (n === 0 && fallback !== undefined) return fallback;
+  if (n < min || n > max) throw invalid(field, `must be between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')} (got ${n.toLocaleString('en-US')})`);
+  return n;
+}
+
+export function bytes(value: unknown, field: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.byteLength === 0) throw invalid(field, 'must not be empty');
+  return value;
+}
+
+/** Topic configs Herald enforces; anything else is refused rather than silently ignored. */
+export function topicConfigs(value: unknown, replicationFactor: number, maxMessageBytesLimit: number): Record<string, string> {
+  const configs = (value ?? {}) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(configs)) {
+    const text = String(raw);
+    switch (key) {
+      case 'min.insync.replicas':
+        out[key] = String(intInRange(Number(text), `configs.${key}`, 1, replicationFactor));
+        break;
+      case 'max.message.bytes':
+        out[key] = String(intInRange(Number(text), `configs.${key}`, 1024, maxMessageBytesLimit));
+        break;
+      default:
+        throw invalid(`configs.${key}`, 'unknown topic config (known: min.insync.replicas, max.message.bytes)');
+    }
+  }
+  return out;
+}

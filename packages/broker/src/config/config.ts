@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const positiveMs = z.number().int().min(1);
+
+const PeerSchema = z.object({
+  id: z.number().int().min(1),
+  host: z.string().min(1).default('127.0.0.1'),
+  clientPort: port,
+  peerPort: port,
+});
+export type Peer = z.infer<typeof PeerSchema>;
+
+/** Every setting of a node, with its default. File, environment and flags all go through here. */
+export const NodeConfigSchema = z
+  .object({
+    nodeId: z.number().int().min(1),
+    dataDir: z.string().min(1),
+    /** The address this node listens on (client, peer and metrics ports). */
+    host: z.string().min(1).default('127.0.0.1'),
+    clientPort: port,
+    peerPort: port,
+    metricsPort: port,
+    /** Every voter of the cluster, this node included. */
+    peers: z.array(PeerSchema).min(1),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    raft: z
+      .object({
+        tickMs: positiveMs.default(50),
+        electionTimeoutMinMs: positiveMs.default(300),
+        electionTimeoutMaxMs: positiveMs.default(600),
+        heartbeatIntervalMs: positiveMs.default(100),
+        maxInflightAppends: z.number().int().min(1).default(256),
+        maxAppendBytes: z.number().int().min(1024).default(1 << 20),
+        /** Kafka's replica.lag.time.max.ms: a follower stays in sync while it caught up this recently. */
+        replicaLagTimeMaxMs: positiveMs.default(10_000),
+      })
+      .prefault({}),
+    limits: z
+      .object({
+        /** Kafka's max.message.bytes: the largest record batch accepted. */
+        maxMessageBytes: z.number().int().min(1024).default(1 << 20),
+        /** The largest gRPC message accepted on the client port. */
+        maxRequestBytes: z.number().int().min(1024).default(4 << 20),
+        maxConcurrentStreams: z.number().int().min(1).default(256),
+        produceTimeoutMs: positiveMs.default(30_000),
+        fetchMaxWaitMs: positiveMs.default(30_000),
+      })
+      .prefault({}),
+    topicDefaults: z
+      .object({
+        partitions: z.number().int().min(1).default(1),
+        replicationFactor: z.number().int().min(1).default(3),
+        minInsyncReplicas: z.number().int().min(1).default(1),
+      })
+      .prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.peers.some((p) => p.id === c.nodeId)) ctx.addIssue({ code: 'custom', path: ['peers'], message: `peers must include this node (id ${c.nodeId})` });
+    if (new Set(c.peers.map((p) => p.id)).size !== c.peers.length) ctx.addIssue({ code: 'custom', path: ['peers'], message: 'peer ids must be unique' });
+    if (c.raft.electionTimeoutMaxMs < c.raft.electionTimeoutMinMs) ctx.addIssue({ code: 'custom', path: ['raft', 'electionTimeoutMaxMs'], message: 'must be at least electionTimeoutMinMs' });
+    if (c.raft.heartbeatIntervalMs * 2 > c.raft.electionTimeoutMinMs) ctx.addIssue({ code: 'custom', path: ['raft', 'heartbeatIntervalMs'], message: 'must be at most half of electionTimeoutMinMs' });
+    if (c.raft.tickMs > c.raft.heartbeatIntervalMs) ctx.addIssue({ code: 'custom', path: ['raft', 'tickMs'], message: 'must be at most heartbeatIntervalMs' });
+  });
+export type NodeConfig = z.infer<typeof NodeConfigSchema>;
+
+/** A bad configuration: the message names every field that is wrong and why. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The ports of node N in the local development cluster (DESIGN.md): 740N, 750N, 940N. */
+export function localPeer(id: number): Peer {
+  return { id, host: '127.0.0.1', clientPort: 7400 + id, peerPort: 7500 + id };
+}
+
+/** Parses `HERALD_PEERS`: `1=127.0.0.1:7401:7501,2=...` (id=host:clientPort:peerPort). */
+export function parsePeers(text: string): Peer[] {
+  return text.split(',').map((item) => {
+    const match = /^\s*(\d+)=([^:\s]+):(\d+):(\d+)\s*$/.exec(item);
+    if (match === null) throw new ConfigError(`peers: "${item}" is not id=host:clientPort:peerPort`);
+    return { id: Number(match[1]), host: match[2]!, clientPort: Number(match[3]), peerPort: Number(match[4]) };
+  });
+}
+
+const envKeys = {
+  HERALD_NODE_ID: 'nodeId',
+  HERALD_DATA_DIR: 'dataDir',
+  HERALD_HOST: 'host',
+  HERALD_CLIENT_PORT: 'clientPort',
+  HERALD_PEER_PORT: 'peerPort',
+  HERALD_METRICS_PORT: 'metricsPort',
+  HERALD_LOG_LEVEL: 'logLevel',
+} as const;
+const numericKeys = new Set(['nodeId', 'clientPort', 'peerPort', 'metricsPort']);
+
+/**
+ * Builds a node's configuration from, in increasing precedence: a YAML file, HERALD_* environment
+ * variables, and explicit overrides (command-line flags). Throws ConfigError listing every problem.
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> } = {}): NodeConfig {
+  let raw: Record<string, unknown> = {};
+  if (options.file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${options.file}: ${(err as Error).message}`);
+    }
+    const parsed: unknown = parseYaml(text);
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new ConfigError(`config file ${options.file} must hold a mapping`);
+    raw = { ...(parsed as Record<string, unknown> | null) };
+  }
+  const env = options.env ?? {};
+  for (const [name, key] of Object.entries(envKeys)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    raw[key] = numericKeys.has(key) ? toNumber(value, name) : value;
+  }
+  if (env.HERALD_PEERS) raw.peers = parsePeers(env.HERALD_PEERS);
+  for (const [key, value] of Object.entries(options.overrides ?? {})) if (value !== undefined) raw[key] = value;
+  return withLocalDefaults(raw);
+}
+
+function toNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number (got "${value}")`);
+  return n;
+}
+
+/** Fills what a local 3-node cluster can derive from the node id, then validates. */
+function withLocalDefaults(raw: Record<string, unknown>): NodeConfig {
+  const id = typeof raw.nodeId === 'number' ? raw.nodeId : undefined;
+  if (id !== undefined) {
+    raw.peers ??= [1, 2, 3].map(localPeer);
+    const self = (raw.peers as Peer[]).find?.((p) => p.id === id);
+    raw.clientPort ??= self?.clientPort ?? 7400 + id;
+    raw.peerPort ??= self?.peerPort ?? 7500 + id;
+    raw.metricsPort ??= 9400 + id;
+    raw.dataDir ??= `data/node-${id}`;
+  }
+  const result = NodeConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(`invalid configuration:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}

@@ -1,0 +1,314 @@
+import { initialState, RaftNode, Role, type Entry, type HardState, type Membership, type Message, type NodeId, type RaftEvent, type Ready, type Snapshot } from '@herald/raft';
+import type { NodeStore } from '@herald/storage';
+import type { Logger } from 'pino';
+
+/** A raft message and the group it belongs to: the unit the transport carries. */
+export interface GroupMessage {
+  readonly group: string;
+  readonly message: Message;
+}
+
+/** The network, as the host sees it: fire-and-forget frames to peers. */
+export interface PeerSender {
+  /** Sends every message for one peer of one turn, as one frame. Never throws; a lost frame is
+   *  a lost message, which raft tolerates. */
+  send(to: NodeId, messages: readonly GroupMessage[]): void;
+}
+
+/** The state machine of one group: the partition log, or the cluster metadata. */
+export interface GroupStateMachine {
+  /** Committed entries, in order, each exactly once (after a restart, from the snapshot on). */
+  apply(entries: readonly Entry[]): void;
+  /** Replaces the whole state with a snapshot received from the leader. */
+  restore(snapshot: Snapshot): void;
+  /** Called once per turn that touched the group, after apply: events, and what is now durable. */
+  afterTurn(ready: Ready): void;
+}
+
+/** Raft timing in ticks, derived from the node's millisecond settings. */
+export interface HostRaftSettings {
+  readonly tickMs: number;
+  readonly electionTicksMin: number;
+  readonly electionTicksMax: number;
+  readonly heartbeatTicks: number;
+  readonly maxInflightAppends: number;
+  readonly maxAppendBytes: number;
+  readonly lagTicksMax: number;
+}
+
+/** Measurements of one turn, for metrics. */
+export interface TurnStats {
+  readonly groupsReady: number;
+  readonly bytesWritten: number;
+  readonly synced: boolean;
+  readonly writeSeconds: number;
+  readonly messagesSent: number;
+}
+
+export interface HostOptions {
+  readonly nodeId: NodeId;
+  readonly store: NodeStore;
+  readonly sender: PeerSender;
+  readonly raft: HostRaftSettings;
+  readonly logger: Logger;
+  /** A failed storage write: the node must stop (STYLE: storage failure is fatal). */
+  readonly onFatal: (err: Error) => void;
+  readonly onTurn?: (stats: TurnStats) => void;
+  readonly onEvents?: (group: string, events: readonly RaftEvent[]) => void;
+}
+
+/** One raft group hosted on this node. */
+export interface HostedGroup {
+  readonly id: string;
+  readonly raft: RaftNode;
+  readonly stateMachine: GroupStateMachine;
+}
+
+/**
+ * Drives every raft group of the node in turns. A turn steps all queued messages and ticks into
+ * the groups, collects every group's Ready, makes ONE storage write with ONE sync for all of them
+ * (group commit), sends ONE frame per peer, applies committed entries, and advances. Turns never
+ * overlap: whatever arrives during a write waits for the next turn.
+ */
+export class Host {
+  private readonly groups = new Map<string, HostedGroup>();
+  private inbound: GroupMessage[] = [];
+  private pendingTicks = 0;
+  private lostPeers = new Set<NodeId>();
+  private deletedGroups: string[] = [];
+  private bootstraps: { id: string; snapshot: Snapshot; hardState: HardState }[] = [];
+  private turnRunning = false;
+  private turnRequested = false;
+  private ticker: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly random = { nextInt: (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)) };
+  /** Term and vote last written per group: only their change needs a sync on its own. */
+  private readonly syncedVotes = new Map<string, string>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: HostOptions) {}
+
+  get nodeId(): NodeId {
+    return this.options.nodeId;
+  }
+
+  start(): void {
+    this.ticker = setInterval(() => {
+      this.pendingTicks++;
+      this.schedule();
+    }, this.options.raft.tickMs);
+    this.ticker.unref?.();
+  }
+
+  /** Stops ticking and waits for the turn in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+    while (this.turnRunning) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  group(id: string): HostedGroup | undefined {
+    return this.groups.get(id);
+  }
+
+  allGroups(): IterableIterator<HostedGroup> {
+    return this.groups.values();
+  }
+
+  /**
+   * Opens a group: from its stored state if there is any, else as a new member of `membership`.
+   * A group whose storage failed its checks is opened in repair mode: it neither votes nor
+   * campaigns until a leader has given it back everything it may have acknowledged.
+   */
+  async openGroup(id: string, membership: Membership, stateMachine: GroupStateMachine): Promise<HostedGroup> {
+    const existing = this.groups.get(id);
+    if (existing !== undefined) return existing;
+    const loaded = await this.options.store.load(id);
+    if (loaded.fatal) {
+      throw new Error(`group ${id}: stored term and vote cannot be trusted (${loaded.problems.join('; ')}); remove this replica's data and re-add it empty`);
+    }
+    for (const problem of loaded.problems) this.options.logger.error({ group: id, problem }, 'stored raft state failed its checks; repairing from peers');
+    const persisted = loaded.state ?? initialState(membership);
+    // A new group's initial membership is written with its first Ready, before any message.
+    if (loaded.state === null) this.bootstraps.push({ id, snapshot: persisted.snapshot, hardState: persisted.hardState });
+    const s = this.options.raft;
+    const raft = new RaftNode(
+      {
+        id: this.options.nodeId,
+        electionTicksMin: s.electionTicksMin,
+        electionTicksMax: s.electionTicksMax,
+        heartbeatTicks: s.heartbeatTicks,
+        preVote: true,
+        checkQuorum: true,
+        maxInflightAppends: s.maxInflightAppends,
+        maxAppendBytes: s.maxAppendBytes,
+        lagTicksMax: s.lagTicksMax,
+        prng: this.random,
+        logger: this.options.logger.child({ group: id }),
+      },
+      { ...persisted, repairIndex: loaded.repairIndex },
+    );
+    if (persisted.snapshot.meta.index > 0) stateMachine.restore(persisted.snapshot);
+    const group: HostedGroup = { id, raft, stateMachine };
+    this.groups.set(id, group);
+    this.syncedVotes.set(id, `${persisted.hardState.term}/${persisted.hardState.vote}`);
+    this.schedule();
+    return group;
+  }
+
+  /** Closes a group and deletes its stored state in the next turn's write. */
+  deleteGroup(id: string): void {
+    if (!this.groups.delete(id)) return;
+    this.syncedVotes.delete(id);
+    this.deletedGroups.push(id);
+    this.schedule();
+  }
+
+  /** Messages from a peer's frame. */
+  receive(messages: readonly GroupMessage[]): void {
+    for (const m of messages) this.inbound.push(m);
+    this.schedule();
+  }
+
+  /** The connection to a peer reset: every group it leads campaigns now, without waiting for an
+   *  election timeout (a killed process resets its sockets at once). */
+  peerLost(peer: NodeId): void {
+    this.lostPeers.add(peer);
+    this.schedule();
+  }
+
+  /** Asks for a turn soon; many requests before it runs make one turn. */
+  schedule(): void {
+    if (this.stopped) return;
+    if (this.turnRunning) {
+      this.turnRequested = true;
+      return;
+    }
+    if (this.turnRequested) return;
+    this.turnRequested = true;
+    setImmediate(() => void this.runTurns());
+  }
+
+  private async runTurns(): Promise<void> {
+    if (this.turnRunning) return;
+    this.turnRunning = true;
+    try {
+      while (this.turnRequested && !this.stopped) {
+        this.turnRequested = false;
+        await this.turn();
+      }
+    } catch (err) {
+      this.stopped = true;
+      if (this.ticker !== undefined) clearInterval(this.ticker);
+      this.options.onFatal(err as Error);
+    } finally {
+      this.turnRunning = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async turn(): Promise<void> {
+    this.stepInputs();
+    const store = this.options.store;
+    const batch = store.batch();
+    let sync = false;
+    const work: { group: HostedGroup; ready: Ready }[] = [];
+    const outbox = new Map<NodeId, GroupMessage[]>();
+    for (const id of this.deletedGroups.splice(0)) batch.deleteGroup(id);
+    for (const b of this.bootstraps.splice(0)) {
+      if (this.groups.has(b.id)) batch.installSnapshot(b.id, b.snapshot).setHardState(b.id, b.hardState);
+    }
+    for (const group of this.groups.values()) {
+      if (!group.raft.hasReady()) continue;
+      const ready = group.raft.ready();
+      if (ready.snapshot !== null) {
+        batch.installSnapshot(group.id, ready.snapshot);
+        sync = true;
+      }
+      if (ready.entries.length > 0) {
+        batch.append(group.id, ready.entries);
+        sync = true;
+      }
+      if (ready.hardState !== null) {
+        batch.setHardState(group.id, ready.hardState);
+        // Term and vote must be durable before the messages that depend on them; a commit index
+        // alone may lag on disk (it is re-learned from the leader).
+        const vote = `${ready.hardState.term}/${ready.hardState.vote}`;
+        if (this.syncedVotes.get(group.id) !== vote) {
+          this.syncedVotes.set(group.id, vote);
+          sync = true;
+        }
+      }
+      for (const message of ready.messages) {
+        let list = outbox.get(message.to);
+        if (list === undefined) outbox.set(message.to, (list = []));
+        list.push({ group: group.id, message });
+      }
+      work.push({ group, ready });
+    }
+    if (work.length === 0 && batch.byteSize === 0) return;
+    const started = performance.now();
+    if (batch.byteSize > 0) await batch.write({ sync });
+    const writeSeconds = (performance.now() - started) / 1000;
+    let messagesSent = 0;
+    for (const [peer, messages] of outbox) {
+      this.options.sender.send(peer, messages);
+      messagesSent += messages.length;
+    }
+    for (const { group, ready } of work) {
+      // A group deleted during the write is gone: its state machine no longer matters.
+      if (this.groups.get(group.id) !== group) continue;
+      if (ready.snapshot !== null) group.stateMachine.restore(ready.snapshot);
+      if (ready.committed.length > 0) group.stateMachine.apply(ready.committed);
+      group.raft.advance();
+      group.stateMachine.afterTurn(ready);
+      if (ready.events.length > 0) this.options.onEvents?.(group.id, ready.events);
+      if (group.raft.hasReady()) this.turnRequested = true;
+    }
+    this.options.onTurn?.({ groupsReady: work.length, bytesWritten: batch.byteSize, synced: sync, writeSeconds, messagesSent });
+  }
+
+  private stepInputs(): void {
+    const ticks = this.pendingTicks;
+    this.pendingTicks = 0;
+    for (let i = 0; i < ticks; i++) for (const group of this.groups.values()) group.raft.tick();
+    const inbound = this.inbound;
+    this.inbound = [];
+    for (const { group: id, message } of inbound) {
+      // A message for a group this node does not host (yet): raft retries, so dropping is safe.
+      this.groups.get(id)?.raft.step(message);
+    }
+    if (this.lostPeers.size > 0) {
+      for (const group of this.groups.values()) {
+        const status = group.raft.status();
+        if (status.role === Role.Follower && this.lostPeers.has(status.leaderId)) {
+          this.options.logger.info({ group: group.id, leader: status.leaderId }, 'leader connection reset; campaigning');
+          group.raft.campaign();
+        }
+      }
+      this.lostPeers.clear();
+    }
+  }
+}
+
+/** Converts millisecond raft settings into ticks. */
+export function raftSettingsFromMs(ms: {
+  tickMs: number;
+  electionTimeoutMinMs: number;
+  electionTimeoutMaxMs: number;
+  heartbeatIntervalMs: number;
+  maxInflightAppends: number;
+  maxAppendBytes: number;
+  replicaLagTimeMaxMs: number;
+}): HostRaftSettings {
+  const ticks = (value: number) => Math.max(1, Math.round(value / ms.tickMs));
+  return {
+    tickMs: ms.tickMs,
+    electionTicksMin: ticks(ms.electionTimeoutMinMs),
+    electionTicksMax: ticks(ms.electionTimeoutMaxMs),
+    heartbeatTicks: ticks(ms.heartbeatIntervalMs),
+    maxInflightAppends: ms.maxInflightAppends,
+    maxAppendBytes: ms.maxAppendBytes,
+    lagTicksMax: ticks(ms.replicaLagTimeMaxMs),
+  };
+}

@@ -1,0 +1,95 @@
+import { HeraldError } from '@herald/protocol';
+import { EntryType, Role, type Entry, type NodeId, type Ready, type Snapshot } from '@herald/raft';
+import type { GroupStateMachine, HostedGroup } from '../host/host.js';
+import { MetaState, type MetaCommand, type MetaOutcome } from './meta-state.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface Waiter {
+  readonly term: number;
+  readonly resolve: (outcome: MetaOutcome) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * The meta group's state machine: cluster metadata replicated on every voter. Its leader is the
+ * controller; admin requests are proposed there and answered once applied.
+ */
+export class MetaGroup implements GroupStateMachine {
+  state = new MetaState();
+  group!: HostedGroup;
+  private readonly waiters = new Map<number, Waiter>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly addressOf: (id: NodeId) => string) {}
+
+  /** Called after every applied change (and after a restore): nodes reconcile their partitions. */
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  controllerId(): NodeId {
+    return this.group.raft.status().leaderId;
+  }
+
+  apply(entries: readonly Entry[]): void {
+    let changed = false;
+    for (const entry of entries) {
+      if (entry.type !== EntryType.Normal || entry.data.byteLength === 0) continue;
+      const command = JSON.parse(decoder.decode(entry.data)) as MetaCommand;
+      const outcome = this.state.apply(command);
+      changed ||= outcome.ok;
+      const waiter = this.waiters.get(entry.index);
+      if (waiter === undefined) continue;
+      this.waiters.delete(entry.index);
+      clearTimeout(waiter.timer);
+      if (waiter.term === entry.term) waiter.resolve(outcome);
+      else waiter.reject(this.notControllerError());
+    }
+    if (changed) for (const listener of this.listeners) listener();
+  }
+
+  restore(snapshot: Snapshot): void {
+    this.state = MetaState.fromJSON(JSON.parse(decoder.decode(snapshot.data)));
+    for (const listener of this.listeners) listener();
+  }
+
+  afterTurn(_ready: Ready): void {
+    if (this.waiters.size > 0 && this.group.raft.status().role !== Role.Leader) {
+      for (const [index, waiter] of this.waiters) {
+        clearTimeout(waiter.timer);
+        this.waiters.delete(index);
+        waiter.reject(this.notControllerError());
+      }
+    }
+  }
+
+  /** Proposes a command at the controller and resolves with its outcome once applied. */
+  propose(command: MetaCommand, timeoutMs: number): Promise<MetaOutcome> {
+    const proposed = this.group.raft.propose(encoder.encode(JSON.stringify(command)));
+    if (!proposed.ok) return Promise.reject(this.notControllerError());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(proposed.index);
+        reject(new HeraldError('CommitTimedOut', `the metadata change was not committed within ${timeoutMs} ms; it may or may not be applied`));
+      }, timeoutMs);
+      this.waiters.set(proposed.index, { term: proposed.term, resolve, reject, timer });
+    });
+  }
+
+  notControllerError(): HeraldError {
+    const leaderId = this.controllerId();
+    if (leaderId === 0) return new HeraldError('NoLeader', 'the cluster has no controller yet; retry shortly', { 'herald-retry-after-ms': '200' });
+    const addr = this.addressOf(leaderId);
+    return new HeraldError('NotLeader', `this node is not the controller; send to node ${leaderId} at ${addr}`, {
+      'herald-leader-id': String(leaderId),
+      'herald-leader-addr': addr,
+    });
+  }
+
+  isController(): boolean {
+    return this.group.raft.status().role === Role.Leader;
+  }
+}

@@ -1,0 +1,118 @@
+import type { NodeId } from '@herald/raft';
+
+/** One partition's replica set; the first replica is the preferred leader. */
+export interface PartitionAssignment {
+  readonly partition: number;
+  readonly replicas: readonly NodeId[];
+}
+
+export interface TopicRecord {
+  /** Unique for the cluster's lifetime, so a deleted and recreated topic never reuses a group. */
+  readonly id: number;
+  readonly name: string;
+  readonly partitions: readonly PartitionAssignment[];
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+/** The commands of the meta group's log. The controller computes assignments before proposing,
+ *  so that applying a command is deterministic on every node. */
+export type MetaCommand =
+  | { readonly type: 'CreateTopic'; readonly name: string; readonly partitions: readonly PartitionAssignment[]; readonly configs: Readonly<Record<string, string>> }
+  | { readonly type: 'DeleteTopic'; readonly name: string };
+
+export type MetaOutcome =
+  | { readonly ok: true; readonly topic?: TopicRecord }
+  | { readonly ok: false; readonly reason: 'TopicExists' | 'TopicNotFound'; readonly message: string };
+
+/** The id of the Raft group that holds one partition. */
+export function partitionGroupId(topicId: number, partition: number): string {
+  return `p.${topicId}.${partition}`;
+}
+
+export const META_GROUP_ID = 'meta';
+
+/**
+ * The cluster metadata every node replicates through the meta group: topics, their partitions and
+ * replica assignments, and their configs. Its leader is the controller.
+ */
+export class MetaState {
+  private readonly topics = new Map<string, TopicRecord>();
+  private nextTopicId = 1;
+
+  apply(command: MetaCommand): MetaOutcome {
+    switch (command.type) {
+      case 'CreateTopic': {
+        if (this.topics.has(command.name)) return { ok: false, reason: 'TopicExists', message: `topic "${command.name}" already exists` };
+        const topic: TopicRecord = { id: this.nextTopicId++, name: command.name, partitions: command.partitions, configs: command.configs };
+        this.topics.set(topic.name, topic);
+        return { ok: true, topic };
+      }
+      case 'DeleteTopic': {
+        const topic = this.topics.get(command.name);
+        if (topic === undefined) return { ok: false, reason: 'TopicNotFound', message: `topic "${command.name}" does not exist` };
+        this.topics.delete(command.name);
+        return { ok: true, topic };
+      }
+    }
+  }
+
+  topic(name: string): TopicRecord | undefined {
+    return this.topics.get(name);
+  }
+
+  allTopics(): TopicRecord[] {
+    return [...this.topics.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** How many partition replicas each node hosts, and how many it prefers to lead. */
+  load(nodes: readonly NodeId[]): Map<NodeId, { replicas: number; preferred: number }> {
+    const load = new Map(nodes.map((id) => [id, { replicas: 0, preferred: 0 }]));
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) {
+        p.replicas.forEach((id, i) => {
+          const l = load.get(id);
+          if (l === undefined) return;
+          l.replicas++;
+          if (i === 0) l.preferred++;
+        });
+      }
+    }
+    return load;
+  }
+
+  toJSON(): object {
+    return { nextTopicId: this.nextTopicId, topics: [...this.topics.values()] };
+  }
+
+  static fromJSON(value: { nextTopicId: number; topics: TopicRecord[] }): MetaState {
+    const state = new MetaState();
+    state.nextTopicId = value.nextTopicId;
+    for (const topic of value.topics) state.topics.set(topic.name, topic);
+    return state;
+  }
+}
+
+/**
+ * Spreads `partitionCount` partitions of `replicationFactor` replicas over `nodes`, balancing
+ * both replicas and preferred leaders against what the cluster already hosts: each partition's
+ * preferred leader is the node leading the fewest, and its followers the least-loaded others.
+ */
+export function assignReplicas(
+  partitionCount: number,
+  replicationFactor: number,
+  nodes: readonly NodeId[],
+  existing: Map<NodeId, { replicas: number; preferred: number }>,
+): PartitionAssignment[] {
+  const load = new Map(nodes.map((id) => [id, { ...(existing.get(id) ?? { replicas: 0, preferred: 0 }) }]));
+  const byLoad = (key: 'replicas' | 'preferred') => (a: NodeId, b: NodeId) => load.get(a)![key] - load.get(b)![key] || a - b;
+  const out: PartitionAssignment[] = [];
+  for (let partition = 0; partition < partitionCount; partition++) {
+    const leader = [...nodes].sort(byLoad('preferred'))[0]!;
+    const followers = nodes.filter((id) => id !== leader).sort(byLoad('replicas')).slice(0, replicationFactor - 1);
+    const replicas = [leader, ...followers];
+    for (const id of replicas) load.get(id)!.replicas++;
+    load.get(leader)!.preferred++;
+    out.push({ partition, replicas });
+  }
+  return out;
+}

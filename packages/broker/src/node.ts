@@ -1,0 +1,203 @@
+import { HeraldError } from '@herald/protocol';
+import type { NodeId, RaftEvent } from '@herald/raft';
+import { NodeStore } from '@herald/storage';
+import type { Logger } from 'pino';
+import type { NodeConfig, Peer } from './config/config.js';
+import { Host, raftSettingsFromMs, type HostedGroup } from './host/host.js';
+import { MetaGroup } from './meta/meta-group.js';
+import { META_GROUP_ID, partitionGroupId, type TopicRecord } from './meta/meta-state.js';
+import { NodeMetrics, type GroupView } from './metrics/metrics.js';
+import { Partition } from './partition/partition.js';
+import { PeerTransport } from './transport/peer-transport.js';
+
+export const HERALD_VERSION = '0.1.0';
+
+/** A partition hosted here, and where it came from. */
+export interface HostedPartition {
+  readonly topic: TopicRecord;
+  readonly partition: Partition;
+}
+
+/**
+ * One Herald node: its store, the host driving its raft groups, the peer transport, the meta
+ * group and the partitions assigned to it. The gRPC API and the metrics exporter sit on top
+ * (see server.ts); this class is what they call.
+ */
+export class HeraldNode {
+  readonly store: NodeStore;
+  readonly host: Host;
+  readonly transport: PeerTransport;
+  readonly meta: MetaGroup;
+  readonly metrics: NodeMetrics;
+  /** Partitions hosted here, by raft group id. */
+  private readonly partitions = new Map<string, HostedPartition>();
+  private reconciling: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly config: NodeConfig,
+    readonly logger: Logger,
+    store: NodeStore,
+    onFatal: (err: Error) => void,
+  ) {
+    this.store = store;
+    this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews());
+    this.transport = new PeerTransport({
+      nodeId: config.nodeId,
+      peers: config.peers.filter((p) => p.id !== config.nodeId).map((p) => ({ id: p.id, address: `${p.host}:${p.peerPort}` })),
+      logger: logger.child({ component: 'transport' }),
+      onMessages: (messages) => this.host.receive(messages),
+      onPeerLost: (peer) => this.host.peerLost(peer),
+    });
+    this.host = new Host({
+      nodeId: config.nodeId,
+      store,
+      sender: this.transport,
+      raft: raftSettingsFromMs(config.raft),
+      logger,
+      onFatal,
+      onTurn: (stats) => this.metrics.onTurn(stats),
+      onEvents: (group, events) => this.onRaftEvents(group, events),
+    });
+    this.meta = new MetaGroup((id) => this.clientAddress(id));
+  }
+
+  /** Opens the store and every group found in it or assigned to this node, and starts the loop. */
+  static async start(config: NodeConfig, logger: Logger, onFatal: (err: Error) => void): Promise<HeraldNode> {
+    const store = await NodeStore.open(`${config.dataDir}/store`, { logger: logger.child({ component: 'store' }) });
+    const node = new HeraldNode(config, logger, store, onFatal);
+    node.meta.group = await node.host.openGroup(META_GROUP_ID, { voters: config.peers.map((p) => p.id), learners: [] }, node.meta);
+    node.meta.onChange(() => node.reconcile());
+    await node.transport.listen(config.host, config.peerPort);
+    node.host.start();
+    node.reconcile();
+    await node.reconciling;
+    return node;
+  }
+
+  async stop(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { partition } of this.partitions.values()) partition.failAll(() => new HeraldError('ShuttingDown', 'the node is shutting down; retry on another node'));
+    await this.host.stop();
+    await this.reconciling;
+    await this.transport.close();
+    await this.store.close();
+  }
+
+  get nodeId(): NodeId {
+    return this.config.nodeId;
+  }
+
+  peer(id: NodeId): Peer | undefined {
+    return this.config.peers.find((p) => p.id === id);
+  }
+
+  clientAddress(id: NodeId): string {
+    const peer = this.peer(id);
+    return peer === undefined ? '' : `${peer.host}:${peer.clientPort}`;
+  }
+
+  /** The partition replica hosted here, or a typed refusal naming where to go. */
+  partition(topicName: string, partition: number): HostedPartition {
+    const topic = this.meta.state.topic(topicName);
+    if (topic === undefined) throw new HeraldError('TopicNotFound', `topic "${topicName}" does not exist`);
+    const assignment = topic.partitions[partition];
+    if (assignment === undefined) {
+      throw new HeraldError('PartitionNotFound', `topic "${topicName}" has partitions 0 to ${topic.partitions.length - 1} (got ${partition})`);
+    }
+    const hosted = this.partitions.get(partitionGroupId(topic.id, partition));
+    if (hosted !== undefined) return hosted;
+    // Not a replica here (or not opened yet): point at the preferred leader; it knows better.
+    const guess = assignment.replicas.find((id) => id !== this.nodeId) ?? assignment.replicas[0]!;
+    throw new HeraldError('NotLeader', `node ${this.nodeId} holds no replica of ${topicName}/${partition}; try node ${guess} at ${this.clientAddress(guess)}`, {
+      'herald-leader-id': String(guess),
+      'herald-leader-addr': this.clientAddress(guess),
+    });
+  }
+
+  /** What this node knows of a partition's leadership: complete when it leads the partition;
+   *  as a follower it knows the leader and term but not the ISR. */
+  partitionView(topicName: string, partition: number): { leaderId: number; leaderTerm: number; isr: number[]; highWatermark: number; logStartOffset: number } {
+    const topic = this.meta.state.topic(topicName);
+    const hosted = topic === undefined ? undefined : this.partitions.get(partitionGroupId(topic.id, partition));
+    if (hosted === undefined) return { leaderId: 0, leaderTerm: 0, isr: [], highWatermark: 0, logStartOffset: 0 };
+    const status = hosted.partition.group.raft.status();
+    return {
+      leaderId: status.leaderId,
+      leaderTerm: status.term,
+      isr: [...status.isr],
+      highWatermark: hosted.partition.highWatermark,
+      logStartOffset: hosted.partition.state.logStartOffset,
+    };
+  }
+
+  hostedPartitions(): IterableIterator<HostedPartition> {
+    return this.partitions.values();
+  }
+
+  /** Opens the partitions newly assigned here and deletes those whose topic was deleted.
+   *  Serialized: one reconciliation runs at a time, and each sees the latest metadata. */
+  reconcile(): void {
+    this.reconciling = this.reconciling.then(() => this.reconcileOnce()).catch((err: Error) => this.logger.error({ err }, 'partition reconciliation failed'));
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    if (this.closed) return;
+    const wanted = new Map<string, { topic: TopicRecord; partition: number; replicas: readonly NodeId[] }>();
+    for (const topic of this.meta.state.allTopics()) {
+      for (const p of topic.partitions) if (p.replicas.includes(this.nodeId)) wanted.set(partitionGroupId(topic.id, p.partition), { topic, partition: p.partition, replicas: p.replicas });
+    }
+    for (const [id, hosted] of this.partitions) {
+      if (wanted.has(id)) continue;
+      hosted.partition.failAll(() => new HeraldError('TopicNotFound', `topic "${hosted.topic.name}" was deleted`));
+      this.partitions.delete(id);
+      this.host.deleteGroup(id);
+      this.logger.info({ group: id, topic: hosted.topic.name }, 'deleted partition replica');
+    }
+    for (const [id, want] of wanted) {
+      if (this.partitions.has(id) || this.closed) continue;
+      const partition = new Partition({
+        topic: want.topic.name,
+        partition: want.partition,
+        minInsyncReplicas: Number(want.topic.configs['min.insync.replicas'] ?? this.config.topicDefaults.minInsyncReplicas),
+        addressOf: (nodeId) => this.clientAddress(nodeId),
+      });
+      partition.group = await this.host.openGroup(id, { voters: want.replicas, learners: [] }, partition);
+      this.partitions.set(id, { topic: want.topic, partition });
+      // The preferred leader (first replica) campaigns at once, so leadership starts balanced.
+      const status = partition.group.raft.status();
+      if (want.replicas[0] === this.nodeId && status.term === 0) partition.group.raft.campaign();
+      this.logger.info({ group: id, topic: want.topic.name, partition: want.partition }, 'opened partition replica');
+    }
+    this.host.schedule();
+  }
+
+  private onRaftEvents(groupId: string, events: readonly RaftEvent[]): void {
+    const hosted = this.partitions.get(groupId);
+    const tp = hosted === undefined ? undefined : { topic: hosted.topic.name, partition: hosted.partition.settings.partition };
+    this.metrics.onRaftEvents(groupId, tp, events);
+    for (const e of events) {
+      const log = this.logger.child({ group: tp === undefined ? groupId : `${tp.topic}/${tp.partition}` });
+      if (e.type === 'RoleChanged') log.info({ role: e.role, term: e.term, leader: e.leaderId }, 'role changed');
+      else if (e.type === 'IsrShrunk') log.warn({ follower: e.nodeId, isr: e.isr }, 'ISR shrank');
+      else if (e.type === 'IsrExpanded') log.info({ follower: e.nodeId, isr: e.isr }, 'ISR expanded');
+    }
+  }
+
+  private *groupViews(): Iterable<GroupView> {
+    const meta = this.host.group(META_GROUP_ID);
+    if (meta !== undefined) yield { id: META_GROUP_ID, status: () => meta.raft.status() };
+    for (const [id, { topic, partition }] of this.partitions) {
+      const group: HostedGroup = partition.group;
+      yield {
+        id,
+        topic: topic.name,
+        partition: partition.settings.partition,
+        minInsyncReplicas: partition.settings.minInsyncReplicas,
+        highWatermark: partition.highWatermark,
+        status: () => group.raft.status(),
+      };
+    }
+  }
+}

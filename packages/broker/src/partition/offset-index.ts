@@ -1,0 +1,58 @@
+import { assert } from '@herald/raft';
+
+/** Where one stored batch lives: its first offset, how many records, and the raft entry holding it. */
+export interface IndexedBatch {
+  readonly baseOffset: number;
+  readonly recordCount: number;
+  readonly raftIndex: number;
+  readonly maxTimestampMs: number;
+}
+
+/**
+ * Maps offsets to the raft entries that hold them. Batches are added in apply order, so base
+ * offsets only grow and a binary search finds any offset. Columns of plain numbers keep it small.
+ */
+export class OffsetIndex {
+  private baseOffsets: number[] = [];
+  private recordCounts: number[] = [];
+  private raftIndexes: number[] = [];
+  private maxTimestamps: number[] = [];
+  private start = 0; // batches before this position were removed by retention
+
+  get size(): number {
+    return this.baseOffsets.length - this.start;
+  }
+
+  add(batch: IndexedBatch): void {
+    const last = this.baseOffsets.length - 1;
+    assert(last < this.start || batch.baseOffset >= this.baseOffsets[last]! + this.recordCounts[last]!, 'batches are indexed in offset order');
+    this.baseOffsets.push(batch.baseOffset);
+    this.recordCounts.push(batch.recordCount);
+    this.raftIndexes.push(batch.raftIndex);
+    this.maxTimestamps.push(batch.maxTimestampMs);
+  }
+
+  /** The position of the batch holding `offset`, or of the first batch after it; size if none. */
+  positionOf(offset: number): number {
+    let lo = this.start;
+    let hi = this.baseOffsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.baseOffsets[mid]! + this.recordCounts[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - this.start;
+  }
+
+  /** The position of the first batch whose records may have a timestamp at or after `timestampMs`. */
+  positionOfTimestamp(timestampMs: number): number {
+    for (let i = this.start; i < this.baseOffsets.length; i++) if (this.maxTimestamps[i]! >= timestampMs) return i - this.start;
+    return this.size;
+  }
+
+  at(position: number): IndexedBatch | undefined {
+    const i = position + this.start;
+    if (position < 0 || i >= this.baseOffsets.length) return undefined;
+    return { baseOffset: this.baseOffsets[i]!, recordCount: this.recordCounts[i]!, raftIndex: this.raftIndexes[i]!, maxTimestampMs: this.maxTimestamps[i]! };
+  }
+}

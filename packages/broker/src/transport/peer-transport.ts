@@ -1,0 +1,179 @@
+import * as grpc from '@grpc/grpc-js';
+import { messageFromProto, messageToProto, loadPeerDefinition } from '@herald/protocol';
+import type { Message, NodeId } from '@herald/raft';
+import type { Logger } from 'pino';
+import type { GroupMessage, PeerSender } from '../host/host.js';
+
+/** The wire shape of a frame, as proto-loader gives and takes it. */
+interface WireFrame {
+  from: number;
+  messages: { group: string; message: unknown }[];
+}
+
+export interface PeerTransportOptions {
+  readonly nodeId: NodeId;
+  readonly peers: readonly { id: NodeId; address: string }[];
+  readonly logger: Logger;
+  readonly onMessages: (messages: GroupMessage[]) => void;
+  /** A connection to or from `peer` broke: its process may be gone. */
+  readonly onPeerLost: (peer: NodeId) => void;
+  /** Frames above this are refused by the receiver (and never sent). */
+  readonly maxFrameBytes?: number;
+}
+
+/** Bytes buffered on one outgoing stream beyond which frames are dropped (raft retries). */
+const OUTBOX_BYTES_MAX = 64 << 20;
+
+const channelOptions = (maxFrameBytes: number): grpc.ChannelOptions => ({
+  'grpc.max_send_message_length': maxFrameBytes,
+  'grpc.max_receive_message_length': maxFrameBytes,
+  'grpc.keepalive_time_ms': 5_000,
+  'grpc.keepalive_timeout_ms': 2_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.initial_reconnect_backoff_ms': 50,
+  'grpc.min_reconnect_backoff_ms': 50,
+  'grpc.max_reconnect_backoff_ms': 1_000,
+});
+
+/** One outgoing stream to a peer, reopened after it breaks. */
+class PeerLink {
+  private call: grpc.ClientWritableStream<WireFrame> | null = null;
+  private closed = false;
+  private wasReady = false;
+
+  constructor(
+    readonly peer: NodeId,
+    private readonly client: grpc.Client & { send: (cb: (err: grpc.ServiceError | null) => void) => grpc.ClientWritableStream<WireFrame> },
+    private readonly onBroken: () => void,
+    private readonly logger: Logger,
+  ) {
+    this.watchChannel();
+  }
+
+  /** Writes a frame if the stream can take it; otherwise drops it. */
+  write(frame: WireFrame): void {
+    if (this.closed) return;
+    const call = this.call ?? this.open();
+    if (call.writableLength > OUTBOX_BYTES_MAX) return;
+    call.write(frame);
+  }
+
+  private open(): grpc.ClientWritableStream<WireFrame> {
+    const call = this.client.send((err) => {
+      if (this.call === call) this.call = null;
+      if (err !== null && err.code !== grpc.status.CANCELLED && !this.closed) this.logger.debug({ peer: this.peer, code: err.code }, 'peer stream ended');
+    });
+    call.on('error', () => {}); // reported through the callback above
+    this.call = call;
+    return call;
+  }
+
+  /** A channel that was READY and is not any more lost its connection: a killed process resets
+   *  its sockets at once, so this is the fastest sign that the peer is gone. */
+  private watchChannel(): void {
+    const channel = this.client.getChannel();
+    const state = channel.getConnectivityState(true);
+    if (state === grpc.connectivityState.READY) this.wasReady = true;
+    else if (this.wasReady && (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.IDLE)) {
+      this.wasReady = false;
+      this.call?.cancel();
+      this.call = null;
+      this.onBroken();
+    }
+    if (this.closed || state === grpc.connectivityState.SHUTDOWN) return;
+    channel.watchConnectivityState(state, Infinity, () => this.watchChannel());
+  }
+
+  isConnected(): boolean {
+    return this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.call?.end();
+    this.client.close();
+  }
+}
+
+/**
+ * The internal peer service: one client stream per peer carrying one Frame per host turn, with
+ * every message of every group for that peer (so heartbeats of many groups share a frame). Raft
+ * tolerates loss, so nothing is acknowledged: a frame that cannot be sent is dropped.
+ */
+export class PeerTransport implements PeerSender {
+  private readonly server: grpc.Server;
+  private readonly links = new Map<NodeId, PeerLink>();
+  private readonly maxFrameBytes: number;
+  private port = 0;
+
+  constructor(private readonly options: PeerTransportOptions) {
+    this.maxFrameBytes = options.maxFrameBytes ?? 256 << 20;
+    this.server = new grpc.Server({ 'grpc.max_receive_message_length': this.maxFrameBytes, 'grpc.max_concurrent_streams': 64 });
+    const definition = grpc.loadPackageDefinition(loadPeerDefinition()) as unknown as {
+      herald: { internal: { v1: { RaftTransport: grpc.ServiceClientConstructor } } };
+    };
+    const Service = definition.herald.internal.v1.RaftTransport;
+    this.server.addService(Service.service, { send: (call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>) => this.serve(call, callback) });
+    for (const peer of options.peers) {
+      const client = new Service(peer.address, grpc.credentials.createInsecure(), channelOptions(this.maxFrameBytes)) as unknown as ConstructorParameters<typeof PeerLink>[1];
+      this.links.set(peer.id, new PeerLink(peer.id, client, () => options.onPeerLost(peer.id), options.logger));
+    }
+  }
+
+  /** Listens on the peer port; returns the port bound (useful with port 0 in tests). */
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+        if (err !== null) return reject(new Error(`cannot listen for peers on ${host}:${port}: ${err.message}`));
+        this.port = bound;
+        resolve(bound);
+      });
+    });
+  }
+
+  get boundPort(): number {
+    return this.port;
+  }
+
+  send(to: NodeId, messages: readonly GroupMessage[]): void {
+    const link = this.links.get(to);
+    if (link === undefined) return;
+    link.write({ from: this.options.nodeId, messages: messages.map((m) => ({ group: m.group, message: messageToProto(m.message) })) });
+  }
+
+  /** Whether the channel to `peer` is connected now. */
+  isConnected(peer: NodeId): boolean {
+    return this.links.get(peer)?.isConnected() ?? false;
+  }
+
+  private serve(call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>): void {
+    let from: NodeId = 0;
+    call.on('data', (frame: WireFrame) => {
+      from = frame.from;
+      const messages: GroupMessage[] = [];
+      for (const m of frame.messages) {
+        let message: Message;
+        try {
+          message = messageFromProto(m.message as never) as Message;
+        } catch (err) {
+          this.options.logger.warn({ from: frame.from, err: (err as Error).message }, 'dropped malformed peer message');
+          continue;
+        }
+        if (message.to !== this.options.nodeId) continue;
+        messages.push({ group: m.group, message });
+      }
+      if (messages.length > 0) this.options.onMessages(messages);
+    });
+    call.on('end', () => callback(null, {}));
+    call.on('error', () => {
+      // The sender vanished mid-stream (killed, or the network cut): it may be gone.
+      if (from !== 0) this.options.onPeerLost(from);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const link of this.links.values()) link.close();
+    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    this.server.forceShutdown();
+  }
+}

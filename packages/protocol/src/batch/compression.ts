@@ -1,0 +1,201 @@
+// Payload compression with maintained libraries: node:zlib for gzip, and napi-rs bindings
+// with prebuilt binaries for the rest (snappy, lz4-napi, @mongodb-js/zstd 1.x). Every codec
+// runs off the event loop (zlib and the napi bindings use libuv's thread pool).
+//
+// Decompression is bounded before any output is allocated, because a batch of a few kilobytes
+// can claim gigabytes: snappy and lz4 (block format with its size prefixed) state the output
+// size up front; zstd frames are walked block by block to bound it; gzip is cut off by
+// zlib's maxOutputLength.
+
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
+import { compress as lz4Compress, uncompress as lz4Uncompress } from 'lz4-napi';
+import { compress as snappyCompress, uncompress as snappyUncompress } from 'snappy';
+import { HeraldError } from '../errors.js';
+import { Compression } from './format.js';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** A view of `bytes` as a Buffer, without copying. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Compresses a batch payload. */
+export async function compress(compression: Compression, payload: Uint8Array): Promise<Uint8Array> {
+  switch (compression) {
+    case Compression.None:
+      return payload;
+    case Compression.Gzip:
+      return gzipAsync(payload);
+    case Compression.Snappy:
+      return snappyCompress(payload);
+    case Compression.Lz4:
+      // The block format with the uncompressed size prefixed (lz4_flex's
+      // compress_prepend_size), which lets decompress() check the size before inflating.
+      return lz4Compress(payload);
+    case Compression.Zstd:
+      return zstdCompress(asBuffer(payload));
+  }
+}
+
+/** What decompress() may produce, and the error to throw when a payload would exceed it. */
+export interface DecompressLimit {
+  readonly bytesMax: number;
+  /** The refusal for a payload that would inflate to at least `bytes`. */
+  readonly tooLarge: (bytes: number) => HeraldError;
+}
+
+/**
+ * Decompresses a batch payload, refusing before inflating anything that would exceed
+ * `limit.bytesMax`. Corrupt input is an InvalidArgument naming the codec.
+ */
+export async function decompress(
+  compression: Compression,
+  data: Uint8Array,
+  limit: DecompressLimit,
+): Promise<Uint8Array> {
+  switch (compression) {
+    case Compression.None:
+      if (data.length > limit.bytesMax) throw limit.tooLarge(data.length);
+      return data;
+    case Compression.Gzip: {
+      try {
+        return await gunzipAsync(data, { maxOutputLength: limit.bytesMax });
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw limit.tooLarge(limit.bytesMax + 1);
+        throw corrupt('gzip', err);
+      }
+    }
+    case Compression.Snappy: {
+      const declared = snappyDeclaredBytes(data);
+      if (declared > limit.bytesMax) throw limit.tooLarge(declared);
+      const out = await inflate('snappy', () => snappyUncompress(data, { asBuffer: true }) as Promise<Buffer>);
+      return checkLength('snappy', out, declared);
+    }
+    case Compression.Lz4: {
+      if (data.length < 4) throw malformed('lz4', 'shorter than its 4-byte size prefix');
+      const declared = new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true);
+      if (declared > limit.bytesMax) throw limit.tooLarge(declared);
+      const out = await inflate('lz4', () => lz4Uncompress(data));
+      return checkLength('lz4', out, declared);
+    }
+    case Compression.Zstd: {
+      const bound = zstdDecompressedBytesBound(data);
+      if (bound > limit.bytesMax) throw limit.tooLarge(bound);
+      const out = await inflate('zstd', () => zstdDecompress(asBuffer(data)));
+      if (out.length > limit.bytesMax) throw limit.tooLarge(out.length);
+      return out;
+    }
+  }
+}
+
+async function inflate(codec: string, run: () => Promise<Buffer>): Promise<Buffer> {
+  try {
+    return await run();
+  } catch (err) {
+    throw corrupt(codec, err);
+  }
+}
+
+function checkLength(codec: string, out: Uint8Array, declared: number): Uint8Array {
+  if (out.length !== declared) {
+    throw malformed(codec, `inflated to ${out.length} bytes but declares ${declared}`);
+  }
+  return out;
+}
+
+/** The uncompressed length a raw snappy block starts with (an unsigned LEB128 varint, at most
+ *  32 bits). */
+function snappyDeclaredBytes(data: Uint8Array): number {
+  let value = 0;
+  for (let i = 0; i < 5 && i < data.length; i++) {
+    const b = data[i] as number;
+    value += (b & 0x7f) * 2 ** (7 * i);
+    if (b < 0x80) {
+      if (value > 0xffff_ffff) break;
+      return value;
+    }
+  }
+  throw malformed('snappy', 'its length preamble is truncated or too long');
+}
+
+const ZSTD_MAGIC = 0xfd2fb528;
+const ZSTD_SKIPPABLE_MAGIC_MIN = 0x184d2a50;
+const ZSTD_SKIPPABLE_MAGIC_MAX = 0x184d2a5f;
+const ZSTD_BLOCK_BYTES_MAX = 128 * 1024;
+
+/**
+ * An upper bound on what a zstd payload inflates to, from its frame and block headers alone
+ * (RFC 8878 §3.1): raw and RLE blocks state their size, a compressed block regenerates at most
+ * 128 KiB. Encoders fill blocks, so for real data the bound is the output rounded up to a block;
+ * only a crafted payload of many tiny blocks gets a large bound, and is refused for it.
+ */
+export function zstdDecompressedBytesBound(data: Uint8Array): number {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let pos = 0;
+  let bound = 0;
+  if (data.length === 0) throw malformed('zstd', 'empty');
+  while (pos < data.length) {
+    if (pos + 4 > data.length) throw malformed('zstd', 'truncated frame magic');
+    const magic = view.getUint32(pos, true);
+    if (magic >= ZSTD_SKIPPABLE_MAGIC_MIN && magic <= ZSTD_SKIPPABLE_MAGIC_MAX) {
+      if (pos + 8 > data.length) throw malformed('zstd', 'truncated skippable frame');
+      pos += 8 + view.getUint32(pos + 4, true);
+      if (pos > data.length) throw malformed('zstd', 'truncated skippable frame');
+      continue;
+    }
+    if (magic !== ZSTD_MAGIC) throw malformed('zstd', `no frame magic at byte ${pos}`);
+    pos += 4;
+    if (pos >= data.length) throw malformed('zstd', 'truncated frame header');
+    const descriptor = data[pos] as number;
+    const contentSizeFlag = descriptor >> 6;
+    const singleSegment = (descriptor >> 5) & 1;
+    const hasChecksum = (descriptor >> 2) & 1;
+    const dictionaryIdFlag = descriptor & 3;
+    const headerBytes =
+      1 +
+      (singleSegment ? 0 : 1) +
+      [0, 1, 2, 4][dictionaryIdFlag]! +
+      [singleSegment ? 1 : 0, 2, 4, 8][contentSizeFlag]!;
+    pos += headerBytes;
+    for (;;) {
+      if (pos + 3 > data.length) throw malformed('zstd', 'truncated block header');
+      const blockHeader = (data[pos] as number) | ((data[pos + 1] as number) << 8) | ((data[pos + 2] as number) << 16);
+      pos += 3;
+      const last = blockHeader & 1;
+      const type = (blockHeader >> 1) & 3;
+      const size = blockHeader >>> 3;
+      if (type === 0) {
+        bound += size; // raw: the block is its own content
+        pos += size;
+      } else if (type === 1) {
+        bound += size; // RLE: one byte repeated `size` times
+        pos += 1;
+      } else if (type === 2) {
+        bound += ZSTD_BLOCK_BYTES_MAX;
+        pos += size;
+      } else {
+        throw malformed('zstd', 'reserved block type');
+      }
+      if (pos > data.length) throw malformed('zstd', 'truncated block');
+      if (last) break;
+    }
+    pos += hasChecksum ? 4 : 0;
+    if (pos > data.length) throw malformed('zstd', 'truncated frame checksum');
+  }
+  return bound;
+}
+
+function malformed(codec: string, why: string): HeraldError {
+  return new HeraldError('InvalidArgument', `record batch: ${codec} payload is malformed: ${why}`);
+}
+
+function corrupt(codec: string, err: unknown): HeraldError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new HeraldError('InvalidArgument', `record batch: ${codec} payload does not decompress: ${why}`, {}, {
+    cause: err,
+  });
+}

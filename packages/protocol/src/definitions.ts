@@ -1,0 +1,61 @@
+// Loads Herald's .proto files at run time with @grpc/proto-loader. Callers pass the result to
+// grpc.loadPackageDefinition() themselves: this package never loads @grpc/grpc-js, so the
+// codec and the error catalog work without it.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
+import type { ProtoGrpcType as AdminGrpcType } from './gen/admin.js';
+import type { ProtoGrpcType as ConsumeGrpcType } from './gen/consume.js';
+import type { ProtoGrpcType as ProduceGrpcType } from './gen/produce.js';
+import type { ProtoGrpcType as RaftGrpcType } from './gen/raft.js';
+
+/** The repository's proto/ folder. This file runs from packages/protocol/src (sources) or
+ *  packages/protocol/dist (build); both sit three levels below the repository root. */
+export function protoDir(): string {
+  const dir = fileURLToPath(new URL('../../../proto/', import.meta.url));
+  if (!existsSync(`${dir}/herald/v1/produce.proto`)) {
+    throw new Error(`Herald's .proto files are not at ${dir}; packages/protocol expects the repository's proto/ folder there`);
+  }
+  return dir;
+}
+
+/** The options every loader of Herald's .proto files uses, and scripts/gen-proto.sh mirrors:
+ *  camelCase field names, 64-bit integers as numbers (offsets stay below 2^53), enums as their
+ *  names, defaults for absent fields, the name of the set member of a oneof, bytes as Buffers. */
+export const protoLoaderOptions = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+} as const satisfies Options;
+
+/** The public API's .proto files (package herald.v1), relative to protoDir(). */
+export const API_PROTO_FILES = ['herald/v1/produce.proto', 'herald/v1/consume.proto', 'herald/v1/admin.proto'] as const;
+
+/** The peer transport's .proto file (package herald.internal.v1), relative to protoDir(). */
+export const PEER_PROTO_FILES = ['herald/internal/v1/raft.proto'] as const;
+
+/** What grpc.loadPackageDefinition(loadApiDefinition()) returns, typed: ProduceService,
+ *  ConsumeService and AdminService under herald.v1. */
+export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType;
+
+/** What grpc.loadPackageDefinition(loadPeerDefinition()) returns, typed: RaftTransport under
+ *  herald.internal.v1. */
+export type PeerGrpcType = RaftGrpcType;
+
+let api: PackageDefinition | undefined;
+let peer: PackageDefinition | undefined;
+
+/** The public gRPC API (herald.v1), loaded once. Also what @grpc/reflection should serve. */
+export function loadApiDefinition(): PackageDefinition {
+  api ??= loadSync([...API_PROTO_FILES], { ...protoLoaderOptions, includeDirs: [protoDir()] });
+  return api;
+}
+
+/** The internal peer transport (herald.internal.v1), loaded once. Served on the peer port only. */
+export function loadPeerDefinition(): PackageDefinition {
+  peer ??= loadSync([...PEER_PROTO_FILES], { ...protoLoaderOptions, includeDirs: [protoDir()] });
+  return peer;
+}

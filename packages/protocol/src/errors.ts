@@ -1,0 +1,239 @@
+// The catalog of refusals: every reason a Herald node refuses a request, the gRPC status it
+// travels as, and whether a client may retry it. Shared by the broker (which throws these and
+// maps them to statuses in broker/src/api) and the client (which retries exactly the reasons
+// marked retryable). Names the gRPC code; imports no gRPC.
+
+/** The gRPC status codes Herald refusals use, by name. */
+export type GrpcCodeName =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'FAILED_PRECONDITION'
+  | 'OUT_OF_RANGE'
+  | 'UNAVAILABLE'
+  | 'RESOURCE_EXHAUSTED'
+  | 'DEADLINE_EXCEEDED'
+  | 'UNKNOWN';
+
+/** Every reason, with its gRPC status and whether the same request may succeed if retried. */
+export const Reason = {
+  /** A request field is missing or wrong, or a record batch is malformed or fails its CRC. */
+  InvalidArgument: { code: 'INVALID_ARGUMENT', retryable: false },
+  TopicNotFound: { code: 'NOT_FOUND', retryable: false },
+  PartitionNotFound: { code: 'NOT_FOUND', retryable: false },
+  GroupNotFound: { code: 'NOT_FOUND', retryable: false },
+  TopicExists: { code: 'ALREADY_EXISTS', retryable: false },
+  /** Retry at the leader named in `herald-leader-id` / `herald-leader-addr`. */
+  NotLeader: { code: 'FAILED_PRECONDITION', retryable: true },
+  /** The ISR is smaller than min.insync.replicas; it may grow back. */
+  NotEnoughReplicas: { code: 'FAILED_PRECONDITION', retryable: true },
+  /** An idempotent producer's batch skips sequence numbers: a batch before it was lost. The
+   *  producer must not retry it as is (Kafka's OUT_OF_ORDER_SEQUENCE_NUMBER). */
+  OutOfOrderSequence: { code: 'FAILED_PRECONDITION', retryable: false },
+  /** An idempotent producer's epoch is older than the partition's: a newer instance of the
+   *  same producer took over (Kafka's INVALID_PRODUCER_EPOCH). */
+  ProducerFenced: { code: 'FAILED_PRECONDITION', retryable: false },
+  /** A read below log_start_offset or above the high watermark (Kafka's OFFSET_OUT_OF_RANGE). */
+  OffsetOutOfRange: { code: 'OUT_OF_RANGE', retryable: false },
+  /** No leader is elected yet; one usually is within an election timeout. */
+  NoLeader: { code: 'UNAVAILABLE', retryable: true },
+  /** The node is stopping; another node (or this one, restarted) will answer. */
+  ShuttingDown: { code: 'UNAVAILABLE', retryable: true },
+  RecordTooLarge: { code: 'RESOURCE_EXHAUSTED', retryable: false },
+  RequestTooLarge: { code: 'RESOURCE_EXHAUSTED', retryable: false },
+  /** The node's limit on concurrent streams is reached. Not retried automatically: a client
+   *  that opens too many streams should learn it, not spin. */
+  TooManyStreams: { code: 'RESOURCE_EXHAUSTED', retryable: false },
+  /** The deadline passed before the batch was committed: the outcome is unknown, so a blind
+   *  retry could duplicate the batch (idempotent producers may retry themselves). */
+  CommitTimedOut: { code: 'DEADLINE_EXCEEDED', retryable: false },
+  /** Made only by fromWireError() for a reason this catalog does not know (a newer node). */
+  Unknown: { code: 'UNKNOWN', retryable: false },
+} as const satisfies Record<string, { code: GrpcCodeName; retryable: boolean }>;
+export type Reason = keyof typeof Reason;
+
+/** Keys of the trailing metadata (and of HeraldError.details) that carry machine-readable
+ *  details of a refusal. Lower case: gRPC metadata keys are. */
+export const MetadataKey = {
+  /** The reason, a key of Reason. */
+  Reason: 'herald-reason',
+  /** NotLeader: the leader's node id. */
+  LeaderId: 'herald-leader-id',
+  /** NotLeader: the leader's client address, host:port. */
+  LeaderAddr: 'herald-leader-addr',
+  /** RecordTooLarge, RequestTooLarge, TooManyStreams, NotEnoughReplicas: the limit, a number. */
+  Limit: 'herald-limit',
+  /** NoLeader, ShuttingDown: how long to wait before retrying, in milliseconds. */
+  RetryAfterMs: 'herald-retry-after-ms',
+} as const;
+export type MetadataKey = (typeof MetadataKey)[keyof typeof MetadataKey];
+
+/** A refusal the caller can act on. `details` travel as trailing metadata, keyed by
+ *  MetadataKey values. */
+export class HeraldError extends Error {
+  constructor(
+    readonly reason: Reason,
+    message: string,
+    readonly details: Readonly<Record<string, string>> = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'HeraldError';
+  }
+
+  /** The gRPC status code name this refusal travels as. */
+  get code(): GrpcCodeName {
+    return Reason[this.reason].code;
+  }
+
+  /** Whether a client may send the same request again. */
+  get retryable(): boolean {
+    return Reason[this.reason].retryable;
+  }
+}
+
+/** Whether `reason` names a reason of the catalog. */
+export function isReason(reason: string): reason is Reason {
+  return Object.prototype.hasOwnProperty.call(Reason, reason);
+}
+
+/** Whether a request refused for `reason` may be retried. Unknown reasons are not retryable. */
+export function isRetryable(reason: string): boolean {
+  return isReason(reason) && Reason[reason].retryable;
+}
+
+/** Whether `err` is a HeraldError. */
+export function isHeraldError(err: unknown): err is HeraldError {
+  return err instanceof HeraldError;
+}
+
+/** A refusal as it travels: in the `herald.v1.Error` message of a stream, or as the message
+ *  and trailing metadata of a failed call. */
+export interface WireError {
+  readonly reason: string;
+  readonly message: string;
+  readonly details: Readonly<Record<string, string>>;
+}
+
+/** The wire form of a refusal, for in-band errors (ProduceStream). */
+export function toWireError(err: HeraldError): WireError {
+  return { reason: err.reason, message: err.message, details: err.details };
+}
+
+/**
+ * Rebuilds a HeraldError from what a client received: the `herald-reason` value and the
+ * other details (from a stream's Error message or a call's trailing metadata). A missing or
+ * unknown reason becomes `Unknown`, keeping the original under `herald-reason`; keys other
+ * than herald-* ones are dropped, and so is `herald-reason` itself for a known reason.
+ */
+export function fromWireError(wire: {
+  readonly reason: string | undefined;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, string>>;
+}): HeraldError {
+  const details: Record<string, string> = {};
+  for (const [key, value] of Object.entries(wire.details ?? {})) {
+    if (key.startsWith('herald-') && key !== MetadataKey.Reason) details[key] = value;
+  }
+  const reason = wire.reason ?? '';
+  if (isReason(reason)) return new HeraldError(reason, wire.message, details);
+  details[MetadataKey.Reason] = reason;
+  const what = reason === '' ? 'no reason' : `unknown reason ${JSON.stringify(reason)}`;
+  return new HeraldError('Unknown', `${wire.message} (${what})`, details);
+}
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/** Formats a count for a message: 1048576 → "1,048,576". */
+export function formatCount(n: number): string {
+  return numberFormat.format(n);
+}
+
+/** A request field is missing or wrong: names the field and says why. */
+export const invalidArgument = (field: string, why: string, options?: ErrorOptions) =>
+  new HeraldError('InvalidArgument', `${field}: ${why}`, {}, options);
+
+export const topicNotFound = (topic: string) =>
+  new HeraldError('TopicNotFound', `topic ${JSON.stringify(topic)} does not exist`);
+
+export const partitionNotFound = (topic: string, partition: number, partitionCount: number) =>
+  new HeraldError(
+    'PartitionNotFound',
+    `topic ${JSON.stringify(topic)} has no partition ${partition}; its partitions are 0 to ${partitionCount - 1}`,
+  );
+
+export const groupNotFound = (group: string) =>
+  new HeraldError('GroupNotFound', `consumer group ${JSON.stringify(group)} does not exist`);
+
+export const topicExists = (topic: string) =>
+  new HeraldError('TopicExists', `topic ${JSON.stringify(topic)} already exists`);
+
+/** This node does not lead the partition; the client should send to the named leader. */
+export const notLeader = (leader: { readonly id: number; readonly addr: string }) =>
+  new HeraldError(
+    'NotLeader',
+    `not the leader of this partition; send to node ${leader.id} at ${leader.addr}`,
+    { [MetadataKey.LeaderId]: String(leader.id), [MetadataKey.LeaderAddr]: leader.addr },
+  );
+
+export const notEnoughReplicas = (isrSize: number, minInsyncReplicas: number) =>
+  new HeraldError(
+    'NotEnoughReplicas',
+    `only ${isrSize} in-sync replicas, fewer than min.insync.replicas ${minInsyncReplicas}; retry once replicas catch up`,
+    { [MetadataKey.Limit]: String(minInsyncReplicas) },
+  );
+
+export const noLeader = (group: string, retryAfterMs: number) =>
+  new HeraldError('NoLeader', `${group} has no leader yet; retry in ${retryAfterMs} ms`, {
+    [MetadataKey.RetryAfterMs]: String(retryAfterMs),
+  });
+
+export const shuttingDown = (nodeId: number) =>
+  new HeraldError('ShuttingDown', `node ${nodeId} is shutting down; retry on another node`);
+
+/** One record is larger than the topic allows. */
+export const recordTooLarge = (recordBytes: number, limitBytes: number, setting = 'max.message.bytes') =>
+  new HeraldError(
+    'RecordTooLarge',
+    `record of ${formatCount(recordBytes)} bytes exceeds ${setting} ${formatCount(limitBytes)}`,
+    { [MetadataKey.Limit]: String(limitBytes) },
+  );
+
+/** A batch (or a whole request) is larger than allowed. */
+export const requestTooLarge = (what: string, sizeBytes: number, limitBytes: number, setting: string) =>
+  new HeraldError(
+    'RequestTooLarge',
+    `${what} of ${formatCount(sizeBytes)} bytes exceeds ${setting} ${formatCount(limitBytes)}`,
+    { [MetadataKey.Limit]: String(limitBytes) },
+  );
+
+export const tooManyStreams = (limit: number) =>
+  new HeraldError(
+    'TooManyStreams',
+    `this node already serves ${formatCount(limit)} streams, its limit; close some or use another node`,
+    { [MetadataKey.Limit]: String(limit) },
+  );
+
+export const commitTimedOut = (timeoutMs: number) =>
+  new HeraldError(
+    'CommitTimedOut',
+    `the batch was not committed within ${formatCount(timeoutMs)} ms; it may or may not have been written`,
+  );
+
+export const outOfOrderSequence = (producerId: number, expectedSequence: number, baseSequence: number) =>
+  new HeraldError(
+    'OutOfOrderSequence',
+    `producer ${producerId} sent sequence ${baseSequence} but the partition expects ${expectedSequence}; an earlier batch was lost`,
+  );
+
+export const producerFenced = (producerId: number, producerEpoch: number, currentEpoch: number) =>
+  new HeraldError(
+    'ProducerFenced',
+    `producer ${producerId} epoch ${producerEpoch} is fenced by epoch ${currentEpoch}; a newer instance of this producer took over`,
+  );
+
+export const offsetOutOfRange = (offset: number, logStartOffset: number, highWatermark: number) =>
+  new HeraldError(
+    'OffsetOutOfRange',
+    `offset ${offset} is outside the partition's range ${logStartOffset} to ${highWatermark}`,
+  );

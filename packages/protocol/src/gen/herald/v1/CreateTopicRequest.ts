@@ -1,0 +1,46 @@
+// Original file: proto/herald/v1/admin.proto
+
+
+export interface CreateTopicRequest {
+  /**
+   * The topic's name: 1 to 249 characters of [a-zA-Z0-9._-] (Kafka's rule).
+   */
+  'name'?: (string);
+  /**
+   * The number of partitions, at least 1.
+   */
+  'partitions'?: (number);
+  /**
+   * The number of replicas of each partition, at least 1 and at most the number of nodes;
+   * 0 means the broker's default.
+   */
+  'replicationFactor'?: (number);
+  /**
+   * Topic configuration overriding the broker's defaults, with Kafka's names where Kafka has
+   * the setting: "min.insync.replicas", "max.message.bytes", "retention.ms",
+   * "retention.bytes", "segment.bytes". An unknown key is refused with INVALID_ARGUMENT.
+   */
+  'configs'?: ({[key: string]: string});
+}
+
+export interface CreateTopicRequest__Output {
+  /**
+   * The topic's name: 1 to 249 characters of [a-zA-Z0-9._-] (Kafka's rule).
+   */
+  'name': (string);
+  /**
+   * The number of partitions, at least 1.
+   */
+  'partitions': (number);
+  /**
+   * The number of replicas of each partition, at least 1 and at most the number of nodes;
+   * 0 means the broker's default.
+   */
+  'replicationFactor': (number);
+  /**
+   * Topic configuration overriding the broker's defaults, with Kafka's names where Kafka has
+   * the setting: "min.insync.replicas", "max.message.bytes", "retention.ms",
+   * "retention.bytes", "segment.bytes". An unknown key is refused with INVALID_ARGUMENT.
+   */
+  'configs': ({[key: string]: string});
+}

@@ -1,0 +1,33 @@
+// Original file: proto/herald/v1/admin.proto
+
+import type { Node as _herald_v1_Node, Node__Output as _herald_v1_Node__Output } from '../../herald/v1/Node.js';
+
+export interface DescribeClusterResponse {
+  /**
+   * The cluster's id, fixed when the cluster was first formed.
+   */
+  'clusterId'?: (string);
+  /**
+   * The controller: the node leading the meta group; 0 when none is known.
+   */
+  'controllerId'?: (number);
+  /**
+   * Every node of the cluster, ordered by id.
+   */
+  'nodes'?: (_herald_v1_Node)[];
+}
+
+export interface DescribeClusterResponse__Output {
+  /**
+   * The cluster's id, fixed when the cluster was first formed.
+   */
+  'clusterId': (string);
+  /**
+   * The controller: the node leading the meta group; 0 when none is known.
+   */
+  'controllerId': (number);
+  /**
+   * Every node of the cluster, ordered by id.
+   */
+  'nodes': (_herald_v1_Node__Output)[];
+}

@@ -1,0 +1,36 @@
+// @herald/protocol: Herald's wire contract, shared by the broker and the client. The gRPC
+// definitions and their generated types, the record-batch codec, the error catalog, the raft
+// message converters and Kafka's key partitioner. Depends on no other Herald package.
+
+export * from './errors.js';
+export * from './definitions.js';
+export * from './raft-codec.js';
+export * from './partition-for-key.js';
+export { encodeBatch, TIMESTAMP_MS_MAX, type EncodeOptions } from './batch/encode.js';
+export {
+  decodeBatch,
+  readBatchHeader,
+  validateBatch,
+  type BatchLimits,
+  type DecodeOptions,
+} from './batch/decode.js';
+export { crc32c } from './batch/crc32c.js';
+export {
+  BATCH_HEADER_BYTES,
+  BATCH_MAGIC,
+  Compression,
+  NO_PRODUCER_EPOCH,
+  NO_PRODUCER_ID,
+  NO_SEQUENCE,
+  UNCOMPRESSED_BYTES_MAX_DEFAULT,
+  type BatchHeader,
+  type BatchRecord,
+  type RecordHeader,
+  type RecordInput,
+} from './batch/format.js';
+
+/** Every generated type of package herald.v1: messages (`v1.ProduceRequest` to send,
+ *  `v1.ProduceRequest__Output` as received), enums (`v1.Acks`), service clients and handlers. */
+export * as v1 from './gen/v1.js';
+/** Every generated type of package herald.internal.v1 (the peer transport). */
+export * as internalV1 from './gen/internal-v1.js';

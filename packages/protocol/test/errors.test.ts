@@ -1,0 +1,127 @@
+// Shows that the catalog maps each reason to the gRPC status DESIGN.md's table gives, that the
+// client retries exactly the retryable reasons, and that errors survive the trip through the
+// wire form, unknown reasons included.
+import { describe, expect, it } from 'vitest';
+import {
+  HeraldError,
+  MetadataKey,
+  Reason,
+  commitTimedOut,
+  formatCount,
+  fromWireError,
+  isReason,
+  isRetryable,
+  noLeader,
+  notEnoughReplicas,
+  notLeader,
+  outOfOrderSequence,
+  partitionNotFound,
+  recordTooLarge,
+  requestTooLarge,
+  toWireError,
+  tooManyStreams,
+  topicExists,
+  topicNotFound,
+} from '../src/index.js';
+
+describe('the catalog', () => {
+  it.each([
+    { reason: 'InvalidArgument', code: 'INVALID_ARGUMENT', retryable: false },
+    { reason: 'TopicNotFound', code: 'NOT_FOUND', retryable: false },
+    { reason: 'PartitionNotFound', code: 'NOT_FOUND', retryable: false },
+    { reason: 'GroupNotFound', code: 'NOT_FOUND', retryable: false },
+    { reason: 'TopicExists', code: 'ALREADY_EXISTS', retryable: false },
+    { reason: 'NotLeader', code: 'FAILED_PRECONDITION', retryable: true },
+    { reason: 'NotEnoughReplicas', code: 'FAILED_PRECONDITION', retryable: true },
+    { reason: 'OutOfOrderSequence', code: 'FAILED_PRECONDITION', retryable: false },
+    { reason: 'ProducerFenced', code: 'FAILED_PRECONDITION', retryable: false },
+    { reason: 'OffsetOutOfRange', code: 'OUT_OF_RANGE', retryable: false },
+    { reason: 'NoLeader', code: 'UNAVAILABLE', retryable: true },
+    { reason: 'ShuttingDown', code: 'UNAVAILABLE', retryable: true },
+    { reason: 'RecordTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false },
+    { reason: 'RequestTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false },
+    { reason: 'TooManyStreams', code: 'RESOURCE_EXHAUSTED', retryable: false },
+    { reason: 'CommitTimedOut', code: 'DEADLINE_EXCEEDED', retryable: false },
+    { reason: 'Unknown', code: 'UNKNOWN', retryable: false },
+  ] as const)('$reason is $code, retryable: $retryable', ({ reason, code, retryable }) => {
+    expect(Reason[reason]).toEqual({ code, retryable });
+    expect(isRetryable(reason)).toBe(retryable);
+    const err = new HeraldError(reason, 'x');
+    expect(err.code).toBe(code);
+    expect(err.retryable).toBe(retryable);
+  });
+
+  it('has no reason the table above misses', () => {
+    expect(Object.keys(Reason)).toHaveLength(17);
+  });
+
+  it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {
+    expect(isReason(reason)).toBe(false);
+    expect(isRetryable(reason)).toBe(false);
+  });
+});
+
+describe('constructors', () => {
+  it('notLeader names the leader in the message and in the details', () => {
+    const err = notLeader({ id: 2, addr: '127.0.0.1:7402' });
+    expect(err).toBeInstanceOf(HeraldError);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('HeraldError');
+    expect(err.reason).toBe('NotLeader');
+    expect(err.message).toBe('not the leader of this partition; send to node 2 at 127.0.0.1:7402');
+    expect(err.details).toEqual({ 'herald-leader-id': '2', 'herald-leader-addr': '127.0.0.1:7402' });
+  });
+
+  it.each([
+    { err: recordTooLarge(1_200_000, 1_048_576), text: 'record of 1,200,000 bytes exceeds max.message.bytes 1,048,576' },
+    { err: requestTooLarge('batch', 5_000_000, 4_194_304, 'max.request.bytes'), text: 'batch of 5,000,000 bytes exceeds max.request.bytes 4,194,304' },
+    { err: topicNotFound('orders'), text: 'topic "orders" does not exist' },
+    { err: topicExists('orders'), text: 'topic "orders" already exists' },
+    { err: partitionNotFound('orders', 6, 6), text: 'topic "orders" has no partition 6; its partitions are 0 to 5' },
+    { err: notEnoughReplicas(1, 2), text: 'only 1 in-sync replicas, fewer than min.insync.replicas 2; retry once replicas catch up' },
+    { err: noLeader('orders/3', 300), text: 'orders/3 has no leader yet; retry in 300 ms' },
+    { err: tooManyStreams(1000), text: 'this node already serves 1,000 streams, its limit; close some or use another node' },
+    { err: commitTimedOut(5000), text: 'the batch was not committed within 5,000 ms; it may or may not have been written' },
+    { err: outOfOrderSequence(7, 10, 12), text: 'producer 7 sent sequence 12 but the partition expects 10; an earlier batch was lost' },
+  ])('$text', ({ err, text }) => {
+    expect(err.message).toBe(text);
+  });
+
+  it('formats counts with thousands separators', () => {
+    expect([0, 999, 1000, 1_048_576].map(formatCount)).toEqual(['0', '999', '1,000', '1,048,576']);
+  });
+});
+
+describe('the wire form', () => {
+  it('a known reason comes back as the same error', () => {
+    const original = notLeader({ id: 3, addr: 'node-3:7403' });
+    const rebuilt = fromWireError(toWireError(original));
+    expect(rebuilt.reason).toBe('NotLeader');
+    expect(rebuilt.message).toBe(original.message);
+    expect(rebuilt.details).toEqual(original.details);
+    expect(rebuilt.retryable).toBe(true);
+  });
+
+  it('keeps herald-* details from trailing metadata and drops the rest', () => {
+    const err = fromWireError({
+      reason: 'NoLeader',
+      message: 'no leader',
+      details: { [MetadataKey.Reason]: 'NoLeader', 'herald-retry-after-ms': '300', 'user-agent': 'grpc-node-js', 'content-type': 'application/grpc' },
+    });
+    expect(err.details).toEqual({ 'herald-retry-after-ms': '300' });
+  });
+
+  it('an unknown reason becomes Unknown, not retryable, keeping the original reason', () => {
+    const err = fromWireError({ reason: 'QuotaExceeded', message: 'slow down', details: { 'herald-limit': '5' } });
+    expect(err.reason).toBe('Unknown');
+    expect(err.retryable).toBe(false);
+    expect(err.message).toBe('slow down (unknown reason "QuotaExceeded")');
+    expect(err.details).toEqual({ 'herald-limit': '5', 'herald-reason': 'QuotaExceeded' });
+  });
+
+  it('a missing reason becomes Unknown', () => {
+    const err = fromWireError({ reason: undefined, message: 'internal error; see server log' });
+    expect(err.reason).toBe('Unknown');
+    expect(err.message).toBe('internal error; see server log (no reason)');
+  });
+});

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { freePorts } from './ports.js';
+import { waitFor } from './wait-for.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const cliEntry = `${repoRoot}packages/cli/src/main.ts`;
+
+export interface ProcessPeer {
+  readonly id: number;
+  readonly clientPort: number;
+  readonly peerPort: number;
+  readonly metricsPort: number;
+}
+
+/**
+ * A cluster of real `herald node start` processes on 127.0.0.1, each with its own data directory
+ * and log file. Nodes are killed (SIGKILL, SIGSTOP) and restarted by the PIDs this class started,
+ * and no others.
+ */
+export class ProcessCluster {
+  private readonly children = new Map<number, ChildProcess>();
+
+  private constructor(
+    readonly peers: readonly ProcessPeer[],
+    readonly dataDir: string,
+  ) {}
+
+  static async start(nodes = 3): Promise<ProcessCluster> {
+    const ports = await freePorts(nodes * 3);
+    const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 3]!, peerPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! }));
+    const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`));
+    for (const p of peers) cluster.startNode(p.id);
+    return cluster;
+  }
+
+  get brokers(): string[] {
+    return this.peers.map((p) => `127.0.0.1:${p.clientPort}`);
+  }
+
+  address(id: number): string {
+    return `127.0.0.1:${this.peers.find((p) => p.id === id)!.clientPort}`;
+  }
+
+  pid(id: number): number | undefined {
+    return this.children.get(id)?.pid;
+  }
+
+  startNode(id: number): void {
+    if (this.children.has(id)) throw new Error(`node ${id} is already running`);
+    const self = this.peers.find((p) => p.id === id)!;
+    const peers = this.peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}`).join(',');
+    const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@herald/source', cliEntry, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    child.once('exit', () => {
+      if (this.children.get(id) === child) this.children.delete(id);
+    });
+    this.children.set(id, child);
+  }
+
+  /** SIGKILL: the process dies at once, its sockets reset, nothing unsynced survives. */
+  async kill(id: number): Promise<void> {
+    await this.signalAndWait(id, 'SIGKILL');
+  }
+
+  /** SIGTERM: a clean stop. */
+  async stopNode(id: number): Promise<void> {
+    await this.signalAndWait(id, 'SIGTERM');
+  }
+
+  private async signalAndWait(id: number, signal: NodeJS.Signals): Promise<void> {
+    const child = this.children.get(id);
+    if (child === undefined) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+
+  isRunning(id: number): boolean {
+    return this.children.has(id);
+  }
+
+  /** Waits until every running node answers on its metrics port's /readyz. */
+  async ready(timeoutMs = 20_000): Promise<void> {
+    for (const p of this.peers) {
+      if (!this.isRunning(p.id)) continue;
+      await waitFor(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${p.metricsPort}/readyz`).catch(() => undefined);
+          return res?.status === 200;
+        },
+        { timeoutMs, what: `node ${p.id} ready` },
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const id of [...this.children.keys()]) await this.stopNode(id);
+  }
+
+  async destroy(): Promise<void> {
+    for (const id of [...this.children.keys()]) await this.kill(id);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
