@@ -88,6 +88,24 @@ describe('produce and fetch', () => {
   });
 });
 
+describe('describe', () => {
+  it('every node describes every partition with its leader and full ISR, asking the leaders it is not', async () => {
+    await cluster.createTopic('described', 3);
+    for (const id of [1, 2, 3]) {
+      const described = await waitFor(async () => {
+        const r = await call<{ topic: { partitions: { id: number; leaderId: number; isr: number[]; replicas: number[] }[] } }>(cluster.client(id).admin, 'describeTopic', { name: 'described' });
+        return r.topic.partitions.every((p) => p.isr.length === 3) ? r : undefined;
+      }, { timeoutMs: 5_000, what: `node ${id} to describe a full ISR everywhere` });
+      for (const p of described.topic.partitions) {
+        expect(p.leaderId).toBe(await cluster.leaderOf('described', p.id));
+        expect([...p.isr].sort()).toEqual([1, 2, 3]);
+      }
+      // Preferred leaders are spread: each node leads one of the three.
+      expect(new Set(described.topic.partitions.map((p) => p.replicas[0])).size).toBe(3);
+    }
+  });
+});
+
 describe('idempotent producers', () => {
   it('stores a retried batch once and answers it with the original offsets', async () => {
     await cluster.createTopic('idem', 1);

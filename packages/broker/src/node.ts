@@ -8,9 +8,24 @@ import { MetaGroup } from './meta/meta-group.js';
 import { META_GROUP_ID, partitionGroupId, type TopicRecord } from './meta/meta-state.js';
 import { NodeMetrics, type GroupView } from './metrics/metrics.js';
 import { Partition } from './partition/partition.js';
-import { PeerTransport } from './transport/peer-transport.js';
+import { PeerTransport, type GroupState } from './transport/peer-transport.js';
 
 export const HERALD_VERSION = '0.1.0';
+
+/** A partition's leadership and offsets, as DescribeTopic reports them. */
+export interface PartitionView {
+  readonly leaderId: number;
+  readonly leaderTerm: number;
+  readonly isr: readonly number[];
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+}
+
+const unknownView: PartitionView = { leaderId: 0, leaderTerm: 0, isr: [], highWatermark: 0, logStartOffset: 0 };
+
+function toView(state: GroupState): PartitionView {
+  return { leaderId: state.leaderId, leaderTerm: state.term, isr: state.isLeader ? [...state.isr] : [], highWatermark: state.highWatermark, logStartOffset: state.logStartOffset };
+}
 
 /** A partition hosted here, and where it came from. */
 export interface HostedPartition {
@@ -48,6 +63,7 @@ export class HeraldNode {
       logger: logger.child({ component: 'transport' }),
       onMessages: (messages) => this.host.receive(messages),
       onPeerLost: (peer) => this.host.peerLost(peer),
+      describeGroups: (groups) => this.localGroupStates(groups),
     });
     this.host = new Host({
       nodeId: config.nodeId,
@@ -116,20 +132,47 @@ export class HeraldNode {
     });
   }
 
-  /** What this node knows of a partition's leadership: complete when it leads the partition;
-   *  as a follower it knows the leader and term but not the ISR. */
-  partitionView(topicName: string, partition: number): { leaderId: number; leaderTerm: number; isr: number[]; highWatermark: number; logStartOffset: number } {
+  /** What this node alone knows of a partition's leadership: complete when it leads the
+   *  partition; as a follower it knows the leader and term but not the ISR. */
+  partitionView(topicName: string, partition: number): PartitionView {
     const topic = this.meta.state.topic(topicName);
-    const hosted = topic === undefined ? undefined : this.partitions.get(partitionGroupId(topic.id, partition));
-    if (hosted === undefined) return { leaderId: 0, leaderTerm: 0, isr: [], highWatermark: 0, logStartOffset: 0 };
-    const status = hosted.partition.group.raft.status();
-    return {
-      leaderId: status.leaderId,
-      leaderTerm: status.term,
-      isr: [...status.isr],
-      highWatermark: hosted.partition.highWatermark,
-      logStartOffset: hosted.partition.state.logStartOffset,
-    };
+    const state = topic === undefined ? undefined : this.localGroupStates([partitionGroupId(topic.id, partition)])[0];
+    return state === undefined ? unknownView : toView(state);
+  }
+
+  /** Every partition of a topic as its leader sees it: local views where this node leads, the
+   *  leaders' answers (DescribeGroups) for the rest, and what a follower knows where no leader
+   *  answered in time. */
+  async describePartitions(topic: TopicRecord): Promise<PartitionView[]> {
+    const ids = topic.partitions.map((p) => partitionGroupId(topic.id, p.partition));
+    const local = new Map(this.localGroupStates(ids).map((s) => [s.group, s]));
+    const missing = ids.filter((id) => local.get(id)?.isLeader !== true);
+    const remote = missing.length === 0 ? [] : await this.transport.describeGroups(missing, 1_000);
+    return ids.map((id) => {
+      const answers = [local.get(id), ...remote.filter((s) => s.group === id)].filter((s): s is GroupState => s !== undefined);
+      const leader = answers.filter((s) => s.isLeader).sort((a, b) => b.term - a.term)[0];
+      const best = leader ?? answers.sort((a, b) => b.term - a.term)[0];
+      return best === undefined ? unknownView : toView(best);
+    });
+  }
+
+  private localGroupStates(groups: readonly string[]): GroupState[] {
+    const out: GroupState[] = [];
+    for (const id of groups) {
+      const hosted = this.partitions.get(id);
+      if (hosted === undefined) continue;
+      const status = hosted.partition.group.raft.status();
+      out.push({
+        group: id,
+        leaderId: status.leaderId,
+        term: status.term,
+        isLeader: status.role === 'leader',
+        isr: status.isr,
+        highWatermark: hosted.partition.highWatermark,
+        logStartOffset: hosted.partition.state.logStartOffset,
+      });
+    }
+    return out;
   }
 
   hostedPartitions(): IterableIterator<HostedPartition> {

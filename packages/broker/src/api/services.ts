@@ -215,17 +215,15 @@ function startOffset(partition: Partition, position: string, offset: number, tim
 
 export function adminService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
   const nodeIds = () => node.config.peers.map((p) => p.id);
-  const describe = (name: string) => {
+  const describe = async (name: string) => {
     const topic = node.meta.state.topic(name);
     if (topic === undefined) throw new HeraldError('TopicNotFound', `topic "${name}" does not exist`);
+    const views = await node.describePartitions(topic);
     return {
       name: topic.name,
       replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
       configs: topic.configs,
-      partitions: topic.partitions.map((p) => {
-        const view = node.partitionView(topic.name, p.partition);
-        return { id: p.partition, replicas: p.replicas, ...view };
-      }),
+      partitions: topic.partitions.map((p, i) => ({ id: p.partition, replicas: p.replicas, ...views[i] })),
     };
   };
   return {
@@ -240,7 +238,7 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
       const assignment = assignReplicas(partitions, replicationFactor, ids, node.meta.state.load(ids));
       const outcome = await node.meta.propose({ type: 'CreateTopic', name, partitions: assignment, configs }, 10_000);
       if (!outcome.ok) throw new HeraldError(outcome.reason, outcome.message);
-      return { topic: describe(name) };
+      return { topic: await describe(name) };
     }),
     deleteTopic: unary(node, log, 'DeleteTopic', async (req: { name: string }) => {
       const name = topicName(req.name, 'name');
@@ -252,7 +250,7 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
     listTopics: unary(node, log, 'ListTopics', async () => ({
       topics: node.meta.state.allTopics().map((t) => ({ name: t.name, partitions: t.partitions.length, replicationFactor: t.partitions[0]?.replicas.length ?? 0 })),
     })),
-    describeTopic: unary(node, log, 'DescribeTopic', async (req: { name: string }) => ({ topic: describe(topicName(req.name, 'name')) })),
+    describeTopic: unary(node, log, 'DescribeTopic', async (req: { name: string }) => ({ topic: await describe(topicName(req.name, 'name')) })),
     describeCluster: unary(node, log, 'DescribeCluster', async () => ({
       clusterId: 'herald',
       controllerId: node.meta.controllerId(),

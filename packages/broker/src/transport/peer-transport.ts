@@ -17,9 +17,27 @@ export interface PeerTransportOptions {
   readonly onMessages: (messages: GroupMessage[]) => void;
   /** A connection to or from `peer` broke: its process may be gone. */
   readonly onPeerLost: (peer: NodeId) => void;
+  /** Answers a peer's DescribeGroups: this node's view of the groups it hosts among `groups`. */
+  readonly describeGroups: (groups: readonly string[]) => GroupState[];
   /** Frames above this are refused by the receiver (and never sent). */
   readonly maxFrameBytes?: number;
 }
+
+/** One replica's view of its group, as DescribeGroups carries it. */
+export interface GroupState {
+  readonly group: string;
+  readonly leaderId: number;
+  readonly term: number;
+  readonly isLeader: boolean;
+  readonly isr: readonly number[];
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+}
+
+type PeerClient = grpc.Client & {
+  send: (cb: (err: grpc.ServiceError | null) => void) => grpc.ClientWritableStream<WireFrame>;
+  describeGroups: (req: { groups: string[] }, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { groups: GroupState[] }) => void) => void;
+};
 
 /** Bytes buffered on one outgoing stream beyond which frames are dropped (raft retries). */
 const OUTBOX_BYTES_MAX = 64 << 20;
@@ -43,7 +61,7 @@ class PeerLink {
 
   constructor(
     readonly peer: NodeId,
-    private readonly client: grpc.Client & { send: (cb: (err: grpc.ServiceError | null) => void) => grpc.ClientWritableStream<WireFrame> },
+    readonly client: PeerClient,
     private readonly onBroken: () => void,
     private readonly logger: Logger,
   ) {
@@ -113,9 +131,13 @@ export class PeerTransport implements PeerSender {
       herald: { internal: { v1: { RaftTransport: grpc.ServiceClientConstructor } } };
     };
     const Service = definition.herald.internal.v1.RaftTransport;
-    this.server.addService(Service.service, { send: (call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>) => this.serve(call, callback) });
+    this.server.addService(Service.service, {
+      send: (call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>) => this.serve(call, callback),
+      describeGroups: (call: grpc.ServerUnaryCall<{ groups: string[] }, object>, callback: grpc.sendUnaryData<object>) =>
+        callback(null, { groups: options.describeGroups(call.request.groups.slice(0, 100_000)) }),
+    });
     for (const peer of options.peers) {
-      const client = new Service(peer.address, grpc.credentials.createInsecure(), channelOptions(this.maxFrameBytes)) as unknown as ConstructorParameters<typeof PeerLink>[1];
+      const client = new Service(peer.address, grpc.credentials.createInsecure(), channelOptions(this.maxFrameBytes)) as unknown as PeerClient;
       this.links.set(peer.id, new PeerLink(peer.id, client, () => options.onPeerLost(peer.id), options.logger));
     }
   }
@@ -139,6 +161,21 @@ export class PeerTransport implements PeerSender {
     const link = this.links.get(to);
     if (link === undefined) return;
     link.write({ from: this.options.nodeId, messages: messages.map((m) => ({ group: m.group, message: messageToProto(m.message) })) });
+  }
+
+  /** Asks every connected peer for its view of `groups`; peers that do not answer within
+   *  `timeoutMs` are left out. */
+  async describeGroups(groups: readonly string[], timeoutMs: number): Promise<GroupState[]> {
+    const answers = await Promise.all(
+      [...this.links.values()].map(
+        (link) =>
+          new Promise<GroupState[]>((resolve) => {
+            if (!link.isConnected()) return resolve([]);
+            link.client.describeGroups({ groups: [...groups] }, { deadline: Date.now() + timeoutMs }, (err, res) => resolve(err === null ? res.groups : []));
+          }),
+      ),
+    );
+    return answers.flat();
   }
 
   /** Whether the channel to `peer` is connected now. */

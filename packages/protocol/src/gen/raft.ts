@@ -3,10 +3,13 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Append as _herald_internal_v1_Append, Append__Output as _herald_internal_v1_Append__Output } from './herald/internal/v1/Append.js';
 import type { AppendResponse as _herald_internal_v1_AppendResponse, AppendResponse__Output as _herald_internal_v1_AppendResponse__Output } from './herald/internal/v1/AppendResponse.js';
+import type { DescribeGroupsRequest as _herald_internal_v1_DescribeGroupsRequest, DescribeGroupsRequest__Output as _herald_internal_v1_DescribeGroupsRequest__Output } from './herald/internal/v1/DescribeGroupsRequest.js';
+import type { DescribeGroupsResponse as _herald_internal_v1_DescribeGroupsResponse, DescribeGroupsResponse__Output as _herald_internal_v1_DescribeGroupsResponse__Output } from './herald/internal/v1/DescribeGroupsResponse.js';
 import type { Empty as _herald_internal_v1_Empty, Empty__Output as _herald_internal_v1_Empty__Output } from './herald/internal/v1/Empty.js';
 import type { Entry as _herald_internal_v1_Entry, Entry__Output as _herald_internal_v1_Entry__Output } from './herald/internal/v1/Entry.js';
 import type { Frame as _herald_internal_v1_Frame, Frame__Output as _herald_internal_v1_Frame__Output } from './herald/internal/v1/Frame.js';
 import type { GroupMessage as _herald_internal_v1_GroupMessage, GroupMessage__Output as _herald_internal_v1_GroupMessage__Output } from './herald/internal/v1/GroupMessage.js';
+import type { GroupState as _herald_internal_v1_GroupState, GroupState__Output as _herald_internal_v1_GroupState__Output } from './herald/internal/v1/GroupState.js';
 import type { Heartbeat as _herald_internal_v1_Heartbeat, Heartbeat__Output as _herald_internal_v1_Heartbeat__Output } from './herald/internal/v1/Heartbeat.js';
 import type { HeartbeatResponse as _herald_internal_v1_HeartbeatResponse, HeartbeatResponse__Output as _herald_internal_v1_HeartbeatResponse__Output } from './herald/internal/v1/HeartbeatResponse.js';
 import type { InstallSnapshot as _herald_internal_v1_InstallSnapshot, InstallSnapshot__Output as _herald_internal_v1_InstallSnapshot__Output } from './herald/internal/v1/InstallSnapshot.js';
@@ -29,11 +32,14 @@ export interface ProtoGrpcType {
       v1: {
         Append: MessageTypeDefinition<_herald_internal_v1_Append, _herald_internal_v1_Append__Output>
         AppendResponse: MessageTypeDefinition<_herald_internal_v1_AppendResponse, _herald_internal_v1_AppendResponse__Output>
+        DescribeGroupsRequest: MessageTypeDefinition<_herald_internal_v1_DescribeGroupsRequest, _herald_internal_v1_DescribeGroupsRequest__Output>
+        DescribeGroupsResponse: MessageTypeDefinition<_herald_internal_v1_DescribeGroupsResponse, _herald_internal_v1_DescribeGroupsResponse__Output>
         Empty: MessageTypeDefinition<_herald_internal_v1_Empty, _herald_internal_v1_Empty__Output>
         Entry: MessageTypeDefinition<_herald_internal_v1_Entry, _herald_internal_v1_Entry__Output>
         EntryType: EnumTypeDefinition
         Frame: MessageTypeDefinition<_herald_internal_v1_Frame, _herald_internal_v1_Frame__Output>
         GroupMessage: MessageTypeDefinition<_herald_internal_v1_GroupMessage, _herald_internal_v1_GroupMessage__Output>
+        GroupState: MessageTypeDefinition<_herald_internal_v1_GroupState, _herald_internal_v1_GroupState__Output>
         Heartbeat: MessageTypeDefinition<_herald_internal_v1_Heartbeat, _herald_internal_v1_Heartbeat__Output>
         HeartbeatResponse: MessageTypeDefinition<_herald_internal_v1_HeartbeatResponse, _herald_internal_v1_HeartbeatResponse__Output>
         InstallSnapshot: MessageTypeDefinition<_herald_internal_v1_InstallSnapshot, _herald_internal_v1_InstallSnapshot__Output>
