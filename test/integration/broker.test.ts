@@ -106,6 +106,66 @@ describe('describe', () => {
   });
 });
 
+describe('consume', () => {
+  it('Subscribe pushes committed batches from the earliest offset, then new ones as they commit', async () => {
+    await cluster.createTopic('sub', 1);
+    await produceTo('sub', 0, await encodeBatch(records(2)));
+    const follower = [1, 2, 3].find(async (id) => id !== (await cluster.leaderOf('sub', 0)))!;
+    const stream = cluster.client(follower).consume.subscribe({ topic: 'sub', partition: 0, startPosition: 'START_POSITION_EARLIEST' });
+    const seen: number[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('data', (r: { batches: { baseOffset: number; recordCount: number }[] }) => {
+        for (const b of r.batches) for (let i = 0; i < b.recordCount; i++) seen.push(b.baseOffset + i);
+        if (seen.length >= 5) resolve();
+      });
+      stream.on('error', (err: Error & { code?: number }) => (err.code === status.CANCELLED ? undefined : reject(err)));
+    });
+    await produceTo('sub', 0, await encodeBatch(records(3)));
+    await done;
+    stream.cancel();
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('ListOffsets answers earliest, latest and by timestamp', async () => {
+    await cluster.createTopic('offsets', 1);
+    await produceTo('offsets', 0, await encodeBatch(records(4)));
+    const late = await encodeBatch([{ key: null, value: Buffer.from('late'), timestampMs: 1_800_000_000_000 }]);
+    await produceTo('offsets', 0, late);
+    const leader = await cluster.leaderOf('offsets', 0);
+    const list = (position: string, timestampMs = 0) => call<{ offset: number }>(cluster.client(leader).consume, 'listOffsets', { topic: 'offsets', partition: 0, position, timestampMs });
+    expect((await list('START_POSITION_EARLIEST')).offset).toBe(0);
+    expect((await list('START_POSITION_LATEST')).offset).toBe(5);
+    expect((await list('START_POSITION_TIMESTAMP', 1_799_000_000_000)).offset).toBe(4);
+  });
+});
+
+describe('leadership', () => {
+  it('transfers leadership to a named follower, which then takes writes', async () => {
+    await cluster.createTopic('transfer', 1);
+    const leader = await cluster.leaderOf('transfer', 0);
+    const to = [1, 2, 3].find((id) => id !== leader)!;
+    const started = performance.now();
+    const answer = await call<{ leaderId: number }>(cluster.client(leader).admin, 'transferLeadership', { topic: 'transfer', partition: 0, toNodeId: to });
+    expect(answer.leaderId).toBe(to);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(await cluster.leaderOf('transfer', 0)).toBe(to);
+    expect((await produceTo('transfer', 0, await encodeBatch(records(1)), 'ACKS_QUORUM', to)).baseOffset).toBe(0);
+  });
+
+  it('refuses a transfer to a node that is not a replica', async () => {
+    await cluster.createTopic('transfer-bad', 1, 2);
+    const leader = await cluster.leaderOf('transfer-bad', 0);
+    const described = await call<{ topic: { partitions: { replicas: number[] }[] } }>(cluster.client(leader).admin, 'describeTopic', { name: 'transfer-bad' });
+    const outsider = [1, 2, 3].find((id) => !described.topic.partitions[0]!.replicas.includes(id))!;
+    await expectRefusal(call(cluster.client(leader).admin, 'transferLeadership', { topic: 'transfer-bad', partition: 0, toNodeId: outsider }), status.INVALID_ARGUMENT, 'InvalidArgument');
+  });
+
+  it('serves grpc.health.v1', async () => {
+    const { HealthClient } = await import('./health-client.js');
+    expect(await HealthClient.check(`127.0.0.1:${cluster.peers[0]!.clientPort}`)).toBe('SERVING');
+  });
+});
+
 describe('idempotent producers', () => {
   it('stores a retried batch once and answers it with the original offsets', async () => {
     await cluster.createTopic('idem', 1);

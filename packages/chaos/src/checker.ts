@@ -1,0 +1,847 @@
+import type { FaultEvent, HistoryEvent, LeaderEvent, PollEvent, SendEvent } from './history.js';
+
+/**
+ * The anomalies the checker looks for, named as in RELIABILITY.md (and Jepsen's Kafka
+ * checker). The first six make a run invalid; the rest are reported but do not.
+ *
+ * - `lost`: an acknowledged send never read, although reads reached past its offset (or a final
+ *   read covered the whole log).
+ * - `duplicated`: one value read at two or more offsets of a partition.
+ * - `unexpected`: a value read that was never sent to that partition.
+ * - `nonmonotonic-send` (reordered): one producer's acknowledged values for one partition whose
+ *   offsets do not increase in the order the producer invoked the sends.
+ * - `inconsistent-offsets`: two different values at one offset (read there or acknowledged
+ *   there), or an acknowledged value read only at offsets other than its acknowledged one.
+ * - `G1a` (failed-read): a send reported `fail` whose value was read.
+ * - `unknown`: sends with an `info` completion or none at all; they may or may not have been
+ *   written, so they are never counted lost.
+ * - `unseen`: an acknowledged send not read, above every offset any poll reached and with no
+ *   final read: the run ended before a reader got there. Not evidence of loss.
+ * - `poll-skip`: one consumer's successive reads of a partition jumped over an offset that some
+ *   other poll read.
+ * - `nonmonotonic-poll`: one consumer's successive reads of a partition went back or repeated.
+ */
+export const Anomaly = {
+  Lost: 'lost',
+  Duplicated: 'duplicated',
+  Unexpected: 'unexpected',
+  NonmonotonicSend: 'nonmonotonic-send',
+  InconsistentOffsets: 'inconsistent-offsets',
+  G1a: 'G1a',
+  Unknown: 'unknown',
+  Unseen: 'unseen',
+  PollSkip: 'poll-skip',
+  NonmonotonicPoll: 'nonmonotonic-poll',
+} as const;
+export type Anomaly = (typeof Anomaly)[keyof typeof Anomaly];
+
+/** Every anomaly, in report order. */
+export const anomalies: readonly Anomaly[] = Object.values(Anomaly);
+
+/** The anomalies that make a run invalid. The others are reported for a person to judge. */
+export const invalidatingAnomalies: ReadonlySet<Anomaly> = new Set<Anomaly>([
+  Anomaly.Lost,
+  Anomaly.Duplicated,
+  Anomaly.Unexpected,
+  Anomaly.NonmonotonicSend,
+  Anomaly.InconsistentOffsets,
+  Anomaly.G1a,
+]);
+
+/** One instance of an anomaly, enough for a person to find it in the history. */
+export interface AnomalyExample {
+  /** `topic/partition`. */
+  readonly partition: string;
+  readonly values: readonly string[];
+  readonly offsets: readonly number[];
+  /** Times of the events involved (invoke, completion, read), in milliseconds since run start. */
+  readonly times: readonly number[];
+  readonly process?: string;
+  readonly note?: string;
+}
+
+export type AnomalyCounts = Readonly<Record<Anomaly, number>>;
+export type AnomalyExamples = Readonly<Record<Anomaly, readonly AnomalyExample[]>>;
+
+/** How many operations of one kind completed each way; `pending` never completed. */
+export interface OutcomeCounts {
+  readonly invoked: number;
+  readonly ok: number;
+  readonly fail: number;
+  readonly info: number;
+  readonly pending: number;
+}
+
+/** The checker's findings for one partition. */
+export interface PartitionVerdict {
+  /** `topic/partition`. */
+  readonly key: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly counts: AnomalyCounts;
+  readonly examples: AnomalyExamples;
+  readonly sends: OutcomeCounts;
+  /** Unknown sends (info or pending) whose value was read: they were written after all. */
+  readonly unknownRead: number;
+  /** Distinct values read from the partition. */
+  readonly valuesRead: number;
+  /** The highest offset any poll read, or -1. */
+  readonly maxReadOffset: number;
+  /** Whether a final read covered this partition's whole log. */
+  readonly finalRead: boolean;
+}
+
+/** A fault's window, from its start event to its end event (or the end of the run). */
+export interface FaultWindow {
+  readonly name: string;
+  readonly target?: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** False when the history has no end event: the window is closed at the run's end. */
+  readonly ended: boolean;
+}
+
+/** How long one fault kept writes from being acknowledged. */
+export interface FaultAvailability extends FaultWindow {
+  /**
+   * Time from the fault's start until the worst-hit partition acknowledged a send invoked after
+   * the start; null when some partition with sends after the start never acknowledged one
+   * (`recovered` false) or no partition had sends after the start.
+   */
+  readonly unavailableMs: number | null;
+  readonly recovered: boolean;
+  /** Per partition with sends invoked after the start: time to its first such acknowledgement. */
+  readonly partitions: Readonly<Record<string, number | null>>;
+}
+
+/** A change of leader seen in the history's leader events. */
+export interface LeaderChange {
+  readonly time: number;
+  /** `topic/partition`, or `partition` alone when the event names no topic. */
+  readonly partition: string;
+  readonly from: number | null;
+  readonly to: number;
+  readonly term: number;
+}
+
+/** Write availability over the run. */
+export interface Availability {
+  readonly faults: readonly FaultAvailability[];
+  /** Over recovered faults only; null when there are none. */
+  readonly unavailableMsMax: number | null;
+  readonly unavailableMsMedian: number | null;
+  /** Faults after which some partition never acknowledged a send again. */
+  readonly unrecoveredFaults: number;
+  readonly leaderChanges: number;
+  readonly okSendsPerSecond: number;
+}
+
+/** Latency of acknowledged sends, invoke to ok. */
+export interface LatencySummary {
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly maxMs: number | null;
+}
+
+/** Everything the checker concluded about a history. */
+export interface Verdict {
+  /** True only when no invalidating anomaly was found. */
+  readonly valid: boolean;
+  readonly counts: AnomalyCounts;
+  /** Examples over all partitions, capped at `examplesMax` per anomaly. */
+  readonly examples: AnomalyExamples;
+  readonly partitions: readonly PartitionVerdict[];
+  readonly sends: OutcomeCounts;
+  readonly polls: OutcomeCounts;
+  /** Records returned by ok polls, counting re-reads. */
+  readonly recordsRead: number;
+  readonly durationMs: number;
+  readonly latency: LatencySummary;
+  readonly availability: Availability;
+}
+
+/** Tuning of check(). */
+export interface CheckOptions {
+  /** Examples kept per anomaly, per partition and in total. Default 5. */
+  readonly examplesMax?: number;
+}
+
+/** The history breaks the invoke/completion protocol: a harness bug, not a broker anomaly. */
+export class HistoryError extends Error {
+  constructor(
+    readonly eventIndex: number,
+    message: string,
+  ) {
+    super(`history event ${eventIndex}: ${message}`);
+    this.name = 'HistoryError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Internal state. Everything is keyed by value or offset in Maps, so check() is linear in the
+// history apart from a few sorts.
+
+type Outcome = 'pending' | 'ok' | 'fail' | 'info';
+
+interface SendState {
+  readonly f: 'send';
+  readonly value: string;
+  readonly producer: string;
+  readonly process: string;
+  readonly invokeTime: number;
+  outcome: Outcome;
+  doneTime: number;
+  /** Meaningful only when outcome is 'ok'. */
+  ackOffset: number;
+}
+
+interface ReadState {
+  readonly offset: number;
+  readonly time: number;
+  /** Further offsets the value was read at, with the time of the first such read. */
+  others: { offset: number; time: number }[] | null;
+}
+
+interface ConsumerState {
+  epoch: number;
+  lastOffset: number;
+}
+
+interface PendingPoll {
+  readonly f: 'poll';
+  readonly topic: string;
+}
+
+/** A process's outstanding operation; a send's state doubles as its pending entry. */
+type Pending = SendState | PendingPoll;
+
+interface SkipCandidate {
+  readonly process: string;
+  readonly fromOffset: number;
+  readonly toOffset: number;
+  readonly time: number;
+}
+
+class PartitionState {
+  readonly key: string;
+  /** Insertion order is invoke order: producer order checks rely on it. */
+  readonly sends = new Map<string, SendState>();
+  /** value → where it was first read. */
+  readonly reads = new Map<string, ReadState>();
+  /** offset → first value read there. Plain strings: a million reads allocate nothing more. */
+  readonly readAt = new Map<number, string>();
+  /** offset → every distinct value seen there (read or acknowledged), only once there are two. */
+  readonly conflicts = new Map<number, Map<string, number>>();
+  readonly consumers = new Map<string, ConsumerState>();
+  readonly skipCandidates: SkipCandidate[] = [];
+  readonly nonmonotonicPolls: AnomalyExample[] = [];
+  nonmonotonicPollCount = 0;
+  maxReadOffset = -1;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {
+    this.key = `${topic}/${partition}`;
+  }
+
+  /** Records that `value` was seen at `offset`, which already holds `first` (seen at `firstTime`). */
+  noteConflict(offset: number, first: string, firstTime: number, value: string, time: number): void {
+    let values = this.conflicts.get(offset);
+    if (!values) {
+      values = new Map([[first, firstTime]]);
+      this.conflicts.set(offset, values);
+    }
+    if (!values.has(value)) values.set(value, time);
+  }
+
+  /** When `value` was first read at `offset` (NaN if never). */
+  readTime(value: string, offset: number): number {
+    const read = this.reads.get(value);
+    if (!read) return Number.NaN;
+    if (read.offset === offset) return read.time;
+    return read.others?.find((other) => other.offset === offset)?.time ?? Number.NaN;
+  }
+}
+
+class Collector {
+  readonly counts: Record<Anomaly, number> = zeroCounts();
+  readonly examples: Record<Anomaly, AnomalyExample[]> = emptyExamples();
+
+  constructor(private readonly examplesMax: number) {}
+
+  add(anomaly: Anomaly, example: () => AnomalyExample): void {
+    this.counts[anomaly] += 1;
+    const list = this.examples[anomaly];
+    if (list.length < this.examplesMax) list.push(example());
+  }
+}
+
+const zeroCounts = (): Record<Anomaly, number> =>
+  Object.fromEntries(anomalies.map((name) => [name, 0])) as Record<Anomaly, number>;
+const emptyExamples = (): Record<Anomaly, AnomalyExample[]> =>
+  Object.fromEntries(anomalies.map((name) => [name, []])) as unknown as Record<Anomaly, AnomalyExample[]>;
+
+/**
+ * Checks a history for the anomalies in `Anomaly` and measures write availability. Pure: the
+ * same history gives the same verdict. Throws HistoryError when the history itself breaks the
+ * invoke/completion protocol (a completion without an invoke, a process invoking twice).
+ */
+export function check(history: readonly HistoryEvent[], options: CheckOptions = {}): Verdict {
+  const examplesMax = options.examplesMax ?? 5;
+  const topics = new Map<string, PartitionState[]>();
+  const pending = new Map<string, Pending>();
+  /** A process's consumer epoch: bumped on reset, so its old positions no longer count. */
+  const epochs = new Map<string, number>();
+  const finalTopics = new Set<string>();
+  const sendCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
+  const pollCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
+  let recordsRead = 0;
+  let durationMs = 0;
+
+  const partitionState = (topic: string, partition: number): PartitionState => {
+    let list = topics.get(topic);
+    if (!list) {
+      list = [];
+      topics.set(topic, list);
+    }
+    let state = list[partition];
+    if (!state) {
+      state = new PartitionState(topic, partition);
+      list[partition] = state;
+    }
+    return state;
+  };
+
+  for (let i = 0; i < history.length; i++) {
+    const event = history[i]!;
+    if (event.time > durationMs) durationMs = event.time;
+    if (event.type === 'fault' || event.type === 'leader') continue;
+    if (event.type === 'invoke') {
+      if (pending.has(event.process)) {
+        throw new HistoryError(i, `process ${event.process} invoked ${event.f} while its previous operation is outstanding`);
+      }
+      if (event.f === 'send') {
+        sendCounts.invoked += 1;
+        const partition = partitionState(event.topic, event.partition);
+        if (partition.sends.has(event.value)) {
+          throw new HistoryError(i, `value ${event.value} was sent twice to ${partition.key}; values must be unique`);
+        }
+        const send: SendState = {
+          f: 'send',
+          value: event.value,
+          producer: event.producer,
+          process: event.process,
+          invokeTime: event.time,
+          outcome: 'pending',
+          doneTime: Number.NaN,
+          ackOffset: -1,
+        };
+        partition.sends.set(event.value, send);
+        pending.set(event.process, send);
+      } else {
+        pollCounts.invoked += 1;
+        if (event.reset === true) epochs.set(event.process, (epochs.get(event.process) ?? 0) + 1);
+        pending.set(event.process, { f: 'poll', topic: event.topic });
+      }
+      continue;
+    }
+    const invoke = pending.get(event.process);
+    if (!invoke) throw new HistoryError(i, `${event.type} of ${event.f} by process ${event.process} has no invoke`);
+    if (invoke.f !== event.f) {
+      throw new HistoryError(i, `${event.type} of ${event.f} by process ${event.process} completes a ${invoke.f}`);
+    }
+    pending.delete(event.process);
+    if (invoke.f === 'send') {
+      const completion = event as Exclude<SendEvent, { type: 'invoke' }>;
+      if (completion.value !== invoke.value) {
+        throw new HistoryError(i, `${event.type} of value ${completion.value} completes the send of ${invoke.value}`);
+      }
+      invoke.outcome = completion.type;
+      invoke.doneTime = completion.time;
+      sendCounts[completion.type] += 1;
+      if (completion.type === 'ok') invoke.ackOffset = completion.offset;
+      continue;
+    }
+    const completion = event as Exclude<PollEvent, { type: 'invoke' }>;
+    pollCounts[completion.type] += 1;
+    if (completion.type === 'info') {
+      // The poll may have moved the consumer's position without our seeing the records, so the
+      // next poll's offsets are not comparable with the last ones we saw.
+      epochs.set(event.process, (epochs.get(event.process) ?? 0) + 1);
+      continue;
+    }
+    if (completion.type !== 'ok') continue;
+    if (completion.final === true) finalTopics.add(invoke.topic);
+    const epoch = epochs.get(event.process) ?? 0;
+    for (const record of completion.records) {
+      recordsRead += 1;
+      const partition = partitionState(invoke.topic, record.partition);
+      recordRead(partition, record.offset, record.value, completion.time, event.process, epoch, examplesMax);
+    }
+  }
+
+  for (const invoke of pending.values()) {
+    if (invoke.f === 'send') sendCounts.pending += 1;
+    else pollCounts.pending += 1;
+  }
+
+  const total = new Collector(examplesMax);
+  const partitions: PartitionVerdict[] = [];
+  const sortedTopics = [...topics.keys()].sort();
+  for (const topic of sortedTopics) {
+    for (const partition of topics.get(topic)!) {
+      if (!partition) continue;
+      partitions.push(analyzePartition(partition, finalTopics.has(topic), examplesMax, total));
+    }
+  }
+
+  const counts = total.counts;
+  const valid = anomalies.every((name) => !invalidatingAnomalies.has(name) || counts[name] === 0);
+  const states = sortedTopics.flatMap((topic) => topics.get(topic)!.filter((p) => p !== undefined));
+  return {
+    valid,
+    counts,
+    examples: total.examples,
+    partitions,
+    sends: sendCounts,
+    polls: pollCounts,
+    recordsRead,
+    durationMs,
+    latency: latencySummary(states),
+    availability: availability(history, states, sendCounts.ok, durationMs),
+  };
+}
+
+function recordRead(
+  partition: PartitionState,
+  offset: number,
+  value: string,
+  time: number,
+  process: string,
+  epoch: number,
+  examplesMax: number,
+): void {
+  const read = partition.reads.get(value);
+  if (!read) {
+    partition.reads.set(value, { offset, time, others: null });
+  } else if (read.offset !== offset) {
+    read.others ??= [];
+    if (!read.others.some((other) => other.offset === offset)) read.others.push({ offset, time });
+  }
+  const first = partition.readAt.get(offset);
+  if (first === undefined) partition.readAt.set(offset, value);
+  else if (first !== value) partition.noteConflict(offset, first, partition.readTime(first, offset), value, time);
+  if (offset > partition.maxReadOffset) partition.maxReadOffset = offset;
+
+  const consumer = partition.consumers.get(process);
+  if (!consumer || consumer.epoch !== epoch) {
+    partition.consumers.set(process, { epoch, lastOffset: offset });
+    return;
+  }
+  const lastOffset = consumer.lastOffset;
+  consumer.lastOffset = offset;
+  if (offset <= lastOffset) {
+    partition.nonmonotonicPollCount += 1;
+    if (partition.nonmonotonicPolls.length < examplesMax) {
+      partition.nonmonotonicPolls.push({
+        partition: partition.key,
+        values: [value],
+        offsets: [lastOffset, offset],
+        times: [time],
+        process,
+        note: `read offset ${offset} after offset ${lastOffset}`,
+      });
+    }
+  } else if (offset > lastOffset + 1) {
+    // Whether an offset in between exists is known only once every poll has been seen.
+    partition.skipCandidates.push({ process, fromOffset: lastOffset, toOffset: offset, time });
+  }
+}
+
+function analyzePartition(
+  state: PartitionState,
+  finalRead: boolean,
+  examplesMax: number,
+  total: Collector,
+): PartitionVerdict {
+  const own = new Collector(examplesMax);
+  const add = (anomaly: Anomaly, example: () => AnomalyExample): void => {
+    own.add(anomaly, example);
+    total.add(anomaly, example);
+  };
+  const key = state.key;
+  const sends = { invoked: state.sends.size, ok: 0, fail: 0, info: 0, pending: 0 };
+  let unknownRead = 0;
+  /** offset → the first value acknowledged there. */
+  const ackAt = new Map<number, SendState>();
+  /** producer → offset of its last acknowledged send, in invoke order. */
+  const lastOffsetByProducer = new Map<string, SendState>();
+  /** Acknowledged values read, but never at their acknowledged offset. */
+  const misplaced: { send: SendState; read: ReadState }[] = [];
+
+  for (const send of state.sends.values()) {
+    sends[send.outcome] += 1;
+    const read = state.reads.get(send.value);
+    if (send.outcome === 'pending' || send.outcome === 'info') {
+      if (read) unknownRead += 1;
+      add(Anomaly.Unknown, () => ({
+        partition: key,
+        values: [send.value],
+        offsets: read ? readOffsets(read) : [],
+        times: Number.isNaN(send.doneTime) ? [send.invokeTime] : [send.invokeTime, send.doneTime],
+        process: send.process,
+        note: read ? 'read: it was written' : 'not read',
+      }));
+      continue;
+    }
+    if (send.outcome === 'fail') {
+      if (read) {
+        add(Anomaly.G1a, () => ({
+          partition: key,
+          values: [send.value],
+          offsets: readOffsets(read),
+          times: [send.invokeTime, send.doneTime, read.time],
+          process: send.process,
+          note: 'send failed, value read',
+        }));
+      }
+      continue;
+    }
+
+    // Acknowledged.
+    const offset = send.ackOffset;
+    if (!read) {
+      const lost = finalRead || offset <= state.maxReadOffset;
+      add(lost ? Anomaly.Lost : Anomaly.Unseen, () => ({
+        partition: key,
+        values: [send.value],
+        offsets: [offset],
+        times: [send.invokeTime, send.doneTime],
+        process: send.process,
+        note: lost
+          ? finalRead ? 'acknowledged, absent from the final read' : `acknowledged, never read; reads reached offset ${state.maxReadOffset}`
+          : `acknowledged at an offset above every read (${state.maxReadOffset})`,
+      }));
+    } else if (read.offset !== offset && !(read.others?.some((other) => other.offset === offset) ?? false)) {
+      misplaced.push({ send, read });
+    }
+    const acked = ackAt.get(offset);
+    if (!acked) ackAt.set(offset, send);
+    else state.noteConflict(offset, acked.value, acked.doneTime, send.value, send.doneTime);
+    const readThere = state.readAt.get(offset);
+    if (readThere !== undefined && readThere !== send.value) {
+      state.noteConflict(offset, readThere, state.readTime(readThere, offset), send.value, send.doneTime);
+    }
+
+    const previous = lastOffsetByProducer.get(send.producer);
+    if (previous && offset <= previous.ackOffset) {
+      add(Anomaly.NonmonotonicSend, () => ({
+        partition: key,
+        values: [previous.value, send.value],
+        offsets: [previous.ackOffset, offset],
+        times: [previous.invokeTime, send.invokeTime],
+        process: send.process,
+        note: `producer ${send.producer} sent ${previous.value} first`,
+      }));
+    }
+    lastOffsetByProducer.set(send.producer, send);
+  }
+
+  for (const [value, read] of state.reads) {
+    if (!state.sends.has(value)) {
+      add(Anomaly.Unexpected, () => ({
+        partition: key,
+        values: [value],
+        offsets: readOffsets(read),
+        times: [read.time],
+        note: 'read, never sent to this partition',
+      }));
+    }
+    if (read.others !== null) {
+      const others = read.others;
+      add(Anomaly.Duplicated, () => ({
+        partition: key,
+        values: [value],
+        offsets: readOffsets(read),
+        times: [read.time, ...others.map((other) => other.time)],
+      }));
+    }
+  }
+
+  for (const [offset, values] of state.conflicts) {
+    add(Anomaly.InconsistentOffsets, () => ({
+      partition: key,
+      values: [...values.keys()],
+      offsets: [offset],
+      times: [...values.values()],
+      note: `${values.size} different values at one offset`,
+    }));
+  }
+  for (const { send, read } of misplaced) {
+    if (state.conflicts.has(send.ackOffset)) continue; // already counted at that offset
+    add(Anomaly.InconsistentOffsets, () => ({
+      partition: key,
+      values: [send.value],
+      offsets: [send.ackOffset, ...readOffsets(read)],
+      times: [send.doneTime, read.time],
+      process: send.process,
+      note: `acknowledged at offset ${send.ackOffset}, read at ${readOffsets(read).join(', ')}`,
+    }));
+  }
+
+  if (state.skipCandidates.length > 0) {
+    const offsets = Float64Array.from(state.readAt.keys()).sort();
+    for (const skip of state.skipCandidates) {
+      const skipped = upperBound(offsets, skip.fromOffset);
+      const resumed = lowerBound(offsets, skip.toOffset);
+      if (resumed - skipped <= 0) continue; // nobody read anything in between
+      add(Anomaly.PollSkip, () => ({
+        partition: key,
+        values: [],
+        offsets: [skip.fromOffset, skip.toOffset],
+        times: [skip.time],
+        process: skip.process,
+        note: `skipped ${resumed - skipped} offset(s) other polls read`,
+      }));
+    }
+  }
+  for (const example of state.nonmonotonicPolls) {
+    own.examples[Anomaly.NonmonotonicPoll].push(example);
+    if (total.examples[Anomaly.NonmonotonicPoll].length < examplesMax) total.examples[Anomaly.NonmonotonicPoll].push(example);
+  }
+  own.counts[Anomaly.NonmonotonicPoll] += state.nonmonotonicPollCount;
+  total.counts[Anomaly.NonmonotonicPoll] += state.nonmonotonicPollCount;
+
+  return {
+    key,
+    topic: state.topic,
+    partition: state.partition,
+    counts: own.counts,
+    examples: own.examples,
+    sends,
+    unknownRead,
+    valuesRead: state.reads.size,
+    maxReadOffset: state.maxReadOffset,
+    finalRead,
+  };
+}
+
+const readOffsets = (read: ReadState): number[] =>
+  read.others === null ? [read.offset] : [read.offset, ...read.others.map((other) => other.offset)];
+
+/** Index of the first element greater than `target` in an ascending array. */
+function upperBound(sorted: Float64Array, target: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element not less than `target` in an ascending array. */
+function lowerBound(sorted: Float64Array, target: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The value at quantile `q` of an ascending array (nearest rank), or null when empty. */
+export function quantile(sorted: ArrayLike<number>, q: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+function latencySummary(states: readonly PartitionState[]): LatencySummary {
+  let okCount = 0;
+  for (const state of states) for (const send of state.sends.values()) if (send.outcome === 'ok') okCount += 1;
+  const latencies = new Float64Array(okCount);
+  let i = 0;
+  for (const state of states) {
+    for (const send of state.sends.values()) if (send.outcome === 'ok') latencies[i++] = send.doneTime - send.invokeTime;
+  }
+  latencies.sort();
+  return {
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    maxMs: latencies.length === 0 ? null : latencies[latencies.length - 1]!,
+  };
+}
+
+/**
+ * Fault windows in order of their start. A start pairs with the next end of the same name and
+ * target; a start with no end is closed at the end of the history.
+ */
+export function faultWindows(history: readonly HistoryEvent[]): FaultWindow[] {
+  const open = new Map<string, FaultEvent[]>();
+  const windows: FaultWindow[] = [];
+  let lastTime = 0;
+  for (const event of history) {
+    if (event.time > lastTime) lastTime = event.time;
+    if (event.type !== 'fault') continue;
+    const key = `${event.name}\u0000${event.target ?? ''}`;
+    if (event.phase === 'start') {
+      const starts = open.get(key);
+      if (starts) starts.push(event);
+      else open.set(key, [event]);
+      continue;
+    }
+    const start = open.get(key)?.shift();
+    if (!start) continue; // an end without a start: nothing to draw
+    windows.push(window(start, event.time, true));
+  }
+  for (const starts of open.values()) for (const start of starts) windows.push(window(start, lastTime, false));
+  return windows.sort((a, b) => a.startMs - b.startMs);
+}
+
+function window(start: FaultEvent, endMs: number, ended: boolean): FaultWindow {
+  return start.target === undefined
+    ? { name: start.name, startMs: start.time, endMs, ended }
+    : { name: start.name, target: start.target, startMs: start.time, endMs, ended };
+}
+
+/**
+ * Leader changes: a leader event naming a leader other than the partition's previous one, or
+ * the same node in a new term (a re-election). A partition's first leader is not a change, and
+ * neither is an event saying there is no leader.
+ */
+export function leaderChanges(history: readonly HistoryEvent[]): LeaderChange[] {
+  const current = new Map<string, LeaderEvent>();
+  const changes: LeaderChange[] = [];
+  for (const event of history) {
+    if (event.type !== 'leader' || event.leader === null) continue;
+    const key = event.topic === undefined ? String(event.partition) : `${event.topic}/${event.partition}`;
+    const previous = current.get(key);
+    current.set(key, event);
+    if (!previous) continue;
+    if (previous.leader === event.leader && previous.term === event.term) continue;
+    changes.push({ time: event.time, partition: key, from: previous.leader, to: event.leader, term: event.term });
+  }
+  return changes;
+}
+
+function availability(
+  history: readonly HistoryEvent[],
+  states: readonly PartitionState[],
+  okSends: number,
+  durationMs: number,
+): Availability {
+  // Per partition: acknowledged sends by invoke time, with the earliest ok time over each suffix,
+  // so "first ack of a send invoked at or after t" is one binary search.
+  const series = states.map((state) => {
+    const acked: SendState[] = [];
+    let lastInvokeTime = -Infinity;
+    for (const send of state.sends.values()) {
+      if (send.invokeTime > lastInvokeTime) lastInvokeTime = send.invokeTime;
+      if (send.outcome === 'ok') acked.push(send);
+    }
+    if (!isSortedByInvokeTime(acked)) acked.sort((a, b) => a.invokeTime - b.invokeTime);
+    const invokeTimes = Float64Array.from(acked, (send) => send.invokeTime);
+    const firstOkFrom = new Float64Array(acked.length + 1).fill(Infinity);
+    for (let i = acked.length - 1; i >= 0; i--) firstOkFrom[i] = Math.min(acked[i]!.doneTime, firstOkFrom[i + 1]!);
+    return { key: state.key, invokeTimes, firstOkFrom, lastInvokeTime };
+  });
+
+  const faults = faultWindows(history).map((fault): FaultAvailability => {
+    const partitions: Record<string, number | null> = {};
+    let worst = -Infinity;
+    let recovered = true;
+    let affected = 0;
+    for (const { key, invokeTimes, firstOkFrom, lastInvokeTime } of series) {
+      if (lastInvokeTime < fault.startMs) continue; // no traffic after the fault: nothing to say
+      affected += 1;
+      const firstOk = firstOkFrom[lowerBound(invokeTimes, fault.startMs)]!;
+      if (firstOk === Infinity) {
+        partitions[key] = null;
+        recovered = false;
+        continue;
+      }
+      partitions[key] = firstOk - fault.startMs;
+      worst = Math.max(worst, firstOk - fault.startMs);
+    }
+    recovered &&= affected > 0;
+    return { ...fault, unavailableMs: recovered ? worst : null, recovered, partitions };
+  });
+
+  const recoveredTimes = Float64Array.from(
+    faults.filter((fault) => fault.unavailableMs !== null),
+    (fault) => fault.unavailableMs!,
+  ).sort();
+  return {
+    faults,
+    unavailableMsMax: recoveredTimes.length === 0 ? null : recoveredTimes[recoveredTimes.length - 1]!,
+    unavailableMsMedian: quantile(recoveredTimes, 0.5),
+    unrecoveredFaults: faults.filter((fault) => !fault.recovered).length,
+    leaderChanges: leaderChanges(history).length,
+    okSendsPerSecond: durationMs > 0 ? okSends / (durationMs / 1000) : 0,
+  };
+}
+
+function isSortedByInvokeTime(sends: readonly SendState[]): boolean {
+  for (let i = 1; i < sends.length; i++) if (sends[i]!.invokeTime < sends[i - 1]!.invokeTime) return false;
+  return true;
+}
+
+/** One bucket of the timeline. */
+export interface TimelineBucket {
+  readonly startMs: number;
+  /** Sends acknowledged within the bucket, by ok time. */
+  readonly okSends: number;
+  /** Latency of those sends; null for an empty bucket. */
+  readonly latencyP50Ms: number | null;
+  readonly latencyP99Ms: number | null;
+}
+
+/** The series the report plots: throughput and latency per bucket, faults, leader changes. */
+export interface Timeline {
+  readonly bucketMs: number;
+  readonly durationMs: number;
+  readonly buckets: readonly TimelineBucket[];
+  readonly faults: readonly FaultWindow[];
+  readonly leaderChanges: readonly LeaderChange[];
+}
+
+/**
+ * Derives the timeline from a history: acknowledged sends per bucket (by ok time, so it shows
+ * when writes were acknowledged) and their p50/p99 latency, fault windows and leader changes.
+ */
+export function computeTimeline(history: readonly HistoryEvent[], options: { bucketMs?: number } = {}): Timeline {
+  const bucketMs = options.bucketMs ?? 1000;
+  const invokeTimes = new Map<string, number>();
+  const latencies: number[][] = [];
+  let durationMs = 0;
+  for (const event of history) {
+    if (event.time > durationMs) durationMs = event.time;
+    if (event.type === 'fault' || event.type === 'leader' || event.f !== 'send') continue;
+    if (event.type === 'invoke') {
+      invokeTimes.set(event.process, event.time);
+      continue;
+    }
+    const invokeTime = invokeTimes.get(event.process);
+    invokeTimes.delete(event.process);
+    if (event.type !== 'ok' || invokeTime === undefined) continue;
+    const index = Math.floor(event.time / bucketMs);
+    (latencies[index] ??= []).push(event.time - invokeTime);
+  }
+  const bucketCount = Math.max(1, Math.ceil(durationMs / bucketMs));
+  const buckets: TimelineBucket[] = [];
+  for (let i = 0; i < Math.max(bucketCount, latencies.length); i++) {
+    const sorted = Float64Array.from(latencies[i] ?? []).sort();
+    buckets.push({
+      startMs: i * bucketMs,
+      okSends: sorted.length,
+      latencyP50Ms: quantile(sorted, 0.5),
+      latencyP99Ms: quantile(sorted, 0.99),
+    });
+  }
+  return { bucketMs, durationMs, buckets, faults: faultWindows(history), leaderChanges: leaderChanges(history) };
+}

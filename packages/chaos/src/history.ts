@@ -1,0 +1,290 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+/**
+ * A chaos run's history, after Jepsen: every workload operation is an `invoke` followed by one
+ * completion from the same process, and fault and leader events share the same stream. One
+ * event is one JSON line. `time` is milliseconds since the run started (a float).
+ *
+ * Completions: `ok` (it happened), `fail` (it definitely did not: the broker said so), `info`
+ * (unknown outcome: a timeout or a lost connection; a send may or may not have been written).
+ */
+export const OpType = { Invoke: 'invoke', Ok: 'ok', Fail: 'fail', Info: 'info' } as const;
+export type OpType = (typeof OpType)[keyof typeof OpType];
+
+/** The workload's two operations. */
+export const OpFunction = { Send: 'send', Poll: 'poll' } as const;
+export type OpFunction = (typeof OpFunction)[keyof typeof OpFunction];
+
+/** A fault's window opens with `start` and closes with `end`. */
+export const FaultPhase = { Start: 'start', End: 'end' } as const;
+export type FaultPhase = (typeof FaultPhase)[keyof typeof FaultPhase];
+
+interface OpBase {
+  readonly time: number;
+  /** The client that performed the operation; it has at most one operation outstanding. */
+  readonly process: string;
+}
+
+/**
+ * A send and its completion. Every send event repeats the invoke's fields so that each line
+ * reads on its own. `value` is unique across the run, e.g. `p3-17` (producer p3's 17th value).
+ */
+export type SendEvent = OpBase & {
+  readonly f: 'send';
+  readonly topic: string;
+  readonly partition: number;
+  readonly value: string;
+  readonly producer: string;
+} & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok'; readonly offset: number }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/** One record a poll returned. */
+export interface PolledRecord {
+  readonly partition: number;
+  readonly offset: number;
+  readonly value: string;
+}
+
+/**
+ * A poll and its completion. `reset` on the invoke says the consumer's position was moved on
+ * purpose (a new subscription, a rebalance, a seek), so the checker does not compare this poll's
+ * offsets with the process's earlier ones. `final` on the ok says the process has now read every
+ * partition of the topic from the start to its end: every acknowledged send of the topic should
+ * have been read, whatever its offset.
+ */
+export type PollEvent = OpBase & { readonly f: 'poll'; readonly topic: string } & (
+    | { readonly type: 'invoke'; readonly reset?: boolean }
+    | { readonly type: 'ok'; readonly records: readonly PolledRecord[]; readonly final?: boolean }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/** A fault injected by the harness; `target` names what it hit, e.g. `node 2` or `1|2,3`. */
+export interface FaultEvent {
+  readonly time: number;
+  readonly type: 'fault';
+  readonly name: string;
+  readonly phase: FaultPhase;
+  readonly target?: string;
+}
+
+/** The harness observed `leader` (a node id, or null for none) leading a partition in `term`. */
+export interface LeaderEvent {
+  readonly time: number;
+  readonly type: 'leader';
+  readonly topic?: string;
+  readonly partition: number;
+  readonly leader: number | null;
+  readonly term: number;
+}
+
+/** Any operation of the workload. */
+export type OpEvent = SendEvent | PollEvent;
+/** One line of a history. */
+export type HistoryEvent = OpEvent | FaultEvent | LeaderEvent;
+
+/** A history line that is not valid JSON or not a valid event. */
+export class HistoryFormatError extends Error {
+  constructor(
+    readonly lineNumber: number,
+    readonly reason: string,
+    readonly path?: string,
+  ) {
+    super(`${path ?? 'history'}:${lineNumber}: ${reason}`);
+    this.name = 'HistoryFormatError';
+  }
+}
+
+/** Returns a clock reading milliseconds since this call, for the `time` of history events. */
+export function startRunClock(): () => number {
+  const startMs = performance.now();
+  return () => performance.now() - startMs;
+}
+
+/**
+ * Appends history events as JSON lines. `append()` resolves at once while the file stream has
+ * room and waits for 'drain' when it does not, so many concurrent writers slow down together
+ * instead of growing the stream's buffer without bound. A stream error is kept and rethrown by
+ * every later call, including `close()`.
+ */
+export class HistoryWriter {
+  private readonly stream: WriteStream;
+  private failure: Error | null = null;
+  private closing: Promise<void> | null = null;
+  private drained: Promise<void> | null = null;
+  private eventCount = 0;
+
+  constructor(readonly path: string) {
+    this.stream = createWriteStream(path, { flags: 'a' });
+    this.stream.on('error', (err) => {
+      this.failure ??= err;
+    });
+  }
+
+  /** Events appended so far. */
+  get count(): number {
+    return this.eventCount;
+  }
+
+  /** Appends one event; the promise settles when the stream can take more. */
+  async append(event: HistoryEvent): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.closing) throw new Error(`history ${this.path} is closed; cannot append`);
+    this.eventCount += 1;
+    if (this.stream.write(`${JSON.stringify(event)}\n`)) return;
+    await this.waitForDrain();
+  }
+
+  /** Flushes and closes the file; safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve, reject) => {
+      if (this.failure) {
+        this.stream.destroy();
+        reject(this.failure);
+        return;
+      }
+      this.stream.end(() => {
+        if (this.failure) reject(this.failure);
+        else resolve();
+      });
+    });
+    return this.closing;
+  }
+
+  private async waitForDrain(): Promise<void> {
+    // One listener however many appenders wait; 'error' also ends the wait (once() rejects).
+    this.drained ??= once(this.stream, 'drain').then(
+      () => {
+        this.drained = null;
+      },
+      (err: unknown) => {
+        this.drained = null;
+        throw err;
+      },
+    );
+    await this.drained;
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** Parses one line of a history; throws HistoryFormatError naming the line and the field. */
+export function parseHistoryLine(line: string, lineNumber: number, path?: string): HistoryEvent {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch (err) {
+    throw new HistoryFormatError(lineNumber, `not JSON (${(err as Error).message})`, path);
+  }
+  const problem = validateEvent(raw);
+  if (problem !== null) throw new HistoryFormatError(lineNumber, problem, path);
+  return raw as HistoryEvent;
+}
+
+/** Reads a history file event by event; blank lines are skipped, a bad line throws. */
+export async function* readHistoryEvents(path: string): AsyncGenerator<HistoryEvent> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let lineNumber = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber += 1;
+      if (line.trim() === '') continue;
+      yield parseHistoryLine(line, lineNumber, path);
+    }
+  } finally {
+    lines.close();
+  }
+}
+
+/** Reads a whole history file into memory. */
+export async function readHistory(path: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  for await (const event of readHistoryEvents(path)) events.push(event);
+  return events;
+}
+
+/** Writes a whole history to a file, one JSON line per event. */
+export async function writeHistory(path: string, events: Iterable<HistoryEvent>): Promise<void> {
+  const writer = new HistoryWriter(path);
+  try {
+    for (const event of events) await writer.append(event);
+  } finally {
+    await writer.close();
+  }
+}
+
+// Validation returns the first problem as a sentence, or null. Hand-written rather than a schema
+// library: the format is small and the checker reads a million lines, so it must be cheap.
+
+type Fields = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) >= 0;
+
+function validateEvent(raw: unknown): string | null {
+  if (!isObject(raw)) return 'an event must be a JSON object';
+  if (typeof raw.time !== 'number' || !Number.isFinite(raw.time) || raw.time < 0) {
+    return `time must be a non-negative number of milliseconds (got ${JSON.stringify(raw.time)})`;
+  }
+  switch (raw.type) {
+    case 'invoke':
+    case 'ok':
+    case 'fail':
+    case 'info':
+      return validateOp(raw, raw.type);
+    case 'fault':
+      return validateFault(raw);
+    case 'leader':
+      return validateLeader(raw);
+    default:
+      return `type must be invoke, ok, fail, info, fault or leader (got ${JSON.stringify(raw.type)})`;
+  }
+}
+
+function validateOp(raw: Fields, type: OpType): string | null {
+  if (typeof raw.process !== 'string' || raw.process === '') return 'process must be a non-empty string';
+  if (typeof raw.topic !== 'string' || raw.topic === '') return 'topic must be a non-empty string';
+  if (raw.error !== undefined && typeof raw.error !== 'string') return 'error must be a string';
+  if (raw.f === 'send') {
+    if (!isCount(raw.partition)) return 'partition must be a non-negative integer';
+    if (typeof raw.value !== 'string' || raw.value === '') return 'value must be a non-empty string';
+    if (typeof raw.producer !== 'string' || raw.producer === '') return 'producer must be a non-empty string';
+    if (type === 'ok' && !isCount(raw.offset)) return 'a send ok must carry offset, a non-negative integer';
+    return null;
+  }
+  if (raw.f === 'poll') {
+    if (raw.reset !== undefined && typeof raw.reset !== 'boolean') return 'reset must be a boolean';
+    if (raw.final !== undefined && typeof raw.final !== 'boolean') return 'final must be a boolean';
+    if (type !== 'ok') return null;
+    if (!Array.isArray(raw.records)) return 'a poll ok must carry records, an array';
+    for (let i = 0; i < raw.records.length; i++) {
+      const record: unknown = raw.records[i];
+      if (!isObject(record)) return `records[${i}] must be an object`;
+      if (!isCount(record.partition)) return `records[${i}].partition must be a non-negative integer`;
+      if (!isCount(record.offset)) return `records[${i}].offset must be a non-negative integer`;
+      if (typeof record.value !== 'string') return `records[${i}].value must be a string`;
+    }
+    return null;
+  }
+  return `f must be send or poll (got ${JSON.stringify(raw.f)})`;
+}
+
+function validateFault(raw: Fields): string | null {
+  if (typeof raw.name !== 'string' || raw.name === '') return 'a fault must carry name, a non-empty string';
+  if (raw.phase !== 'start' && raw.phase !== 'end') return `phase must be start or end (got ${JSON.stringify(raw.phase)})`;
+  if (raw.target !== undefined && typeof raw.target !== 'string') return 'target must be a string';
+  return null;
+}
+
+function validateLeader(raw: Fields): string | null {
+  if (raw.topic !== undefined && typeof raw.topic !== 'string') return 'topic must be a string';
+  if (!isCount(raw.partition)) return 'partition must be a non-negative integer';
+  if (raw.leader !== null && !Number.isSafeInteger(raw.leader)) return 'leader must be a node id or null';
+  if (!isCount(raw.term)) return 'term must be a non-negative integer';
+  return null;
+}

@@ -1,0 +1,328 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  anomalies,
+  invalidatingAnomalies,
+  type Anomaly,
+  type AnomalyCounts,
+  type AnomalyExample,
+  type Timeline,
+  type Verdict,
+} from './checker.js';
+
+/** Short column headers for the terminal table, in `anomalies` order. */
+const shortNames: Readonly<Record<Anomaly, string>> = {
+  lost: 'lost',
+  duplicated: 'dup',
+  unexpected: 'unexp',
+  'nonmonotonic-send': 'reord',
+  'inconsistent-offsets': 'incons',
+  G1a: 'G1a',
+  unknown: 'unknown',
+  unseen: 'unseen',
+  'poll-skip': 'skip',
+  'nonmonotonic-poll': 'nm-poll',
+};
+
+/**
+ * Renders the run as one self-contained HTML page: inline CSS, an inline SVG timeline drawn
+ * here (no scripts, fonts or CDNs, so the report opens anywhere, offline, years later), the
+ * verdict table with examples, and unavailability per fault.
+ */
+export function renderReport(verdict: Verdict, timeline: Timeline, options: { title?: string } = {}): string {
+  const title = options.title ?? 'Herald chaos run';
+  const status = verdict.valid ? 'VALID' : 'INVALID';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(title)}: ${status}</title>
+<style>${css}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)} <span class="status ${verdict.valid ? 'valid' : 'invalid'}">${status}</span></h1>
+${renderSummary(verdict)}
+<h2>Timeline</h2>
+${renderTimeline(timeline)}
+<h2>Verdict</h2>
+${renderVerdictTable(verdict)}
+${renderExamples(verdict)}
+<h2>Unavailability per fault</h2>
+${renderFaultTable(verdict)}
+</body>
+</html>
+`;
+}
+
+const css = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #1d232a; }
+h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; }
+.status { padding: 2px 10px; border-radius: 4px; color: #fff; font-size: 15px; vertical-align: middle; }
+.status.valid { background: #2e7d32; } .status.invalid { background: #c62828; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid #d5dbe1; padding: 3px 8px; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+thead th { background: #f1f4f7; }
+td.bad { background: #fde0e0; color: #8e0000; font-weight: 600; }
+td.note { background: #fff6db; }
+tr.total td { font-weight: 600; border-top: 2px solid #8a96a3; }
+dl.summary { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
+dl.summary dt { color: #5b6773; } dl.summary dd { margin: 0; }
+svg { background: #fbfcfd; border: 1px solid #d5dbe1; }
+svg text { font: 11px system-ui, sans-serif; fill: #3c4650; }
+.fault-band { fill: #f4a261; fill-opacity: 0.22; }
+.fault-label { fill: #9a4a12; }
+.leader-marker { stroke: #7b1fa2; stroke-width: 1; stroke-dasharray: 3 3; }
+.series-throughput { fill: none; stroke: #1565c0; stroke-width: 1.6; }
+.series-p99 { fill: none; stroke: #c62828; stroke-width: 1.2; }
+.axis, .tick { stroke: #8a96a3; stroke-width: 1; } .grid { stroke: #e6eaee; stroke-width: 1; }
+.legend { margin: 6px 0; color: #5b6773; }
+.swatch { display: inline-block; width: 18px; height: 3px; vertical-align: middle; margin: 0 4px 0 12px; }
+details { margin: 6px 0; } code { font-size: 12px; }
+`;
+
+function renderSummary(verdict: Verdict): string {
+  const { sends, polls, availability, latency } = verdict;
+  const rows: [string, string][] = [
+    ['duration', `${formatNumber(verdict.durationMs / 1000, 1)} s`],
+    ['sends', `${sends.invoked} invoked: ${sends.ok} ok, ${sends.fail} failed, ${sends.info} unknown, ${sends.pending} pending`],
+    ['polls', `${polls.invoked} invoked: ${polls.ok} ok, ${polls.fail} failed, ${polls.info} unknown; ${verdict.recordsRead} records read`],
+    ['throughput', `${formatNumber(availability.okSendsPerSecond, 1)} ok sends/s`],
+    ['latency', `p50 ${formatMs(latency.p50Ms)}, p99 ${formatMs(latency.p99Ms)}, max ${formatMs(latency.maxMs)}`],
+    ['faults', `${availability.faults.length} (${availability.unrecoveredFaults} never recovered)`],
+    ['unavailability', `max ${formatMs(availability.unavailableMsMax)}, median ${formatMs(availability.unavailableMsMedian)}`],
+    ['leader changes', String(availability.leaderChanges)],
+  ];
+  return `<dl class="summary">${rows.map(([term, detail]) => `<dt>${term}</dt><dd>${escapeHtml(detail)}</dd>`).join('')}</dl>`;
+}
+
+// Timeline geometry, in SVG user units.
+const plot = { width: 960, height: 310, left: 60, right: 64, top: 44, bottom: 36 } as const;
+
+/**
+ * The timeline as an inline SVG: ok sends/s (left axis) and p99 latency (right axis) per bucket,
+ * fault windows as shaded bands labelled by fault name, leader changes as dashed markers.
+ */
+export function renderTimeline(timeline: Timeline): string {
+  const innerWidth = plot.width - plot.left - plot.right;
+  const innerHeight = plot.height - plot.top - plot.bottom;
+  const bottom = plot.top + innerHeight;
+  const endMs = Math.max(timeline.durationMs, timeline.buckets.length * timeline.bucketMs, 1);
+  const x = (ms: number): number => plot.left + (Math.min(Math.max(ms, 0), endMs) / endMs) * innerWidth;
+  // The last bucket may cover less than bucketMs of the run: divide by the time it covers, or
+  // every chart would end in a false dip.
+  const rates = timeline.buckets.map((bucket) => {
+    const coveredMs = Math.min(timeline.bucketMs, Math.max(timeline.durationMs - bucket.startMs, 1));
+    return (bucket.okSends * 1000) / coveredMs;
+  });
+  const rateTicks = niceTicks(Math.max(1, ...rates));
+  const rateMax = rateTicks[rateTicks.length - 1]!;
+  const p99s = timeline.buckets.map((bucket) => bucket.latencyP99Ms);
+  const latencyTicks = niceTicks(Math.max(1, ...p99s.filter((ms): ms is number => ms !== null)));
+  const latencyMax = latencyTicks[latencyTicks.length - 1]!;
+  const yRate = (rate: number): number => bottom - (rate / rateMax) * innerHeight;
+  const yLatency = (ms: number): number => bottom - (ms / latencyMax) * innerHeight;
+  const mid = (startMs: number): number => x(startMs + timeline.bucketMs / 2);
+
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${plot.width}" height="${plot.height}" viewBox="0 0 ${plot.width} ${plot.height}" role="img" aria-label="ok sends per second and p99 latency over time">`);
+  for (const tick of rateTicks) {
+    const y = fixed(yRate(tick));
+    parts.push(`<line class="grid" x1="${plot.left}" y1="${y}" x2="${plot.left + innerWidth}" y2="${y}"/>`);
+    parts.push(`<text x="${plot.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${String(tick)}</text>`);
+  }
+  for (const tick of latencyTicks) {
+    const y = fixed(yLatency(tick));
+    parts.push(`<text x="${plot.left + innerWidth + 6}" y="${y}" dominant-baseline="middle">${String(tick)}</text>`);
+  }
+  for (const tick of niceTicks(endMs / 1000)) {
+    if (tick * 1000 > endMs) continue;
+    const tx = fixed(x(tick * 1000));
+    parts.push(`<line class="tick" x1="${tx}" y1="${bottom}" x2="${tx}" y2="${bottom + 4}"/>`);
+    parts.push(`<text x="${tx}" y="${bottom + 16}" text-anchor="middle">${String(tick)}</text>`);
+  }
+  parts.push(`<text x="${plot.left}" y="12">ok sends/s</text>`);
+  parts.push(`<text x="${plot.left + innerWidth}" y="12" text-anchor="end">p99 latency (ms)</text>`);
+  parts.push(`<text x="${plot.left + innerWidth / 2}" y="${plot.height - 4}" text-anchor="middle">time (s)</text>`);
+
+  timeline.faults.forEach((fault, i) => {
+    const x1 = x(fault.startMs);
+    const width = Math.max(1, x(fault.endMs) - x1);
+    const what = `${fault.name}${fault.target === undefined ? '' : ` ${fault.target}`}`;
+    const when = `${formatNumber(fault.startMs / 1000, 2)}–${formatNumber(fault.endMs / 1000, 2)} s`;
+    parts.push(`<rect class="fault-band" x="${fixed(x1)}" y="${plot.top}" width="${fixed(width)}" height="${innerHeight}"><title>${escapeHtml(`${what}, ${when}`)}</title></rect>`);
+    // Two label rows, so neighbouring short faults do not print over each other.
+    parts.push(`<text class="fault-label" x="${fixed(x1 + 2)}" y="${plot.top - 4 - (i % 2) * 12}">${escapeHtml(fault.name)}</text>`);
+  });
+  for (const change of timeline.leaderChanges) {
+    const lx = fixed(x(change.time));
+    const what = `${change.partition}: leader ${change.from ?? 'none'} → ${change.to} (term ${change.term}) at ${formatNumber(change.time / 1000, 2)} s`;
+    parts.push(`<line class="leader-marker" x1="${lx}" y1="${plot.top}" x2="${lx}" y2="${bottom}"><title>${escapeHtml(what)}</title></line>`);
+  }
+
+  const ratePoints = timeline.buckets.map((bucket, i) => `${fixed(mid(bucket.startMs))},${fixed(yRate(rates[i]!))}`);
+  if (ratePoints.length > 0) parts.push(`<path class="series-throughput" d="M${ratePoints.join('L')}"/>`);
+  // p99 has no value in an empty bucket: break the line there rather than draw a false zero.
+  let latencyPath = '';
+  let penUp = true;
+  timeline.buckets.forEach((bucket, i) => {
+    const ms = p99s[i];
+    if (ms === null || ms === undefined) {
+      penUp = true;
+      return;
+    }
+    latencyPath += `${penUp ? 'M' : 'L'}${fixed(mid(bucket.startMs))},${fixed(yLatency(ms))}`;
+    penUp = false;
+  });
+  if (latencyPath !== '') parts.push(`<path class="series-p99" d="${latencyPath}"/>`);
+
+  parts.push(`<line class="axis" x1="${plot.left}" y1="${bottom}" x2="${plot.left + innerWidth}" y2="${bottom}"/>`);
+  parts.push(`<line class="axis" x1="${plot.left}" y1="${plot.top}" x2="${plot.left}" y2="${bottom}"/>`);
+  parts.push(`<line class="axis" x1="${plot.left + innerWidth}" y1="${plot.top}" x2="${plot.left + innerWidth}" y2="${bottom}"/>`);
+  parts.push('</svg>');
+  const legend = `<div class="legend"><span class="swatch" style="background:#1565c0"></span>ok sends/s`
+    + `<span class="swatch" style="background:#c62828"></span>p99 latency`
+    + `<span class="swatch" style="background:#f4a261;opacity:.5;height:10px"></span>fault window`
+    + `<span class="swatch" style="border-top:1px dashed #7b1fa2;height:0"></span>leader change`
+    + ` &nbsp;(bucket ${timeline.bucketMs} ms)</div>`;
+  return `${parts.join('\n')}\n${legend}`;
+}
+
+function renderVerdictTable(verdict: Verdict): string {
+  const header = `<tr><th>partition</th>${anomalies.map((name) => `<th>${name}</th>`).join('')}</tr>`;
+  const row = (label: string, counts: AnomalyCounts, className = ''): string =>
+    `<tr${className === '' ? '' : ` class="${className}"`}><td>${escapeHtml(label)}</td>${anomalies
+      .map((name) => `<td${cellClass(name, counts[name])}>${counts[name]}</td>`)
+      .join('')}</tr>`;
+  const rows = verdict.partitions.map((partition) => row(partition.key, partition.counts));
+  rows.push(row('total', verdict.counts, 'total'));
+  return `<table><thead>${header}</thead><tbody>${rows.join('')}</tbody></table>
+<p class="legend">Red counts make the run invalid; yellow ones are reported for judgement (unknown outcomes are never counted lost).</p>`;
+}
+
+function cellClass(name: Anomaly, count: number): string {
+  if (count === 0) return '';
+  return invalidatingAnomalies.has(name) ? ' class="bad"' : ' class="note"';
+}
+
+function renderExamples(verdict: Verdict): string {
+  const sections = anomalies
+    .filter((name) => verdict.counts[name] > 0)
+    .map((name) => {
+      const examples = verdict.examples[name];
+      const items = examples.map((example) => `<li><code>${escapeHtml(describeExample(example))}</code></li>`).join('');
+      const shown = examples.length < verdict.counts[name] ? ` (first ${examples.length} shown)` : '';
+      return `<details${invalidatingAnomalies.has(name) ? ' open' : ''}><summary>${name}: ${verdict.counts[name]}${shown}</summary><ul>${items}</ul></details>`;
+    });
+  return sections.length === 0 ? '<p>No anomalies.</p>' : sections.join('\n');
+}
+
+/** One example on one line, for the report and the terminal. */
+export function describeExample(example: AnomalyExample): string {
+  const parts = [example.partition];
+  if (example.values.length > 0) parts.push(`value ${example.values.join(', ')}`);
+  if (example.offsets.length > 0) parts.push(`offset ${example.offsets.join(', ')}`);
+  if (example.times.length > 0) parts.push(`at ${example.times.map((ms) => `${formatNumber(ms / 1000, 3)} s`).join(', ')}`);
+  if (example.process !== undefined) parts.push(`process ${example.process}`);
+  if (example.note !== undefined) parts.push(example.note);
+  return parts.join('; ');
+}
+
+function renderFaultTable(verdict: Verdict): string {
+  const faults = verdict.availability.faults;
+  if (faults.length === 0) return '<p>No faults in this run.</p>';
+  const rows = faults.map((fault) => {
+    const worst = Object.entries(fault.partitions).sort((a, b) => (b[1] ?? Infinity) - (a[1] ?? Infinity))[0];
+    const unavailable = fault.recovered ? formatMs(fault.unavailableMs) : 'never recovered';
+    return `<tr><td>${escapeHtml(fault.name)}</td><td>${escapeHtml(fault.target ?? '')}</td>`
+      + `<td>${formatNumber(fault.startMs / 1000, 2)}</td><td>${formatNumber((fault.endMs - fault.startMs) / 1000, 2)}${fault.ended ? '' : ' (open)'}</td>`
+      + `<td${fault.recovered ? '' : ' class="bad"'}>${unavailable}</td><td>${escapeHtml(worst?.[0] ?? '')}</td></tr>`;
+  });
+  const { unavailableMsMax, unavailableMsMedian } = verdict.availability;
+  return `<table><thead><tr><th>fault</th><th>target</th><th>start (s)</th><th>duration (s)</th><th>unavailable</th><th>worst partition</th></tr></thead>
+<tbody>${rows.join('')}</tbody></table>
+<p class="legend">Unavailable: from the fault's start to the first acknowledgement of a send invoked after it, on the worst-hit partition. Max ${formatMs(unavailableMsMax)}, median ${formatMs(unavailableMsMedian)}.</p>`;
+}
+
+/** A short fixed-width summary for the terminal: status line, counts per partition, availability. */
+export function renderTerminalSummary(verdict: Verdict): string {
+  const lines: string[] = [];
+  const { sends, availability } = verdict;
+  lines.push(`chaos verdict: ${verdict.valid ? 'VALID' : 'INVALID'}  `
+    + `(${formatNumber(verdict.durationMs / 1000, 1)} s; sends ${sends.ok} ok, ${sends.fail} failed, ${sends.info + sends.pending} unknown; `
+    + `${verdict.recordsRead} records read)`);
+  const labelWidth = Math.max(9, ...verdict.partitions.map((partition) => partition.key.length));
+  const widths = anomalies.map((name) => Math.max(shortNames[name].length, 5));
+  const line = (label: string, cells: readonly string[]): string =>
+    `${label.padEnd(labelWidth)}  ${cells.map((cell, i) => cell.padStart(widths[i]!)).join(' ')}`;
+  lines.push(line('partition', anomalies.map((name) => shortNames[name])));
+  for (const partition of verdict.partitions) lines.push(line(partition.key, anomalies.map((name) => String(partition.counts[name]))));
+  lines.push(line('total', anomalies.map((name) => String(verdict.counts[name]))));
+  lines.push(`faults ${availability.faults.length}, unavailable max ${formatMs(availability.unavailableMsMax)} `
+    + `median ${formatMs(availability.unavailableMsMedian)}, never recovered ${availability.unrecoveredFaults}; `
+    + `leader changes ${availability.leaderChanges}; latency p50 ${formatMs(verdict.latency.p50Ms)} p99 ${formatMs(verdict.latency.p99Ms)}`);
+  for (const name of anomalies) {
+    if (!invalidatingAnomalies.has(name)) continue;
+    const first = verdict.examples[name][0];
+    if (first !== undefined) lines.push(`  ${name}: ${describeExample(first)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** What writeReportDir() stores. */
+export interface ReportFiles {
+  /** The run's history file; copied as history.jsonl. */
+  readonly historyPath: string;
+  readonly verdict: Verdict;
+  readonly html: string;
+  /** The run's start, naming the folder; defaults to now. */
+  readonly startedAt?: Date;
+}
+
+/**
+ * Writes `history.jsonl`, `verdict.json` and `report.html` into `<rootDir>/chaos-reports/<ISO
+ * time>/` and returns that folder. Colons in the time become dashes so the name is a valid path
+ * on every filesystem.
+ */
+export async function writeReportDir(rootDir: string, files: ReportFiles): Promise<string> {
+  const stamp = (files.startedAt ?? new Date()).toISOString().replaceAll(':', '-');
+  const dir = join(rootDir, 'chaos-reports', stamp);
+  await mkdir(dir, { recursive: true });
+  await Promise.all([
+    copyFile(files.historyPath, join(dir, 'history.jsonl')),
+    writeFile(join(dir, 'verdict.json'), `${JSON.stringify(files.verdict, null, 2)}\n`),
+    writeFile(join(dir, 'report.html'), files.html),
+  ]);
+  return dir;
+}
+
+/** Escapes text for HTML element content and double-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => htmlEntities[char]!);
+}
+
+const htmlEntities: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Axis ticks from 0 to a round number at or above `max`, about five steps. */
+function niceTicks(max: number): number[] {
+  const rough = max / 5;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= rough) ?? 10 * magnitude;
+  const ticks: number[] = [];
+  for (let tick = 0; tick < max + step; tick += step) {
+    ticks.push(Number(tick.toPrecision(12)));
+    if (tick >= max) break;
+  }
+  return ticks;
+}
+
+const fixed = (n: number): string => n.toFixed(1);
+
+function formatNumber(n: number, digits: number): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function formatMs(ms: number | null): string {
+  if (ms === null) return 'n/a';
+  return ms >= 10_000 ? `${formatNumber(ms / 1000, 1)} s` : `${formatNumber(ms, 0)} ms`;
+}
