@@ -316,7 +316,12 @@ export class RaftNode {
 
   private tickElection(): void {
     this.electionElapsed++;
-    if (this.electionElapsed >= this.randomizedElectionTicks) {
+    // Only a node that may campaign restarts its timer (etcd: promotable()). Sim finding (seed
+    // 517 of a chaos profile, and scenarios.test.ts "a learner that lost its leader still votes"):
+    // a learner, or a voter that has not yet seen its promotion, reset electionElapsed here every
+    // timeout without campaigning, so inLease() stayed true forever for the leader it last heard
+    // and it ignored every vote request; when its vote was needed, no leader was ever elected.
+    if (this.electionElapsed >= this.randomizedElectionTicks && this.canCampaign()) {
       this.electionElapsed = 0;
       this.startElection(false);
     }
@@ -399,15 +404,29 @@ export class RaftNode {
     const canVote =
       this.vote === m.from || (this.vote === None && this.leaderId === None) || (m.pre && m.term > this.term);
     const logOk = this.config.mutations?.skipLogUpToDateCheck === true || this.raftLog.isUpToDate(m.lastIndex, m.lastTerm);
-    const granted = canVote && logOk && this.repairIndex === 0;
+    const granted = canVote && logOk && this.repairIndex === 0 && !this.outranks(m);
     if (granted && !m.pre) {
       this.vote = m.from;
       this.electionElapsed = 0;
     }
+    if (granted && m.pre && this.role === Role.PreCandidate) this.becomeFollower(this.term, None); // see outranks()
     this.log.debug({ from: m.from, term: m.term, pre: m.pre, granted }, 'answered vote request');
     // A granted vote is answered in the candidate's term so the candidate counts it; a refusal
     // carries our term, which tells a stale candidate to step down.
     this.send({ type: 'VoteResponse', to: m.from, term: granted ? m.term : this.term, granted, pre: m.pre });
+  }
+
+  /** Sim finding (scenarios.test.ts, "campaign() after the leader is gone"): when a leader dies,
+   *  every follower's host sees the connection reset and calls campaign() at about the same
+   *  moment. Pre-candidates granted each other's pre-votes, all became candidates of the same
+   *  term, split the vote, and the group waited out an election timeout (median 11 ticks of
+   *  10..20 over 300 seeds). So a pre-candidate grants a pre-vote only to a log more up to date
+   *  than its own or, with an equal log, to a lower id; having granted one, it stands down. Only
+   *  liveness is at stake: a pre-vote changes no term and no vote. */
+  private outranks(m: MessageOf<'Vote'>): boolean {
+    if (!m.pre || this.role !== Role.PreCandidate) return false;
+    const tie = m.lastTerm === this.raftLog.lastTerm() && m.lastIndex === this.raftLog.lastIndex();
+    return tie && this.id < m.from;
   }
 
   private onVoteResponse(m: MessageOf<'VoteResponse'>): void {
@@ -613,6 +632,7 @@ export class RaftNode {
     if (pr === undefined) return;
     pr.recentActive = true;
     pr.probeSent = false;
+    if (pr.matchIndex >= this.raftLog.lastIndex()) pr.lastCaughtUpTick = this.nowTick;
     // A full pipeline whose Appends were all lost would wait forever: free one slot, so the next
     // Append probes where the follower really is (etcd does the same).
     if (pr.state === ProgressState.Replicate && pr.isPaused()) pr.freeFirstInflight();
@@ -642,8 +662,10 @@ export class RaftNode {
 
   private updateIsr(): void {
     if (this.role !== Role.Leader) return;
-    const lastIndex = this.raftLog.lastIndex();
-    for (const pr of this.progress.values()) if (pr.matchIndex >= lastIndex) pr.lastCaughtUpTick = this.nowTick;
+    // A follower's caught-up time moves only when it answers (Kafka: when it fetches); a stopped
+    // follower holding the whole log must still fall out of the ISR once lagTicksMax passes.
+    const self = this.progress.get(this.id);
+    if (self !== undefined) self.lastCaughtUpTick = this.nowTick;
     const next = this.computeIsr();
     const before = new Set(this.isr);
     const after = new Set(next);
