@@ -106,6 +106,17 @@ describe('describe', () => {
   });
 });
 
+describe('topics', () => {
+  it('opens every partition replica on every node, however many partitions a topic has', async () => {
+    // Regression: opening groups read the store while a turn was writing, and some replicas
+    // stayed closed until the next metadata change.
+    await cluster.createTopic('wide', 24);
+    for (const id of [1, 2, 3]) {
+      await waitFor(() => [...cluster.node(id).node.hostedPartitions()].filter((h) => h.topic.name === 'wide').length === 24, { timeoutMs: 10_000, what: `node ${id} hosting all 24 partitions of wide` });
+    }
+  });
+});
+
 describe('consume', () => {
   it('Subscribe pushes committed batches from the earliest offset, then new ones as they commit', async () => {
     await cluster.createTopic('sub', 1);
@@ -152,6 +163,15 @@ describe('leadership', () => {
     expect((await produceTo('transfer', 0, await encodeBatch(records(1)), 'ACKS_QUORUM', to)).baseOffset).toBe(0);
   });
 
+  it('chooses an in-sync follower when asked to transfer to node 0', async () => {
+    await cluster.createTopic('transfer-any', 1);
+    const leader = await cluster.leaderOf('transfer-any', 0);
+    await waitFor(() => cluster.node(leader).node.partitionView('transfer-any', 0).isr.length === 3, { timeoutMs: 5_000, what: 'full ISR' });
+    const answer = await call<{ leaderId: number }>(cluster.client(leader).admin, 'transferLeadership', { topic: 'transfer-any', partition: 0, toNodeId: 0 });
+    expect(answer.leaderId).not.toBe(leader);
+    expect(await cluster.leaderOf('transfer-any', 0)).toBe(answer.leaderId);
+  });
+
   it('refuses a transfer to a node that is not a replica', async () => {
     await cluster.createTopic('transfer-bad', 1, 2);
     const leader = await cluster.leaderOf('transfer-bad', 0);
@@ -176,6 +196,16 @@ describe('idempotent producers', () => {
     const next = await encodeBatch(records(2), { producerId: 4242, producerEpoch: 0, baseSequence: 5 });
     expect((await produceTo('idem', 0, next)).baseOffset).toBe(5);
     expect(await highWatermark('idem', 0)).toBe(7);
+  });
+
+  it('refuses a new producer whose first batch does not start at sequence 0', async () => {
+    await cluster.createTopic('idem-first', 1);
+    // Batch 0 was lost in flight; batch 1 must not be stored ahead of it.
+    const second = await encodeBatch(records(1), { producerId: 99, producerEpoch: 0, baseSequence: 1 });
+    await expectRefusal(produceTo('idem-first', 0, second), status.FAILED_PRECONDITION, 'OutOfOrderSequence');
+    const first = await encodeBatch(records(1), { producerId: 99, producerEpoch: 0, baseSequence: 0 });
+    expect((await produceTo('idem-first', 0, first)).baseOffset).toBe(0);
+    expect((await produceTo('idem-first', 0, second)).baseOffset).toBe(1);
   });
 
   it('refuses a batch that skips sequence numbers, and writes nothing', async () => {

@@ -17,7 +17,7 @@ import {
   type ProduceAnswer,
   type ProduceRequestInput,
   type ProduceTransport,
-} from '../../packages/client/src/index.js';
+} from '@herald/client';
 import { TestCluster } from '../support/cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -113,6 +113,32 @@ describe('HeraldClient against a 3-node cluster', () => {
     expect(byPartition.size).toBe(3);
   });
 
+  it('keeps a partition complete and in order while its leadership moves mid-stream', async () => {
+    await client.createTopic('moving', { partitions: 1, replicationFactor: 3 });
+    await waitFor(async () => (await client.describeTopic('moving')).partitions[0]!.isr.length === 3, { timeoutMs: 10_000, what: 'moving/0 ISR of 3' });
+    const producer = client.producer({ lingerMs: 1, batchBytesMax: 2_048 });
+    const total = 2_000;
+    const sends: Promise<{ offset: number }>[] = [];
+    let moved: Promise<{ leaderId: number }> | undefined;
+    for (let i = 0; i < total; i++) {
+      sends.push(producer.send('moving', { value: `m-${i}` }));
+      if (i === total / 2) {
+        const from = (await client.describeTopic('moving')).partitions[0]!.leaderId;
+        moved = client.transferLeadership('moving', 0, from === 3 ? 2 : 3);
+      }
+      if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.all(sends);
+    await producer.close();
+    expect((await moved)!.leaderId).toBeGreaterThan(0);
+    expect(results.map((r) => r.offset)).toEqual(results.map((_, i) => i));
+
+    const consumer = client.consumer({ topic: 'moving', from: 'earliest' });
+    const records = await take(consumer[Symbol.asyncIterator](), total, 20_000);
+    await consumer.close();
+    expect(records.map((r) => r.value!.toString())).toEqual(Array.from({ length: total }, (_, i) => `m-${i}`));
+  });
+
   it('stores a batch once when its answer is lost and the producer resends it', async () => {
     await client.createTopic('dups', { partitions: 1, replicationFactor: 3 });
     const answers: ProduceAnswer[] = [];
@@ -142,7 +168,7 @@ describe('HeraldClient against a 3-node cluster', () => {
     expect(answers[1]).toEqual({ baseOffset: answers[0]!.baseOffset, recordCount: 1, duplicate: true });
     expect(sent).toEqual({ topic: 'dups', partition: 0, offset: answers[0]!.baseOffset });
 
-    const after = await client.producer({ lingerMs: 0 });
+    const after = client.producer({ lingerMs: 0 });
     await after.send('dups', { key: 'k', value: 'after' });
     await after.close();
     const consumer = client.consumer({ topic: 'dups', from: 'earliest' });

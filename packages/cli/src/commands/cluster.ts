@@ -1,0 +1,322 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { HeraldClient, type TopicDescription } from '@herald/client';
+import PinoPretty from 'pino-pretty';
+import { formatTable, print, printJson } from '../output.js';
+import { DEFAULT_BROKERS, integer, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { partitionTable } from './topic.js';
+import { LOG_LEVELS } from './node.js';
+
+/** How long `cluster up` waits for a controller to be elected. */
+const ELECTION_TIMEOUT_MS = 30_000;
+/** How long nodes get to stop after SIGTERM before they are killed. */
+const STOP_TIMEOUT_MS = 10_000;
+
+interface UpOptions {
+  nodes: number;
+  data: string;
+  detach?: boolean;
+  host: string;
+  ports: [number, number, number];
+  logLevel: string;
+}
+
+/** One node of a local cluster: its id, ports and folder. */
+interface LocalNode {
+  readonly id: number;
+  readonly clientAddress: string;
+  readonly peerPort: number;
+  readonly metricsPort: number;
+  readonly dir: string;
+  /** `dir` as the user named it (relative to the working directory if they gave it so). */
+  readonly shownDir: string;
+}
+
+function basePorts(value: string): [number, number, number] {
+  const parts = value.split(',').map(Number);
+  if (parts.length !== 3 || parts.some((p) => !Number.isInteger(p) || p < 1 || p > 65_000)) {
+    throw new InvalidArgumentError('must be three base ports client,peer,metrics, e.g. 7400,7500,9400');
+  }
+  return parts as [number, number, number];
+}
+
+/** `herald cluster up|down|status`. */
+export function registerCluster(program: Command, cliEntry: string): void {
+  const cluster = program.command('cluster').description('run a local cluster, stop it, and show the state of any cluster');
+
+  cluster
+    .command('up')
+    .description('run a local cluster of N nodes: in the foreground (Ctrl-C stops it) or, with --detach, in the background (stop it with `herald cluster down`)')
+    .addOption(new Option('--nodes <n>', 'number of nodes').default(3).argParser(integer(1, 9)))
+    .option('--data <dir>', 'data folder; node N keeps its data in <dir>/node-N', './data')
+    .option('--detach', 'run the nodes in the background, logging to <dir>/node-N/herald.log, and return once a controller is elected')
+    .option('--host <host>', 'the address the nodes listen on', '127.0.0.1')
+    .addOption(new Option('--ports <client,peer,metrics>', 'base ports: node N listens on base + N').default([7400, 7500, 9400], '7400,7500,9400').argParser(basePorts))
+    .addOption(new Option('--log-level <level>', "the nodes' log level").choices(LOG_LEVELS).default('info'))
+    .action((options: UpOptions) => clusterUp(options, cliEntry));
+
+  cluster
+    .command('down')
+    .description('stop a cluster started with `herald cluster up --detach` (the processes named in <dir>/node-N/herald.pid)')
+    .option('--data <dir>', 'the data folder given to cluster up', './data')
+    .action((options: { data: string }) => clusterDown(options.data));
+
+  withClusterOptions(cluster.command('status').description("show the nodes, the controller, and every partition's leader, replicas, ISR and high watermark").option('--json', 'print JSON')).action(
+    async (options: ClusterOptions & { json?: boolean }) => {
+      const { description, topics } = await withClient(options, async (client) => {
+        const description = await client.describeCluster();
+        const list = await client.listTopics();
+        const topics: TopicDescription[] = [];
+        for (const t of list) topics.push(await client.describeTopic(t.name));
+        return { description, topics };
+      });
+      if (options.json === true) return printJson({ ...description, topics });
+      const controller = description.controllerId === 0 ? 'none elected' : `node ${description.controllerId}`;
+      print(`cluster ${description.clusterId}: ${description.nodes.length} nodes, controller ${controller}`);
+      print();
+      print(formatTable(['NODE', 'ADDRESS', 'ALIVE', 'ROLE'], description.nodes.map((n) => [n.id, n.address, n.alive ? 'yes' : 'no', n.id === description.controllerId ? 'controller' : ''])));
+      print();
+      print(topics.length === 0 ? 'no topics' : partitionTable(topics));
+    },
+  );
+}
+
+function localNodes(options: UpOptions): LocalNode[] {
+  const data = resolve(options.data);
+  const [client, peer, metrics] = options.ports;
+  return Array.from({ length: options.nodes }, (_, i) => ({
+    id: i + 1,
+    clientAddress: `${options.host}:${client + i + 1}`,
+    peerPort: peer + i + 1,
+    metricsPort: metrics + i + 1,
+    dir: join(data, `node-${i + 1}`),
+    shownDir: join(options.data, `node-${i + 1}`),
+  }));
+}
+
+/** The arguments that run node `n` with the CLI's own entry point, under whatever runs this
+ *  process (node on dist/main.js, or tsx on src/main.ts). */
+function nodeArgs(cliEntry: string, n: LocalNode, all: readonly LocalNode[], options: UpOptions): string[] {
+  const peers = all.map((p) => `${p.id}=${options.host}:${p.clientAddress.split(':').pop()}:${p.peerPort}`).join(',');
+  const clientPort = n.clientAddress.split(':').pop()!;
+  return [
+    ...process.execArgv,
+    cliEntry,
+    'node', 'start',
+    '--id', String(n.id),
+    '--data-dir', n.dir,
+    '--host', options.host,
+    '--client-port', clientPort,
+    '--peer-port', String(n.peerPort),
+    '--metrics-port', String(n.metricsPort),
+    '--peers', peers,
+    '--log-level', options.logLevel,
+  ];
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The PID files of a data folder, with their PIDs. */
+function pidFiles(data: string): { file: string; dir: string; pid: number }[] {
+  const root = resolve(data);
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && /^node-\d+$/.test(d.name) && existsSync(join(root, d.name, 'herald.pid')))
+    .map((d) => {
+      const file = join(root, d.name, 'herald.pid');
+      return { file, dir: join(root, d.name), pid: Number(readFileSync(file, 'utf8').trim()) };
+    });
+}
+
+/** Whether `pid` runs a herald node on `dir` (checked where /proc tells; PIDs get reused). */
+function runsNodeOn(pid: number, dir: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const at = cmdline.indexOf('--data-dir');
+    return cmdline.includes('start') && at >= 0 && resolve(cmdline[at + 1] ?? '') === resolve(dir);
+  } catch {
+    return true; // no /proc here: trust the file
+  }
+}
+
+/** Waits until none of `pids` is alive; SIGKILLs what is left after `timeoutMs`. */
+async function waitForExit(pids: readonly number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const killed = pids.filter(isAlive);
+  for (const pid of killed) process.kill(pid, 'SIGKILL');
+  while (pids.some(isAlive)) await new Promise((r) => setTimeout(r, 20));
+  return killed;
+}
+
+async function waitForController(nodes: readonly LocalNode[], failed: () => string | undefined): Promise<number> {
+  const client = new HeraldClient({ brokers: nodes.map((n) => n.clientAddress), callTimeoutMs: 1_000, retry: { backoffInitialMs: 100, backoffMaxMs: 300 } });
+  const deadline = Date.now() + ELECTION_TIMEOUT_MS;
+  try {
+    for (;;) {
+      const why = failed();
+      if (why !== undefined) throw new Error(why);
+      try {
+        const cluster = await client.describeCluster();
+        if (cluster.controllerId !== 0) return cluster.controllerId;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`no controller was elected within ${ELECTION_TIMEOUT_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+function summary(options: UpOptions, nodes: readonly LocalNode[], controllerId: number): void {
+  print(`Herald cluster is up: ${nodes.length} node${nodes.length === 1 ? '' : 's'}, controller node ${controllerId}`);
+  print(
+    formatTable(
+      ['NODE', 'CLIENT', 'PEER PORT', 'METRICS', 'DATA'],
+      nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `http://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
+    ),
+  );
+  const brokers = nodes.map((n) => n.clientAddress).join(',');
+  if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
+  if (options.detach !== true) print('Ctrl-C stops the cluster.');
+  else print(`Stop it with: herald cluster down${resolve(options.data) === resolve('data') ? '' : ` --data ${options.data}`}`);
+}
+
+async function clusterUp(options: UpOptions, cliEntry: string): Promise<void> {
+  const nodes = localNodes(options);
+  const running = pidFiles(options.data).filter((f) => runsNodeOn(f.pid, f.dir));
+  if (running.length > 0) {
+    throw new Error(`a cluster already runs from ${options.data} (pids ${running.map((r) => r.pid).join(', ')}); stop it with: herald cluster down --data ${options.data}`);
+  }
+  for (const n of nodes) mkdirSync(n.dir, { recursive: true });
+  if (options.detach === true) return upDetached(options, nodes, cliEntry);
+  return upForeground(options, nodes, cliEntry);
+}
+
+async function upDetached(options: UpOptions, nodes: readonly LocalNode[], cliEntry: string): Promise<void> {
+  const children: { node: LocalNode; child: ChildProcess; log: string }[] = [];
+  for (const n of nodes) {
+    const log = join(n.dir, 'herald.log');
+    const fd = openSync(log, 'a');
+    const child = spawn(process.execPath, nodeArgs(cliEntry, n, nodes, options), { detached: true, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    child.unref();
+    writeFileSync(join(n.dir, 'herald.pid'), `${child.pid}\n`);
+    children.push({ node: n, child, log });
+  }
+  const exited = new Map<number, number | null>();
+  for (const { node, child } of children) child.once('exit', (code) => exited.set(node.id, code));
+  try {
+    const controllerId = await waitForController(nodes, () => {
+      const [id, code] = [...exited][0] ?? [];
+      return id === undefined ? undefined : `node ${id} exited with code ${code}; see ${join(nodes[id - 1]!.shownDir, 'herald.log')}`;
+    });
+    summary(options, nodes, controllerId);
+  } catch (err) {
+    const pids = children.map((c) => c.child.pid!).filter(isAlive);
+    for (const pid of pids) process.kill(pid, 'SIGTERM');
+    await waitForExit(pids, STOP_TIMEOUT_MS);
+    for (const n of nodes) rmSync(join(n.dir, 'herald.pid'), { force: true });
+    throw new Error(`${(err as Error).message}; logs in ${children.map((c) => join(c.node.shownDir, 'herald.log')).join(', ')}`);
+  }
+}
+
+async function upForeground(options: UpOptions, nodes: readonly LocalNode[], cliEntry: string): Promise<void> {
+  const format = PinoPretty.prettyFactory({
+    colorize: process.stdout.isTTY === true,
+    singleLine: true,
+    ignore: 'pid,hostname,node',
+    translateTime: 'SYS:HH:MM:ss.l',
+  });
+  const children = new Map<number, ChildProcess>();
+  const exited = new Map<number, number | null>();
+  let stopping = false;
+  let allExited!: () => void;
+  const done = new Promise<void>((resolve) => (allExited = resolve));
+
+  for (const n of nodes) {
+    const child = spawn(process.execPath, nodeArgs(cliEntry, n, nodes, options), { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.set(n.id, child);
+    const prefix = `node-${n.id} | `;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        let text = line;
+        if (line.startsWith('{')) {
+          try {
+            text = format(JSON.parse(line)).trimEnd();
+          } catch {
+            // not a log line: print it as it is
+          }
+        }
+        for (const part of text.split('\n')) process.stdout.write(`${prefix}${part}\n`);
+      });
+    }
+    child.once('exit', (code, signal) => {
+      exited.set(n.id, code);
+      if (!stopping) process.stdout.write(`${prefix}exited (${signal ?? `code ${code}`})\n`);
+      if (exited.size === nodes.length) allExited();
+    });
+  }
+
+  const stopAll = async () => {
+    if (stopping) return;
+    stopping = true;
+    const pids = [...children.entries()].filter(([id]) => !exited.has(id)).map(([, c]) => c.pid!);
+    for (const pid of pids) {
+      if (isAlive(pid)) process.kill(pid, 'SIGTERM');
+    }
+    const killed = await waitForExit(pids, STOP_TIMEOUT_MS);
+    if (killed.length > 0) process.stdout.write(`killed pids ${killed.join(', ')} after ${STOP_TIMEOUT_MS / 1000} s\n`);
+  };
+  process.on('SIGINT', () => void stopAll());
+  process.on('SIGTERM', () => void stopAll());
+
+  try {
+    const controllerId = await waitForController(nodes, () => {
+      const [id, code] = [...exited][0] ?? [];
+      return id === undefined || stopping ? undefined : `node ${id} exited with code ${code} before the cluster was up`;
+    });
+    if (!stopping) summary(options, nodes, controllerId);
+  } catch (err) {
+    if (!stopping) {
+      await stopAll();
+      throw err;
+    }
+  }
+  await done;
+  if (!stopping) {
+    process.exitCode = 1;
+    process.stderr.write('every node exited\n');
+  } else {
+    print('cluster stopped');
+  }
+}
+
+async function clusterDown(data: string): Promise<void> {
+  const files = pidFiles(data);
+  if (files.length === 0) {
+    print(`no cluster runs from ${data} (no ${join(data, 'node-N', 'herald.pid')} files)`);
+    return;
+  }
+  const ours = files.filter((f) => runsNodeOn(f.pid, f.dir));
+  for (const f of files) {
+    if (!ours.includes(f)) process.stderr.write(`${relative(process.cwd(), f.file)}: pid ${f.pid} is not a running herald node; removing the stale file\n`);
+  }
+  for (const f of ours) process.kill(f.pid, 'SIGTERM');
+  const killed = await waitForExit(ours.map((f) => f.pid), STOP_TIMEOUT_MS);
+  for (const f of files) rmSync(f.file, { force: true });
+  for (const f of ours) print(`stopped ${f.dir.split('/').pop()} (pid ${f.pid}${killed.includes(f.pid) ? ', killed after the timeout' : ''})`);
+}

@@ -1,0 +1,68 @@
+// Option parsing shared by the commands. A bad value is a usage error: commander prints it with
+// the option's name and the CLI exits with code 2.
+
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { HeraldClient } from '@herald/client';
+
+/** The local development cluster (DESIGN.md): nodes 1 to 3 on 127.0.0.1:7401-7403. */
+export const DEFAULT_BROKERS = '127.0.0.1:7401,127.0.0.1:7402,127.0.0.1:7403';
+
+/** A parser of integers from `min` to `max`, for commander. */
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `must be an integer from ${min}` : `must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** A parser of repeatable key=value options into a map, for commander. */
+export function keyValue(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`"${value}" is not key=value`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+/** A parser of broker lists (host:port,host:port), for commander. */
+export function brokerList(value: string): string[] {
+  const brokers = value.split(',').map((b) => b.trim()).filter((b) => b !== '');
+  if (brokers.length === 0) throw new InvalidArgumentError('needs at least one host:port');
+  for (const broker of brokers) {
+    const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d+)$/.exec(broker);
+    const port = Number(match?.[2]);
+    if (match === null || !(port >= 1 && port <= 65535)) throw new InvalidArgumentError(`"${broker}" is not host:port`);
+  }
+  return brokers;
+}
+
+/** Options of every command that talks to a cluster. */
+export interface ClusterOptions {
+  brokers: string[];
+  timeoutMs: number;
+}
+
+/** Adds --brokers (HERALD_BROKERS) and --timeout-ms to a command. */
+export function withClusterOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--brokers <list>', 'broker addresses, host:port,...').env('HERALD_BROKERS').default(brokerList(DEFAULT_BROKERS), DEFAULT_BROKERS).argParser(brokerList),
+    )
+    .addOption(new Option('--timeout-ms <ms>', 'give up on a request after this long, retries included').default(10_000).argParser(integer(1)));
+}
+
+/** A client for the command's --brokers. */
+export function clientFor(options: ClusterOptions): HeraldClient {
+  return new HeraldClient({ brokers: options.brokers, callTimeoutMs: options.timeoutMs });
+}
+
+/** Runs `fn` with a client for the command's brokers, closing it afterwards. */
+export async function withClient<T>(options: ClusterOptions, fn: (client: HeraldClient) => Promise<T>): Promise<T> {
+  const client = clientFor(options);
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}

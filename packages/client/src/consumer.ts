@@ -1,0 +1,235 @@
+import { decodeBatch, HeraldError, invalidArgument, type BatchRecord, type v1 } from '@herald/protocol';
+import { unaryCall } from './connections.js';
+import { isUnreachable, leaderHint, shouldRetry, toHeraldError } from './errors.js';
+import { backoffMs, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js';
+import type { Router } from './router.js';
+import type { ConsumedRecord } from './types.js';
+
+/** Where a consumer starts in each partition: its first stored offset, its high watermark
+ *  (only records committed from now on), or an explicit offset. */
+export type StartFrom = 'earliest' | 'latest' | { readonly offset: number };
+
+/** Options of a consumer. */
+export interface ConsumerOptions {
+  readonly topic: string;
+  /** The partitions to read; all of the topic's by default. */
+  readonly partitions?: readonly number[];
+  /** 'latest' by default. */
+  readonly from?: StartFrom;
+  /** How long one Fetch waits for new records (long poll); 1,000 by default. */
+  readonly maxWaitMs?: number;
+  /** An upper bound on one Fetch's batches (at least one batch is always returned). */
+  readonly maxBytes?: number;
+  /** Records fetched ahead of the reader, over all partitions, before fetching pauses. */
+  readonly bufferRecordsMax?: number;
+  /** How long a partition may keep failing (on every replica) before the iterator throws. */
+  readonly failTimeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * Reads committed records of one topic: an async iterator over every chosen partition, each in
+ * offset order (partitions interleave). One Fetch long-poll loop runs per partition, at the
+ * partition's leader first and at another replica when a node fails (any replica serves
+ * committed records). Batches may start before the position; records below it are skipped.
+ */
+export class Consumer implements AsyncIterable<ConsumedRecord> {
+  private readonly buffer: ConsumedRecord[] = [];
+  private head = 0;
+  private reader: { resolve: (r: IteratorResult<ConsumedRecord>) => void; reject: (e: HeraldError) => void } | undefined;
+  private readonly spaceWaiters: (() => void)[] = [];
+  private failure: HeraldError | undefined;
+  private readonly abort = new AbortController();
+  private started: Promise<void> | undefined;
+  private loops: Promise<void>[] = [];
+  private readonly closeListeners: (() => void)[] = [];
+  private readonly settings: { maxWaitMs: number; maxBytes: number; bufferRecordsMax: number; failTimeoutMs: number; retry: RetryPolicy };
+
+  constructor(
+    private readonly router: Router,
+    readonly options: ConsumerOptions,
+  ) {
+    const from = options.from ?? 'latest';
+    if (typeof from === 'object' && !(Number.isInteger(from.offset) && from.offset >= 0)) {
+      throw invalidArgument('from.offset', `must be an integer from 0 (got ${from.offset})`);
+    }
+    this.settings = {
+      maxWaitMs: options.maxWaitMs ?? 1_000,
+      maxBytes: options.maxBytes ?? 0,
+      bufferRecordsMax: options.bufferRecordsMax ?? 10_000,
+      failTimeoutMs: options.failTimeoutMs ?? 30_000,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ConsumedRecord> {
+    return { next: () => this.next(), return: async () => { await this.close(); return { done: true, value: undefined }; } };
+  }
+
+  /** The next record, waiting for one if needed; done once the consumer is closed. Throws the
+   *  HeraldError that stopped a partition (e.g. TopicNotFound, OffsetOutOfRange). */
+  next(): Promise<IteratorResult<ConsumedRecord>> {
+    this.started ??= this.start();
+    if (this.head < this.buffer.length) return Promise.resolve({ done: false, value: this.take() });
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.abort.signal.aborted) return Promise.resolve({ done: true, value: undefined });
+    if (this.reader !== undefined) return Promise.reject(new HeraldError('InvalidArgument', 'next() called again before the previous call resolved'));
+    return new Promise((resolve, reject) => {
+      this.reader = { resolve, reject };
+    });
+  }
+
+  private take(): ConsumedRecord {
+    const record = this.buffer[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.buffer.length) {
+      this.buffer.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.buffer.length - this.head < this.settings.bufferRecordsMax / 2) {
+      for (const wake of this.spaceWaiters.splice(0)) wake();
+    }
+    return record;
+  }
+
+  private push(record: ConsumedRecord): void {
+    const reader = this.reader;
+    if (reader !== undefined) {
+      this.reader = undefined;
+      reader.resolve({ done: false, value: record });
+    } else {
+      this.buffer.push(record);
+    }
+  }
+
+  private stop(err: HeraldError): void {
+    if (this.failure !== undefined || this.abort.signal.aborted) return;
+    this.failure = err;
+    const reader = this.reader;
+    this.reader = undefined;
+    reader?.reject(err);
+    this.abort.abort();
+  }
+
+  private async start(): Promise<void> {
+    const { topic } = this.options;
+    try {
+      const description = await this.router.refreshTopic(topic, { signal: this.abort.signal });
+      const all = description.partitions.map((p) => p.id);
+      const partitions = this.options.partitions ?? all;
+      for (const p of partitions) {
+        if (!all.includes(p)) throw new HeraldError('PartitionNotFound', `topic "${topic}" has partitions 0 to ${all.length - 1} (got ${p})`);
+      }
+      const from = this.options.from ?? 'latest';
+      const positions = await Promise.all(
+        partitions.map(async (p) => {
+          if (typeof from === 'object') return from.offset;
+          const position = from === 'earliest' ? 'START_POSITION_EARLIEST' : 'START_POSITION_LATEST';
+          const answer = await this.router.anyNode(
+            (stubs, deadline) => unaryCall<v1.ListOffsetsResponse__Output>(stubs.address, (o, cb) => stubs.consume.listOffsets({ topic, partition: p, position }, o, cb), deadline),
+            { signal: this.abort.signal },
+            this.router.replicaAddresses(topic, p)[0],
+          );
+          return answer.offset;
+        }),
+      );
+      this.loops = partitions.map((p, i) => this.fetchLoop(p, positions[i]!));
+    } catch (err) {
+      if (!this.abort.signal.aborted) this.stop(toHeraldError(err, 'consumer'));
+    }
+  }
+
+  /** Fetches one partition from `position` on until the consumer closes or fails. */
+  private async fetchLoop(partition: number, position: number): Promise<void> {
+    const { topic } = this.options;
+    const signal = this.abort.signal;
+    let address: string | undefined;
+    let failingSince: number | undefined;
+    let failures = 0;
+    let outOfRange = 0;
+    while (!signal.aborted) {
+      if (this.buffer.length - this.head >= this.settings.bufferRecordsMax) {
+        await new Promise<void>((resolve) => {
+          this.spaceWaiters.push(resolve);
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        continue;
+      }
+      address ??= this.router.replicaAddresses(topic, partition)[0] ?? this.router.addresses()[0]!;
+      try {
+        const stubs = this.router.connections.get(address);
+        const request = { topic, partition, offset: position, maxBytes: this.settings.maxBytes, maxWaitMs: this.settings.maxWaitMs };
+        const response = await unaryCall<v1.FetchResponse__Output>(address, (o, cb) => stubs.consume.fetch(request, o, cb), Date.now() + this.settings.maxWaitMs + 10_000, signal);
+        failingSince = undefined;
+        failures = 0;
+        outOfRange = 0;
+        for (const batch of response.batches) {
+          const records = await decodeBatch(batch.batch);
+          for (const record of recordsFrom(topic, partition, batch.baseOffset, records, position)) this.push(record);
+          position = Math.max(position, batch.baseOffset + batch.recordCount);
+        }
+      } catch (caught) {
+        if (signal.aborted) return;
+        const err = toHeraldError(caught, address);
+        const replicas = this.router.replicaAddresses(topic, partition);
+        // A replica behind the one read so far answers OffsetOutOfRange for a position past its
+        // high watermark: another replica may serve it. Out of range everywhere is final.
+        if (err.reason === 'OffsetOutOfRange' && ++outOfRange < Math.max(1, replicas.length)) {
+          // fall through to the next replica
+        } else if (!shouldRetry(err)) {
+          this.stop(err);
+          return;
+        }
+        failingSince ??= Date.now();
+        if (Date.now() - failingSince > this.settings.failTimeoutMs) {
+          this.stop(err);
+          return;
+        }
+        const hint = leaderHint(err);
+        if (hint !== undefined) address = hint.address;
+        else if (isUnreachable(err) || err.reason === 'OffsetOutOfRange' || err.reason === 'ShuttingDown') address = this.router.nextReplica(topic, partition, address);
+        await sleep(backoffMs(failures++, this.settings.retry), signal);
+      }
+    }
+  }
+
+  /** Stops fetching; next() then reports done. */
+  async close(): Promise<void> {
+    if (!this.abort.signal.aborted) this.abort.abort();
+    const reader = this.reader;
+    this.reader = undefined;
+    reader?.resolve({ done: true, value: undefined });
+    await this.started;
+    await Promise.allSettled(this.loops);
+    for (const listener of this.closeListeners.splice(0)) listener();
+  }
+
+  /** @internal Lets the client forget a closed consumer. */
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+}
+
+/** The records of a fetched batch at or after `position`, with their offsets: a batch may start
+ *  before the offset asked for, and the reader skips what it has already seen. */
+export function recordsFrom(topic: string, partition: number, baseOffset: number, records: readonly BatchRecord[], position: number): ConsumedRecord[] {
+  const out: ConsumedRecord[] = [];
+  for (const record of records) {
+    const offset = baseOffset + record.offsetDelta;
+    if (offset < position) continue;
+    out.push({
+      topic,
+      partition,
+      offset,
+      key: asBuffer(record.key),
+      value: asBuffer(record.value),
+      headers: record.headers.map((h) => ({ key: h.key, value: asBuffer(h.value)! })),
+      timestampMs: record.timestampMs,
+    });
+  }
+  return out;
+}
+
+function asBuffer(bytes: Uint8Array | null): Buffer | null {
+  if (bytes === null) return null;
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

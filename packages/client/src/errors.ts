@@ -1,0 +1,92 @@
+// How a failed call becomes a HeraldError, and which failures the client tries again. A refusal
+// carries its reason in the `herald-reason` trailer and is rebuilt with the catalog's
+// fromWireError(); a call that never reached a node (connection refused, reset, node gone)
+// carries no reason and is marked here as unreachable.
+
+import type * as grpc from '@grpc/grpc-js';
+import { fromWireError, HeraldError, MetadataKey } from '@herald/protocol';
+
+/** The detail key under which the client records the gRPC status of a failure that carried no
+ *  `herald-reason` (e.g. "UNAVAILABLE"). Not a herald-* key: no broker sends it. */
+export const GRPC_STATUS_DETAIL = 'grpc-status';
+
+/** The detail key under which the client records the address a failure came from. */
+export const ADDRESS_DETAIL = 'address';
+
+// grpc.status by number, without importing grpc-js at run time here.
+const STATUS_NAMES: Record<number, string> = {
+  1: 'CANCELLED', 2: 'UNKNOWN', 3: 'INVALID_ARGUMENT', 4: 'DEADLINE_EXCEEDED', 5: 'NOT_FOUND',
+  6: 'ALREADY_EXISTS', 7: 'PERMISSION_DENIED', 8: 'RESOURCE_EXHAUSTED', 9: 'FAILED_PRECONDITION',
+  10: 'ABORTED', 11: 'OUT_OF_RANGE', 12: 'UNIMPLEMENTED', 13: 'INTERNAL', 14: 'UNAVAILABLE',
+  15: 'DATA_LOSS', 16: 'UNAUTHENTICATED',
+};
+
+/** The name of a gRPC status code, e.g. 14 → "UNAVAILABLE". */
+export function statusName(code: number): string {
+  return STATUS_NAMES[code] ?? `STATUS_${code}`;
+}
+
+/**
+ * Rebuilds the HeraldError a failed call stands for. With a `herald-reason` trailer it is the
+ * broker's refusal (reason, message and herald-* details as sent). Without one it is a failure
+ * of the call itself; its reason is `Unknown` and its details name the gRPC status, so that
+ * isUnreachable() can tell a node that could not be reached.
+ */
+export function toHeraldError(err: unknown, address: string): HeraldError {
+  if (err instanceof HeraldError) return err;
+  const serviceError = err as Partial<grpc.ServiceError>;
+  if (typeof serviceError.code !== 'number') {
+    const message = err instanceof Error ? err.message : String(err);
+    return new HeraldError('Unknown', `${address}: ${message}`, { [ADDRESS_DETAIL]: address }, { cause: err });
+  }
+  const reasonValue = serviceError.metadata?.get(MetadataKey.Reason)[0];
+  if (reasonValue !== undefined) {
+    const details: Record<string, string> = {};
+    for (const [key, value] of Object.entries(serviceError.metadata?.getMap() ?? {})) details[key] = value.toString();
+    const error = fromWireError({ reason: reasonValue.toString(), message: serviceError.details ?? '', details });
+    return new HeraldError(error.reason, error.message, { ...error.details, [ADDRESS_DETAIL]: address }, { cause: err });
+  }
+  const status = statusName(serviceError.code);
+  // grpc-js appends its name-resolution notes to connection failures; they say nothing here.
+  const details = (serviceError.details ?? '').replace(/\s*Resolution note:[\s\S]*$/, '');
+  const what = details === '' ? status : `${status}: ${details}`;
+  return new HeraldError('Unknown', `${address}: ${what}`, { [GRPC_STATUS_DETAIL]: status, [ADDRESS_DETAIL]: address }, { cause: err });
+}
+
+/** A failure to reach a node at all: the call (or stream) ended UNAVAILABLE without a reason.
+ *  Not a refusal of the catalog: the same request may succeed at another node, or at this one
+ *  once it is back. */
+export function unreachable(address: string, why: string): HeraldError {
+  return new HeraldError('Unknown', `${address}: ${why}`, { [GRPC_STATUS_DETAIL]: 'UNAVAILABLE', [ADDRESS_DETAIL]: address });
+}
+
+/** Whether `err` says a node could not be reached (as opposed to a refusal by a node). */
+export function isUnreachable(err: HeraldError): boolean {
+  return err.reason === 'Unknown' && err.details[GRPC_STATUS_DETAIL] === 'UNAVAILABLE';
+}
+
+/**
+ * Whether the client tries a failed request again: exactly the refusals the catalog marks
+ * retryable (NotLeader, NoLeader, NotEnoughReplicas, ShuttingDown), and failures to reach a
+ * node, which move the request to another node.
+ */
+export function shouldRetry(err: HeraldError): boolean {
+  return err.retryable || isUnreachable(err);
+}
+
+/** The leader a NotLeader refusal names, if it names one. */
+export function leaderHint(err: HeraldError): { readonly id: number; readonly address: string } | undefined {
+  if (err.reason !== 'NotLeader') return undefined;
+  const id = Number(err.details[MetadataKey.LeaderId]);
+  const address = err.details[MetadataKey.LeaderAddr];
+  if (!Number.isInteger(id) || id < 1 || address === undefined || address === '') return undefined;
+  return { id, address };
+}
+
+/** The wait a NoLeader or ShuttingDown refusal suggests, in milliseconds, if any. */
+export function retryAfterMs(err: HeraldError): number | undefined {
+  const value = err.details[MetadataKey.RetryAfterMs];
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}

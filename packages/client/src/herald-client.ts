@@ -1,0 +1,143 @@
+import { invalidArgument, type v1 } from '@herald/protocol';
+import { checkAddress, Connections, unaryCall } from './connections.js';
+import { Consumer, type ConsumerOptions } from './consumer.js';
+import { Producer, RoutedProduceTransport, type ProducerOptions } from './producer.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { Router, type CallOptions } from './router.js';
+import type { ClusterDescription, TopicDescription, TopicSummary } from './types.js';
+
+/** Options of a HeraldClient. */
+export interface HeraldClientOptions {
+  /** Seed addresses, host:port; any one reachable node is enough to learn the rest. */
+  readonly brokers: readonly string[];
+  /** The budget of one admin or metadata call, retries included. */
+  readonly callTimeoutMs?: number;
+  /** How long to wait between retries. */
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+/** Options of createTopic(). */
+export interface CreateTopicOptions {
+  readonly partitions: number;
+  /** Replicas per partition; the broker's default when omitted. */
+  readonly replicationFactor?: number;
+  /** Overrides of the broker's topic defaults, with Kafka's names (e.g. "min.insync.replicas"). */
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+/** Where listOffsets() looks. */
+export type OffsetPosition = 'earliest' | 'latest' | { readonly timestampMs: number };
+
+/**
+ * A connection to a Herald cluster: admin calls, and the factory of producers and consumers.
+ * Requests go to the node that can answer them (the controller for topic changes, a partition's
+ * leader for writes, any replica for reads), learned from the seeds and from the nodes' answers.
+ * Refusals the catalog marks retryable are retried with capped exponential backoff until the
+ * call's deadline; everything else is thrown as a HeraldError.
+ */
+export class HeraldClient {
+  /** @internal Routing state and routed calls; shared by this client's producers and consumers. */
+  readonly router: Router;
+  private readonly closers = new Set<{ close(): Promise<void> }>();
+
+  constructor(options: HeraldClientOptions) {
+    if (options.brokers.length === 0) throw invalidArgument('brokers', 'at least one broker address is needed');
+    const seeds = options.brokers.map(checkAddress);
+    const callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    if (!(callTimeoutMs > 0)) throw invalidArgument('callTimeoutMs', `must be positive (got ${callTimeoutMs})`);
+    this.router = new Router(seeds, new Connections(), callTimeoutMs, { ...DEFAULT_RETRY_POLICY, ...options.retry });
+  }
+
+  /** The cluster's nodes and controller, as one node (the controller when known) sees them. */
+  describeCluster(options: CallOptions = {}): Promise<ClusterDescription> {
+    return this.router.describeCluster(options);
+  }
+
+  /** Creates a topic at the controller. Its partitions may not have leaders yet. */
+  async createTopic(name: string, topic: CreateTopicOptions, options: CallOptions = {}): Promise<TopicDescription> {
+    const response = await this.router.atController(
+      (stubs, deadline) =>
+        unaryCall<v1.CreateTopicResponse__Output>(stubs.address, (o, cb) => stubs.admin.createTopic({ name, partitions: topic.partitions, replicationFactor: topic.replicationFactor ?? 0, configs: { ...topic.configs } }, o, cb), deadline),
+      options,
+    );
+    const created = response.topic;
+    return {
+      name: created?.name ?? name,
+      replicationFactor: created?.replicationFactor ?? 0,
+      configs: { ...created?.configs },
+      partitions: (created?.partitions ?? []).map((p) => ({ ...p, replicas: [...p.replicas], isr: [...p.isr] })),
+    };
+  }
+
+  /** Deletes a topic and all its data, at the controller. */
+  async deleteTopic(name: string, options: CallOptions = {}): Promise<void> {
+    await this.router.atController((stubs, deadline) => unaryCall<v1.DeleteTopicResponse__Output>(stubs.address, (o, cb) => stubs.admin.deleteTopic({ name }, o, cb), deadline), options);
+    this.router.forgetTopic(name);
+  }
+
+  /** Every topic, ordered by name. */
+  async listTopics(options: CallOptions = {}): Promise<TopicSummary[]> {
+    const response = await this.router.anyNode((stubs, deadline) => unaryCall<v1.ListTopicsResponse__Output>(stubs.address, (o, cb) => stubs.admin.listTopics({}, o, cb), deadline), options);
+    return response.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor }));
+  }
+
+  /** A topic with, per partition, its leader, replicas, ISR and offsets (merged from every node's
+   *  view: each partition as its leader reports it). */
+  describeTopic(name: string, options: CallOptions = {}): Promise<TopicDescription> {
+    return this.router.describeTopic(name, options);
+  }
+
+  /** Moves a partition's leadership to `toNodeId` (a member of its ISR), at the current leader;
+   *  resolves once the new leader is elected. */
+  async transferLeadership(topic: string, partition: number, toNodeId: number, options: CallOptions = {}): Promise<{ leaderId: number; leaderTerm: number }> {
+    const response = await this.router.atLeader(
+      topic,
+      partition,
+      (stubs, deadline) => unaryCall<v1.TransferLeadershipResponse__Output>(stubs.address, (o, cb) => stubs.admin.transferLeadership({ topic, partition, toNodeId }, o, cb), deadline),
+      options,
+    );
+    this.router.setLeader(topic, partition, response.leaderId);
+    return { leaderId: response.leaderId, leaderTerm: response.leaderTerm };
+  }
+
+  /** An offset of a partition: its first ('earliest'), its next ('latest'), or the first at or
+   *  after a time. Asked of any replica. */
+  async listOffsets(topic: string, partition: number, position: OffsetPosition, options: CallOptions = {}): Promise<{ offset: number; highWatermark: number; logStartOffset: number }> {
+    if (this.router.cachedTopic(topic) === undefined) await this.router.refreshTopic(topic, options);
+    const request =
+      position === 'earliest'
+        ? { topic, partition, position: 'START_POSITION_EARLIEST' as const }
+        : position === 'latest'
+          ? { topic, partition, position: 'START_POSITION_LATEST' as const }
+          : { topic, partition, position: 'START_POSITION_TIMESTAMP' as const, timestampMs: position.timestampMs };
+    const replicas = this.router.replicaAddresses(topic, partition);
+    const response = await this.router.anyNode((stubs, deadline) => unaryCall<v1.ListOffsetsResponse__Output>(stubs.address, (o, cb) => stubs.consume.listOffsets(request, o, cb), deadline), options, replicas[0]);
+    return { offset: response.offset, highWatermark: response.highWatermark, logStartOffset: response.logStartOffset };
+  }
+
+  /** A producer over this client's connections (see Producer). */
+  producer(options: ProducerOptions = {}): Producer {
+    const producer = new Producer(new RoutedProduceTransport(this.router), options);
+    this.track(producer);
+    return producer;
+  }
+
+  /** A consumer of one topic over this client's connections (see Consumer). */
+  consumer(options: ConsumerOptions): Consumer {
+    const consumer = new Consumer(this.router, options);
+    this.track(consumer);
+    return consumer;
+  }
+
+  private track(closable: { close(): Promise<void>; onClose?: (fn: () => void) => void }): void {
+    this.closers.add(closable);
+    closable.onClose?.(() => this.closers.delete(closable));
+  }
+
+  /** Closes every producer (flushing it) and consumer of this client, then its channels. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.closers].map((c) => c.close()));
+    this.closers.clear();
+    this.router.connections.close();
+  }
+}

@@ -1,0 +1,281 @@
+import { getRandomValues } from 'node:crypto';
+import { Compression, HeraldError, invalidArgument, TIMESTAMP_MS_MAX, type RecordHeader, type RecordInput } from '@herald/protocol';
+import { toHeraldError } from './errors.js';
+import { PartitionSender, type RecordWaiter } from './partition-sender.js';
+import { Partitioner } from './partitioner.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { Acks, type HeadersInput, type ProducerRecord, type RecordMetadata } from './types.js';
+
+export { RoutedProduceTransport, type ProduceTransport } from './produce-transport.js';
+import type { ProduceTransport } from './produce-transport.js';
+
+/** Options of a producer; every one has a default. */
+export interface ProducerOptions {
+  /** How much replication each batch waits for; 'quorum' by default. */
+  readonly acks?: Acks;
+  /** How long a partition's batch stays open for more records; 5 by default (Kafka's). */
+  readonly lingerMs?: number;
+  /** A batch is sent once its records reach this size (key, value and headers); 131,072 by
+   *  default. A single larger record still goes, alone. */
+  readonly batchBytesMax?: number;
+  readonly compression?: Compression;
+  /** Whether retries are deduplicated by the broker (producer id and sequence numbers); true by
+   *  default. */
+  readonly idempotent?: boolean;
+  /** Batches outstanding per partition: 5 by default with idempotence (the broker remembers a
+   *  producer's last 5 batches, so no more may be outstanding), 1 without (so that a retry
+   *  cannot overtake a later batch). */
+  readonly maxInFlightPerPartition?: number;
+  /** How long send() may take, retries included, before it fails; 30,000 by default. */
+  readonly deliveryTimeoutMs?: number;
+  /** The broker's wait for one request's acknowledgement (timeout_ms); 10,000 by default. */
+  readonly requestTimeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+/** The most batches an idempotent producer may have outstanding per partition. */
+export const IDEMPOTENT_IN_FLIGHT_MAX = 5;
+
+interface Pending {
+  readonly record: RecordInput;
+  readonly partition: number | undefined;
+  readonly sizeBytes: number;
+  readonly waiter: RecordWaiter;
+}
+
+interface OpenBatch {
+  readonly records: RecordInput[];
+  readonly waiters: RecordWaiter[];
+  sizeBytes: number;
+  readonly deadline: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Sends records to a topic's partitions, batched per partition (closed after lingerMs or at
+ * batchBytesMax), compressed, and pipelined over one ProduceStream per node. Each partition's
+ * batches are stored in the order send() was called, retries included (PartitionSender).
+ */
+export class Producer {
+  private readonly settings: Required<Omit<ProducerOptions, 'retry' | 'idempotent'>> & { retry: RetryPolicy; producerId: number };
+  private readonly partitioner = new Partitioner();
+  private readonly open = new Map<string, OpenBatch>();
+  private readonly senders = new Map<string, PartitionSender>();
+  /** Records waiting for their topic's metadata, in send order. */
+  private readonly waiting = new Map<string, Pending[]>();
+  private readonly unsettled = new Set<Promise<unknown>>();
+  private flushing = 0;
+  private closed = false;
+  private readonly closeListeners: (() => void)[] = [];
+
+  constructor(
+    private readonly transport: ProduceTransport,
+    options: ProducerOptions = {},
+  ) {
+    const idempotent = options.idempotent ?? true;
+    const maxInFlight = options.maxInFlightPerPartition ?? (idempotent ? IDEMPOTENT_IN_FLIGHT_MAX : 1);
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || (idempotent && maxInFlight > IDEMPOTENT_IN_FLIGHT_MAX)) {
+      throw invalidArgument('maxInFlightPerPartition', `must be from 1 to ${idempotent ? IDEMPOTENT_IN_FLIGHT_MAX : 'any'} (got ${maxInFlight})`);
+    }
+    const acks = options.acks ?? Acks.Quorum;
+    if (!Object.values(Acks).includes(acks)) throw invalidArgument('acks', `must be one of ${Object.values(Acks).join(', ')} (got ${String(acks)})`);
+    const compression = options.compression ?? Compression.None;
+    if (!Object.values(Compression).includes(compression)) {
+      throw invalidArgument('compression', `must be one of ${Object.values(Compression).join(', ')} (got ${String(compression)})`);
+    }
+    this.settings = {
+      acks,
+      compression,
+      lingerMs: nonNegative('lingerMs', options.lingerMs ?? 5),
+      batchBytesMax: positive('batchBytesMax', options.batchBytesMax ?? 128 * 1024),
+      maxInFlightPerPartition: maxInFlight,
+      deliveryTimeoutMs: positive('deliveryTimeoutMs', options.deliveryTimeoutMs ?? 30_000),
+      requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? 10_000),
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      producerId: idempotent ? randomProducerId() : -1,
+    };
+  }
+
+  /** The idempotent producer's id (random, fixed for its life), or -1 without idempotence. */
+  get producerId(): number {
+    return this.settings.producerId;
+  }
+
+  /**
+   * Sends one record. Resolves with its partition and offset once acknowledged as `acks` asks;
+   * rejects with a HeraldError (after retrying what may be retried, within deliveryTimeoutMs).
+   */
+  send(topic: string, record: ProducerRecord): Promise<RecordMetadata> {
+    if (this.closed) return Promise.reject(new HeraldError('InvalidArgument', 'the producer is closed'));
+    let pending: Omit<Pending, 'waiter'>;
+    try {
+      pending = toPending(record);
+    } catch (err) {
+      return Promise.reject(toHeraldError(err, 'producer'));
+    }
+    const promise = new Promise<RecordMetadata>((resolve, reject) => {
+      const item = { ...pending, waiter: { resolve, reject } };
+      const count = this.transport.partitionCount(topic);
+      const queue = this.waiting.get(topic);
+      if (count !== undefined && queue === undefined) return this.append(topic, item, count);
+      if (queue !== undefined) return queue.push(item);
+      this.waiting.set(topic, [item]);
+      this.transport.loadTopic(topic).then(
+        () => this.drainWaiting(topic),
+        (err: unknown) => {
+          const items = this.waiting.get(topic) ?? [];
+          this.waiting.delete(topic);
+          for (const waiting of items) waiting.waiter.reject(toHeraldError(err, 'producer'));
+        },
+      );
+    });
+    this.unsettled.add(promise);
+    const forget = () => this.unsettled.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  private drainWaiting(topic: string): void {
+    const items = this.waiting.get(topic) ?? [];
+    this.waiting.delete(topic);
+    const count = this.transport.partitionCount(topic);
+    for (const item of items) {
+      if (count === undefined) item.waiter.reject(new HeraldError('TopicNotFound', `topic "${topic}" has no metadata`));
+      else this.append(topic, item, count);
+    }
+  }
+
+  private append(topic: string, item: Pending, partitionCount: number): void {
+    const partition = item.partition ?? this.partitioner.partition(topic, item.record.key, partitionCount);
+    if (partition >= partitionCount) {
+      item.waiter.reject(new HeraldError('PartitionNotFound', `topic "${topic}" has partitions 0 to ${partitionCount - 1} (got ${partition})`));
+      return;
+    }
+    const key = `${topic}/${partition}`;
+    let batch = this.open.get(key);
+    if (batch !== undefined && batch.sizeBytes + item.sizeBytes > this.settings.batchBytesMax) {
+      this.closeBatch(topic, partition, partitionCount);
+      batch = undefined;
+    }
+    if (batch === undefined) {
+      batch = { records: [], waiters: [], sizeBytes: 0, deadline: Date.now() + this.settings.deliveryTimeoutMs, timer: undefined };
+      this.open.set(key, batch);
+    }
+    batch.records.push(item.record);
+    batch.waiters.push(item.waiter);
+    batch.sizeBytes += item.sizeBytes;
+    if (batch.sizeBytes >= this.settings.batchBytesMax || this.flushing > 0 || this.settings.lingerMs === 0) {
+      this.closeBatch(topic, partition, partitionCount);
+    } else if (batch.timer === undefined) {
+      batch.timer = setTimeout(() => this.closeBatch(topic, partition, partitionCount), this.settings.lingerMs);
+    }
+  }
+
+  /** Closes the partition's open batch and hands it to the partition's sender. */
+  private closeBatch(topic: string, partition: number, partitionCount: number): void {
+    const key = `${topic}/${partition}`;
+    const batch = this.open.get(key);
+    if (batch === undefined) return;
+    this.open.delete(key);
+    clearTimeout(batch.timer);
+    this.partitioner.onBatchClosed(topic, partition, partitionCount);
+    this.sender(topic, partition).enqueue({ records: batch.records, waiters: batch.waiters, deadline: batch.deadline });
+  }
+
+  private sender(topic: string, partition: number): PartitionSender {
+    const key = `${topic}/${partition}`;
+    let sender = this.senders.get(key);
+    if (sender === undefined) {
+      const s = this.settings;
+      sender = new PartitionSender(topic, partition, this.transport, {
+        producerId: s.producerId,
+        acks: s.acks,
+        compression: s.compression,
+        maxInFlight: s.maxInFlightPerPartition,
+        requestTimeoutMs: s.requestTimeoutMs,
+        deliveryTimeoutMs: s.deliveryTimeoutMs,
+        retry: s.retry,
+      });
+      this.senders.set(key, sender);
+    }
+    return sender;
+  }
+
+  /** Sends every open batch now and resolves once every record sent so far is settled
+   *  (acknowledged or failed). */
+  async flush(): Promise<void> {
+    const sentBefore = [...this.unsettled];
+    this.flushing++;
+    try {
+      for (const key of [...this.open.keys()]) {
+        const slash = key.lastIndexOf('/');
+        const topic = key.slice(0, slash);
+        this.closeBatch(topic, Number(key.slice(slash + 1)), this.transport.partitionCount(topic) ?? 1);
+      }
+      // Records still waiting for their topic's metadata are batched without linger meanwhile.
+      await Promise.allSettled(sentBefore);
+    } finally {
+      this.flushing--;
+    }
+  }
+
+  /** Flushes, then closes the producer's streams. Later sends fail. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    await this.transport.close();
+    for (const listener of this.closeListeners.splice(0)) listener();
+  }
+
+  /** @internal Lets the client forget a closed producer. */
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+}
+
+function positive(field: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) throw invalidArgument(field, `must be a positive number (got ${value})`);
+  return value;
+}
+
+function nonNegative(field: string, value: number): number {
+  if (!(Number.isFinite(value) && value >= 0)) throw invalidArgument(field, `must be 0 or more (got ${value})`);
+  return value;
+}
+
+/** A random producer id in [0, 2^53): two producers colliding is as likely as a UUID clash. */
+export function randomProducerId(): number {
+  const [high, low] = getRandomValues(new Uint32Array(2));
+  return (high! & 0x1f_ffff) * 2 ** 32 + low!;
+}
+
+const utf8 = new TextEncoder();
+
+function bytesOf(value: string | Uint8Array | null | undefined): Uint8Array | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? utf8.encode(value) : value;
+}
+
+function headersOf(headers: HeadersInput | undefined): RecordHeader[] {
+  if (headers === undefined) return [];
+  const list = Array.isArray(headers) ? (headers as readonly { key: string; value: string | Uint8Array }[]) : Object.entries(headers as Record<string, string | Uint8Array>).map(([key, value]) => ({ key, value }));
+  return list.map((h) => ({ key: h.key, value: bytesOf(h.value)! }));
+}
+
+/** Checks a record and turns it into what the codec encodes, with its size for batching. */
+function toPending(record: ProducerRecord): Omit<Pending, 'waiter'> {
+  if (record.partition !== undefined && !(Number.isInteger(record.partition) && record.partition >= 0)) {
+    throw invalidArgument('partition', `must be an integer from 0 (got ${record.partition})`);
+  }
+  const timestampMs = record.timestampMs ?? Date.now();
+  if (!Number.isInteger(timestampMs) || timestampMs < 0 || timestampMs > TIMESTAMP_MS_MAX) {
+    throw invalidArgument('timestampMs', `must be an integer from 0 to 2^52-1 (got ${timestampMs})`);
+  }
+  const key = bytesOf(record.key);
+  const value = bytesOf(record.value);
+  const headers = headersOf(record.headers);
+  let sizeBytes = 16 + (key?.length ?? 0) + (value?.length ?? 0);
+  for (const h of headers) sizeBytes += h.key.length + h.value.length + 2;
+  return { record: { key, value, headers, timestampMs }, partition: record.partition, sizeBytes };
+}
