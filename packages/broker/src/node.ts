@@ -3,7 +3,7 @@ import type { NodeId, RaftEvent } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
 import type { NodeConfig, Peer } from './config/config.js';
-import { Host, raftSettingsFromMs, type HostedGroup } from './host/host.js';
+import { Host, raftSettingsFromMs, UntrustedGroupError, type HostedGroup } from './host/host.js';
 import { MetaGroup } from './meta/meta-group.js';
 import { META_GROUP_ID, partitionGroupId, type TopicRecord } from './meta/meta-state.js';
 import { NodeMetrics, type GroupView } from './metrics/metrics.js';
@@ -53,7 +53,7 @@ export class HeraldNode {
     readonly config: NodeConfig,
     readonly logger: Logger,
     store: NodeStore,
-    onFatal: (err: Error) => void,
+    private readonly onFatal: (err: Error) => void,
   ) {
     this.store = store;
     this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews());
@@ -182,7 +182,11 @@ export class HeraldNode {
   /** Opens the partitions newly assigned here and deletes those whose topic was deleted.
    *  Serialized: one reconciliation runs at a time, and each sees the latest metadata. */
   reconcile(): void {
-    this.reconciling = this.reconciling.then(() => this.reconcileOnce()).catch((err: Error) => this.logger.error({ err }, 'partition reconciliation failed'));
+    this.reconciling = this.reconciling.then(() => this.reconcileOnce()).catch((err: Error) => {
+      if (this.closed) return;
+      // Anything else that fails here is a bug or a storage failure: stop the node.
+      this.onFatal(err);
+    });
   }
 
   private async reconcileOnce(): Promise<void> {
@@ -206,7 +210,14 @@ export class HeraldNode {
         minInsyncReplicas: Number(want.topic.configs['min.insync.replicas'] ?? this.config.topicDefaults.minInsyncReplicas),
         addressOf: (nodeId) => this.clientAddress(nodeId),
       });
-      partition.group = await this.host.openGroup(id, { voters: want.replicas, learners: [] }, partition);
+      try {
+        partition.group = await this.host.openGroup(id, { voters: want.replicas, learners: [] }, partition);
+      } catch (err) {
+        if (!(err instanceof UntrustedGroupError)) throw err;
+        // This replica stays closed; the others serve the partition. The operator must act.
+        this.logger.error({ group: id, problems: err.problems }, 'partition replica not opened: its stored vote cannot be trusted');
+        continue;
+      }
       this.partitions.set(id, { topic: want.topic, partition });
       // The preferred leader (first replica) campaigns at once, so leadership starts balanced.
       const status = partition.group.raft.status();
@@ -239,6 +250,7 @@ export class HeraldNode {
         partition: partition.settings.partition,
         minInsyncReplicas: partition.settings.minInsyncReplicas,
         highWatermark: partition.highWatermark,
+        logBytes: partition.logBytes,
         status: () => group.raft.status(),
       };
     }

@@ -50,8 +50,16 @@ function unary<Req, Res>(node: HeraldNode, log: Logger, method: string, fn: (req
   };
 }
 
-/** Validates a produce request and appends its batch; shared by Produce and ProduceStream. */
-async function produce(node: HeraldNode, req: ProduceRequest) {
+/** A validated produce request, ready to propose. */
+interface PreparedProduce {
+  readonly key: string;
+  /** Proposes the batch now (synchronously) and resolves once acknowledged per its acks. */
+  submit(): Promise<{ baseOffset: number; lastOffset: number; recordCount: number; duplicate: boolean }>;
+}
+
+/** Validates a produce request (the batch check may decompress, so it is async). Nothing is
+ *  proposed until submit(): Produce submits at once, ProduceStream in request order. */
+async function prepareProduce(node: HeraldNode, req: ProduceRequest): Promise<PreparedProduce> {
   const name = topicName(req.topic);
   const partitionId = intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1);
   const acks = acksOf[req.acks];
@@ -61,26 +69,35 @@ async function produce(node: HeraldNode, req: ProduceRequest) {
   const { topic, partition } = node.partition(name, partitionId);
   const maxBatchBytes = Number(topic.configs['max.message.bytes'] ?? node.config.limits.maxMessageBytes);
   const header = await validateBatch(batch, { recordBytesMax: maxBatchBytes, batchBytesMax: maxBatchBytes, recordBytesSetting: 'max.message.bytes', batchBytesSetting: 'max.message.bytes' });
-  const result = await partition.produce(batch, header, acks, timeoutMs);
-  node.metrics.producedRecords.inc({ topic: name }, result.recordCount);
-  node.metrics.producedBytes.inc({ topic: name }, batch.byteLength);
-  node.metrics.produceBatchRecords.observe(result.recordCount);
   return {
-    baseOffset: result.baseOffset,
-    lastOffset: result.baseOffset < 0 ? -1 : result.baseOffset + result.recordCount - 1,
-    recordCount: result.recordCount,
-    duplicate: result.duplicate,
+    key: `${name}/${partitionId}`,
+    async submit() {
+      const result = await partition.produce(batch, header, acks, timeoutMs);
+      node.metrics.producedRecords.inc({ topic: name }, result.recordCount);
+      node.metrics.producedBytes.inc({ topic: name }, batch.byteLength);
+      node.metrics.produceBatchRecords.observe(result.recordCount);
+      return {
+        baseOffset: result.baseOffset,
+        lastOffset: result.baseOffset < 0 ? -1 : result.baseOffset + result.recordCount - 1,
+        recordCount: result.recordCount,
+        duplicate: result.duplicate,
+      };
+    },
   };
 }
 
 export function produceService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
   return {
-    produce: unary(node, log, 'Produce', (req: ProduceRequest) => produce(node, req)),
-    /** Pipelined produce: many requests in flight, each answered (in any order) with its
-     *  correlation id; a refusal is answered in-band and the stream goes on. */
+    produce: unary(node, log, 'Produce', async (req: ProduceRequest) => (await prepareProduce(node, req)).submit()),
+    /** Pipelined produce: many requests in flight, each answered with its correlation id (answers
+     *  may come in any order); a refusal is answered in-band and the stream goes on. Requests are
+     *  validated in parallel but proposed in request order per partition, so one stream's
+     *  batches for a partition are stored in the order they were sent. */
     produceStream(call: grpc.ServerDuplexStream<ProduceRequest, object>) {
       let inflight = 0;
       let ended = false;
+      /** Per partition: settles once the previous request was proposed (or refused). */
+      const proposed = new Map<string, Promise<unknown>>();
       const finishIfDone = () => {
         if (ended && inflight === 0) call.end();
       };
@@ -88,7 +105,15 @@ export function produceService(node: HeraldNode, log: Logger): grpc.UntypedServi
         inflight++;
         if (inflight >= PRODUCE_STREAM_INFLIGHT_MAX) call.pause();
         const stop = node.metrics.requestSeconds.startTimer({ method: 'ProduceStream' });
-        produce(node, req).then(
+        const prepared = prepareProduce(node, req);
+        const key = `${req.topic}/${req.partition}`;
+        const turn = (proposed.get(key) ?? Promise.resolve()).then(() => prepared).then((p) => ({ ack: p.submit() }));
+        const settled = turn.then(() => undefined, () => undefined);
+        proposed.set(key, settled);
+        void settled.then(() => {
+          if (proposed.get(key) === settled) proposed.delete(key);
+        });
+        turn.then((t) => t.ack).then(
           (produced) => {
             node.metrics.requests.inc({ method: 'ProduceStream', code: 'OK' });
             call.write({ correlationId: req.correlationId, produced });
@@ -145,6 +170,7 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
       await partition.waitForData(offset, maxWaitMs, abort.signal);
       const result = partition.fetch(offset, maxBytes);
       node.metrics.fetchedBytes.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.bytes.byteLength, 0));
+      node.metrics.fetchedRecords.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.recordCount, 0));
       return toWireBatches(partition, result);
     }),
 
@@ -177,6 +203,7 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
             const last = result.batches[result.batches.length - 1]!;
             offset = last.baseOffset + last.recordCount;
             node.metrics.fetchedBytes.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.bytes.byteLength, 0));
+            node.metrics.fetchedRecords.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.recordCount, 0));
             if (!call.write(toWireBatches(partition, result))) await new Promise<void>((resolve) => { call.once('drain', resolve); abort.signal.addEventListener('abort', () => resolve()); });
           }
         } finally {
@@ -259,10 +286,14 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
     transferLeadership: unary(node, log, 'TransferLeadership', async (req: TransferLeadershipRequest) => {
       const name = topicName(req.topic);
       const { partition } = node.partition(name, intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1));
-      const to = intInRange(req.toNodeId, 'to_node_id', 1, Number.MAX_SAFE_INTEGER);
       const raft = partition.group.raft;
       const before = raft.status();
       if (before.role !== Role.Leader) throw partition.notLeaderError();
+      // 0: the leader chooses, the in-sync follower furthest along.
+      const chosen = before.progress.filter((p) => p.id !== node.nodeId && p.inSync && !p.learner).sort((a, b) => b.matchIndex - a.matchIndex)[0]?.id;
+      const requested = intInRange(req.toNodeId, 'to_node_id', 1, Number.MAX_SAFE_INTEGER, chosen ?? -1);
+      if (requested === -1) throw new HeraldError('NotEnoughReplicas', `${partition.name} has no in-sync follower to hand leadership to`);
+      const to = requested;
       if (!before.membership.voters.includes(to)) throw invalid('to_node_id', `node ${to} is not a replica of ${partition.name} (replicas: ${before.membership.voters.join(', ')})`);
       if (to === node.nodeId) return { leaderId: to, leaderTerm: before.term };
       if (!raft.transferLeadership(to)) throw new HeraldError('NotLeader', `cannot transfer ${partition.name} now; retry`);

@@ -25,6 +25,15 @@ export interface GroupStateMachine {
   afterTurn(ready: Ready): void;
 }
 
+/** A group whose stored term and vote cannot be trusted: it must not run on this node until an
+ *  operator removes the replica's data (RELIABILITY.md: never guess a vote). */
+export class UntrustedGroupError extends Error {
+  constructor(readonly groupId: string, readonly problems: readonly string[]) {
+    super(`group ${groupId}: stored term and vote cannot be trusted (${problems.join('; ')}); remove this replica's data and re-add it empty`);
+    this.name = 'UntrustedGroupError';
+  }
+}
+
 /** Raft timing in ticks, derived from the node's millisecond settings. */
 export interface HostRaftSettings {
   readonly tickMs: number;
@@ -62,6 +71,10 @@ export interface HostedGroup {
   readonly id: string;
   readonly raft: RaftNode;
   readonly stateMachine: GroupStateMachine;
+  /** The state machine made a snapshot of its state at `index` (applied, and not beyond what
+   *  raft has applied): raft drops its log up to there, and the next turn stores the snapshot
+   *  and deletes the stored entries it covers. Call it outside apply(), e.g. from afterTurn(). */
+  compact(index: number, data: Uint8Array): void;
 }
 
 /**
@@ -77,6 +90,9 @@ export class Host {
   private lostPeers = new Set<NodeId>();
   private deletedGroups: string[] = [];
   private bootstraps: { id: string; snapshot: Snapshot; hardState: HardState }[] = [];
+  /** Groups compacted since the last turn: their new snapshot is stored in the next write. */
+  private compacted = new Set<string>();
+  private opening: { id: string; membership: Membership; stateMachine: GroupStateMachine; resolve: (g: HostedGroup) => void; reject: (err: Error) => void }[] = [];
   private turnRunning = false;
   private turnRequested = false;
   private ticker: NodeJS.Timeout | undefined;
@@ -104,6 +120,7 @@ export class Host {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.ticker !== undefined) clearInterval(this.ticker);
+    for (const request of this.opening.splice(0)) request.reject(new Error(`node stopping; group ${request.id} not opened`));
     while (this.turnRunning) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -118,15 +135,33 @@ export class Host {
   /**
    * Opens a group: from its stored state if there is any, else as a new member of `membership`.
    * A group whose storage failed its checks is opened in repair mode: it neither votes nor
-   * campaigns until a leader has given it back everything it may have acknowledged.
+   * campaigns until a leader has given it back everything it may have acknowledged. The store is
+   * read between turns, never while a turn's batch is being written.
    */
-  async openGroup(id: string, membership: Membership, stateMachine: GroupStateMachine): Promise<HostedGroup> {
+  openGroup(id: string, membership: Membership, stateMachine: GroupStateMachine): Promise<HostedGroup> {
+    const existing = this.groups.get(id);
+    if (existing !== undefined) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      this.opening.push({ id, membership, stateMachine, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private async openPending(): Promise<void> {
+    for (const request of this.opening.splice(0)) {
+      try {
+        request.resolve(await this.load(request.id, request.membership, request.stateMachine));
+      } catch (err) {
+        request.reject(err as Error);
+      }
+    }
+  }
+
+  private async load(id: string, membership: Membership, stateMachine: GroupStateMachine): Promise<HostedGroup> {
     const existing = this.groups.get(id);
     if (existing !== undefined) return existing;
     const loaded = await this.options.store.load(id);
-    if (loaded.fatal) {
-      throw new Error(`group ${id}: stored term and vote cannot be trusted (${loaded.problems.join('; ')}); remove this replica's data and re-add it empty`);
-    }
+    if (loaded.fatal) throw new UntrustedGroupError(id, loaded.problems);
     for (const problem of loaded.problems) this.options.logger.error({ group: id, problem }, 'stored raft state failed its checks; repairing from peers');
     const persisted = loaded.state ?? initialState(membership);
     // A new group's initial membership is written with its first Ready, before any message.
@@ -149,11 +184,19 @@ export class Host {
       { ...persisted, repairIndex: loaded.repairIndex },
     );
     if (persisted.snapshot.meta.index > 0) stateMachine.restore(persisted.snapshot);
-    const group: HostedGroup = { id, raft, stateMachine };
+    const group: HostedGroup = { id, raft, stateMachine, compact: (index, data) => this.compact(id, index, data) };
     this.groups.set(id, group);
     this.syncedVotes.set(id, `${persisted.hardState.term}/${persisted.hardState.vote}`);
-    this.schedule();
     return group;
+  }
+
+  /** See HostedGroup.compact. */
+  private compact(id: string, index: number, data: Uint8Array): void {
+    const group = this.groups.get(id);
+    if (group === undefined || index <= group.raft.status().snapshotIndex) return;
+    group.raft.compact(index, data);
+    this.compacted.add(id);
+    this.schedule();
   }
 
   /** Closes a group and deletes its stored state in the next turn's write. */
@@ -208,6 +251,7 @@ export class Host {
   }
 
   private async turn(): Promise<void> {
+    await this.openPending();
     this.stepInputs();
     const store = this.options.store;
     const batch = store.batch();
@@ -246,6 +290,14 @@ export class Host {
       }
       work.push({ group, ready });
     }
+    // After this turn's entries (and any snapshot received), so that the batch's operations on
+    // one group stay in order. No sync of its own: a compaction lost in a crash leaves the older
+    // snapshot and the entries, which describe the same state.
+    for (const id of this.compacted) {
+      const group = this.groups.get(id);
+      if (group !== undefined) batch.compact(id, group.raft.snapshot());
+    }
+    this.compacted.clear();
     if (work.length === 0 && batch.byteSize === 0) return;
     const started = performance.now();
     if (batch.byteSize > 0) await batch.write({ sync });

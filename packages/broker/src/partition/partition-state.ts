@@ -40,9 +40,13 @@ export class PartitionState {
   decide(batch: BatchFacts): BatchOutcome {
     if (batch.producerId < 0) return { kind: 'appended', baseOffset: this.nextOffset, recordCount: batch.recordCount };
     const producer = this.producers.get(batch.producerId);
-    // A new producer (or a new epoch of one) starts its sequence anywhere: the broker holds no
-    // older state for it to conflict with.
+    // A new producer (or a new epoch of one) starts at sequence 0 (Kafka's rule). Accepting any
+    // first sequence would store batch 1 when batch 0 was lost in flight, then answer batch 0's
+    // retry as a duplicate that was never written.
     if (producer === undefined || batch.producerEpoch > producer.epoch) {
+      if (batch.baseSequence !== 0) {
+        return { kind: 'rejected', reason: 'OutOfOrderSequence', message: `producer ${batch.producerId} epoch ${batch.producerEpoch} must start at sequence 0 (got ${batch.baseSequence})` };
+      }
       return { kind: 'appended', baseOffset: this.nextOffset, recordCount: batch.recordCount };
     }
     if (batch.producerEpoch < producer.epoch) {
