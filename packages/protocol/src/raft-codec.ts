@@ -77,6 +77,8 @@ export type RaftMessage = Envelope &
         readonly rejectedIndex: number;
         readonly hintIndex: number;
         readonly hintTerm: number;
+        /** On rejection: the follower lost entries it had acknowledged and is repairing. */
+        readonly logLost?: boolean;
       }
     | { readonly type: 'Heartbeat'; readonly commitIndex: number }
     | { readonly type: 'HeartbeatResponse' }
@@ -127,6 +129,7 @@ export function messageToProto(m: RaftMessage): RaftMessageProto {
           rejectedIndex: m.rejectedIndex,
           hintIndex: m.hintIndex,
           hintTerm: m.hintTerm,
+          logLost: m.logLost === true,
         },
       };
     case 'Heartbeat':
@@ -293,6 +296,7 @@ export function messageFromProto(p: RaftMessageProtoOutput, what = 'raft message
         rejectedIndex: c.count(b.rejectedIndex, 'appendResponse.rejectedIndex'),
         hintIndex: c.count(b.hintIndex, 'appendResponse.hintIndex'),
         hintTerm: c.count(b.hintTerm, 'appendResponse.hintTerm'),
+        ...(c.bool(b.logLost, 'appendResponse.logLost') ? { logLost: true } : {}),
       };
     }
     case 'heartbeat': {

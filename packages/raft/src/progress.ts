@@ -100,6 +100,21 @@ export class Progress {
     return true;
   }
 
+  /** The follower lost entries it acknowledged (its disk): forget what it matched beyond
+   *  `index` and probe from there. Returns false if nothing changes. The only place matchIndex
+   *  moves down; commitIndex does not (it never decreases). */
+  restartFrom(index: number): boolean {
+    if (index >= this.matchIndex && this.state === ProgressState.Probe && this.nextIndex === index + 1) return false;
+    this.matchIndex = Math.min(this.matchIndex, index);
+    this.state = ProgressState.Probe;
+    this.probeSent = false;
+    this.pendingSnapshotIndex = 0;
+    this.inflight = [];
+    this.nextIndex = index + 1;
+    this.caughtUpProbeIndex = 0;
+    return true;
+  }
+
   /** An Append ending at `lastIndex` was just sent. */
   sentEntries(lastIndex: number, entryCount: number): void {
     if (this.state === ProgressState.Replicate) {

@@ -79,6 +79,8 @@ export class RaftNode {
   private handed: Handed | null = null;
   private reportedRole: { role: Role; leaderId: NodeId } = { role: Role.Follower, leaderId: None };
 
+  /** `repairIndex`: 0 for an intact log; otherwise the node neither votes nor campaigns until
+   *  repaired (see onAppend). A node whose disk was lost starts with Number.MAX_SAFE_INTEGER. */
   constructor(config: RaftConfig, persisted: PersistedState & { readonly repairIndex?: number }) {
     assert(config.id > 0, 'node ids are positive');
     assert(config.electionTicksMin > config.heartbeatTicks, 'election timeout exceeds the heartbeat interval');
@@ -595,6 +597,13 @@ export class RaftNode {
     const pr = this.progress.get(m.from);
     if (pr === undefined) return;
     pr.recentActive = true;
+    if (m.rejected && m.logLost === true) {
+      if (pr.restartFrom(Math.min(m.hintIndex, this.raftLog.lastIndex()))) {
+        this.log.warn({ from: m.from, hintIndex: m.hintIndex }, 'follower lost acknowledged entries; replicating its log again');
+        this.sendAppend(m.from);
+      }
+      return;
+    }
     if (m.rejected) {
       // Fast backtracking: skip the follower's whole conflicting term at once, not one entry.
       const hint = m.hintTerm > 0 ? this.raftLog.findConflictByTerm(m.hintIndex, m.hintTerm).index : m.hintIndex;
@@ -697,14 +706,19 @@ export class RaftNode {
     if (!this.raftLog.matchTerm(m.prevIndex, m.prevTerm)) {
       const hint = this.raftLog.findConflictByTerm(Math.min(m.prevIndex, this.raftLog.lastIndex()), m.prevTerm);
       this.log.debug({ from: m.from, prevIndex: m.prevIndex, hint: hint.index }, 'rejected append');
-      this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: 0, rejected: true, rejectedIndex: m.prevIndex, hintIndex: hint.index, hintTerm: hint.term });
+      this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: 0, rejected: true, rejectedIndex: m.prevIndex, hintIndex: hint.index, hintTerm: hint.term, ...(this.repairIndex > 0 ? { logLost: true } : {}) });
       return;
     }
     const before = this.raftLog.lastConfigIndex();
     const lastNew = this.raftLog.appendAfter(m.prevIndex, m.entries);
     if (this.raftLog.lastConfigIndex() !== before) this.onMembershipChanged();
     this.raftLog.commitTo(Math.min(m.commitIndex, lastNew));
-    if (this.repairIndex > 0 && lastNew >= this.repairIndex) {
+    // Repaired once we hold what we may have acknowledged, or once we hold the leader's log
+    // through its commit index and that entry is of the leader's own term: then every committed
+    // entry is in our log (Leader Completeness), which is all our vote must protect. The second
+    // rule is what lets a node that lost its whole disk (repairIndex unknown) vote again.
+    const holdsLeaderCommit = m.commitIndex > 0 && lastNew >= m.commitIndex && this.raftLog.term(m.commitIndex) === m.term;
+    if (this.repairIndex > 0 && (lastNew >= this.repairIndex || holdsLeaderCommit)) {
       this.log.info({ repairIndex: this.repairIndex }, 'log repaired from the leader; voting again');
       this.repairIndex = 0;
     }
@@ -712,6 +726,11 @@ export class RaftNode {
   }
 
   private onHeartbeat(m: MessageOf<'Heartbeat'>): void {
+    if (this.repairIndex > 0 && m.commitIndex > this.raftLog.lastIndex()) {
+      // The leader believes we hold entries we lost: say so, or it would never resend them.
+      const lastIndex = this.raftLog.lastIndex();
+      this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: 0, rejected: true, rejectedIndex: m.commitIndex, hintIndex: lastIndex, hintTerm: this.raftLog.lastTerm(), logLost: true });
+    }
     this.raftLog.commitTo(Math.min(m.commitIndex, this.raftLog.lastIndex()));
     this.send({ type: 'HeartbeatResponse', to: m.from, term: this.term });
   }

@@ -89,6 +89,10 @@ export type Message = Envelope &
         readonly rejectedIndex: number;
         readonly hintIndex: number;
         readonly hintTerm: number;
+        /** On rejection: this follower lost entries it had acknowledged (its disk was lost or
+         *  failed its checks) and is repairing; the leader restarts its progress from hintIndex.
+         *  Without it the leader would take the rejection for a stale one (at or below match). */
+        readonly logLost?: boolean;
       }
     | { readonly type: 'Heartbeat'; readonly commitIndex: number }
     | { readonly type: 'HeartbeatResponse' }

@@ -66,6 +66,7 @@ describe('membership', () => {
 /** A perfect network: a loop that runs every node's Ready until nothing is left to do. */
 class TinyCluster {
   readonly nodes = new Map<NodeId, RaftNode>();
+  private readonly configs = new Map<NodeId, RaftConfig>();
   readonly applied = new Map<NodeId, Entry[]>();
   private inbox: Message[] = [];
 
@@ -78,9 +79,14 @@ class TinyCluster {
         maxInflightAppends: 8, maxAppendBytes: 1 << 20, lagTicksMax: 10,
         prng: { nextInt: (min, max) => min + ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % (max - min + 1)) },
       };
+      this.configs.set(id, config);
       this.nodes.set(id, new RaftNode(config, initialState(membership)));
       this.applied.set(id, []);
     }
+  }
+
+  configOf(id: NodeId): RaftConfig {
+    return this.configs.get(id)!;
   }
 
   settle(): void {
@@ -146,6 +152,34 @@ describe('RaftNode on a perfect network', () => {
     c.leader()!.propose(new Uint8Array([7]));
     c.settle();
     expect(c.applied.get(1)!.some((e) => e.data[0] === 7)).toBe(true);
+  });
+
+  it('a node that lost its disk neither votes nor campaigns until it holds a leader-term commit', () => {
+    // Shows the repair rule for a wiped node: restarted empty with an unknown repair index, it
+    // must not vote (its old vote is gone) until the leader's log up to a commit of the leader's
+    // own term is in its log. Method: 3 nodes, commit, replace node 3 by an empty repairing node,
+    // check it refuses a vote request, let it catch up, check it grants one.
+    const c = new TinyCluster([1, 2, 3]);
+    c.tick(25);
+    const leader = c.leader()!;
+    leader.propose(new Uint8Array([1]));
+    c.settle();
+    const wiped = [1, 2, 3].find((id) => id !== leader.id)!;
+    const fresh = new RaftNode(c.configOf(wiped), { ...initialState({ voters: [1, 2, 3], learners: [] }), repairIndex: Number.MAX_SAFE_INTEGER });
+    const voteRequest = (term: number): Message => ({ type: 'Vote', from: 9, to: wiped, term, lastIndex: 0, lastTerm: 0, pre: false, transfer: false });
+    fresh.step(voteRequest(1));
+    expect(fresh.ready().messages).toContainEqual(expect.objectContaining({ type: 'VoteResponse', granted: false }));
+    fresh.advance();
+    for (let i = 0; i < 100; i++) fresh.tick();
+    expect(fresh.status().role).toBe(Role.Follower); // never campaigned
+    c.nodes.set(wiped, fresh);
+    c.tick(5); // heartbeats, probing, catch-up, and a commit broadcast
+    leader.propose(new Uint8Array([2]));
+    c.settle();
+    expect(fresh.status().lastIndex).toBe(leader.status().lastIndex);
+    const term = fresh.status().term + 1;
+    fresh.step({ ...voteRequest(term), lastIndex: 100, lastTerm: term, transfer: true }); // past the leader lease
+    expect(fresh.ready().messages).toContainEqual(expect.objectContaining({ type: 'VoteResponse', granted: true }));
   });
 
   it('hands leadership to a named follower', () => {

@@ -27,6 +27,11 @@ export interface AppendResponse {
    * On rejection: the term of the entry at hint_index.
    */
   'hintTerm'?: (number | string | Long);
+  /**
+   * On rejection: the follower lost entries it had acknowledged (its disk was lost or failed its
+   * checks) and is repairing; the leader restarts its progress from hint_index.
+   */
+  'logLost'?: (boolean);
 }
 
 /**
@@ -54,4 +59,9 @@ export interface AppendResponse__Output {
    * On rejection: the term of the entry at hint_index.
    */
   'hintTerm': (number);
+  /**
+   * On rejection: the follower lost entries it had acknowledged (its disk was lost or failed its
+   * checks) and is repairing; the leader restarts its progress from hint_index.
+   */
+  'logLost': (boolean);
 }

@@ -34,6 +34,16 @@ export interface GroupState {
    * The partition's log start offset on this replica.
    */
   'logStartOffset'?: (number | string | Long);
+  /**
+   * Asked with timestamp_at_offset: the timestamp of the record at that offset, epoch
+   * milliseconds; -1 when not asked or no such committed record.
+   */
+  'recordTimestampMs'?: (number | string | Long);
+  /**
+   * Asked with offset_at_timestamp: the first offset whose record may be at or after that
+   * time (the high watermark when none); -1 when not asked.
+   */
+  'offsetForTimestamp'?: (number | string | Long);
 }
 
 /**
@@ -68,4 +78,14 @@ export interface GroupState__Output {
    * The partition's log start offset on this replica.
    */
   'logStartOffset': (number);
+  /**
+   * Asked with timestamp_at_offset: the timestamp of the record at that offset, epoch
+   * milliseconds; -1 when not asked or no such committed record.
+   */
+  'recordTimestampMs': (number);
+  /**
+   * Asked with offset_at_timestamp: the first offset whose record may be at or after that
+   * time (the high watermark when none); -1 when not asked.
+   */
+  'offsetForTimestamp': (number);
 }
