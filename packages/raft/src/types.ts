@@ -119,7 +119,9 @@ export interface Ready {
   /** 1. Persist, then restore the state machine from it. Received from a leader; every log
    *  entry at or below its index is obsolete. */
   readonly snapshot: Snapshot | null;
-  /** 2. Send, only after step 1 is durable. */
+  /** 2. Send, only after step 1 is durable. Exception (Raft thesis §10.2.1): a leader's Append,
+   *  Heartbeat, InstallSnapshot and TimeoutNow may be sent while step 1 is being written, since
+   *  the leader counts itself towards commit only from advance() on. */
   readonly messages: readonly Message[];
   /** 3. Apply to the state machine, in order. Every entry here is committed and persisted. */
   readonly committed: readonly Entry[];

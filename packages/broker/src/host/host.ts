@@ -64,6 +64,8 @@ export interface HostOptions {
   readonly onFatal: (err: Error) => void;
   readonly onTurn?: (stats: TurnStats) => void;
   readonly onEvents?: (group: string, events: readonly RaftEvent[]) => void;
+  /** The node lost its data: groups with nothing stored start in repair mode (config.rejoin). */
+  readonly rejoin?: boolean;
 }
 
 /** One raft group hosted on this node. */
@@ -181,7 +183,8 @@ export class Host {
         prng: this.random,
         logger: this.options.logger.child({ group: id }),
       },
-      { ...persisted, repairIndex: loaded.repairIndex },
+      // A rejoining node does not know what it acknowledged before it lost its disk.
+      { ...persisted, repairIndex: loaded.state === null && this.options.rejoin === true ? Number.MAX_SAFE_INTEGER : loaded.repairIndex },
     );
     if (persisted.snapshot.meta.index > 0) stateMachine.restore(persisted.snapshot);
     const group: HostedGroup = { id, raft, stateMachine, compact: (index, data) => this.compact(id, index, data) };
@@ -258,6 +261,7 @@ export class Host {
     let sync = false;
     const work: { group: HostedGroup; ready: Ready }[] = [];
     const outbox = new Map<NodeId, GroupMessage[]>();
+    const early = new Map<NodeId, GroupMessage[]>();
     for (const id of this.deletedGroups.splice(0)) batch.deleteGroup(id);
     for (const b of this.bootstraps.splice(0)) {
       if (this.groups.has(b.id)) batch.installSnapshot(b.id, b.snapshot).setHardState(b.id, b.hardState);
@@ -284,8 +288,9 @@ export class Host {
         }
       }
       for (const message of ready.messages) {
-        let list = outbox.get(message.to);
-        if (list === undefined) outbox.set(message.to, (list = []));
+        const box = sendsBeforeWrite(message) ? early : outbox;
+        let list = box.get(message.to);
+        if (list === undefined) box.set(message.to, (list = []));
         list.push({ group: group.id, message });
       }
       work.push({ group, ready });
@@ -299,14 +304,18 @@ export class Host {
     }
     this.compacted.clear();
     if (work.length === 0 && batch.byteSize === 0) return;
+    let messagesSent = 0;
+    const sendAll = (box: Map<NodeId, GroupMessage[]>) => {
+      for (const [peer, messages] of box) {
+        this.options.sender.send(peer, messages);
+        messagesSent += messages.length;
+      }
+    };
+    sendAll(early);
     const started = performance.now();
     if (batch.byteSize > 0) await batch.write({ sync });
     const writeSeconds = (performance.now() - started) / 1000;
-    let messagesSent = 0;
-    for (const [peer, messages] of outbox) {
-      this.options.sender.send(peer, messages);
-      messagesSent += messages.length;
-    }
+    sendAll(outbox);
     for (const { group, ready } of work) {
       // A group deleted during the write is gone: its state machine no longer matters.
       if (this.groups.get(group.id) !== group) continue;
@@ -341,6 +350,17 @@ export class Host {
       this.lostPeers.clear();
     }
   }
+}
+
+/**
+ * Whether a message may leave before this turn's write is durable. A leader's Appends may go out
+ * while it writes the same entries itself (Raft thesis §10.2.1): it counts itself towards a
+ * quorum only once its own write is durable (RaftNode.advance), and its term was made durable
+ * before it could win the election. Votes and every response wait for the write: they promise
+ * what this node has persisted.
+ */
+function sendsBeforeWrite(message: Message): boolean {
+  return message.type === 'Append' || message.type === 'Heartbeat' || message.type === 'InstallSnapshot' || message.type === 'TimeoutNow';
 }
 
 /** Converts millisecond raft settings into ticks. */
