@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript scripts run on Node.
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
     // The Raft core is pure: time comes in as tick(), randomness as a seeded Prng, output as a
     // Ready. Nothing here may touch the clock, timers, the process, the network or the disk.
     files: ['packages/raft/src/**/*.ts'],
