@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from './ports.js';
@@ -89,16 +89,29 @@ export class ProcessCluster {
   }
 
   /** Waits until every running node answers on its metrics port's /readyz. */
-  async ready(timeoutMs = 20_000): Promise<void> {
+  async ready(timeoutMs = 60_000): Promise<void> {
     for (const p of this.peers) {
       if (!this.isRunning(p.id)) continue;
-      await waitFor(
-        async () => {
-          const res = await fetch(`http://127.0.0.1:${p.metricsPort}/readyz`).catch(() => undefined);
-          return res?.status === 200;
-        },
-        { timeoutMs, what: `node ${p.id} ready` },
-      );
+      try {
+        await waitFor(
+          async () => {
+            const res = await fetch(`http://127.0.0.1:${p.metricsPort}/readyz`).catch(() => undefined);
+            return res?.status === 200;
+          },
+          { timeoutMs, what: `node ${p.id} ready` },
+        );
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; the end of its log:\n${this.logTail(p.id)}`);
+      }
+    }
+  }
+
+  /** The last lines of a node's log, for failure messages. */
+  logTail(id: number, lines = 40): string {
+    try {
+      return readFileSync(`${this.dataDir}/node-${id}.log`, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
     }
   }
 
