@@ -95,7 +95,7 @@ export class RaftNode {
     this.vote = hardState.vote;
     this.persistedHardState = hardState;
     this.appliedIndex = snapshot.meta.index;
-    this.repairIndex = persisted.repairIndex ?? 0;
+    this.repairIndex = Math.max(persisted.repairIndex ?? 0, hardState.repairIndex ?? 0);
     this.resetElectionTimer();
   }
 
@@ -775,12 +775,13 @@ export class RaftNode {
   }
 
   private currentHardState(): HardState {
-    return { term: this.term, vote: this.vote, commitIndex: this.raftLog.commitIndex };
+    const hardState = { term: this.term, vote: this.vote, commitIndex: this.raftLog.commitIndex };
+    return this.repairIndex > 0 ? { ...hardState, repairIndex: this.repairIndex } : hardState;
   }
 
   private hardStateChanged(): boolean {
     const p = this.persistedHardState;
-    return p.term !== this.term || p.vote !== this.vote || p.commitIndex !== this.raftLog.commitIndex;
+    return p.term !== this.term || p.vote !== this.vote || p.commitIndex !== this.raftLog.commitIndex || (p.repairIndex ?? 0) !== this.repairIndex;
   }
 
   /** The hard state as written to disk; a test mutation may drop the vote from it. */

@@ -34,6 +34,10 @@ export interface HardState {
   readonly term: number;
   readonly vote: NodeId;
   readonly commitIndex: number;
+  /** Set while the node repairs a log it lost (see RaftNode): it must stay durable like the
+   *  vote, or a restart would let the node vote again with a log missing what it acknowledged.
+   *  Absent means 0: intact. */
+  readonly repairIndex?: number;
 }
 
 /** The voters and learners of a group. Learners receive the log but neither vote nor count

@@ -182,6 +182,18 @@ describe('RaftNode on a perfect network', () => {
     expect(fresh.ready().messages).toContainEqual(expect.objectContaining({ type: 'VoteResponse', granted: true }));
   });
 
+  it('a node restarted before its repair finished goes on repairing (the repair index is durable)', () => {
+    const c = new TinyCluster([1, 2, 3]);
+    const node = new RaftNode(c.configOf(1), { ...initialState({ voters: [1, 2, 3], learners: [] }), repairIndex: Number.MAX_SAFE_INTEGER });
+    const ready = node.ready();
+    expect(ready.hardState?.repairIndex).toBe(Number.MAX_SAFE_INTEGER); // written before anything is sent
+    node.advance();
+    // Restart from exactly what was persisted, without being told about the repair again.
+    const restarted = new RaftNode(c.configOf(1), { ...initialState({ voters: [1, 2, 3], learners: [] }), hardState: ready.hardState! });
+    restarted.step({ type: 'Vote', from: 2, to: 1, term: 5, lastIndex: 0, lastTerm: 0, pre: false, transfer: false });
+    expect(restarted.ready().messages).toContainEqual(expect.objectContaining({ type: 'VoteResponse', granted: false }));
+  });
+
   it('hands leadership to a named follower', () => {
     const c = new TinyCluster([1, 2, 3]);
     c.tick(25);

@@ -21,7 +21,10 @@ export const valueVersion = 1;
 
 const crcBytes = 4;
 const entryHeaderBytes = 1 + 1 + 8 + 8;
-const hardStateBytes = 1 + 8 + 8 + 8 + crcBytes;
+/** term, vote, commitIndex, repairIndex. Values written before repairIndex existed lack the
+ *  last field and still decode (repairIndex 0). */
+const hardStateBytes = 1 + 8 + 8 + 8 + 8 + crcBytes;
+const hardStateBytesWithoutRepair = hardStateBytes - 8;
 const snapshotFixedBytes = 1 + 8 + 8 + 4 + 4 + crcBytes;
 
 const entryTypeCodes: Readonly<Record<EntryType, number>> = { normal: 0, config: 1 };
@@ -67,20 +70,24 @@ export function encodeHardState(hardState: HardState): Buffer {
   writeUint64(value, 1, hardState.term);
   writeUint64(value, 9, hardState.vote);
   writeUint64(value, 17, hardState.commitIndex);
+  writeUint64(value, 25, hardState.repairIndex ?? 0);
   sealValue(value);
   return value;
 }
 
 /** Decodes a hard state value. */
 export function decodeHardState(value: Buffer): Decoded<HardState> {
-  const problem = checkValue(value, hardStateBytes);
+  const problem = checkValue(value, hardStateBytesWithoutRepair);
   if (problem !== null) return { ok: false, reason: problem };
-  if (value.length !== hardStateBytes) return { ok: false, reason: `is ${value.length} bytes, not ${hardStateBytes}` };
+  if (value.length !== hardStateBytes && value.length !== hardStateBytesWithoutRepair) {
+    return { ok: false, reason: `is ${value.length} bytes, not ${hardStateBytes}` };
+  }
   const term = readUint64(value, 1);
   const vote = readUint64(value, 9);
   const commitIndex = readUint64(value, 17);
-  if (term === null || vote === null || commitIndex === null) return { ok: false, reason: 'has a field beyond 2^53' };
-  return { ok: true, value: { term, vote, commitIndex } };
+  const repairIndex = value.length === hardStateBytes ? readUint64(value, 25) : 0;
+  if (term === null || vote === null || commitIndex === null || repairIndex === null) return { ok: false, reason: 'has a field beyond 2^53' };
+  return { ok: true, value: repairIndex > 0 ? { term, vote, commitIndex, repairIndex } : { term, vote, commitIndex } };
 }
 
 /** Encodes a snapshot. Its data bytes are copied exactly once, into the returned buffer. */

@@ -110,9 +110,10 @@ export async function loadGroup(
     assert(hardState !== null, 'an intact group has a hard state');
     assert(snapshot !== null, 'an intact group has a snapshot');
     assert(!fatal, 'an intact group is not fatal');
-    return { loaded: { state: { hardState, snapshot, entries }, repairIndex: 0, problems, fatal }, snapshotIndex: snapshot.meta.index };
+    // An unfinished repair (the node restarted before a leader repaired it) goes on.
+    return { loaded: { state: { hardState, snapshot, entries }, repairIndex: hardState.repairIndex ?? 0, problems, fatal }, snapshotIndex: snapshot.meta.index };
   }
-  const repairIndex = Math.max(bounds.lastIndex, hardState?.commitIndex ?? 0, 1);
+  const repairIndex = Math.max(bounds.lastIndex, hardState?.commitIndex ?? 0, hardState?.repairIndex ?? 0, 1);
   if (fatal || hardState === null) {
     return { loaded: { state: null, repairIndex, problems, fatal: true }, snapshotIndex: snapshot?.meta.index ?? null };
   }

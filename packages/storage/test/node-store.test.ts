@@ -83,6 +83,19 @@ describe('NodeStore', () => {
 
   // Raft §5.3: a follower replaces a conflicting suffix. Shows that no replaced entry survives,
   // both with bounds learned in this process and with bounds recovered at open.
+  it('keeps an unfinished repair across reopen, and forgets it once cleared', async () => {
+    // A node restarted before its repair finished must still refuse to vote.
+    let s = await open();
+    await s.batch().installSnapshot('g', snapshot(0, 0)).setHardState('g', { term: 3, vote: 1, commitIndex: 0, repairIndex: Number.MAX_SAFE_INTEGER }).write({ sync: true });
+    s = await reopen();
+    const repairing = await s.load('g');
+    expect(repairing.repairIndex).toBe(Number.MAX_SAFE_INTEGER);
+    expect(repairing.state?.hardState.repairIndex).toBe(Number.MAX_SAFE_INTEGER);
+    await s.batch().setHardState('g', { term: 3, vote: 1, commitIndex: 0 }).write({ sync: true });
+    s = await reopen();
+    expect((await s.load('g')).repairIndex).toBe(0);
+  });
+
   it('deletes the replaced suffix when an append overwrites the tail', async () => {
     const s = await open();
     await s.batch().compact('g', snapshot(0, 0)).append('g', entries(1, 10, 1)).setHardState('g', hardState(1, 0, 3)).write({ sync: true });
