@@ -8,7 +8,7 @@ import { freePorts } from './ports.js';
 import { waitFor } from './wait-for.js';
 
 type V1 = ApiGrpcType['herald']['v1'];
-type Clients = { produce: InstanceType<V1['ProduceService']>; consume: InstanceType<V1['ConsumeService']>; admin: InstanceType<V1['AdminService']> };
+type Clients = { produce: InstanceType<V1['ProduceService']>; consume: InstanceType<V1['ConsumeService']>; admin: InstanceType<V1['AdminService']>; groups: InstanceType<V1['GroupService']> };
 
 /** Calls a unary method of a generated client as a promise. */
 export function call<Res>(client: grpc.Client, method: string, request: object, deadlineMs = 10_000): Promise<Res> {
@@ -50,7 +50,7 @@ export class TestCluster {
     return cluster;
   }
 
-  async startNode(id: number): Promise<RunningNode> {
+  async startNode(id: number, overrides: Record<string, unknown> = {}): Promise<RunningNode> {
     const config = loadConfig({
       overrides: {
         nodeId: id,
@@ -59,6 +59,7 @@ export class TestCluster {
         metricsPort: this.metricsPorts.get(id),
         logLevel: process.env.HERALD_TEST_LOG ?? 'silent',
         ...this.overrides,
+        ...overrides,
       },
     });
     const node = await startNode(config, {
@@ -77,8 +78,15 @@ export class TestCluster {
     this.clients.get(id)?.produce.close();
     this.clients.get(id)?.consume.close();
     this.clients.get(id)?.admin.close();
+    this.clients.get(id)?.groups.close();
     this.clients.delete(id);
     await node?.stop();
+  }
+
+  /** Deletes a stopped node's data directory: a lost disk. */
+  wipe(id: number): void {
+    if (this.running.has(id)) throw new Error(`stop node ${id} before wiping it`);
+    rmSync(`${this.dataDir}/node-${id}`, { recursive: true, force: true });
   }
 
   node(id: number): RunningNode {
@@ -98,7 +106,12 @@ export class TestCluster {
       const address = `127.0.0.1:${this.peers.find((p) => p.id === id)!.clientPort}`;
       const creds = grpc.credentials.createInsecure();
       const v1 = this.api.herald.v1;
-      clients = { produce: new v1.ProduceService(address, creds), consume: new v1.ConsumeService(address, creds), admin: new v1.AdminService(address, creds) };
+      clients = {
+        produce: new v1.ProduceService(address, creds),
+        consume: new v1.ConsumeService(address, creds),
+        admin: new v1.AdminService(address, creds),
+        groups: new v1.GroupService(address, creds),
+      };
       this.clients.set(id, clients);
     }
     return clients;

@@ -3,12 +3,13 @@ import type { NodeId, RaftEvent } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
 import type { NodeConfig, Peer } from './config/config.js';
+import { GroupCoordinator, type PartitionFacts, type PartitionQuery } from './groups/coordinator.js';
 import { Host, raftSettingsFromMs, UntrustedGroupError, type HostedGroup } from './host/host.js';
 import { MetaGroup } from './meta/meta-group.js';
 import { META_GROUP_ID, partitionGroupId, type TopicRecord } from './meta/meta-state.js';
 import { NodeMetrics, type GroupView } from './metrics/metrics.js';
 import { Partition } from './partition/partition.js';
-import { PeerTransport, type GroupState } from './transport/peer-transport.js';
+import { PeerTransport, type DescribeGroupsRequest, type GroupState } from './transport/peer-transport.js';
 
 export const HERALD_VERSION = '0.1.0';
 
@@ -44,9 +45,12 @@ export class HeraldNode {
   readonly transport: PeerTransport;
   readonly meta: MetaGroup;
   readonly metrics: NodeMetrics;
+  /** The consumer-group coordinator; it serves requests while this node is the controller. */
+  groups!: GroupCoordinator;
   /** Partitions hosted here, by raft group id. */
   private readonly partitions = new Map<string, HostedPartition>();
   private reconciling: Promise<void> = Promise.resolve();
+  private retentionTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   private constructor(
@@ -63,7 +67,7 @@ export class HeraldNode {
       logger: logger.child({ component: 'transport' }),
       onMessages: (messages) => this.host.receive(messages),
       onPeerLost: (peer) => this.host.peerLost(peer),
-      describeGroups: (groups) => this.localGroupStates(groups),
+      describeGroups: (request) => this.answerDescribeGroups(request),
     });
     this.host = new Host({
       nodeId: config.nodeId,
@@ -74,8 +78,9 @@ export class HeraldNode {
       onFatal,
       onTurn: (stats) => this.metrics.onTurn(stats),
       onEvents: (group, events) => this.onRaftEvents(group, events),
+      rejoin: config.rejoin,
     });
-    this.meta = new MetaGroup((id) => this.clientAddress(id));
+    this.meta = new MetaGroup((id) => this.clientAddress(id), config.raft.metaSnapshotEntries);
   }
 
   /** Opens the store and every group found in it or assigned to this node, and starts the loop. */
@@ -84,8 +89,11 @@ export class HeraldNode {
     const node = new HeraldNode(config, logger, store, onFatal);
     node.meta.group = await node.host.openGroup(META_GROUP_ID, { voters: config.peers.map((p) => p.id), learners: [] }, node.meta);
     node.meta.onChange(() => node.reconcile());
+    node.groups = new GroupCoordinator(node.meta, config.groups, (topic, queries) => node.queryPartitions(topic, queries), logger.child({ component: 'groups' }));
     await node.transport.listen(config.host, config.peerPort);
     node.host.start();
+    node.retentionTimer = setInterval(() => node.enforceRetention(), config.retention.checkIntervalMs);
+    node.retentionTimer.unref?.();
     node.reconcile();
     await node.reconciling;
     return node;
@@ -94,6 +102,8 @@ export class HeraldNode {
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.retentionTimer);
+    this.groups?.close();
     for (const { partition } of this.partitions.values()) partition.failAll(() => new HeraldError('ShuttingDown', 'the node is shutting down; retry on another node'));
     await this.host.stop();
     await this.reconciling;
@@ -156,6 +166,61 @@ export class HeraldNode {
     });
   }
 
+  /**
+   * Lookups on some partitions of a topic, answered by their leaders where they answer (this
+   * node's own replicas, or its peers over DescribeGroups), else by the most recent replica:
+   * offsets, and the record timestamp or offset each query asks for. Partitions no replica
+   * answered for are missing from the result.
+   */
+  async queryPartitions(topicName: string, queries: ReadonlyMap<number, PartitionQuery>): Promise<Map<number, PartitionFacts>> {
+    const topic = this.meta.state.topic(topicName);
+    const out = new Map<number, PartitionFacts>();
+    if (topic === undefined) return out;
+    const partitionOf = new Map<string, number>();
+    const timestampAtOffset: Record<string, number> = {};
+    const offsetAtTimestamp: Record<string, number> = {};
+    for (const [partition, query] of queries) {
+      if (partition >= topic.partitions.length) continue;
+      const id = partitionGroupId(topic.id, partition);
+      partitionOf.set(id, partition);
+      if (query.timestampAtOffset !== undefined) timestampAtOffset[id] = query.timestampAtOffset;
+      if (query.offsetAtTimestamp !== undefined) offsetAtTimestamp[id] = query.offsetAtTimestamp;
+    }
+    const ids = [...partitionOf.keys()];
+    const local = await this.answerDescribeGroups({ groups: ids, timestampAtOffset, offsetAtTimestamp });
+    const missing = ids.filter((id) => local.find((s) => s.group === id)?.isLeader !== true);
+    const remote = missing.length === 0 ? [] : await this.transport.describeGroups(missing, 1_000, { timestampAtOffset, offsetAtTimestamp });
+    for (const [id, partition] of partitionOf) {
+      const answers = [...local, ...remote].filter((s) => s.group === id);
+      const best = answers.filter((s) => s.isLeader).sort((a, b) => b.term - a.term)[0] ?? answers.sort((a, b) => b.term - a.term || b.highWatermark - a.highWatermark)[0];
+      if (best === undefined) continue;
+      out.set(partition, {
+        highWatermark: best.highWatermark,
+        logStartOffset: best.logStartOffset,
+        recordTimestampMs: best.recordTimestampMs ?? -1,
+        offsetForTimestamp: best.offsetForTimestamp ?? -1,
+      });
+    }
+    return out;
+  }
+
+  /** A peer's DescribeGroups: the states of the groups hosted here, and the lookups asked. */
+  private async answerDescribeGroups(request: DescribeGroupsRequest): Promise<GroupState[]> {
+    const states = this.localGroupStates(request.groups);
+    return Promise.all(
+      states.map(async (state) => {
+        const partition = this.partitions.get(state.group)?.partition;
+        const at = request.timestampAtOffset?.[state.group];
+        const since = request.offsetAtTimestamp?.[state.group];
+        return {
+          ...state,
+          recordTimestampMs: partition === undefined || at === undefined || at < 0 ? -1 : await partition.recordTimestamp(at),
+          offsetForTimestamp: partition === undefined || since === undefined || since < 0 ? -1 : await partition.offsetAtTimestamp(since),
+        };
+      }),
+    );
+  }
+
   private localGroupStates(groups: readonly string[]): GroupState[] {
     const out: GroupState[] = [];
     for (const id of groups) {
@@ -173,6 +238,30 @@ export class HeraldNode {
       });
     }
     return out;
+  }
+
+  /** The retention limits of a topic: its configs, else the node's topic defaults; -1 is none. */
+  retentionOf(topic: TopicRecord): { retentionMs: number; retentionBytes: number } {
+    return {
+      retentionMs: Number(topic.configs['retention.ms'] ?? this.config.topicDefaults.retentionMs),
+      retentionBytes: Number(topic.configs['retention.bytes'] ?? this.config.topicDefaults.retentionBytes),
+    };
+  }
+
+  /** Each partition led here moves its log start past what its topic's retention.ms and
+   *  retention.bytes no longer keep; every replica then compacts its raft log below it. */
+  enforceRetention(nowMs = Date.now()): void {
+    if (this.closed) return;
+    for (const { topic, partition } of this.partitions.values()) {
+      const { retentionMs, retentionBytes } = this.retentionOf(topic);
+      if ((retentionMs < 0 && retentionBytes < 0) || partition.group.raft.status().role !== 'leader') continue;
+      const target = partition.retentionTarget(nowMs, retentionMs, retentionBytes);
+      if (target <= partition.state.logStartOffset) continue;
+      partition.trim(target, 10_000).then(
+        (logStartOffset) => this.logger.info({ topic: topic.name, partition: partition.settings.partition, logStartOffset }, 'retention moved the log start'),
+        (err: Error) => this.logger.debug({ err, topic: topic.name, partition: partition.settings.partition }, 'retention trim failed; retried at the next check'),
+      );
+    }
   }
 
   hostedPartitions(): IterableIterator<HostedPartition> {

@@ -13,6 +13,8 @@ import type { FaultEvent, HistoryEvent, LeaderEvent, PollEvent, SendEvent } from
  * - `inconsistent-offsets`: two different values at one offset (read there or acknowledged
  *   there), or an acknowledged value read only at offsets other than its acknowledged one.
  * - `G1a` (failed-read): a send reported `fail` whose value was read.
+ * - `lost-on-node`: an acknowledged value read somewhere, but missing from a final read of one
+ *   node's replica alone (a poll ok carrying `node` and `final`): replicas disagree.
  * - `unknown`: sends with an `info` completion or none at all; they may or may not have been
  *   written, so they are never counted lost.
  * - `unseen`: an acknowledged send not read, above every offset any poll reached and with no
@@ -28,6 +30,7 @@ export const Anomaly = {
   NonmonotonicSend: 'nonmonotonic-send',
   InconsistentOffsets: 'inconsistent-offsets',
   G1a: 'G1a',
+  LostOnNode: 'lost-on-node',
   Unknown: 'unknown',
   Unseen: 'unseen',
   PollSkip: 'poll-skip',
@@ -46,6 +49,7 @@ export const invalidatingAnomalies: ReadonlySet<Anomaly> = new Set<Anomaly>([
   Anomaly.NonmonotonicSend,
   Anomaly.InconsistentOffsets,
   Anomaly.G1a,
+  Anomaly.LostOnNode,
 ]);
 
 /** One instance of an anomaly, enough for a person to find it in the history. */
@@ -133,6 +137,8 @@ export interface Availability {
   /** Faults after which some partition never acknowledged a send again. */
   readonly unrecoveredFaults: number;
   readonly leaderChanges: number;
+  /** Acknowledged sends per second over the span of the workload's sends (first invoke to the
+   *  last completion), so that setup and final reads do not dilute it. */
   readonly okSendsPerSecond: number;
 }
 
@@ -233,6 +239,8 @@ class PartitionState {
   /** offset → every distinct value seen there (read or acknowledged), only once there are two. */
   readonly conflicts = new Map<number, Map<string, number>>();
   readonly consumers = new Map<string, ConsumerState>();
+  /** Values read per single-node process since its last reset (only for polls naming a node). */
+  readonly nodeReads = new Map<string, Set<string>>();
   readonly skipCandidates: SkipCandidate[] = [];
   readonly nonmonotonicPolls: AnomalyExample[] = [];
   nonmonotonicPollCount = 0;
@@ -294,6 +302,8 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
   /** A process's consumer epoch: bumped on reset, so its old positions no longer count. */
   const epochs = new Map<string, number>();
   const finalTopics = new Set<string>();
+  /** Single-node processes whose last ok poll was final: topic → process → node. */
+  const nodeCopies = new Map<string, Map<string, number>>();
   const sendCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
   const pollCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
   let recordsRead = 0;
@@ -341,7 +351,11 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
         pending.set(event.process, send);
       } else {
         pollCounts.invoked += 1;
-        if (event.reset === true) epochs.set(event.process, (epochs.get(event.process) ?? 0) + 1);
+        if (event.reset === true) {
+          epochs.set(event.process, (epochs.get(event.process) ?? 0) + 1);
+          nodeCopies.get(event.topic)?.delete(event.process);
+          for (const state of topics.get(event.topic) ?? []) state?.nodeReads.delete(event.process);
+        }
         pending.set(event.process, { f: 'poll', topic: event.topic });
       }
       continue;
@@ -378,6 +392,22 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
       recordsRead += 1;
       const partition = partitionState(invoke.topic, record.partition);
       recordRead(partition, record.offset, record.value, completion.time, event.process, epoch, examplesMax);
+      if (completion.node !== undefined) {
+        let values = partition.nodeReads.get(event.process);
+        if (!values) {
+          values = new Set();
+          partition.nodeReads.set(event.process, values);
+        }
+        values.add(record.value);
+      }
+    }
+    if (completion.node !== undefined && completion.final === true) {
+      let copies = nodeCopies.get(invoke.topic);
+      if (!copies) {
+        copies = new Map();
+        nodeCopies.set(invoke.topic, copies);
+      }
+      copies.set(event.process, completion.node);
     }
   }
 
@@ -392,7 +422,7 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
   for (const topic of sortedTopics) {
     for (const partition of topics.get(topic)!) {
       if (!partition) continue;
-      partitions.push(analyzePartition(partition, finalTopics.has(topic), examplesMax, total));
+      partitions.push(analyzePartition(partition, finalTopics.has(topic), nodeCopies.get(topic) ?? new Map(), examplesMax, total));
     }
   }
 
@@ -409,7 +439,7 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
     recordsRead,
     durationMs,
     latency: latencySummary(states),
-    availability: availability(history, states, sendCounts.ok, durationMs),
+    availability: availability(history, states, sendCounts.ok),
   };
 }
 
@@ -462,6 +492,7 @@ function recordRead(
 function analyzePartition(
   state: PartitionState,
   finalRead: boolean,
+  nodeCopies: ReadonlyMap<string, number>,
   examplesMax: number,
   total: Collector,
 ): PartitionVerdict {
@@ -523,8 +554,19 @@ function analyzePartition(
           ? finalRead ? 'acknowledged, absent from the final read' : `acknowledged, never read; reads reached offset ${state.maxReadOffset}`
           : `acknowledged at an offset above every read (${state.maxReadOffset})`,
       }));
-    } else if (read.offset !== offset && !(read.others?.some((other) => other.offset === offset) ?? false)) {
-      misplaced.push({ send, read });
+    } else {
+      if (read.offset !== offset && !(read.others?.some((other) => other.offset === offset) ?? false)) misplaced.push({ send, read });
+      for (const [process, node] of nodeCopies) {
+        if (state.nodeReads.get(process)?.has(send.value) === true) continue;
+        add(Anomaly.LostOnNode, () => ({
+          partition: key,
+          values: [send.value],
+          offsets: [offset],
+          times: [send.invokeTime, send.doneTime],
+          process,
+          note: `acknowledged and read elsewhere, but absent from node ${node}'s whole copy`,
+        }));
+      }
     }
     const acked = ackAt.get(offset);
     if (!acked) ackAt.set(offset, send);
@@ -733,8 +775,16 @@ function availability(
   history: readonly HistoryEvent[],
   states: readonly PartitionState[],
   okSends: number,
-  durationMs: number,
 ): Availability {
+  let firstInvoke = Infinity;
+  let lastDone = -Infinity;
+  for (const state of states) {
+    for (const send of state.sends.values()) {
+      if (send.invokeTime < firstInvoke) firstInvoke = send.invokeTime;
+      if (send.doneTime > lastDone) lastDone = send.doneTime;
+    }
+  }
+  const sendSpanMs = lastDone - firstInvoke;
   // Per partition: acknowledged sends by invoke time, with the earliest ok time over each suffix,
   // so "first ack of a send invoked at or after t" is one binary search.
   const series = states.map((state) => {
@@ -782,7 +832,7 @@ function availability(
     unavailableMsMedian: quantile(recoveredTimes, 0.5),
     unrecoveredFaults: faults.filter((fault) => !fault.recovered).length,
     leaderChanges: leaderChanges(history).length,
-    okSendsPerSecond: durationMs > 0 ? okSends / (durationMs / 1000) : 0,
+    okSendsPerSecond: sendSpanMs > 0 ? okSends / (sendSpanMs / 1000) : 0,
   };
 }
 

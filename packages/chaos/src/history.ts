@@ -56,11 +56,13 @@ export interface PolledRecord {
  * purpose (a new subscription, a rebalance, a seek), so the checker does not compare this poll's
  * offsets with the process's earlier ones. `final` on the ok says the process has now read every
  * partition of the topic from the start to its end: every acknowledged send of the topic should
- * have been read, whatever its offset.
+ * have been read, whatever its offset. `node` on an ok says every record came from that one
+ * node's replica; a `final` read by such a process is that node's whole copy, so an
+ * acknowledged value it lacks is `lost-on-node`.
  */
 export type PollEvent = OpBase & { readonly f: 'poll'; readonly topic: string } & (
     | { readonly type: 'invoke'; readonly reset?: boolean }
-    | { readonly type: 'ok'; readonly records: readonly PolledRecord[]; readonly final?: boolean }
+    | { readonly type: 'ok'; readonly records: readonly PolledRecord[]; readonly final?: boolean; readonly node?: number }
     | { readonly type: 'fail' | 'info'; readonly error?: string }
   );
 
@@ -260,6 +262,7 @@ function validateOp(raw: Fields, type: OpType): string | null {
   if (raw.f === 'poll') {
     if (raw.reset !== undefined && typeof raw.reset !== 'boolean') return 'reset must be a boolean';
     if (raw.final !== undefined && typeof raw.final !== 'boolean') return 'final must be a boolean';
+    if (raw.node !== undefined && !(Number.isSafeInteger(raw.node) && (raw.node as number) >= 1)) return 'node must be a node id';
     if (type !== 'ok') return null;
     if (!Array.isArray(raw.records)) return 'a poll ok must carry records, an array';
     for (let i = 0; i < raw.records.length; i++) {

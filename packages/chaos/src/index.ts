@@ -1,6 +1,7 @@
 /**
- * @herald/chaos: the pieces of Herald's Jepsen-style fault harness that do not need a running
- * cluster: the history format, the checker, the report, link proxies and fault schedules.
+ * @herald/chaos: Herald's Jepsen-style fault harness. The history format, the checker and the
+ * report work on any recorded history; link proxies, node processes, fault injection, the
+ * workload and runChaos() run a whole chaos test against a local cluster.
  */
 export * from './history.js';
 export * from './checker.js';
@@ -8,3 +9,10 @@ export * from './report.js';
 export * from './proxy.js';
 export * from './link-table.js';
 export * from './schedule.js';
+export * from './duration.js';
+export * from './corrupt.js';
+export * from './node-processes.js';
+export * from './workload.js';
+export * from './final-read.js';
+export * from './faults.js';
+export * from './run.js';

@@ -1,14 +1,18 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   anomalies,
   invalidatingAnomalies,
+  quantile,
   type Anomaly,
   type AnomalyCounts,
   type AnomalyExample,
   type Timeline,
   type Verdict,
 } from './checker.js';
+import type { Finding, InjectedFault } from './faults.js';
+import type { FinalReadResult } from './final-read.js';
+import type { FaultKind } from './schedule.js';
 
 /** Short column headers for the terminal table, in `anomalies` order. */
 const shortNames: Readonly<Record<Anomaly, string>> = {
@@ -18,6 +22,7 @@ const shortNames: Readonly<Record<Anomaly, string>> = {
   'nonmonotonic-send': 'reord',
   'inconsistent-offsets': 'incons',
   G1a: 'G1a',
+  'lost-on-node': 'lost-n',
   unknown: 'unknown',
   unseen: 'unseen',
   'poll-skip': 'skip',
@@ -29,9 +34,10 @@ const shortNames: Readonly<Record<Anomaly, string>> = {
  * here (no scripts, fonts or CDNs, so the report opens anywhere, offline, years later), the
  * verdict table with examples, and unavailability per fault.
  */
-export function renderReport(verdict: Verdict, timeline: Timeline, options: { title?: string } = {}): string {
+export function renderReport(verdict: Verdict, timeline: Timeline, options: { title?: string; run?: RunInfo } = {}): string {
   const title = options.title ?? 'Herald chaos run';
   const status = verdict.valid ? 'VALID' : 'INVALID';
+  const run = options.run;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -42,6 +48,7 @@ export function renderReport(verdict: Verdict, timeline: Timeline, options: { ti
 <body>
 <h1>${escapeHtml(title)} <span class="status ${verdict.valid ? 'valid' : 'invalid'}">${status}</span></h1>
 ${renderSummary(verdict)}
+${run === undefined ? '' : renderRun(run)}
 <h2>Timeline</h2>
 ${renderTimeline(timeline)}
 <h2>Verdict</h2>
@@ -49,6 +56,7 @@ ${renderVerdictTable(verdict)}
 ${renderExamples(verdict)}
 <h2>Unavailability per fault</h2>
 ${renderFaultTable(verdict)}
+${run === undefined ? '' : renderFindings(run)}
 </body>
 </html>
 `;
@@ -94,6 +102,68 @@ function renderSummary(verdict: Verdict): string {
     ['leader changes', String(availability.leaderChanges)],
   ];
   return `<dl class="summary">${rows.map(([term, detail]) => `<dt>${term}</dt><dd>${escapeHtml(detail)}</dd>`).join('')}</dl>`;
+}
+
+/** What a chaos run did besides the history: its settings, the faults as injected, what the
+ *  harness saw of the nodes, and how far the final reads got. */
+export interface RunInfo {
+  /** The command that repeats the run (the same schedule; timing within it varies). */
+  readonly command: string;
+  readonly seed: number;
+  readonly nodes: number;
+  readonly partitions: number;
+  readonly producers: number;
+  readonly durationMs: number;
+  readonly faultKinds: readonly FaultKind[];
+  /** ISO time. */
+  readonly startedAt: string;
+  /** Stopped early (Ctrl-C): no final read, so unread values are `unseen`, not `lost`. */
+  readonly interrupted: boolean;
+  readonly faultCounts: Readonly<Record<FaultKind, number>>;
+  /** Faults in the seeded schedule; some may be skipped (see `skipped`). */
+  readonly scheduled: number;
+  /** Faults not injected: `out of time` (the schedule was pushed back past --duration by
+   *  faults that ran long) or `cluster not whole` (the previous fault never fully healed). */
+  readonly skipped: readonly { readonly kind: FaultKind; readonly atMs: number; readonly reason: string }[];
+  readonly injected: readonly InjectedFault[];
+  readonly findings: readonly Finding[];
+  /** How many findings point at the broker (crashes, no convergence, incomplete reads). */
+  readonly brokerFindings: number;
+  readonly finalRead: FinalReadResult | null;
+  readonly replicaReads: readonly { readonly node: number; readonly result: FinalReadResult }[];
+}
+
+function renderRun(run: RunInfo): string {
+  const counts = Object.entries(run.faultCounts).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const reads = run.finalRead === null ? 'not done' : run.finalRead.complete ? 'complete' : 'INCOMPLETE';
+  const replicas = run.replicaReads.map((r) => `node ${r.node} ${r.result.complete ? 'complete' : 'INCOMPLETE'}`).join(', ');
+  const rows: [string, string][] = [
+    ['command', run.command],
+    ['started', run.startedAt],
+    ['cluster', `${run.nodes} nodes, ${run.partitions} partitions (replication factor ${run.nodes}), ${run.producers} producers`],
+    ['faults injected', `${run.injected.length}${counts === '' ? '' : ` (${counts})`} of ${run.scheduled} scheduled${run.skipped.length === 0 ? '' : `; skipped ${skippedSummary(run)}`}`],
+    ['final read', `${reads}${replicas === '' ? '' : `; each node alone: ${replicas}`}`],
+    ['findings', `${run.findings.length} (${run.brokerFindings} about the broker)${run.interrupted ? '; run interrupted' : ''}`],
+  ];
+  return `<h2>Run</h2><dl class="summary">${rows.map(([term, detail]) => `<dt>${term}</dt><dd>${escapeHtml(detail)}</dd>`).join('')}</dl>`;
+}
+
+/** Skipped faults by reason: `12 out of time, 1 cluster not whole`. */
+export function skippedSummary(run: RunInfo): string {
+  const byReason = new Map<string, number>();
+  for (const s of run.skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  return [...byReason].map(([reason, n]) => `${n} ${reason}`).join(', ');
+}
+
+function renderFindings(run: RunInfo): string {
+  const findings = run.findings.length === 0
+    ? '<p>None: every node ran until the harness stopped it.</p>'
+    : `<ul>${run.findings.map((f) => `<li><code>${escapeHtml(`${formatNumber(f.time / 1000, 1)} s [${f.kind}] ${f.message}`)}</code></li>`).join('')}</ul>`;
+  const noted = run.injected.filter((f) => f.notes.length > 0);
+  const notes = noted.length === 0
+    ? ''
+    : `<h2>Fault notes</h2><ul>${noted.map((f) => `<li><code>${escapeHtml(`${formatNumber(f.startMs / 1000, 1)} s ${f.kind} ${f.target}: ${f.notes.join('; ')}`)}</code></li>`).join('')}</ul>`;
+  return `<h2>Findings</h2>${findings}${notes}`;
 }
 
 // Timeline geometry, in SVG user units.
@@ -241,7 +311,48 @@ function renderFaultTable(verdict: Verdict): string {
   const { unavailableMsMax, unavailableMsMedian } = verdict.availability;
   return `<table><thead><tr><th>fault</th><th>target</th><th>start (s)</th><th>duration (s)</th><th>unavailable</th><th>worst partition</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table>
-<p class="legend">Unavailable: from the fault's start to the first acknowledgement of a send invoked after it, on the worst-hit partition. Max ${formatMs(unavailableMsMax)}, median ${formatMs(unavailableMsMedian)}.</p>`;
+<p class="legend">Unavailable: from the fault's start to the first acknowledgement of a send invoked after it, on the worst-hit partition. Max ${formatMs(unavailableMsMax)}, median ${formatMs(unavailableMsMedian)}.</p>
+<table><thead><tr><th>fault kind</th><th>count</th><th>recovered</th><th>median</th><th>max</th></tr></thead>
+<tbody>${unavailabilityByKind(verdict).map((row) => `<tr><td>${escapeHtml(row.kind)}</td><td>${row.count}</td><td${row.recovered < row.count ? ' class="bad"' : ''}>${row.recovered}</td><td>${formatMs(row.medianMs)}</td><td>${formatMs(row.maxMs)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+/** Unavailability of one fault kind over its recovered faults. */
+export interface KindUnavailability {
+  readonly kind: string;
+  readonly count: number;
+  readonly recovered: number;
+  readonly medianMs: number | null;
+  readonly maxMs: number | null;
+}
+
+/** Unavailability per fault kind (median and max over the faults of that kind that recovered). */
+export function unavailabilityByKind(verdict: Verdict): KindUnavailability[] {
+  const byKind = new Map<string, { count: number; times: number[] }>();
+  for (const fault of verdict.availability.faults) {
+    let entry = byKind.get(fault.name);
+    if (!entry) {
+      entry = { count: 0, times: [] };
+      byKind.set(fault.name, entry);
+    }
+    entry.count += 1;
+    if (fault.unavailableMs !== null) entry.times.push(fault.unavailableMs);
+  }
+  return [...byKind].map(([kind, { count, times }]) => {
+    const sorted = Float64Array.from(times).sort();
+    return { kind, count, recovered: times.length, medianMs: quantile(sorted, 0.5), maxMs: sorted.length === 0 ? null : sorted[sorted.length - 1]! };
+  });
+}
+
+/** The per-kind unavailability as a fixed-width table for the terminal. */
+export function renderKindTable(verdict: Verdict): string {
+  const rows = unavailabilityByKind(verdict);
+  if (rows.length === 0) return 'no faults\n';
+  const width = Math.max(5, ...rows.map((row) => row.kind.length));
+  const lines = [`${'fault'.padEnd(width)}  count  recovered  unavailable median      max`];
+  for (const row of rows) {
+    lines.push(`${row.kind.padEnd(width)}  ${String(row.count).padStart(5)}  ${String(row.recovered).padStart(9)}  ${formatMs(row.medianMs).padStart(18)}  ${formatMs(row.maxMs).padStart(7)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** A short fixed-width summary for the terminal: status line, counts per partition, availability. */
@@ -271,29 +382,42 @@ export function renderTerminalSummary(verdict: Verdict): string {
 
 /** What writeReportDir() stores. */
 export interface ReportFiles {
-  /** The run's history file; copied as history.jsonl. */
+  /** The run's history file; copied as history.jsonl unless it already is that file. */
   readonly historyPath: string;
   readonly verdict: Verdict;
   readonly html: string;
   /** The run's start, naming the folder; defaults to now. */
   readonly startedAt?: Date;
+  /** Stored in verdict.json under `run`. */
+  readonly run?: RunInfo;
+}
+
+/** The folder name of a run's report: its start as an ISO time, colons made dashes so the name
+ *  is a valid path on every filesystem. */
+export function reportDirName(startedAt: Date): string {
+  return startedAt.toISOString().replaceAll(':', '-');
 }
 
 /**
  * Writes `history.jsonl`, `verdict.json` and `report.html` into `<rootDir>/chaos-reports/<ISO
- * time>/` and returns that folder. Colons in the time become dashes so the name is a valid path
- * on every filesystem.
+ * time>/` and returns that folder.
  */
 export async function writeReportDir(rootDir: string, files: ReportFiles): Promise<string> {
-  const stamp = (files.startedAt ?? new Date()).toISOString().replaceAll(':', '-');
-  const dir = join(rootDir, 'chaos-reports', stamp);
+  const dir = join(rootDir, 'chaos-reports', reportDirName(files.startedAt ?? new Date()));
+  await writeReportFiles(dir, files);
+  return dir;
+}
+
+/** Writes the report files into `dir` (created if needed). */
+export async function writeReportFiles(dir: string, files: ReportFiles): Promise<void> {
   await mkdir(dir, { recursive: true });
+  const historyTarget = join(dir, 'history.jsonl');
+  const verdict = files.run === undefined ? files.verdict : { ...files.verdict, run: files.run };
   await Promise.all([
-    copyFile(files.historyPath, join(dir, 'history.jsonl')),
-    writeFile(join(dir, 'verdict.json'), `${JSON.stringify(files.verdict, null, 2)}\n`),
+    resolve(files.historyPath) === resolve(historyTarget) ? Promise.resolve() : copyFile(files.historyPath, historyTarget),
+    writeFile(join(dir, 'verdict.json'), `${JSON.stringify(verdict, null, 2)}\n`),
     writeFile(join(dir, 'report.html'), files.html),
   ]);
-  return dir;
 }
 
 /** Escapes text for HTML element content and double-quoted attributes. */

@@ -52,6 +52,35 @@ describe('check', () => {
     expect(verdict.examples.lost[0]).toMatchObject({ partition: 'orders/0', values: ['p1-2'], offsets: [2] });
   });
 
+  // Shows that a replica missing an acknowledged value is lost-on-node, even though the value
+  // was read elsewhere (so it is not lost): reads from each node alone, the last one final,
+  // name the node. Method: three values acknowledged; node 2's whole copy lacks p1-1, and a
+  // reset of node 3's read discards what it read before.
+  it('finds an acknowledged value missing from one node\'s whole copy', () => {
+    const h = new HistoryBuilder()
+      .sendAll('p1', 0, values('p1', 3), 0)
+      .pollRun('final', 0, values('p1', 3), 0, { final: true, reset: true })
+      .pollRun('final-n1', 0, values('p1', 3), 0, { final: true, reset: true, node: 1 })
+      .poll('final-n2', [{ partition: 0, offset: 0, value: 'p1-0' }], { reset: true, node: 2 })
+      .poll('final-n2', [{ partition: 0, offset: 2, value: 'p1-2' }], { final: true, node: 2 })
+      .pollRun('final-n3', 0, ['p1-1'], 1, { reset: true, node: 3 })
+      .pollRun('final-n3', 0, ['p1-0'], 0, { reset: true, node: 3 })
+      .pollRun('final-n3', 0, ['p1-1', 'p1-2'], 1, { final: true, node: 3 });
+    const verdict = check(h.events);
+    expect(verdict.valid).toBe(false);
+    expectCounts(verdict, { 'lost-on-node': 1, 'poll-skip': 1 });
+    expect(verdict.examples['lost-on-node'][0]).toMatchObject({ partition: 'orders/0', values: ['p1-1'], offsets: [1], process: 'final-n2' });
+  });
+
+  // Shows that a node's read that is not marked final says nothing about what the node lacks.
+  it('does not count a partial read of one node', () => {
+    const h = new HistoryBuilder()
+      .sendAll('p1', 0, values('p1', 2), 0)
+      .pollRun('final', 0, values('p1', 2), 0, { final: true })
+      .pollRun('final-n1', 0, ['p1-0'], 0, { node: 1 });
+    expectCounts(check(h.events), {});
+  });
+
   // Shows that an acknowledged value above every read is unseen (not lost) until a final read
   // covers the log, and lost after one. Method: the same history with and without `final`.
   it('counts an unread value above every read as unseen, and as lost after a final read', () => {

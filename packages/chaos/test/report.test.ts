@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check, computeTimeline } from '../src/checker.js';
-import { renderReport, renderTerminalSummary, writeReportDir } from '../src/report.js';
+import { renderKindTable, renderReport, renderTerminalSummary, unavailabilityByKind, writeReportDir, writeReportFiles, type RunInfo } from '../src/report.js';
 import { HistoryBuilder, values } from './support/history-builder.js';
 import { htmlProblems } from './support/html-check.js';
 
@@ -58,6 +58,70 @@ describe('renderReport', () => {
   });
 });
 
+/** Run information as runChaos() records it, with one finding and one noted fault. */
+function sampleRunInfo(): RunInfo {
+  return {
+    command: 'herald chaos run --nodes 3 --duration 10s --faults kill,corrupt --seed 4 --partitions 2 --producers 2',
+    seed: 4,
+    nodes: 3,
+    partitions: 2,
+    producers: 2,
+    durationMs: 10_000,
+    faultKinds: ['kill', 'corrupt'],
+    startedAt: '2026-01-02T03:04:05.678Z',
+    interrupted: false,
+    faultCounts: { kill: 1, pause: 0, partition: 0, 'partition-one-way': 0, 'isolate-leader': 0, slow: 0, 'rolling-restart': 0, wipe: 0, corrupt: 1 },
+    scheduled: 3,
+    skipped: [{ kind: 'kill', atMs: 9_500, reason: 'out of time' }],
+    injected: [
+      { kind: 'kill', target: '2', startMs: 9_001, endMs: 9_004, notes: [] },
+      { kind: 'corrupt', target: '3', startMs: 9_005, endMs: 9_006, notes: ['node 3 killed; flipped 000012.log@17 0x01→0x80 <&>'] },
+    ],
+    findings: [{ time: 9_005.5, node: 3, kind: 'corruption-detected', message: 'node 3 detected the damage and runs: entry 6 failed its checksum' }],
+    brokerFindings: 0,
+    finalRead: { complete: true, partitions: [] },
+    replicaReads: [{ node: 1, result: { complete: true, partitions: [] } }],
+  };
+}
+
+describe('renderReport with run information', () => {
+  // Shows the run's own sections: the command to repeat it, faults by kind, findings and fault
+  // notes, escaped, in a page that stays well formed.
+  it('shows the command, the faults by kind, the findings and the notes', () => {
+    const h = sampleRun();
+    const html = renderReport(check(h.events), computeTimeline(h.events), { run: sampleRunInfo() });
+    expect(htmlProblems(html)).toEqual([]);
+    expect(html).toContain('<h2>Run</h2>');
+    expect(html).toContain('--seed 4');
+    expect(html).toContain('2 (kill 1, corrupt 1) of 3 scheduled; skipped 1 out of time');
+    expect(html).toContain('[corruption-detected] node 3 detected the damage');
+    expect(html).toContain('0x01→0x80 &lt;&amp;&gt;');
+    expect(html).toContain('complete; each node alone: node 1 complete');
+  });
+});
+
+describe('unavailabilityByKind', () => {
+  it('gives median and max per fault kind over the faults that recovered', () => {
+    const h = new HistoryBuilder();
+    let offset = 0;
+    const ack = (at: number, doneAt: number) => h.send('p1', 0, `v${offset}`, { type: 'ok', offset: offset++ }, { invokeAt: at, doneAt });
+    h.fault('kill', 'start', 1_000, '1').fault('kill', 'end', 1_500, '1');
+    ack(1_001, 1_100);
+    h.fault('kill', 'start', 2_000, '2').fault('kill', 'end', 2_500, '2');
+    ack(2_001, 2_300);
+    h.fault('kill', 'start', 3_000, '3').fault('kill', 'end', 3_500, '3');
+    ack(3_001, 3_200);
+    h.fault('pause', 'start', 4_000, '1').fault('pause', 'end', 4_500, '1');
+    ack(4_001, 4_050);
+    const verdict = check(h.events);
+    expect(unavailabilityByKind(verdict)).toEqual([
+      { kind: 'kill', count: 3, recovered: 3, medianMs: 200, maxMs: 300 },
+      { kind: 'pause', count: 1, recovered: 1, medianMs: 50, maxMs: 50 },
+    ]);
+    expect(renderKindTable(verdict).split('\n')[1]).toMatch(/^kill\s+3\s+3\s+200 ms\s+300 ms$/);
+  });
+});
+
 describe('htmlProblems, used by these tests', () => {
   it.each([
     { html: '<div><span></div>', problem: /closes <span>/ },
@@ -80,6 +144,24 @@ describe('renderTerminalSummary', () => {
     expect(table.map((line) => line.split(/\s+/)[0])).toEqual(['partition', 'orders/0', 'orders/1', 'total']);
     expect(new Set(table.map((line) => line.length)).size).toBe(1);
     expect(summary).toMatch(/lost: orders\/1; value p2-0; offset 0/);
+  });
+});
+
+describe('writeReportFiles', () => {
+  it('leaves a history already in the folder alone and stores the run in verdict.json', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'herald-report-files-'));
+    try {
+      const h = sampleRun();
+      const historyPath = join(dir, 'history.jsonl');
+      await writeFile(historyPath, 'the history\n');
+      await writeReportFiles(dir, { historyPath, verdict: check(h.events), html: '<p>x</p>', run: sampleRunInfo() });
+      expect(await readFile(historyPath, 'utf8')).toBe('the history\n');
+      const stored = JSON.parse(await readFile(join(dir, 'verdict.json'), 'utf8')) as { valid: boolean; run: RunInfo };
+      expect(stored.run.seed).toBe(4);
+      expect(stored.valid).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

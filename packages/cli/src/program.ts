@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { registerBench } from './commands/bench.js';
+import { registerChaos } from './commands/chaos.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerConsume } from './commands/consume.js';
+import { registerGroup } from './commands/group.js';
 import { registerLeader } from './commands/leader.js';
 import { registerNode } from './commands/node.js';
 import { registerProduce } from './commands/produce.js';
@@ -26,6 +29,9 @@ export function buildProgram(cliEntry: string): Command {
   registerTopic(program);
   registerProduce(program);
   registerConsume(program);
+  registerGroup(program);
   registerLeader(program);
+  registerChaos(program, cliEntry);
+  registerBench(program);
   return program;
 }

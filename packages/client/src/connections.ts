@@ -1,4 +1,4 @@
-// One gRPC channel per node address, shared by the three services' stubs and reused for the
+// One gRPC channel per node address, shared by the four services' stubs and reused for the
 // client's lifetime. grpc-js reconnects a channel by itself; its default reconnect backoff (1 s
 // growing to 120 s) would keep a restarted node unused for minutes, so it is capped here.
 
@@ -14,6 +14,7 @@ export interface NodeStubs {
   readonly admin: InstanceType<V1['AdminService']>;
   readonly consume: InstanceType<V1['ConsumeService']>;
   readonly produce: InstanceType<V1['ProduceService']>;
+  readonly groups: InstanceType<V1['GroupService']>;
 }
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -57,6 +58,7 @@ export class Connections {
         admin,
         consume: new v1.ConsumeService(address, credentials, { channelOverride }),
         produce: new v1.ProduceService(address, credentials, { channelOverride }),
+        groups: new v1.GroupService(address, credentials, { channelOverride }),
       };
       this.nodes.set(address, stubs);
     }

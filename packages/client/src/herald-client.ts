@@ -1,6 +1,8 @@
 import { invalidArgument, type v1 } from '@herald/protocol';
 import { checkAddress, Connections, unaryCall } from './connections.js';
 import { Consumer, type ConsumerOptions } from './consumer.js';
+import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
+import { GroupAdmin } from './groups.js';
 import { Producer, RoutedProduceTransport, type ProducerOptions } from './producer.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { Router, type CallOptions } from './router.js';
@@ -38,6 +40,8 @@ export type OffsetPosition = 'earliest' | 'latest' | { readonly timestampMs: num
 export class HeraldClient {
   /** @internal Routing state and routed calls; shared by this client's producers and consumers. */
   readonly router: Router;
+  /** Consumer-group administration and offsets, at the group coordinator (the controller). */
+  readonly groups: GroupAdmin;
   private readonly closers = new Set<{ close(): Promise<void> }>();
 
   constructor(options: HeraldClientOptions) {
@@ -46,6 +50,7 @@ export class HeraldClient {
     const callTimeoutMs = options.callTimeoutMs ?? 30_000;
     if (!(callTimeoutMs > 0)) throw invalidArgument('callTimeoutMs', `must be positive (got ${callTimeoutMs})`);
     this.router = new Router(seeds, new Connections(), callTimeoutMs, { ...DEFAULT_RETRY_POLICY, ...options.retry });
+    this.groups = new GroupAdmin(this.router);
   }
 
   /** The cluster's nodes and controller, as one node (the controller when known) sees them. */
@@ -125,6 +130,13 @@ export class HeraldClient {
   /** A consumer of one topic over this client's connections (see Consumer). */
   consumer(options: ConsumerOptions): Consumer {
     const consumer = new Consumer(this.router, options);
+    this.track(consumer);
+    return consumer;
+  }
+
+  /** A member of a consumer group over this client's connections (see GroupConsumer). */
+  groupConsumer(options: GroupConsumerOptions): GroupConsumer {
+    const consumer = new GroupConsumer(this.router, options);
     this.track(consumer);
     return consumer;
   }

@@ -1,10 +1,24 @@
 // @herald/client: the TypeScript SDK for Herald. A HeraldClient learns the cluster from any seed
 // and routes every request to the node that can answer it; producers batch, compress and
-// pipeline records with idempotent retries; consumers long-poll partitions from any replica.
+// pipeline records with idempotent retries; consumers long-poll partitions from any replica;
+// group consumers share a topic's partitions through a consumer group with committed offsets.
 
 export { HeraldClient, type CreateTopicOptions, type HeraldClientOptions, type OffsetPosition } from './herald-client.js';
 export { Producer, IDEMPOTENT_IN_FLIGHT_MAX, randomProducerId, type ProducerOptions } from './producer.js';
 export { Consumer, recordsFrom, type ConsumerOptions, type StartFrom } from './consumer.js';
+export { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
+export {
+  GroupAdmin,
+  type CommittedOffset,
+  type GroupDescription,
+  type GroupMemberDescription,
+  type GroupSummary,
+  type OffsetCommit,
+  type PartitionLag,
+  type ResetOffsetsOptions,
+  type ResetTarget,
+  type TopicPartitions,
+} from './groups.js';
 export { Partitioner } from './partitioner.js';
 export { PartitionSender, type ProducerBatch, type RecordWaiter, type SenderSettings } from './partition-sender.js';
 export { ProduceStream, RoutedProduceTransport, type ProduceAnswer, type ProduceRequestInput, type ProduceTransport } from './produce-transport.js';

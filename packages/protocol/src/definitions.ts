@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import type { ProtoGrpcType as AdminGrpcType } from './gen/admin.js';
 import type { ProtoGrpcType as ConsumeGrpcType } from './gen/consume.js';
+import type { ProtoGrpcType as GroupsGrpcType } from './gen/groups.js';
 import type { ProtoGrpcType as ProduceGrpcType } from './gen/produce.js';
 import type { ProtoGrpcType as RaftGrpcType } from './gen/raft.js';
 
@@ -32,14 +33,14 @@ export const protoLoaderOptions = {
 } as const satisfies Options;
 
 /** The public API's .proto files (package herald.v1), relative to protoDir(). */
-export const API_PROTO_FILES = ['herald/v1/produce.proto', 'herald/v1/consume.proto', 'herald/v1/admin.proto'] as const;
+export const API_PROTO_FILES = ['herald/v1/produce.proto', 'herald/v1/consume.proto', 'herald/v1/admin.proto', 'herald/v1/groups.proto'] as const;
 
 /** The peer transport's .proto file (package herald.internal.v1), relative to protoDir(). */
 export const PEER_PROTO_FILES = ['herald/internal/v1/raft.proto'] as const;
 
 /** What grpc.loadPackageDefinition(loadApiDefinition()) returns, typed: ProduceService,
- *  ConsumeService and AdminService under herald.v1. */
-export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType;
+ *  ConsumeService, AdminService and GroupService under herald.v1. */
+export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType & GroupsGrpcType;
 
 /** What grpc.loadPackageDefinition(loadPeerDefinition()) returns, typed: RaftTransport under
  *  herald.internal.v1. */

@@ -33,6 +33,19 @@ export const Reason = {
   /** An idempotent producer's epoch is older than the partition's: a newer instance of the
    *  same producer took over (Kafka's INVALID_PRODUCER_EPOCH). */
   ProducerFenced: { code: 'FAILED_PRECONDITION', retryable: false },
+  /** A consumer-group request carries a generation that is not the group's current one (or a
+   *  member that does not own the partition in it): a newer generation owns the partitions.
+   *  The member must join again; the same request never succeeds (Kafka's ILLEGAL_GENERATION). */
+  FencedGeneration: { code: 'FAILED_PRECONDITION', retryable: false },
+  /** The group is rebalancing: the member must call JoinGroup again (Kafka's
+   *  REBALANCE_IN_PROGRESS); repeating the same heartbeat does not help. */
+  RebalanceInProgress: { code: 'FAILED_PRECONDITION', retryable: false },
+  /** The member is not in the group (its session expired, or it left): join again with an
+   *  empty member id (Kafka's UNKNOWN_MEMBER_ID). */
+  UnknownMember: { code: 'NOT_FOUND', retryable: false },
+  /** Resetting offsets or deleting a group needs a group without members (Kafka's
+   *  NON_EMPTY_GROUP). */
+  GroupNotEmpty: { code: 'FAILED_PRECONDITION', retryable: false },
   /** A read below log_start_offset or above the high watermark (Kafka's OFFSET_OUT_OF_RANGE). */
   OffsetOutOfRange: { code: 'OUT_OF_RANGE', retryable: false },
   /** No leader is elected yet; one usually is within an election timeout. */
@@ -164,6 +177,27 @@ export const partitionNotFound = (topic: string, partition: number, partitionCou
 
 export const groupNotFound = (group: string) =>
   new HeraldError('GroupNotFound', `consumer group ${JSON.stringify(group)} does not exist`);
+
+export const fencedGeneration = (group: string, generation: number, currentGeneration: number) =>
+  new HeraldError(
+    'FencedGeneration',
+    `generation ${generation} of consumer group ${JSON.stringify(group)} is fenced: the group is at generation ${currentGeneration}; join again`,
+  );
+
+export const rebalanceInProgress = (group: string) =>
+  new HeraldError('RebalanceInProgress', `consumer group ${JSON.stringify(group)} is rebalancing; join again`);
+
+export const unknownMember = (group: string, memberId: string) =>
+  new HeraldError(
+    'UnknownMember',
+    `member ${JSON.stringify(memberId)} is not in consumer group ${JSON.stringify(group)} (its session expired or it left); join again without a member id`,
+  );
+
+export const groupNotEmpty = (group: string, members: number) =>
+  new HeraldError(
+    'GroupNotEmpty',
+    `consumer group ${JSON.stringify(group)} has ${members} active member${members === 1 ? '' : 's'}; stop them first`,
+  );
 
 export const topicExists = (topic: string) =>
   new HeraldError('TopicExists', `topic ${JSON.stringify(topic)} already exists`);

@@ -35,6 +35,10 @@ describe('the catalog', () => {
     { reason: 'NotEnoughReplicas', code: 'FAILED_PRECONDITION', retryable: true },
     { reason: 'OutOfOrderSequence', code: 'FAILED_PRECONDITION', retryable: false },
     { reason: 'ProducerFenced', code: 'FAILED_PRECONDITION', retryable: false },
+    { reason: 'FencedGeneration', code: 'FAILED_PRECONDITION', retryable: false },
+    { reason: 'RebalanceInProgress', code: 'FAILED_PRECONDITION', retryable: false },
+    { reason: 'UnknownMember', code: 'NOT_FOUND', retryable: false },
+    { reason: 'GroupNotEmpty', code: 'FAILED_PRECONDITION', retryable: false },
     { reason: 'OffsetOutOfRange', code: 'OUT_OF_RANGE', retryable: false },
     { reason: 'NoLeader', code: 'UNAVAILABLE', retryable: true },
     { reason: 'ShuttingDown', code: 'UNAVAILABLE', retryable: true },
@@ -52,7 +56,7 @@ describe('the catalog', () => {
   });
 
   it('has no reason the table above misses', () => {
-    expect(Object.keys(Reason)).toHaveLength(17);
+    expect(Object.keys(Reason)).toHaveLength(21);
   });
 
   it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {

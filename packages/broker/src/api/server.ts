@@ -3,12 +3,13 @@ import { loadApiDefinition } from '@herald/protocol';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { HeraldNode } from '../node.js';
+import { groupService } from './group-service.js';
 import { adminService, consumeService, produceService } from './services.js';
 
-type Services = { herald: { v1: Record<'ProduceService' | 'ConsumeService' | 'AdminService', grpc.ServiceClientConstructor> } };
+type Services = { herald: { v1: Record<'ProduceService' | 'ConsumeService' | 'AdminService' | 'GroupService', grpc.ServiceClientConstructor> } };
 
 /**
- * The client-facing gRPC server: Produce, Consume, Admin, and grpc.health.v1. Limits from the
+ * The client-facing gRPC server: Produce, Consume, Admin, Group, and grpc.health.v1. Limits from the
  * node's config bound message sizes and concurrent streams; keepalive evicts dead clients.
  */
 export class ClientServer {
@@ -30,6 +31,7 @@ export class ClientServer {
     this.server.addService(v1.ProduceService.service, produceService(node, log));
     this.server.addService(v1.ConsumeService.service, consumeService(node, log));
     this.server.addService(v1.AdminService.service, adminService(node, log));
+    this.server.addService(v1.GroupService.service, groupService(node, log));
     this.health.addToServer(this.server);
   }
 

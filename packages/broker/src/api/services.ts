@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { HeraldError, toWireError, validateBatch } from '@herald/protocol';
+import { fencedGeneration, HeraldError, toWireError, validateBatch } from '@herald/protocol';
 import { Role } from '@herald/raft';
 import type { Logger } from 'pino';
 import { assignReplicas } from '../meta/meta-state.js';
@@ -11,8 +11,10 @@ import { bytes, intInRange, invalid, topicConfigs, topicName } from './validate.
 // Request shapes as proto-loader delivers them (defaults filled, longs as numbers, enums as
 // strings). Every field is validated before use: nothing here is trusted.
 interface ProduceRequest { topic: string; partition: number; acks: string; batch: Buffer; timeoutMs: number; correlationId: number }
-interface FetchRequest { topic: string; partition: number; offset: number; maxBytes: number; maxWaitMs: number }
-interface SubscribeRequest { topic: string; partition: number; startPosition: string; startOffset: number; startTimestampMs: number; maxBytes: number }
+/** A consumer-group member's fetch or subscription names its group, member id and generation. */
+interface MemberFields { group: string; memberId: string; generation: number }
+interface FetchRequest extends MemberFields { topic: string; partition: number; offset: number; maxBytes: number; maxWaitMs: number }
+interface SubscribeRequest extends MemberFields { topic: string; partition: number; startPosition: string; startOffset: number; startTimestampMs: number; maxBytes: number }
 interface ListOffsetsRequest { topic: string; partition: number; position: string; timestampMs: number }
 interface CreateTopicRequest { name: string; partitions: number; replicationFactor: number; configs: Record<string, string> }
 interface TransferLeadershipRequest { topic: string; partition: number; toNodeId: number }
@@ -31,7 +33,7 @@ const acksOf: Record<string, Acks> = {
 };
 
 /** Wraps a handler: measures it, and maps whatever it throws to a status (errors.ts). */
-function unary<Req, Res>(node: HeraldNode, log: Logger, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(node: HeraldNode, log: Logger, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const stop = node.metrics.requestSeconds.startTimer({ method });
     fn(call.request, call).then(
@@ -72,10 +74,13 @@ async function prepareProduce(node: HeraldNode, req: ProduceRequest): Promise<Pr
   return {
     key: `${name}/${partitionId}`,
     async submit() {
+      const appendStarted = performance.now();
       const result = await partition.produce(batch, header, acks, timeoutMs);
+      if (acks !== Acks.None) node.metrics.appendSeconds.observe({ acks }, (performance.now() - appendStarted) / 1000);
       node.metrics.producedRecords.inc({ topic: name }, result.recordCount);
       node.metrics.producedBytes.inc({ topic: name }, batch.byteLength);
       node.metrics.produceBatchRecords.observe(result.recordCount);
+      node.metrics.produceBatchBytes.observe(batch.byteLength);
       return {
         baseOffset: result.baseOffset,
         lastOffset: result.baseOffset < 0 ? -1 : result.baseOffset + result.recordCount - 1,
@@ -155,12 +160,31 @@ function toWireBatches(partition: Partition, result: ReturnType<Partition['fetch
   };
 }
 
+/**
+ * Fences a consumer-group member's read: refused with FencedGeneration once a newer generation
+ * of its group took the partition, as far as this node's copy of the metadata knows. A node
+ * whose copy lags (it knows an older generation, or not the group) lets the read through.
+ */
+function checkMember(node: HeraldNode, req: MemberFields, partition: Partition): void {
+  if (typeof req.group !== 'string' || req.group === '') return;
+  const generation = intInRange(req.generation, 'generation', 0, Number.MAX_SAFE_INTEGER);
+  const group = node.meta.state.groups.get(req.group);
+  if (group === undefined || generation > group.generation) return;
+  if (generation < group.generation) throw fencedGeneration(req.group, generation, group.generation);
+  const member = group.members.find((m) => m.memberId === req.memberId);
+  const { topic, partition: id } = partition.settings;
+  if (member?.assignment.some((tp) => tp.topic === topic && tp.partitions.includes(id)) !== true) {
+    throw new HeraldError('FencedGeneration', `member "${String(req.memberId).slice(0, 200)}" does not own ${partition.name} in generation ${generation} of consumer group "${req.group}"; join again`);
+  }
+}
+
 export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
   const locate = (req: { topic: string; partition: number }) => node.partition(topicName(req.topic), intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1)).partition;
   return {
     /** Any replica serves reads, of committed records only (below its high watermark). */
     fetch: unary(node, log, 'Fetch', async (req: FetchRequest, call) => {
       const partition = locate(req);
+      checkMember(node, req, partition);
       const offset = intInRange(req.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
       const maxBytes = intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT);
       const maxWaitMs = Math.min(intInRange(req.maxWaitMs, 'max_wait_ms', 0, 3_600_000), node.config.limits.fetchMaxWaitMs);
@@ -183,6 +207,7 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
       let maxBytes: number;
       try {
         partition = locate(req);
+        checkMember(node, req, partition);
         maxBytes = intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT);
         offset = startOffset(partition, req.startPosition, req.startOffset, req.startTimestampMs);
       } catch (err) {
@@ -198,6 +223,15 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
           while (!abort.signal.aborted) {
             await partition.waitForData(offset, 5_000, abort.signal);
             if (abort.signal.aborted) break;
+            try {
+              // A rebalance took the partition, or retention removed what the reader was at.
+              checkMember(node, req, partition);
+              checkOffset(partition, offset);
+            } catch (err) {
+              call.emit('error', toServiceError(err, log));
+              abort.abort();
+              break;
+            }
             const result = partition.fetch(offset, maxBytes);
             if (result.batches.length === 0) continue;
             const last = result.batches[result.batches.length - 1]!;
@@ -306,6 +340,18 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       throw new HeraldError('CommitTimedOut', `leadership of ${partition.name} did not move to node ${to} in time; it may still move`);
+    }),
+    /** Kafka's DeleteRecords: the leader moves the log start through raft. */
+    deleteRecords: unary(node, log, 'DeleteRecords', async (req: { topic: string; partition: number; beforeOffset: number }) => {
+      const name = topicName(req.topic);
+      const { partition } = node.partition(name, intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1));
+      const before = intInRange(req.beforeOffset, 'before_offset', -1, Number.MAX_SAFE_INTEGER);
+      if (partition.group.raft.status().role !== Role.Leader) throw partition.notLeaderError();
+      if (before > partition.highWatermark) {
+        throw new HeraldError('OffsetOutOfRange', `before_offset ${before} is beyond the high watermark ${partition.highWatermark} of ${partition.name}; records not yet written cannot be deleted`);
+      }
+      const logStartOffset = await partition.trim(before === -1 ? partition.highWatermark : before, node.config.limits.produceTimeoutMs);
+      return { logStartOffset };
     }),
   };
 }

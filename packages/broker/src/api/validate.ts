@@ -42,8 +42,15 @@ export function topicConfigs(value: unknown, replicationFactor: number, maxMessa
       case 'max.message.bytes':
         out[key] = String(intInRange(Number(text), `configs.${key}`, 1024, maxMessageBytesLimit));
         break;
+      case 'retention.ms':
+      case 'retention.bytes': {
+        // -1: no limit (Kafka's convention); otherwise at least 1 (ms, bytes).
+        const n = Number(text);
+        out[key] = String(n === -1 ? -1 : intInRange(text, `configs.${key}`, 1, Number.MAX_SAFE_INTEGER));
+        break;
+      }
       default:
-        throw invalid(`configs.${key}`, 'unknown topic config (known: min.insync.replicas, max.message.bytes)');
+        throw invalid(`configs.${key}`, 'unknown topic config (known: min.insync.replicas, max.message.bytes, retention.ms, retention.bytes)');
     }
   }
   return out;

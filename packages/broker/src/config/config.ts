@@ -26,6 +26,10 @@ export const NodeConfigSchema = z
     /** Every voter of the cluster, this node included. */
     peers: z.array(PeerSchema).min(1),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** This node lost its data (a wiped or replaced disk) and rejoins an existing cluster: every
+     *  group it finds nothing stored for neither votes nor campaigns until a leader has
+     *  re-replicated a committed log to it. Never set it on a cluster's first start. */
+    rejoin: z.boolean().default(false),
     raft: z
       .object({
         tickMs: positiveMs.default(50),
@@ -36,6 +40,9 @@ export const NodeConfigSchema = z
         maxAppendBytes: z.number().int().min(1024).default(1 << 20),
         /** Kafka's replica.lag.time.max.ms: a follower stays in sync while it caught up this recently. */
         replicaLagTimeMaxMs: positiveMs.default(10_000),
+        /** Applied entries of the meta group between two snapshots of the metadata (consumer
+         *  group commits make its log grow steadily). */
+        metaSnapshotEntries: z.number().int().min(10).default(5_000),
       })
       .prefault({}),
     limits: z
@@ -49,11 +56,35 @@ export const NodeConfigSchema = z
         fetchMaxWaitMs: positiveMs.default(30_000),
       })
       .prefault({}),
+    groups: z
+      .object({
+        /** Bounds on a member's session timeout (Kafka's group.min/max.session.timeout.ms). */
+        minSessionTimeoutMs: positiveMs.default(1_000),
+        maxSessionTimeoutMs: positiveMs.default(300_000),
+        /** How long the first rebalance of an empty group waits for more members to join
+         *  (Kafka's group.initial.rebalance.delay.ms), so that members starting together get
+         *  one rebalance rather than one each. */
+        initialRebalanceDelayMs: z.number().int().min(0).default(300),
+        /** How often the coordinator recomputes every group's lag for the lag gauges. */
+        lagRefreshMs: positiveMs.default(5_000),
+      })
+      .prefault({}),
+    retention: z
+      .object({
+        /** How often a partition's leader applies its topic's retention.ms and retention.bytes
+         *  (Kafka's log.retention.check.interval.ms). */
+        checkIntervalMs: positiveMs.default(30_000),
+      })
+      .prefault({}),
     topicDefaults: z
       .object({
         partitions: z.number().int().min(1).default(1),
         replicationFactor: z.number().int().min(1).default(3),
         minInsyncReplicas: z.number().int().min(1).default(1),
+        /** Kafka's retention.ms and retention.bytes for topics that do not set them; -1 keeps
+         *  everything (Herald's default: deleting data is asked for, never assumed). */
+        retentionMs: z.number().int().min(-1).default(-1),
+        retentionBytes: z.number().int().min(-1).default(-1),
       })
       .prefault({}),
   })
@@ -63,6 +94,7 @@ export const NodeConfigSchema = z
     if (c.raft.electionTimeoutMaxMs < c.raft.electionTimeoutMinMs) ctx.addIssue({ code: 'custom', path: ['raft', 'electionTimeoutMaxMs'], message: 'must be at least electionTimeoutMinMs' });
     if (c.raft.heartbeatIntervalMs * 2 > c.raft.electionTimeoutMinMs) ctx.addIssue({ code: 'custom', path: ['raft', 'heartbeatIntervalMs'], message: 'must be at most half of electionTimeoutMinMs' });
     if (c.raft.tickMs > c.raft.heartbeatIntervalMs) ctx.addIssue({ code: 'custom', path: ['raft', 'tickMs'], message: 'must be at most heartbeatIntervalMs' });
+    if (c.groups.maxSessionTimeoutMs < c.groups.minSessionTimeoutMs) ctx.addIssue({ code: 'custom', path: ['groups', 'maxSessionTimeoutMs'], message: 'must be at least minSessionTimeoutMs' });
   });
 export type NodeConfig = z.infer<typeof NodeConfigSchema>;
 

@@ -1,9 +1,12 @@
 import { HeraldError } from '@herald/protocol';
 import { EntryType, Role, type Entry, type NodeId, type Ready, type Snapshot } from '@herald/raft';
 import type { GroupStateMachine, HostedGroup } from '../host/host.js';
-import { MetaState, type MetaCommand, type MetaOutcome } from './meta-state.js';
+import { changesTopics, MetaState, type MetaCommand, type MetaOutcome } from './meta-state.js';
 
 const encoder = new TextEncoder();
+/** Applied entries between two snapshots of the meta state. Consumer-group commits make the
+ *  meta log grow steadily; a snapshot bounds it (and what a restarted node replays). */
+export const META_COMPACT_ENTRIES = 5_000;
 const decoder = new TextDecoder();
 
 interface Waiter {
@@ -23,7 +26,10 @@ export class MetaGroup implements GroupStateMachine {
   private readonly waiters = new Map<number, Waiter>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly addressOf: (id: NodeId) => string) {}
+  constructor(
+    private readonly addressOf: (id: NodeId) => string,
+    private readonly compactEntries = META_COMPACT_ENTRIES,
+  ) {}
 
   /** Called after every applied change (and after a restore): nodes reconcile their partitions. */
   onChange(listener: () => void): void {
@@ -40,7 +46,7 @@ export class MetaGroup implements GroupStateMachine {
       if (entry.type !== EntryType.Normal || entry.data.byteLength === 0) continue;
       const command = JSON.parse(decoder.decode(entry.data)) as MetaCommand;
       const outcome = this.state.apply(command);
-      changed ||= outcome.ok;
+      changed ||= outcome.ok && changesTopics(command);
       const waiter = this.waiters.get(entry.index);
       if (waiter === undefined) continue;
       this.waiters.delete(entry.index);
@@ -57,7 +63,12 @@ export class MetaGroup implements GroupStateMachine {
   }
 
   afterTurn(_ready: Ready): void {
-    if (this.waiters.size > 0 && this.group.raft.status().role !== Role.Leader) {
+    const status = this.group.raft.status();
+    // The state is the state at appliedIndex: raft has applied, and so have we.
+    if (status.appliedIndex - status.snapshotIndex >= this.compactEntries) {
+      this.group.compact(status.appliedIndex, encoder.encode(JSON.stringify(this.state.toJSON())));
+    }
+    if (this.waiters.size > 0 && status.role !== Role.Leader) {
       for (const [index, waiter] of this.waiters) {
         clearTimeout(waiter.timer);
         this.waiters.delete(index);
@@ -91,5 +102,16 @@ export class MetaGroup implements GroupStateMachine {
 
   isController(): boolean {
     return this.group.raft.status().role === Role.Leader;
+  }
+
+  /** Whether this node is the controller and its state holds every committed change: it has
+   *  committed an entry of its own term (so nothing an earlier leader committed is missing)
+   *  and applied everything committed. Only then may it answer from its state as the truth. */
+  isUpToDateController(): boolean {
+    const raft = this.group.raft;
+    const status = raft.status();
+    if (status.role !== Role.Leader || status.appliedIndex < status.commitIndex) return false;
+    const committedTerm = raft.entry(status.commitIndex)?.term ?? raft.snapshot().meta.term;
+    return committedTerm === status.term;
   }
 }

@@ -1,4 +1,5 @@
 import type { NodeId } from '@herald/raft';
+import { ConsumerGroups, type GroupCommand, type GroupRefusal } from '../groups/group-state.js';
 
 /** One partition's replica set; the first replica is the preferred leader. */
 export interface PartitionAssignment {
@@ -18,11 +19,17 @@ export interface TopicRecord {
  *  so that applying a command is deterministic on every node. */
 export type MetaCommand =
   | { readonly type: 'CreateTopic'; readonly name: string; readonly partitions: readonly PartitionAssignment[]; readonly configs: Readonly<Record<string, string>> }
-  | { readonly type: 'DeleteTopic'; readonly name: string };
+  | { readonly type: 'DeleteTopic'; readonly name: string }
+  | GroupCommand;
 
 export type MetaOutcome =
   | { readonly ok: true; readonly topic?: TopicRecord }
-  | { readonly ok: false; readonly reason: 'TopicExists' | 'TopicNotFound'; readonly message: string };
+  | { readonly ok: false; readonly reason: 'TopicExists' | 'TopicNotFound' | GroupRefusal; readonly message: string };
+
+/** Whether a command changes topics (nodes reconcile their partitions after those only). */
+export function changesTopics(command: MetaCommand): boolean {
+  return command.type === 'CreateTopic' || command.type === 'DeleteTopic';
+}
 
 /** The id of the Raft group that holds one partition. */
 export function partitionGroupId(topicId: number, partition: number): string {
@@ -33,11 +40,13 @@ export const META_GROUP_ID = 'meta';
 
 /**
  * The cluster metadata every node replicates through the meta group: topics, their partitions and
- * replica assignments, and their configs. Its leader is the controller.
+ * replica assignments, and their configs; consumer groups and their committed offsets. Its leader
+ * is the controller.
  */
 export class MetaState {
   private readonly topics = new Map<string, TopicRecord>();
   private nextTopicId = 1;
+  groups = new ConsumerGroups();
 
   apply(command: MetaCommand): MetaOutcome {
     switch (command.type) {
@@ -51,8 +60,11 @@ export class MetaState {
         const topic = this.topics.get(command.name);
         if (topic === undefined) return { ok: false, reason: 'TopicNotFound', message: `topic "${command.name}" does not exist` };
         this.topics.delete(command.name);
+        this.groups.dropTopic(command.name);
         return { ok: true, topic };
       }
+      default:
+        return this.groups.apply(command, (name) => this.topics.get(name)?.partitions.length);
     }
   }
 
@@ -81,13 +93,14 @@ export class MetaState {
   }
 
   toJSON(): object {
-    return { nextTopicId: this.nextTopicId, topics: [...this.topics.values()] };
+    return { nextTopicId: this.nextTopicId, topics: [...this.topics.values()], groups: this.groups.toJSON() };
   }
 
-  static fromJSON(value: { nextTopicId: number; topics: TopicRecord[] }): MetaState {
+  static fromJSON(value: { nextTopicId: number; topics: TopicRecord[]; groups?: ReturnType<ConsumerGroups['toJSON']> }): MetaState {
     const state = new MetaState();
     state.nextTopicId = value.nextTopicId;
     for (const topic of value.topics) state.topics.set(topic.name, topic);
+    state.groups = ConsumerGroups.fromJSON(value.groups);
     return state;
   }
 }

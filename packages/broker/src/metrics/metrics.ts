@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { Role, type RaftEvent, type RaftStatus } from '@herald/raft';
 import type { TurnStats } from '../host/host.js';
 
@@ -14,11 +14,57 @@ export interface GroupView {
   status(): RaftStatus;
 }
 
+/** A group as one scrape sees it: its status read once, whatever number of gauges use it. */
+interface Scraped {
+  readonly view: GroupView;
+  readonly status: RaftStatus;
+  /** group, plus topic and partition for a partition group. */
+  readonly labels: GroupLabels;
+  /** topic and partition; undefined for the meta group. */
+  readonly partitionLabels: Labels | undefined;
+}
+
+type GroupLabels = { group: string; topic?: string; partition?: string };
+type GroupLabel = 'group' | 'topic' | 'partition';
+const groupLabelNames: GroupLabel[] = ['group', 'topic', 'partition'];
+type Labels = Record<string, string>;
+type Sample = { labels: Labels; value: number };
+
+/**
+ * A gauge whose every series is computed at scrape time. prom-client's Registry only calls a
+ * metric's get() (and reset()), so this registers itself directly and hands over its samples,
+ * skipping Gauge.set()'s per-series label validation and hashing: with thousands of partitions
+ * those dominate the cost of a scrape.
+ */
+class ScrapeGauge {
+  readonly type = 'gauge';
+  readonly aggregator = 'sum';
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    registry: Registry,
+    private readonly samples: () => Sample[],
+  ) {
+    registry.registerMetric(this as unknown as Metric);
+  }
+
+  get(): { name: string; help: string; type: string; values: Sample[]; aggregator: string } {
+    return { name: this.name, help: this.help, type: this.type, values: this.samples(), aggregator: this.aggregator };
+  }
+
+  reset(): void {}
+}
+
+const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const byteBuckets = [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216];
+
 /**
  * A node's metrics: one prom-client Registry per node (so in-process clusters do not collide),
  * Prometheus naming (herald_ prefix, base units, _total counters). Raft and replication gauges are
  * computed at scrape time from the groups themselves; counters and histograms are fed by the host
- * and the API as things happen. Labels are bounded: node, group/topic/partition, method, code.
+ * and the API as things happen. Labels are bounded: node, group/topic/partition (bounded by the
+ * partitions hosted), method, code, acks, follower. docs/metrics.md lists every metric.
  */
 export class NodeMetrics {
   readonly registry = new Registry();
@@ -26,22 +72,40 @@ export class NodeMetrics {
   readonly requestSeconds: Histogram<'method'>;
   readonly producedRecords: Counter<'topic'>;
   readonly producedBytes: Counter<'topic'>;
+  readonly fetchedRecords: Counter<'topic'>;
   readonly fetchedBytes: Counter<'topic'>;
   readonly produceBatchRecords: Histogram;
+  readonly produceBatchBytes: Histogram;
+  /** Produce latency from proposal to the requested acks level: append (leader) and replicate (quorum, all). */
+  readonly appendSeconds: Histogram<'acks'>;
   readonly subscriptions: Gauge;
-  private readonly leaderChanges: Counter<'group'>;
-  private readonly elections: Counter<'group'>;
+  /** TODO(#6): set by the group coordinator once consumer groups exist; until then no series. */
+  readonly consumerLagRecords: Gauge<'group' | 'topic' | 'partition'>;
+  /** TODO(#6): set by the group coordinator once consumer groups exist; until then no series. */
+  readonly consumerLagSeconds: Gauge<'group' | 'topic' | 'partition'>;
+  private readonly leaderChanges: Counter<GroupLabel>;
+  private readonly elections: Counter<GroupLabel>;
   private readonly isrShrinks: Counter<'topic' | 'partition'>;
   private readonly isrExpands: Counter<'topic' | 'partition'>;
-  private readonly snapshotsSent: Counter<'group'>;
+  private readonly snapshotsSent: Counter<GroupLabel>;
   private readonly storageWriteBytes: Counter;
+  private readonly storageWriteBatchBytes: Histogram;
   private readonly storageSyncSeconds: Histogram;
   private readonly turnGroups: Histogram;
   private readonly peerMessages: Counter;
+  private scraped: readonly Scraped[] | undefined;
+  /** Groups whose counters have their zero series. */
+  private readonly countedGroups = new Set<string>();
 
-  constructor(nodeId: number, version: string, groups: () => Iterable<GroupView>) {
+  constructor(
+    nodeId: number,
+    version: string,
+    private readonly groups: () => Iterable<GroupView>,
+  ) {
     this.registry.setDefaultLabels({ node: String(nodeId) });
-    collectDefaultMetrics({ register: this.registry, prefix: 'herald_process_' });
+    // prom-client's process and Node.js metrics with the herald_ prefix: herald_process_cpu_seconds_total,
+    // herald_nodejs_eventloop_lag_p99_seconds, herald_nodejs_heap_size_used_bytes, herald_nodejs_gc_duration_seconds.
+    collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
     const r = [this.registry];
     new Gauge({ name: 'herald_build_info', help: 'Build information; always 1.', labelNames: ['version', 'node_version'], registers: r }).set({ version, node_version: process.version }, 1);
 
@@ -50,21 +114,48 @@ export class NodeMetrics {
       name: 'herald_request_duration_seconds',
       help: 'Client API request latency by method (produce: until acknowledged at the requested acks level).',
       labelNames: ['method'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: latencyBuckets,
       registers: r,
     });
     this.producedRecords = new Counter({ name: 'herald_produce_records_total', help: 'Records accepted by this node as partition leader.', labelNames: ['topic'], registers: r });
     this.producedBytes = new Counter({ name: 'herald_produce_bytes_total', help: 'Record-batch bytes accepted by this node as partition leader.', labelNames: ['topic'], registers: r });
-    this.fetchedBytes = new Counter({ name: 'herald_fetch_bytes_total', help: 'Record-batch bytes served to consumers.', labelNames: ['topic'], registers: r });
+    this.fetchedRecords = new Counter({ name: 'herald_fetch_records_total', help: 'Records served to consumers (Fetch and Subscribe).', labelNames: ['topic'], registers: r });
+    this.fetchedBytes = new Counter({ name: 'herald_fetch_bytes_total', help: 'Record-batch bytes served to consumers (Fetch and Subscribe).', labelNames: ['topic'], registers: r });
     this.produceBatchRecords = new Histogram({ name: 'herald_produce_batch_records', help: 'Records per produced batch.', buckets: [1, 4, 16, 64, 256, 1024, 4096], registers: r });
+    this.produceBatchBytes = new Histogram({ name: 'herald_produce_batch_bytes', help: 'Bytes per produced record batch.', buckets: byteBuckets, registers: r });
+    this.appendSeconds = new Histogram({
+      name: 'herald_raft_append_duration_seconds',
+      help: 'Leader: from proposing a produced batch to its acks level: leader = durable in the leader log (append), quorum = committed by a majority (replicate), all = on every ISR member.',
+      labelNames: ['acks'],
+      buckets: latencyBuckets,
+      registers: r,
+    });
     this.subscriptions = new Gauge({ name: 'herald_subscriptions_open', help: 'Open Subscribe streams.', registers: r });
+    this.consumerLagRecords = new Gauge({
+      name: 'herald_consumer_group_lag_records',
+      help: 'Records between a consumer group committed offset and the partition high watermark (fed once consumer groups exist, #6).',
+      labelNames: ['group', 'topic', 'partition'],
+      registers: r,
+    });
+    this.consumerLagSeconds = new Gauge({
+      name: 'herald_consumer_group_lag_seconds',
+      help: 'Age of the oldest record a consumer group has not consumed; 0 when caught up (fed once consumer groups exist, #6).',
+      labelNames: ['group', 'topic', 'partition'],
+      registers: r,
+    });
 
-    this.leaderChanges = new Counter({ name: 'herald_raft_leader_changes_total', help: 'Times this node saw the leader of a group change.', labelNames: ['group'], registers: r });
-    this.elections = new Counter({ name: 'herald_raft_elections_total', help: 'Elections (pre-votes included) this node started.', labelNames: ['group'], registers: r });
-    this.snapshotsSent = new Counter({ name: 'herald_raft_snapshots_sent_total', help: 'Snapshots sent to followers too far behind.', labelNames: ['group'], registers: r });
-    this.isrShrinks = new Counter({ name: 'herald_isr_shrinks_total', help: 'Times a follower left the ISR of a partition this node leads.', labelNames: ['topic', 'partition'], registers: r });
-    this.isrExpands = new Counter({ name: 'herald_isr_expands_total', help: 'Times a follower rejoined the ISR of a partition this node leads.', labelNames: ['topic', 'partition'], registers: r });
+    // Counters by group start at 0 for every hosted group, so that rate() and increase() see
+    // their first event (a series that appears at 1 hides that increment). Done once per group.
+    const scrape = () => this.scrape();
+    const initCounters = () => this.initCounters();
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: r, collect: initCounters });
+    this.leaderChanges = counter('herald_raft_leader_changes_total', 'Times this node saw the leader of a group change to a known leader.', groupLabelNames);
+    this.elections = counter('herald_raft_elections_total', 'Elections (pre-votes included) this node started.', groupLabelNames);
+    this.snapshotsSent = counter('herald_raft_snapshots_sent_total', 'Snapshots sent to followers too far behind.', groupLabelNames);
+    this.isrShrinks = counter('herald_isr_shrinks_total', 'Times a follower left the ISR of a partition this node leads.', ['topic', 'partition']);
+    this.isrExpands = counter('herald_isr_expands_total', 'Times a follower rejoined the ISR of a partition this node leads.', ['topic', 'partition']);
     this.storageWriteBytes = new Counter({ name: 'herald_storage_write_bytes_total', help: 'Bytes written to the node store.', registers: r });
+    this.storageWriteBatchBytes = new Histogram({ name: 'herald_storage_write_batch_bytes', help: 'Bytes per storage write (one write per host turn, for every group).', buckets: byteBuckets, registers: r });
     this.storageSyncSeconds = new Histogram({
       name: 'herald_storage_sync_duration_seconds',
       help: 'Duration of one synced storage write (one per host turn, for every group).',
@@ -74,100 +165,96 @@ export class NodeMetrics {
     this.turnGroups = new Histogram({ name: 'herald_host_turn_groups', help: 'Raft groups with work per host turn.', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: r });
     this.peerMessages = new Counter({ name: 'herald_peer_messages_sent_total', help: 'Raft messages sent to peers.', registers: r });
 
-    this.registerRaftGauges(r, groups);
+    this.registerRaftGauges(this.registry, scrape);
+  }
+
+  /** Creates the zero series of the per-group counters for groups not seen before. */
+  private initCounters(): void {
+    for (const g of this.scrape()) {
+      if (this.countedGroups.has(g.view.id)) continue;
+      this.countedGroups.add(g.view.id);
+      for (const c of [this.leaderChanges, this.elections, this.snapshotsSent]) c.inc(g.labels, 0);
+      if (g.partitionLabels !== undefined) for (const c of [this.isrShrinks, this.isrExpands]) c.inc(g.partitionLabels, 0);
+    }
+  }
+
+  /**
+   * Every hosted group with its status, read once per scrape. prom-client starts every metric's
+   * collect() in one synchronous pass (Registry.metrics), so a snapshot dropped on the next turn
+   * of the event loop serves exactly one scrape; nothing stale survives it.
+   */
+  private scrape(): readonly Scraped[] {
+    if (this.scraped === undefined) {
+      const scraped: Scraped[] = [];
+      for (const view of this.groups()) {
+        const partitionLabels = view.topic === undefined ? undefined : { topic: view.topic, partition: String(view.partition) };
+        scraped.push({ view, status: view.status(), labels: { group: view.id, ...partitionLabels }, partitionLabels });
+      }
+      this.scraped = scraped;
+      setImmediate(() => {
+        this.scraped = undefined;
+      });
+    }
+    return this.scraped;
   }
 
   /** Gauges read from the groups at scrape time. */
-  private registerRaftGauges(r: Registry[], groups: () => Iterable<GroupView>): void {
-    const perGroup = (name: string, help: string, value: (s: RaftStatus, g: GroupView) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['group'],
-        registers: r,
-        collect() {
-          this.reset();
-          for (const g of groups()) this.set({ group: g.id }, value(g.status(), g));
-        },
-      });
+  private registerRaftGauges(registry: Registry, scrape: () => readonly Scraped[]): void {
+    const perGroup = (name: string, help: string, value: (s: RaftStatus) => number) =>
+      new ScrapeGauge(name, help, registry, () => scrape().map((g) => ({ labels: g.labels, value: value(g.status) })));
     perGroup('herald_raft_term', 'Current raft term of the group on this node.', (s) => s.term);
-    perGroup('herald_raft_is_leader', '1 if this node leads the group.', (s) => (s.role === Role.Leader ? 1 : 0));
+    perGroup('herald_raft_is_leader', '1 if this node leads the group (for group "meta": is the controller).', (s) => (s.role === Role.Leader ? 1 : 0));
     perGroup('herald_raft_leader_id', 'The leader this node knows for the group (0: none).', (s) => s.leaderId);
     perGroup('herald_raft_commit_index', 'Highest log index known committed.', (s) => s.commitIndex);
     perGroup('herald_raft_applied_index', 'Highest log index applied to the state machine.', (s) => s.appliedIndex);
     perGroup('herald_raft_last_index', 'Index of the last entry in the log.', (s) => s.lastIndex);
-    new Gauge({
-      name: 'herald_raft_follower_lag_entries',
-      help: 'Leader only: entries a follower is behind the leader.',
-      labelNames: ['group', 'follower'],
-      registers: r,
-      collect() {
-        this.reset();
-        for (const g of groups()) {
-          const s = g.status();
-          for (const p of s.progress) if (p.id !== s.id) this.set({ group: g.id, follower: String(p.id) }, Math.max(0, s.lastIndex - p.matchIndex));
-        }
-      },
+    new ScrapeGauge('herald_raft_follower_lag_entries', 'Leader only: entries a follower is behind the leader.', registry, () => {
+      const out: Sample[] = [];
+      for (const { status: s, labels } of scrape()) {
+        for (const p of s.progress) if (p.id !== s.id) out.push({ labels: { ...labels, follower: String(p.id) }, value: Math.max(0, s.lastIndex - p.matchIndex) });
+      }
+      return out;
     });
     const perPartition = (name: string, help: string, value: (s: RaftStatus, g: GroupView) => number | undefined) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['topic', 'partition'],
-        registers: r,
-        collect() {
-          this.reset();
-          for (const g of groups()) {
-            if (g.topic === undefined) continue;
-            const v = value(g.status(), g);
-            if (v !== undefined) this.set({ topic: g.topic, partition: String(g.partition) }, v);
-          }
-        },
+      new ScrapeGauge(name, help, registry, () => {
+        const out: Sample[] = [];
+        for (const { view: g, status: s, partitionLabels } of scrape()) {
+          if (partitionLabels === undefined) continue;
+          const v = value(s, g);
+          if (v !== undefined) out.push({ labels: partitionLabels, value: v });
+        }
+        return out;
       });
     const leaderOnly = (s: RaftStatus, v: number) => (s.role === Role.Leader ? v : undefined);
     perPartition('herald_partition_isr_size', 'Leader only: in-sync replicas of the partition, leader included.', (s) => leaderOnly(s, s.isr.length));
     perPartition('herald_partition_replicas', 'Leader only: replicas (voters) of the partition.', (s) => leaderOnly(s, s.membership.voters.length));
+    perPartition('herald_partition_min_insync_replicas', 'Leader only: the min.insync.replicas setting of the partition.', (s, g) => leaderOnly(s, g.minInsyncReplicas ?? 1));
     perPartition('herald_partition_high_watermark', 'Leader only: the partition high watermark (next committed offset).', (s, g) => leaderOnly(s, g.highWatermark ?? 0));
-    perPartition('herald_partition_log_bytes', 'Bytes of record batches stored for the partition on this node.', (_s, g) => g.logBytes);
+    perPartition('herald_partition_log_bytes', 'Bytes of committed record batches in the partition log on this node.', (_s, g) => g.logBytes);
     perPartition('herald_partition_has_leader', '1 if this replica knows a leader for the partition.', (s) => (s.leaderId !== 0 ? 1 : 0));
-    const countLed = (name: string, help: string, test: (s: RaftStatus, g: GroupView) => boolean) =>
-      new Gauge({
-        name,
-        help,
-        registers: r,
-        collect() {
-          let n = 0;
-          for (const g of groups()) {
-            const s = g.status();
-            if (g.topic !== undefined && s.role === Role.Leader && test(s, g)) n++;
-          }
-          this.set(n);
-        },
-      });
-    countLed('herald_partitions_led', 'Partitions this node leads.', () => true);
-    countLed('herald_partitions_under_replicated', 'Partitions this node leads whose ISR is smaller than their replica set.', (s) => s.isr.length < s.membership.voters.length);
-    countLed('herald_partitions_under_min_isr', 'Partitions this node leads whose ISR is below min.insync.replicas.', (s, g) => s.isr.length < (g.minInsyncReplicas ?? 1));
-    new Gauge({
-      name: 'herald_partitions_without_leader',
-      help: 'Partition replicas on this node that know no leader (offline if every replica says so).',
-      registers: r,
-      collect() {
+    const countPartitions = (name: string, help: string, test: (s: RaftStatus, g: GroupView) => boolean) =>
+      new ScrapeGauge(name, help, registry, () => {
         let n = 0;
-        for (const g of groups()) if (g.topic !== undefined && g.status().leaderId === 0) n++;
-        this.set(n);
-      },
-    });
+        for (const { view: g, status: s } of scrape()) if (g.topic !== undefined && test(s, g)) n++;
+        return [{ labels: {}, value: n }];
+      });
+    const leads = (s: RaftStatus) => s.role === Role.Leader;
+    countPartitions('herald_partitions_led', 'Partitions this node leads.', leads);
+    countPartitions('herald_partitions_under_replicated', 'Partitions this node leads whose ISR is smaller than their replica set.', (s) => leads(s) && s.isr.length < s.membership.voters.length);
+    countPartitions('herald_partitions_under_min_isr', 'Partitions this node leads whose ISR is below min.insync.replicas.', (s, g) => leads(s) && s.isr.length < (g.minInsyncReplicas ?? 1));
+    countPartitions('herald_partitions_without_leader', 'Partition replicas on this node that know no leader (offline if every replica says so).', (s) => s.leaderId === 0);
   }
 
   /** Counts what raft reported in one Ready. */
   onRaftEvents(group: string, topicPartition: { topic: string; partition: number } | undefined, events: readonly RaftEvent[]): void {
+    const labels: GroupLabels = topicPartition === undefined ? { group } : { group, topic: topicPartition.topic, partition: String(topicPartition.partition) };
     for (const e of events) {
-      if (e.type === 'RoleChanged' && e.leaderId !== 0) this.leaderChanges.inc({ group });
-      else if (e.type === 'ElectionStarted') this.elections.inc({ group });
-      else if (e.type === 'SnapshotSent') this.snapshotsSent.inc({ group });
+      if (e.type === 'RoleChanged' && e.leaderId !== 0) this.leaderChanges.inc(labels);
+      else if (e.type === 'ElectionStarted') this.elections.inc(labels);
+      else if (e.type === 'SnapshotSent') this.snapshotsSent.inc(labels);
       else if (topicPartition !== undefined && (e.type === 'IsrShrunk' || e.type === 'IsrExpanded')) {
-        const labels = { topic: topicPartition.topic, partition: String(topicPartition.partition) };
-        (e.type === 'IsrShrunk' ? this.isrShrinks : this.isrExpands).inc(labels);
+        const tp = { topic: topicPartition.topic, partition: String(topicPartition.partition) };
+        (e.type === 'IsrShrunk' ? this.isrShrinks : this.isrExpands).inc(tp);
       }
     }
   }
@@ -175,6 +262,7 @@ export class NodeMetrics {
   onTurn(stats: TurnStats): void {
     this.turnGroups.observe(stats.groupsReady);
     this.storageWriteBytes.inc(stats.bytesWritten);
+    if (stats.bytesWritten > 0) this.storageWriteBatchBytes.observe(stats.bytesWritten);
     if (stats.synced) this.storageSyncSeconds.observe(stats.writeSeconds);
     this.peerMessages.inc(stats.messagesSent);
   }

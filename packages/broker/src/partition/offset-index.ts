@@ -6,6 +6,8 @@ export interface IndexedBatch {
   readonly recordCount: number;
   readonly raftIndex: number;
   readonly maxTimestampMs: number;
+  /** The batch's bytes as stored (retention.bytes counts them). */
+  readonly bytes: number;
 }
 
 /**
@@ -17,6 +19,7 @@ export class OffsetIndex {
   private recordCounts: number[] = [];
   private raftIndexes: number[] = [];
   private maxTimestamps: number[] = [];
+  private sizes: number[] = [];
   private start = 0; // batches before this position were removed by retention
 
   get size(): number {
@@ -30,6 +33,23 @@ export class OffsetIndex {
     this.recordCounts.push(batch.recordCount);
     this.raftIndexes.push(batch.raftIndex);
     this.maxTimestamps.push(batch.maxTimestampMs);
+    this.sizes.push(batch.bytes);
+  }
+
+  /** Removes the batches whose records all lie below `offset` (retention moved the log start
+   *  there); a batch holding `offset` stays. Returns the bytes of the batches removed. */
+  dropBefore(offset: number): number {
+    let bytes = 0;
+    while (this.start < this.baseOffsets.length && this.baseOffsets[this.start]! + this.recordCounts[this.start]! <= offset) {
+      bytes += this.sizes[this.start]!;
+      this.start++;
+    }
+    // Reclaim the columns' memory once the removed prefix is the larger part.
+    if (this.start > 1024 && this.start * 2 > this.baseOffsets.length) {
+      for (const column of [this.baseOffsets, this.recordCounts, this.raftIndexes, this.maxTimestamps, this.sizes]) column.splice(0, this.start);
+      this.start = 0;
+    }
+    return bytes;
   }
 
   /** The position of the batch holding `offset`, or of the first batch after it; size if none. */
@@ -53,6 +73,6 @@ export class OffsetIndex {
   at(position: number): IndexedBatch | undefined {
     const i = position + this.start;
     if (position < 0 || i >= this.baseOffsets.length) return undefined;
-    return { baseOffset: this.baseOffsets[i]!, recordCount: this.recordCounts[i]!, raftIndex: this.raftIndexes[i]!, maxTimestampMs: this.maxTimestamps[i]! };
+    return { baseOffset: this.baseOffsets[i]!, recordCount: this.recordCounts[i]!, raftIndex: this.raftIndexes[i]!, maxTimestampMs: this.maxTimestamps[i]!, bytes: this.sizes[i]! };
   }
 }

@@ -1,8 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
-import { messageFromProto, messageToProto, loadPeerDefinition } from '@herald/protocol';
+import { messageFromProto, messageToProto, loadPeerDefinition, type internalV1, type RaftMessage } from '@herald/protocol';
 import type { Message, NodeId } from '@herald/raft';
 import type { Logger } from 'pino';
 import type { GroupMessage, PeerSender } from '../host/host.js';
+
+// @herald/protocol mirrors raft's Message without depending on @herald/raft (arrows point
+// down). This is where both meet: the build fails here if the two ever drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const codecMatchesRaft: Same<Message, RaftMessage> = true;
+void codecMatchesRaft;
 
 /** The wire shape of a frame, as proto-loader gives and takes it. */
 interface WireFrame {
@@ -18,9 +24,16 @@ export interface PeerTransportOptions {
   /** A connection to or from `peer` broke: its process may be gone. */
   readonly onPeerLost: (peer: NodeId) => void;
   /** Answers a peer's DescribeGroups: this node's view of the groups it hosts among `groups`. */
-  readonly describeGroups: (groups: readonly string[]) => GroupState[];
+  readonly describeGroups: (request: DescribeGroupsRequest) => GroupState[] | Promise<GroupState[]>;
   /** Frames above this are refused by the receiver (and never sent). */
   readonly maxFrameBytes?: number;
+}
+
+/** What DescribeGroups asks: groups, and per partition group optional lookups (see raft.proto). */
+export interface DescribeGroupsRequest {
+  readonly groups: readonly string[];
+  readonly timestampAtOffset?: Readonly<Record<string, number>>;
+  readonly offsetAtTimestamp?: Readonly<Record<string, number>>;
 }
 
 /** One replica's view of its group, as DescribeGroups carries it. */
@@ -32,11 +45,14 @@ export interface GroupState {
   readonly isr: readonly number[];
   readonly highWatermark: number;
   readonly logStartOffset: number;
+  /** Answers to the lookups of DescribeGroupsRequest; -1 when not asked or not found. */
+  readonly recordTimestampMs?: number;
+  readonly offsetForTimestamp?: number;
 }
 
 type PeerClient = grpc.Client & {
   send: (cb: (err: grpc.ServiceError | null) => void) => grpc.ClientWritableStream<WireFrame>;
-  describeGroups: (req: { groups: string[] }, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { groups: GroupState[] }) => void) => void;
+  describeGroups: (req: DescribeGroupsRequest, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { groups: GroupState[] }) => void) => void;
 };
 
 /** Bytes buffered on one outgoing stream beyond which frames are dropped (raft retries). */
@@ -133,8 +149,15 @@ export class PeerTransport implements PeerSender {
     const Service = definition.herald.internal.v1.RaftTransport;
     this.server.addService(Service.service, {
       send: (call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>) => this.serve(call, callback),
-      describeGroups: (call: grpc.ServerUnaryCall<{ groups: string[] }, object>, callback: grpc.sendUnaryData<object>) =>
-        callback(null, { groups: options.describeGroups(call.request.groups.slice(0, 100_000)) }),
+      describeGroups: (call: grpc.ServerUnaryCall<Required<DescribeGroupsRequest>, object>, callback: grpc.sendUnaryData<object>) => {
+        const { groups, timestampAtOffset, offsetAtTimestamp } = call.request;
+        Promise.resolve()
+          .then(() => options.describeGroups({ groups: groups.slice(0, 100_000), timestampAtOffset, offsetAtTimestamp }))
+          .then(
+            (states) => callback(null, { groups: states }),
+            (err: Error) => callback({ code: grpc.status.INTERNAL, details: err.message }),
+          );
+      },
     });
     for (const peer of options.peers) {
       const client = new Service(peer.address, grpc.credentials.createInsecure(), channelOptions(this.maxFrameBytes)) as unknown as PeerClient;
@@ -165,13 +188,13 @@ export class PeerTransport implements PeerSender {
 
   /** Asks every connected peer for its view of `groups`; peers that do not answer within
    *  `timeoutMs` are left out. */
-  async describeGroups(groups: readonly string[], timeoutMs: number): Promise<GroupState[]> {
+  async describeGroups(groups: readonly string[], timeoutMs: number, lookups: Omit<DescribeGroupsRequest, 'groups'> = {}): Promise<GroupState[]> {
     const answers = await Promise.all(
       [...this.links.values()].map(
         (link) =>
           new Promise<GroupState[]>((resolve) => {
             if (!link.isConnected()) return resolve([]);
-            link.client.describeGroups({ groups: [...groups] }, { deadline: Date.now() + timeoutMs }, (err, res) => resolve(err === null ? res.groups : []));
+            link.client.describeGroups({ ...lookups, groups: [...groups] }, { deadline: Date.now() + timeoutMs }, (err, res) => resolve(err === null ? res.groups : []));
           }),
       ),
     );
@@ -191,7 +214,7 @@ export class PeerTransport implements PeerSender {
       for (const m of frame.messages) {
         let message: Message;
         try {
-          message = messageFromProto(m.message as never) as Message;
+          message = messageFromProto(m.message as internalV1.RaftMessage__Output);
         } catch (err) {
           this.options.logger.warn({ from: frame.from, err: (err as Error).message }, 'dropped malformed peer message');
           continue;

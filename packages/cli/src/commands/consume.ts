@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ConsumedRecord, StartFrom } from '@herald/client';
+import type { ConsumedRecord, StartFrom, TopicPartitions } from '@herald/client';
 import { print, printJsonLine } from '../output.js';
 import { clientFor, integer, withClusterOptions, type ClusterOptions } from '../options.js';
 
@@ -9,7 +9,13 @@ interface ConsumeOptions extends ClusterOptions {
   partition?: number;
   count?: number;
   json?: boolean;
+  group?: string;
+  clientId?: string;
+  strategy?: string;
+  sessionTimeoutMs?: number;
 }
+
+const partitionList = (partitions: TopicPartitions[]) => partitions.map((tp) => `${tp.topic}/${tp.partitions.join(',')}`).join(' ') || 'none';
 
 /** `herald consume TOPIC`: prints records until --count or Ctrl-C. */
 export function registerConsume(program: Command): void {
@@ -22,10 +28,20 @@ export function registerConsume(program: Command): void {
       .option('--offset <n>', 'start at this offset (of each partition read)', integer(0))
       .option('--partition <n>', 'read only this partition', integer(0, 1023))
       .option('--count <n>', 'stop after this many records', integer(1))
-      .option('--json', 'print one JSON line per record'),
+      .option('--json', 'print one JSON line per record')
+      .option('--group <group>', 'consume as a member of this consumer group: share the partitions with its other members, resume from its committed offsets (new partitions start at the end, or at the beginning with --from-beginning), commit as records are printed')
+      .option('--client-id <id>', 'with --group: the name this member shows in `herald group describe`', 'herald-cli')
+      .option('--strategy <list>', 'with --group: assignment strategies, preferred first (range, roundrobin, sticky)', 'range')
+      .option('--session-timeout-ms <ms>', 'with --group: the coordinator removes this member after this long without a heartbeat', integer(1), 10_000),
   ).action(async (topic: string, options: ConsumeOptions) => {
     if (options.fromBeginning === true && options.offset !== undefined) {
       program.error('error: --from-beginning and --offset cannot be used together', { exitCode: 2 });
+    }
+    if (options.group !== undefined) {
+      if (options.offset !== undefined || options.partition !== undefined) {
+        program.error('error: --group cannot be used with --offset or --partition (the group assigns partitions; move its offsets with `herald group reset-offsets`)', { exitCode: 2 });
+      }
+      return consumeAsGroup(topic, options as ConsumeOptions & { group: string });
     }
     const from: StartFrom = options.offset !== undefined ? { offset: options.offset } : options.fromBeginning === true ? 'earliest' : 'latest';
     const client = clientFor(options);
@@ -45,6 +61,37 @@ export function registerConsume(program: Command): void {
       await client.close();
     }
   });
+}
+
+/** `herald consume TOPIC --group G`: a group member printing records; commits what it printed
+ *  every few seconds, on a rebalance and when it stops (Ctrl-C or --count), then leaves. */
+async function consumeAsGroup(topic: string, options: ConsumeOptions & { group: string }): Promise<void> {
+  const client = clientFor(options);
+  const consumer = client.groupConsumer({
+    group: options.group,
+    topics: [topic],
+    clientId: options.clientId,
+    strategies: (options.strategy ?? 'range').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    autoOffsetReset: options.fromBeginning === true ? 'earliest' : 'latest',
+    autoCommitIntervalMs: 1_000,
+    onAssigned: (partitions) => void process.stderr.write(`group ${options.group}: generation ${consumer.generation}, assigned ${partitionList(partitions)}\n`),
+    onRevoked: (partitions) => void process.stderr.write(`group ${options.group}: revoked ${partitionList(partitions)}\n`),
+  });
+  const stop = () => void consumer.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    let seen = 0;
+    for await (const record of consumer) {
+      printRecord(record, options.json === true);
+      if (options.count !== undefined && ++seen >= options.count) break;
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await client.close();
+  }
 }
 
 function text(bytes: Buffer | null): string | null {

@@ -18,6 +18,7 @@ interface NodeStartOptions {
   peers?: string;
   logLevel?: string;
   pretty?: boolean;
+  rejoin?: boolean;
 }
 
 /** How long a stopping node may take before the process exits anyway. */
@@ -39,6 +40,7 @@ export function registerNode(program: Command): void {
     .option('--peers <list>', 'every voter: 1=host:clientPort:peerPort,... (default: nodes 1-3 on local ports)')
     .addOption(new Option('--log-level <level>', 'the log level (default: info)').choices(LOG_LEVELS))
     .option('--pretty', 'human-readable logs instead of JSON lines')
+    .option('--rejoin', 'this node lost its data and rejoins an existing cluster: it votes again only once repaired from its peers')
     .action(async (options: NodeStartOptions) => {
       // Flags override the file and the environment; unset ones are left to them.
       const config = loadConfig({
@@ -52,6 +54,7 @@ export function registerNode(program: Command): void {
           peerPort: options.peerPort,
           metricsPort: options.metricsPort,
           logLevel: options.logLevel,
+          rejoin: options.rejoin,
           peers: options.peers === undefined ? undefined : parsePeers(options.peers),
         },
       });

@@ -4,6 +4,8 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { AdminServiceClient as _herald_v1_AdminServiceClient, AdminServiceDefinition as _herald_v1_AdminServiceDefinition } from './herald/v1/AdminService.js';
 import type { CreateTopicRequest as _herald_v1_CreateTopicRequest, CreateTopicRequest__Output as _herald_v1_CreateTopicRequest__Output } from './herald/v1/CreateTopicRequest.js';
 import type { CreateTopicResponse as _herald_v1_CreateTopicResponse, CreateTopicResponse__Output as _herald_v1_CreateTopicResponse__Output } from './herald/v1/CreateTopicResponse.js';
+import type { DeleteRecordsRequest as _herald_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _herald_v1_DeleteRecordsRequest__Output } from './herald/v1/DeleteRecordsRequest.js';
+import type { DeleteRecordsResponse as _herald_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _herald_v1_DeleteRecordsResponse__Output } from './herald/v1/DeleteRecordsResponse.js';
 import type { DeleteTopicRequest as _herald_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _herald_v1_DeleteTopicRequest__Output } from './herald/v1/DeleteTopicRequest.js';
 import type { DeleteTopicResponse as _herald_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _herald_v1_DeleteTopicResponse__Output } from './herald/v1/DeleteTopicResponse.js';
 import type { DescribeClusterRequest as _herald_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _herald_v1_DescribeClusterRequest__Output } from './herald/v1/DescribeClusterRequest.js';
@@ -38,6 +40,8 @@ export interface ProtoGrpcType {
       AdminService: SubtypeConstructor<typeof grpc.Client, _herald_v1_AdminServiceClient> & { service: _herald_v1_AdminServiceDefinition }
       CreateTopicRequest: MessageTypeDefinition<_herald_v1_CreateTopicRequest, _herald_v1_CreateTopicRequest__Output>
       CreateTopicResponse: MessageTypeDefinition<_herald_v1_CreateTopicResponse, _herald_v1_CreateTopicResponse__Output>
+      DeleteRecordsRequest: MessageTypeDefinition<_herald_v1_DeleteRecordsRequest, _herald_v1_DeleteRecordsRequest__Output>
+      DeleteRecordsResponse: MessageTypeDefinition<_herald_v1_DeleteRecordsResponse, _herald_v1_DeleteRecordsResponse__Output>
       DeleteTopicRequest: MessageTypeDefinition<_herald_v1_DeleteTopicRequest, _herald_v1_DeleteTopicRequest__Output>
       DeleteTopicResponse: MessageTypeDefinition<_herald_v1_DeleteTopicResponse, _herald_v1_DeleteTopicResponse__Output>
       DescribeClusterRequest: MessageTypeDefinition<_herald_v1_DescribeClusterRequest, _herald_v1_DescribeClusterRequest__Output>

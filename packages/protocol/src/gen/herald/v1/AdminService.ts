@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CreateTopicRequest as _herald_v1_CreateTopicRequest, CreateTopicRequest__Output as _herald_v1_CreateTopicRequest__Output } from '../../herald/v1/CreateTopicRequest.js';
 import type { CreateTopicResponse as _herald_v1_CreateTopicResponse, CreateTopicResponse__Output as _herald_v1_CreateTopicResponse__Output } from '../../herald/v1/CreateTopicResponse.js';
+import type { DeleteRecordsRequest as _herald_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _herald_v1_DeleteRecordsRequest__Output } from '../../herald/v1/DeleteRecordsRequest.js';
+import type { DeleteRecordsResponse as _herald_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _herald_v1_DeleteRecordsResponse__Output } from '../../herald/v1/DeleteRecordsResponse.js';
 import type { DeleteTopicRequest as _herald_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _herald_v1_DeleteTopicRequest__Output } from '../../herald/v1/DeleteTopicRequest.js';
 import type { DeleteTopicResponse as _herald_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _herald_v1_DeleteTopicResponse__Output } from '../../herald/v1/DeleteTopicResponse.js';
 import type { DescribeClusterRequest as _herald_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _herald_v1_DescribeClusterRequest__Output } from '../../herald/v1/DescribeClusterRequest.js';
@@ -39,6 +41,27 @@ export interface AdminServiceClient extends grpc.Client {
   createTopic(argument: _herald_v1_CreateTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_CreateTopicResponse__Output>): grpc.ClientUnaryCall;
   createTopic(argument: _herald_v1_CreateTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_CreateTopicResponse__Output>): grpc.ClientUnaryCall;
   createTopic(argument: _herald_v1_CreateTopicRequest, callback: grpc.requestCallback<_herald_v1_CreateTopicResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Deletes a partition's records before an offset (Kafka's DeleteRecords): the leader moves
+   * the partition's log start there through Raft, so every replica agrees, and reads below it
+   * fail with OUT_OF_RANGE, reason OffsetOutOfRange. Offsets of the remaining records do not
+   * change. Send it to the partition's leader; another node refuses with NotLeader.
+   */
+  DeleteRecords(argument: _herald_v1_DeleteRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _herald_v1_DeleteRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _herald_v1_DeleteRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _herald_v1_DeleteRecordsRequest, callback: grpc.requestCallback<_herald_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Deletes a partition's records before an offset (Kafka's DeleteRecords): the leader moves
+   * the partition's log start there through Raft, so every replica agrees, and reads below it
+   * fail with OUT_OF_RANGE, reason OffsetOutOfRange. Offsets of the remaining records do not
+   * change. Send it to the partition's leader; another node refuses with NotLeader.
+   */
+  deleteRecords(argument: _herald_v1_DeleteRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _herald_v1_DeleteRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _herald_v1_DeleteRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _herald_v1_DeleteRecordsRequest, callback: grpc.requestCallback<_herald_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Deletes a topic and all its data. Fails with NOT_FOUND, reason TopicNotFound.
@@ -137,6 +160,14 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   CreateTopic: grpc.handleUnaryCall<_herald_v1_CreateTopicRequest__Output, _herald_v1_CreateTopicResponse>;
   
   /**
+   * Deletes a partition's records before an offset (Kafka's DeleteRecords): the leader moves
+   * the partition's log start there through Raft, so every replica agrees, and reads below it
+   * fail with OUT_OF_RANGE, reason OffsetOutOfRange. Offsets of the remaining records do not
+   * change. Send it to the partition's leader; another node refuses with NotLeader.
+   */
+  DeleteRecords: grpc.handleUnaryCall<_herald_v1_DeleteRecordsRequest__Output, _herald_v1_DeleteRecordsResponse>;
+  
+  /**
    * Deletes a topic and all its data. Fails with NOT_FOUND, reason TopicNotFound.
    */
   DeleteTopic: grpc.handleUnaryCall<_herald_v1_DeleteTopicRequest__Output, _herald_v1_DeleteTopicResponse>;
@@ -167,6 +198,7 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   CreateTopic: MethodDefinition<_herald_v1_CreateTopicRequest, _herald_v1_CreateTopicResponse, _herald_v1_CreateTopicRequest__Output, _herald_v1_CreateTopicResponse__Output>
+  DeleteRecords: MethodDefinition<_herald_v1_DeleteRecordsRequest, _herald_v1_DeleteRecordsResponse, _herald_v1_DeleteRecordsRequest__Output, _herald_v1_DeleteRecordsResponse__Output>
   DeleteTopic: MethodDefinition<_herald_v1_DeleteTopicRequest, _herald_v1_DeleteTopicResponse, _herald_v1_DeleteTopicRequest__Output, _herald_v1_DeleteTopicResponse__Output>
   DescribeCluster: MethodDefinition<_herald_v1_DescribeClusterRequest, _herald_v1_DescribeClusterResponse, _herald_v1_DescribeClusterRequest__Output, _herald_v1_DescribeClusterResponse__Output>
   DescribeTopic: MethodDefinition<_herald_v1_DescribeTopicRequest, _herald_v1_DescribeTopicResponse, _herald_v1_DescribeTopicRequest__Output, _herald_v1_DescribeTopicResponse__Output>

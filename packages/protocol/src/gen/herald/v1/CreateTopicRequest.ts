@@ -17,8 +17,10 @@ export interface CreateTopicRequest {
   'replicationFactor'?: (number);
   /**
    * Topic configuration overriding the broker's defaults, with Kafka's names where Kafka has
-   * the setting: "min.insync.replicas", "max.message.bytes", "retention.ms",
-   * "retention.bytes", "segment.bytes". An unknown key is refused with INVALID_ARGUMENT.
+   * the setting: "min.insync.replicas", "max.message.bytes", "retention.ms" (records whose
+   * batch is older are removed; -1: no limit), "retention.bytes" (the oldest batches are
+   * removed while the partition holds more; -1: no limit). An unknown key is refused with
+   * INVALID_ARGUMENT.
    */
   'configs'?: ({[key: string]: string});
 }
@@ -39,8 +41,10 @@ export interface CreateTopicRequest__Output {
   'replicationFactor': (number);
   /**
    * Topic configuration overriding the broker's defaults, with Kafka's names where Kafka has
-   * the setting: "min.insync.replicas", "max.message.bytes", "retention.ms",
-   * "retention.bytes", "segment.bytes". An unknown key is refused with INVALID_ARGUMENT.
+   * the setting: "min.insync.replicas", "max.message.bytes", "retention.ms" (records whose
+   * batch is older are removed; -1: no limit), "retention.bytes" (the oldest batches are
+   * removed while the partition holds more; -1: no limit). An unknown key is refused with
+   * INVALID_ARGUMENT.
    */
   'configs': ({[key: string]: string});
 }

@@ -27,6 +27,23 @@ export interface FetchRequest {
    * How long to wait for data when there is none at `offset`; 0 answers at once.
    */
   'maxWaitMs'?: (number);
+  /**
+   * 6–15 are kept for reading from ISR replicas and isolation levels; 19–31 for queues.
+   * A consumer-group member sets the three fields below: the fetch is then fenced, refused
+   * with FAILED_PRECONDITION, reason FencedGeneration, unless the member belongs to the
+   * group's current generation (as this node's copy of the metadata knows it) and owns the
+   * partition in it.
+   * The member's group; empty for a fetch outside any group.
+   */
+  'group'?: (string);
+  /**
+   * The member's id.
+   */
+  'memberId'?: (string);
+  /**
+   * The member's generation.
+   */
+  'generation'?: (number | string | Long);
 }
 
 export interface FetchRequest__Output {
@@ -54,4 +71,21 @@ export interface FetchRequest__Output {
    * How long to wait for data when there is none at `offset`; 0 answers at once.
    */
   'maxWaitMs': (number);
+  /**
+   * 6–15 are kept for reading from ISR replicas and isolation levels; 19–31 for queues.
+   * A consumer-group member sets the three fields below: the fetch is then fenced, refused
+   * with FAILED_PRECONDITION, reason FencedGeneration, unless the member belongs to the
+   * group's current generation (as this node's copy of the metadata knows it) and owns the
+   * partition in it.
+   * The member's group; empty for a fetch outside any group.
+   */
+  'group': (string);
+  /**
+   * The member's id.
+   */
+  'memberId': (string);
+  /**
+   * The member's generation.
+   */
+  'generation': (number);
 }

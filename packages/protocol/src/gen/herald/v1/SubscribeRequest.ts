@@ -30,6 +30,23 @@ export interface SubscribeRequest {
    * default. As in Fetch, a single larger batch is still sent.
    */
   'maxBytes'?: (number);
+  /**
+   * 7–15 are kept for stop positions (Liftbridge's stop_offset, stop_timestamp) and reading
+   * from ISR replicas; 19–31 for queues.
+   * A consumer-group member sets the three fields below, as in FetchRequest: the stream is
+   * refused, or ended, with FencedGeneration once the member no longer owns the partition in
+   * the group's current generation.
+   * The member's group; empty for a subscription outside any group.
+   */
+  'group'?: (string);
+  /**
+   * The member's id.
+   */
+  'memberId'?: (string);
+  /**
+   * The member's generation.
+   */
+  'generation'?: (number | string | Long);
 }
 
 export interface SubscribeRequest__Output {
@@ -59,4 +76,21 @@ export interface SubscribeRequest__Output {
    * default. As in Fetch, a single larger batch is still sent.
    */
   'maxBytes': (number);
+  /**
+   * 7–15 are kept for stop positions (Liftbridge's stop_offset, stop_timestamp) and reading
+   * from ISR replicas; 19–31 for queues.
+   * A consumer-group member sets the three fields below, as in FetchRequest: the stream is
+   * refused, or ended, with FencedGeneration once the member no longer owns the partition in
+   * the group's current generation.
+   * The member's group; empty for a subscription outside any group.
+   */
+  'group': (string);
+  /**
+   * The member's id.
+   */
+  'memberId': (string);
+  /**
+   * The member's generation.
+   */
+  'generation': (number);
 }

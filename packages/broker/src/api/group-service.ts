@@ -1,0 +1,177 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { assignorNames, assignorNamed, type TopicPartitions } from '../groups/assignors.js';
+import { ResetPosition, type CommittedOffsetView } from '../groups/coordinator.js';
+import type { OffsetToCommit } from '../groups/group-state.js';
+import type { HeraldNode } from '../node.js';
+import { unary } from './services.js';
+import { intInRange, invalid, topicName } from './validate.js';
+
+// Request shapes as proto-loader delivers them (defaults filled, longs as numbers, enums as
+// strings). Nothing here is trusted: every field is checked before the coordinator sees it.
+interface JoinGroupRequest {
+  group: string;
+  memberId: string;
+  clientId: string;
+  topics: string[];
+  strategies: string[];
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+}
+interface MemberRequest { group: string; memberId: string; generation: number }
+interface CommitOffsetsRequest { group: string; memberId: string; generation: number; offsets: { topic: string; partition: number; offset: number; metadata: string }[] }
+interface ResetOffsetsRequest { group: string; topic: string; partitions: number[]; position: string; offset: number; timestampMs: number; shift: number; dryRun: boolean }
+
+const SESSION_TIMEOUT_DEFAULT_MS = 10_000;
+const REBALANCE_TIMEOUT_DEFAULT_MS = 60_000;
+const TOPICS_MAX = 1_000;
+const OFFSETS_MAX = 10_000;
+const METADATA_BYTES_MAX = 4_096;
+const PARTITION_MAX = 1023;
+/** Group names follow topic names (Kafka's rule for topics; group ids are stricter here so that
+ *  they stay safe in logs, metrics labels and shells). */
+export function groupName(value: unknown, field = 'group'): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(field, 'a group name is required');
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(value)) throw invalid(field, `"${value.slice(0, 300)}" is not a valid group name (1 to 249 characters of a-z, A-Z, 0-9, ".", "_", "-")`);
+  return value;
+}
+
+function text(value: unknown, field: string, maxBytes: number): string {
+  if (typeof value !== 'string') throw invalid(field, 'must be a string');
+  if (Buffer.byteLength(value) > maxBytes) throw invalid(field, `must be at most ${maxBytes} bytes`);
+  return value;
+}
+
+function memberId(value: unknown, field = 'member_id'): string {
+  return text(value, field, 512);
+}
+
+function generation(value: unknown): number {
+  return intInRange(value, 'generation', 0, Number.MAX_SAFE_INTEGER);
+}
+
+const resetPositions: Record<string, ResetPosition> = {
+  RESET_POSITION_EARLIEST: ResetPosition.Earliest,
+  RESET_POSITION_LATEST: ResetPosition.Latest,
+  RESET_POSITION_OFFSET: ResetPosition.Offset,
+  RESET_POSITION_TIMESTAMP: ResetPosition.Timestamp,
+  RESET_POSITION_SHIFT: ResetPosition.Shift,
+};
+
+const toWireOffset = (o: CommittedOffsetView) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata, commitTimestampMs: o.commitTimestampMs });
+const toWireAssignment = (assignment: readonly TopicPartitions[]) => assignment.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] }));
+
+/** The client address a call came from, without the scheme gRPC puts in front. */
+function peerHost(call: grpc.ServerUnaryCall<unknown, unknown>): string {
+  return call.getPeer().replace(/^ipv[46]:/, '');
+}
+
+export function groupService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
+  const coordinator = () => node.groups;
+  return {
+    joinGroup: unary(node, log, 'JoinGroup', async (req: JoinGroupRequest, call) => {
+      const group = groupName(req.group);
+      const id = memberId(req.memberId);
+      const clientId = text(req.clientId, 'client_id', 256);
+      if (!Array.isArray(req.topics) || req.topics.length === 0) throw invalid('topics', 'at least one topic is required');
+      if (req.topics.length > TOPICS_MAX) throw invalid('topics', `at most ${TOPICS_MAX} topics`);
+      const topics = [...new Set(req.topics.map((t, i) => topicName(t, `topics[${i}]`)))];
+      const strategies = req.strategies.length === 0 ? ['range'] : req.strategies.map((s, i) => {
+        if (typeof s !== 'string' || assignorNamed(s) === undefined) throw invalid(`strategies[${i}]`, `unknown strategy "${String(s).slice(0, 100)}" (known: ${assignorNames().join(', ')})`);
+        return s;
+      });
+      const bounds = coordinator().sessionTimeoutBounds;
+      const defaultSession = Math.min(Math.max(SESSION_TIMEOUT_DEFAULT_MS, bounds.min), bounds.max);
+      const sessionTimeoutMs = intInRange(req.sessionTimeoutMs, 'session_timeout_ms', bounds.min, bounds.max, defaultSession);
+      const rebalanceTimeoutMs = intInRange(req.rebalanceTimeoutMs, 'rebalance_timeout_ms', 1, 3_600_000, REBALANCE_TIMEOUT_DEFAULT_MS);
+      const abort = new AbortController();
+      call.on('cancelled', () => abort.abort());
+      const result = await coordinator().join(
+        { group, memberId: id, clientId, clientHost: peerHost(call), topics, strategies: [...new Set(strategies)], sessionTimeoutMs, rebalanceTimeoutMs },
+        abort.signal,
+      );
+      return { ...result, assignment: toWireAssignment(result.assignment) };
+    }),
+
+    heartbeat: unary(node, log, 'Heartbeat', async (req: MemberRequest) => {
+      coordinator().heartbeat(groupName(req.group), memberId(req.memberId), generation(req.generation));
+      return {};
+    }),
+
+    leaveGroup: unary(node, log, 'LeaveGroup', async (req: MemberRequest) => {
+      const id = memberId(req.memberId);
+      if (id === '') throw invalid('member_id', 'the member id is required');
+      await coordinator().leave(groupName(req.group), id);
+      return {};
+    }),
+
+    commitOffsets: unary(node, log, 'CommitOffsets', async (req: CommitOffsetsRequest) => {
+      const group = groupName(req.group);
+      const id = memberId(req.memberId);
+      const gen = generation(req.generation);
+      if ((id === '') !== (gen === 0)) throw invalid(id === '' ? 'member_id' : 'generation', 'a member commits with both its member_id and generation; a standalone consumer with neither');
+      if (!Array.isArray(req.offsets) || req.offsets.length === 0) throw invalid('offsets', 'at least one offset is required');
+      if (req.offsets.length > OFFSETS_MAX) throw invalid('offsets', `at most ${OFFSETS_MAX} offsets per commit`);
+      const seen = new Set<string>();
+      const offsets: OffsetToCommit[] = req.offsets.map((o, i) => {
+        const topic = topicName(o.topic, `offsets[${i}].topic`);
+        const partition = intInRange(o.partition, `offsets[${i}].partition`, 0, PARTITION_MAX);
+        const offset = intInRange(o.offset, `offsets[${i}].offset`, 0, Number.MAX_SAFE_INTEGER);
+        const metadata = text(o.metadata, `offsets[${i}].metadata`, METADATA_BYTES_MAX);
+        if (seen.has(`${topic}/${partition}`)) throw invalid(`offsets[${i}]`, `${topic}/${partition} appears twice`);
+        seen.add(`${topic}/${partition}`);
+        return { topic, partition, offset, metadata };
+      });
+      await coordinator().commit(group, id, gen, offsets);
+      return {};
+    }),
+
+    fetchOffsets: unary(node, log, 'FetchOffsets', async (req: { group: string; topics: string[] }) => {
+      const group = groupName(req.group);
+      const topics = req.topics.map((t, i) => topicName(t, `topics[${i}]`));
+      return { offsets: coordinator().fetchOffsets(group, topics).map(toWireOffset) };
+    }),
+
+    listGroups: unary(node, log, 'ListGroups', async () => ({ groups: coordinator().list() })),
+
+    describeGroup: unary(node, log, 'DescribeGroup', async (req: { group: string }) => {
+      const d = await coordinator().describe(groupName(req.group));
+      return {
+        group: d.group,
+        state: d.state,
+        generation: d.generation,
+        strategy: d.strategy,
+        coordinatorId: d.coordinatorId,
+        members: d.members.map((m) => ({
+          memberId: m.memberId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          topics: m.topics,
+          assignment: toWireAssignment(m.assignment),
+          sessionTimeoutMs: m.sessionTimeoutMs,
+          lastHeartbeatAgoMs: Math.min(m.lastHeartbeatAgoMs, 0xffffffff),
+        })),
+        partitions: d.partitions,
+      };
+    }),
+
+    resetOffsets: unary(node, log, 'ResetOffsets', async (req: ResetOffsetsRequest) => {
+      const group = groupName(req.group);
+      const topic = topicName(req.topic);
+      const position = resetPositions[req.position];
+      if (position === undefined) throw invalid('position', `must be one of ${Object.keys(resetPositions).join(', ')} (got ${String(req.position)})`);
+      const partitions = req.partitions.map((p, i) => intInRange(p, `partitions[${i}]`, 0, PARTITION_MAX));
+      const offset = position === ResetPosition.Offset ? intInRange(req.offset, 'offset', 0, Number.MAX_SAFE_INTEGER) : 0;
+      const timestampMs = position === ResetPosition.Timestamp ? intInRange(req.timestampMs, 'timestamp_ms', 0, Number.MAX_SAFE_INTEGER) : 0;
+      const shift = position === ResetPosition.Shift ? intInRange(req.shift, 'shift', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : 0;
+      if (typeof req.dryRun !== 'boolean') throw invalid('dry_run', 'must be a boolean');
+      const offsets = await coordinator().reset({ group, topic, partitions, position, offset, timestampMs, shift, dryRun: req.dryRun });
+      return { offsets: offsets.map(toWireOffset) };
+    }),
+
+    deleteGroup: unary(node, log, 'DeleteGroup', async (req: { group: string }) => {
+      await coordinator().deleteGroup(groupName(req.group));
+      return {};
+    }),
+  };
+}

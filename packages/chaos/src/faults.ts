@@ -1,0 +1,396 @@
+import { open, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { flipBytes, type ByteFlip } from './corrupt.js';
+import type { LinkTable } from './link-table.js';
+import type { NodeExit, NodeProcesses } from './node-processes.js';
+import { createPrng, describeTarget, FaultKind, type ScheduledFault } from './schedule.js';
+import { sleep, type LeaderWatcher, type Recorder } from './workload.js';
+
+/** Something the harness saw that a person should read: a crash, a refusal, a repair. */
+export interface Finding {
+  /** Milliseconds since the workload started. */
+  readonly time: number;
+  readonly node?: number;
+  readonly kind: FindingKind;
+  readonly message: string;
+}
+
+/**
+ * Kinds of finding. `crash` and `crash-loop` (a node exited without being asked), `not-ready`,
+ * `not-converged` (the cluster did not heal) and `final-read` point at the broker;
+ * `corruption-*` and `storage-dropped` say what a node made of a corrupt fault; `replaced-data`
+ * is the operator's remedy the harness applied.
+ */
+export const FindingKind = {
+  Crash: 'crash',
+  CrashLoop: 'crash-loop',
+  /** A node exited while running on a store the harness corrupted (e.g. LevelDB aborting). */
+  CorruptionCrash: 'corruption-crash',
+  CorruptionDetected: 'corruption-detected',
+  CorruptionUndetected: 'corruption-undetected',
+  StorageDropped: 'storage-dropped',
+  ReplacedData: 'replaced-data',
+  NotReady: 'not-ready',
+  NotConverged: 'not-converged',
+  FinalRead: 'final-read',
+} as const;
+export type FindingKind = (typeof FindingKind)[keyof typeof FindingKind];
+
+/** The finding kinds that say the broker misbehaved (the rest describe what happened). */
+export const brokerFindingKinds: ReadonlySet<FindingKind> = new Set<FindingKind>([
+  FindingKind.Crash,
+  FindingKind.CrashLoop,
+  FindingKind.NotReady,
+  FindingKind.NotConverged,
+  FindingKind.FinalRead,
+]);
+
+/** A fault as it was injected. */
+export interface InjectedFault {
+  readonly kind: FaultKind;
+  /** As in the history's fault events, e.g. `2`, `1|2,3`, `1->3`, `2 +120ms`. */
+  readonly target: string;
+  readonly startMs: number;
+  endMs: number;
+  /** What happened along the way: nodes chosen at run time, bytes flipped, repairs. */
+  readonly notes: string[];
+}
+
+/** What the injector drives. */
+export interface FaultContext {
+  readonly nodes: NodeProcesses;
+  readonly links: LinkTable;
+  readonly leaders: LeaderWatcher;
+  readonly record: Recorder;
+  readonly clock: () => number;
+  readonly seed: number;
+  /** Resolves once the node answers ready (it knows a controller), false after `timeoutMs`. */
+  readonly waitReady: (id: number, timeoutMs: number) => Promise<boolean>;
+  /** Resolves once every partition's ISR holds all its replicas, false after `timeoutMs`. */
+  readonly waitInSync: (timeoutMs: number) => Promise<boolean>;
+  readonly addFinding: (finding: Omit<Finding, 'time'>) => void;
+  readonly signal: AbortSignal;
+}
+
+/** A fault in progress; end() heals it and records its end. */
+export interface ActiveFault {
+  readonly injected: InjectedFault;
+  end(): Promise<void>;
+}
+
+/** How many bytes a corrupt fault flips. */
+const CORRUPT_BYTES = 4;
+/** How long a node gets to start and answer ready. */
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * Injects the faults of a schedule into a cluster of node processes behind a link table, and
+ * supervises the nodes meanwhile: a node that exits without being asked is a finding, and is
+ * restarted (as a supervisor would; DESIGN.md makes storage failures fatal so that one does)
+ * unless it keeps exiting at once.
+ */
+export class FaultInjector {
+  private readonly quickExits = new Map<number, number>();
+  private readonly startedAt = new Map<number, number>();
+  /** Nodes running on a store the harness corrupted, until their data is replaced. */
+  private readonly corrupted = new Set<number>();
+  private readonly replacing = new Set<number>();
+  /** Where each node's log ended when its current process started. */
+  private readonly logOffsets = new Map<number, number>();
+  private stopped = false;
+
+  constructor(private readonly ctx: FaultContext) {}
+
+  /**
+   * Called for every unexpected exit of a node. A node running on a store the harness corrupted
+   * gets its data replaced (the operator's remedy for a bad disk); any other node is restarted
+   * after a second, as a supervisor would, unless it exited quickly three times in a row.
+   */
+  onUnexpectedExit(exit: NodeExit): void {
+    const { ctx } = this;
+    const ranMs = exit.time - (this.startedAt.get(exit.id) ?? 0);
+    const quick = ranMs < 10_000 ? (this.quickExits.get(exit.id) ?? 0) + 1 : 0;
+    this.quickExits.set(exit.id, quick);
+    const corrupted = this.corrupted.has(exit.id);
+    void lastLogErrors(ctx.nodes.logPath(exit.id), this.logOffsets.get(exit.id) ?? 0).then(async (errors) => {
+      const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.code}`;
+      const why = errors.length > 0 ? `; last error: ${errors[errors.length - 1]}` : '; nothing logged';
+      const message = `node ${exit.id} (pid ${exit.pid}) exited by itself (${how}) after ${(ranMs / 1000).toFixed(1)} s${corrupted ? ', running on the store the harness corrupted' : ''}${why}`;
+      ctx.addFinding({ node: exit.id, kind: corrupted ? FindingKind.CorruptionCrash : FindingKind.Crash, message });
+      if (this.stopped) return;
+      await sleep(1_000, ctx.signal);
+      if (this.stopped || ctx.nodes.isRunning(exit.id) || this.replacing.has(exit.id)) return;
+      if (corrupted) {
+        await this.replaceData(exit.id, 'it exited while running on its corrupted store').catch(() => undefined);
+        return;
+      }
+      if (quick >= 3) {
+        ctx.addFinding({ node: exit.id, kind: FindingKind.CrashLoop, message: `node ${exit.id} exited ${quick} times within 10 s of starting; left down until the heal` });
+        return;
+      }
+      await this.startNode(exit.id).catch(() => undefined);
+    });
+  }
+
+  /**
+   * The operator's remedy for a node whose store cannot be trusted (DESIGN.md, storage): delete
+   * its data and start it empty with --rejoin, so that it re-replicates before it votes.
+   */
+  async replaceData(id: number, why: string): Promise<void> {
+    const { ctx } = this;
+    if (this.replacing.has(id)) return;
+    this.replacing.add(id);
+    try {
+      if (ctx.nodes.isRunning(id)) await ctx.nodes.kill(id);
+      await ctx.nodes.wipe(id);
+      this.corrupted.delete(id);
+      this.quickExits.delete(id);
+      await this.startNode(id, { rejoin: true });
+    } finally {
+      this.replacing.delete(id);
+    }
+    ctx.addFinding({ node: id, kind: FindingKind.ReplacedData, message: `node ${id}: ${why}; the harness deleted its data and restarted it with --rejoin` });
+  }
+
+  /** Stops supervising (teardown). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Starts a node and remembers when (crash loops) and where its log then ended. */
+  async startNode(id: number, options: { rejoin?: boolean } = {}): Promise<void> {
+    this.startedAt.set(id, this.ctx.clock());
+    this.logOffsets.set(id, await fileSize(this.ctx.nodes.logPath(id)));
+    await this.ctx.nodes.start(id, options);
+  }
+
+  /** Begins a scheduled fault and records its start. */
+  async begin(fault: ScheduledFault, index: number): Promise<ActiveFault> {
+    const { ctx } = this;
+    const { nodes, links } = ctx;
+    const notes: string[] = [];
+    let target = describeTarget(fault.target);
+    const t = fault.target;
+    const started = (): InjectedFault => ({ kind: fault.kind, target, startMs: ctx.clock(), endMs: Number.NaN, notes });
+    const recordStart = async (injected: InjectedFault): Promise<void> => {
+      await ctx.record({ time: injected.startMs, type: 'fault', name: fault.kind, phase: 'start', target });
+    };
+    const finish = (injected: InjectedFault, heal: () => Promise<void>): ActiveFault => ({
+      injected,
+      end: async () => {
+        await heal();
+        injected.endMs = ctx.clock();
+        await ctx.record({ time: injected.endMs, type: 'fault', name: fault.kind, phase: 'end', target });
+      },
+    });
+
+    switch (fault.kind) {
+      case FaultKind.Kill: {
+        const ids = 'nodes' in t ? t.nodes : [];
+        const injected = started();
+        await recordStart(injected);
+        await Promise.all(ids.map((id) => nodes.kill(id)));
+        return finish(injected, async () => {
+          for (const id of ids) if (!nodes.isRunning(id)) await this.startNode(id);
+        });
+      }
+      case FaultKind.Pause: {
+        const ids = 'nodes' in t ? t.nodes : [];
+        const injected = started();
+        await recordStart(injected);
+        for (const id of ids) nodes.pause(id);
+        return finish(injected, async () => {
+          for (const id of ids) nodes.resume(id);
+        });
+      }
+      case FaultKind.Partition: {
+        const injected = started();
+        await recordStart(injected);
+        if ('sides' in t) links.partition(t.sides[0], t.sides[1]);
+        return finish(injected, async () => links.heal());
+      }
+      case FaultKind.PartitionOneWay: {
+        const injected = started();
+        await recordStart(injected);
+        if ('from' in t) links.oneWay(t.from, t.to);
+        return finish(injected, async () => links.heal());
+      }
+      case FaultKind.IsolateLeader: {
+        await ctx.leaders.refresh();
+        let leader = ctx.leaders.busiestLeader();
+        if (leader === null) {
+          leader = nodes.ids[createPrng(ctx.seed + index).int(0, nodes.ids.length - 1)]!;
+          notes.push(`no leader known; isolated node ${leader} instead`);
+        } else {
+          notes.push(`node ${leader} led the most partitions`);
+        }
+        target = String(leader);
+        const injected = started();
+        await recordStart(injected);
+        links.isolate(leader);
+        return finish(injected, async () => links.heal());
+      }
+      case FaultKind.Slow: {
+        const ids = 'nodes' in t ? t.nodes : [];
+        const delayMs = fault.delayMs ?? 100;
+        target = `${ids.join(',')} +${delayMs}ms`;
+        const injected = started();
+        await recordStart(injected);
+        for (const id of ids) links.slow(id, delayMs);
+        return finish(injected, async () => links.heal());
+      }
+      case FaultKind.RollingRestart: {
+        const order = 'order' in t ? t.order : nodes.ids;
+        const injected = started();
+        await recordStart(injected);
+        const slotMs = fault.durationMs / order.length;
+        const sequence = (async () => {
+          for (const id of order) {
+            if (ctx.signal.aborted) return;
+            const slotEnd = ctx.clock() + slotMs;
+            await nodes.stop(id);
+            await this.startNode(id);
+            if (!(await ctx.waitReady(id, READY_TIMEOUT_MS)) && !ctx.signal.aborted) {
+              ctx.addFinding({ node: id, kind: FindingKind.NotReady, message: `node ${id} was not ready ${READY_TIMEOUT_MS / 1000} s after its restart in a rolling restart` });
+            }
+            // An operator restarts the next node only once the cluster is whole again.
+            if (!(await ctx.waitInSync(READY_TIMEOUT_MS))) notes.push(`ISR not full ${READY_TIMEOUT_MS / 1000} s after restarting node ${id}`);
+            await sleep(Math.max(0, slotEnd - ctx.clock()), ctx.signal);
+          }
+        })();
+        return finish(injected, () => sequence);
+      }
+      case FaultKind.Wipe: {
+        const id = 'nodes' in t ? t.nodes[0]! : nodes.ids[0]!;
+        const injected = started();
+        await recordStart(injected);
+        await nodes.kill(id);
+        await nodes.wipe(id);
+        notes.push(`node ${id} killed, data directory deleted, restarted with --rejoin`);
+        await this.startNode(id, { rejoin: true });
+        return finish(injected, async () => {
+          if (!nodes.isRunning(id)) await this.startNode(id);
+        });
+      }
+      case FaultKind.Corrupt: {
+        const id = 'nodes' in t ? t.nodes[0]! : nodes.ids[0]!;
+        const injected = started();
+        await recordStart(injected);
+        await nodes.kill(id);
+        const storeDir = join(nodes.dataDir(id), 'store');
+        const flips = await flipBytes(storeDir, createPrng(ctx.seed * 7919 + index), CORRUPT_BYTES);
+        notes.push(`node ${id} killed; flipped ${describeFlips(flips)}`);
+        this.corrupted.add(id);
+        await this.startNode(id);
+        const logFrom = this.logOffsets.get(id) ?? 0;
+        return finish(injected, async () => {
+          // What the node made of it, once it had its chance to start (or crashed: then the
+          // supervisor has already replaced its data, see onUnexpectedExit).
+          const replaced = !this.corrupted.has(id);
+          const ready = !replaced && nodes.isRunning(id) && (await ctx.waitReady(id, READY_TIMEOUT_MS));
+          await this.reportCorruption(id, storeDir, logFrom, replaced ? 'crashed' : ready ? 'ready' : 'not-ready', notes);
+          if (ready || !this.corrupted.has(id)) return;
+          if (ctx.signal.aborted) return;
+          notes.push(`node ${id} was not running and ready at the end of the fault; its data was replaced`);
+          await this.replaceData(id, 'it was not running and ready on its corrupted store at the end of the fault');
+        });
+      }
+    }
+  }
+
+  /** Says what a node made of its corrupted store, from its log and LevelDB's. */
+  private async reportCorruption(id: number, storeDir: string, logFrom: number, outcome: 'ready' | 'not-ready' | 'crashed', notes: string[]): Promise<void> {
+    const { ctx } = this;
+    const ready = outcome === 'ready';
+    const errors = await lastLogErrors(ctx.nodes.logPath(id), logFrom, 20);
+    const detected = errors.filter((line) => /check|corrupt|checksum|repair|trusted/i.test(line));
+    // LevelDB rewrites its info log at every open: read it only while the damaged store is there.
+    const leveldb = outcome === 'crashed' ? [] : await levelDbCorruption(storeDir);
+    if (leveldb.length > 0) {
+      notes.push(`LevelDB: ${leveldb.slice(0, 3).join('; ')}`);
+      ctx.addFinding({ node: id, kind: FindingKind.StorageDropped, message: `node ${id}: LevelDB reported on opening its store: ${leveldb.slice(0, 3).join('; ')}` });
+    }
+    if (detected.length > 0) {
+      const how = ready ? 'and runs (repairing from peers)' : outcome === 'crashed' ? 'and exited' : 'and did not become ready';
+      notes.push(`node ${id} reported: ${detected.slice(0, 3).join('; ')}`);
+      ctx.addFinding({ node: id, kind: FindingKind.CorruptionDetected, message: `node ${id} detected the damage ${how}: ${detected.slice(0, 2).join('; ')}` });
+    } else if (!ready) {
+      const why = errors.length > 0 ? errors[errors.length - 1] : 'nothing logged';
+      notes.push(`node ${id} ${outcome === 'crashed' ? 'exited' : 'did not become ready'}: ${why}`);
+      if (outcome === 'not-ready') ctx.addFinding({ node: id, kind: FindingKind.CorruptionDetected, message: `node ${id} did not become ready on its corrupted store: ${why}` });
+    } else {
+      notes.push(`node ${id} started and reported no damage`);
+      ctx.addFinding({ node: id, kind: FindingKind.CorruptionUndetected, message: `node ${id} started on its corrupted store and reported no damage (the flipped bytes may be in data it no longer reads, or in bytes LevelDB does not check)` });
+    }
+  }
+}
+
+function describeFlips(flips: readonly ByteFlip[]): string {
+  if (flips.length === 0) return 'nothing (no stored log files)';
+  return flips.map((f) => `${f.file}@${f.offset} ${hex(f.before)}→${hex(f.after)}`).join(', ');
+}
+
+const hex = (byte: number): string => `0x${byte.toString(16).padStart(2, '0')}`;
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The messages of a node's error and fatal log lines (pino JSON, level 50 and up) written after
+ * byte `from` of its log, the last `max` of them.
+ */
+export async function lastLogErrors(path: string, from = 0, max = 5): Promise<string[]> {
+  let text: string;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const size = (await handle.stat()).size;
+      // The tail is enough, and a long run's log may be large.
+      const start = Math.max(from, size - 1_000_000);
+      const buffer = Buffer.alloc(Math.max(0, size - start));
+      await handle.read(buffer, 0, buffer.length, start);
+      text = buffer.toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return [];
+  }
+  const messages: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) {
+      // stderr of the process: native aborts, uncaught exceptions
+      if (/error|assert|abort|fatal|corrupt/i.test(line)) messages.push(line.trim().slice(0, 300));
+      continue;
+    }
+    let entry: { level?: number; msg?: string; err?: { message?: string }; problem?: string; problems?: string[] };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if ((entry.level ?? 0) < 50) continue;
+    const detail = entry.problem ?? entry.problems?.join('; ') ?? entry.err?.message;
+    messages.push(`${entry.msg ?? ''}${detail === undefined ? '' : `: ${detail}`}`.slice(0, 400));
+  }
+  return messages.slice(-max);
+}
+
+/** LevelDB's own reports of damage from its info log (`LOG`, rewritten at every open). */
+export async function levelDbCorruption(storeDir: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(join(storeDir, 'LOG'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((line) => /corrupt|checksum|dropping|missing/i.test(line))
+    .map((line) => line.replace(/^\S+\s+\S+\s+/, '').trim().slice(0, 300));
+}

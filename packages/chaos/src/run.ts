@@ -1,0 +1,394 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeraldClient } from '@herald/client';
+import { check, computeTimeline, type Verdict } from './checker.js';
+import { FaultInjector, FindingKind, brokerFindingKinds, type ActiveFault, type Finding, type InjectedFault } from './faults.js';
+import { finalRead, leaderEndOffsets, type FinalReadResult } from './final-read.js';
+import { HistoryWriter, readHistory, startRunClock } from './history.js';
+import { LinkTable } from './link-table.js';
+import { freePorts, NodeProcesses, type NodeLauncher, type NodeLaunchSpec } from './node-processes.js';
+import { renderReport, reportDirName, writeReportFiles, type RunInfo } from './report.js';
+import { faultKinds, generateSchedule, type FaultKind, type ScheduledFault } from './schedule.js';
+import { Consumers, LeaderWatcher, Producers, recorderFor, sleep, type WorkloadCounters } from './workload.js';
+
+/** Options of runChaos(). */
+export interface ChaosRunOptions {
+  /** 3 or 5 (any count from 1 works; wipe needs 3). */
+  readonly nodes: number;
+  /** How long faults are injected under load. */
+  readonly durationMs: number;
+  readonly faults: readonly FaultKind[];
+  readonly seed: number;
+  readonly partitions: number;
+  readonly producers: number;
+  /** Consumers reading every partition from the start; default 1. */
+  readonly consumers?: number;
+  /** Sends each producer keeps outstanding per partition; default 2. */
+  readonly inflightPerPartition?: number;
+  /** Total sends per second; 0 (default) for as fast as the cluster acknowledges. */
+  readonly ratePerSecond?: number;
+  /** Reports go to `<outDir>/<ISO time>/`. */
+  readonly outDir: string;
+  /** Builds the command line of one node (the CLI passes its own). */
+  readonly launcher: NodeLauncher;
+  readonly logLevel?: string;
+  /** The command that repeats this run, shown in the report. */
+  readonly command?: string;
+  /** Ctrl-C: stops the run early; the report still gets written. */
+  readonly signal?: AbortSignal;
+  /** Called about once a second with the run's state. */
+  readonly onProgress?: (progress: ChaosProgress) => void;
+  /** Called with one line whenever something happens (fault start and end, findings). */
+  readonly onEvent?: (line: string) => void;
+  /** Keep the nodes' data directories (they are deleted by default). */
+  readonly keepData?: boolean;
+  /** Schedule tuning (tests): fault and gap lengths. */
+  readonly schedule?: Partial<Pick<Parameters<typeof generateSchedule>[0], 'faultMsMin' | 'faultMsMax' | 'gapMsMin' | 'gapMsMax'>>;
+}
+
+/** The run's state for the progress line. */
+export interface ChaosProgress {
+  readonly phase: 'starting' | 'running' | 'healing' | 'final-read' | 'checking';
+  readonly elapsedMs: number;
+  readonly durationMs: number;
+  readonly counters: Readonly<WorkloadCounters>;
+  readonly activeFault: string | null;
+  readonly faultsInjected: number;
+  readonly leaders: readonly (number | null)[];
+}
+
+/** What a run found. */
+export interface ChaosRunResult {
+  readonly reportDir: string;
+  readonly verdict: Verdict;
+  readonly run: RunInfo;
+  /** 0: nothing acknowledged was lost, duplicated, reordered, unexpected or inconsistent, and
+   *  the final read covered every partition. 1 otherwise. 130 when interrupted. */
+  readonly exitCode: number;
+}
+
+const TOPIC = 'chaos';
+/** How long the harness waits for every partition to have a leader and a full ISR before a fault. */
+const WHOLE_WAIT_MS = 60_000;
+const HOST = '127.0.0.1';
+
+/**
+ * Runs a chaos test end to end: a local cluster of real node processes with every peer link
+ * and every client link through a LinkTable proxy, a topic with one replica per node, the
+ * workload (idempotent acks-QUORUM producers and from-the-start consumers, every operation
+ * recorded), the seeded fault schedule, then heal, a final read of every partition from every
+ * node, the checker, and the report. Every process it started is stopped by PID before it
+ * returns, also when `signal` aborts.
+ */
+export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult> {
+  const startedAt = new Date();
+  const reportDir = join(options.outDir, reportDirName(startedAt));
+  await mkdir(reportDir, { recursive: true });
+  const historyPath = join(reportDir, 'history.jsonl');
+  const history = new HistoryWriter(historyPath);
+  const record = recorderFor(history);
+  const dataRoot = await mkdtemp(join(tmpdir(), 'herald-chaos-'));
+  const abort = new AbortController();
+  const onAbort = (): void => abort.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted === true) abort.abort();
+  const signal = abort.signal;
+  const emit = (line: string): void => options.onEvent?.(line);
+
+  let clock: () => number = () => 0;
+  const findings: Finding[] = [];
+  const addFinding = (finding: Omit<Finding, 'time'>): void => {
+    const full = { ...finding, time: clock() };
+    findings.push(full);
+    emit(`finding at ${(full.time / 1000).toFixed(1)} s: ${full.message}`);
+  };
+  const counters: WorkloadCounters = { sendsInvoked: 0, sendsOk: 0, sendsFailed: 0, sendsUnknown: 0, recordsRead: 0, pollsFailed: 0, lastOkMs: new Map() };
+  const injected: InjectedFault[] = [];
+  const skipped: { kind: FaultKind; atMs: number; reason: string }[] = [];
+  let phase: ChaosProgress['phase'] = 'starting';
+  let active: ActiveFault | null = null;
+  // Assigned inside the phase closures below, so TypeScript cannot narrow them: kept in an object.
+  const outcome: { finalRead: FinalReadResult | null; injector: FaultInjector | null } = { finalRead: null, injector: null };
+  const replicaReads: { node: number; result: FinalReadResult }[] = [];
+
+  const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+  const schedule: ScheduledFault[] = generateSchedule({ durationMs: options.durationMs, seed: options.seed, kinds: options.faults, nodes: ids, ...options.schedule });
+
+  // Real ports, then a proxy in front of each, then each node told the proxies' ports.
+  const ports = await freePorts(ids.length * 3, HOST);
+  const real = new Map(ids.map((id, i) => [id, { client: ports[3 * i]!, peer: ports[3 * i + 1]!, metrics: ports[3 * i + 2]! }]));
+  const links = await LinkTable.start(ids.map((id) => ({ id, peer: { host: HOST, port: real.get(id)!.peer }, client: { host: HOST, port: real.get(id)!.client } })));
+  const brokers = ids.map((id) => links.clientLink(id).address);
+  const specs = new Map<number, Omit<NodeLaunchSpec, 'rejoin'>>(
+    ids.map((id) => {
+      const peers = ids
+        .map((other) => `${other}=${HOST}:${links.clientLink(other).port}:${other === id ? real.get(id)!.peer : links.peerLink(id, other).port}`)
+        .join(',');
+      const ports = real.get(id)!;
+      return [id, { id, dataDir: join(dataRoot, `node-${id}`), host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info' }];
+    }),
+  );
+  const nodes = new NodeProcesses({
+    launcher: options.launcher,
+    specs,
+    logDir: join(reportDir, 'nodes'),
+    clock: () => clock(),
+    onUnexpectedExit: (exit) => outcome.injector?.onUnexpectedExit(exit),
+  });
+  const killOnExit = (): void => nodes.killAllNow();
+  process.once('exit', killOnExit);
+
+  const waitReady = async (id: number, timeoutMs: number): Promise<boolean> => {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline && !signal.aborted) {
+      if (!nodes.isRunning(id)) return false;
+      const res = await fetch(`http://${HOST}:${real.get(id)!.metrics}/readyz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+      await res?.body?.cancel().catch(() => undefined);
+      if (res?.status === 200) return true;
+      await sleep(100, signal);
+    }
+    return false;
+  };
+  const admin = new HeraldClient({ brokers, callTimeoutMs: 10_000 });
+  const waitInSync = async (timeoutMs: number): Promise<boolean> => {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline && !signal.aborted) {
+      try {
+        const description = await admin.describeTopic(TOPIC, { timeoutMs: 2_000 });
+        if (description.partitions.every((p) => p.leaderId !== 0 && p.isr.length === p.replicas.length)) return true;
+      } catch {
+        // no answer yet
+      }
+      await sleep(200, signal);
+    }
+    return false;
+  };
+
+  const watcher = new LeaderWatcher(brokers, TOPIC, record, () => clock());
+  const producers = new Producers({
+    brokers,
+    topic: TOPIC,
+    partitions: options.partitions,
+    producers: options.producers,
+    inflightPerPartition: options.inflightPerPartition ?? 2,
+    ratePerSecond: options.ratePerSecond ?? 0,
+    record,
+    clock: () => clock(),
+    counters,
+  });
+  const consumers = new Consumers({ brokers, topic: TOPIC, partitions: options.partitions, consumers: options.consumers ?? 1, record, clock: () => clock(), counters });
+
+  const progress = (): void => {
+    options.onProgress?.({
+      phase,
+      elapsedMs: clock(),
+      durationMs: options.durationMs,
+      counters,
+      activeFault: active === null ? null : `${active.injected.kind} ${active.injected.target}`,
+      faultsInjected: injected.length,
+      leaders: Array.from({ length: options.partitions }, (_, p) => watcher.leaders.get(p)?.leader ?? null),
+    });
+  };
+  const progressTimer = setInterval(progress, 1_000);
+  let workloadStarted = false;
+  let interrupted = false;
+
+  /** Starts the nodes, creates the topic, runs the workload under the schedule. */
+  const runSchedule = async (): Promise<void> => {
+    emit(`starting ${ids.length} nodes (data in ${dataRoot}, logs in ${join(reportDir, 'nodes')})`);
+    for (const id of ids) await nodes.start(id);
+    for (const id of ids) {
+      if (!(await waitReady(id, 60_000))) throw new Error(`node ${id} was not ready within 60 s; see ${nodes.logPath(id)}`);
+    }
+    await admin.createTopic(TOPIC, { partitions: options.partitions, replicationFactor: options.nodes });
+    if (!(await waitInSync(30_000))) throw new Error(`topic ${TOPIC} did not get a leader and a full ISR on every partition within 30 s`);
+
+    clock = startRunClock();
+    const injector = new FaultInjector({ nodes, links, leaders: watcher, record, clock, seed: options.seed, waitReady, waitInSync, addFinding, signal });
+    outcome.injector = injector;
+    watcher.start();
+    await watcher.refresh();
+    consumers.start();
+    producers.start();
+    workloadStarted = true;
+    phase = 'running';
+    emit(`workload started: ${options.producers} producers on ${options.partitions} partitions; ${schedule.length} faults scheduled over ${formatS(options.durationMs)}`);
+
+    let shiftMs = 0;
+    const gapMsMin = options.schedule?.gapMsMin ?? 3_000;
+    for (let i = 0; i < schedule.length && !signal.aborted; i++) {
+      const fault = schedule[i]!;
+      await sleep(fault.at + shiftMs - clock(), signal);
+      if (signal.aborted) break;
+      // Every fault hits a whole cluster: one that is still repairing from the last fault (a
+      // wiped node re-replicating, say) would turn a minority fault into a majority one. A
+      // cluster that does not become whole again is a finding, and the fault is skipped.
+      const waitStartMs = clock();
+      const whole = await waitInSync(WHOLE_WAIT_MS);
+      const waitedMs = clock() - waitStartMs;
+      shiftMs += waitedMs;
+      if (signal.aborted) break;
+      if (!whole) {
+        skipped.push({ kind: fault.kind, atMs: clock(), reason: 'cluster not whole' });
+        addFinding({ kind: FindingKind.NotConverged, message: `some partition had no leader or a short ISR for ${formatS(WHOLE_WAIT_MS)} after the previous fault healed; skipped the next fault (${fault.kind})` });
+        continue;
+      }
+      // Faults pushed back (a rolling restart waits for each node) past the run's end are not
+      // injected: --duration bounds the run.
+      if (clock() + fault.durationMs + gapMsMin > options.durationMs) {
+        for (const rest of schedule.slice(i)) skipped.push({ kind: rest.kind, atMs: clock(), reason: 'out of time' });
+        break;
+      }
+      active = await injector.begin(fault, i);
+      if (waitedMs > 1_000) active.injected.notes.unshift(`began after waiting ${formatS(waitedMs)} for every ISR to be full`);
+      injected.push(active.injected);
+      const notes = active.injected.notes.length > 0 ? `: ${active.injected.notes.join('; ')}` : '';
+      emit(`${formatS(active.injected.startMs)} ${fault.kind} ${active.injected.target} for ${formatS(fault.durationMs)}${notes}`);
+      await sleep(active.injected.startMs + fault.durationMs - clock(), signal);
+      await active.end();
+      emit(`${formatS(active.injected.endMs)} ${fault.kind} ${active.injected.target} healed`);
+      active = null;
+      // A fault that ran long (a rolling restart waits for each node) pushes the rest back, so
+      // that every gap keeps its length.
+      shiftMs += Math.max(0, clock() - (fault.at + shiftMs + fault.durationMs));
+    }
+    await sleep(options.durationMs - clock(), signal);
+  };
+
+  /** Links pass, paused nodes continue, stopped nodes start. */
+  const heal = async (): Promise<void> => {
+    phase = 'healing';
+    if (active !== null) {
+      await active.end().catch(() => undefined);
+      active = null;
+    }
+    links.heal();
+    for (const id of ids) {
+      nodes.resume(id);
+      if (!nodes.isRunning(id) && workloadStarted && !signal.aborted) await outcome.injector?.startNode(id).catch(() => undefined);
+    }
+  };
+
+  /** Lets writes resume after the heal, then stops the producers and consumers. */
+  const stopWorkload = async (): Promise<void> => {
+    if (!workloadStarted) return;
+    if (!signal.aborted) {
+      // Writes must resume on every partition after the heal before the producers stop, so the
+      // last fault's unavailability is measured too.
+      const healedAt = clock();
+      const deadline = performance.now() + 30_000;
+      const resumed = (): boolean => Array.from({ length: options.partitions }, (_, p) => counters.lastOkMs.get(p) ?? -1).every((t) => t > healedAt);
+      while (performance.now() < deadline && !signal.aborted && !resumed()) await sleep(100, signal);
+      await sleep(1_000, signal);
+    }
+    await producers.stop();
+    await consumers.stop();
+  };
+
+  /** Waits for the cluster to converge, then reads every partition through any node and
+   *  from each node alone. */
+  const readEverything = async (): Promise<void> => {
+    for (const id of ids) {
+      if (!(await waitReady(id, 60_000))) addFinding({ node: id, kind: FindingKind.NotReady, message: `node ${id} was not ready within 60 s of the heal` });
+    }
+    if (!(await waitInSync(60_000))) {
+      addFinding({ kind: FindingKind.NotConverged, message: 'some partition had no leader or an incomplete ISR 60 s after the heal' });
+    }
+    phase = 'final-read';
+    progress();
+    let endOffsets: number[] | undefined;
+    try {
+      endOffsets = await leaderEndOffsets(admin, TOPIC, options.partitions, performance.now() + 30_000);
+    } catch (err) {
+      addFinding({ kind: FindingKind.FinalRead, message: (err as Error).message });
+    }
+    const readOptions = { brokers, topic: TOPIC, partitions: options.partitions, record, clock, ...(endOffsets === undefined ? {} : { endOffsets }) };
+    const finalResult = await finalRead({ ...readOptions, process: 'final', timeoutMs: 120_000 });
+    outcome.finalRead = finalResult;
+    if (!finalResult.complete) {
+      addFinding({ kind: FindingKind.FinalRead, message: `the final read did not reach the end of every partition: ${describeRead(finalResult)}` });
+    }
+    if (endOffsets === undefined) return;
+    for (const id of ids) {
+      // Only node `id` answers: every other client link resets connections on arrival.
+      for (const other of ids) if (other !== id) links.clientLink(other).reset();
+      try {
+        const result = await finalRead({ ...readOptions, process: `final-n${id}`, node: id, timeoutMs: 60_000 });
+        replicaReads.push({ node: id, result });
+        if (!result.complete) {
+          addFinding({ node: id, kind: FindingKind.FinalRead, message: `node ${id} alone did not serve every partition to its end: ${describeRead(result)}` });
+        }
+      } finally {
+        links.heal();
+      }
+    }
+  };
+
+  try {
+    try {
+      await runSchedule();
+    } finally {
+      await heal();
+    }
+    await stopWorkload();
+    interrupted = signal.aborted;
+    if (workloadStarted && !interrupted) await readEverything();
+  } finally {
+    clearInterval(progressTimer);
+    outcome.injector?.stop();
+    await producers.stop().catch(() => undefined);
+    await consumers.stop().catch(() => undefined);
+    await watcher.stop().catch(() => undefined);
+    await admin.close().catch(() => undefined);
+    await nodes.killAll();
+    await nodes.close();
+    await links.close();
+    process.removeListener('exit', killOnExit);
+    options.signal?.removeEventListener('abort', onAbort);
+    await history.close();
+    if (options.keepData !== true) await rm(dataRoot, { recursive: true, force: true });
+  }
+  interrupted ||= signal.aborted;
+
+  // ---- check and report
+  phase = 'checking';
+  const events = await readHistory(historyPath);
+  const verdict = check(events);
+  const faultCounts = Object.fromEntries(faultKinds.map((kind) => [kind, injected.filter((f) => f.kind === kind).length])) as Record<FaultKind, number>;
+  const run: RunInfo = {
+    command: options.command ?? '',
+    seed: options.seed,
+    nodes: options.nodes,
+    partitions: options.partitions,
+    producers: options.producers,
+    durationMs: options.durationMs,
+    faultKinds: [...options.faults],
+    startedAt: startedAt.toISOString(),
+    interrupted,
+    faultCounts,
+    scheduled: schedule.length,
+    skipped,
+    injected,
+    findings,
+    finalRead: outcome.finalRead,
+    replicaReads,
+    brokerFindings: findings.filter((f) => brokerFindingKinds.has(f.kind)).length,
+  };
+  const html = renderReport(verdict, computeTimeline(events), { run });
+  await writeReportFiles(reportDir, { historyPath, verdict, html, run });
+  const readComplete = outcome.finalRead?.complete === true && replicaReads.every((r) => r.result.complete);
+  const exitCode = interrupted ? 130 : verdict.valid && readComplete ? 0 : 1;
+  return { reportDir, verdict, run, exitCode };
+}
+
+function describeRead(result: FinalReadResult): string {
+  return result.partitions
+    .filter((p) => p.error !== undefined || p.readTo < p.endOffset)
+    .map((p) => (p.partition < 0 ? p.error : `partition ${p.partition} read to ${p.readTo} of ${p.endOffset}${p.error === undefined ? '' : ` (${p.error})`}`))
+    .join('; ');
+}
+
+function formatS(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,55 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lastLogErrors, levelDbCorruption } from '../src/faults.js';
+
+// Shows how the harness reads what a node said about a fault: pino error and fatal lines after
+// a given byte of its log (with the problem or error they carry), native aborts on stderr, and
+// LevelDB's own reports of damage.
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'herald-faults-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('lastLogErrors', () => {
+  it('keeps error and fatal lines after the offset, with their detail, and native aborts', async () => {
+    const early = `${JSON.stringify({ level: 50, msg: 'old failure' })}\n`;
+    const lines = [
+      JSON.stringify({ harness: 'started', pid: 7 }),
+      JSON.stringify({ level: 30, msg: 'node started' }),
+      JSON.stringify({ level: 50, msg: 'stored raft state failed its checks; repairing from peers', problem: 'entry 6 of group p.1.0 failed its checksum' }),
+      "node: ../deps/leveldb/table_builder.cc:97: Assertion `r->options.comparator->Compare(key, Slice(r->last_key)) > 0' failed.",
+      'some harmless stderr line',
+      JSON.stringify({ level: 60, msg: 'storage failed', err: { message: 'Corruption: bad block' } }),
+      'not json {',
+    ];
+    const path = join(dir, 'node-1.log');
+    await writeFile(path, early + lines.join('\n'));
+    expect(await lastLogErrors(path, early.length)).toEqual([
+      'stored raft state failed its checks; repairing from peers: entry 6 of group p.1.0 failed its checksum',
+      "node: ../deps/leveldb/table_builder.cc:97: Assertion `r->options.comparator->Compare(key, Slice(r->last_key)) > 0' failed.",
+      'storage failed: Corruption: bad block',
+    ]);
+    expect(await lastLogErrors(path, 0, 1)).toEqual(['storage failed: Corruption: bad block']);
+    expect(await lastLogErrors(join(dir, 'missing.log'))).toEqual([]);
+  });
+});
+
+describe('levelDbCorruption', () => {
+  it("picks LevelDB's reports of dropped or corrupt data from its info log", async () => {
+    await writeFile(join(dir, 'LOG'), [
+      '2026/11/25-07:52:57.123456 7f Recovering log #12',
+      '2026/11/25-07:52:57.123457 7f (ignoring error) /d/000012.log: dropping 7844 bytes; Corruption: checksum mismatch',
+      '2026/11/25-07:52:57.123458 7f Delete type=0 #12',
+    ].join('\n'));
+    expect(await levelDbCorruption(dir)).toEqual(['(ignoring error) /d/000012.log: dropping 7844 bytes; Corruption: checksum mismatch']);
+    expect(await levelDbCorruption(join(dir, 'none'))).toEqual([]);
+  });
+});
