@@ -4,48 +4,14 @@
 // node processes that `cluster down` stops. Method: the real command (src/main.ts under tsx, in
 // a child process) against 3 nodes in this process on free ports (test/support/cluster.ts).
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
 import { freePorts } from '../support/ports.js';
+import { herald } from '../support/herald-cli.js';
 import { waitFor } from '../support/wait-for.js';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-const MAIN = join(ROOT, 'packages/cli/src/main.ts');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `herald ...args`, killing it (by its pid) if it outlives `timeoutMs`. */
-function herald(args: readonly string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@herald/source', MAIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      process.kill(child.pid!, 'SIGKILL');
-      reject(new Error(`herald ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
 
 describe.concurrent('herald without a cluster', () => {
   it.each([[[]], [['--help']], [['topic', '--help']], [['topic', 'create', '--help']], [['cluster', 'up', '--help']], [['node', 'start', '--help']], [['produce', '--help']], [['consume', '--help']], [['leader', 'transfer', '--help']]])(
