@@ -216,27 +216,37 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     emit(`workload started: ${options.producers} producers on ${options.partitions} partitions; ${schedule.length} faults scheduled over ${formatS(options.durationMs)}`);
 
     let shiftMs = 0;
+    let notWholeReported = false;
     const gapMsMin = options.schedule?.gapMsMin ?? 3_000;
     for (let i = 0; i < schedule.length && !signal.aborted; i++) {
       const fault = schedule[i]!;
       await sleep(fault.at + shiftMs - clock(), signal);
       if (signal.aborted) break;
+      // Faults pushed back (a rolling restart waits for each node) past the run's end are not
+      // injected: --duration bounds the run.
+      const outOfTime = (): boolean => clock() + fault.durationMs + gapMsMin > options.durationMs;
+      if (outOfTime()) {
+        for (const rest of schedule.slice(i)) skipped.push({ kind: rest.kind, atMs: clock(), reason: 'out of time' });
+        break;
+      }
       // Every fault hits a whole cluster: one that is still repairing from the last fault (a
       // wiped node re-replicating, say) would turn a minority fault into a majority one. A
       // cluster that does not become whole again is a finding, and the fault is skipped.
       const waitStartMs = clock();
-      const whole = await waitInSync(WHOLE_WAIT_MS);
+      const whole = await waitInSync(Math.min(WHOLE_WAIT_MS, options.durationMs - clock()));
       const waitedMs = clock() - waitStartMs;
       shiftMs += waitedMs;
       if (signal.aborted) break;
       if (!whole) {
         skipped.push({ kind: fault.kind, atMs: clock(), reason: 'cluster not whole' });
-        addFinding({ kind: FindingKind.NotConverged, message: `some partition had no leader or a short ISR for ${formatS(WHOLE_WAIT_MS)} after the previous fault healed; skipped the next fault (${fault.kind})` });
+        if (!notWholeReported) {
+          addFinding({ kind: FindingKind.NotConverged, message: `some partition had no leader or a short ISR for ${formatS(waitedMs)} after the previous fault healed; faults are skipped until it is whole again` });
+        }
+        notWholeReported = true;
         continue;
       }
-      // Faults pushed back (a rolling restart waits for each node) past the run's end are not
-      // injected: --duration bounds the run.
-      if (clock() + fault.durationMs + gapMsMin > options.durationMs) {
+      notWholeReported = false;
+      if (outOfTime()) {
         for (const rest of schedule.slice(i)) skipped.push({ kind: rest.kind, atMs: clock(), reason: 'out of time' });
         break;
       }
