@@ -4,12 +4,15 @@
 // stop a follower and delete its data directory; restart it with rejoin; produce more; wait for
 // it to hold everything; then hand it leadership and read everything back from it.
 import { encodeBatch } from '@herald/protocol';
-import { afterAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { call, TestCluster } from '../support/cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
 let cluster: TestCluster | undefined;
-afterAll(async () => cluster?.stop());
+afterEach(async () => {
+  await cluster?.stop();
+  cluster = undefined;
+});
 
 it('a wiped node rejoins, catches up from its peers, and can lead again', async () => {
   cluster = await TestCluster.start();
@@ -41,4 +44,38 @@ it('a wiped node rejoins, catches up from its peers, and can lead again', async 
   const fetched = await call<{ batches: { baseOffset: number }[]; highWatermark: number }>(cluster.client(victim).consume, 'fetch', { topic: 'wiped', partition: 0, offset: 0 });
   expect(fetched.highWatermark).toBe(15);
   expect(fetched.batches.map((b) => b.baseOffset)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+});
+
+// Shows that two wiped replicas of three do not leave the cluster without leaders: the one
+// replica that kept its data is elected (the others answer "repairing", docs/design-notes.md),
+// for the meta group and for the partition, re-replicates both, and they vote again. Method:
+// three in-process nodes; produce; stop nodes 2 and 3 and delete their data; wait until node 1
+// has stepped down; start both with rejoin; produce (through a new leader); wait until both
+// hold everything and are repaired.
+it('two wiped nodes rejoin with the one intact node, which leads and repairs them', async () => {
+  cluster = await TestCluster.start();
+  const c = cluster;
+  await c.createTopic('twice', 1);
+  const produce = async (value: string) => {
+    const leader = await c.leaderOf('twice', 0, 20_000);
+    const batch = await encodeBatch([{ key: null, value: Buffer.from(value), timestampMs: 1 }]);
+    return (await call<{ baseOffset: number }>(c.client(leader).produce, 'produce', { topic: 'twice', partition: 0, batch })).baseOffset;
+  };
+  for (let i = 0; i < 10; i++) await produce(`before-${i}`);
+  for (const id of [2, 3]) {
+    await c.stopNode(id);
+    c.wipe(id);
+  }
+  // Node 1 alone steps down (CheckQuorum): it must win an election to lead again.
+  await waitFor(() => c.node(1).node.meta.controllerId() === 0 && c.node(1).node.partitionView('twice', 0).leaderId === 0, { timeoutMs: 10_000, what: 'node 1 without leadership' });
+  for (const id of [2, 3]) await c.startNode(id, { rejoin: true });
+  expect(await produce('after')).toBe(10);
+  await waitFor(() => c.node(1).node.meta.isController(), { timeoutMs: 20_000, what: 'node 1 the controller' });
+  for (const id of [2, 3]) {
+    await waitFor(() => {
+      const node = c.node(id).node;
+      const partition = [...node.hostedPartitions()][0]?.partition;
+      return partition !== undefined && partition.highWatermark === 11 && !partition.group.raft.isRepairing() && !node.meta.group.raft.isRepairing();
+    }, { timeoutMs: 20_000, what: `node ${id} repaired, holding all 11 records` });
+  }
 });

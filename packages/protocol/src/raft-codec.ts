@@ -62,7 +62,13 @@ export type RaftMessage = Envelope &
         readonly pre: boolean;
         readonly transfer: boolean;
       }
-    | { readonly type: 'VoteResponse'; readonly granted: boolean; readonly pre: boolean }
+    | {
+        readonly type: 'VoteResponse';
+        readonly granted: boolean;
+        readonly pre: boolean;
+        /** On refusal: the voter is repairing a lost log (a conditional vote). */
+        readonly repairing?: boolean;
+      }
     | {
         readonly type: 'Append';
         readonly prevIndex: number;
@@ -109,7 +115,7 @@ export function messageToProto(m: RaftMessage): RaftMessageProto {
         vote: { lastIndex: m.lastIndex, lastTerm: m.lastTerm, pre: m.pre, transfer: m.transfer },
       };
     case 'VoteResponse':
-      return { ...envelope, voteResponse: { granted: m.granted, pre: m.pre } };
+      return { ...envelope, voteResponse: { granted: m.granted, pre: m.pre, repairing: m.repairing === true } };
     case 'Append':
       return {
         ...envelope,
@@ -259,6 +265,7 @@ export function messageFromProto(p: RaftMessageProtoOutput, what = 'raft message
         type: 'VoteResponse',
         granted: c.bool(b.granted, 'voteResponse.granted'),
         pre: c.bool(b.pre, 'voteResponse.pre'),
+        ...(c.bool(b.repairing, 'voteResponse.repairing') ? { repairing: true } : {}),
       };
     }
     case 'append': {

@@ -72,6 +72,8 @@ const examples: RaftMessage[] = [
     snapshot: { meta: { index: 0, term: 0, membership: { voters: [1], learners: [] } }, data: bytes() },
   },
   { type: 'TimeoutNow', from: 1, to: 2, term: 9 },
+  // A repairing voter's answer (docs/design-notes.md "Two of three replicas repairing").
+  { type: 'VoteResponse', from: 3, to: 1, term: 5, granted: false, pre: true, repairing: true },
 ];
 
 /** Buffers come back where Uint8Arrays went in; compare contents. */

@@ -18,7 +18,7 @@ function run(durationMs: number): { entriesPerSecond: number; committed: number 
   for (const id of ids) {
     const config: RaftConfig = {
       id, electionTicksMin: 10, electionTicksMax: 20, heartbeatTicks: 2, preVote: true, checkQuorum: true,
-      maxInflightAppends: 256, maxAppendBytes: 1 << 20, lagTicksMax: 20, prng: SeededPrng.derive(1, id),
+      maxInflightAppends: 256, maxAppendBytes: 1 << 20, maxInflightBytes: 8 << 20, lagTicksMax: 20, prng: SeededPrng.derive(1, id),
     };
     nodes.set(id, new RaftNode(config, initialState({ voters: ids, learners: [] })));
   }

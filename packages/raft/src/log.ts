@@ -70,6 +70,15 @@ export class RaftLog {
     return this.entries[index - this.snapshotIndex - 1];
   }
 
+  /** Replaces the data of a committed entry, keeping its index, term and type. */
+  replaceData(index: number, data: Uint8Array): Entry {
+    assert(index > this.snapshotIndex && index <= this.commitIndex, 'only committed entries in the log are rewritten');
+    const position = index - this.snapshotIndex - 1;
+    const entry = { ...this.entries[position]!, data };
+    this.entries[position] = entry;
+    return entry;
+  }
+
   matchTerm(index: number, term: number): boolean {
     return this.term(index) === term;
   }

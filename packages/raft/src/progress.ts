@@ -7,7 +7,9 @@ export type ProgressState = (typeof ProgressState)[keyof typeof ProgressState];
 /**
  * The leader's view of one follower (etcd's Progress). In Probe the leader sends one Append per
  * heartbeat until it finds where the logs match; in Replicate it pipelines Appends optimistically,
- * up to maxInflight unacknowledged; in Snapshot it waits for a sent snapshot to be acknowledged.
+ * up to maxInflight unacknowledged and up to maxInflightBytes of entry data (etcd's
+ * MaxInflightBytes: a soft limit, one Append may cross it); in Snapshot it waits for a sent
+ * snapshot to be acknowledged.
  *
  * Invariant: matchIndex < nextIndex. Checked wherever either moves.
  */
@@ -20,8 +22,13 @@ export class Progress {
   /** In Snapshot: the index of the snapshot sent, and when (leader ticks). */
   pendingSnapshotIndex = 0;
   snapshotSentTick = 0;
-  /** The last index of each unacknowledged Append, oldest first (Replicate only). */
-  private inflight: number[] = [];
+  /** The last index and entry bytes of each unacknowledged Append, oldest first (Replicate only). */
+  private inflight: { readonly lastIndex: number; readonly bytes: number }[] = [];
+  /** The sum of `bytes` over `inflight`. */
+  private inflightBytes = 0;
+  /** The commit index carried by the last Append sent since the follower was last probed or
+   *  sent a snapshot (0: none yet), so the leader can tell it the commit index it lacks. */
+  commitSent = 0;
   /** Heard from since the last CheckQuorum round. */
   recentActive = false;
   /** ISR: the leader tick at which this follower last held the leader's whole log. */
@@ -37,6 +44,7 @@ export class Progress {
     readonly learner: boolean,
     nowTick: number,
     private readonly maxInflight: number,
+    private readonly maxInflightBytes: number = Infinity,
   ) {
     this.nextIndex = lastIndex + 1;
     this.lastCaughtUpTick = nowTick;
@@ -48,21 +56,23 @@ export class Progress {
     this.state = ProgressState.Probe;
     this.probeSent = false;
     this.pendingSnapshotIndex = 0;
-    this.inflight = [];
+    this.commitSent = 0;
+    this.clearInflight();
     this.nextIndex = from + 1;
   }
 
   becomeReplicate(): void {
     this.state = ProgressState.Replicate;
     this.probeSent = false;
-    this.inflight = [];
+    this.clearInflight();
     this.nextIndex = this.matchIndex + 1;
   }
 
   becomeSnapshot(snapshotIndex: number, nowTick: number): void {
     this.state = ProgressState.Snapshot;
     this.probeSent = false;
-    this.inflight = [];
+    this.commitSent = 0;
+    this.clearInflight();
     this.pendingSnapshotIndex = snapshotIndex;
     this.snapshotSentTick = nowTick;
   }
@@ -76,7 +86,7 @@ export class Progress {
       updated = true;
     }
     this.nextIndex = Math.max(this.nextIndex, index + 1);
-    while (this.inflight.length > 0 && this.inflight[0]! <= index) this.inflight.shift();
+    while (this.inflight.length > 0 && this.inflight[0]!.lastIndex <= index) this.freeFirstInflight();
     assert(this.matchIndex < this.nextIndex, 'matchIndex < nextIndex');
     return updated;
   }
@@ -109,18 +119,20 @@ export class Progress {
     this.state = ProgressState.Probe;
     this.probeSent = false;
     this.pendingSnapshotIndex = 0;
-    this.inflight = [];
+    this.commitSent = 0;
+    this.clearInflight();
     this.nextIndex = index + 1;
     this.caughtUpProbeIndex = 0;
     return true;
   }
 
-  /** An Append ending at `lastIndex` was just sent. */
-  sentEntries(lastIndex: number, entryCount: number): void {
+  /** An Append ending at `lastIndex`, carrying `entryCount` entries of `bytes` data, was just sent. */
+  sentEntries(lastIndex: number, entryCount: number, bytes = 0): void {
     if (this.state === ProgressState.Replicate) {
       if (entryCount > 0) {
         this.nextIndex = lastIndex + 1;
-        this.inflight.push(lastIndex);
+        this.inflight.push({ lastIndex, bytes });
+        this.inflightBytes += bytes;
       }
     } else if (this.state === ProgressState.Probe) {
       this.probeSent = true;
@@ -133,17 +145,28 @@ export class Progress {
       case ProgressState.Probe:
         return this.probeSent;
       case ProgressState.Replicate:
-        return this.inflight.length >= this.maxInflight;
+        return this.inflight.length >= this.maxInflight || this.inflightBytes >= this.maxInflightBytes;
       case ProgressState.Snapshot:
         return true;
     }
   }
 
-  freeFirstInflight(): void {
-    this.inflight.shift();
+  private freeFirstInflight(): void {
+    const first = this.inflight.shift();
+    if (first !== undefined) this.inflightBytes -= first.bytes;
   }
 
   inflightCount(): number {
     return this.inflight.length;
+  }
+
+  /** Bytes of entry data sent and not yet acknowledged (Replicate only). */
+  inflightByteCount(): number {
+    return this.inflightBytes;
+  }
+
+  private clearInflight(): void {
+    this.inflight = [];
+    this.inflightBytes = 0;
   }
 }

@@ -16,18 +16,30 @@ export function computeCommitIndex(matchIndexes: readonly number[]): number {
 export const VoteResult = { Won: 'won', Lost: 'lost', Pending: 'pending' } as const;
 export type VoteResult = (typeof VoteResult)[keyof typeof VoteResult];
 
-/** Counts the votes of `voters`: won once a majority granted, lost once a majority can no
- *  longer be reached. Votes from non-voters are ignored. */
-export function tallyVotes(voters: readonly NodeId[], votes: ReadonlyMap<NodeId, boolean>): VoteResult {
+/**
+ * Counts the votes of `voters`: won once a majority granted, lost once a majority can no longer
+ * be reached. Votes from non-voters are ignored.
+ *
+ * `repairing` holds the voters that answered as repairing (they lost their log; see
+ * docs/design-notes.md "Storage repair"): such a voter neither grants nor refuses. The election
+ * is also won when every voter answered and each either granted or is repairing: then every
+ * voter that still holds its log granted, so the candidate holds every entry a surviving replica
+ * holds, and a committed entry it lacks was held by repairing replicas only, which lost it.
+ */
+export function tallyVotes(voters: readonly NodeId[], votes: ReadonlyMap<NodeId, boolean>, repairing: ReadonlySet<NodeId> = new Set()): VoteResult {
   let granted = 0;
   let rejected = 0;
+  let conditional = 0;
   for (const id of voters) {
     const vote = votes.get(id);
     if (vote === true) granted++;
     else if (vote === false) rejected++;
+    else if (repairing.has(id)) conditional++;
   }
   const needed = quorumSize(voters.length);
   if (granted >= needed) return VoteResult.Won;
-  if (voters.length - rejected < needed) return VoteResult.Lost;
+  if (rejected === 0 && granted > 0 && granted + conditional === voters.length) return VoteResult.Won;
+  // Once anyone refused, repairing voters cannot help any more.
+  if (voters.length - rejected - (rejected > 0 ? conditional : 0) < needed) return VoteResult.Lost;
   return VoteResult.Pending;
 }

@@ -65,12 +65,16 @@ export class RaftNode {
   private nowTick = 0;
 
   private votes = new Map<NodeId, boolean>();
+  /** Voters that answered this election as repairing (see tallyVotes). */
+  private repairingVotes = new Set<NodeId>();
   private progress = new Map<NodeId, Progress>();
   private isr: NodeId[] = [];
   private transferee: NodeId = None;
   private transferElapsed = 0;
   /** No voting or campaigning until the log again reaches this index from a leader (storage repair). */
   private repairIndex: number;
+  /** The highest commit index a leader told this node (volatile; a lower bound of the group's). */
+  private leaderCommitIndex = 0;
 
   private messages: Message[] = [];
   private events: RaftEvent[] = [];
@@ -86,6 +90,7 @@ export class RaftNode {
     assert(config.electionTicksMin > config.heartbeatTicks, 'election timeout exceeds the heartbeat interval');
     assert(config.electionTicksMax >= config.electionTicksMin, 'electionTicksMax >= electionTicksMin');
     assert(config.maxInflightAppends >= 1, 'at least one Append in flight');
+    assert(config.maxInflightBytes > 0, 'some bytes in flight');
     this.id = config.id;
     this.config = config;
     this.log = config.logger ?? silentLogger;
@@ -119,7 +124,7 @@ export class RaftNode {
         this.log.debug({ from: m.from, term: m.term }, 'ignored vote request inside leader lease');
         return;
       }
-      const isPreVoteTraffic = (m.type === 'Vote' && m.pre) || (m.type === 'VoteResponse' && m.pre && m.granted);
+      const isPreVoteTraffic = (m.type === 'Vote' && m.pre) || (m.type === 'VoteResponse' && m.pre && (m.granted || m.repairing === true));
       if (!isPreVoteTraffic) {
         const fromLeader = m.type === 'Append' || m.type === 'Heartbeat' || m.type === 'InstallSnapshot';
         this.becomeFollower(m.term, fromLeader ? m.from : None);
@@ -303,9 +308,32 @@ export class RaftNode {
     };
   }
 
+  /** Whether this node is repairing a log it lost (see the constructor): it neither votes nor
+   *  campaigns, and its state machine may lack committed entries a leader has not yet resent. */
+  isRepairing(): boolean {
+    return this.repairIndex > 0;
+  }
+
+  /** The highest commit index this node knows the group reached: its own as leader, else the
+   *  highest a leader told it since it started. A follower that applied less is behind. */
+  knownCommitIndex(): number {
+    return Math.max(this.leaderCommitIndex, this.raftLog.commitIndex);
+  }
+
   /** The entry at `index`, if it is in the in-memory log (for serving reads of the log). */
   entry(index: number): Entry | undefined {
     return this.raftLog.entry(index);
+  }
+
+  /**
+   * Replaces the data of an applied entry with a rewritten form of it that the state machine
+   * considers equivalent (key compaction removes records a later one supersedes), keeping its
+   * index, term and type; returns the new entry for the host to store. Raft compares entries by
+   * index and term only, so replicas and followers catching up may hold either form.
+   */
+  rewriteEntry(index: number, data: Uint8Array): Entry {
+    assert(index <= this.appliedIndex, 'only applied entries are rewritten');
+    return this.raftLog.replaceData(index, data);
   }
 
   /** The latest snapshot (made by compact() or received from a leader). */
@@ -365,6 +393,7 @@ export class RaftNode {
     if (!this.canCampaign()) return;
     const pre = this.config.preVote && !force;
     this.votes = new Map([[this.id, true]]);
+    this.repairingVotes = new Set();
     if (pre) {
       this.role = Role.PreCandidate;
       this.setLeader(None);
@@ -377,7 +406,7 @@ export class RaftNode {
     this.resetElectionTimer();
     this.events.push({ type: 'ElectionStarted', term: pre ? this.term + 1 : this.term, pre });
     this.log.debug({ term: this.term, pre }, 'started election');
-    if (tallyVotes(this.raftLog.membership().voters, this.votes) === VoteResult.Won) {
+    if (tallyVotes(this.raftLog.membership().voters, this.votes, this.repairingVotes) === VoteResult.Won) {
       this.wonElection(pre);
       return;
     }
@@ -407,15 +436,20 @@ export class RaftNode {
       this.vote === m.from || (this.vote === None && this.leaderId === None) || (m.pre && m.term > this.term);
     const logOk = this.config.mutations?.skipLogUpToDateCheck === true || this.raftLog.isUpToDate(m.lastIndex, m.lastTerm);
     const granted = canVote && logOk && this.repairIndex === 0 && !this.outranks(m);
-    if (granted && !m.pre) {
+    // A repairing node may have acknowledged entries it lost, so its vote is not its own to give:
+    // it answers that it is repairing (when it would otherwise grant), and the candidate counts
+    // that only if every voter still holding its log granted (tallyVotes; design-notes.md
+    // "Storage repair"). It keeps the vote like a granted one, so it answers so once per term.
+    const repairing = !granted && this.repairIndex > 0 && canVote && logOk;
+    if ((granted || repairing) && !m.pre) {
       this.vote = m.from;
       this.electionElapsed = 0;
     }
     if (granted && m.pre && this.role === Role.PreCandidate) this.becomeFollower(this.term, None); // see outranks()
-    this.log.debug({ from: m.from, term: m.term, pre: m.pre, granted }, 'answered vote request');
+    this.log.debug({ from: m.from, term: m.term, pre: m.pre, granted, repairing }, 'answered vote request');
     // A granted vote is answered in the candidate's term so the candidate counts it; a refusal
     // carries our term, which tells a stale candidate to step down.
-    this.send({ type: 'VoteResponse', to: m.from, term: granted ? m.term : this.term, granted, pre: m.pre });
+    this.send({ type: 'VoteResponse', to: m.from, term: granted || repairing ? m.term : this.term, granted, pre: m.pre, ...(repairing ? { repairing: true } : {}) });
   }
 
   /** Sim finding (scenarios.test.ts, "campaign() after the leader is gone"): when a leader dies,
@@ -434,8 +468,13 @@ export class RaftNode {
   private onVoteResponse(m: MessageOf<'VoteResponse'>): void {
     const expecting = (m.pre && this.role === Role.PreCandidate) || (!m.pre && this.role === Role.Candidate);
     if (!expecting) return;
-    this.votes.set(m.from, m.granted);
-    const result = tallyVotes(this.raftLog.membership().voters, this.votes);
+    if (!m.granted && m.repairing === true) this.repairingVotes.add(m.from);
+    else this.votes.set(m.from, m.granted);
+    const voters = this.raftLog.membership().voters;
+    const result = tallyVotes(voters, this.votes, this.repairingVotes);
+    if (result === VoteResult.Won && !m.pre && tallyVotes(voters, this.votes) !== VoteResult.Won) {
+      this.log.warn({ term: this.term, repairing: [...this.repairingVotes] }, 'won an election with repairing voters: every voter that kept its log granted');
+    }
     if (result === VoteResult.Won) this.wonElection(m.pre);
     else if (result === VoteResult.Lost) this.becomeFollower(this.term, None);
   }
@@ -457,6 +496,7 @@ export class RaftNode {
     this.isr = [];
     this.transferee = None;
     this.votes.clear();
+    this.repairingVotes.clear();
     this.electionElapsed = 0;
     this.heartbeatElapsed = 0;
     this.resetElectionTimer();
@@ -532,7 +572,7 @@ export class RaftNode {
       const pr = this.progress.get(id);
       if (pr === undefined) this.addProgress(id, membership);
       else if (pr.learner !== !isVoter(membership, id)) {
-        const promoted = new Progress(id, this.raftLog.lastIndex(), !isVoter(membership, id), this.nowTick, this.config.maxInflightAppends);
+        const promoted = new Progress(id, this.raftLog.lastIndex(), !isVoter(membership, id), this.nowTick, this.config.maxInflightAppends, this.config.maxInflightBytes);
         promoted.matchIndex = pr.matchIndex;
         promoted.nextIndex = pr.nextIndex;
         promoted.state = pr.state === ProgressState.Snapshot ? ProgressState.Snapshot : ProgressState.Probe;
@@ -544,7 +584,7 @@ export class RaftNode {
   }
 
   private addProgress(id: NodeId, membership: Membership): void {
-    const pr = new Progress(id, this.raftLog.lastIndex(), !isVoter(membership, id), this.nowTick, this.config.maxInflightAppends);
+    const pr = new Progress(id, this.raftLog.lastIndex(), !isVoter(membership, id), this.nowTick, this.config.maxInflightAppends, this.config.maxInflightBytes);
     if (id === this.id) {
       pr.matchIndex = this.raftLog.stableIndex;
       pr.becomeReplicate();
@@ -588,7 +628,10 @@ export class RaftNode {
       pr.caughtUpProbeIndex = sentLast;
       pr.caughtUpProbeTick = this.nowTick;
     }
-    pr.sentEntries(sentLast, entries.length);
+    let bytes = 0;
+    for (const entry of entries) bytes += entry.data.byteLength;
+    pr.sentEntries(sentLast, entries.length, bytes);
+    pr.commitSent = this.raftLog.commitIndex;
     this.send({ type: 'Append', to, term: this.term, prevIndex, prevTerm, entries, commitIndex: this.raftLog.commitIndex });
     return true;
   }
@@ -626,6 +669,7 @@ export class RaftNode {
       this.maybeCommitAndBroadcast();
       // Keep the pipeline full.
       while (this.sendAppend(m.from, false));
+      this.sendCommitIndex(pr);
       if (m.from === this.transferee && pr.matchIndex === this.raftLog.lastIndex()) {
         this.log.info({ to: m.from }, 'transferee caught up; sent TimeoutNow');
         this.send({ type: 'TimeoutNow', to: m.from, term: this.term });
@@ -642,12 +686,45 @@ export class RaftNode {
     pr.recentActive = true;
     pr.probeSent = false;
     if (pr.matchIndex >= this.raftLog.lastIndex()) pr.lastCaughtUpTick = this.nowTick;
-    // A full pipeline whose Appends were all lost would wait forever: free one slot, so the next
-    // Append probes where the follower really is (etcd does the same).
-    if (pr.state === ProgressState.Replicate && pr.isPaused()) pr.freeFirstInflight();
+    // A full pipeline whose Appends were all lost would wait forever. etcd frees a slot here, which
+    // puts one more Append of new data in flight per heartbeat answer; a follower busy writing a
+    // catch-up answers a burst of heartbeats at once, and the window overflowed (a wiped node got
+    // 16 MB in one write with a 4 MB window; test/bench/rejoin-catchup.ts). Send an empty Append
+    // after the last one sent instead: a follower holding all that was sent acknowledges it; one
+    // that missed an Append rejects it, and the leader probes again from its match index.
+    if (pr.state === ProgressState.Replicate && pr.isPaused()) this.sendEmptyAppend(pr);
     // A snapshot may have been lost: after an election timeout without its ack, probe again.
     if (pr.state === ProgressState.Snapshot && this.nowTick - pr.snapshotSentTick >= this.config.electionTicksMax) pr.becomeProbe();
     if (pr.matchIndex < this.raftLog.lastIndex() || pr.state === ProgressState.Probe) this.sendAppend(m.from);
+    else this.sendCommitIndex(pr);
+  }
+
+  /** Sends an Append without entries after the last entry sent to `pr`, whatever the flow
+   *  control says: it adds nothing in flight. */
+  private sendEmptyAppend(pr: Progress): void {
+    const prevIndex = pr.nextIndex - 1;
+    const prevTerm = this.raftLog.term(prevIndex);
+    if (prevTerm === undefined) {
+      // Compacted away since it was sent: whatever was lost, the follower needs the snapshot.
+      pr.becomeProbe();
+      this.sendAppend(pr.id);
+      return;
+    }
+    pr.commitSent = this.raftLog.commitIndex;
+    this.send({ type: 'Append', to: pr.id, term: this.term, prevIndex, prevTerm, entries: [], commitIndex: this.raftLog.commitIndex });
+  }
+
+  /**
+   * Sends an Append, empty if need be, to a follower that no Append has told the current commit
+   * index since it was (re)probed. Heartbeats carry the commit index too, but capped at what the
+   * follower is known to hold, so they cannot tell it the group's commit index; and a repairing
+   * follower votes again only once an Append told it a commit index it holds (onAppend). Sim
+   * finding (repair.test.ts): a wiped node restored from a snapshot, or caught up by a probe sent
+   * before the leader's no-op committed, stayed repairing, voteless, in an idle group until the
+   * next proposal (the commit broadcast skips followers paused in probe or snapshot).
+   */
+  private sendCommitIndex(pr: Progress): void {
+    if (pr.commitSent < this.raftLog.commitIndex && pr.matchIndex >= this.raftLog.commitIndex) this.sendAppend(pr.id);
   }
 
   /** Raft §5.3/§5.4.2: commit the highest index a majority of voters hold, but only by counting
@@ -698,6 +775,7 @@ export class RaftNode {
   // Replication, follower side
 
   private onAppend(m: MessageOf<'Append'>): void {
+    this.leaderCommitIndex = Math.max(this.leaderCommitIndex, m.commitIndex);
     if (m.prevIndex < this.raftLog.commitIndex) {
       // Everything up to our commit index matches any leader's log (Leader Completeness).
       this.send({ type: 'AppendResponse', to: m.from, term: this.term, matchIndex: this.raftLog.commitIndex, rejected: false, rejectedIndex: 0, hintIndex: 0, hintTerm: 0 });
@@ -726,6 +804,7 @@ export class RaftNode {
   }
 
   private onHeartbeat(m: MessageOf<'Heartbeat'>): void {
+    this.leaderCommitIndex = Math.max(this.leaderCommitIndex, m.commitIndex);
     if (this.repairIndex > 0 && m.commitIndex > this.raftLog.lastIndex()) {
       // The leader believes we hold entries we lost: say so, or it would never resend them.
       const lastIndex = this.raftLog.lastIndex();

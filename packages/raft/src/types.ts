@@ -75,7 +75,15 @@ export type Message = Envelope &
         /** Sent on a leader's TimeoutNow: voters skip their leader-lease check. */
         readonly transfer: boolean;
       }
-    | { readonly type: 'VoteResponse'; readonly granted: boolean; readonly pre: boolean }
+    | {
+        readonly type: 'VoteResponse';
+        readonly granted: boolean;
+        readonly pre: boolean;
+        /** On refusal: this voter lost its log and is repairing, so its vote is not its own to give;
+         *  the candidate's log passed its up-to-date check, and it would vote for the candidate if
+         *  every voter that is not repairing does (see tallyVotes). */
+        readonly repairing?: boolean;
+      }
     | {
         readonly type: 'Append';
         readonly prevIndex: number;
@@ -179,6 +187,10 @@ export interface RaftConfig {
   readonly maxInflightAppends: number;
   /** Bytes of entry data in one Append (at least one entry is always sent). */
   readonly maxAppendBytes: number;
+  /** Bytes of entry data in flight to one follower before the leader waits for responses (a soft
+   *  limit: one Append may cross it). Bounds what a catch-up puts on the wire and on the
+   *  follower's next write at once, so heartbeats and their answers are never stuck behind it. */
+  readonly maxInflightBytes: number;
   /** A follower stays in the ISR while it matched the leader's last index within this many ticks. */
   readonly lagTicksMax: number;
   readonly prng: Prng;

@@ -76,7 +76,7 @@ class TinyCluster {
     for (const id of ids) {
       const config: RaftConfig = {
         id, electionTicksMin: 10, electionTicksMax: 20, heartbeatTicks: 2, preVote: true, checkQuorum: true,
-        maxInflightAppends: 8, maxAppendBytes: 1 << 20, lagTicksMax: 10,
+        maxInflightAppends: 8, maxAppendBytes: 1 << 20, maxInflightBytes: 8 << 20, lagTicksMax: 10,
         prng: { nextInt: (min, max) => min + ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % (max - min + 1)) },
       };
       this.configs.set(id, config);

@@ -71,9 +71,13 @@ describe('commitOldTermsByCount (Raft §5.4.2, Figure 8)', () => {
     c.campaign(1); // term 2: n3 already voted for n5
     c.deliverAll();
     c.campaign(1); // term 3: n2 and n3 vote for n1
-    c.deliverUntil(() => (c.node(1).progress.find((p) => p.id === 3)?.matchIndex ?? 0) >= 2, { what: 'n3 acknowledged x' });
+    const matchOf = (id: number) => c.node(1).progress.find((p) => p.id === id)?.matchIndex ?? 0;
+    c.deliverUntil(() => matchOf(3) >= 2, { what: 'n3 acknowledged x' });
+    c.cutOneWay(1, 3); // its no-op to n3, in flight, is lost
+    c.deliverUntil(() => matchOf(2) >= 2, { what: 'n2 acknowledged x' }); // x is on n1, n2, n3
     expect(c.disk(3).entry(2)?.term).toBe(1);
-    c.isolate(1); // its no-op to n3, in flight, is lost
+    expect(c.disk(3).lastIndex).toBe(2);
+    c.isolate(1);
     c.deliverAll();
     c.crash(1);
     c.heal();

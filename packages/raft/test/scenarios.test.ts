@@ -406,6 +406,8 @@ describe('membership', () => {
     if (!added.ok) throw new Error('adding the learner was refused');
     awaitApplied(c, added.index);
     expect(c.applied(4)).toHaveLength(30);
+    // The learner may apply (an Append carries the commit index) before its answer reaches n1.
+    c.tickUntil(() => c.node(1).progress.find((p) => p.id === 4)?.matchIndex === added.index, { ticksMax: 5, what: 'n1 knows n4 holds the log' });
     expect(c.node(1).progress.find((p) => p.id === 4)).toMatchObject({ learner: true, matchIndex: added.index });
 
     c.crash(2);

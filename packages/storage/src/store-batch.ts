@@ -97,6 +97,22 @@ export class StoreBatch {
     return this;
   }
 
+  /**
+   * Stores new data for entries already stored (key compaction rewrote them), leaving the log's
+   * bounds as they are. Entries no longer stored (compacted away, or past the end) are skipped:
+   * a rewrite never brings an entry back.
+   */
+  rewrite(groupId: string, entries: readonly Entry[]): this {
+    const bounds = this.boundsOf(groupId);
+    const keys = this.target.keysOf(groupId);
+    for (const entry of entries) {
+      if (bounds.lastIndex === 0 || entry.index < bounds.firstIndex || entry.index > bounds.lastIndex) continue;
+      if (bounds.snapshotIndex !== null && entry.index <= bounds.snapshotIndex) continue;
+      this.put(keys.entry(entry.index), encodeEntry(entry));
+    }
+    return this;
+  }
+
   /** Stores a snapshot received from a leader and deletes the group's whole log: every entry
    *  it held is either covered by the snapshot or conflicts with the leader's log. */
   installSnapshot(groupId: string, snapshot: Snapshot): this {

@@ -148,6 +148,18 @@ describe('NodeStore', () => {
     expect(await storedEntryIndexes()).toEqual([]);
   });
 
+  it('rewrites stored entries in place, never one below the snapshot or past the end', async () => {
+    const s = await open();
+    await s.batch().compact('g', snapshot(0, 0)).append('g', entries(1, 6, 1)).setHardState('g', hardState(1, 0, 6)).write({ sync: true });
+    const rewritten = (index: number) => ({ ...entry(index, 1), data: Buffer.from(`compacted ${index}`) });
+    // In one batch: a compaction to 2, then rewrites of 1 (now below the snapshot), 4 and 9 (past the end).
+    await s.batch().compact('g', snapshot(2, 1)).rewrite('g', [rewritten(1), rewritten(4), rewritten(9)]).write({ sync: false });
+    const loaded = (await reopen()).load('g');
+    const state = (await loaded).state!;
+    expect(indexTerms(state.entries)).toEqual(['3@1', '4@1', '5@1', '6@1']);
+    expect(state.entries.map((e) => Buffer.from(e.data).toString())).toEqual(['entry 3 of term 1', 'compacted 4', 'entry 5 of term 1', 'entry 6 of term 1']);
+  });
+
   it('composes operations on one group within one batch in call order', async () => {
     const s = await open();
     await s.batch()

@@ -38,6 +38,10 @@ export const NodeConfigSchema = z
         heartbeatIntervalMs: positiveMs.default(100),
         maxInflightAppends: z.number().int().min(1).default(256),
         maxAppendBytes: z.number().int().min(1024).default(1 << 20),
+        /** Bytes of entry data in flight to one follower of one group before the leader waits for
+         *  its answers: bounds what a catch-up (a wiped or lagging replica) puts on the wire and
+         *  on the follower's next write at once. */
+        maxInflightBytes: z.number().int().min(1024).default(4 << 20),
         /** Kafka's replica.lag.time.max.ms: a follower stays in sync while it caught up this recently. */
         replicaLagTimeMaxMs: positiveMs.default(10_000),
         /** Applied entries of the meta group between two snapshots of the metadata (consumer
@@ -74,6 +78,9 @@ export const NodeConfigSchema = z
         /** How often a partition's leader applies its topic's retention.ms and retention.bytes
          *  (Kafka's log.retention.check.interval.ms). */
         checkIntervalMs: positiveMs.default(30_000),
+        /** How often every replica compacts the partitions of topics with cleanup.policy
+         *  compact (Kafka's log.cleaner.backoff.ms, roughly). */
+        compactionIntervalMs: positiveMs.default(30_000),
       })
       .prefault({}),
     topicDefaults: z

@@ -81,6 +81,7 @@ export class MetaGroup implements GroupStateMachine {
   propose(command: MetaCommand, timeoutMs: number): Promise<MetaOutcome> {
     const proposed = this.group.raft.propose(encoder.encode(JSON.stringify(command)));
     if (!proposed.ok) return Promise.reject(this.notControllerError());
+    this.group.schedule();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(proposed.index);
@@ -98,6 +99,28 @@ export class MetaGroup implements GroupStateMachine {
       'herald-leader-id': String(leaderId),
       'herald-leader-addr': addr,
     });
+  }
+
+  /**
+   * Whether this node's copy of the metadata may say that a topic does not exist: as controller,
+   * when it is up to date (isUpToDateController); elsewhere, when it knows a controller, is not
+   * repairing its meta log, and has applied everything a controller told it was committed. A
+   * node that cannot tell (no controller yet, just restarted, wiped and repairing, or behind)
+   * must answer retryably instead (unknownTopicError).
+   */
+  isCurrent(): boolean {
+    const raft = this.group.raft;
+    const status = raft.status();
+    if (status.role === Role.Leader) return this.isUpToDateController();
+    return status.leaderId !== 0 && !raft.isRepairing() && status.appliedIndex >= raft.knownCommitIndex();
+  }
+
+  /** The refusal for a topic this node's metadata does not hold: TopicNotFound only when the
+   *  metadata is current (isCurrent), else NoLeader, which clients retry. */
+  unknownTopicError(topic: string): HeraldError {
+    if (this.isCurrent()) return new HeraldError('TopicNotFound', `topic "${topic}" does not exist`);
+    const why = this.group.raft.isRepairing() ? 'is repairing its copy of the cluster metadata' : this.controllerId() === 0 ? 'knows no controller yet' : 'has not yet applied the latest cluster metadata';
+    return new HeraldError('NoLeader', `this node ${why}, so it cannot tell whether topic "${topic}" exists; retry shortly`, { 'herald-retry-after-ms': '200' });
   }
 
   isController(): boolean {

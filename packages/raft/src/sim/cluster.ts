@@ -53,6 +53,7 @@ export interface SimClusterOptions {
   readonly heartbeatTicks?: number;
   readonly maxInflightAppends?: number;
   readonly maxAppendBytes?: number;
+  readonly maxInflightBytes?: number;
   readonly lagTicksMax?: number;
   readonly network?: Partial<NetworkOptions>;
   readonly mutations?: Mutations;
@@ -197,7 +198,7 @@ export class SimStateMachine {
 /** One simulated node: its disk survives a crash; its RaftNode and state machine do not. */
 interface SimNode {
   readonly id: NodeId;
-  readonly disk: SimDisk;
+  disk: SimDisk;
   readonly prng: SeededPrng;
   raft: RaftNode | null;
   machine: SimStateMachine;
@@ -341,13 +342,40 @@ export class SimCluster {
     const until = this.ticks + 1;
     for (let m = this.network.popDue(until); m !== undefined; m = this.network.popDue(until)) this.deliver(m);
     this.network.advanceTo(until);
-    this.ticks = until;
+    this.tickNodes();
+  }
+
+  /** Ticks every live node once, in id order, at the next whole tick. */
+  private tickNodes(): void {
+    this.ticks++;
     for (const node of this.nodes.values()) {
       const raft = node.raft;
       if (raft === null || node.paused) continue;
       this.history.step = ++this.stats.steps;
       raft.tick();
       this.process(node);
+    }
+  }
+
+  /** Like tickUntil, but checks `condition` before every delivered message as well as before
+   *  every tick, for conditions that may hold only between two messages. Returns the ticks it
+   *  took; throws, with the trace's tail, if it does not hold within ticksMax. */
+  stepUntil(condition: () => boolean, options: { ticksMax: number; what?: string }): number {
+    for (let ticks = 0; ; ) {
+      if (condition()) return ticks;
+      const m = this.network.popDue(this.ticks + 1);
+      if (m !== undefined) {
+        this.deliver(m);
+        continue;
+      }
+      if (ticks >= options.ticksMax) {
+        const what = options.what ?? condition.toString();
+        throw new Error(`stepUntil: "${what}" did not hold within ${options.ticksMax} ticks ` +
+          `(seed ${this.seed}, tick ${this.ticks}); last trace lines:\n${this.traceTail(30)}`);
+      }
+      this.network.advanceTo(this.ticks + 1);
+      this.tickNodes();
+      ticks++;
     }
   }
 
@@ -541,12 +569,27 @@ export class SimCluster {
     this.network.discardTo(id);
   }
 
+  /** Kills `id`, replaces its disk by an empty one and starts it again as a node that lost its
+   *  data (the host's --rejoin): it knows the group's initial membership only, and neither votes
+   *  nor campaigns until a leader has repaired it. Its history starts over, as its disk did. */
+  wipe(id: NodeId): void {
+    const node = this.simNode(id);
+    this.crash(id);
+    this.note(`n${id} wipe`);
+    const membership: Membership = { voters: [...(this.options.voters ?? this.ids)], learners: [...(this.options.learners ?? [])] };
+    node.disk = new SimDisk(initialState(membership));
+    this.history.commitIndexLive.delete(id);
+    this.history.commitIndexPersisted.delete(id);
+    this.history.completeness.delete(id);
+    this.restart(id, { repairIndex: Number.MAX_SAFE_INTEGER });
+  }
+
   /** Starts `id` again from its disk: the state machine is rebuilt from the disk's snapshot and
    *  the committed entries the node re-emits. */
-  restart(id: NodeId): void {
+  restart(id: NodeId, options: { repairIndex?: number } = {}): void {
     const node = this.simNode(id);
     if (node.raft !== null) return;
-    const persisted = node.disk.load();
+    const persisted = { ...node.disk.load(), ...(options.repairIndex !== undefined ? { repairIndex: options.repairIndex } : {}) };
     node.machine = new SimStateMachine(persisted.snapshot, this.options.keepApplied ?? true);
     this.checkRestoredMachine(node, persisted.snapshot);
     node.raft = new RaftNode(this.config(node), persisted);
@@ -688,6 +731,7 @@ export class SimCluster {
       checkQuorum: o.checkQuorum ?? true,
       maxInflightAppends: o.maxInflightAppends ?? 4,
       maxAppendBytes: o.maxAppendBytes ?? 4096,
+      maxInflightBytes: o.maxInflightBytes ?? Number.MAX_SAFE_INTEGER,
       lagTicksMax: o.lagTicksMax ?? 20,
       prng: node.prng,
       ...(o.traceRaftLog === true ? { logger: this.raftLogger(node.id) } : {}),

@@ -42,6 +42,8 @@ export interface SimulationOptions {
   readonly checkQuorum?: boolean;
   /** Bytes of entry data per Append (default 4096; 1 sends one entry per Append). */
   readonly maxAppendBytes?: number;
+  /** Bytes of entry data in flight per follower (default: unbounded; only the count bounds). */
+  readonly maxInflightBytes?: number;
   readonly mutations?: Mutations;
 }
 
@@ -91,6 +93,8 @@ export function simulationOptionsFor(seed: number, overrides: Partial<Simulation
     compactEntriesMin: prng.pick([2, 8, 32]),
     // One entry per Append, a few, or everything: different reorderings and flow-control paths.
     maxAppendBytes: prng.pick([0, 64, 4096]),
+    // Byte-bounded flight (a window smaller than, about, or far above one Append), or none.
+    maxInflightBytes: prng.pick([1, 64, 256, Number.MAX_SAFE_INTEGER]),
     ...overrides,
   };
 }
@@ -133,6 +137,7 @@ export class Simulation {
       ...(options.preVote !== undefined ? { preVote: options.preVote } : {}),
       ...(options.checkQuorum !== undefined ? { checkQuorum: options.checkQuorum } : {}),
       ...(options.maxAppendBytes !== undefined ? { maxAppendBytes: options.maxAppendBytes } : {}),
+      ...(options.maxInflightBytes !== undefined ? { maxInflightBytes: options.maxInflightBytes } : {}),
       ...(options.mutations !== undefined ? { mutations: options.mutations } : {}),
     });
   }

@@ -13,6 +13,12 @@ export interface VoteResponse {
    * Whether it answers a pre-vote.
    */
   'pre'?: (boolean);
+  /**
+   * On refusal: the voter lost its log and is repairing; the candidate's log passed its
+   * up-to-date check, and it counts for the candidate only if every voter that is not
+   * repairing grants (see packages/raft/src/quorum.ts tallyVotes).
+   */
+  'repairing'?: (boolean);
 }
 
 /**
@@ -27,4 +33,10 @@ export interface VoteResponse__Output {
    * Whether it answers a pre-vote.
    */
   'pre': (boolean);
+  /**
+   * On refusal: the voter lost its log and is repairing; the candidate's log passed its
+   * up-to-date check, and it counts for the candidate only if every voter that is not
+   * repairing grants (see packages/raft/src/quorum.ts tallyVotes).
+   */
+  'repairing': (boolean);
 }
