@@ -9,6 +9,7 @@ import type { ProtoGrpcType as AdminGrpcType } from './gen/admin.js';
 import type { ProtoGrpcType as ConsumeGrpcType } from './gen/consume.js';
 import type { ProtoGrpcType as GroupsGrpcType } from './gen/groups.js';
 import type { ProtoGrpcType as ProduceGrpcType } from './gen/produce.js';
+import type { ProtoGrpcType as QueuesGrpcType } from './gen/queues.js';
 import type { ProtoGrpcType as RaftGrpcType } from './gen/raft.js';
 
 /** The repository's proto/ folder. This file runs from packages/protocol/src (sources) or
@@ -33,14 +34,14 @@ export const protoLoaderOptions = {
 } as const satisfies Options;
 
 /** The public API's .proto files (package herald.v1), relative to protoDir(). */
-export const API_PROTO_FILES = ['herald/v1/produce.proto', 'herald/v1/consume.proto', 'herald/v1/admin.proto', 'herald/v1/groups.proto'] as const;
+export const API_PROTO_FILES = ['herald/v1/produce.proto', 'herald/v1/consume.proto', 'herald/v1/admin.proto', 'herald/v1/groups.proto', 'herald/v1/queues.proto'] as const;
 
 /** The peer transport's .proto file (package herald.internal.v1), relative to protoDir(). */
 export const PEER_PROTO_FILES = ['herald/internal/v1/raft.proto'] as const;
 
 /** What grpc.loadPackageDefinition(loadApiDefinition()) returns, typed: ProduceService,
- *  ConsumeService, AdminService and GroupService under herald.v1. */
-export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType & GroupsGrpcType;
+ *  ConsumeService, AdminService, GroupService and QueueService under herald.v1. */
+export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType & GroupsGrpcType & QueuesGrpcType;
 
 /** What grpc.loadPackageDefinition(loadPeerDefinition()) returns, typed: RaftTransport under
  *  herald.internal.v1. */

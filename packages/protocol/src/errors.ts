@@ -22,6 +22,11 @@ export const Reason = {
   TopicNotFound: { code: 'NOT_FOUND', retryable: false },
   PartitionNotFound: { code: 'NOT_FOUND', retryable: false },
   GroupNotFound: { code: 'NOT_FOUND', retryable: false },
+  /** No such queue subscription on the partition (DescribeSubscriptions, DeleteSubscription). */
+  SubscriptionNotFound: { code: 'NOT_FOUND', retryable: false },
+  /** An ack, nack or extend named a delivery its sender no longer holds: its lease expired and
+   *  the record was delivered again, or it was settled or given back. Reported per receipt. */
+  NotHeld: { code: 'FAILED_PRECONDITION', retryable: false },
   TopicExists: { code: 'ALREADY_EXISTS', retryable: false },
   /** Retry at the leader named in `herald-leader-id` / `herald-leader-addr`. */
   NotLeader: { code: 'FAILED_PRECONDITION', retryable: true },

@@ -7,6 +7,7 @@ export * from './definitions.js';
 export * from './raft-codec.js';
 export * from './partition-for-key.js';
 export { encodeBatch, TIMESTAMP_MS_MAX, type EncodeOptions } from './batch/encode.js';
+export { compactBatch } from './batch/compact.js';
 export {
   decodeBatch,
   readBatchHeader,
@@ -18,6 +19,7 @@ export { crc32c } from './batch/crc32c.js';
 export {
   BATCH_HEADER_BYTES,
   BATCH_MAGIC,
+  COMPACTED_FLAG,
   Compression,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,

@@ -30,6 +30,8 @@ describe('the catalog', () => {
     { reason: 'TopicNotFound', code: 'NOT_FOUND', retryable: false },
     { reason: 'PartitionNotFound', code: 'NOT_FOUND', retryable: false },
     { reason: 'GroupNotFound', code: 'NOT_FOUND', retryable: false },
+    { reason: 'SubscriptionNotFound', code: 'NOT_FOUND', retryable: false },
+    { reason: 'NotHeld', code: 'FAILED_PRECONDITION', retryable: false },
     { reason: 'TopicExists', code: 'ALREADY_EXISTS', retryable: false },
     { reason: 'NotLeader', code: 'FAILED_PRECONDITION', retryable: true },
     { reason: 'NotEnoughReplicas', code: 'FAILED_PRECONDITION', retryable: true },
@@ -56,7 +58,7 @@ describe('the catalog', () => {
   });
 
   it('has no reason the table above misses', () => {
-    expect(Object.keys(Reason)).toHaveLength(21);
+    expect(Object.keys(Reason)).toHaveLength(23);
   });
 
   it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {

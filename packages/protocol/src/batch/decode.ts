@@ -5,6 +5,7 @@ import { crc32c } from './crc32c.js';
 import {
   BATCH_HEADER_BYTES,
   BATCH_MAGIC,
+  COMPACTED_FLAG,
   COMPRESSION_BY_CODE,
   COMPRESSION_MASK,
   CRC_START,
@@ -61,7 +62,7 @@ export function readBatchHeader(bytes: Uint8Array): BatchHeader {
   const attributes = view.getUint8(HeaderOffset.Attributes);
   const compression = COMPRESSION_BY_CODE[attributes & COMPRESSION_MASK];
   if (compression === undefined) throw malformed(`unknown compression code ${attributes & COMPRESSION_MASK}`);
-  if ((attributes & ~COMPRESSION_MASK) !== 0) throw malformed(`attributes ${attributes} set reserved bits 3-7`);
+  if ((attributes & ~(COMPRESSION_MASK | COMPACTED_FLAG)) !== 0) throw malformed(`attributes ${attributes} set reserved bits 4-7`);
   const recordCount = view.getUint32(HeaderOffset.RecordCount);
   if (recordCount === 0) throw malformed('recordCount is 0; a batch holds at least one record');
   const firstTimestampMs = readInt64(view, HeaderOffset.FirstTimestampMs, 'firstTimestampMs');
@@ -93,6 +94,7 @@ export function readBatchHeader(bytes: Uint8Array): BatchHeader {
     producerEpoch,
     baseSequence,
     payloadLength,
+    compacted: (attributes & COMPACTED_FLAG) !== 0,
     sizeBytes: bytes.length,
   };
 }
@@ -134,6 +136,7 @@ export async function validateBatch(bytes: Uint8Array, limits: BatchLimits): Pro
     throw requestTooLarge('batch', bytes.length, limits.batchBytesMax, batchSetting);
   }
   const header = readBatchHeader(bytes);
+  if (header.compacted) throw malformed('attributes set bit 3 (compacted): only the broker compacts batches');
   await decodeRecords(bytes, header, limits, false);
   return header;
 }
@@ -187,14 +190,16 @@ async function decodeRecords(
         };
   const payload = await decompress(header.compression, bytes.subarray(BATCH_HEADER_BYTES), limit);
   const buf = asBuffer(payload);
-  const records: BatchRecord[] | null = keep ? new Array<BatchRecord>(header.recordCount) : null;
+  // A compacted batch holds some of the offsets it spans, in order; any other holds them all.
+  const records: BatchRecord[] | null = keep ? [] : null;
   // Where an error is: built only when one is thrown.
   const at = { record: 0, header: -1 };
   const where = () =>
     `${WHAT}: record ${at.record} of ${header.recordCount}${at.header >= 0 ? `: header ${at.header}` : ''}`;
   const reader = new VarintReader(buf, 0, buf.length, where);
   let maxTimestampMs = header.firstTimestampMs;
-  for (let i = 0; i < header.recordCount; i++) {
+  let previousDelta = -1;
+  for (let i = 0; header.compacted ? reader.pos < buf.length : i < header.recordCount; i++) {
     at.record = i;
     at.header = -1;
     reader.end = buf.length;
@@ -210,14 +215,19 @@ async function decodeRecords(
     const attributes = reader.readByte('attributes');
     if (attributes !== 0) throw reader.fail(`attributes must be 0 (got ${attributes})`);
     const timestampDelta = reader.readVarlong('timestampDelta');
-    if (i === 0 && timestampDelta !== 0) {
+    if (i === 0 && timestampDelta !== 0 && !header.compacted) {
       throw reader.fail(`timestampDelta must be 0, since firstTimestampMs is its timestamp (got ${timestampDelta})`);
     }
     const timestampMs = header.firstTimestampMs + timestampDelta;
     if (timestampMs < 0) throw reader.fail(`timestamp ${timestampMs} is negative`);
     if (timestampMs > maxTimestampMs) maxTimestampMs = timestampMs;
     const offsetDelta = reader.readVarint('offsetDelta');
-    if (offsetDelta !== i) throw reader.fail(`offsetDelta is ${offsetDelta}, expected ${i}`);
+    if (header.compacted) {
+      if (offsetDelta <= previousDelta || offsetDelta >= header.recordCount) throw reader.fail(`offsetDelta ${offsetDelta} is not after ${previousDelta} and below ${header.recordCount}`);
+      previousDelta = offsetDelta;
+    } else if (offsetDelta !== i) {
+      throw reader.fail(`offsetDelta is ${offsetDelta}, expected ${i}`);
+    }
     const key = readBytes(reader, 'key', keep);
     const value = readBytes(reader, 'value', keep);
     const headerCount = reader.readVarint('header count');
@@ -236,12 +246,12 @@ async function decodeRecords(
     }
     at.header = -1;
     if (reader.pos !== end) throw reader.fail(`${end - reader.pos} bytes after its last field`);
-    if (records !== null) records[i] = { offsetDelta, timestampMs, key, value, headers };
+    if (records !== null) records.push({ offsetDelta, timestampMs, key, value, headers });
   }
   if (reader.pos !== buf.length) {
     throw malformed(`${buf.length - reader.pos} bytes after the last of ${header.recordCount} records`);
   }
-  if (maxTimestampMs !== header.maxTimestampMs) {
+  if (header.compacted ? maxTimestampMs > header.maxTimestampMs : maxTimestampMs !== header.maxTimestampMs) {
     throw malformed(`maxTimestampMs is ${header.maxTimestampMs} but the records' largest timestamp is ${maxTimestampMs}`);
   }
   return records;

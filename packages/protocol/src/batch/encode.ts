@@ -5,6 +5,7 @@ import { crc32c } from './crc32c.js';
 import {
   BATCH_HEADER_BYTES,
   BATCH_MAGIC,
+  COMPACTED_FLAG,
   COMPRESSION_BY_CODE,
   CRC_START,
   Compression,
@@ -49,19 +50,35 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * empty list, a timestamp that is not an integer in [0, 2^52), a header key that is not valid
  * Unicode, and producer fields that are out of range or only partly set.
  */
-export async function encodeBatch(records: readonly RecordInput[], options: EncodeOptions = {}): Promise<Uint8Array> {
+export function encodeBatch(records: readonly RecordInput[], options: EncodeOptions = {}): Promise<Uint8Array> {
+  return writeBatch(records, options);
+}
+
+/** What a compacted batch keeps of the batch it was made from (see format.ts). */
+export interface CompactedLayout {
+  /** The offsetDelta of each record kept, ascending. */
+  readonly offsetDeltas: readonly number[];
+  readonly recordCount: number;
+  readonly firstTimestampMs: number;
+  readonly maxTimestampMs: number;
+}
+
+/** @internal encodeBatch(), and compactBatch() with a layout. */
+export async function writeBatch(records: readonly RecordInput[], options: EncodeOptions, layout?: CompactedLayout): Promise<Uint8Array> {
   const compression = options.compression ?? Compression.None;
-  const attributes = COMPRESSION_BY_CODE.indexOf(compression);
-  if (attributes < 0) throw invalidArgument('compression', `unknown codec ${JSON.stringify(compression)}`);
+  const code = COMPRESSION_BY_CODE.indexOf(compression);
+  if (code < 0) throw invalidArgument('compression', `unknown codec ${JSON.stringify(compression)}`);
+  const attributes = layout === undefined ? code : code | COMPACTED_FLAG;
   const producerId = options.producerId ?? NO_PRODUCER_ID;
   const producerEpoch = options.producerEpoch ?? NO_PRODUCER_EPOCH;
   const baseSequence = options.baseSequence ?? NO_SEQUENCE;
   checkProducer(producerId, producerEpoch, baseSequence);
 
   const first = records[0];
-  if (first === undefined) throw invalidArgument('records', 'a batch needs at least one record');
-  const firstTimestampMs = first.timestampMs;
+  if (first === undefined && layout === undefined) throw invalidArgument('records', 'a batch needs at least one record');
+  const firstTimestampMs = layout?.firstTimestampMs ?? first!.timestampMs;
   let maxTimestampMs = firstTimestampMs;
+  const offsetDelta = (i: number) => layout?.offsetDeltas[i] ?? i;
   // Pass 1: every record's body size, so the payload is written into one allocation.
   const bodyBytes = new Array<number>(records.length);
   let payloadLength = 0;
@@ -72,7 +89,7 @@ export async function encodeBatch(records: readonly RecordInput[], options: Enco
       throw invalidArgument(`records[${i}].timestampMs`, `must be an integer from 0 to 2^52-1 (got ${timestampMs})`);
     }
     if (timestampMs > maxTimestampMs) maxTimestampMs = timestampMs;
-    let size = 1 + varlongBytes(timestampMs - firstTimestampMs) + varintBytes(i);
+    let size = 1 + varlongBytes(timestampMs - firstTimestampMs) + varintBytes(offsetDelta(i));
     size += record.key === null ? 1 : varintBytes(record.key.length) + record.key.length;
     size += record.value === null ? 1 : varintBytes(record.value.length) + record.value.length;
     const headers = record.headers ?? [];
@@ -103,7 +120,7 @@ export async function encodeBatch(records: readonly RecordInput[], options: Enco
     pos = writeVarint(target, pos, bodyBytes[i]!);
     target[pos++] = 0; // attributes: unused by Kafka v2 records
     pos = writeVarlong(target, pos, record.timestampMs - firstTimestampMs);
-    pos = writeVarint(target, pos, i);
+    pos = writeVarint(target, pos, offsetDelta(i));
     pos = writeBytes(target, pos, record.key);
     pos = writeBytes(target, pos, record.value);
     const headers = record.headers ?? [];
@@ -131,9 +148,9 @@ export async function encodeBatch(records: readonly RecordInput[], options: Enco
 
   batch.writeUInt8(BATCH_MAGIC, HeaderOffset.Magic);
   batch.writeUInt8(attributes, HeaderOffset.Attributes);
-  batch.writeUInt32BE(records.length, HeaderOffset.RecordCount);
+  batch.writeUInt32BE(layout?.recordCount ?? records.length, HeaderOffset.RecordCount);
   batch.writeBigInt64BE(BigInt(firstTimestampMs), HeaderOffset.FirstTimestampMs);
-  batch.writeBigInt64BE(BigInt(maxTimestampMs), HeaderOffset.MaxTimestampMs);
+  batch.writeBigInt64BE(BigInt(layout?.maxTimestampMs ?? maxTimestampMs), HeaderOffset.MaxTimestampMs);
   batch.writeBigInt64BE(BigInt(producerId), HeaderOffset.ProducerId);
   batch.writeInt16BE(producerEpoch, HeaderOffset.ProducerEpoch);
   batch.writeInt32BE(baseSequence, HeaderOffset.BaseSequence);

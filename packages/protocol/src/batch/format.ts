@@ -8,7 +8,7 @@
 //   offset size  field
 //        0    1  magic            = 1
 //        1    1  attributes       bits 0-2: compression (0 none, 1 gzip, 2 snappy, 3 lz4,
-//                                 4 zstd); bits 3-7: 0
+//                                 4 zstd); bit 3: compacted (see below); bits 4-7: 0
 //        2    4  crc              CRC-32C of every byte after this field
 //        6    4  recordCount      u32, at least 1
 //       10    8  firstTimestampMs i64, the first record's timestamp
@@ -24,6 +24,12 @@
 //   firstTimestampMs) · offsetDelta varint (its index in the batch) · keyLength varint (-1: null
 //   key) · key · valueLength varint (-1: null value) · value · headerCount varint ·
 //   headers: keyLength varint · key (UTF-8) · valueLength varint · value
+
+// A compacted batch (attribute bit 3) is what key compaction leaves of a stored batch: some of
+// its records, each with its original offsetDelta and timestamp, under the original header
+// (recordCount still counts the offsets the batch spans, firstTimestampMs and maxTimestampMs are
+// the original batch's). It may hold no record at all. Only the broker writes one; a producer's
+// batch with bit 3 set is refused.
 
 /** The only batch format version. */
 export const BATCH_MAGIC = 1;
@@ -70,6 +76,9 @@ export const COMPRESSION_BY_CODE: readonly Compression[] = [
 /** The attributes bits that hold the compression code. */
 export const COMPRESSION_MASK = 0x07;
 
+/** The attributes bit of a compacted batch. */
+export const COMPACTED_FLAG = 0x08;
+
 /** The producerId, producerEpoch and baseSequence of a batch without an idempotent producer. */
 export const NO_PRODUCER_ID = -1;
 export const NO_PRODUCER_EPOCH = -1;
@@ -114,6 +123,8 @@ export interface BatchHeader {
   readonly producerEpoch: number;
   readonly baseSequence: number;
   readonly payloadLength: number;
+  /** Key compaction removed some of its records (COMPACTED_FLAG). */
+  readonly compacted: boolean;
   /** The whole batch: BATCH_HEADER_BYTES + payloadLength. */
   readonly sizeBytes: number;
 }
