@@ -348,7 +348,7 @@ function throughput(): Dashboard {
 function consumerGroups(): Dashboard {
   const l = new Layout();
   const G = 'group=~"$group"';
-  // TODO(#6): the lag series appear once consumer groups exist.
+  // The lag series come from the controller only (one source per series), hence no node filter.
   l.add({ title: 'Lag in records', description: 'Records between each group committed offset and the high watermark, summed over partitions.', type: 'timeseries', w: 12, queries: [{ expr: `sum by (group, topic) (herald_consumer_group_lag_records{${G}, ${T}})`, legend: '{{group}} on {{topic}}' }] });
   l.add({ title: 'Lag in seconds', description: 'Age of the oldest record each group has not consumed (worst partition).', type: 'timeseries', unit: 's', w: 12, queries: [{ expr: `max by (group, topic) (herald_consumer_group_lag_seconds{${G}, ${T}})`, legend: '{{group}} on {{topic}}' }] });
   l.add({

@@ -1,13 +1,19 @@
 // Shows what a node's metrics registry and metrics port promise: every group's status is read
 // once per scrape whatever the number of gauges, counters by group start at 0, labels stay
-// bounded, the consumer-lag gauges stay empty until consumer groups exist, every metric is in
-// docs/metrics.md, and /healthz, /readyz and /metrics answer as documented.
-// Method: NodeMetrics over fake groups (no cluster), and MetricsServer on a free port.
+// bounded, the consumer-lag gauges report exactly what the coordinator's lag holds at each
+// scrape (nothing stale), every metric is in docs/metrics.md, /healthz, /readyz and /metrics
+// answer as documented, and on a real cluster the controller alone exports a group's lag.
+// Method: NodeMetrics over fake groups and a fake lag source (no cluster), MetricsServer on a
+// free port, and three in-process nodes (TestCluster) scraped over HTTP.
 import { readFileSync } from 'node:fs';
+import { HeraldClient } from '@herald/client';
 import { Role, type RaftStatus } from '@herald/raft';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GroupLag } from '../../packages/broker/src/groups/coordinator.js';
 import { MetricsServer } from '../../packages/broker/src/metrics/http.js';
 import { NodeMetrics, type GroupView } from '../../packages/broker/src/metrics/metrics.js';
+import { TestCluster } from '../support/cluster.js';
+import { waitFor } from '../support/wait-for.js';
 
 function status(id: number, role: Role, voters: number[], isr: number[]): RaftStatus {
   return {
@@ -61,13 +67,38 @@ describe('NodeMetrics', () => {
     expect(groups.reads()).toBe(14);
   });
 
-  it('starts counters by group at 0, and leaves the consumer-lag gauges empty (TODO(#6))', async () => {
+  it('starts counters by group at 0, and has no consumer-lag series without a lag source', async () => {
     const metrics = new NodeMetrics(2, '0.1.0', () => fakeGroups(2).views);
     metrics.onRaftEvents('p.1.1', { topic: 'orders', partition: 1 }, [{ type: 'RoleChanged', role: Role.Follower, term: 4, leaderId: 3 }]);
     const text = await metrics.registry.metrics();
     expect(valueOf(text, 'herald_raft_leader_changes_total{group="p.1.0",topic="orders",partition="0",node="2"}')).toBe(0);
     expect(valueOf(text, 'herald_raft_leader_changes_total{group="p.1.1",topic="orders",partition="1",node="2"}')).toBe(1);
     expect(valueOf(text, 'herald_isr_shrinks_total{topic="orders",partition="1",node="2"}')).toBe(0);
+    expect(text).not.toMatch(/^herald_consumer_group_lag_(records|seconds)\{/m);
+  });
+
+  it('reports the consumer lag the source holds at each scrape, dropping series it no longer holds', async () => {
+    let lag: GroupLag[] = [
+      { group: 'billing', topic: 'orders', partition: 0, records: 6, seconds: 61.5 },
+      { group: 'billing', topic: 'orders', partition: 1, records: 0, seconds: 0 },
+      { group: 'audit', topic: 'orders', partition: 0, records: 42, seconds: 3 },
+    ];
+    const metrics = new NodeMetrics(1, '0.1.0', () => fakeGroups(2).views, () => lag);
+    let text = await metrics.registry.metrics();
+    expect(valueOf(text, 'herald_consumer_group_lag_records{group="billing",topic="orders",partition="0",node="1"}')).toBe(6);
+    expect(valueOf(text, 'herald_consumer_group_lag_seconds{group="billing",topic="orders",partition="0",node="1"}')).toBe(61.5);
+    expect(valueOf(text, 'herald_consumer_group_lag_records{group="billing",topic="orders",partition="1",node="1"}')).toBe(0);
+    expect(valueOf(text, 'herald_consumer_group_lag_records{group="audit",topic="orders",partition="0",node="1"}')).toBe(42);
+    // The group "audit" was deleted: its series goes at the next scrape.
+    lag = lag.filter((l) => l.group !== 'audit');
+    await new Promise((resolve) => setImmediate(resolve));
+    text = await metrics.registry.metrics();
+    expect(text).not.toContain('group="audit"');
+    expect(valueOf(text, 'herald_consumer_group_lag_records{group="billing",topic="orders",partition="0",node="1"}')).toBe(6);
+    // The node is no longer the controller (the coordinator's lag() is empty): no series at all.
+    lag = [];
+    await new Promise((resolve) => setImmediate(resolve));
+    text = await metrics.registry.metrics();
     expect(text).not.toMatch(/^herald_consumer_group_lag_(records|seconds)\{/m);
   });
 
@@ -126,5 +157,53 @@ describe('the metrics port', () => {
     expect((await get('/readyz')).status).toBe(200);
     expect((await get('/nothing')).status).toBe(404);
     expect((await get('/metrics', 'POST')).status).toBe(405);
+  });
+});
+
+// Shows that the lag gauges are fed end to end: produce 10 records, commit offset 4 as a group,
+// and the controller's /metrics reports lag_records 6 (and the records' age as lag_seconds)
+// while the other nodes report no series for the group.
+// Method: three in-process nodes, the lag refreshed every 200 ms, HeraldClient's producer and
+// groups.commit(), each node's metrics port scraped over HTTP until the value appears.
+describe('the consumer lag gauges of a real cluster', () => {
+  let cluster: TestCluster;
+  let client: HeraldClient;
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start({ overrides: { groups: { lagRefreshMs: 200 } } });
+    client = new HeraldClient({ brokers: cluster.peers.map((p) => `127.0.0.1:${p.clientPort}`) });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await cluster?.stop();
+  });
+
+  it('exports records 6 for a group that committed offset 4 of 10, from the controller only', async () => {
+    await cluster.createTopic('lagging', 1);
+    const producedMs = Date.now() - 60_000;
+    const producer = client.producer({ acks: 'quorum' });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => producer.send('lagging', { partition: 0, value: `r${i}`, timestampMs: producedMs + i })));
+    await producer.close();
+    await client.groups.commit('lag-check', [{ topic: 'lagging', partition: 0, offset: 4 }]);
+
+    const scrape = async (id: number) => (await fetch(`http://127.0.0.1:${cluster.node(id).metricsPort}/metrics`)).text();
+    const series = (metric: string, id: number) => `${metric}{group="lag-check",topic="lagging",partition="0",node="${id}"}`;
+    const controller = await cluster.controller();
+    const text = await waitFor(
+      async () => {
+        const t = await scrape(controller);
+        return valueOf(t, series('herald_consumer_group_lag_records', controller)) === 6 ? t : undefined;
+      },
+      { timeoutMs: 10_000, what: `herald_consumer_group_lag_records 6 on the controller (node ${controller})`, intervalMs: 100 },
+    );
+    console.log(text.split('\n').filter((l) => l.startsWith('herald_consumer_group_lag_')).join('\n'));
+    // The record at offset 4, the oldest not consumed, was stamped producedMs + 4.
+    const seconds = valueOf(text, series('herald_consumer_group_lag_seconds', controller));
+    expect(seconds).toBeGreaterThanOrEqual(60 - 0.004);
+    expect(seconds).toBeLessThan(90);
+    for (const id of [1, 2, 3].filter((n) => n !== controller)) {
+      expect(await scrape(id), `node ${id} is not the controller`).not.toMatch(/^herald_consumer_group_lag_(records|seconds)\{/m);
+    }
   });
 });

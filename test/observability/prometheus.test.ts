@@ -1,14 +1,17 @@
 // Shows that Herald's Prometheus rules and Grafana dashboards work against a real cluster and a
-// real Prometheus: every expression parses, every dashboard query returns data, and the
-// leader-change and under-replicated alerts fire when a node stops and clear when it returns.
+// real Prometheus: every expression parses, every dashboard query returns data, the
+// leader-change and under-replicated alerts fire when a node stops and clear when it returns,
+// and the consumer lag alerts fire for a group far behind, whose lag only the controller exports.
 // Method: three in-process nodes (TestCluster) and Debian's prometheus scraping them every
 // second with the rules of deploy/prometheus/alerts.yml in compressed time (durations / 30);
-// a produce/fetch/subscribe workload, a leadership transfer, one node stopped and restarted.
+// a produce/fetch/subscribe workload, a consumer group that committed an offset far below the
+// high watermark of an old backlog, a leadership transfer, one node stopped and restarted.
 // Needs prometheus and promtool (scripts/lib/ensure-prometheus.sh): skipped without them
 // locally, failed without them in CI.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeraldClient } from '@herald/client';
 import { encodeBatch, type RecordInput } from '@herald/protocol';
 import type * as grpc from '@grpc/grpc-js';
 import { stringify } from 'yaml';
@@ -30,9 +33,14 @@ const TIME_COMPRESSION = 30;
 const RATE_INTERVAL_SECONDS = 4;
 const TOPIC = 'orders';
 const PARTITIONS = 3;
-/** TODO(#6): consumer lag is fed once consumer groups exist; until then its panels, its
- *  variable and its alerts are only parsed, not required to return data. */
-const AWAITING_CONSUMER_GROUPS = /herald_consumer_group_lag_/;
+/** The lagging group: it committed BACKLOG_COMMITTED of BACKLOG_TOPIC's BACKLOG_RECORDS records,
+ *  all BACKLOG_AGE_MS old, so that both consumer lag alerts (more than 100,000 records, oldest
+ *  unconsumed record older than 300 s) hold. */
+const BACKLOG_TOPIC = 'backlog';
+const BACKLOG_GROUP = 'billing';
+const BACKLOG_RECORDS = 100_020;
+const BACKLOG_COMMITTED = 4;
+const BACKLOG_AGE_MS = 600_000;
 
 it.runIf(missing.length > 0 && inCi)('has prometheus and promtool installed (CI)', () => {
   expect.fail(MISSING);
@@ -59,12 +67,14 @@ describe.skipIf(missing.length > 0)('a real Prometheus scraping a real cluster',
   let startedSeconds: number;
   const metricsPorts = new Map<number, number>();
   let stopWorkload: (() => Promise<void>) | undefined;
+  let client: HeraldClient | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'herald-prometheus-'));
     startedSeconds = Date.now() / 1000;
     // A short lag bound, so that a stopped follower leaves the ISR within a second.
-    cluster = await TestCluster.start({ overrides: { raft: { replicaLagTimeMaxMs: 1_000 } } });
+    // A lag refresh per scrape interval, so that the lag gauges follow the controller promptly.
+    cluster = await TestCluster.start({ overrides: { raft: { replicaLagTimeMaxMs: 1_000 }, groups: { lagRefreshMs: 1_000 } } });
     for (const id of [1, 2, 3]) metricsPorts.set(id, cluster.node(id).metricsPort);
     const rules = stringify(compressRules(loadAlertRules(), TIME_COMPRESSION, RATE_INTERVAL_SECONDS));
     const [port] = await freePorts(1);
@@ -75,11 +85,14 @@ describe.skipIf(missing.length > 0)('a real Prometheus scraping a real cluster',
     expect(checked.status, checked.output).toBe(0);
     prometheus = await PrometheusServer.start({ dir, port: port!, configText });
     await cluster.createTopic(TOPIC, PARTITIONS);
+    client = new HeraldClient({ brokers: cluster.peers.map((peer) => `127.0.0.1:${peer.clientPort}`) });
+    await createBacklog(cluster, client);
     stopWorkload = startWorkload(cluster);
   });
 
   afterAll(async () => {
     await stopWorkload?.();
+    await client?.close();
     await prometheus?.stop();
     await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -147,6 +160,58 @@ describe.skipIf(missing.length > 0)('a real Prometheus scraping a real cluster',
     expect(values[values.length - 1]![1]).toBe(0);
   });
 
+  it('fires the consumer lag alerts for a group far behind, with its lag exported by the controller alone', async () => {
+    const c = cluster!;
+    const p = prometheus!;
+    const lagRecords = BACKLOG_RECORDS - BACKLOG_COMMITTED;
+    // The controller's own scrape: the exact lag of the committed offset.
+    const controller = await c.controller();
+    const labels = `group="${BACKLOG_GROUP}",topic="${BACKLOG_TOPIC}",partition="0",node="${controller}"`;
+    const scraped = await waitFor(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPorts.get(controller)}/metrics`)).text();
+        const lines = text.split('\n').filter((l) => l.startsWith('herald_consumer_group_lag_') && l.includes(`group="${BACKLOG_GROUP}"`));
+        return lines.includes(`herald_consumer_group_lag_records{${labels}} ${lagRecords}`) ? lines : undefined;
+      },
+      { timeoutMs: 10_000, what: `herald_consumer_group_lag_records ${lagRecords} in node ${controller}'s scrape`, intervalMs: 250 },
+    );
+    // Through Prometheus: one series per partition, from whichever node is the controller now.
+    const series = await waitFor(
+      async () => {
+        const res = await p.query(`herald_consumer_group_lag_records{group="${BACKLOG_GROUP}"}`);
+        const now = await c.controller();
+        return res.data.result.length === 1 && res.data.result[0]!.metric.node === String(now) ? res.data.result[0]! : undefined;
+      },
+      { timeoutMs: 10_000, what: `one ${BACKLOG_GROUP} lag series in Prometheus, from the controller`, intervalMs: 250 },
+    );
+    expect(Number(series.value![1])).toBe(lagRecords);
+
+    // Every consumer alert's expression has data, and each alert fires (its `for:` compressed).
+    const consumerRules = loadAlertRules().groups.find((g) => g.name === 'herald-consumers')!.rules;
+    expect(consumerRules.map((r) => r.alert).sort()).toEqual(['HeraldConsumerLagRecordsHigh', 'HeraldConsumerLagSecondsHigh']);
+    for (const r of consumerRules) {
+      const res = await p.query(r.expr);
+      expect(res.data.result.map((s) => s.metric), `${r.alert}: ${r.expr}`).toEqual([{ job: 'herald', group: BACKLOG_GROUP, topic: BACKLOG_TOPIC }]);
+    }
+    let active: ActiveAlert[] = [];
+    await waitFor(
+      async () => {
+        active = (await p.alerts()).filter((a) => a.labels.alertname?.startsWith('HeraldConsumerLag') === true);
+        return consumerRules.every((r) => active.some((a) => a.labels.alertname === r.alert && a.state === 'firing' && a.labels.group === BACKLOG_GROUP));
+      },
+      { timeoutMs: 45_000, what: 'HeraldConsumerLagRecordsHigh and HeraldConsumerLagSecondsHigh firing', intervalMs: 250 },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; active: ${JSON.stringify(active.map((a) => ({ ...a.labels, state: a.state, value: a.value })))}`);
+    });
+    console.log(
+      [
+        `node ${controller} (controller) scrape, group ${BACKLOG_GROUP} committed ${BACKLOG_COMMITTED} of ${BACKLOG_RECORDS} records stamped ${BACKLOG_AGE_MS / 1000} s ago:`,
+        ...scraped.map((l) => `  ${l}`),
+        `alerts firing: ${active.map((a) => `${a.labels.alertname} (value ${a.value})`).join(', ')}`,
+      ].join('\n'),
+    );
+  });
+
   it('parses every alert rule and every dashboard expression', async () => {
     const p = prometheus!;
     const exprs = [
@@ -169,14 +234,12 @@ describe.skipIf(missing.length > 0)('a real Prometheus scraping a real cluster',
     const empty: string[] = [];
     let checked = 0;
     for (const { where, expr } of dashboardQueries(files)) {
-      if (AWAITING_CONSUMER_GROUPS.test(expr)) continue; // TODO(#6)
       const res = await p.queryRange(interpolate(expr, RATE_INTERVAL_SECONDS), startedSeconds, end, 1);
       checked++;
       const hasData = res.status === 'success' && res.data.result.some((s) => (s.values ?? []).some(([, v]) => !Number.isNaN(Number(v))));
       if (!hasData) empty.push(`${where}: ${expr}`);
     }
     for (const v of labelVariables(files)) {
-      if (AWAITING_CONSUMER_GROUPS.test(v.metric)) continue; // TODO(#6)
       const res = await p.labelValues(v.label, v.metric);
       checked++;
       if (res.status !== 'success' || res.data.length === 0) empty.push(`${v.where}: label_values(${v.metric}, ${v.label})`);
@@ -188,6 +251,25 @@ describe.skipIf(missing.length > 0)('a real Prometheus scraping a real cluster',
 
 function iso(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(11, 23);
+}
+
+/**
+ * The lagging consumer group: BACKLOG_RECORDS records stamped BACKLOG_AGE_MS ago on one
+ * partition (raw produce in batches of at most 25,005 records, about 240 KB, under the default
+ * max.message.bytes), then the group's offset committed at BACKLOG_COMMITTED with HeraldClient
+ * (a standalone commit: the group has no members).
+ */
+async function createBacklog(cluster: TestCluster, client: HeraldClient): Promise<void> {
+  await cluster.createTopic(BACKLOG_TOPIC, 1);
+  const stampedMs = Date.now() - BACKLOG_AGE_MS;
+  const leader = await cluster.leaderOf(BACKLOG_TOPIC, 0);
+  for (let produced = 0; produced < BACKLOG_RECORDS; ) {
+    const count = Math.min(25_005, BACKLOG_RECORDS - produced);
+    const batch = await encodeBatch(Array.from({ length: count }, () => ({ key: null, value: Buffer.from('x'), timestampMs: stampedMs })));
+    await call(cluster.client(leader).produce, 'produce', { topic: BACKLOG_TOPIC, partition: 0, acks: 'ACKS_QUORUM', batch });
+    produced += count;
+  }
+  await client.groups.commit(BACKLOG_GROUP, [{ topic: BACKLOG_TOPIC, partition: 0, offset: BACKLOG_COMMITTED }]);
 }
 
 const records = (n: number): RecordInput[] => Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`value ${i}`), timestampMs: Date.now() }));

@@ -9,9 +9,26 @@ import { MetaGroup } from './meta/meta-group.js';
 import { META_GROUP_ID, partitionGroupId, type TopicRecord } from './meta/meta-state.js';
 import { NodeMetrics, type GroupView } from './metrics/metrics.js';
 import { Partition } from './partition/partition.js';
+import { DeadLetterWriter } from './queue/dead-letters.js';
 import { PeerTransport, type DescribeGroupsRequest, type GroupState } from './transport/peer-transport.js';
 
 export const HERALD_VERSION = '0.1.0';
+
+/** How often partition leaders look for queue records due for the dead-letter topic. */
+const QUEUE_SWEEP_MS = 1_000;
+
+/** Kafka's default delete.retention.ms: tombstones stay a day after compaction could drop them. */
+const DELETE_RETENTION_MS_DEFAULT = 86_400_000;
+
+/** A topic's cleanup.policy: "delete" (the default), "compact", or "compact,delete". */
+export function cleanupPolicyOf(topic: { configs: Readonly<Record<string, string>> }): string {
+  return topic.configs['cleanup.policy'] ?? 'delete';
+}
+
+/** A topic's dead-letter topic: its dead.letter.topic config, else "<topic>.dlq". */
+export function deadLetterTopicOf(topic: { name: string; configs: Readonly<Record<string, string>> }): string {
+  return topic.configs['dead.letter.topic'] ?? `${topic.name}.dlq`;
+}
 
 /** A partition's leadership and offsets, as DescribeTopic reports them. */
 export interface PartitionView {
@@ -51,6 +68,10 @@ export class HeraldNode {
   private readonly partitions = new Map<string, HostedPartition>();
   private reconciling: Promise<void> = Promise.resolve();
   private retentionTimer: NodeJS.Timeout | undefined;
+  private queueTimer: NodeJS.Timeout | undefined;
+  private compactionTimer: NodeJS.Timeout | undefined;
+  private compacting: Promise<void> | null = null;
+  private readonly deadLetters: DeadLetterWriter;
   private closed = false;
 
   private constructor(
@@ -60,7 +81,8 @@ export class HeraldNode {
     private readonly onFatal: (err: Error) => void,
   ) {
     this.store = store;
-    this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews());
+    // groups is set in start(), after the constructor; until then there is no lag to report.
+    this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews(), () => this.groups?.lag() ?? []);
     this.transport = new PeerTransport({
       nodeId: config.nodeId,
       peers: config.peers.filter((p) => p.id !== config.nodeId).map((p) => ({ id: p.id, address: `${p.host}:${p.peerPort}` })),
@@ -81,6 +103,12 @@ export class HeraldNode {
       rejoin: config.rejoin,
     });
     this.meta = new MetaGroup((id) => this.clientAddress(id), config.raft.metaSnapshotEntries);
+    this.deadLetters = new DeadLetterWriter({
+      topic: (name) => this.meta.state.topic(name),
+      localPartition: (topic, partition) => this.partitions.get(partitionGroupId(topic.id, partition))?.partition,
+      leaderOf: async (topic, partition) => (await this.describePartitions(topic))[partition]?.leaderId ?? 0,
+      clientAddress: (id) => this.clientAddress(id),
+    });
   }
 
   /** Opens the store and every group found in it or assigned to this node, and starts the loop. */
@@ -94,6 +122,12 @@ export class HeraldNode {
     node.host.start();
     node.retentionTimer = setInterval(() => node.enforceRetention(), config.retention.checkIntervalMs);
     node.retentionTimer.unref?.();
+    node.queueTimer = setInterval(() => node.sweepQueues(), QUEUE_SWEEP_MS);
+    node.queueTimer.unref?.();
+    node.compactionTimer = setInterval(() => {
+      if (node.compacting === null) void node.compactKeys();
+    }, config.retention.compactionIntervalMs);
+    node.compactionTimer.unref?.();
     node.reconcile();
     await node.reconciling;
     return node;
@@ -103,6 +137,9 @@ export class HeraldNode {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.retentionTimer);
+    clearInterval(this.queueTimer);
+    clearInterval(this.compactionTimer);
+    this.deadLetters.close();
     this.groups?.close();
     for (const { partition } of this.partitions.values()) partition.failAll(() => new HeraldError('ShuttingDown', 'the node is shutting down; retry on another node'));
     await this.host.stop();
@@ -127,7 +164,8 @@ export class HeraldNode {
   /** The partition replica hosted here, or a typed refusal naming where to go. */
   partition(topicName: string, partition: number): HostedPartition {
     const topic = this.meta.state.topic(topicName);
-    if (topic === undefined) throw new HeraldError('TopicNotFound', `topic "${topicName}" does not exist`);
+    // Only a node whose metadata is current may say the topic does not exist (MetaGroup.isCurrent).
+    if (topic === undefined) throw this.meta.unknownTopicError(topicName);
     const assignment = topic.partitions[partition];
     if (assignment === undefined) {
       throw new HeraldError('PartitionNotFound', `topic "${topicName}" has partitions 0 to ${topic.partitions.length - 1} (got ${partition})`);
@@ -254,13 +292,52 @@ export class HeraldNode {
     if (this.closed) return;
     for (const { topic, partition } of this.partitions.values()) {
       const { retentionMs, retentionBytes } = this.retentionOf(topic);
-      if ((retentionMs < 0 && retentionBytes < 0) || partition.group.raft.status().role !== 'leader') continue;
-      const target = partition.retentionTarget(nowMs, retentionMs, retentionBytes);
+      if ((retentionMs < 0 && retentionBytes < 0) || !cleanupPolicyOf(topic).includes('delete') || partition.group.raft.status().role !== 'leader') continue;
+      let target = partition.retentionTarget(nowMs, retentionMs, retentionBytes);
+      // retention.unacked=keep (the default): never past a record a queue subscription has not settled.
+      const floor = topic.configs['retention.unacked'] === 'delete' ? undefined : partition.state.queues.lowestFloor();
+      if (floor !== undefined) target = Math.min(target, floor);
       if (target <= partition.state.logStartOffset) continue;
       partition.trim(target, 10_000).then(
         (logStartOffset) => this.logger.info({ topic: topic.name, partition: partition.settings.partition, logStartOffset }, 'retention moved the log start'),
         (err: Error) => this.logger.debug({ err, topic: topic.name, partition: partition.settings.partition }, 'retention trim failed; retried at the next check'),
       );
+    }
+  }
+
+  /** Every replica here of a topic with cleanup.policy compact removes the records a later
+   *  record of the same key supersedes, and tombstones past delete.retention.ms (see
+   *  Partition.compactKeys). Passes run one at a time: a call during a pass runs after it. */
+  async compactKeys(nowMs?: number): Promise<void> {
+    while (this.compacting !== null) await this.compacting;
+    this.compacting = this.compactOnce(nowMs ?? Date.now()).finally(() => (this.compacting = null));
+    await this.compacting;
+  }
+
+  private async compactOnce(nowMs: number): Promise<void> {
+    try {
+      for (const { topic, partition } of [...this.partitions.values()]) {
+        if (!cleanupPolicyOf(topic).includes('compact') || this.closed) continue;
+        const result = await partition.compactKeys({
+          nowMs,
+          deleteRetentionMs: Number(topic.configs['delete.retention.ms'] ?? DELETE_RETENTION_MS_DEFAULT),
+          minCompactionLagMs: Number(topic.configs['min.compaction.lag.ms'] ?? 0),
+          limit: topic.configs['retention.unacked'] === 'delete' ? Number.MAX_SAFE_INTEGER : (partition.state.queues.lowestFloor() ?? Number.MAX_SAFE_INTEGER),
+        });
+        if (result.batches > 0) this.logger.info({ topic: topic.name, partition: partition.settings.partition, ...result }, 'key compaction rewrote batches');
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'key compaction failed; retried at the next pass');
+    }
+  }
+
+  /** Each partition led here with queue subscriptions sends what is due to its dead-letter
+   *  topic (expired leases past max.deliveries, rejected records). */
+  private sweepQueues(): void {
+    if (this.closed) return;
+    for (const { partition } of this.partitions.values()) {
+      if (partition.state.queues.subscriptions.size === 0 || partition.group.raft.status().role !== 'leader') continue;
+      partition.queues.sweep().catch((err: Error) => this.logger.debug({ err, partition: partition.name }, 'queue sweep failed'));
     }
   }
 
@@ -298,6 +375,15 @@ export class HeraldNode {
         partition: want.partition,
         minInsyncReplicas: Number(want.topic.configs['min.insync.replicas'] ?? this.config.topicDefaults.minInsyncReplicas),
         addressOf: (nodeId) => this.clientAddress(nodeId),
+        queue: {
+          maxDeliveries: Number(want.topic.configs['max.deliveries'] ?? 0),
+          deadLetter: async (subscription, letters) => {
+            const written = await this.deadLetters.write({ topic: want.topic.name, partition: want.partition, subscription, deadLetterTopic: deadLetterTopicOf(want.topic) }, letters);
+            this.metrics.queueDeadLetters.inc({ topic: want.topic.name, subscription, outcome: written ? 'written' : 'dropped' }, letters.length);
+            return written;
+          },
+          logger: this.logger.child({ group: `${want.topic.name}/${want.partition}` }),
+        },
       });
       try {
         partition.group = await this.host.openGroup(id, { voters: want.replicas, learners: [] }, partition);

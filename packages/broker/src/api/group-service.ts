@@ -30,9 +30,9 @@ const METADATA_BYTES_MAX = 4_096;
 const PARTITION_MAX = 1023;
 /** Group names follow topic names (Kafka's rule for topics; group ids are stricter here so that
  *  they stay safe in logs, metrics labels and shells). */
-export function groupName(value: unknown, field = 'group'): string {
-  if (typeof value !== 'string' || value.length === 0) throw invalid(field, 'a group name is required');
-  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(value)) throw invalid(field, `"${value.slice(0, 300)}" is not a valid group name (1 to 249 characters of a-z, A-Z, 0-9, ".", "_", "-")`);
+export function groupName(value: unknown, field = 'group', kind = 'group'): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(field, `a ${kind} name is required`);
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(value)) throw invalid(field, `"${value.slice(0, 300)}" is not a valid ${kind} name (1 to 249 characters of a-z, A-Z, 0-9, ".", "_", "-")`);
   return value;
 }
 

@@ -4,12 +4,13 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { HeraldNode } from '../node.js';
 import { groupService } from './group-service.js';
+import { queueService } from './queue-service.js';
 import { adminService, consumeService, produceService } from './services.js';
 
-type Services = { herald: { v1: Record<'ProduceService' | 'ConsumeService' | 'AdminService' | 'GroupService', grpc.ServiceClientConstructor> } };
+type Services = { herald: { v1: Record<'ProduceService' | 'ConsumeService' | 'AdminService' | 'GroupService' | 'QueueService', grpc.ServiceClientConstructor> } };
 
 /**
- * The client-facing gRPC server: Produce, Consume, Admin, Group, and grpc.health.v1. Limits from the
+ * The client-facing gRPC server: Produce, Consume, Admin, Group, Queue, and grpc.health.v1. Limits from the
  * node's config bound message sizes and concurrent streams; keepalive evicts dead clients.
  */
 export class ClientServer {
@@ -32,6 +33,7 @@ export class ClientServer {
     this.server.addService(v1.ConsumeService.service, consumeService(node, log));
     this.server.addService(v1.AdminService.service, adminService(node, log));
     this.server.addService(v1.GroupService.service, groupService(node, log));
+    this.server.addService(v1.QueueService.service, queueService(node, log));
     this.health.addToServer(this.server);
   }
 

@@ -3,7 +3,7 @@ import { fencedGeneration, HeraldError, toWireError, validateBatch } from '@hera
 import { Role } from '@herald/raft';
 import type { Logger } from 'pino';
 import { assignReplicas } from '../meta/meta-state.js';
-import type { HeraldNode } from '../node.js';
+import { deadLetterTopicOf, type HeraldNode } from '../node.js';
 import { Acks, type Partition } from '../partition/partition.js';
 import { toServiceError } from './errors.js';
 import { bytes, intInRange, invalid, topicConfigs, topicName } from './validate.js';
@@ -278,7 +278,7 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
   const nodeIds = () => node.config.peers.map((p) => p.id);
   const describe = async (name: string) => {
     const topic = node.meta.state.topic(name);
-    if (topic === undefined) throw new HeraldError('TopicNotFound', `topic "${name}" does not exist`);
+    if (topic === undefined) throw node.meta.unknownTopicError(name);
     const views = await node.describePartitions(topic);
     return {
       name: topic.name,
@@ -296,9 +296,16 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
       const configs = topicConfigs(req.configs, replicationFactor, 64 << 20);
       if (!node.meta.isController()) throw node.meta.notControllerError();
       if (node.meta.state.topic(name) !== undefined) throw new HeraldError('TopicExists', `topic "${name}" already exists`);
-      const assignment = assignReplicas(partitions, replicationFactor, ids, node.meta.state.load(ids));
-      const outcome = await node.meta.propose({ type: 'CreateTopic', name, partitions: assignment, configs }, 10_000);
-      if (!outcome.ok) throw new HeraldError(outcome.reason, outcome.message);
+      const create = async (topic: string, topicConfigs: Record<string, string>) => {
+        const assignment = assignReplicas(partitions, replicationFactor, ids, node.meta.state.load(ids));
+        const outcome = await node.meta.propose({ type: 'CreateTopic', name: topic, partitions: assignment, configs: topicConfigs }, 10_000);
+        if (!outcome.ok) throw new HeraldError(outcome.reason, outcome.message);
+      };
+      // A topic that dead-letters gets its dead-letter topic with it (same partitions and replicas).
+      const deadLetterTopic = configs['max.deliveries'] === undefined ? undefined : deadLetterTopicOf({ name, configs });
+      if (deadLetterTopic === name) throw invalid('configs.dead.letter.topic', 'a topic cannot be its own dead-letter topic');
+      if (deadLetterTopic !== undefined && node.meta.state.topic(deadLetterTopic) === undefined) await create(deadLetterTopic, {});
+      await create(name, configs);
       return { topic: await describe(name) };
     }),
     deleteTopic: unary(node, log, 'DeleteTopic', async (req: { name: string }) => {

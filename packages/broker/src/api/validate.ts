@@ -29,6 +29,19 @@ export function bytes(value: unknown, field: string): Uint8Array {
   return value;
 }
 
+const TOPIC_CONFIGS = [
+  'min.insync.replicas',
+  'max.message.bytes',
+  'retention.ms',
+  'retention.bytes',
+  'retention.unacked',
+  'cleanup.policy',
+  'delete.retention.ms',
+  'min.compaction.lag.ms',
+  'max.deliveries',
+  'dead.letter.topic',
+];
+
 /** Topic configs Herald enforces; anything else is refused rather than silently ignored. */
 export function topicConfigs(value: unknown, replicationFactor: number, maxMessageBytesLimit: number): Record<string, string> {
   const configs = (value ?? {}) as Record<string, unknown>;
@@ -49,8 +62,31 @@ export function topicConfigs(value: unknown, replicationFactor: number, maxMessa
         out[key] = String(n === -1 ? -1 : intInRange(text, `configs.${key}`, 1, Number.MAX_SAFE_INTEGER));
         break;
       }
+      case 'cleanup.policy': {
+        // Kafka's values: delete (retention), compact (latest record per key), or both.
+        const policies = text.split(',').map((p) => p.trim());
+        if (policies.length === 0 || policies.length > 2 || policies.some((p) => p !== 'delete' && p !== 'compact') || new Set(policies).size !== policies.length) {
+          throw invalid(`configs.${key}`, `must be "delete", "compact" or "compact,delete" (got "${text.slice(0, 100)}")`);
+        }
+        out[key] = [...policies].sort().join(',');
+        break;
+      }
+      case 'delete.retention.ms':
+      case 'min.compaction.lag.ms':
+        out[key] = String(intInRange(text, `configs.${key}`, 0, Number.MAX_SAFE_INTEGER));
+        break;
+      case 'max.deliveries':
+        out[key] = String(intInRange(text, `configs.${key}`, 1, 1_000));
+        break;
+      case 'dead.letter.topic':
+        out[key] = topicName(text, `configs.${key}`);
+        break;
+      case 'retention.unacked':
+        if (text !== 'keep' && text !== 'delete') throw invalid(`configs.${key}`, `must be "keep" or "delete" (got "${text.slice(0, 100)}")`);
+        out[key] = text;
+        break;
       default:
-        throw invalid(`configs.${key}`, 'unknown topic config (known: min.insync.replicas, max.message.bytes, retention.ms, retention.bytes)');
+        throw invalid(`configs.${key}`, `unknown topic config (known: ${TOPIC_CONFIGS.join(', ')})`);
     }
   }
   return out;

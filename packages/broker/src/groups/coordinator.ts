@@ -167,6 +167,8 @@ export class GroupCoordinator {
   private liveTerm = 0;
   private readonly timer: NodeJS.Timeout;
   private lagCache: GroupLag[] = [];
+  /** The controller term lagCache was computed in: a cache from an earlier term is not served. */
+  private lagTerm = 0;
   private lagRefreshedAtMs = 0;
   private lagRefreshing = false;
   private closed = false;
@@ -416,15 +418,18 @@ export class GroupCoordinator {
    * The consumer lag of every group, per partition with a committed offset, for the lag gauges
    * (herald_consumer_group_lag_records and herald_consumer_group_lag_seconds, labels group,
    * topic, partition). Only the controller reports (elsewhere this is empty), so that each series
-   * has one source; recomputed in the background every groups.lagRefreshMs.
+   * has one source; recomputed in the background every groups.lagRefreshMs (by tick()). A cache
+   * computed in an earlier term is not served: a node that lost the controller role and won it
+   * back reports nothing until its first refresh of the new term.
    */
   lag(): readonly GroupLag[] {
-    return this.meta.isController() ? this.lagCache : [];
+    return this.meta.isController() && this.lagTerm === this.meta.group.raft.status().term ? this.lagCache : [];
   }
 
   private async refreshLag(): Promise<void> {
     if (this.lagRefreshing) return;
     this.lagRefreshing = true;
+    const term = this.meta.group.raft.status().term;
     try {
       const out: GroupLag[] = [];
       for (const record of this.meta.state.groups.all()) {
@@ -434,6 +439,7 @@ export class GroupCoordinator {
         }
       }
       this.lagCache = out;
+      this.lagTerm = term;
     } catch (err) {
       this.log.debug({ err }, 'lag refresh failed');
     } finally {
@@ -632,6 +638,7 @@ export class GroupCoordinator {
     if (term === this.liveTerm) return;
     this.resetLive(this.meta.notControllerError());
     this.liveTerm = term;
+    this.lagRefreshedAtMs = 0; // lag() serves nothing of an earlier term: refresh at once
   }
 
   private resetLive(err: Error): void {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { Role, type RaftEvent, type RaftStatus } from '@herald/raft';
 import type { TurnStats } from '../host/host.js';
+import type { GroupLag } from '../groups/coordinator.js';
 
 /** What metrics need to know about a hosted group at scrape time. */
 export interface GroupView {
@@ -62,8 +63,9 @@ const byteBuckets = [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_
 /**
  * A node's metrics: one prom-client Registry per node (so in-process clusters do not collide),
  * Prometheus naming (herald_ prefix, base units, _total counters). Raft and replication gauges are
- * computed at scrape time from the groups themselves; counters and histograms are fed by the host
- * and the API as things happen. Labels are bounded: node, group/topic/partition (bounded by the
+ * computed at scrape time from the groups themselves, consumer lag gauges from the group
+ * coordinator's lag cache; counters and histograms are fed by the host and the API as things
+ * happen. Labels are bounded: node, group/topic/partition (bounded by the
  * partitions hosted), method, code, acks, follower. docs/metrics.md lists every metric.
  */
 export class NodeMetrics {
@@ -79,10 +81,12 @@ export class NodeMetrics {
   /** Produce latency from proposal to the requested acks level: append (leader) and replicate (quorum, all). */
   readonly appendSeconds: Histogram<'acks'>;
   readonly subscriptions: Gauge;
-  /** TODO(#6): set by the group coordinator once consumer groups exist; until then no series. */
-  readonly consumerLagRecords: Gauge<'group' | 'topic' | 'partition'>;
-  /** TODO(#6): set by the group coordinator once consumer groups exist; until then no series. */
-  readonly consumerLagSeconds: Gauge<'group' | 'topic' | 'partition'>;
+  /** Queue subscriptions (QueueService): records leased, by first delivery or redelivery. */
+  readonly queueDelivered: Counter<'topic' | 'subscription' | 'kind'>;
+  /** Queue subscriptions: receipts applied, by ack, nack, reject or extend. */
+  readonly queueSettled: Counter<'topic' | 'subscription' | 'kind'>;
+  /** Queue subscriptions: records sent to the dead-letter topic (or dropped without one). */
+  readonly queueDeadLetters: Counter<'topic' | 'subscription' | 'outcome'>;
   private readonly leaderChanges: Counter<GroupLabel>;
   private readonly elections: Counter<GroupLabel>;
   private readonly isrShrinks: Counter<'topic' | 'partition'>;
@@ -101,6 +105,9 @@ export class NodeMetrics {
     nodeId: number,
     version: string,
     private readonly groups: () => Iterable<GroupView>,
+    /** The consumer lag of every group with a committed offset: non-empty on the controller only
+     *  (GroupCoordinator.lag()), so that each series has one source. */
+    private readonly consumerLag: () => readonly GroupLag[] = () => [],
   ) {
     this.registry.setDefaultLabels({ node: String(nodeId) });
     // prom-client's process and Node.js metrics with the herald_ prefix: herald_process_cpu_seconds_total,
@@ -131,18 +138,15 @@ export class NodeMetrics {
       registers: r,
     });
     this.subscriptions = new Gauge({ name: 'herald_subscriptions_open', help: 'Open Subscribe streams.', registers: r });
-    this.consumerLagRecords = new Gauge({
-      name: 'herald_consumer_group_lag_records',
-      help: 'Records between a consumer group committed offset and the partition high watermark (fed once consumer groups exist, #6).',
-      labelNames: ['group', 'topic', 'partition'],
-      registers: r,
-    });
-    this.consumerLagSeconds = new Gauge({
-      name: 'herald_consumer_group_lag_seconds',
-      help: 'Age of the oldest record a consumer group has not consumed; 0 when caught up (fed once consumer groups exist, #6).',
-      labelNames: ['group', 'topic', 'partition'],
-      registers: r,
-    });
+    this.queueDelivered = new Counter({ name: 'herald_queue_delivered_records_total', help: 'Queue subscriptions: records leased to members, by kind (first, redelivery).', labelNames: ['topic', 'subscription', 'kind'], registers: r });
+    this.queueSettled = new Counter({ name: 'herald_queue_settled_records_total', help: 'Queue subscriptions: receipts applied, by kind (ack, nack, reject, extend).', labelNames: ['topic', 'subscription', 'kind'], registers: r });
+    this.queueDeadLetters = new Counter({ name: 'herald_queue_dead_letters_total', help: 'Queue subscriptions: records sent to the dead-letter topic (outcome written), or dropped for want of one (outcome dropped).', labelNames: ['topic', 'subscription', 'outcome'], registers: r });
+    // Read from the coordinator's lag cache at each scrape: a group deleted since, or a node that
+    // is no longer the controller, leaves no stale series behind.
+    const lagGauge = (name: string, help: string, value: (l: GroupLag) => number) =>
+      new ScrapeGauge(name, help, this.registry, () => this.consumerLag().map((l) => ({ labels: { group: l.group, topic: l.topic, partition: String(l.partition) }, value: value(l) })));
+    lagGauge('herald_consumer_group_lag_records', 'Controller only: records between a consumer group committed offset and the partition high watermark.', (l) => l.records);
+    lagGauge('herald_consumer_group_lag_seconds', 'Controller only: age of the oldest record a consumer group has not consumed; 0 when caught up.', (l) => l.seconds);
 
     // Counters by group start at 0 for every hosted group, so that rate() and increase() see
     // their first event (a series that appears at 1 hides that increment). Done once per group.

@@ -70,6 +70,13 @@ export class OffsetIndex {
     return this.size;
   }
 
+  /** Records a new stored size of the batch at `position` (key compaction rewrote it). */
+  setBytes(position: number, bytes: number): void {
+    const i = position + this.start;
+    assert(position >= 0 && i < this.sizes.length, 'a rewritten batch is indexed');
+    this.sizes[i] = bytes;
+  }
+
   at(position: number): IndexedBatch | undefined {
     const i = position + this.start;
     if (position < 0 || i >= this.baseOffsets.length) return undefined;

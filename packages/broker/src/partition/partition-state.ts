@@ -8,6 +8,16 @@ export interface BatchFacts {
   readonly baseSequence: number;
 }
 
+import { QueueState, type QueueCommand, type QueueOutcome } from '../queue/queue-state.js';
+
+/** A command of the partition log other than a record batch. Its entry starts with "{" (0x7b),
+ *  which no batch does (a batch starts with its magic byte, 1). */
+export type PartitionCommand =
+  /** Moves the log start up (retention.ms, retention.bytes, DeleteRecords). The leader decides
+   *  the offset; every replica applies the same command, so every replica agrees. */
+  | { readonly type: 'Trim'; readonly logStartOffset: number }
+  | QueueCommand;
+
 /** What applying one batch did. Every replica computes the same outcome for the same log. */
 export type BatchOutcome =
   | { readonly kind: 'appended'; readonly baseOffset: number; readonly recordCount: number }
@@ -34,6 +44,8 @@ export const PRODUCER_BATCHES_REMEMBERED = 5;
 export class PartitionState {
   nextOffset = 0;
   logStartOffset = 0;
+  /** The queue subscriptions of the partition (queue/queue-state.ts). */
+  queues = new QueueState();
   private readonly producers = new Map<number, ProducerEntry>();
 
   /** Decides a batch's fate without changing anything. */
@@ -85,23 +97,33 @@ export class PartitionState {
     return outcome;
   }
 
+  /** Applies a command: Trim answers the log start after it, a queue command its outcome. */
+  applyCommand(command: PartitionCommand): number | QueueOutcome {
+    if (command.type !== 'Trim') return this.queues.apply(command, this.nextOffset, this.logStartOffset);
+    this.logStartOffset = Math.max(this.logStartOffset, Math.min(command.logStartOffset, this.nextOffset));
+    this.queues.trimmed(this.logStartOffset);
+    return this.logStartOffset;
+  }
+
   clone(): PartitionState {
     const copy = new PartitionState();
     copy.nextOffset = this.nextOffset;
     copy.logStartOffset = this.logStartOffset;
+    copy.queues = this.queues.clone();
     for (const [id, p] of this.producers) copy.producers.set(id, { epoch: p.epoch, batches: p.batches.map((b) => ({ ...b })) });
     return copy;
   }
 
   /** A compact JSON form, for raft snapshots of the partition. */
   toJSON(): object {
-    return { nextOffset: this.nextOffset, logStartOffset: this.logStartOffset, producers: [...this.producers] };
+    return { nextOffset: this.nextOffset, logStartOffset: this.logStartOffset, producers: [...this.producers], queues: this.queues.toJSON() };
   }
 
-  static fromJSON(value: { nextOffset: number; logStartOffset: number; producers: [number, ProducerEntry][] }): PartitionState {
+  static fromJSON(value: { nextOffset: number; logStartOffset: number; producers: [number, ProducerEntry][]; queues?: ReturnType<QueueState['toJSON']> }): PartitionState {
     const state = new PartitionState();
     state.nextOffset = value.nextOffset;
     state.logStartOffset = value.logStartOffset;
+    state.queues = QueueState.fromJSON(value.queues);
     for (const [id, p] of value.producers) state.producers.set(id, p);
     return state;
   }

@@ -1,8 +1,11 @@
-import { decodeBatch, HeraldError, readBatchHeader } from '@herald/protocol';
+import { compactBatch, decodeBatch, HeraldError, readBatchHeader, type BatchRecord } from '@herald/protocol';
 import { assert, EntryType, Role, type Entry, type NodeId, type Ready, type Snapshot } from '@herald/raft';
 import type { GroupStateMachine, HostedGroup } from '../host/host.js';
+import { QueueLeader, type QueueSettings } from '../queue/queue-leader.js';
 import { OffsetIndex } from './offset-index.js';
-import { PartitionState, type BatchFacts, type BatchOutcome } from './partition-state.js';
+import { PartitionState, type BatchFacts, type BatchOutcome, type PartitionCommand } from './partition-state.js';
+
+export type { PartitionCommand };
 
 /** How much durability a producer waits for (DESIGN.md "acks"). */
 export const Acks = { None: 'none', Leader: 'leader', Quorum: 'quorum', All: 'all' } as const;
@@ -33,14 +36,24 @@ export interface PartitionSettings {
   readonly minInsyncReplicas: number;
   /** The client address of a node, for NotLeader hints. */
   readonly addressOf: (id: NodeId) => string;
+  readonly queue: QueueSettings;
 }
 
-/** A command of the partition log other than a record batch. Its entry starts with "{" (0x7b),
- *  which no batch does (a batch starts with its magic byte, 1). */
-export type PartitionCommand =
-  /** Moves the log start up (retention.ms, retention.bytes, DeleteRecords). The leader decides
-   *  the offset; every replica applies the same command, so every replica agrees. */
-  { readonly type: 'Trim'; readonly logStartOffset: number };
+/** A batch decoded, with the offset of its first record. */
+export interface DecodedBatch {
+  readonly baseOffset: number;
+  /** The offset after the batch's last (a compacted batch may not hold every offset it spans). */
+  readonly end: number;
+  readonly records: readonly BatchRecord[];
+}
+
+/** A record key as text (one char per byte), for maps keyed by record key. */
+function keyText(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+}
+
+/** Decoded batches a partition keeps for queue deliveries (by raft index). */
+const DECODED_BATCHES_KEPT = 64;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -53,7 +66,7 @@ export function isCommand(data: Uint8Array): boolean {
 
 interface CommandWaiter {
   readonly term: number;
-  readonly resolve: (logStartOffset: number) => void;
+  readonly resolve: (outcome: ReturnType<PartitionState['applyCommand']>) => void;
   readonly reject: (err: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
@@ -98,8 +111,13 @@ export class Partition implements GroupStateMachine {
   private readonly dataListeners = new Set<() => void>();
   private lastRole: Role = Role.Follower;
   group!: HostedGroup;
+  /** The leader's side of the partition's queue subscriptions. */
+  readonly queues: QueueLeader;
+  private readonly decoded = new Map<number, Promise<DecodedBatch>>();
 
-  constructor(readonly settings: PartitionSettings) {}
+  constructor(readonly settings: PartitionSettings) {
+    this.queues = new QueueLeader(this, settings.queue);
+  }
 
   get name(): string {
     return `${this.settings.topic}/${this.settings.partition}`;
@@ -147,15 +165,15 @@ export class Partition implements GroupStateMachine {
     this.index = new OffsetIndex();
     this.logBytes = 0;
     this.projected = null;
+    this.queues.reset();
+    this.decoded.clear();
     for (const listener of [...this.dataListeners]) listener();
   }
 
-  /** Applies a command entry (Trim) and answers whoever proposed it here. */
+  /** Applies a command entry (Trim, queue commands) and answers whoever proposed it here. */
   private applyCommand(entry: Entry): void {
-    const command = JSON.parse(decoder.decode(entry.data)) as PartitionCommand;
-    assert(command.type === 'Trim', 'partition commands are Trim');
     const before = this.state.logStartOffset;
-    this.state.logStartOffset = Math.max(before, Math.min(command.logStartOffset, this.state.nextOffset));
+    const outcome = this.state.applyCommand(JSON.parse(decoder.decode(entry.data)) as PartitionCommand);
     if (this.state.logStartOffset > before) {
       this.logBytes -= this.index.dropBefore(this.state.logStartOffset);
       this.compactionPending = true;
@@ -164,7 +182,7 @@ export class Partition implements GroupStateMachine {
     if (waiter === undefined) return;
     this.commandWaiters.delete(entry.index);
     clearTimeout(waiter.timer);
-    if (waiter.term === entry.term) waiter.resolve(this.state.logStartOffset);
+    if (waiter.term === entry.term) waiter.resolve(outcome);
     else waiter.reject(this.notLeaderError());
   }
 
@@ -184,8 +202,7 @@ export class Partition implements GroupStateMachine {
       assert(entry !== undefined, 'entries after the snapshot are in memory');
       if (entry.type !== EntryType.Normal || entry.data.byteLength === 0) continue;
       if (isCommand(entry.data)) {
-        const command = JSON.parse(decoder.decode(entry.data)) as PartitionCommand;
-        state.logStartOffset = Math.max(state.logStartOffset, Math.min(command.logStartOffset, state.nextOffset));
+        state.applyCommand(JSON.parse(decoder.decode(entry.data)) as PartitionCommand);
       } else {
         state.applyBatch(readBatchHeader(entry.data));
       }
@@ -203,6 +220,7 @@ export class Partition implements GroupStateMachine {
       if (this.lastRole === Role.Leader && status.role !== Role.Leader) this.failAll(() => this.notLeaderError());
       this.lastRole = status.role;
       this.projected = null;
+      this.queues.reset();
     }
     if (this.waiters.size === 0) return;
     // acks LEADER: the entries of this Ready are durable on the leader now.
@@ -236,6 +254,7 @@ export class Partition implements GroupStateMachine {
     if (decision.kind === 'duplicate' && this.state.decide(facts).kind === 'duplicate') return Promise.resolve(toResult(this.state.decide(facts)));
     const proposed = raft.propose(batch);
     if (!proposed.ok) throw proposed.reason === 'transferring' ? new HeraldError('NotLeader', `${this.name} is handing leadership to another node; retry shortly`) : this.notLeaderError();
+    this.group.schedule();
     const projected = this.projectTo(proposed.index - 1).applyBatch(facts);
     this.projected!.index = proposed.index;
     if (acks === Acks.None) return Promise.resolve(toResult(projected));
@@ -317,17 +336,22 @@ export class Partition implements GroupStateMachine {
    * reader; offsets of the others do not change.
    */
   trim(logStartOffset: number, timeoutMs: number): Promise<number> {
-    const raft = this.group.raft;
-    if (raft.status().role !== Role.Leader) throw this.notLeaderError();
+    if (this.group.raft.status().role !== Role.Leader) throw this.notLeaderError();
     const target = Math.min(logStartOffset, this.highWatermark);
     if (target <= this.state.logStartOffset) return Promise.resolve(this.state.logStartOffset);
-    const command: PartitionCommand = { type: 'Trim', logStartOffset: target };
-    const proposed = raft.propose(encoder.encode(JSON.stringify(command)));
+    return this.proposeCommand({ type: 'Trim', logStartOffset: target }, timeoutMs, 'the deletion') as Promise<number>;
+  }
+
+  /** Leader: proposes a command and resolves with its outcome once applied (a Trim: the log
+   *  start; a queue command: its QueueOutcome). `what` names it in a timeout. */
+  proposeCommand(command: PartitionCommand, timeoutMs: number, what: string): Promise<ReturnType<PartitionState['applyCommand']>> {
+    const proposed = this.group.raft.propose(encoder.encode(JSON.stringify(command)));
     if (!proposed.ok) throw proposed.reason === 'transferring' ? new HeraldError('NotLeader', `${this.name} is handing leadership to another node; retry shortly`) : this.notLeaderError();
+    this.group.schedule();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.commandWaiters.delete(proposed.index);
-        reject(new HeraldError('CommitTimedOut', `${this.name}: the deletion was not committed within ${timeoutMs} ms; it may or may not be applied`));
+        reject(new HeraldError('CommitTimedOut', `${this.name}: ${what} was not committed within ${timeoutMs} ms; it may or may not be applied`));
       }, timeoutMs);
       this.commandWaiters.set(proposed.index, { term: proposed.term, resolve, reject, timer });
     });
@@ -352,6 +376,11 @@ export class Partition implements GroupStateMachine {
       bytes -= batch.bytes;
     }
     return Math.min(target, this.highWatermark);
+  }
+
+  /** Throws NotLeader (or NoLeader) unless this replica leads. */
+  requireLeader(): void {
+    if (this.group.raft.status().role !== Role.Leader) throw this.notLeaderError();
   }
 
   notLeaderError(): HeraldError {
@@ -388,20 +417,96 @@ export class Partition implements GroupStateMachine {
   /** Resolves once the high watermark passes `offset`, or after `timeoutMs`, or on abort. */
   waitForData(offset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.highWatermark > offset || timeoutMs <= 0) return Promise.resolve();
+    return this.waitUntil(() => this.highWatermark > offset, timeoutMs, signal);
+  }
+
+  /** Resolves after the next apply (a batch or a command), or after `timeoutMs`, or on abort. */
+  waitForApply(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.waitUntil(() => true, timeoutMs, signal);
+  }
+
+  /** Resolves once `done` holds after an apply, or after `timeoutMs`, or on abort. */
+  private waitUntil(done: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
+      const finish = () => {
         clearTimeout(timer);
         this.dataListeners.delete(check);
-        signal?.removeEventListener('abort', done);
+        signal?.removeEventListener('abort', finish);
         resolve();
       };
       const check = () => {
-        if (this.highWatermark > offset) done();
+        if (done()) finish();
       };
-      const timer = setTimeout(done, timeoutMs);
+      const timer = setTimeout(finish, timeoutMs);
       this.dataListeners.add(check);
-      signal?.addEventListener('abort', done);
+      signal?.addEventListener('abort', finish);
     });
+  }
+
+  /** The committed batch holding `offset`, decoded (a few recent ones are kept); undefined
+   *  when the offset is below the log start or at or past the high watermark. */
+  decodedBatchAt(offset: number): Promise<DecodedBatch | undefined> {
+    if (offset < this.state.logStartOffset || offset >= this.highWatermark) return Promise.resolve(undefined);
+    const batch = this.index.at(this.index.positionOf(offset));
+    if (batch === undefined || offset < batch.baseOffset) return Promise.resolve(undefined);
+    let decoded = this.decoded.get(batch.raftIndex);
+    if (decoded === undefined) {
+      const entry = this.group.raft.entry(batch.raftIndex);
+      if (entry === undefined) return Promise.resolve(undefined);
+      decoded = decodeBatch(entry.data).then((records) => ({ baseOffset: batch.baseOffset, end: batch.baseOffset + batch.recordCount, records }));
+      this.decoded.set(batch.raftIndex, decoded);
+      if (this.decoded.size > DECODED_BATCHES_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
+    }
+    return decoded;
+  }
+
+  /**
+   * Key compaction of this replica (cleanup.policy=compact), Kafka's log cleaner: every record
+   * below the cleanable point whose key has a later record, and every tombstone (null value)
+   * older than `deleteRetentionMs`, is removed from the batch that holds it; offsets never
+   * change (a compacted batch keeps its offset span, see the batch format). The cleanable point
+   * is the high watermark, held back to batches older than `minCompactionLagMs` and to `limit`
+   * (a queue subscription's floor: what it has not settled stays). Each replica compacts its own
+   * log: the result depends only on the committed log, and raft compares entries by index and
+   * term, so a follower catching up from a compacted leader and one compacting itself agree.
+   * Records without a key are kept.
+   */
+  async compactKeys(options: { nowMs: number; deleteRetentionMs: number; minCompactionLagMs: number; limit: number }): Promise<{ batches: number; bytesFreed: number }> {
+    const latest = new Map<string, number>();
+    const batches: { position: number; raftIndex: number; baseOffset: number; recordCount: number; data: Uint8Array }[] = [];
+    let cleanable = Math.min(this.highWatermark, options.limit);
+    for (let position = 0; ; position++) {
+      const batch = this.index.at(position);
+      if (batch === undefined) break;
+      const entry = this.group.raft.entry(batch.raftIndex);
+      if (entry === undefined) return { batches: 0, bytesFreed: 0 }; // compacted meanwhile: next time
+      if (batch.maxTimestampMs > options.nowMs - options.minCompactionLagMs) cleanable = Math.min(cleanable, batch.baseOffset);
+      for (const record of await decodeBatch(entry.data)) {
+        if (record.key !== null) latest.set(keyText(record.key), batch.baseOffset + record.offsetDelta);
+      }
+      batches.push({ position, raftIndex: batch.raftIndex, baseOffset: batch.baseOffset, recordCount: batch.recordCount, data: entry.data });
+    }
+    let rewritten = 0;
+    let bytesFreed = 0;
+    for (const batch of batches) {
+      if (batch.baseOffset + batch.recordCount > cleanable) break;
+      const compacted = await compactBatch(batch.data, (r) => {
+        if (r.key === null) return true;
+        const superseded = latest.get(keyText(r.key)) !== batch.baseOffset + r.offsetDelta;
+        const expiredTombstone = r.value === null && r.timestampMs < options.nowMs - options.deleteRetentionMs;
+        return !superseded && !expiredTombstone;
+      });
+      // The entry must still be the one read: retention may have compacted it away meanwhile.
+      if (compacted === null || this.group.raft.entry(batch.raftIndex)?.data !== batch.data) continue;
+      this.group.rewrite(batch.raftIndex, compacted);
+      const position = this.index.positionOf(batch.baseOffset);
+      this.index.setBytes(position, compacted.byteLength);
+      this.decoded.delete(batch.raftIndex);
+      bytesFreed += batch.data.byteLength - compacted.byteLength;
+      this.logBytes -= batch.data.byteLength - compacted.byteLength;
+      rewritten++;
+    }
+    return { batches: rewritten, bytesFreed };
   }
 
   /** The timestamp of the first retained committed record at or after `offset`; -1 when there
@@ -414,9 +519,9 @@ export class Partition implements GroupStateMachine {
     if (batch === undefined) return -1;
     const entry = this.group.raft.entry(batch.raftIndex);
     if (entry === undefined) return -1; // compacted meanwhile
-    if (wanted <= batch.baseOffset) return readBatchHeader(entry.data).firstTimestampMs;
     const records = await decodeBatch(entry.data);
-    return records[wanted - batch.baseOffset]?.timestampMs ?? -1;
+    // A compacted batch may lack `wanted`: the first record after it then counts.
+    return records.find((r) => batch.baseOffset + r.offsetDelta >= wanted)?.timestampMs ?? -1;
   }
 
   /** The offset of the first retained record stamped at or after `timestampMs`, exactly (the
@@ -428,8 +533,8 @@ export class Partition implements GroupStateMachine {
       const entry = this.group.raft.entry(batch.raftIndex);
       if (entry === undefined) continue;
       const records = await decodeBatch(entry.data);
-      const i = records.findIndex((r, i) => r.timestampMs >= timestampMs && batch.baseOffset + i >= this.state.logStartOffset);
-      if (i >= 0) return batch.baseOffset + i;
+      const found = records.find((r) => r.timestampMs >= timestampMs && batch.baseOffset + r.offsetDelta >= this.state.logStartOffset);
+      if (found !== undefined) return batch.baseOffset + found.offsetDelta;
     }
   }
 

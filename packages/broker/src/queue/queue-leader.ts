@@ -1,0 +1,301 @@
+import { HeraldError, type BatchRecord, type RecordHeader } from '@herald/protocol';
+import type { Logger } from 'pino';
+import type { Partition } from '../partition/partition.js';
+import { isDue, type QueueCommand, type QueueOutcome, type QueueStart, type Receipt, type SubscriptionState } from './queue-state.js';
+
+/** The header that holds a record back from queue subscriptions until a time (epoch ms). */
+export const DELIVER_AT_HEADER = 'herald-deliver-at';
+
+/** A record leased to a member. */
+export interface LeasedRecord {
+  readonly offset: number;
+  readonly timestampMs: number;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: readonly RecordHeader[];
+  readonly deliveryCount: number;
+  readonly ackDeadlineMs: number;
+}
+
+/** A record on its way to the dead-letter topic. */
+export interface DeadLetter {
+  readonly record: BatchRecord;
+  readonly offset: number;
+  readonly deliveries: number;
+  readonly reason: 'max-deliveries' | 'rejected';
+}
+
+export interface QueueSettings {
+  /** After this many deliveries a record goes to the dead-letter topic; 0: no limit. */
+  readonly maxDeliveries: number;
+  /** Writes dead letters of a subscription to the dead-letter topic (acks QUORUM); resolves
+   *  false when there is no dead-letter topic (the records are dropped, RabbitMQ's rule). */
+  readonly deadLetter: (subscription: string, letters: readonly DeadLetter[]) => Promise<boolean>;
+  readonly logger: Logger;
+}
+
+export interface ReceiveOptions {
+  readonly subscription: string;
+  readonly member: string;
+  readonly maxRecords: number;
+  readonly ackTimeoutMs: number;
+  readonly maxWaitMs: number;
+  readonly start: QueueStart;
+  readonly orderedByKey: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** What a scan of the window needs of a record that is not settled. */
+interface Pending {
+  /** The key as latin1 text (any bytes, one char each), for per-key ordering; null: no key. */
+  readonly key: string | null;
+  readonly deliverAtMs: number;
+}
+
+/** The leader's working view of one subscription: derived from the log and the replicated
+ *  state, rebuilt from the floor by a new leader. */
+class SubscriptionView {
+  /** Offsets in [floor, scanned) not known to be settled, ascending. */
+  readonly pending = new Map<number, Pending>();
+  scanned: number;
+  /** Offsets of leases proposed but not applied yet: not offered again meanwhile. */
+  readonly proposing = new Set<number>();
+  deadLettering = false;
+  private extending: Promise<void> | null = null;
+
+  constructor(floor: number) {
+    this.scanned = floor;
+  }
+
+  /** Decodes the next batches after `scanned` (up to about `records` records) into pending. */
+  extend(partition: Partition, records: number): Promise<void> {
+    this.extending ??= (async () => {
+      try {
+        let added = 0;
+        while (added < records && this.scanned < partition.highWatermark && this.pending.size < PENDING_MAX) {
+          const batch = await partition.decodedBatchAt(this.scanned);
+          if (batch === undefined) {
+            // Below the log start (retention removed it): go on from what is stored.
+            if (this.scanned >= partition.state.logStartOffset) break;
+            this.scanned = partition.state.logStartOffset;
+            continue;
+          }
+          for (const record of batch.records) {
+            const offset = batch.baseOffset + record.offsetDelta;
+            if (offset < this.scanned) continue;
+            this.pending.set(offset, { key: record.key === null ? null : Buffer.from(record.key.buffer, record.key.byteOffset, record.key.byteLength).toString('latin1'), deliverAtMs: deliverAt(record) });
+            added++;
+          }
+          this.scanned = batch.end;
+        }
+      } finally {
+        this.extending = null;
+      }
+    })();
+    return this.extending;
+  }
+}
+
+/** At most this many unsettled records in a leader's view of one subscription: a window this
+ *  wide (e.g. of records delayed for days) stops the scan from going further. */
+const PENDING_MAX = 100_000;
+const COMMAND_TIMEOUT_MS = 10_000;
+
+/**
+ * The partition leader's side of queue subscriptions: picks what to lease (never-delivered
+ * records due now, expired leases, nacked records past their delay; one per key when ordered),
+ * proposes leases, acks, nacks and extends as commands of the partition log and answers once
+ * they are applied, and sends records past max.deliveries (or rejected) to the dead-letter topic.
+ * Nothing here is replicated state: a new leader rebuilds it from the floor.
+ */
+export class QueueLeader {
+  private views = new Map<string, SubscriptionView>();
+
+  constructor(
+    private readonly partition: Partition,
+    private readonly settings: QueueSettings,
+  ) {}
+
+  /** Leadership moved or the state was replaced: the views are rebuilt from the floor. */
+  reset(): void {
+    this.views = new Map();
+  }
+
+  async receive(o: ReceiveOptions): Promise<LeasedRecord[]> {
+    const deadline = Date.now() + o.maxWaitMs;
+    for (;;) {
+      this.partition.requireLeader();
+      const now = Date.now();
+      const untilMs = now + o.ackTimeoutMs;
+      if (this.subscription(o.subscription) === undefined) {
+        // Created by an empty lease, so its start is fixed now, not at its first record.
+        const start = o.start === 'earliest' ? this.partition.state.logStartOffset : this.partition.highWatermark;
+        await this.propose({ type: 'QueueLease', sub: o.subscription, start, orderedByKey: o.orderedByKey, nowMs: now, untilMs, member: o.member, offsets: [] });
+        continue;
+      }
+      const picked = await this.pick(o.subscription, now, o.maxRecords);
+      if (picked.offsets.length > 0) {
+        let outcome: QueueOutcome;
+        try {
+          outcome = await this.propose({ type: 'QueueLease', sub: o.subscription, start: 0, orderedByKey: o.orderedByKey, nowMs: now, untilMs, member: o.member, offsets: picked.offsets });
+        } finally {
+          for (const offset of picked.offsets) picked.view.proposing.delete(offset);
+        }
+        if (outcome.applied.length > 0) return this.materialize(outcome.applied, untilMs);
+        continue;
+      }
+      const waitMs = Math.min(deadline, picked.wakeMs) - Date.now();
+      if (waitMs <= 0 && Date.now() >= deadline) return [];
+      await this.partition.waitForApply(Math.max(waitMs, 1), o.signal);
+      if (o.signal?.aborted === true) return [];
+    }
+  }
+
+  /** Ack, nack or extend: answered with the receipts refused once the command is applied. */
+  async settle(command: Extract<QueueCommand, { type: 'QueueAck' | 'QueueNack' | 'QueueExtend' }>): Promise<QueueOutcome> {
+    this.partition.requireLeader();
+    if (this.subscription(command.sub) === undefined) {
+      throw new HeraldError('SubscriptionNotFound', `subscription "${command.sub}" does not exist on ${this.partition.name}`);
+    }
+    const outcome = await this.propose(command);
+    // A rejected record goes to the dead-letter topic now rather than at the next sweep.
+    if (command.type === 'QueueNack' && command.reject) this.pick(command.sub, Date.now(), 0).catch(() => {});
+    return outcome;
+  }
+
+  /** Looks for due dead letters of every subscription (a timer calls this on the leader). */
+  async sweep(): Promise<void> {
+    for (const name of this.partition.state.queues.subscriptions.keys()) await this.pick(name, Date.now(), 0);
+  }
+
+  /** Forgets a subscription. */
+  async delete(sub: string): Promise<boolean> {
+    this.partition.requireLeader();
+    if (this.subscription(sub) === undefined) return false;
+    await this.propose({ type: 'QueueDelete', sub });
+    this.views.delete(sub);
+    return true;
+  }
+
+  private subscription(name: string): SubscriptionState | undefined {
+    return this.partition.state.queues.subscriptions.get(name);
+  }
+
+  private view(name: string, sub: SubscriptionState): SubscriptionView {
+    let view = this.views.get(name);
+    if (view === undefined) this.views.set(name, (view = new SubscriptionView(sub.floor)));
+    return view;
+  }
+
+  /**
+   * Up to `max` offsets to lease now, in offset order, marked as being proposed (the caller
+   * unmarks them in `view` once its lease is applied or failed), and when something next
+   * becomes due (a lease ending, a delay passing). Starts dead-lettering what is due for it.
+   */
+  private async pick(name: string, now: number, max: number): Promise<{ offsets: number[]; wakeMs: number; view: SubscriptionView }> {
+    for (let round = 0; ; round++) {
+      const sub = this.subscription(name);
+      if (sub === undefined) return { offsets: [], wakeMs: Number.POSITIVE_INFINITY, view: new SubscriptionView(0) };
+      const view = this.view(name, sub);
+      const picked = this.select(view, sub, now, max);
+      if (picked.deadLetters.length > 0) void this.deadLetter(name, view, picked.deadLetters);
+      const more = picked.offsets.length < Math.max(max, 1) && view.scanned < this.partition.highWatermark && view.pending.size < PENDING_MAX;
+      if (!more || round > 8) {
+        // Marked before any await: a concurrent receive does not pick them too.
+        for (const offset of picked.offsets) view.proposing.add(offset);
+        return { offsets: picked.offsets, wakeMs: picked.wakeMs, view };
+      }
+      await view.extend(this.partition, Math.max(max, 1_000));
+    }
+  }
+
+  private select(view: SubscriptionView, sub: SubscriptionState, now: number, max: number): { offsets: number[]; wakeMs: number; deadLetters: Receipt[] } {
+    for (const offset of view.pending.keys()) {
+      if (offset >= sub.floor) break;
+      view.pending.delete(offset);
+    }
+    view.scanned = Math.max(view.scanned, sub.floor);
+    const offsets: number[] = [];
+    const deadLetters: Receipt[] = [];
+    const blockedKeys = new Set<string>();
+    let wakeMs = Number.POSITIVE_INFINITY;
+    for (const [offset, pending] of view.pending) {
+      const delivery = sub.records.get(offset);
+      if (delivery?.state === 'settled') {
+        view.pending.delete(offset);
+        continue;
+      }
+      let ready = false;
+      if (view.proposing.has(offset)) {
+        ready = false;
+      } else if (delivery === undefined) {
+        ready = pending.deliverAtMs <= now;
+        if (!ready) wakeMs = Math.min(wakeMs, pending.deliverAtMs);
+      } else if (!isDue(delivery, now)) {
+        wakeMs = Math.min(wakeMs, delivery.untilMs);
+      } else if (delivery.rejected || (this.settings.maxDeliveries > 0 && delivery.deliveries >= this.settings.maxDeliveries)) {
+        if (!view.deadLettering) deadLetters.push([offset, delivery.deliveries]);
+      } else {
+        ready = true;
+      }
+      if (sub.orderedByKey && pending.key !== null) {
+        if (blockedKeys.has(pending.key)) ready = false;
+        blockedKeys.add(pending.key);
+      }
+      if (ready && offsets.length < max) offsets.push(offset);
+    }
+    return { offsets, wakeMs, deadLetters };
+  }
+
+  private async deadLetter(name: string, view: SubscriptionView, receipts: readonly Receipt[]): Promise<void> {
+    if (view.deadLettering) return;
+    view.deadLettering = true;
+    try {
+      const letters: DeadLetter[] = [];
+      for (const [offset, deliveries] of receipts) {
+        const record = await this.recordAt(offset);
+        const delivery = this.subscription(name)?.records.get(offset);
+        if (record === undefined || delivery === undefined) continue;
+        letters.push({ record, offset, deliveries, reason: delivery.rejected ? 'rejected' : 'max-deliveries' });
+      }
+      if (letters.length === 0) return;
+      const written = await this.settings.deadLetter(name, letters);
+      if (!written) this.settings.logger.warn({ subscription: name, partition: this.partition.name, records: letters.length }, 'no dead-letter topic: dead letters dropped');
+      await this.propose({ type: 'QueueDeadLettered', sub: name, receipts });
+    } catch (err) {
+      this.settings.logger.warn({ err, subscription: name, partition: this.partition.name }, 'dead-lettering failed; retried at the next sweep');
+    } finally {
+      view.deadLettering = false;
+    }
+  }
+
+  private async propose(command: QueueCommand): Promise<QueueOutcome> {
+    return (await this.partition.proposeCommand(command, COMMAND_TIMEOUT_MS, `the ${command.type} command`)) as QueueOutcome;
+  }
+
+  private async recordAt(offset: number): Promise<BatchRecord | undefined> {
+    const batch = await this.partition.decodedBatchAt(offset);
+    // Records are in offsetDelta order; a compacted batch lacks some.
+    return batch?.records.find((r) => batch.baseOffset + r.offsetDelta === offset);
+  }
+
+  private async materialize(receipts: readonly Receipt[], ackDeadlineMs: number): Promise<LeasedRecord[]> {
+    const out: LeasedRecord[] = [];
+    for (const [offset, deliveryCount] of receipts) {
+      const record = await this.recordAt(offset);
+      if (record === undefined) continue; // removed by retention meanwhile
+      out.push({ offset, timestampMs: record.timestampMs, key: record.key, value: record.value, headers: record.headers, deliveryCount, ackDeadlineMs });
+    }
+    return out;
+  }
+}
+
+/** The record's herald-deliver-at header, or 0 (at once) when it has none or it is not a time. */
+function deliverAt(record: BatchRecord): number {
+  for (const header of record.headers) {
+    if (header.key !== DELIVER_AT_HEADER) continue;
+    const ms = Number(Buffer.from(header.value.buffer, header.value.byteOffset, header.value.byteLength).toString('latin1'));
+    return Number.isFinite(ms) && ms > 0 ? ms : 0;
+  }
+  return 0;
+}
