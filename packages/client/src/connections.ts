@@ -15,6 +15,7 @@ export interface NodeStubs {
   readonly consume: InstanceType<V1['ConsumeService']>;
   readonly produce: InstanceType<V1['ProduceService']>;
   readonly groups: InstanceType<V1['GroupService']>;
+  readonly queues: InstanceType<V1['QueueService']>;
 }
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -59,6 +60,7 @@ export class Connections {
         consume: new v1.ConsumeService(address, credentials, { channelOverride }),
         produce: new v1.ProduceService(address, credentials, { channelOverride }),
         groups: new v1.GroupService(address, credentials, { channelOverride }),
+        queues: new v1.QueueService(address, credentials, { channelOverride }),
       };
       this.nodes.set(address, stubs);
     }

@@ -1,9 +1,13 @@
 import { decodeBatch, HeraldError, invalidArgument, type BatchRecord, type v1 } from '@herald/protocol';
 import { unaryCall } from './connections.js';
-import { isUnreachable, leaderHint, shouldRetry, toHeraldError } from './errors.js';
+import { GRPC_STATUS_DETAIL, isUnreachable, leaderHint, shouldRetry, toHeraldError } from './errors.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js';
 import type { Router } from './router.js';
 import type { ConsumedRecord } from './types.js';
+
+const FETCH_BUDGET_BYTES = 16 << 20;
+const FETCH_BYTES_MIN = 1 << 20;
+const FETCH_BYTES_MAX = 4 << 20;
 
 /** Where a consumer starts in each partition: its first stored offset, its high watermark
  *  (only records committed from now on), or an explicit offset. */
@@ -18,7 +22,8 @@ export interface ConsumerOptions {
   readonly from?: StartFrom;
   /** How long one Fetch waits for new records (long poll); 1,000 by default. */
   readonly maxWaitMs?: number;
-  /** An upper bound on one Fetch's batches (at least one batch is always returned). */
+  /** An upper bound on one Fetch's batches (at least one batch is always returned); by default
+   *  16 MiB shared by the partitions read, from 1 MiB to 4 MiB each. */
   readonly maxBytes?: number;
   /** Records fetched ahead of the reader, over all partitions, before fetching pauses. */
   readonly bufferRecordsMax?: number;
@@ -31,7 +36,9 @@ export interface ConsumerOptions {
  * Reads committed records of one topic: an async iterator over every chosen partition, each in
  * offset order (partitions interleave). One Fetch long-poll loop runs per partition, at the
  * partition's leader first and at another replica when a node fails (any replica serves
- * committed records). Batches may start before the position; records below it are skipped.
+ * committed records); the next Fetch is sent as soon as an answer with records arrives, while
+ * that one is decoded and read. Batches may start before the position; records below it are
+ * skipped. Record keys, values and header values are views into the fetched bytes, not copies.
  */
 export class Consumer implements AsyncIterable<ConsumedRecord> {
   private readonly buffer: ConsumedRecord[] = [];
@@ -42,6 +49,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   private readonly abort = new AbortController();
   private started: Promise<void> | undefined;
   private loops: Promise<void>[] = [];
+  private partitionsRead = 1;
   private readonly closeListeners: (() => void)[] = [];
   private readonly settings: { maxWaitMs: number; maxBytes: number; bufferRecordsMax: number; failTimeoutMs: number; retry: RetryPolicy };
 
@@ -55,7 +63,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     }
     this.settings = {
       maxWaitMs: options.maxWaitMs ?? 1_000,
-      maxBytes: options.maxBytes ?? 0,
+      maxBytes: options.maxBytes ?? 0, // 0: fetchBytes() chooses
       bufferRecordsMax: options.bufferRecordsMax ?? 10_000,
       failTimeoutMs: options.failTimeoutMs ?? 30_000,
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
@@ -132,6 +140,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
           return answer.offset;
         }),
       );
+      this.partitionsRead = partitions.length;
       this.loops = partitions.map((p, i) => this.fetchLoop(p, positions[i]!));
     } catch (err) {
       if (!this.abort.signal.aborted) this.stop(toHeraldError(err, 'consumer'));
@@ -146,6 +155,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     let failingSince: number | undefined;
     let failures = 0;
     let outOfRange = 0;
+    /** The Fetch sent ahead for `position` while the previous answer was being read. */
+    let ahead: { readonly address: string; readonly position: number; readonly answer: Promise<v1.FetchResponse__Output> } | undefined;
     while (!signal.aborted) {
       if (this.buffer.length - this.head >= this.settings.bufferRecordsMax) {
         await new Promise<void>((resolve) => {
@@ -156,18 +167,27 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       }
       address ??= this.router.replicaAddresses(topic, partition)[0] ?? this.router.addresses()[0]!;
       try {
-        const stubs = this.router.connections.get(address);
-        const request = { topic, partition, offset: position, maxBytes: this.settings.maxBytes, maxWaitMs: this.settings.maxWaitMs };
-        const response = await unaryCall<v1.FetchResponse__Output>(address, (o, cb) => stubs.consume.fetch(request, o, cb), Date.now() + this.settings.maxWaitMs + 10_000, signal);
+        const answer = ahead !== undefined && ahead.address === address && ahead.position === position ? ahead.answer : this.fetchAt(address, partition, position);
+        ahead = undefined;
+        const response = await answer;
         failingSince = undefined;
         failures = 0;
         outOfRange = 0;
+        const next = response.batches.reduce((end, batch) => Math.max(end, batch.baseOffset + batch.recordCount), position);
+        // Prefetch: ask for what follows while this answer is decoded and read, unless it came
+        // back empty (a long poll that ran out) or the reader is behind.
+        if (next > position && this.buffer.length - this.head < this.settings.bufferRecordsMax / 2) {
+          const prefetch = this.fetchAt(address, partition, next);
+          prefetch.catch(() => {}); // its failure is handled when the next turn awaits it
+          ahead = { address, position: next, answer: prefetch };
+        }
         for (const batch of response.batches) {
           const records = await decodeBatch(batch.batch);
           for (const record of recordsFrom(topic, partition, batch.baseOffset, records, position)) this.push(record);
           position = Math.max(position, batch.baseOffset + batch.recordCount);
         }
       } catch (caught) {
+        ahead = undefined;
         if (signal.aborted) return;
         const err = toHeraldError(caught, address);
         const replicas = this.router.replicaAddresses(topic, partition);
@@ -175,7 +195,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         // high watermark: another replica may serve it. Out of range everywhere is final.
         if (err.reason === 'OffsetOutOfRange' && ++outOfRange < Math.max(1, replicas.length)) {
           // fall through to the next replica
-        } else if (!shouldRetry(err)) {
+        } else if (!shouldRetry(err) && err.details[GRPC_STATUS_DETAIL] !== 'DEADLINE_EXCEEDED') {
+          // A read is safe to repeat: a fetch that ran out of time is tried again (until failTimeoutMs).
           this.stop(err);
           return;
         }
@@ -190,6 +211,21 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         await sleep(backoffMs(failures++, this.settings.retry), signal);
       }
     }
+  }
+
+  /** The default bytes of one Fetch: a 16 MiB budget over the partitions read (two answers per
+   *  partition may be held at once with prefetch), from 1 MiB (the broker's own default) to
+   *  4 MiB: larger answers mean fewer round trips (herald bench consume: 4 MiB read 100,000 ×
+   *  1 KiB ~40 % faster than 1 MiB; 16 MiB no faster). */
+  private fetchBytes(): number {
+    return Math.min(FETCH_BYTES_MAX, Math.max(FETCH_BYTES_MIN, Math.floor(FETCH_BUDGET_BYTES / this.partitionsRead)));
+  }
+
+  /** One Fetch of the partition from `offset` at `address`. */
+  private fetchAt(address: string, partition: number, offset: number): Promise<v1.FetchResponse__Output> {
+    const stubs = this.router.connections.get(address);
+    const request = { topic: this.options.topic, partition, offset, maxBytes: this.settings.maxBytes || this.fetchBytes(), maxWaitMs: this.settings.maxWaitMs };
+    return unaryCall<v1.FetchResponse__Output>(address, (o, cb) => stubs.consume.fetch(request, o, cb), Date.now() + this.settings.maxWaitMs + 10_000, this.abort.signal);
   }
 
   /** Stops fetching; next() then reports done. */

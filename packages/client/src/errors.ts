@@ -55,9 +55,11 @@ export function toHeraldError(err: unknown, address: string): HeraldError {
 
 /** A failure to reach a node at all: the call (or stream) ended UNAVAILABLE without a reason.
  *  Not a refusal of the catalog: the same request may succeed at another node, or at this one
- *  once it is back. */
-export function unreachable(address: string, why: string): HeraldError {
-  return new HeraldError('Unknown', `${address}: ${why}`, { [GRPC_STATUS_DETAIL]: 'UNAVAILABLE', [ADDRESS_DETAIL]: address });
+ *  once it is back. `sent: false` says the request certainly never left the client. */
+export function unreachable(address: string, why: string, options: { readonly sent?: boolean } = {}): HeraldError {
+  const details: Record<string, string> = { [GRPC_STATUS_DETAIL]: 'UNAVAILABLE', [ADDRESS_DETAIL]: address };
+  if (options.sent === false) details[SENT_DETAIL] = 'no';
+  return new HeraldError('Unknown', `${address}: ${why}`, details);
 }
 
 /** Whether `err` says a node could not be reached (as opposed to a refusal by a node). */
@@ -72,6 +74,64 @@ export function isUnreachable(err: HeraldError): boolean {
  */
 export function shouldRetry(err: HeraldError): boolean {
   return err.retryable || isUnreachable(err);
+}
+
+/** The detail key under which the client marks a produce failure whose batch may or may not
+ *  have been written (value "unknown"). Not a herald-* key: no broker sends it. */
+export const OUTCOME_DETAIL = 'outcome';
+
+/** The detail key under which the client marks an unreachable failure of a request that never
+ *  left the client (value "no"): the channel had no connection to send it on. */
+export const SENT_DETAIL = 'sent';
+
+/**
+ * The refusals a broker makes only before a batch enters the partition's log (validation, the
+ * metadata lookup, min.insync.replicas, the idempotence check), or when the state machine
+ * rejects it at apply time: an attempt refused with one of these was certainly not stored.
+ * Every other failure may hide a stored batch: CommitTimedOut; NotLeader, NoLeader and
+ * ShuttingDown, which a leader also answers for batches it had proposed when it stepped down
+ * or stopped (broker/src/partition/partition.ts failAll; a new leader may still commit them);
+ * a reason this client does not know; and a node that went away after the request was sent.
+ * An allow-list, so that a reason added to the catalog later counts as unknown until listed.
+ */
+const REFUSED_BEFORE_LOG: ReadonlySet<string> = new Set([
+  'InvalidArgument',
+  'TopicNotFound',
+  'PartitionNotFound',
+  'RecordTooLarge',
+  'RequestTooLarge',
+  'TooManyStreams',
+  'NotEnoughReplicas',
+  'OutOfOrderSequence',
+  'ProducerFenced',
+]);
+
+/** Whether the batch of a produce attempt that failed with `err` may have been stored anyway. */
+export function mayHaveBeenWritten(err: HeraldError): boolean {
+  if (REFUSED_BEFORE_LOG.has(err.reason)) return false;
+  return !(isUnreachable(err) && err.details[SENT_DETAIL] === 'no');
+}
+
+/** Whether `err` reports a send whose outcome is unknown: it may or may not have been stored.
+ *  CommitTimedOut is the catalog's name for that outcome. */
+export function isOutcomeUnknown(err: HeraldError): boolean {
+  return err.reason === 'CommitTimedOut' || err.details[OUTCOME_DETAIL] === 'unknown';
+}
+
+/**
+ * The failure of a batch after an attempt that may have been written (see mayHaveBeenWritten),
+ * whatever the last attempt said: CommitTimedOut, marked unknown, naming the last error (which
+ * is its cause). A definite refusal of a later attempt (e.g. TopicNotFound from a node still
+ * loading its metadata) says nothing about the earlier one, and the batch may be in the log.
+ */
+export function outcomeUnknown(last: HeraldError, attempts: number, elapsedMs: number): HeraldError {
+  if (last.reason === 'CommitTimedOut' && last.details[OUTCOME_DETAIL] === 'unknown') return last;
+  return new HeraldError(
+    'CommitTimedOut',
+    `outcome unknown: an earlier attempt may have been written; gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${Math.round(elapsedMs)} ms, the last refused with ${last.reason}: ${last.message}`,
+    { ...last.details, [OUTCOME_DETAIL]: 'unknown' },
+    { cause: last },
+  );
 }
 
 /** The leader a NotLeader refusal names, if it names one. */

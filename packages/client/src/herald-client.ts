@@ -4,6 +4,7 @@ import { Consumer, type ConsumerOptions } from './consumer.js';
 import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 import { GroupAdmin } from './groups.js';
 import { Producer, RoutedProduceTransport, type ProducerOptions } from './producer.js';
+import { deleteSubscription, describeSubscriptions, QueueConsumer, type QueueConsumerOptions, type SubscriptionDescription } from './queue-consumer.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { Router, type CallOptions } from './router.js';
 import type { ClusterDescription, TopicDescription, TopicSummary } from './types.js';
@@ -139,6 +140,24 @@ export class HeraldClient {
     const consumer = new GroupConsumer(this.router, options);
     this.track(consumer);
     return consumer;
+  }
+
+  /** A member of a queue subscription (per-message ack, redelivery, dead letters) over this
+   *  client's connections (see QueueConsumer). */
+  queueConsumer(options: QueueConsumerOptions): QueueConsumer {
+    const consumer = new QueueConsumer(this.router, options);
+    this.track(consumer);
+    return consumer;
+  }
+
+  /** The queue subscriptions of a topic (or one of them), per partition as its leader sees it. */
+  describeSubscriptions(topic: string, subscription = '', options: CallOptions = {}): Promise<SubscriptionDescription[]> {
+    return describeSubscriptions(this.router, topic, subscription, options);
+  }
+
+  /** Forgets a queue subscription on every partition; the count of partitions where it existed. */
+  deleteSubscription(topic: string, subscription: string, options: CallOptions = {}): Promise<number> {
+    return deleteSubscription(this.router, topic, subscription, options);
   }
 
   private track(closable: { close(): Promise<void>; onClose?: (fn: () => void) => void }): void {

@@ -1,7 +1,8 @@
 // @herald/client: the TypeScript SDK for Herald. A HeraldClient learns the cluster from any seed
 // and routes every request to the node that can answer it; producers batch, compress and
 // pipeline records with idempotent retries; consumers long-poll partitions from any replica;
-// group consumers share a topic's partitions through a consumer group with committed offsets.
+// group consumers share a topic's partitions through a consumer group with committed offsets;
+// queue consumers receive records one by one with ack/nack, redelivery and dead letters.
 
 export { HeraldClient, type CreateTopicOptions, type HeraldClientOptions, type OffsetPosition } from './herald-client.js';
 export { Producer, IDEMPOTENT_IN_FLIGHT_MAX, randomProducerId, type ProducerOptions } from './producer.js';
@@ -19,12 +20,20 @@ export {
   type ResetTarget,
   type TopicPartitions,
 } from './groups.js';
+export {
+  QueueConsumer,
+  DELIVER_AT_HEADER,
+  type QueueConsumerOptions,
+  type QueueMessage,
+  type SubscriptionDescription,
+  type SubscriptionPartitionDescription,
+} from './queue-consumer.js';
 export { Partitioner } from './partitioner.js';
 export { PartitionSender, type ProducerBatch, type RecordWaiter, type SenderSettings } from './partition-sender.js';
 export { ProduceStream, RoutedProduceTransport, type ProduceAnswer, type ProduceRequestInput, type ProduceTransport } from './produce-transport.js';
-export { backoffMs, delayAfter, withRetries, DEFAULT_RETRY_POLICY, HINTED_RETRIES_MAX, type RetryPolicy } from './retry.js';
-export { isUnreachable, leaderHint, shouldRetry, toHeraldError, unreachable, GRPC_STATUS_DETAIL } from './errors.js';
-export { mergeTopicViews, type CallOptions } from './router.js';
+export { backoffMs, delayAfter, withRetries, DEFAULT_RETRY_POLICY, HINTED_RETRIES_MAX, PRODUCER_RETRY_POLICY, type RetryPolicy } from './retry.js';
+export { isOutcomeUnknown, isUnreachable, leaderHint, mayHaveBeenWritten, outcomeUnknown, shouldRetry, toHeraldError, unreachable, GRPC_STATUS_DETAIL, OUTCOME_DETAIL, SENT_DETAIL } from './errors.js';
+export { mergeTopicViews, settleMost, type CallOptions } from './router.js';
 export * from './types.js';
 // The catalog's error type and helpers, so that callers need no second import to handle errors.
 export { Compression, HeraldError, isHeraldError, Reason } from '@herald/protocol';

@@ -3,7 +3,7 @@ import { Compression, HeraldError, invalidArgument, TIMESTAMP_MS_MAX, type Recor
 import { toHeraldError } from './errors.js';
 import { PartitionSender, type RecordWaiter } from './partition-sender.js';
 import { Partitioner } from './partitioner.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { PRODUCER_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { Acks, type HeadersInput, type ProducerRecord, type RecordMetadata } from './types.js';
 
 export { RoutedProduceTransport, type ProduceTransport } from './produce-transport.js';
@@ -13,10 +13,13 @@ import type { ProduceTransport } from './produce-transport.js';
 export interface ProducerOptions {
   /** How much replication each batch waits for; 'quorum' by default. */
   readonly acks?: Acks;
-  /** How long a partition's batch stays open for more records; 5 by default (Kafka's). */
+  /** How long a partition's batch stays open for more records; 5 by default. After that it goes
+   *  as soon as a send slot is free: while maxInFlightPerPartition batches are outstanding it
+   *  stays open and keeps growing (Kafka's accumulator), so batches grow with the load. */
   readonly lingerMs?: number;
-  /** A batch is sent once its records reach this size (key, value and headers); 131,072 by
-   *  default. A single larger record still goes, alone. */
+  /** A batch is closed once its records reach this size (key, value and headers); 524,288 by
+   *  default, and at most 3/4 of a topic's max.message.bytes when the topic sets one (the
+   *  encoded batch adds a few bytes per record). A single larger record still goes, alone. */
   readonly batchBytesMax?: number;
   readonly compression?: Compression;
   /** Whether retries are deduplicated by the broker (producer id and sequence numbers); true by
@@ -28,8 +31,15 @@ export interface ProducerOptions {
   readonly maxInFlightPerPartition?: number;
   /** How long send() may take, retries included, before it fails; 30,000 by default. */
   readonly deliveryTimeoutMs?: number;
-  /** The broker's wait for one request's acknowledgement (timeout_ms); 10,000 by default. */
+  /** The broker's wait for one request's acknowledgement (timeout_ms); 5,000 by default. An
+   *  idempotent producer retries a request that timed out, within deliveryTimeoutMs. */
   readonly requestTimeoutMs?: number;
+  /** How long a request may go unanswered before the producer asks the other nodes whether the
+   *  partition has a new leader (and resends there if so: a paused or cut-off leader answers
+   *  nothing); 500 by default. */
+  readonly leaderCheckMs?: number;
+  /** Waits between attempts that found no leader; 20 ms doubling up to 500 ms by default. A
+   *  NotLeader naming the leader, or a node that cannot be reached, is retried at once. */
   readonly retry?: Partial<RetryPolicy>;
 }
 
@@ -49,12 +59,16 @@ interface OpenBatch {
   sizeBytes: number;
   readonly deadline: number;
   timer: NodeJS.Timeout | undefined;
+  /** Linger passed (or a flush asked): closed as soon as its sender has a free slot. */
+  ready: boolean;
 }
 
 /**
- * Sends records to a topic's partitions, batched per partition (closed after lingerMs or at
- * batchBytesMax), compressed, and pipelined over one ProduceStream per node. Each partition's
- * batches are stored in the order send() was called, retries included (PartitionSender).
+ * Sends records to a topic's partitions, batched per partition, compressed, and pipelined over
+ * one ProduceStream per node. A partition's open batch is closed when it reaches batchBytesMax,
+ * or once lingerMs passed and its sender has a free slot; until then it takes more records, so
+ * that batches grow while earlier ones are in flight. Each partition's batches are stored in the
+ * order send() was called, retries included (PartitionSender).
  */
 export class Producer {
   private readonly settings: Required<Omit<ProducerOptions, 'retry' | 'idempotent'>> & { retry: RetryPolicy; producerId: number };
@@ -87,11 +101,12 @@ export class Producer {
       acks,
       compression,
       lingerMs: nonNegative('lingerMs', options.lingerMs ?? 5),
-      batchBytesMax: positive('batchBytesMax', options.batchBytesMax ?? 128 * 1024),
+      batchBytesMax: positive('batchBytesMax', options.batchBytesMax ?? 512 * 1024),
       maxInFlightPerPartition: maxInFlight,
       deliveryTimeoutMs: positive('deliveryTimeoutMs', options.deliveryTimeoutMs ?? 30_000),
-      requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? 10_000),
-      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? 5_000),
+      leaderCheckMs: positive('leaderCheckMs', options.leaderCheckMs ?? 500),
+      retry: { ...PRODUCER_RETRY_POLICY, ...options.retry },
       producerId: idempotent ? randomProducerId() : -1,
     };
   }
@@ -153,22 +168,45 @@ export class Producer {
     }
     const key = `${topic}/${partition}`;
     let batch = this.open.get(key);
-    if (batch !== undefined && batch.sizeBytes + item.sizeBytes > this.settings.batchBytesMax) {
+    const batchBytesMax = this.batchBytesMax(topic);
+    if (batch !== undefined && batch.sizeBytes + item.sizeBytes > batchBytesMax) {
       this.closeBatch(topic, partition, partitionCount);
       batch = undefined;
     }
     if (batch === undefined) {
-      batch = { records: [], waiters: [], sizeBytes: 0, deadline: Date.now() + this.settings.deliveryTimeoutMs, timer: undefined };
+      batch = { records: [], waiters: [], sizeBytes: 0, deadline: Date.now() + this.settings.deliveryTimeoutMs, timer: undefined, ready: false };
       this.open.set(key, batch);
     }
     batch.records.push(item.record);
     batch.waiters.push(item.waiter);
     batch.sizeBytes += item.sizeBytes;
-    if (batch.sizeBytes >= this.settings.batchBytesMax || this.flushing > 0 || this.settings.lingerMs === 0) {
+    if (item.partition === undefined && item.record.key === null) this.partitioner.onKeylessAppended(topic, partition, item.sizeBytes, partitionCount);
+    if (batch.sizeBytes >= batchBytesMax) {
       this.closeBatch(topic, partition, partitionCount);
+    } else if (batch.ready || this.flushing > 0 || this.settings.lingerMs === 0) {
+      batch.ready = true;
+      this.closeIfSendable(topic, partition, partitionCount);
     } else if (batch.timer === undefined) {
-      batch.timer = setTimeout(() => this.closeBatch(topic, partition, partitionCount), this.settings.lingerMs);
+      const lingering = batch;
+      lingering.timer = setTimeout(() => {
+        lingering.timer = undefined;
+        lingering.ready = true;
+        this.closeIfSendable(topic, partition, partitionCount);
+      }, this.settings.lingerMs);
     }
+  }
+
+  /** batchBytesMax, within the topic's max.message.bytes (see ProducerOptions). */
+  private batchBytesMax(topic: string): number {
+    const limit = this.transport.maxMessageBytes?.(topic);
+    return limit === undefined ? this.settings.batchBytesMax : Math.max(1, Math.min(this.settings.batchBytesMax, Math.floor(limit * 0.75)));
+  }
+
+  /** Closes the partition's open batch if it is ready and its sender would send it at once;
+   *  else it stays open for more records until the sender has room (onCapacity). */
+  private closeIfSendable(topic: string, partition: number, partitionCount: number): void {
+    const batch = this.open.get(`${topic}/${partition}`);
+    if (batch?.ready === true && this.sender(topic, partition).wantsBatch) this.closeBatch(topic, partition, partitionCount);
   }
 
   /** Closes the partition's open batch and hands it to the partition's sender. */
@@ -187,30 +225,40 @@ export class Producer {
     let sender = this.senders.get(key);
     if (sender === undefined) {
       const s = this.settings;
-      sender = new PartitionSender(topic, partition, this.transport, {
-        producerId: s.producerId,
-        acks: s.acks,
-        compression: s.compression,
-        maxInFlight: s.maxInFlightPerPartition,
-        requestTimeoutMs: s.requestTimeoutMs,
-        deliveryTimeoutMs: s.deliveryTimeoutMs,
-        retry: s.retry,
-      });
+      sender = new PartitionSender(
+        topic,
+        partition,
+        this.transport,
+        {
+          producerId: s.producerId,
+          acks: s.acks,
+          compression: s.compression,
+          maxInFlight: s.maxInFlightPerPartition,
+          requestTimeoutMs: s.requestTimeoutMs,
+          deliveryTimeoutMs: s.deliveryTimeoutMs,
+          leaderCheckMs: s.leaderCheckMs,
+          retry: s.retry,
+        },
+        () => this.closeIfSendable(topic, partition, this.transport.partitionCount(topic) ?? partition + 1),
+      );
       this.senders.set(key, sender);
     }
     return sender;
   }
 
-  /** Sends every open batch now and resolves once every record sent so far is settled
-   *  (acknowledged or failed). */
+  /** Sends every open batch without waiting for linger (each as soon as its partition has a
+   *  free send slot) and resolves once every record sent so far is settled (acknowledged or
+   *  failed). */
   async flush(): Promise<void> {
     const sentBefore = [...this.unsettled];
     this.flushing++;
     try {
-      for (const key of [...this.open.keys()]) {
+      for (const [key, batch] of [...this.open]) {
         const slash = key.lastIndexOf('/');
         const topic = key.slice(0, slash);
-        this.closeBatch(topic, Number(key.slice(slash + 1)), this.transport.partitionCount(topic) ?? 1);
+        const partition = Number(key.slice(slash + 1));
+        batch.ready = true;
+        this.closeIfSendable(topic, partition, this.transport.partitionCount(topic) ?? partition + 1);
       }
       // Records still waiting for their topic's metadata are batched without linger meanwhile.
       await Promise.allSettled(sentBefore);

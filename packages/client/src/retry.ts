@@ -15,6 +15,11 @@ export interface RetryPolicy {
 /** 50 ms doubling up to 1 s: a leader is usually elected within one election timeout (0.3-0.6 s). */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { backoffInitialMs: 50, backoffMaxMs: 1_000 };
 
+/** The producer's waits while a partition has no leader: 20 ms doubling up to 500 ms (10-20,
+ *  20-40, 40-80 ms... with jitter). Writes are what a failover interrupts; asking a follower
+ *  again is cheap, and the first ask after the election ends the outage. */
+export const PRODUCER_RETRY_POLICY: RetryPolicy = { backoffInitialMs: 20, backoffMaxMs: 500 };
+
 /**
  * The wait before retry number `attempt` (0 for the first retry): a ceiling of
  * backoffInitialMs·2^attempt capped at backoffMaxMs, of which the upper half is random, so that

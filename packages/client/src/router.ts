@@ -5,7 +5,7 @@
 
 import type { HeraldError, v1 } from '@herald/protocol';
 import { unaryCall, type Connections, type NodeStubs } from './connections.js';
-import { isUnreachable, leaderHint } from './errors.js';
+import { isUnreachable, leaderHint, unreachable } from './errors.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 import type { ClusterDescription, PartitionDescription, TopicDescription } from './types.js';
 
@@ -235,8 +235,9 @@ export class Router {
   /**
    * Describes a topic with every node's view merged: each node knows the leadership of the
    * partitions it hosts, and only a partition's leader knows its ISR and high watermark. For
-   * each partition the leader's own answer wins, else the answer naming a leader in the
-   * highest term. Caches the result for routing.
+   * each partition the answer naming a leader in the highest term wins, the leader's own
+   * answer first within a term. Does not wait long for the last nodes once most answered
+   * (settleMost). Caches the result for routing.
    */
   async describeTopic(name: string, options: CallOptions = {}): Promise<TopicDescription> {
     if (this.nodes.size === 0) await this.describeCluster(options);
@@ -246,16 +247,18 @@ export class Router {
       this.retry,
       async () => {
         const addresses = this.addresses();
-        const answers = await Promise.allSettled(
+        const answers = await settleMost(
           addresses.map((address) => {
             const stubs = this.connections.get(address);
             const each = Math.min(deadline, Date.now() + 5_000);
             return unaryCall<v1.DescribeTopicResponse__Output>(address, (o, cb) => stubs.admin.describeTopic({ name }, o, cb), each, options.signal).then((r) => ({ address, topic: r.topic as RawTopic }));
           }),
+          DESCRIBE_STRAGGLER_MS,
         );
         const found = answers.flatMap((a) => (a.status === 'fulfilled' && a.value.topic !== null ? [a.value] : []));
         if (found.length === 0) {
           const errors = answers.flatMap((a) => (a.status === 'rejected' ? [a.reason as HeraldError] : []));
+          if (errors.length === 0) throw unreachable(addresses.join(','), `no node described topic ${JSON.stringify(name)} in time`);
           // A refusal (e.g. TopicNotFound) says more than a node that could not be reached.
           throw errors.find((e) => !isUnreachable(e)) ?? errors[0]!;
         }
@@ -267,6 +270,12 @@ export class Router {
     this.topics.set(name, merged);
     for (const p of merged.partitions) {
       if (p.leaderId !== 0) this.leaders.set(`${name}/${p.id}`, p.leaderId);
+    }
+    // Node addresses come from DescribeCluster and hints only: a partition led by a node this
+    // router never heard of could not be routed to (nor its replicas tried).
+    const ids = merged.partitions.flatMap((p) => (p.leaderId === 0 ? p.replicas : [p.leaderId, ...p.replicas]));
+    if (ids.some((id) => this.addressOf(id) === undefined)) {
+      await this.describeCluster({ ...options, timeoutMs: Math.max(1, Math.min(5_000, deadline - Date.now())) }).catch(() => {});
     }
     return merged;
   }
@@ -288,6 +297,37 @@ export class Router {
   }
 }
 
+/** How long describeTopic waits for the last nodes once most have answered: a paused or
+ *  overloaded node must not hold up routing (a killed one refuses at once). */
+const DESCRIBE_STRAGGLER_MS = 250;
+
+/**
+ * Settles like Promise.allSettled, but does not wait more than `stragglerMs` for the last
+ * promises once a majority settled; those still pending are left out of the result.
+ */
+export function settleMost<T>(promises: readonly Promise<T>[], stragglerMs: number): Promise<PromiseSettledResult<T>[]> {
+  return new Promise((resolve) => {
+    const results: (PromiseSettledResult<T> | undefined)[] = promises.map(() => undefined);
+    let settled = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      clearTimeout(timer);
+      resolve(results.filter((r): r is PromiseSettledResult<T> => r !== undefined));
+    };
+    if (promises.length === 0) return finish();
+    promises.forEach((promise, i) => {
+      promise.then(
+        (value) => (results[i] = { status: 'fulfilled', value }),
+        (reason: unknown) => (results[i] = { status: 'rejected', reason }),
+      ).then(() => {
+        settled++;
+        if (settled === promises.length) finish();
+        else if (settled * 2 > promises.length && timer === undefined) timer = setTimeout(finish, stragglerMs);
+      });
+    });
+  });
+}
+
 /** Merges the views of one topic from several nodes (see Router.describeTopic). */
 export function mergeTopicViews(views: readonly { readonly nodeId: number; readonly topic: RawTopic }[]): TopicDescription {
   const first = views[0]!.topic;
@@ -307,8 +347,11 @@ export function mergeTopicViews(views: readonly { readonly nodeId: number; reado
   return { name: first.name, replicationFactor: first.replicationFactor, configs: { ...first.configs }, partitions };
 }
 
+// A view naming a leader beats one naming none; a newer term beats an older one (a leader cut
+// off from its peers still answers for itself in its old term until it steps down); in one
+// term, the leader's own view wins (only it knows the ISR and high watermark).
 function better(a: { self: boolean; p: RawPartition }, b: { self: boolean; p: RawPartition }): boolean {
-  if (a.self !== b.self) return a.self;
   if ((a.p.leaderId !== 0) !== (b.p.leaderId !== 0)) return a.p.leaderId !== 0;
-  return a.p.leaderTerm > b.p.leaderTerm;
+  if (a.p.leaderTerm !== b.p.leaderTerm) return a.p.leaderTerm > b.p.leaderTerm;
+  return a.self && !b.self;
 }

@@ -1,5 +1,6 @@
 // Shows that keyed records always land in the partition Kafka's partitioner picks, and that
-// keyless records stick to a partition per batch and spread evenly over batches.
+// keyless records stick to a partition per batch (or per STICKY_BYTES_MAX, when a batch stays
+// open long) and spread evenly over batches.
 
 import { partitionForKey } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,17 @@ describe('Partitioner', () => {
     expect(partitioner.partition('t', null, 4)).toBe(2);
     partitioner.onBatchClosed('t', 2, 4);
     expect(partitioner.partition('t', null, 4)).toBe(3);
+  });
+
+  it('moves keyless records on after stickyBytesMax even while the batch stays open', () => {
+    const partitioner = new Partitioner(() => 0, 1_000);
+    const seen: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const partition = partitioner.partition('t', null, 3);
+      seen.push(partition);
+      partitioner.onKeylessAppended('t', partition, 500, 3);
+    }
+    expect(seen).toEqual([0, 0, 1, 1, 2, 2]);
   });
 
   it('spreads keyless records evenly over batches', () => {

@@ -42,6 +42,16 @@ describe('batching', () => {
     expect((await Promise.all(sent)).map((r) => r.offset)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it("keeps batches within 3/4 of the topic's max.message.bytes when it sets one", async () => {
+    const broker = new FakeBroker();
+    broker.topicMaxMessageBytes = 400; // batches of at most 300 bytes: two records of 116
+    const producer = new Producer(broker, { lingerMs: 10_000 });
+    const sent = Array.from({ length: 5 }, (_, i) => producer.send('t', { value: `${i}`.padEnd(100, '.') }));
+    await producer.flush();
+    await Promise.all(sent);
+    expect(broker.requests.map((r) => r.header.recordCount)).toEqual([2, 2, 1]);
+  });
+
   it('sends a record larger than batchBytesMax alone', async () => {
     const broker = new FakeBroker();
     const producer = new Producer(broker, { lingerMs: 10_000, batchBytesMax: 64 });
@@ -66,6 +76,43 @@ describe('batching', () => {
     expect(producer.producerId).toBe(-1);
   });
 
+  it('keeps the newest batch open while every send slot is taken, and sends it when one frees', async () => {
+    const broker = new FakeBroker();
+    broker.autoAnswer = false;
+    const producer = new Producer(broker, { lingerMs: 0, maxInFlightPerPartition: 2 });
+    const sent = ['a', 'b'].map((value) => producer.send('t', { value }));
+    await until(() => broker.held.length === 2, 'a and b in flight');
+    // Both slots taken: c, d and e gather in one open batch instead of three queued ones.
+    sent.push(...['c', 'd', 'e'].map((value) => producer.send('t', { value })));
+    await until(() => true, 'a turn');
+    expect(broker.requests).toHaveLength(2);
+    await broker.apply(0);
+    await until(() => broker.requests.length === 3, 'the open batch sent once a slot freed');
+    expect(broker.requests.map((r) => r.header.recordCount)).toEqual([1, 1, 3]);
+    broker.autoAnswer = true;
+    await broker.applyAll();
+    expect((await Promise.all(sent)).map((r) => r.offset)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('holds a batch past its linger while the slots are taken, and it keeps growing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const broker = new FakeBroker();
+    broker.autoAnswer = false;
+    const producer = new Producer(broker, { lingerMs: 5, maxInFlightPerPartition: 1 });
+    const sent = [producer.send('t', { value: 'a' })];
+    await vi.advanceTimersByTimeAsync(5);
+    await until(() => broker.held.length === 1, 'a in flight');
+    sent.push(producer.send('t', { value: 'b' }));
+    await vi.advanceTimersByTimeAsync(50); // b's linger passed long ago
+    sent.push(producer.send('t', { value: 'c' }));
+    expect(broker.requests).toHaveLength(1);
+    await broker.apply(0);
+    await until(() => broker.requests.length === 2, 'b and c sent together');
+    expect(broker.requests[1]!.header.recordCount).toBe(2);
+    await broker.apply(0);
+    expect((await Promise.all(sent)).map((r) => r.offset)).toEqual([0, 1, 2]);
+  });
+
   it('refuses more than 5 batches in flight per partition with idempotence', () => {
     expect(() => new Producer(new FakeBroker(), { maxInFlightPerPartition: 6 })).toThrow(/maxInFlightPerPartition/);
   });
@@ -80,11 +127,12 @@ describe('pipelining and retries', () => {
     await until(() => broker.held.length === 3, 'three batches in flight');
     await until(() => true, 'a turn');
     expect(broker.held).toHaveLength(3);
-    while (broker.requests.length < 10 || broker.held.length > 0) {
+    let settled = false;
+    void Promise.all(sent).then(() => (settled = true));
+    while (!settled) {
       await broker.applyAll();
       await until(() => true, 'a turn');
     }
-    await Promise.all(sent);
     expect(broker.maxHeld).toBe(3);
     expect(broker.logs.get(0)).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
   });
@@ -186,11 +234,11 @@ describe('pipelining and retries', () => {
     const refused = (async () => {
       for (;;) {
         await until(() => broker.held.length > 0, 'a (re)sent', 100_000);
-        broker.refuse(0, new HeraldError('NoLeader', 'no leader yet'));
+        broker.refuse(0, new HeraldError('NotEnoughReplicas', 'only 1 in-sync replica'));
       }
     })();
     void refused.catch(() => {});
-    await expect(a).rejects.toMatchObject({ reason: 'NoLeader' });
+    await expect(a).rejects.toMatchObject({ reason: 'NotEnoughReplicas', message: expect.stringMatching(/gave up after/) });
   });
 
   it('rejects sends to a topic that does not exist', async () => {

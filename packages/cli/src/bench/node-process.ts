@@ -1,8 +1,8 @@
 // The node processes of a local cluster, found through their PID files, for the failover
 // benchmark: `herald cluster up --detach --data D` writes D/node-N/herald.pid, and
-// scripts/bench-peers.sh makes each NATS server write D/node-N/nats.pid. A node is killed by
-// that PID only, and restarted with the very command line, folder and environment it ran with
-// (read from /proc before the kill).
+// scripts/bench-peers.sh makes each NATS server write D/node-N/nats.pid. A node is killed (or
+// paused) by that PID only, and restarted with the very command line, folder and environment it
+// ran with (read from /proc before the kill).
 
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
@@ -59,6 +59,18 @@ export function findNodeProcess(data: string, name: string): NodeProcess {
 export async function killNode(node: NodeProcess): Promise<void> {
   process.kill(node.pid, 'SIGKILL');
   while (isAlive(node.pid)) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** SIGSTOPs the node: it keeps its sockets open and answers nothing (a paused VM or a long GC
+ *  pause, as the client sees it) until resumeNode(). */
+export function pauseNode(node: NodeProcess): void {
+  process.kill(node.pid, 'SIGSTOP');
+}
+
+/** SIGCONTs a node paused by pauseNode(); returns its PID (unchanged). */
+export function resumeNode(node: NodeProcess): number {
+  process.kill(node.pid, 'SIGCONT');
+  return node.pid;
 }
 
 /** Starts the node again, detached, as it ran before; rewrites its PID file; returns the PID. */

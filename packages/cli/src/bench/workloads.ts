@@ -8,7 +8,7 @@
 // having stalled with it (coordinated omission).
 
 import { randomBytes } from 'node:crypto';
-import { findNodeProcess, killNode, restartNode } from './node-process.js';
+import { findNodeProcess, killNode, pauseNode, restartNode, resumeNode } from './node-process.js';
 import { Progress } from './progress.js';
 import { LatencyRecorder, rates, type LatencySummary } from './stats.js';
 import type { BenchProducer, BenchTarget, ProducerSettings, TopicShape } from './target.js';
@@ -45,8 +45,13 @@ export interface ConsumeOptions extends WorkloadOptions {
   readonly timeoutMs: number;
 }
 
+/** How a failover run takes the leader away: SIGKILL (its sockets reset at once; restarted
+ *  later) or SIGSTOP (its sockets stay open and silent; SIGCONT later). */
+export type FailoverFault = 'kill' | 'pause';
+
 /** Options of a failover run. */
 export interface FailoverOptions extends WorkloadOptions {
+  readonly fault: FailoverFault;
   readonly sizeBytes: number;
   readonly rate: number;
   readonly partition: number;
@@ -87,6 +92,7 @@ export interface BenchResult {
 
 /** What a failover run found. */
 export interface FailoverOutcome {
+  readonly fault: FailoverFault;
   readonly killedNode: string;
   readonly killedPid: number;
   readonly restartedPid: number;
@@ -272,9 +278,9 @@ export async function runConsume(target: BenchTarget, options: ConsumeOptions): 
   };
 }
 
-/** Writes at a fixed rate, SIGKILLs the partition's leader after killAfterMs, restarts it
- *  restartAfterMs later, and checks that every acknowledged record is read back where it was
- *  acknowledged. */
+/** Writes at a fixed rate, SIGKILLs the partition's leader after killAfterMs (or SIGSTOPs it),
+ *  restarts it restartAfterMs later (or SIGCONTs it), and checks that every acknowledged record
+ *  is read back where it was acknowledged. */
 export async function runFailover(target: BenchTarget, options: FailoverOptions): Promise<BenchResult> {
   if (options.sizeBytes < 8) throw new Error('--size must be at least 8 bytes for failover (each record carries its index)');
   await target.ensureTopic(options.topic, options);
@@ -318,6 +324,14 @@ export async function runFailover(target: BenchTarget, options: FailoverOptions)
     const name = await target.leaderName(options.topic, options.partition);
     const node = findNodeProcess(options.data, name);
     const signalledAt = performance.now();
+    if (options.fault === 'pause') {
+      pauseNode(node);
+      killedAt = signalledAt;
+      killed = { name, pid: node.pid };
+      leaderSeen = watchLeader(name, signalledAt);
+      restarted = sleep(options.restartAfterMs).then(() => resumeNode(node));
+      return;
+    }
     await killNode(node);
     // Answers the leader sent before it died may still sit in our socket buffers: let the event
     // loop read them before acknowledgements count as coming after the kill.
@@ -424,6 +438,7 @@ export async function runFailover(target: BenchTarget, options: FailoverOptions)
     ...rates(acked.size, acked.size * options.sizeBytes, seconds),
     latencyMs: latency.summary(),
     failover: {
+      fault: options.fault,
       killedNode: killed.name,
       killedPid: killed.pid,
       restartedPid,

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { Acks, Compression } from '@herald/client';
 import { HeraldTarget } from '../bench/herald-target.js';
 import type { BenchTarget, ProducerSettings } from '../bench/target.js';
-import { runConsume, runFailover, runProduce, type BenchResult, type WorkloadOptions } from '../bench/workloads.js';
+import { runConsume, runFailover, runProduce, type BenchResult, type FailoverFault, type WorkloadOptions } from '../bench/workloads.js';
 import { formatTable, print, printJson } from '../output.js';
 import { integer, withClusterOptions, type ClusterOptions } from '../options.js';
 
@@ -48,6 +48,7 @@ interface ConsumeFlags extends CommonOptions {
 }
 
 interface FailoverFlags extends CommonOptions {
+  fault: FailoverFault;
   size: number;
   rate: number;
   partition: number;
@@ -74,7 +75,7 @@ function withCommonOptions(command: Command): Command {
     .addOption(new Option('--acks <level>', 'replication each write waits for').choices(Object.values(Acks)).default(Acks.Quorum))
     .addOption(new Option('--compression <codec>', 'batch compression').choices(Object.values(Compression)).default(Compression.None))
     .option('--linger-ms <ms>', "how long the producer keeps a batch open (the client's default: 5)", integer(0))
-    .option('--batch-bytes <n>', "the batch size that closes a batch (the client's default: 131072)", integer(1))
+    .option('--batch-bytes <n>', "the batch size that closes a batch (the client's default: 524288)", integer(1))
     .option('--max-in-flight <n>', "batches outstanding per partition (the client's default: 5)", integer(1))
     .option('--delivery-timeout-ms <ms>', 'how long one record may take, retries included', integer(1), 30_000)
     .option('--delete-after', 'delete the topic at the end of the run')
@@ -149,11 +150,13 @@ export function registerBench(program: Command): void {
       .option('--kill-after-s <s>', 'when to kill the leader', seconds, 5)
       .option('--restart-after-s <s>', 'how long after the kill to restart it', seconds, 2)
       .option('--duration-s <s>', 'how long to write (longer if no write was acknowledged after the kill yet)', seconds, 15)
-      .option('--window <n>', 'unacknowledged records at most (0: no limit)', integer(0), 0),
+      .option('--window <n>', 'unacknowledged records at most (0: no limit)', integer(0), 0)
+      .addOption(new Option('--fault <kind>', 'kill: SIGKILL the leader, restart it later; pause: SIGSTOP it (sockets stay open, nothing answers), SIGCONT it later').choices(['kill', 'pause']).default('kill')),
   ).action((options: FailoverFlags, command: Command) =>
     run(options, command, (target) =>
       runFailover(target, {
         ...workloadOptions(options),
+        fault: options.fault,
         sizeBytes: options.size,
         rate: options.rate,
         partition: options.partition,
@@ -224,7 +227,8 @@ function report(r: BenchResult): void {
   if (r.firstError !== undefined) print(`first error: ${r.firstError}`);
   const f = r.failover;
   if (f !== undefined) {
-    print(`killed ${f.killedNode} (pid ${f.killedPid}), restarted as pid ${f.restartedPid}`);
+    if (f.fault === 'pause') print(`paused ${f.killedNode} (pid ${f.killedPid}) with SIGSTOP, then resumed it`);
+    else print(`killed ${f.killedNode} (pid ${f.killedPid}), restarted as pid ${f.restartedPid}`);
     const ms = (v: number) => (v < 0 ? 'never' : `${v.toFixed(1)} ms`);
     print(`unavailable ${ms(f.unavailableMs)} (kill to the first acknowledgement); a new leader named after ${ms(f.leaderSeenMs)}; the first write sent after the kill acknowledged after ${ms(f.newWriteMs)}; longest gap between acknowledgements ${f.ackGapMs.toFixed(1)} ms`);
     print(`acknowledged ${thousands(f.acknowledged)}, failed ${thousands(f.failed)}, read back ${thousands(f.readBack)}: lost ${f.lost}, misplaced ${f.misplaced}, duplicates ${f.duplicates}`);

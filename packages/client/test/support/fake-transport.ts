@@ -5,7 +5,7 @@
 // exactly what is in flight and what fails.
 
 import { decodeBatch, HeraldError, readBatchHeader } from '@herald/protocol';
-import type { ProduceAnswer, ProduceRequestInput, ProduceTransport } from '../../src/index.js';
+import { leaderHint, type ProduceAnswer, type ProduceRequestInput, type ProduceTransport } from '../../src/index.js';
 
 interface StoredBatch {
   baseSequence: number;
@@ -34,8 +34,21 @@ export class FakeBroker implements ProduceTransport {
   routeErrors: HeraldError[] = [];
   loadError: HeraldError | undefined;
   maxHeld = 0;
+  /** What leaderElsewhere() answers: the leader the rest of the cluster names. */
+  leaderSeenElsewhere: { id: number; address: string } | undefined;
+  /** How many times leaderElsewhere() was asked. */
+  leaderChecks = 0;
+  /** Requests given up by the producer (their signal aborted) while held. */
+  readonly abandoned: HeldRequest[] = [];
+
+  /** What maxMessageBytes() answers: the topic's max.message.bytes, if set. */
+  topicMaxMessageBytes: number | undefined;
 
   constructor(private readonly partitions = 1) {}
+
+  maxMessageBytes(): number | undefined {
+    return this.topicMaxMessageBytes;
+  }
 
   partitionCount(): number | undefined {
     return this.loadError === undefined ? this.partitions : undefined;
@@ -45,8 +58,13 @@ export class FakeBroker implements ProduceTransport {
     if (this.loadError !== undefined) throw this.loadError;
   }
 
+  /** Where route() sends: the leader as the producer last learned it (from hints). */
+  leader = 'fake:1';
+  /** Every onError() call's address and reason, in order. */
+  readonly errorsSeen: { address: string; reason: string }[] = [];
+
   route(): string {
-    return 'fake:1';
+    return this.leader;
   }
 
   send(address: string, request: ProduceRequestInput): Promise<ProduceAnswer> {
@@ -55,12 +73,29 @@ export class FakeBroker implements ProduceTransport {
       this.requests.push(held);
       this.held.push(held);
       this.maxHeld = Math.max(this.maxHeld, this.held.length);
+      // Given up by the producer: it no longer waits, but the "broker" still holds the request
+      // and may store it (apply) when the test says so.
+      request.signal?.addEventListener('abort', () => {
+        this.abandoned.push(held);
+        reject(request.signal!.reason as HeraldError);
+      }, { once: true });
       if (this.autoAnswer) queueMicrotask(() => void this.apply(this.held.indexOf(held)));
     });
   }
 
-  onError(): void {}
+  onError(_topic: string, _partition: number, address: string, err: HeraldError): void {
+    this.errorsSeen.push({ address, reason: err.reason });
+    const hint = leaderHint(err);
+    if (hint !== undefined) this.leader = hint.address;
+  }
+
   onSuccess(): void {}
+
+  async leaderElsewhere(_topic: string, _partition: number, address: string): Promise<{ id: number; address: string } | undefined> {
+    this.leaderChecks++;
+    const leader = this.leaderSeenElsewhere;
+    return leader !== undefined && leader.address !== address ? leader : undefined;
+  }
   async close(): Promise<void> {}
 
   /** Answers held request `at` (0: the oldest) as the broker would: stores it or refuses it. */
