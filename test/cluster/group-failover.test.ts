@@ -7,12 +7,12 @@
 // how long until records of the killed leader's partitions flowed again, and how many records
 // were processed twice (delivery is at least once). Checked: nothing acknowledged is lost, nothing
 // unexpected is read, and the committed offsets end at the high watermarks.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { HeraldClient } from '@herald/client';
 import { afterAll, expect, it } from 'vitest';
 import { HERALD_MAIN } from '../support/herald-cli.js';
+import { LineProcess } from '../support/line-process.js';
 import { ProcessCluster } from '../support/process-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -24,56 +24,32 @@ interface Line { atMs: number; value: string; partition: number; offset: number 
 interface Assigned { atMs: number; generation: number; partitions: number[] }
 
 /** One `herald consume --group` process and what it printed. */
-class Member {
+class Member extends LineProcess {
   readonly records: Line[] = [];
   readonly assigned: Assigned[] = [];
   /** Everything it wrote to stderr, with when: shown when the run fails. */
   readonly log: string[] = [];
-  readonly child: ChildProcess;
-  private out = '';
-  private err = '';
-  exited = false;
 
   constructor(readonly name: string, brokers: string[]) {
-    this.child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@herald/source', HERALD_MAIN, 'consume', 'orders', '--group', 'billing', '--from-beginning', '--json', '--client-id', name, '--session-timeout-ms', String(SESSION_MS), '--brokers', brokers.join(',')],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
-    );
-    this.child.stdout!.on('data', (chunk: Buffer) => {
-      this.out += chunk.toString();
-      const lines = this.out.split('\n');
-      this.out = lines.pop()!;
-      for (const line of lines) {
+    const args = ['--import', 'tsx', '--conditions=@herald/source', HERALD_MAIN, 'consume', 'orders', '--group', 'billing', '--from-beginning', '--json', '--client-id', name, '--session-timeout-ms', String(SESSION_MS), '--brokers', brokers.join(',')];
+    super(args, {
+      stdout: (line) => {
         const r = JSON.parse(line) as { value: string; partition: number; offset: number };
         this.records.push({ atMs: Date.now(), value: r.value, partition: r.partition, offset: r.offset });
-      }
-    });
-    this.child.stderr!.on('data', (chunk: Buffer) => {
-      this.err += chunk.toString();
-      const lines = this.err.split('\n');
-      this.err = lines.pop()!;
-      for (const line of lines) {
+      },
+      stderr: (line) => {
         this.log.push(`${new Date().toISOString()} ${this.name}: ${line}`);
         const m = /generation (\d+), assigned (\S+)/.exec(line);
         if (m !== null) {
           const partitions = m[2] === 'none' ? [] : m[2]!.split('/')[1]!.split(',').map(Number);
           this.assigned.push({ atMs: Date.now(), generation: Number(m[1]), partitions });
         }
-      }
+      },
     });
-    this.child.once('exit', () => (this.exited = true));
   }
 
   get current(): Assigned | undefined {
     return this.assigned[this.assigned.length - 1];
-  }
-
-  async signal(signal: NodeJS.Signals): Promise<void> {
-    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill(signal);
-    await exited;
   }
 }
 

@@ -8,7 +8,13 @@ import { freePorts } from './ports.js';
 import { waitFor } from './wait-for.js';
 
 type V1 = ApiGrpcType['herald']['v1'];
-type Clients = { produce: InstanceType<V1['ProduceService']>; consume: InstanceType<V1['ConsumeService']>; admin: InstanceType<V1['AdminService']>; groups: InstanceType<V1['GroupService']> };
+type Clients = {
+  produce: InstanceType<V1['ProduceService']>;
+  consume: InstanceType<V1['ConsumeService']>;
+  admin: InstanceType<V1['AdminService']>;
+  groups: InstanceType<V1['GroupService']>;
+  queues: InstanceType<V1['QueueService']>;
+};
 
 /** Calls a unary method of a generated client as a promise. */
 export function call<Res>(client: grpc.Client, method: string, request: object, deadlineMs = 10_000): Promise<Res> {
@@ -79,6 +85,7 @@ export class TestCluster {
     this.clients.get(id)?.consume.close();
     this.clients.get(id)?.admin.close();
     this.clients.get(id)?.groups.close();
+    this.clients.get(id)?.queues.close();
     this.clients.delete(id);
     await node?.stop();
   }
@@ -111,6 +118,7 @@ export class TestCluster {
         consume: new v1.ConsumeService(address, creds),
         admin: new v1.AdminService(address, creds),
         groups: new v1.GroupService(address, creds),
+        queues: new v1.QueueService(address, creds),
       };
       this.clients.set(id, clients);
     }

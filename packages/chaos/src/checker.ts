@@ -1,80 +1,18 @@
-import type { FaultEvent, HistoryEvent, LeaderEvent, PollEvent, SendEvent } from './history.js';
+import {
+  anomalies,
+  Anomaly,
+  Collector,
+  invalidatingAnomalies,
+  type AnomalyCounts,
+  type AnomalyExample,
+  type AnomalyExamples,
+  type OutcomeCounts,
+} from './anomaly.js';
+import { ConsumerChecks, type AckedSend, type GroupVerdict, type QueueVerdict } from './consumer-checks.js';
+import type { CommitEvent, ConsumeEvent, DeliverEvent, FaultEvent, HistoryEvent, LeaderEvent, OffsetsEvent, PollEvent, SendEvent, SettleEvent, SubscriptionEvent } from './history.js';
 
-/**
- * The anomalies the checker looks for, named as in RELIABILITY.md (and Jepsen's Kafka
- * checker). The first six make a run invalid; the rest are reported but do not.
- *
- * - `lost`: an acknowledged send never read, although reads reached past its offset (or a final
- *   read covered the whole log).
- * - `duplicated`: one value read at two or more offsets of a partition.
- * - `unexpected`: a value read that was never sent to that partition.
- * - `nonmonotonic-send` (reordered): one producer's acknowledged values for one partition whose
- *   offsets do not increase in the order the producer invoked the sends.
- * - `inconsistent-offsets`: two different values at one offset (read there or acknowledged
- *   there), or an acknowledged value read only at offsets other than its acknowledged one.
- * - `G1a` (failed-read): a send reported `fail` whose value was read.
- * - `lost-on-node`: an acknowledged value read somewhere, but missing from a final read of one
- *   node's replica alone (a poll ok carrying `node` and `final`): replicas disagree.
- * - `unknown`: sends with an `info` completion or none at all; they may or may not have been
- *   written, so they are never counted lost.
- * - `unseen`: an acknowledged send not read, above every offset any poll reached and with no
- *   final read: the run ended before a reader got there. Not evidence of loss.
- * - `poll-skip`: one consumer's successive reads of a partition jumped over an offset that some
- *   other poll read.
- * - `nonmonotonic-poll`: one consumer's successive reads of a partition went back or repeated.
- */
-export const Anomaly = {
-  Lost: 'lost',
-  Duplicated: 'duplicated',
-  Unexpected: 'unexpected',
-  NonmonotonicSend: 'nonmonotonic-send',
-  InconsistentOffsets: 'inconsistent-offsets',
-  G1a: 'G1a',
-  LostOnNode: 'lost-on-node',
-  Unknown: 'unknown',
-  Unseen: 'unseen',
-  PollSkip: 'poll-skip',
-  NonmonotonicPoll: 'nonmonotonic-poll',
-} as const;
-export type Anomaly = (typeof Anomaly)[keyof typeof Anomaly];
-
-/** Every anomaly, in report order. */
-export const anomalies: readonly Anomaly[] = Object.values(Anomaly);
-
-/** The anomalies that make a run invalid. The others are reported for a person to judge. */
-export const invalidatingAnomalies: ReadonlySet<Anomaly> = new Set<Anomaly>([
-  Anomaly.Lost,
-  Anomaly.Duplicated,
-  Anomaly.Unexpected,
-  Anomaly.NonmonotonicSend,
-  Anomaly.InconsistentOffsets,
-  Anomaly.G1a,
-  Anomaly.LostOnNode,
-]);
-
-/** One instance of an anomaly, enough for a person to find it in the history. */
-export interface AnomalyExample {
-  /** `topic/partition`. */
-  readonly partition: string;
-  readonly values: readonly string[];
-  readonly offsets: readonly number[];
-  /** Times of the events involved (invoke, completion, read), in milliseconds since run start. */
-  readonly times: readonly number[];
-  readonly process?: string;
-  readonly note?: string;
-}
-
-export type AnomalyCounts = Readonly<Record<Anomaly, number>>;
-export type AnomalyExamples = Readonly<Record<Anomaly, readonly AnomalyExample[]>>;
-
-/** How many operations of one kind completed each way; `pending` never completed. */
-export interface OutcomeCounts {
-  readonly invoked: number;
-  readonly ok: number;
-  readonly fail: number;
-  readonly info: number;
-  readonly pending: number;
-}
+export * from './anomaly.js';
+export type { GroupVerdict, QueueVerdict } from './consumer-checks.js';
 
 /** The checker's findings for one partition. */
 export interface PartitionVerdict {
@@ -164,6 +102,10 @@ export interface Verdict {
   readonly durationMs: number;
   readonly latency: LatencySummary;
   readonly availability: Availability;
+  /** Consumer groups of the history (empty when it has none, as older histories). */
+  readonly groups: readonly GroupVerdict[];
+  /** Queue subscriptions of the history (empty when it has none). */
+  readonly queues: readonly QueueVerdict[];
 }
 
 /** Tuning of check(). */
@@ -218,8 +160,16 @@ interface PendingPoll {
   readonly topic: string;
 }
 
+type ConsumerOp = ConsumeEvent | CommitEvent | OffsetsEvent | DeliverEvent | SettleEvent | SubscriptionEvent;
+
+/** A group or queue operation outstanding: its invoke. */
+interface PendingConsumerOp {
+  readonly f: ConsumerOp['f'];
+  readonly invoke: ConsumerOp;
+}
+
 /** A process's outstanding operation; a send's state doubles as its pending entry. */
-type Pending = SendState | PendingPoll;
+type Pending = SendState | PendingPoll | PendingConsumerOp;
 
 interface SkipCandidate {
   readonly process: string;
@@ -272,24 +222,6 @@ class PartitionState {
   }
 }
 
-class Collector {
-  readonly counts: Record<Anomaly, number> = zeroCounts();
-  readonly examples: Record<Anomaly, AnomalyExample[]> = emptyExamples();
-
-  constructor(private readonly examplesMax: number) {}
-
-  add(anomaly: Anomaly, example: () => AnomalyExample): void {
-    this.counts[anomaly] += 1;
-    const list = this.examples[anomaly];
-    if (list.length < this.examplesMax) list.push(example());
-  }
-}
-
-const zeroCounts = (): Record<Anomaly, number> =>
-  Object.fromEntries(anomalies.map((name) => [name, 0])) as Record<Anomaly, number>;
-const emptyExamples = (): Record<Anomaly, AnomalyExample[]> =>
-  Object.fromEntries(anomalies.map((name) => [name, []])) as unknown as Record<Anomaly, AnomalyExample[]>;
-
 /**
  * Checks a history for the anomalies in `Anomaly` and measures write availability. Pure: the
  * same history gives the same verdict. Throws HistoryError when the history itself breaks the
@@ -306,6 +238,7 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
   const nodeCopies = new Map<string, Map<string, number>>();
   const sendCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
   const pollCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
+  const consumerChecks = new ConsumerChecks();
   let recordsRead = 0;
   let durationMs = 0;
 
@@ -349,6 +282,9 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
         };
         partition.sends.set(event.value, send);
         pending.set(event.process, send);
+      } else if (event.f !== 'poll') {
+        consumerChecks.invoked(event);
+        pending.set(event.process, { f: event.f, invoke: event });
       } else {
         pollCounts.invoked += 1;
         if (event.reset === true) {
@@ -375,6 +311,11 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
       invoke.doneTime = completion.time;
       sendCounts[completion.type] += 1;
       if (completion.type === 'ok') invoke.ackOffset = completion.offset;
+      continue;
+    }
+    if (invoke.f !== 'poll') {
+      const problem = consumerChecks.completed((invoke as PendingConsumerOp).invoke, event as ConsumerOp);
+      if (problem !== null) throw new HistoryError(i, problem);
       continue;
     }
     const completion = event as Exclude<PollEvent, { type: 'invoke' }>;
@@ -413,16 +354,25 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
 
   for (const invoke of pending.values()) {
     if (invoke.f === 'send') sendCounts.pending += 1;
-    else pollCounts.pending += 1;
+    else if (invoke.f === 'poll') pollCounts.pending += 1;
+    else consumerChecks.unfinished(invoke.invoke);
   }
 
+  // Partitions only the group or queue workloads saw are listed too.
+  for (const [topic, ids] of consumerChecks.partitions) for (const id of ids) partitionState(topic, id);
   const total = new Collector(examplesMax);
   const partitions: PartitionVerdict[] = [];
   const sortedTopics = [...topics.keys()].sort();
   for (const topic of sortedTopics) {
     for (const partition of topics.get(topic)!) {
       if (!partition) continue;
-      partitions.push(analyzePartition(partition, finalTopics.has(topic), nodeCopies.get(topic) ?? new Map(), examplesMax, total));
+      const own = new Collector(examplesMax);
+      const add = (anomaly: Anomaly, example: () => AnomalyExample): void => {
+        own.add(anomaly, example);
+        total.add(anomaly, example);
+      };
+      consumerChecks.analyzePartition(topic, partition.partition, partition.key, ackedSends(partition), add);
+      partitions.push(analyzePartition(partition, finalTopics.has(topic), nodeCopies.get(topic) ?? new Map(), examplesMax, own, total));
     }
   }
 
@@ -440,7 +390,19 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
     durationMs,
     latency: latencySummary(states),
     availability: availability(history, states, sendCounts.ok),
+    groups: consumerChecks.groupVerdicts(),
+    queues: consumerChecks.queueVerdicts(),
   };
+}
+
+/** The partition's acknowledged sends, as the group and queue checks need them. */
+function ackedSends(state: PartitionState): AckedSend[] {
+  const acked: AckedSend[] = [];
+  for (const send of state.sends.values()) {
+    if (send.outcome !== 'ok') continue;
+    acked.push({ value: send.value, offset: send.ackOffset, invokeTime: send.invokeTime, doneTime: send.doneTime, process: send.process });
+  }
+  return acked;
 }
 
 function recordRead(
@@ -494,9 +456,9 @@ function analyzePartition(
   finalRead: boolean,
   nodeCopies: ReadonlyMap<string, number>,
   examplesMax: number,
+  own: Collector,
   total: Collector,
 ): PartitionVerdict {
-  const own = new Collector(examplesMax);
   const add = (anomaly: Anomaly, example: () => AnomalyExample): void => {
     own.add(anomaly, example);
     total.add(anomaly, example);

@@ -33,6 +33,8 @@ export const FindingKind = {
   NotReady: 'not-ready',
   NotConverged: 'not-converged',
   FinalRead: 'final-read',
+  /** The consumer group or the queue subscription did not catch up after the producers stopped. */
+  Drain: 'drain',
 } as const;
 export type FindingKind = (typeof FindingKind)[keyof typeof FindingKind];
 
@@ -43,6 +45,7 @@ export const brokerFindingKinds: ReadonlySet<FindingKind> = new Set<FindingKind>
   FindingKind.NotReady,
   FindingKind.NotConverged,
   FindingKind.FinalRead,
+  FindingKind.Drain,
 ]);
 
 /** A fault as it was injected. */

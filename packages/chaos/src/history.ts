@@ -14,8 +14,23 @@ import { createInterface } from 'node:readline';
 export const OpType = { Invoke: 'invoke', Ok: 'ok', Fail: 'fail', Info: 'info' } as const;
 export type OpType = (typeof OpType)[keyof typeof OpType];
 
-/** The workload's two operations. */
-export const OpFunction = { Send: 'send', Poll: 'poll' } as const;
+/**
+ * The workload's operations: `send` and `poll` (producers and plain consumers); `consume`,
+ * `commit` and `offsets` (a consumer group: records a member consumed, offsets it committed, the
+ * group's committed offsets read back); `deliver`, `ack`, `nack` and `subscription` (a queue
+ * subscription: a record handed to a member, its settlement, the subscription described).
+ */
+export const OpFunction = {
+  Send: 'send',
+  Poll: 'poll',
+  Consume: 'consume',
+  Commit: 'commit',
+  Offsets: 'offsets',
+  Deliver: 'deliver',
+  Ack: 'ack',
+  Nack: 'nack',
+  Subscription: 'subscription',
+} as const;
 export type OpFunction = (typeof OpFunction)[keyof typeof OpFunction];
 
 /** A fault's window opens with `start` and closes with `end`. */
@@ -85,8 +100,96 @@ export interface LeaderEvent {
   readonly term: number;
 }
 
+/** One partition's offset: a committed offset (the next one the group consumes) or an end. */
+export interface PartitionOffset {
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/**
+ * A consumer-group member handing out records: the records its iterator returned within one
+ * window, like a poll. Unlike a poll, a member may read records again (after a rebalance it
+ * resumes from the committed offset), so these are checked only for the group's guarantees.
+ */
+export type ConsumeEvent = OpBase & { readonly f: 'consume'; readonly topic: string; readonly group: string } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok'; readonly records: readonly PolledRecord[] }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/** A commit of offsets by a group member; every event carries the offsets it commits. */
+export type CommitEvent = OpBase & {
+  readonly f: 'commit';
+  readonly topic: string;
+  readonly group: string;
+  readonly offsets: readonly PartitionOffset[];
+} & ({ readonly type: 'invoke' } | { readonly type: 'ok' } | { readonly type: 'fail' | 'info'; readonly error?: string });
+
+/**
+ * The group's committed offsets of the topic, read back (FetchOffsets); a partition missing
+ * from `offsets` had none. `final` on the ok says the workload had stopped and drained, and
+ * `endOffsets` holds each partition's high watermark then: every committed offset should have
+ * reached it, and every acknowledged send should have been consumed by the group.
+ */
+export type OffsetsEvent = OpBase & { readonly f: 'offsets'; readonly topic: string; readonly group: string } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok'; readonly offsets: readonly PartitionOffset[]; readonly final?: boolean; readonly endOffsets?: readonly PartitionOffset[] }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/**
+ * A queue-subscription member asking for its next record (invoke) and being handed one (ok).
+ * The broker leased the record before the ok, possibly before the invoke (the client buffers
+ * what it received), so a delivery's lease time is known only to be before its ok.
+ */
+export type DeliverEvent = OpBase & { readonly f: 'deliver'; readonly topic: string; readonly subscription: string } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok'; readonly partition: number; readonly offset: number; readonly deliveryCount: number; readonly value: string }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/**
+ * An ack or a nack of one delivery, named by its offset and delivery count, by the member
+ * (`member`, the deliver events' process) that received it. `ok`: the broker applied it
+ * (replicated); `fail`: it refused it (NotHeld: the lease had ended, or the record was
+ * settled); `info`: unknown, it may have been applied.
+ */
+export type SettleEvent = OpBase & {
+  readonly f: 'ack' | 'nack';
+  readonly topic: string;
+  readonly subscription: string;
+  readonly member: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly deliveryCount: number;
+  /** Nacks: when the record may be delivered again. */
+  readonly delayMs?: number;
+} & ({ readonly type: 'invoke' } | { readonly type: 'ok' } | { readonly type: 'fail' | 'info'; readonly error?: string });
+
+/** A queue subscription on one partition as its leader described it. */
+export interface SubscriptionPartition {
+  readonly partition: number;
+  /** Every offset below is settled (acked or dead-lettered). */
+  readonly ackFloor: number;
+  readonly highWatermark: number;
+  /** Records in [ackFloor, highWatermark) not settled. */
+  readonly unacked: number;
+  readonly deadLettered: number;
+  readonly redelivered: number;
+}
+
+/**
+ * A queue subscription described (DescribeSubscriptions). `final` on the ok says the workload
+ * had stopped and drained: every acknowledged send should be settled by then.
+ */
+export type SubscriptionEvent = OpBase & { readonly f: 'subscription'; readonly topic: string; readonly subscription: string } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok'; readonly partitions: readonly SubscriptionPartition[]; readonly final?: boolean }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
 /** Any operation of the workload. */
-export type OpEvent = SendEvent | PollEvent;
+export type OpEvent = SendEvent | PollEvent | ConsumeEvent | CommitEvent | OffsetsEvent | DeliverEvent | SettleEvent | SubscriptionEvent;
 /** One line of a history. */
 export type HistoryEvent = OpEvent | FaultEvent | LeaderEvent;
 
@@ -265,16 +368,88 @@ function validateOp(raw: Fields, type: OpType): string | null {
     if (raw.node !== undefined && !(Number.isSafeInteger(raw.node) && (raw.node as number) >= 1)) return 'node must be a node id';
     if (type !== 'ok') return null;
     if (!Array.isArray(raw.records)) return 'a poll ok must carry records, an array';
-    for (let i = 0; i < raw.records.length; i++) {
-      const record: unknown = raw.records[i];
-      if (!isObject(record)) return `records[${i}] must be an object`;
-      if (!isCount(record.partition)) return `records[${i}].partition must be a non-negative integer`;
-      if (!isCount(record.offset)) return `records[${i}].offset must be a non-negative integer`;
-      if (typeof record.value !== 'string') return `records[${i}].value must be a string`;
-    }
+    return validateRecords(raw.records);
+  }
+  switch (raw.f) {
+    case 'consume':
+    case 'commit':
+    case 'offsets':
+      return validateGroupOp(raw, type);
+    case 'deliver':
+    case 'ack':
+    case 'nack':
+    case 'subscription':
+      return validateQueueOp(raw, type);
+    default:
+      return `f must be one of ${Object.values(OpFunction).join(', ')} (got ${JSON.stringify(raw.f)})`;
+  }
+}
+
+function validateRecords(records: readonly unknown[]): string | null {
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (!isObject(record)) return `records[${i}] must be an object`;
+    if (!isCount(record.partition)) return `records[${i}].partition must be a non-negative integer`;
+    if (!isCount(record.offset)) return `records[${i}].offset must be a non-negative integer`;
+    if (typeof record.value !== 'string') return `records[${i}].value must be a string`;
+  }
+  return null;
+}
+
+function validateOffsets(name: string, offsets: unknown): string | null {
+  if (!Array.isArray(offsets)) return `${name} must be an array`;
+  for (let i = 0; i < offsets.length; i++) {
+    const entry: unknown = offsets[i];
+    if (!isObject(entry)) return `${name}[${i}] must be an object`;
+    if (!isCount(entry.partition)) return `${name}[${i}].partition must be a non-negative integer`;
+    if (!isCount(entry.offset)) return `${name}[${i}].offset must be a non-negative integer`;
+  }
+  return null;
+}
+
+function validateGroupOp(raw: Fields, type: OpType): string | null {
+  if (typeof raw.group !== 'string' || raw.group === '') return 'group must be a non-empty string';
+  if (raw.f === 'commit') return validateOffsets('offsets', raw.offsets);
+  if (type !== 'ok') return null;
+  if (raw.f === 'consume') {
+    if (!Array.isArray(raw.records)) return 'a consume ok must carry records, an array';
+    return validateRecords(raw.records);
+  }
+  const problem = validateOffsets('offsets', raw.offsets);
+  if (problem !== null) return problem;
+  if (raw.final !== undefined && typeof raw.final !== 'boolean') return 'final must be a boolean';
+  if (raw.final === true && raw.endOffsets === undefined) return 'a final offsets ok must carry endOffsets';
+  return raw.endOffsets === undefined ? null : validateOffsets('endOffsets', raw.endOffsets);
+}
+
+function validateQueueOp(raw: Fields, type: OpType): string | null {
+  if (typeof raw.subscription !== 'string' || raw.subscription === '') return 'subscription must be a non-empty string';
+  if (raw.f === 'ack' || raw.f === 'nack') {
+    if (typeof raw.member !== 'string' || raw.member === '') return 'member must be a non-empty string';
+    if (!isCount(raw.partition)) return 'partition must be a non-negative integer';
+    if (!isCount(raw.offset)) return 'offset must be a non-negative integer';
+    if (!(isCount(raw.deliveryCount) && (raw.deliveryCount as number) >= 1)) return 'deliveryCount must be a positive integer';
+    if (raw.delayMs !== undefined && !isCount(raw.delayMs)) return 'delayMs must be a non-negative integer';
     return null;
   }
-  return `f must be send or poll (got ${JSON.stringify(raw.f)})`;
+  if (type !== 'ok') return null;
+  if (raw.f === 'deliver') {
+    if (!isCount(raw.partition)) return 'a deliver ok must carry partition, a non-negative integer';
+    if (!isCount(raw.offset)) return 'a deliver ok must carry offset, a non-negative integer';
+    if (!(isCount(raw.deliveryCount) && (raw.deliveryCount as number) >= 1)) return 'a deliver ok must carry deliveryCount, a positive integer';
+    if (typeof raw.value !== 'string') return 'a deliver ok must carry value, a string';
+    return null;
+  }
+  if (raw.final !== undefined && typeof raw.final !== 'boolean') return 'final must be a boolean';
+  if (!Array.isArray(raw.partitions)) return 'a subscription ok must carry partitions, an array';
+  for (let i = 0; i < raw.partitions.length; i++) {
+    const entry: unknown = raw.partitions[i];
+    if (!isObject(entry)) return `partitions[${i}] must be an object`;
+    for (const field of ['partition', 'ackFloor', 'highWatermark', 'unacked', 'deadLettered', 'redelivered'] as const) {
+      if (!isCount(entry[field])) return `partitions[${i}].${field} must be a non-negative integer`;
+    }
+  }
+  return null;
 }
 
 function validateFault(raw: Fields): string | null {

@@ -1,7 +1,8 @@
 /**
  * @herald/chaos: Herald's Jepsen-style fault harness. The history format, the checker and the
  * report work on any recorded history; link proxies, node processes, fault injection, the
- * workload and runChaos() run a whole chaos test against a local cluster.
+ * workloads (producers, consumers, a consumer group, a queue subscription) and runChaos() run a
+ * whole chaos test against a local cluster.
  */
 export * from './history.js';
 export * from './checker.js';
@@ -13,6 +14,7 @@ export * from './duration.js';
 export * from './corrupt.js';
 export * from './node-processes.js';
 export * from './workload.js';
+export * from './consumer-workloads.js';
 export * from './final-read.js';
 export * from './faults.js';
 export * from './run.js';

@@ -7,6 +7,7 @@ import {
   type Anomaly,
   type AnomalyCounts,
   type AnomalyExample,
+  type OutcomeCounts,
   type Timeline,
   type Verdict,
 } from './checker.js';
@@ -27,6 +28,12 @@ const shortNames: Readonly<Record<Anomaly, string>> = {
   unseen: 'unseen',
   'poll-skip': 'skip',
   'nonmonotonic-poll': 'nm-poll',
+  'group-offset-regressed': 'g-regr',
+  'group-behind': 'g-behind',
+  'group-unconsumed': 'g-uncons',
+  'queue-redelivered-after-ack': 'q-reack',
+  'queue-nonmonotonic-delivery': 'q-count',
+  'queue-unacked': 'q-unack',
 };
 
 /**
@@ -100,8 +107,38 @@ function renderSummary(verdict: Verdict): string {
     ['faults', `${availability.faults.length} (${availability.unrecoveredFaults} never recovered)`],
     ['unavailability', `max ${formatMs(availability.unavailableMsMax)}, median ${formatMs(availability.unavailableMsMedian)}`],
     ['leader changes', String(availability.leaderChanges)],
+    ...consumerSummary(verdict),
   ];
   return `<dl class="summary">${rows.map(([term, detail]) => `<dt>${term}</dt><dd>${escapeHtml(detail)}</dd>`).join('')}</dl>`;
+}
+
+/**
+ * One line per consumer group and queue subscription of the verdict: what the group consumed
+ * (and how much twice), what the subscription delivered, redelivered, acked and nacked.
+ */
+export function consumerSummary(verdict: Verdict): [string, string][] {
+  const rows: [string, string][] = [];
+  const outcomes = (counts: OutcomeCounts, refused = 'failed'): string =>
+    `${counts.ok} ok, ${counts.fail} ${refused}, ${counts.info + counts.pending} unknown`;
+  for (const g of verdict.groups) {
+    const final = g.final === null
+      ? 'no final read'
+      : `final committed ${g.final.offsets.map((o) => `${o.partition}:${o.offset}`).join(' ') || 'none'} of ends ${g.final.endOffsets.map((o) => `${o.partition}:${o.offset}`).join(' ')}`;
+    rows.push([
+      `group ${g.group}`,
+      `${g.consumed} records consumed (${g.distinct} distinct), ${g.processedTwice} processed twice; commits ${outcomes(g.commits, 'refused')}; `
+        + `${g.offsetReads.ok} offset reads; ${final}`,
+    ]);
+  }
+  for (const q of verdict.queues) {
+    const dead = q.deadLettered === null ? 'no final description' : `${q.deadLettered} dead-lettered`;
+    rows.push([
+      `queue ${q.subscription}`,
+      `${q.deliveries.ok} deliveries of ${q.distinct} records (${q.redeliveries} redeliveries); acks ${outcomes(q.acks, 'refused')}; `
+        + `nacks ${outcomes(q.nacks, 'refused')}; ${dead}`,
+    ]);
+  }
+  return rows;
 }
 
 /** What a chaos run did besides the history: its settings, the faults as injected, what the
@@ -113,6 +150,10 @@ export interface RunInfo {
   readonly nodes: number;
   readonly partitions: number;
   readonly producers: number;
+  /** Members of the consumer group and of the queue subscription (0: that workload was off;
+   *  absent in reports from before these workloads). */
+  readonly groupMembers?: number;
+  readonly queueMembers?: number;
   readonly durationMs: number;
   readonly faultKinds: readonly FaultKind[];
   /** ISO time. */
@@ -140,7 +181,8 @@ function renderRun(run: RunInfo): string {
   const rows: [string, string][] = [
     ['command', run.command],
     ['started', run.startedAt],
-    ['cluster', `${run.nodes} nodes, ${run.partitions} partitions (replication factor ${run.nodes}), ${run.producers} producers`],
+    ['cluster', `${run.nodes} nodes, ${run.partitions} partitions (replication factor ${run.nodes}), ${run.producers} producers`
+      + `${run.groupMembers === undefined ? '' : `, ${run.groupMembers} group members`}${run.queueMembers === undefined ? '' : `, ${run.queueMembers} queue members`}`],
     ['faults injected', `${run.injected.length}${counts === '' ? '' : ` (${counts})`} of ${run.scheduled} scheduled${run.skipped.length === 0 ? '' : `; skipped ${skippedSummary(run)}`}`],
     ['final read', `${reads}${replicas === '' ? '' : `; each node alone: ${replicas}`}`],
     ['findings', `${run.findings.length} (${run.brokerFindings} about the broker)${run.interrupted ? '; run interrupted' : ''}`],
@@ -362,6 +404,7 @@ export function renderTerminalSummary(verdict: Verdict): string {
   lines.push(`chaos verdict: ${verdict.valid ? 'VALID' : 'INVALID'}  `
     + `(${formatNumber(verdict.durationMs / 1000, 1)} s; sends ${sends.ok} ok, ${sends.fail} failed, ${sends.info + sends.pending} unknown; `
     + `${verdict.recordsRead} records read)`);
+  for (const [label, text] of consumerSummary(verdict)) lines.push(`${label}: ${text}`);
   const labelWidth = Math.max(9, ...verdict.partitions.map((partition) => partition.key.length));
   const widths = anomalies.map((name) => Math.max(shortNames[name].length, 5));
   const line = (label: string, cells: readonly string[]): string =>

@@ -10,6 +10,7 @@ import { LinkTable } from './link-table.js';
 import { freePorts, NodeProcesses, type NodeLauncher, type NodeLaunchSpec } from './node-processes.js';
 import { renderReport, reportDirName, writeReportFiles, type RunInfo } from './report.js';
 import { faultKinds, generateSchedule, type FaultKind, type ScheduledFault } from './schedule.js';
+import { GroupMembers, QueueMembers } from './consumer-workloads.js';
 import { Consumers, LeaderWatcher, Producers, recorderFor, sleep, type WorkloadCounters } from './workload.js';
 
 /** Options of runChaos(). */
@@ -24,6 +25,13 @@ export interface ChaosRunOptions {
   readonly producers: number;
   /** Consumers reading every partition from the start; default 1. */
   readonly consumers?: number;
+  /** Members of the consumer group `chaos-group` (manual commits); default 2, 0 for none. */
+  readonly groupMembers?: number;
+  /** Members of the queue subscription `chaos-queue` (ack, some nacks); default 2, 0 for none. */
+  readonly queueMembers?: number;
+  /** How long the group and the subscription may take to catch up once the producers stopped;
+   *  default 60 s. */
+  readonly drainMs?: number;
   /** Sends each producer keeps outstanding per partition; default 2. */
   readonly inflightPerPartition?: number;
   /** Total sends per second; 0 (default) for as fast as the cluster acknowledges. */
@@ -49,7 +57,7 @@ export interface ChaosRunOptions {
 
 /** The run's state for the progress line. */
 export interface ChaosProgress {
-  readonly phase: 'starting' | 'running' | 'healing' | 'final-read' | 'checking';
+  readonly phase: 'starting' | 'running' | 'healing' | 'draining' | 'final-read' | 'checking';
   readonly elapsedMs: number;
   readonly durationMs: number;
   readonly counters: Readonly<WorkloadCounters>;
@@ -69,6 +77,8 @@ export interface ChaosRunResult {
 }
 
 const TOPIC = 'chaos';
+const GROUP = 'chaos-group';
+const SUBSCRIPTION = 'chaos-queue';
 /** How long the harness waits for every partition to have a leader and a full ISR before a fault. */
 const WHOLE_WAIT_MS = 60_000;
 const HOST = '127.0.0.1';
@@ -103,7 +113,18 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     findings.push(full);
     emit(`finding at ${(full.time / 1000).toFixed(1)} s: ${full.message}`);
   };
-  const counters: WorkloadCounters = { sendsInvoked: 0, sendsOk: 0, sendsFailed: 0, sendsUnknown: 0, recordsRead: 0, pollsFailed: 0, lastOkMs: new Map() };
+  const counters: WorkloadCounters = {
+    sendsInvoked: 0,
+    sendsOk: 0,
+    sendsFailed: 0,
+    sendsUnknown: 0,
+    recordsRead: 0,
+    pollsFailed: 0,
+    groupConsumed: 0,
+    queueDeliveries: 0,
+    queueAcks: 0,
+    lastOkMs: new Map(),
+  };
   const injected: InjectedFault[] = [];
   const skipped: { kind: FaultKind; atMs: number; reason: string }[] = [];
   let phase: ChaosProgress['phase'] = 'starting';
@@ -178,6 +199,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     counters,
   });
   const consumers = new Consumers({ brokers, topic: TOPIC, partitions: options.partitions, consumers: options.consumers ?? 1, record, clock: () => clock(), counters });
+  const groupMemberCount = options.groupMembers ?? 2;
+  const queueMemberCount = options.queueMembers ?? 2;
+  const shared = { brokers, topic: TOPIC, partitions: options.partitions, record, clock: () => clock(), counters };
+  const group = groupMemberCount === 0 ? null : new GroupMembers({ ...shared, group: GROUP, members: groupMemberCount, seed: options.seed });
+  const queue = queueMemberCount === 0 ? null : new QueueMembers({ ...shared, subscription: SUBSCRIPTION, members: queueMemberCount, seed: options.seed });
 
   const progress = (): void => {
     options.onProgress?.({
@@ -193,6 +219,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const progressTimer = setInterval(progress, 1_000);
   let workloadStarted = false;
   let interrupted = false;
+  /** Whether the final state of the group and the subscription was recorded (when they ran). */
+  let consumerFinals = false;
 
   /** Starts the nodes, creates the topic, runs the workload under the schedule. */
   const runSchedule = async (): Promise<void> => {
@@ -210,10 +238,16 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     watcher.start();
     await watcher.refresh();
     consumers.start();
+    group?.start();
+    queue?.start();
     producers.start();
     workloadStarted = true;
     phase = 'running';
-    emit(`workload started: ${options.producers} producers on ${options.partitions} partitions; ${schedule.length} faults scheduled over ${formatS(options.durationMs)}`);
+    const members = [
+      ...(group === null ? [] : [`a consumer group of ${groupMemberCount}`]),
+      ...(queue === null ? [] : [`a queue subscription of ${queueMemberCount}`]),
+    ];
+    emit(`workload started: ${options.producers} producers on ${options.partitions} partitions${members.length === 0 ? '' : `, ${members.join(' and ')}`}; ${schedule.length} faults scheduled over ${formatS(options.durationMs)}`);
 
     let shiftMs = 0;
     let notWholeReported = false;
@@ -294,6 +328,33 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     }
     await producers.stop();
     await consumers.stop();
+    await drainConsumers();
+  };
+
+  /** Lets the group and the subscription catch up with what was written, stops them, and
+   *  records the final committed offsets and description. */
+  const drainConsumers = async (): Promise<void> => {
+    if (signal.aborted) {
+      await Promise.all([group?.stop(), queue?.stop()]);
+      return;
+    }
+    phase = 'draining';
+    const drainMs = options.drainMs ?? 60_000;
+    const startMs = clock();
+    const drained = await Promise.all([group?.drain(drainMs, signal), queue?.drain(drainMs, signal)]);
+    const names = [group === null ? null : `group ${GROUP}`, queue === null ? null : `subscription ${SUBSCRIPTION}`];
+    drained.forEach((done, i) => {
+      if (done === false && !signal.aborted) {
+        addFinding({ kind: FindingKind.Drain, message: `${names[i]} did not catch up with the high watermarks within ${formatS(drainMs)} after the producers stopped` });
+      }
+    });
+    if (drained.some((done) => done !== undefined)) emit(`consumers drained in ${formatS(clock() - startMs)}`);
+    await Promise.all([group?.stop(), queue?.stop()]);
+    const finals = await Promise.all([group?.recordFinal(30_000), queue?.recordFinal(30_000)]);
+    finals.forEach((done, i) => {
+      if (done === false) addFinding({ kind: FindingKind.FinalRead, message: `could not read the final state of ${names[i]}` });
+    });
+    consumerFinals = finals.every((done) => done !== false);
   };
 
   /** Waits for the cluster to converge, then reads every partition through any node and
@@ -349,6 +410,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     outcome.injector?.stop();
     await producers.stop().catch(() => undefined);
     await consumers.stop().catch(() => undefined);
+    await group?.stop().catch(() => undefined);
+    await queue?.stop().catch(() => undefined);
     await watcher.stop().catch(() => undefined);
     await admin.close().catch(() => undefined);
     await nodes.killAll();
@@ -372,6 +435,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     nodes: options.nodes,
     partitions: options.partitions,
     producers: options.producers,
+    groupMembers: groupMemberCount,
+    queueMembers: queueMemberCount,
     durationMs: options.durationMs,
     faultKinds: [...options.faults],
     startedAt: startedAt.toISOString(),
@@ -387,7 +452,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   };
   const html = renderReport(verdict, computeTimeline(events), { run });
   await writeReportFiles(reportDir, { historyPath, verdict, html, run });
-  const readComplete = outcome.finalRead?.complete === true && replicaReads.every((r) => r.result.complete);
+  const readComplete = outcome.finalRead?.complete === true && replicaReads.every((r) => r.result.complete) && consumerFinals;
   const exitCode = interrupted ? 130 : verdict.valid && readComplete ? 0 : 1;
   return { reportDir, verdict, run, exitCode };
 }

@@ -37,6 +37,12 @@ export interface WorkloadCounters {
   sendsUnknown: number;
   recordsRead: number;
   pollsFailed: number;
+  /** Records consumer-group members consumed (counting re-reads). */
+  groupConsumed: number;
+  /** Records queue-subscription members were handed (counting redeliveries). */
+  queueDeliveries: number;
+  /** Acks the broker applied. */
+  queueAcks: number;
   /** Run time of the last acknowledged send, per partition. */
   readonly lastOkMs: Map<number, number>;
 }
@@ -287,9 +293,11 @@ export class PollReader {
   }
 }
 
-const timedOut = Symbol('timed out');
+/** What raceTimeout() resolves with when the time ran out first. */
+export const timedOut = Symbol('timed out');
 
-function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
+/** `promise`'s outcome, or `timedOut` when it takes longer than `ms`. */
+export function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<typeof timedOut>((resolve) => {
     timer = setTimeout(() => resolve(timedOut), ms);

@@ -31,6 +31,8 @@ describe('check', () => {
     expect(verdict.sends).toEqual({ invoked: 10, ok: 10, fail: 0, info: 0, pending: 0 });
     expect(verdict.partitions.map((p) => p.key)).toEqual(['orders/0', 'orders/1']);
     expect(verdict.recordsRead).toBe(10);
+    expect(verdict.groups).toEqual([]);
+    expect(verdict.queues).toEqual([]);
   });
 
   // Shows that an acknowledged value missing below the highest offset read is lost, in its
@@ -309,5 +311,208 @@ describe('availability', () => {
       [1000, 0, null, null],
       [2000, 1, 5, 5],
     ]);
+  });
+});
+
+describe('consumer group', () => {
+  const G = 'billing';
+
+  // Shows that a group whose committed offsets only go up, reach the ends and cover every
+  // acknowledged send is clean, and that records consumed twice (a member resuming from the
+  // committed offset after a rebalance) are counted, not flagged. Method: two members; g1
+  // consumes 0..3 of orders/0 and commits 2; g2 takes over from 2 and consumes 2..3 again; the
+  // final read after the drain has committed 4 = the end.
+  it('accepts increasing commits that reach the end, and counts records processed twice', () => {
+    const h = new HistoryBuilder()
+      .sendAll('p1', 0, values('p1', 4), 0)
+      .send('p1', 0, 'p1-x', { type: 'info' })
+      .consumeRun('g1', G, 0, values('p1', 4), 0)
+      .commit('g1-commit', G, [{ partition: 0, offset: 2 }])
+      .offsets('offsets', G, [{ partition: 0, offset: 2 }])
+      .consumeRun('g2', G, 0, values('p1', 4).slice(2), 2)
+      .commit('g2-commit', G, [{ partition: 0, offset: 4 }])
+      .offsets('offsets', G, [{ partition: 0, offset: 4 }], { endOffsets: [{ partition: 0, offset: 4 }] });
+    const verdict = check(h.events);
+    expect(verdict.valid).toBe(true);
+    expectCounts(verdict, { unknown: 1, unseen: 4 });
+    expect(verdict.groups).toEqual([
+      expect.objectContaining({ group: G, topic: 'orders', consumed: 6, distinct: 4, processedTwice: 2, final: { offsets: [{ partition: 0, offset: 4 }], endOffsets: [{ partition: 0, offset: 4 }] } }),
+    ]);
+    expect(verdict.groups[0]!.commits).toEqual({ invoked: 2, ok: 2, fail: 0, info: 0, pending: 0 });
+  });
+
+  // Shows that a committed offset going back is found, whether a read or a commit brings it
+  // back, and that only operations ordered in real time are compared. Method: commit 5 of
+  // orders/0 completes at 20; a read overlapping it (invoked at 15) sees 3: fine. Then a read
+  // invoked at 30 sees 3, a commit invoked at 40 writes 4, and a read of orders/1 sees none
+  // after 7 was committed there.
+  it('finds a committed offset that went back', () => {
+    const h = new HistoryBuilder()
+      .commit('g1-commit', G, [{ partition: 0, offset: 3 }, { partition: 1, offset: 7 }], 'ok', { invokeAt: 1, doneAt: 2 })
+      .commit('g1-commit', G, [{ partition: 0, offset: 5 }], 'ok', { invokeAt: 10, doneAt: 20 })
+      .offsets('offsets', G, [{ partition: 0, offset: 3 }, { partition: 1, offset: 7 }], { invokeAt: 15, doneAt: 16 });
+    expectCounts(check(h.events), {});
+    h.offsets('offsets', G, [{ partition: 0, offset: 3 }, { partition: 1, offset: 7 }], { invokeAt: 30, doneAt: 31 })
+      .commit('g2-commit', G, [{ partition: 0, offset: 4 }], 'ok', { invokeAt: 40, doneAt: 41 })
+      .commit('g2-commit', G, [{ partition: 0, offset: 2 }], 'fail', { invokeAt: 42, doneAt: 43 })
+      .offsets('offsets', G, [{ partition: 0, offset: 5 }], { invokeAt: 50, doneAt: 51 });
+    const verdict = check(h.events);
+    expect(verdict.valid).toBe(false);
+    expectCounts(verdict, { 'group-offset-regressed': 3 });
+    expect(countsByPartition(verdict, 'group-offset-regressed')).toEqual({ 'orders/0': 2, 'orders/1': 1 });
+    expect(verdict.examples['group-offset-regressed'].map((e) => e.offsets)).toEqual([[5, 3], [5, 4], [7, -1]]);
+  });
+
+  // Shows the end rules: after the drain, every committed offset must have reached the end and
+  // every acknowledged send must have been consumed; without a final read neither is judged.
+  // Method: orders/0 has 3 acknowledged sends; the group consumed p1-0 and p1-2 only, and
+  // committed 2 of an end of 3.
+  it('finds a group behind the end and an acknowledged send never consumed', () => {
+    const build = (final: boolean): HistoryBuilder => {
+      const h = new HistoryBuilder()
+        .sendAll('p1', 0, values('p1', 3), 0)
+        .consume('g1', G, [{ partition: 0, offset: 0, value: 'p1-0' }, { partition: 0, offset: 2, value: 'p1-2' }])
+        .commit('g1-commit', G, [{ partition: 0, offset: 2 }]);
+      return final ? h.offsets('offsets', G, [{ partition: 0, offset: 2 }], { endOffsets: [{ partition: 0, offset: 3 }] }) : h;
+    };
+    expectCounts(check(build(false).events), { unseen: 3 });
+    const verdict = check(build(true).events);
+    expect(verdict.valid).toBe(false);
+    expectCounts(verdict, { unseen: 3, 'group-behind': 1, 'group-unconsumed': 1 });
+    expect(verdict.examples['group-behind'][0]).toMatchObject({ partition: 'orders/0', offsets: [2, 3] });
+    expect(verdict.examples['group-unconsumed'][0]).toMatchObject({ partition: 'orders/0', values: ['p1-1'], offsets: [1] });
+    expect(verdict.examples['group-unconsumed'][0]!.note).toMatch(/committed past it/);
+  });
+});
+
+describe('queue subscription', () => {
+  const S = 'workers';
+
+  // Shows a clean subscription: a nacked record comes back with a higher count and is acked,
+  // an ack refused (NotHeld) for a lease that expired is fine, every acknowledged send is
+  // settled by an ack, and the counts are summed. Method: orders/0 offsets 0..2; offset 1 is
+  // nacked by q1, redelivered to q2 (count 2) and acked; offset 2's first lease expires, q2
+  // gets count 2 and acks it, and q1's late ack of count 1 is refused. The final description:
+  // floor 3 = high watermark.
+  it('accepts redeliveries with rising counts and a drained subscription', () => {
+    const h = new HistoryBuilder()
+      .sendAll('p1', 0, values('p1', 3), 0)
+      .deliverAndAckAll('q1', S, 0, 0, 1)
+      .deliver('q1', S, 0, 1, 1)
+      .ack('q1-s0', 'q1', S, 0, 1, 1, 'ok', { nack: true })
+      .deliver('q2', S, 0, 1, 2)
+      .ack('q2-s0', 'q2', S, 0, 1, 2)
+      .deliver('q1', S, 0, 2, 1)
+      .deliver('q2', S, 0, 2, 2)
+      .ack('q2-s0', 'q2', S, 0, 2, 2)
+      .ack('q1-s0', 'q1', S, 0, 2, 1, 'fail')
+      .describe(S, [{ partition: 0, ackFloor: 3, highWatermark: 3, unacked: 0 }], { final: true });
+    const verdict = check(h.events);
+    expect(verdict.valid).toBe(true);
+    expectCounts(verdict, { unseen: 3 });
+    expect(verdict.queues).toEqual([
+      expect.objectContaining({ subscription: S, topic: 'orders', redeliveries: 2, distinct: 3, deadLettered: 0 }),
+    ]);
+    expect(verdict.queues[0]!.deliveries.ok).toBe(5);
+    expect(verdict.queues[0]!.acks).toEqual({ invoked: 4, ok: 3, fail: 1, info: 0, pending: 0 });
+    expect(verdict.queues[0]!.nacks).toEqual({ invoked: 1, ok: 1, fail: 0, info: 0, pending: 0 });
+  });
+
+  // Shows that an acked record delivered again is found: with a higher count whenever it was
+  // handed out (no lease above the acked count can exist), or with the acked count asked for
+  // after the ack resolved; and that an older lease (a lower count) handed out late is not.
+  // Method: offset 0 acked at count 1 by q1 (done at 20); q2 is handed count 2 (asked at 10,
+  // before the ack even resolved). Offset 1 acked at count 1 (done at 40); q2 asks at 50 and
+  // gets count 1 again. Offset 2: q1 gets count 1, q2 count 2 and acks it (done at 70); q3 is
+  // then handed count 1: lower than the acked count, so not a redelivery after the ack, but a
+  // count handed out twice.
+  it('finds an acked record delivered again', () => {
+    const h = new HistoryBuilder()
+      .deliver('q1', S, 0, 0, 1, { invokeAt: 1, doneAt: 2 })
+      .deliver('q2', S, 0, 0, 2, { invokeAt: 10, doneAt: 11 })
+      .ack('q1-s0', 'q1', S, 0, 0, 1, 'ok', { invokeAt: 12, doneAt: 20 })
+      .deliver('q1', S, 0, 1, 1, { invokeAt: 30, doneAt: 31 })
+      .ack('q1-s0', 'q1', S, 0, 1, 1, 'ok', { invokeAt: 32, doneAt: 40 })
+      .deliver('q2', S, 0, 1, 1, { invokeAt: 50, doneAt: 51 })
+      .deliver('q1', S, 0, 2, 1, { invokeAt: 52, doneAt: 53 })
+      .deliver('q2', S, 0, 2, 2, { invokeAt: 60, doneAt: 61 })
+      .ack('q2-s0', 'q2', S, 0, 2, 2, 'ok', { invokeAt: 62, doneAt: 70 })
+      .deliver('q3', S, 0, 2, 1, { invokeAt: 79, doneAt: 80 });
+    const verdict = check(h.events);
+    expect(verdict.valid).toBe(false);
+    // q3's count-1 copy of offset 2 repeats q1's count 1: that is a duplicate lease.
+    expectCounts(verdict, { 'queue-redelivered-after-ack': 2, 'queue-nonmonotonic-delivery': 1 });
+    expect(verdict.examples['queue-redelivered-after-ack'].map((e) => [e.offsets[0], e.process])).toEqual([[0, 'q2'], [1, 'q2']]);
+    expect(verdict.examples['queue-nonmonotonic-delivery'][0]).toMatchObject({ offsets: [2], process: 'q3' });
+  });
+
+  // Shows that an older lease handed out after a newer one was acked is fine. Method: q1 and q2
+  // were leased counts 1 and 2 of offset 0; q2 acks count 2 (done at 20); q1 hands out its
+  // count-1 copy at 30 (it was buffered) and its ack is refused.
+  it('accepts an older lease handed out after the ack of a newer one', () => {
+    const h = new HistoryBuilder()
+      .deliver('q2', S, 0, 0, 2, { invokeAt: 10, doneAt: 11 })
+      .ack('q2-s0', 'q2', S, 0, 0, 2, 'ok', { invokeAt: 12, doneAt: 20 })
+      .deliver('q1', S, 0, 0, 1, { invokeAt: 29, doneAt: 30 })
+      .ack('q1-s0', 'q1', S, 0, 0, 1, 'fail', { invokeAt: 31, doneAt: 32 });
+    expectCounts(check(h.events), {});
+  });
+
+  // Shows that delivery counts must rise: one count handed out twice, or a member handed a
+  // lower count after a higher one. Method: offset 0 goes to q1 and q2 both at count 1;
+  // offset 1 goes to q1 at count 3, then at count 2; offset 2 rises 1, 2, 3 across members.
+  it('finds delivery counts that do not rise', () => {
+    const h = new HistoryBuilder()
+      .deliver('q1', S, 1, 0, 1)
+      .deliver('q2', S, 1, 0, 1)
+      .deliver('q1', S, 1, 1, 3)
+      .deliver('q1', S, 1, 1, 2)
+      .deliver('q1', S, 1, 2, 1)
+      .deliver('q2', S, 1, 2, 2)
+      .deliver('q1', S, 1, 2, 3);
+    const verdict = check(h.events);
+    expect(verdict.valid).toBe(false);
+    expectCounts(verdict, { 'queue-nonmonotonic-delivery': 2 });
+    expect(countsByPartition(verdict, 'queue-nonmonotonic-delivery')).toEqual({ 'orders/1': 2 });
+    expect(verdict.examples['queue-nonmonotonic-delivery'].map((e) => [e.offsets[0], e.process])).toEqual([[0, 'q2'], [1, 'q1']]);
+  });
+
+  // Shows the end rule: after the drain, every acknowledged send must be settled, and settled by
+  // an ack that was applied or may have been. Method: four acknowledged sends on orders/0.
+  // Offset 0 acked; offset 1's only ack has an unknown outcome (fine); offset 2 was never
+  // acked but lies below the floor; offset 3 is above the floor of 3. Without the final
+  // description nothing is judged; with dead letters, a settled record needs no ack.
+  it('finds acknowledged sends left unsettled or settled without an ack', () => {
+    const build = (final: boolean, deadLettered = 0): HistoryBuilder => {
+      const h = new HistoryBuilder()
+        .sendAll('p1', 0, values('p1', 4), 0)
+        .deliverAndAckAll('q1', S, 0, 0, 1)
+        .deliver('q1', S, 0, 1, 1)
+        .ack('q1-s0', 'q1', S, 0, 1, 1, 'info')
+        .deliver('q1', S, 0, 2, 1);
+      return h.describe(S, [{ partition: 0, ackFloor: 3, highWatermark: 4, unacked: 1 }], { final, deadLettered });
+    };
+    expectCounts(check(build(false).events), { unseen: 4 });
+    const verdict = check(build(true).events);
+    expect(verdict.valid).toBe(false);
+    expectCounts(verdict, { unseen: 4, 'queue-unacked': 2 });
+    expect(verdict.examples['queue-unacked'].map((e) => e.offsets)).toEqual([[2], [3]]);
+    expect(verdict.examples['queue-unacked'][0]!.note).toMatch(/settled .* although no ack/);
+    expect(verdict.examples['queue-unacked'][1]!.note).toMatch(/unsettled after the drain/);
+    expectCounts(check(build(true, 1).events), { unseen: 4, 'queue-unacked': 1 });
+  });
+
+  // Shows that a floor below the high watermark after the drain is found even when every
+  // acknowledged send is settled (the rest were sends of unknown outcome). Method: one
+  // acknowledged send at 0, acked; an unknown send was written at 1; floor 1 of 2.
+  it('finds a partition not drained to its high watermark', () => {
+    const h = new HistoryBuilder()
+      .sendAll('p1', 0, ['p1-0'], 0)
+      .send('p1', 0, 'p1-1', { type: 'info' })
+      .deliverAndAckAll('q1', S, 0, 0, 1)
+      .describe(S, [{ partition: 0, ackFloor: 1, highWatermark: 2, unacked: 1 }], { final: true });
+    const verdict = check(h.events);
+    expectCounts(verdict, { unseen: 1, unknown: 1, 'queue-unacked': 1 });
+    expect(verdict.examples['queue-unacked'][0]).toMatchObject({ partition: 'orders/0', values: [], offsets: [1, 2] });
   });
 });

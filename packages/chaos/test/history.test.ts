@@ -33,6 +33,27 @@ const everyShape: HistoryEvent[] = [
   { time: 9, type: 'leader', topic: 'orders', partition: 0, leader: 3, term: 4 },
   { time: 10, type: 'leader', partition: 1, leader: null, term: 4 },
   { time: 11, type: 'fault', name: 'kill', phase: 'end' },
+  { time: 12, type: 'invoke', f: 'consume', process: 'g1', topic: 'orders', group: 'billing' },
+  { time: 13, type: 'ok', f: 'consume', process: 'g1', topic: 'orders', group: 'billing', records: [{ partition: 0, offset: 0, value: 'p1-0' }] },
+  { time: 14, type: 'invoke', f: 'commit', process: 'g1-commit', topic: 'orders', group: 'billing', offsets: [{ partition: 0, offset: 1 }] },
+  { time: 15, type: 'fail', f: 'commit', process: 'g1-commit', topic: 'orders', group: 'billing', offsets: [{ partition: 0, offset: 1 }], error: 'FencedGeneration' },
+  { time: 16, type: 'invoke', f: 'offsets', process: 'offsets', topic: 'orders', group: 'billing' },
+  { time: 17, type: 'ok', f: 'offsets', process: 'offsets', topic: 'orders', group: 'billing', offsets: [{ partition: 0, offset: 1 }], final: true, endOffsets: [{ partition: 0, offset: 1 }] },
+  { time: 18, type: 'invoke', f: 'deliver', process: 'q1', topic: 'orders', subscription: 'workers' },
+  { time: 19, type: 'ok', f: 'deliver', process: 'q1', topic: 'orders', subscription: 'workers', partition: 0, offset: 0, deliveryCount: 2, value: 'p1-0' },
+  { time: 20, type: 'invoke', f: 'nack', process: 'q1-s0', topic: 'orders', subscription: 'workers', member: 'q1', partition: 0, offset: 0, deliveryCount: 2, delayMs: 200 },
+  { time: 21, type: 'info', f: 'nack', process: 'q1-s0', topic: 'orders', subscription: 'workers', member: 'q1', partition: 0, offset: 0, deliveryCount: 2, delayMs: 200, error: 'Unavailable' },
+  { time: 22, type: 'invoke', f: 'subscription', process: 'describe', topic: 'orders', subscription: 'workers' },
+  {
+    time: 23,
+    type: 'ok',
+    f: 'subscription',
+    process: 'describe',
+    topic: 'orders',
+    subscription: 'workers',
+    partitions: [{ partition: 0, ackFloor: 1, highWatermark: 1, unacked: 0, deadLettered: 0, redelivered: 1 }],
+    final: true,
+  },
 ];
 
 describe('history', () => {
@@ -69,6 +90,12 @@ describe('history', () => {
     { line: '{"time": -3, "type": "fault", "name": "kill", "phase": "start"}', reason: /time/ },
     { line: '{"time": 1, "type": "fault", "name": "kill", "phase": "middle"}', reason: /phase/ },
     { line: '{"time": 1, "type": "commit"}', reason: /type must be/ },
+    { line: '{"time": 1, "type": "ok", "f": "commit", "process": "g1", "topic": "t", "group": "g"}', reason: /offsets must be an array/ },
+    { line: '{"time": 1, "type": "ok", "f": "offsets", "process": "o", "topic": "t", "group": "g", "offsets": [], "final": true}', reason: /endOffsets/ },
+    { line: '{"time": 1, "type": "ok", "f": "deliver", "process": "q1", "topic": "t", "subscription": "s", "partition": 0, "offset": 3, "value": "v"}', reason: /deliveryCount/ },
+    { line: '{"time": 1, "type": "invoke", "f": "ack", "process": "q1-s0", "topic": "t", "subscription": "s", "partition": 0, "offset": 3, "deliveryCount": 1}', reason: /member/ },
+    { line: '{"time": 1, "type": "ok", "f": "subscription", "process": "d", "topic": "t", "subscription": "s", "partitions": [{"partition": 0}]}', reason: /ackFloor/ },
+    { line: '{"time": 1, "type": "invoke", "f": "lease", "process": "q1", "topic": "t"}', reason: /f must be one of/ },
     { line: '{"time": 1, "type": "invoke", "f": "send", "process": "p1", "topic": "t", "partition": 0', reason: /not JSON/ },
   ])('reports a bad line by number: $reason', async ({ line, reason }) => {
     const path = join(dir, 'bad.jsonl');

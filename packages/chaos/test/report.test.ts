@@ -147,6 +147,44 @@ describe('renderTerminalSummary', () => {
   });
 });
 
+describe('consumer figures', () => {
+  /** A group that consumed one record twice and a subscription that redelivered a nacked one. */
+  function consumerRun(): HistoryBuilder {
+    return new HistoryBuilder()
+      .sendAll('p1', 0, values('p1', 2), 0)
+      .consumeRun('g1', 'billing', 0, values('p1', 2), 0)
+      .consumeRun('g2', 'billing', 0, ['p1-1'], 1)
+      .commit('g2-commit', 'billing', [{ partition: 0, offset: 2 }])
+      .commit('g1-commit', 'billing', [{ partition: 0, offset: 1 }], 'fail')
+      .offsets('offsets', 'billing', [{ partition: 0, offset: 2 }], { endOffsets: [{ partition: 0, offset: 2 }] })
+      .deliver('q1', 'workers', 0, 0, 1)
+      .ack('q1-s0', 'q1', 'workers', 0, 0, 1, 'ok', { nack: true })
+      .deliver('q2', 'workers', 0, 0, 2)
+      .ack('q2-s0', 'q2', 'workers', 0, 0, 2)
+      .deliverAndAckAll('q1', 'workers', 0, 1, 2)
+      .describe('workers', [{ partition: 0, ackFloor: 2, highWatermark: 2, unacked: 0 }], { final: true })
+      .pollRun('c1', 0, values('p1', 2), 0, { final: true });
+  }
+
+  // Shows the group's and the queue's figures in the page and in the terminal: consumed,
+  // processed twice, commits by outcome; deliveries, redeliveries, acks, nacks, dead letters.
+  it('shows what the group consumed and what the queue delivered, in the page and the terminal', () => {
+    const h = consumerRun();
+    const verdict = check(h.events);
+    expect(verdict.valid).toBe(true);
+    const group = 'group billing: 3 records consumed (2 distinct), 1 processed twice; commits 1 ok, 1 refused, 0 unknown; 1 offset reads; final committed 0:2 of ends 0:2';
+    const queue = 'queue workers: 3 deliveries of 2 records (1 redeliveries); acks 2 ok, 0 refused, 0 unknown; nacks 1 ok, 0 refused, 0 unknown; 0 dead-lettered';
+    const html = renderReport(verdict, computeTimeline(h.events));
+    expect(htmlProblems(html)).toEqual([]);
+    expect(html).toContain(`<dt>group billing</dt><dd>${group.slice('group billing: '.length)}</dd>`);
+    expect(html).toContain(`<dt>queue workers</dt><dd>${queue.slice('queue workers: '.length)}</dd>`);
+    expect(html).toContain('<th>queue-redelivered-after-ack</th>');
+    const lines = renderTerminalSummary(verdict).split('\n');
+    expect(lines.slice(1, 3)).toEqual([group, queue]);
+    expect(lines[3]).toMatch(/q-reack\s+q-count\s+q-unack$/);
+  });
+});
+
 describe('writeReportFiles', () => {
   it('leaves a history already in the folder alone and stores the run in verdict.json', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'herald-report-files-'));

@@ -7,6 +7,7 @@ import { registerGroup } from './commands/group.js';
 import { registerLeader } from './commands/leader.js';
 import { registerNode } from './commands/node.js';
 import { registerProduce } from './commands/produce.js';
+import { registerQueue } from './commands/queue.js';
 import { registerTopic } from './commands/topic.js';
 
 /** The version `herald --version` prints. */
@@ -30,6 +31,7 @@ export function buildProgram(cliEntry: string): Command {
   registerProduce(program);
   registerConsume(program);
   registerGroup(program);
+  registerQueue(program);
   registerLeader(program);
   registerChaos(program, cliEntry);
   registerBench(program);

@@ -29,6 +29,10 @@ interface RunOptions {
   partitions: number;
   producers: number;
   consumers: number;
+  /** False with --no-group. */
+  group: boolean;
+  /** False with --no-queue. */
+  queue: boolean;
   rate: number;
   out: string;
   json?: boolean;
@@ -71,6 +75,8 @@ export function registerChaos(program: Command, cliEntry: string): void {
     .addOption(new Option('--partitions <n>', 'partitions of the test topic').default(3).argParser(integer(1, 64)))
     .addOption(new Option('--producers <n>', 'idempotent acks-QUORUM producers, each writing to every partition').default(3).argParser(integer(1, 32)))
     .addOption(new Option('--consumers <n>', 'consumers reading every partition from the start').default(1).argParser(integer(0, 8)))
+    .option('--no-group', 'leave out the consumer group (2 members committing offsets; checked: committed offsets never go back, every acknowledged send consumed)')
+    .option('--no-queue', 'leave out the queue subscription (2 members acking, some nacks; checked: an acked record is never delivered again, every one settled)')
     .addOption(new Option('--rate <n>', 'total sends per second; 0 for as fast as acknowledged').default(0).argParser(integer(0)))
     .option('--out <dir>', 'where reports go', 'chaos-reports')
     .option('--json', 'print the result as JSON instead of the table')
@@ -91,6 +97,8 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
     `--partitions ${options.partitions}`,
     `--producers ${options.producers}`,
     ...(options.consumers === 1 ? [] : [`--consumers ${options.consumers}`]),
+    ...(options.group ? [] : ['--no-group']),
+    ...(options.queue ? [] : ['--no-queue']),
     ...(options.rate === 0 ? [] : [`--rate ${options.rate}`]),
   ].join(' ');
   // Each node runs this CLI's own entry under whatever runs this process (node on dist/main.js,
@@ -159,6 +167,8 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
       partitions: options.partitions,
       producers: options.producers,
       consumers: options.consumers,
+      groupMembers: options.group ? 2 : 0,
+      queueMembers: options.queue ? 2 : 0,
       ratePerSecond: options.rate,
       outDir: options.out,
       launcher,
@@ -182,6 +192,8 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
         sends: verdict.sends,
         polls: verdict.polls,
         recordsRead: verdict.recordsRead,
+        groups: verdict.groups,
+        queues: verdict.queues,
         latency: verdict.latency,
         faultsInjected: run.injected.length,
         faultsScheduled: run.scheduled,
@@ -230,7 +242,8 @@ function progressLine(p: ChaosProgress): string {
   const time = `${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s/${(p.durationMs / 1000).toFixed(0)}s`;
   const leaders = p.leaders.map((leader, i) => `${i}:${leader ?? '-'}`).join(' ');
   const fault = p.activeFault ?? '-';
-  return `[${time}] ${p.phase}  sends ok ${c.sendsOk} unknown ${c.sendsUnknown} failed ${c.sendsFailed}  read ${c.recordsRead}  faults ${p.faultsInjected} now ${fault}  leaders ${leaders}`;
+  return `[${time}] ${p.phase}  sends ok ${c.sendsOk} unknown ${c.sendsUnknown} failed ${c.sendsFailed}  read ${c.recordsRead}  group ${c.groupConsumed}  `
+    + `queue ${c.queueDeliveries}/${c.queueAcks} acked  faults ${p.faultsInjected} now ${fault}  leaders ${leaders}`;
 }
 
 function formatDuration(ms: number): string {

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
-import { Acks, Compression, type RecordMetadata } from '@herald/client';
+import { Acks, Compression, DELIVER_AT_HEADER, type RecordMetadata } from '@herald/client';
+import { durationMs } from './queue.js';
 import { print, printJsonLine } from '../output.js';
 import { clientFor, integer, keyValue, withClusterOptions, type ClusterOptions } from '../options.js';
 
@@ -9,6 +10,7 @@ interface ProduceOptions extends ClusterOptions {
   value?: string;
   partition?: number;
   header?: Record<string, string>;
+  delay?: number;
   acks: Acks;
   compression: Compression;
   json?: boolean;
@@ -25,17 +27,19 @@ export function registerProduce(program: Command): void {
       .option('--value <value>', 'the record value; without it, each line of standard input is a record')
       .option('--partition <n>', 'send to this partition instead of choosing by key', integer(0, 1023))
       .option('--header <key=value>', 'a record header (repeatable)', keyValue)
+      .option('--delay <duration>', 'queue subscriptions deliver the record no sooner than this from now (the herald-deliver-at header): 30s, 10m, 2h', durationMs)
       .addOption(new Option('--acks <level>', 'replication to wait for').choices(Object.values(Acks)).default(Acks.Quorum))
       .addOption(new Option('--compression <codec>', 'batch compression').choices(Object.values(Compression)).default(Compression.None))
       .option('--json', 'print one JSON line per record'),
   ).action(async (topic: string, options: ProduceOptions) => {
+    const headers = options.delay === undefined ? options.header : { ...options.header, [DELIVER_AT_HEADER]: String(Date.now() + options.delay) };
     const client = clientFor(options);
     const producer = client.producer({ acks: options.acks, compression: options.compression, deliveryTimeoutMs: options.timeoutMs });
     let failed = 0;
     let printing = Promise.resolve();
     // Records go out pipelined; their results are printed in input order.
     const send = (value: string) => {
-      const sent = producer.send(topic, { key: options.key ?? null, value, headers: options.header, partition: options.partition });
+      const sent = producer.send(topic, { key: options.key ?? null, value, headers, partition: options.partition });
       printing = printing.then(() =>
         sent.then(
           (metadata) => report(metadata, options.json === true),
