@@ -93,8 +93,10 @@ describe('key compaction', () => {
     const m1 = (await first).value!;
     expect(m1.value?.toString()).toBe('v1');
     // v1 is held: the subscription's floor is at 0, so a compaction pass on every node leaves all.
+    const all = ['0 k=v1', '1 k=v2', '2 k=v3'].join();
+    for (const id of [1, 2, 3]) await waitFor(async () => (await records(id, 'c-queue')).join() === all, { timeoutMs: 10_000, what: `node ${id} holding the three records` });
     await Promise.all([1, 2, 3].map((id) => cluster.node(id).node.compactKeys()));
-    for (const id of [1, 2, 3]) expect(await records(id, 'c-queue')).toEqual(['0 k=v1', '1 k=v2', '2 k=v3']);
+    for (const id of [1, 2, 3]) expect((await records(id, 'c-queue')).join()).toBe(all);
     await m1.ack();
     const m2 = (await queue.next()).value!;
     await m2.ack();

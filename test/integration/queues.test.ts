@@ -273,8 +273,9 @@ describe('queue subscriptions', () => {
       });
       const bad = await refusal(call(cluster.client(await cluster.controller()).admin, 'createTopic', { name: 'q-bad-config', partitions: 1, configs: { 'max.deliveries': '0' } }));
       expect(bad).toEqual({ code: status.INVALID_ARGUMENT, reason: 'InvalidArgument' });
-      const [sub] = await client.describeSubscriptions('q-bad', 's');
-      expect(sub!.partitions[0]).toMatchObject({ acked: 0, unacked: 0, ackFloor: 0 });
+      // Asked until the leader answers (one just elected answers once it applied its log).
+      const sub = await waitFor(async () => (await client.describeSubscriptions('q-bad', 's').catch(() => []))[0], { timeoutMs: 10_000, what: 'the subscription described' });
+      expect(sub.partitions[0]).toMatchObject({ acked: 0, unacked: 0, ackFloor: 0 });
     });
   });
 });

@@ -1,6 +1,7 @@
 import { decodeBatch, HeraldError, invalidArgument, type BatchRecord, type v1 } from '@herald/protocol';
 import { unaryCall } from './connections.js';
 import { GRPC_STATUS_DETAIL, isUnreachable, leaderHint, shouldRetry, toHeraldError } from './errors.js';
+import { Handoff } from './handoff.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js';
 import type { Router } from './router.js';
 import type { ConsumedRecord } from './types.js';
@@ -41,11 +42,11 @@ export interface ConsumerOptions {
  * skipped. Record keys, values and header values are views into the fetched bytes, not copies.
  */
 export class Consumer implements AsyncIterable<ConsumedRecord> {
-  private readonly buffer: ConsumedRecord[] = [];
-  private head = 0;
-  private reader: { resolve: (r: IteratorResult<ConsumedRecord>) => void; reject: (e: HeraldError) => void } | undefined;
+  private readonly handoff = new Handoff<ConsumedRecord>(() => {
+    if (this.handoff.size < this.settings.bufferRecordsMax / 2) for (const wake of this.spaceWaiters.splice(0)) wake();
+  });
   private readonly spaceWaiters: (() => void)[] = [];
-  private failure: HeraldError | undefined;
+  private failed = false;
   private readonly abort = new AbortController();
   private started: Promise<void> | undefined;
   private loops: Promise<void>[] = [];
@@ -78,43 +79,13 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
    *  HeraldError that stopped a partition (e.g. TopicNotFound, OffsetOutOfRange). */
   next(): Promise<IteratorResult<ConsumedRecord>> {
     this.started ??= this.start();
-    if (this.head < this.buffer.length) return Promise.resolve({ done: false, value: this.take() });
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.abort.signal.aborted) return Promise.resolve({ done: true, value: undefined });
-    if (this.reader !== undefined) return Promise.reject(new HeraldError('InvalidArgument', 'next() called again before the previous call resolved'));
-    return new Promise((resolve, reject) => {
-      this.reader = { resolve, reject };
-    });
-  }
-
-  private take(): ConsumedRecord {
-    const record = this.buffer[this.head++]!;
-    if (this.head > 1024 && this.head * 2 > this.buffer.length) {
-      this.buffer.splice(0, this.head);
-      this.head = 0;
-    }
-    if (this.buffer.length - this.head < this.settings.bufferRecordsMax / 2) {
-      for (const wake of this.spaceWaiters.splice(0)) wake();
-    }
-    return record;
-  }
-
-  private push(record: ConsumedRecord): void {
-    const reader = this.reader;
-    if (reader !== undefined) {
-      this.reader = undefined;
-      reader.resolve({ done: false, value: record });
-    } else {
-      this.buffer.push(record);
-    }
+    return this.handoff.next();
   }
 
   private stop(err: HeraldError): void {
-    if (this.failure !== undefined || this.abort.signal.aborted) return;
-    this.failure = err;
-    const reader = this.reader;
-    this.reader = undefined;
-    reader?.reject(err);
+    if (this.failed || this.abort.signal.aborted) return;
+    this.failed = true;
+    this.handoff.fail(err);
     this.abort.abort();
   }
 
@@ -158,7 +129,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     /** The Fetch sent ahead for `position` while the previous answer was being read. */
     let ahead: { readonly address: string; readonly position: number; readonly answer: Promise<v1.FetchResponse__Output> } | undefined;
     while (!signal.aborted) {
-      if (this.buffer.length - this.head >= this.settings.bufferRecordsMax) {
+      if (this.handoff.size >= this.settings.bufferRecordsMax) {
         await new Promise<void>((resolve) => {
           this.spaceWaiters.push(resolve);
           signal.addEventListener('abort', () => resolve(), { once: true });
@@ -176,14 +147,14 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         const next = response.batches.reduce((end, batch) => Math.max(end, batch.baseOffset + batch.recordCount), position);
         // Prefetch: ask for what follows while this answer is decoded and read, unless it came
         // back empty (a long poll that ran out) or the reader is behind.
-        if (next > position && this.buffer.length - this.head < this.settings.bufferRecordsMax / 2) {
+        if (next > position && this.handoff.size < this.settings.bufferRecordsMax / 2) {
           const prefetch = this.fetchAt(address, partition, next);
           prefetch.catch(() => {}); // its failure is handled when the next turn awaits it
           ahead = { address, position: next, answer: prefetch };
         }
         for (const batch of response.batches) {
           const records = await decodeBatch(batch.batch);
-          for (const record of recordsFrom(topic, partition, batch.baseOffset, records, position)) this.push(record);
+          for (const record of recordsFrom(topic, partition, batch.baseOffset, records, position)) this.handoff.push(record);
           position = Math.max(position, batch.baseOffset + batch.recordCount);
         }
       } catch (caught) {
@@ -231,9 +202,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   /** Stops fetching; next() then reports done. */
   async close(): Promise<void> {
     if (!this.abort.signal.aborted) this.abort.abort();
-    const reader = this.reader;
-    this.reader = undefined;
-    reader?.resolve({ done: true, value: undefined });
+    this.handoff.end();
     await this.started;
     await Promise.allSettled(this.loops);
     for (const listener of this.closeListeners.splice(0)) listener();

@@ -1,6 +1,7 @@
 import { HeraldError, invalidArgument, type v1 } from '@herald/protocol';
 import { unaryCall } from './connections.js';
 import { shouldRetry, toHeraldError } from './errors.js';
+import { Handoff } from './handoff.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, sleep } from './retry.js';
 import type { CallOptions, Router } from './router.js';
 import type { ConsumedRecord } from './types.js';
@@ -76,9 +77,8 @@ type Settle = 'ack' | 'nack' | 'extend';
  * same tick travel in one call.
  */
 export class QueueConsumer implements AsyncIterable<QueueMessage> {
-  private readonly buffer: QueueMessage[] = [];
-  private reader: { resolve: (r: IteratorResult<QueueMessage>) => void; reject: (e: HeraldError) => void } | undefined;
-  private failure: HeraldError | undefined;
+  private readonly handoff = new Handoff<QueueMessage>();
+  private failed = false;
   private readonly abort = new AbortController();
   private started: Promise<void> | undefined;
   private loops: Promise<void>[] = [];
@@ -115,26 +115,17 @@ export class QueueConsumer implements AsyncIterable<QueueMessage> {
   /** The next record, waiting for one; done once closed. Throws what stopped a partition. */
   next(): Promise<IteratorResult<QueueMessage>> {
     this.started ??= this.start();
-    const message = this.buffer.shift();
-    if (message !== undefined) return Promise.resolve({ done: false, value: message });
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.abort.signal.aborted) return Promise.resolve({ done: true, value: undefined });
-    if (this.reader !== undefined) return Promise.reject(new HeraldError('InvalidArgument', 'next() called again before the previous call resolved'));
-    return new Promise((resolve, reject) => {
-      this.reader = { resolve, reject };
-    });
+    return this.handoff.next();
   }
 
   /** Stops receiving and gives back every record held and not settled (nack without delay),
    *  so that other members get them now instead of after their deadline. */
   async close(): Promise<void> {
     if (!this.abort.signal.aborted) this.abort.abort();
-    const reader = this.reader;
-    this.reader = undefined;
-    reader?.resolve({ done: true, value: undefined });
+    this.handoff.end();
     await this.started;
     await Promise.allSettled(this.loops);
-    this.buffer.length = 0;
+    this.handoff.clear();
     await Promise.allSettled([...this.held.values()].map((m) => m.nack()));
     for (const listener of this.closeListeners.splice(0)) listener();
   }
@@ -159,11 +150,9 @@ export class QueueConsumer implements AsyncIterable<QueueMessage> {
   }
 
   private stop(err: HeraldError): void {
-    if (this.failure !== undefined || this.abort.signal.aborted) return;
-    this.failure = err;
-    const reader = this.reader;
-    this.reader = undefined;
-    reader?.reject(err);
+    if (this.failed || this.abort.signal.aborted) return;
+    this.failed = true;
+    this.handoff.fail(err);
     this.abort.abort();
   }
 
@@ -231,13 +220,7 @@ export class QueueConsumer implements AsyncIterable<QueueMessage> {
 
   private deliver(message: QueueMessage): void {
     this.held.set(`${message.partition}/${message.offset}`, message);
-    const reader = this.reader;
-    if (reader !== undefined) {
-      this.reader = undefined;
-      reader.resolve({ done: false, value: message });
-    } else {
-      this.buffer.push(message);
-    }
+    this.handoff.push(message);
   }
 
   private release(message: QueueMessage): void {

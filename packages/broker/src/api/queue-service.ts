@@ -124,7 +124,8 @@ export function queueService(node: HeraldNode, log: Logger): grpc.UntypedService
       const out = new Map<string, { name: string; orderedByKey: boolean; partitions: object[] }>();
       const now = Date.now();
       for (const { topic, partition } of node.hostedPartitions()) {
-        if (topic.name !== name || partition.group.raft.status().role !== 'leader') continue;
+        // A new leader still applying its log may not know every subscription yet: it does not answer.
+        if (topic.name !== name || !partition.isCurrentLeader()) continue;
         for (const [subName, sub] of partition.state.queues.subscriptions) {
           if (only !== undefined && subName !== only) continue;
           let entry = out.get(subName);

@@ -383,6 +383,25 @@ export class Partition implements GroupStateMachine {
     if (this.group.raft.status().role !== Role.Leader) throw this.notLeaderError();
   }
 
+  /** Whether this replica leads and its state includes everything committed before its term: it
+   *  applied an entry of its own term (a new leader commits one at once). Reads of the queue
+   *  state are answered only then. */
+  isCurrentLeader(): boolean {
+    const status = this.group.raft.status();
+    return status.role === Role.Leader && status.appliedIndex >= status.commitIndex && this.group.raft.entry(status.appliedIndex)?.term === status.term;
+  }
+
+  /** Leader: resolves once isCurrentLeader(); throws NotLeader when leadership goes, NoLeader
+   *  (retryable) when it takes longer than `timeoutMs`. */
+  async untilCurrentLeader(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.isCurrentLeader()) {
+      this.requireLeader();
+      if (Date.now() >= deadline || signal?.aborted === true) throw new HeraldError('NoLeader', `${this.name} has a new leader still applying its log; retry shortly`, { 'herald-retry-after-ms': '50' });
+      await this.waitForApply(deadline - Date.now(), signal);
+    }
+  }
+
   notLeaderError(): HeraldError {
     const leaderId = this.group.raft.status().leaderId;
     if (leaderId === 0) {

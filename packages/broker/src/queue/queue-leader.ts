@@ -124,7 +124,7 @@ export class QueueLeader {
   async receive(o: ReceiveOptions): Promise<LeasedRecord[]> {
     const deadline = Date.now() + o.maxWaitMs;
     for (;;) {
-      this.partition.requireLeader();
+      await this.partition.untilCurrentLeader(COMMAND_TIMEOUT_MS, o.signal);
       const now = Date.now();
       const untilMs = now + o.ackTimeoutMs;
       if (this.subscription(o.subscription) === undefined) {
@@ -153,7 +153,7 @@ export class QueueLeader {
 
   /** Ack, nack or extend: answered with the receipts refused once the command is applied. */
   async settle(command: Extract<QueueCommand, { type: 'QueueAck' | 'QueueNack' | 'QueueExtend' }>): Promise<QueueOutcome> {
-    this.partition.requireLeader();
+    await this.partition.untilCurrentLeader(COMMAND_TIMEOUT_MS);
     if (this.subscription(command.sub) === undefined) {
       throw new HeraldError('SubscriptionNotFound', `subscription "${command.sub}" does not exist on ${this.partition.name}`);
     }
@@ -170,7 +170,7 @@ export class QueueLeader {
 
   /** Forgets a subscription. */
   async delete(sub: string): Promise<boolean> {
-    this.partition.requireLeader();
+    await this.partition.untilCurrentLeader(COMMAND_TIMEOUT_MS);
     if (this.subscription(sub) === undefined) return false;
     await this.propose({ type: 'QueueDelete', sub });
     this.views.delete(sub);
