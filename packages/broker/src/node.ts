@@ -14,6 +14,9 @@ import { PeerTransport, type DescribeGroupsRequest, type GroupState } from './tr
 
 export const HERALD_VERSION = '0.1.0';
 
+/** How long DescribeTopic waits for the peers leading the partitions this node does not lead. */
+const DESCRIBE_PEERS_MS = 300;
+
 /** How often partition leaders look for queue records due for the dead-letter topic. */
 const QUEUE_SWEEP_MS = 1_000;
 
@@ -195,7 +198,9 @@ export class HeraldNode {
     const ids = topic.partitions.map((p) => partitionGroupId(topic.id, p.partition));
     const local = new Map(this.localGroupStates(ids).map((s) => [s.group, s]));
     const missing = ids.filter((id) => local.get(id)?.isLeader !== true);
-    const remote = missing.length === 0 ? [] : await this.transport.describeGroups(missing, 1_000);
+    // Short: a paused or partitioned peer must not hold up a client looking for a new leader
+    // (what a follower knows stands in for a peer that did not answer).
+    const remote = missing.length === 0 ? [] : await this.transport.describeGroups(missing, DESCRIBE_PEERS_MS);
     return ids.map((id) => {
       const answers = [local.get(id), ...remote.filter((s) => s.group === id)].filter((s): s is GroupState => s !== undefined);
       const leader = answers.filter((s) => s.isLeader).sort((a, b) => b.term - a.term)[0];
