@@ -7,7 +7,7 @@
 // how long until records of the killed leader's partitions flowed again, and how many records
 // were processed twice (delivery is at least once). Checked: nothing acknowledged is lost, nothing
 // unexpected is read, and the committed offsets end at the high watermarks.
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { HeraldClient } from '@herald/client';
 import { afterAll, expect, it } from 'vitest';
@@ -62,11 +62,7 @@ afterAll(async () => {
   for (const m of members) await m.signal('SIGKILL').catch(() => {});
   await client?.close().catch(() => {});
   if (cluster !== undefined && !passed) {
-    // Keep the nodes' logs of a failed run.
-    const kept = mkdtempSync(`${tmpdir()}/herald-group-failover-logs-`);
-    for (const p of cluster.peers) if (existsSync(`${cluster.dataDir}/node-${p.id}.log`)) copyFileSync(`${cluster.dataDir}/node-${p.id}.log`, `${kept}/node-${p.id}.log`);
-    writeFileSync(`${kept}/members.log`, members.flatMap((m) => m.log).sort().join('\n'));
-    console.error(`logs of the failed run: ${kept}`);
+    console.error(`logs of the failed run: ${cluster.keepLogs('group-failover', { 'members.log': members.flatMap((m) => m.log).sort().join('\n') })}`);
   }
   await cluster?.destroy();
 });

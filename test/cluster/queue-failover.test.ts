@@ -8,7 +8,7 @@
 // (nothing lost), every poison value is dead-lettered after exactly 3 deliveries, no value is
 // delivered again after an ack of it was answered, and the subscription ends with nothing
 // unacked.
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { HeraldClient } from '@herald/client';
@@ -47,10 +47,7 @@ afterAll(async () => {
   for (const m of members) await m.signal('SIGKILL').catch(() => {});
   await client?.close().catch(() => {});
   if (cluster !== undefined && !passed) {
-    const kept = mkdtempSync(`${tmpdir()}/herald-queue-failover-logs-`);
-    for (const p of cluster.peers) if (existsSync(`${cluster.dataDir}/node-${p.id}.log`)) copyFileSync(`${cluster.dataDir}/node-${p.id}.log`, `${kept}/node-${p.id}.log`);
-    writeFileSync(`${kept}/members.log`, members.flatMap((m) => m.log).join('\n'));
-    console.error(`logs of the failed run: ${kept}`);
+    console.error(`logs of the failed run: ${cluster.keepLogs('queue-failover', { 'members.log': members.flatMap((m) => m.log).join('\n') })}`);
   }
   await cluster?.destroy();
 });
@@ -82,8 +79,11 @@ it('a queue subscription loses nothing when a member and then a partition leader
 
   const events: Event[] = [];
   const ackedValues = new Set<string>();
+  /** The members each value was delivered to. */
+  const deliveredTo = new Map<string, Set<string>>();
   const onEvent = (e: Event) => {
     events.push(e);
+    if (e.event === 'delivery') deliveredTo.set(e.value, (deliveredTo.get(e.value) ?? new Set()).add(e.member));
     if (e.event === 'acked') ackedValues.add(e.value);
   };
   for (let i = 1; i <= 3; i++) members.push(new Member(`m${i}`, cluster.brokers, onEvent));
@@ -128,10 +128,18 @@ it('a queue subscription loses nothing when a member and then a partition leader
     for await (const r of dlq) deadLetters.set(r.value!.toString(), Object.fromEntries(r.headers.map((h) => [h.key, h.value.toString()])));
   })();
   readingDlq.catch(() => {});
+  // A value whose only delivery went to the killed member may have been acked just before the
+  // kill, with the line saying so lost in its pipe: it counts as settled only if the broker says
+  // nothing is left unacked (checked below), and is reported apart.
+  const onlyToKilled = (v: string) => {
+    const to = deliveredTo.get(v);
+    return to !== undefined && to.size === 1 && to.has('m3');
+  };
+  const accounted = (v: string) => settled().has(v) || deadLetters.has(v) || onlyToKilled(v);
   try {
-    await waitFor(() => [...acked].every((v) => settled().has(v) || deadLetters.has(v)), { timeoutMs: 60_000, what: 'every acknowledged value acked or dead-lettered' });
+    await waitFor(() => [...acked].every(accounted), { timeoutMs: 60_000, what: 'every acknowledged value acked or dead-lettered' });
   } catch (err) {
-    const missing = [...acked].filter((v) => !settled().has(v) && !deadLetters.has(v));
+    const missing = [...acked].filter((v) => !accounted(v));
     console.error(`missing ${missing.length}: ${missing.slice(0, 10).join(' ')}`);
     for (const v of [...missing.filter((m) => !m.startsWith('poison')).slice(0, 5), ...missing.filter((m) => m.startsWith('poison')).slice(0, 2)]) console.error(v, JSON.stringify(events.filter((e) => e.value === v)));
     for (const m of members) console.error(m.name, m.exited, JSON.stringify(events.filter((e) => e.member === m.name).slice(-3)));
@@ -156,7 +164,8 @@ it('a queue subscription loses nothing when a member and then a partition leader
   const deliveriesOf = new Map<string, number>();
   for (const e of deliveries) deliveriesOf.set(e.value, (deliveriesOf.get(e.value) ?? 0) + 1);
   const poison = [...acked].filter((v) => v.startsWith('poison'));
-  const lost = [...acked].filter((v) => !settled().has(v) && !deadLetters.has(v));
+  const lost = [...acked].filter((v) => !accounted(v));
+  const ackedByKilledUnreported = [...acked].filter((v) => !settled().has(v) && !deadLetters.has(v) && onlyToKilled(v)).length;
   const [subscription] = await client.describeSubscriptions('jobs', 'workers');
   // Partition 0 around the leader kill, for the record.
   const around = events.filter((e) => e.partition === 0 && e.atMs > leaderKilledAt - 500 && e.atMs < resumed + 200).map((e) => `${e.atMs - leaderKilledAt}ms ${e.member} ${e.event} ${e.offset}#${e.deliveryCount}`);
@@ -172,6 +181,7 @@ it('a queue subscription loses nothing when a member and then a partition leader
     deadLetters: deadLetters.size,
     poisonValues: poison.length,
     lost: lost.length,
+    ackedByKilledMemberUnreported: ackedByKilledUnreported,
     deliveredAfterAck: deliveredAfterAck.length,
     memberKill: { heldByKilledMember: heldByKilled.size, redelivered: new Set(redeliveredOf().map((e) => e.value)).size, firstRedeliveryAfterMs: redeliveredAt - memberKilledAt, ackTimeoutMs: ACK_TIMEOUT_MS },
     leaderKill: { node: victim, acksResumedAfterMs: resumed - leaderKilledAt },

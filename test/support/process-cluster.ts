@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from './ports.js';
@@ -117,6 +117,15 @@ export class ProcessCluster {
 
   async stop(): Promise<void> {
     for (const id of [...this.children.keys()]) await this.stopNode(id);
+  }
+
+  /** Copies the nodes' logs, and `extra` files, to a new folder (a failed run keeps them
+   *  there, since destroy() removes the data folder); returns the folder. */
+  keepLogs(name: string, extra: Record<string, string> = {}): string {
+    const kept = mkdtempSync(`${tmpdir()}/herald-${name}-logs-`);
+    for (const p of this.peers) if (existsSync(`${this.dataDir}/node-${p.id}.log`)) copyFileSync(`${this.dataDir}/node-${p.id}.log`, `${kept}/node-${p.id}.log`);
+    for (const [file, text] of Object.entries(extra)) writeFileSync(`${kept}/${file}`, text);
+    return kept;
   }
 
   async destroy(): Promise<void> {

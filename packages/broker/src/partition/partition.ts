@@ -48,7 +48,7 @@ export interface DecodedBatch {
 }
 
 /** A record key as text (one char per byte), for maps keyed by record key. */
-function keyText(key: Uint8Array): string {
+export function keyText(key: Uint8Array): string {
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 }
 

@@ -1,6 +1,6 @@
 import { HeraldError, type BatchRecord, type RecordHeader } from '@herald/protocol';
 import type { Logger } from 'pino';
-import type { Partition } from '../partition/partition.js';
+import { keyText, type Partition } from '../partition/partition.js';
 import { isDue, type QueueCommand, type QueueOutcome, type QueueStart, type Receipt, type SubscriptionState } from './queue-state.js';
 
 /** The header that holds a record back from queue subscriptions until a time (epoch ms). */
@@ -83,7 +83,7 @@ class SubscriptionView {
           for (const record of batch.records) {
             const offset = batch.baseOffset + record.offsetDelta;
             if (offset < this.scanned) continue;
-            this.pending.set(offset, { key: record.key === null ? null : Buffer.from(record.key.buffer, record.key.byteOffset, record.key.byteLength).toString('latin1'), deliverAtMs: deliverAt(record) });
+            this.pending.set(offset, { key: record.key === null ? null : keyText(record.key), deliverAtMs: deliverAt(record) });
             added++;
           }
           this.scanned = batch.end;
