@@ -121,7 +121,8 @@ describe('consume', () => {
   it('Subscribe pushes committed batches from the earliest offset, then new ones as they commit', async () => {
     await cluster.createTopic('sub', 1);
     await produceTo('sub', 0, await encodeBatch(records(2)));
-    const follower = [1, 2, 3].find(async (id) => id !== (await cluster.leaderOf('sub', 0)))!;
+    const leader = await cluster.leaderOf('sub', 0);
+    const follower = [1, 2, 3].find((id) => id !== leader)!;
     const stream = cluster.client(follower).consume.subscribe({ topic: 'sub', partition: 0, startPosition: 'START_POSITION_EARLIEST' });
     const seen: number[] = [];
     const done = new Promise<void>((resolve, reject) => {

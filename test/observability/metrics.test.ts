@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { HeraldClient } from '@herald/client';
 import { Role, type RaftStatus } from '@herald/raft';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GroupLag } from '../../packages/broker/src/groups/coordinator.js';
+import type { GroupLag } from '../../packages/broker/src/consumer-groups/coordinator.js';
 import { MetricsServer } from '../../packages/broker/src/metrics/http.js';
 import { NodeMetrics, type GroupView } from '../../packages/broker/src/metrics/metrics.js';
 import { TestCluster } from '../support/cluster.js';

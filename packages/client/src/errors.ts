@@ -4,7 +4,7 @@
 // carries no reason and is marked here as unreachable.
 
 import type * as grpc from '@grpc/grpc-js';
-import { fromWireError, HeraldError, MetadataKey } from '@herald/protocol';
+import { fromWireError, HeraldError, MetadataKey, Outcome } from '@herald/protocol';
 
 /** The detail key under which the client records the gRPC status of a failure that carried no
  *  `herald-reason` (e.g. "UNAVAILABLE"). Not a herald-* key: no broker sends it. */
@@ -85,37 +85,22 @@ export const OUTCOME_DETAIL = 'outcome';
 export const SENT_DETAIL = 'sent';
 
 /**
- * The refusals a broker makes only before a batch enters the partition's log (validation, the
- * metadata lookup, min.insync.replicas, the idempotence check), or when the state machine
- * rejects it at apply time: an attempt refused with one of these was certainly not stored.
- * Every other failure may hide a stored batch: CommitTimedOut; NotLeader, NoLeader and
- * ShuttingDown, which a leader also answers for batches it had proposed when it stepped down
- * or stopped (broker/src/partition/partition.ts failAll; a new leader may still commit them);
- * a reason this client does not know; and a node that went away after the request was sent.
- * An allow-list, so that a reason added to the catalog later counts as unknown until listed.
+ * Whether the batch of a produce attempt that failed with `err` may have been stored anyway:
+ * the catalog's outcome column says so for every reason (`not-written`: refused before the
+ * batch entered the partition's log; `unknown`: it may be there, as after CommitTimedOut or
+ * LeadershipLost; a reason this client does not know counts as unknown). A node that went away
+ * after the request was sent may have stored it too; one never reached (the request never left
+ * the client) did not.
  */
-const REFUSED_BEFORE_LOG: ReadonlySet<string> = new Set([
-  'InvalidArgument',
-  'TopicNotFound',
-  'PartitionNotFound',
-  'RecordTooLarge',
-  'RequestTooLarge',
-  'TooManyStreams',
-  'NotEnoughReplicas',
-  'OutOfOrderSequence',
-  'ProducerFenced',
-]);
-
-/** Whether the batch of a produce attempt that failed with `err` may have been stored anyway. */
 export function mayHaveBeenWritten(err: HeraldError): boolean {
-  if (REFUSED_BEFORE_LOG.has(err.reason)) return false;
-  return !(isUnreachable(err) && err.details[SENT_DETAIL] === 'no');
+  if (isUnreachable(err)) return err.details[SENT_DETAIL] !== 'no';
+  return err.outcome !== Outcome.NotWritten;
 }
 
-/** Whether `err` reports a send whose outcome is unknown: it may or may not have been stored.
- *  CommitTimedOut is the catalog's name for that outcome. */
+/** Whether `err` reports a send whose outcome is unknown: it may or may not have been stored
+ *  (the catalog's outcome column: CommitTimedOut, LeadershipLost), or the client marked it so. */
 export function isOutcomeUnknown(err: HeraldError): boolean {
-  return err.reason === 'CommitTimedOut' || err.details[OUTCOME_DETAIL] === 'unknown';
+  return (err.outcome === Outcome.Unknown && err.reason !== 'Unknown') || err.details[OUTCOME_DETAIL] === 'unknown';
 }
 
 /**
@@ -134,9 +119,9 @@ export function outcomeUnknown(last: HeraldError, attempts: number, elapsedMs: n
   );
 }
 
-/** The leader a NotLeader refusal names, if it names one. */
+/** The leader a NotLeader (or LeadershipLost) refusal names, if it names one. */
 export function leaderHint(err: HeraldError): { readonly id: number; readonly address: string } | undefined {
-  if (err.reason !== 'NotLeader') return undefined;
+  if (err.reason !== 'NotLeader' && err.reason !== 'LeadershipLost') return undefined;
   const id = Number(err.details[MetadataKey.LeaderId]);
   const address = err.details[MetadataKey.LeaderAddr];
   if (!Number.isInteger(id) || id < 1 || address === undefined || address === '') return undefined;

@@ -17,6 +17,9 @@ import { readUint64, writeUint64 } from './uint64.js';
  */
 export const groupNamespace = 0x01;
 
+/** Namespace 0x00 holds the store's own records; its only key so far is the format version. */
+export const formatVersionKey = Buffer.from([0x00, 0x01]);
+
 /** The kind byte after the group prefix. */
 export const RecordKind = { HardState: 0x01, Snapshot: 0x02, Entry: 0x03 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];

@@ -1,5 +1,5 @@
 import type { NodeId } from '@herald/raft';
-import { ConsumerGroups, type GroupCommand, type GroupRefusal } from '../groups/group-state.js';
+import { ConsumerGroups, type GroupCommand, type GroupRefusal } from '../consumer-groups/group-state.js';
 
 /** One partition's replica set; the first replica is the preferred leader. */
 export interface PartitionAssignment {

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { Role, type RaftEvent, type RaftStatus } from '@herald/raft';
 import type { TurnStats } from '../host/host.js';
-import type { GroupLag } from '../groups/coordinator.js';
+import type { GroupLag } from '../consumer-groups/coordinator.js';
 
 /** What metrics need to know about a hosted group at scrape time. */
 export interface GroupView {
@@ -55,6 +55,13 @@ class ScrapeGauge {
   }
 
   reset(): void {}
+}
+
+/** Removes every series of `metric` whose labels match. prom-client removes series by exact
+ *  label sets only, so the label sets are read from its (synchronous) internal table. */
+function removeSeries(metric: Counter<string>, match: (labels: Labels) => boolean): void {
+  const table = (metric as unknown as { hashMap: Record<string, { labels: Labels }> }).hashMap;
+  for (const { labels } of Object.values(table)) if (match(labels)) metric.remove(labels);
 }
 
 const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -247,6 +254,21 @@ export class NodeMetrics {
     countPartitions('herald_partitions_under_replicated', 'Partitions this node leads whose ISR is smaller than their replica set.', (s) => leads(s) && s.isr.length < s.membership.voters.length);
     countPartitions('herald_partitions_under_min_isr', 'Partitions this node leads whose ISR is below min.insync.replicas.', (s, g) => leads(s) && s.isr.length < (g.minInsyncReplicas ?? 1));
     countPartitions('herald_partitions_without_leader', 'Partition replicas on this node that know no leader (offline if every replica says so).', (s) => s.leaderId === 0);
+  }
+
+  /**
+   * A partition replica was deleted with its topic: its series go with it (a cluster that
+   * creates and deletes topics must not grow its scrape without bound). The per-topic series go
+   * too; a topic deleted and created again starts them afresh.
+   */
+  forgetPartition(group: string, topic: string, partition: number): void {
+    this.countedGroups.delete(group);
+    const groupLabels = { group, topic, partition: String(partition) };
+    for (const c of [this.leaderChanges, this.elections, this.snapshotsSent]) c.remove(groupLabels);
+    for (const c of [this.isrShrinks, this.isrExpands]) c.remove({ topic, partition: String(partition) });
+    for (const metric of [this.producedRecords, this.producedBytes, this.fetchedRecords, this.fetchedBytes, this.queueDelivered, this.queueSettled, this.queueDeadLetters] as Counter<string>[]) {
+      removeSeries(metric, (labels) => labels.topic === topic);
+    }
   }
 
   /** Counts what raft reported in one Ready. */

@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { encodeBatch, fromWireError, loadApiDefinition, partitionForKey, readBatchHeader, type ApiGrpcType, type RecordHeader } from '@herald/protocol';
 import type { NodeId } from '@herald/raft';
 import type { TopicRecord } from '../meta/meta-state.js';
-import { Acks, type Partition } from '../partition/partition.js';
+import { Acks } from '../partition/partition-leader.js';
+import type { Partition } from '../partition/partition.js';
 import type { DeadLetter } from './queue-leader.js';
 
 /** What the writer needs of the node. */
@@ -62,8 +63,8 @@ export class DeadLetterWriter {
 
   private async produce(topic: TopicRecord, partition: number, batch: Uint8Array): Promise<void> {
     const local = this.host.localPartition(topic, partition);
-    if (local !== undefined && local.group.raft.status().role === 'leader') {
-      await local.produce(batch, readBatchHeader(batch), Acks.Quorum, PRODUCE_TIMEOUT_MS);
+    if (local?.group.isLeader() === true) {
+      await local.leader.produce(batch, readBatchHeader(batch), Acks.Quorum, PRODUCE_TIMEOUT_MS);
       return;
     }
     const leader = await this.host.leaderOf(topic, partition);

@@ -23,21 +23,21 @@ export interface PeerTransportOptions {
   readonly onMessages: (messages: GroupMessage[]) => void;
   /** A connection to or from `peer` broke: its process may be gone. */
   readonly onPeerLost: (peer: NodeId) => void;
-  /** Answers a peer's DescribeGroups: this node's view of the groups it hosts among `groups`. */
-  readonly describeGroups: (request: DescribeGroupsRequest) => GroupState[] | Promise<GroupState[]>;
+  /** Answers a peer's DescribeReplicas: this node's view of the replicas it hosts among `groups`. */
+  readonly describeReplicas: (request: DescribeReplicasRequest) => ReplicaState[] | Promise<ReplicaState[]>;
   /** Frames above this are refused by the receiver (and never sent). */
   readonly maxFrameBytes?: number;
 }
 
-/** What DescribeGroups asks: groups, and per partition group optional lookups (see raft.proto). */
-export interface DescribeGroupsRequest {
+/** What DescribeReplicas asks: Raft groups, and per partition group optional lookups (see raft.proto). */
+export interface DescribeReplicasRequest {
   readonly groups: readonly string[];
   readonly timestampAtOffset?: Readonly<Record<string, number>>;
   readonly offsetAtTimestamp?: Readonly<Record<string, number>>;
 }
 
-/** One replica's view of its group, as DescribeGroups carries it. */
-export interface GroupState {
+/** One replica's view of its partition's Raft group, as DescribeReplicas carries it. */
+export interface ReplicaState {
   readonly group: string;
   readonly leaderId: number;
   readonly term: number;
@@ -45,14 +45,14 @@ export interface GroupState {
   readonly isr: readonly number[];
   readonly highWatermark: number;
   readonly logStartOffset: number;
-  /** Answers to the lookups of DescribeGroupsRequest; -1 when not asked or not found. */
+  /** Answers to the lookups of DescribeReplicasRequest; -1 when not asked or not found. */
   readonly recordTimestampMs?: number;
   readonly offsetForTimestamp?: number;
 }
 
 type PeerClient = grpc.Client & {
   send: (cb: (err: grpc.ServiceError | null) => void) => grpc.ClientWritableStream<WireFrame>;
-  describeGroups: (req: DescribeGroupsRequest, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { groups: GroupState[] }) => void) => void;
+  describeReplicas: (req: DescribeReplicasRequest, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { replicas: ReplicaState[] }) => void) => void;
 };
 
 /** Bytes buffered on one outgoing stream beyond which frames are dropped (raft retries). */
@@ -149,12 +149,12 @@ export class PeerTransport implements PeerSender {
     const Service = definition.herald.internal.v1.RaftTransport;
     this.server.addService(Service.service, {
       send: (call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>) => this.serve(call, callback),
-      describeGroups: (call: grpc.ServerUnaryCall<Required<DescribeGroupsRequest>, object>, callback: grpc.sendUnaryData<object>) => {
+      describeReplicas: (call: grpc.ServerUnaryCall<Required<DescribeReplicasRequest>, object>, callback: grpc.sendUnaryData<object>) => {
         const { groups, timestampAtOffset, offsetAtTimestamp } = call.request;
         Promise.resolve()
-          .then(() => options.describeGroups({ groups: groups.slice(0, 100_000), timestampAtOffset, offsetAtTimestamp }))
+          .then(() => options.describeReplicas({ groups: groups.slice(0, 100_000), timestampAtOffset, offsetAtTimestamp }))
           .then(
-            (states) => callback(null, { groups: states }),
+            (states) => callback(null, { replicas: states }),
             (err: Error) => callback({ code: grpc.status.INTERNAL, details: err.message }),
           );
       },
@@ -188,13 +188,13 @@ export class PeerTransport implements PeerSender {
 
   /** Asks every connected peer for its view of `groups`; peers that do not answer within
    *  `timeoutMs` are left out. */
-  async describeGroups(groups: readonly string[], timeoutMs: number, lookups: Omit<DescribeGroupsRequest, 'groups'> = {}): Promise<GroupState[]> {
+  async describeReplicas(groups: readonly string[], timeoutMs: number, lookups: Omit<DescribeReplicasRequest, 'groups'> = {}): Promise<ReplicaState[]> {
     const answers = await Promise.all(
       [...this.links.values()].map(
         (link) =>
-          new Promise<GroupState[]>((resolve) => {
+          new Promise<ReplicaState[]>((resolve) => {
             if (!link.isConnected()) return resolve([]);
-            link.client.describeGroups({ ...lookups, groups: [...groups] }, { deadline: Date.now() + timeoutMs }, (err, res) => resolve(err === null ? res.groups : []));
+            link.client.describeReplicas({ ...lookups, groups: [...groups] }, { deadline: Date.now() + timeoutMs }, (err, res) => resolve(err === null ? res.replicas : []));
           }),
       ),
     );

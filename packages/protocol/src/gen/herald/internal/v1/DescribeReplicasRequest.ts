@@ -3,9 +3,9 @@
 import type { Long } from '@grpc/proto-loader';
 
 /**
- * The groups to describe, by id.
+ * The Raft groups of the partitions to describe, by id.
  */
-export interface DescribeGroupsRequest {
+export interface DescribeReplicasRequest {
   'groups'?: (string)[];
   /**
    * Per partition group: an offset whose record's timestamp is wanted (a consumer group's lag
@@ -20,9 +20,9 @@ export interface DescribeGroupsRequest {
 }
 
 /**
- * The groups to describe, by id.
+ * The Raft groups of the partitions to describe, by id.
  */
-export interface DescribeGroupsRequest__Output {
+export interface DescribeReplicasRequest__Output {
   'groups': (string)[];
   /**
    * Per partition group: an offset whose record's timestamp is wanted (a consumer group's lag

@@ -3,9 +3,9 @@
 import type { Long } from '@grpc/proto-loader';
 
 /**
- * One replica's view of its group.
+ * One replica's view of its partition's Raft group.
  */
-export interface GroupState {
+export interface ReplicaState {
   /**
    * The group id.
    */
@@ -47,9 +47,9 @@ export interface GroupState {
 }
 
 /**
- * One replica's view of its group.
+ * One replica's view of its partition's Raft group.
  */
-export interface GroupState__Output {
+export interface ReplicaState__Output {
   /**
    * The group id.
    */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { fencedGeneration, groupNotEmpty, groupNotFound, HeraldError, partitionNotFound, rebalanceInProgress, topicNotFound, unknownMember } from '@herald/protocol';
+import { fencedGeneration, groupNotEmpty, groupNotFound, HeraldError, noLeader, partitionNotFound, rebalanceInProgress, topicNotFound, unknownMember } from '@herald/protocol';
 import { assert } from '@herald/raft';
 import type { Logger } from 'pino';
+import type { Clock, Timer } from '../host/clock.js';
 import type { MetaGroup } from '../meta/meta-group.js';
 import type { MetaCommand } from '../meta/meta-state.js';
 import { assignorNamed, type TopicPartitions } from './assignors.js';
@@ -165,7 +166,7 @@ export class GroupCoordinator {
   private readonly live = new Map<string, LiveGroup>();
   /** The controller term the live state belongs to. */
   private liveTerm = 0;
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: Timer;
   private lagCache: GroupLag[] = [];
   /** The controller term lagCache was computed in: a cache from an earlier term is not served. */
   private lagTerm = 0;
@@ -178,16 +179,15 @@ export class GroupCoordinator {
     private readonly settings: CoordinatorSettings,
     private readonly queryPartitions: QueryPartitions,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref?.();
+    this.timer = clock.setInterval(() => this.tick(), TICK_MS);
     meta.onChange(() => this.onTopicsChanged());
   }
 
   close(): void {
     this.closed = true;
-    clearInterval(this.timer);
+    this.timer.cancel();
     this.resetLive(new HeraldError('ShuttingDown', 'the group coordinator is shutting down; join again at the new controller'));
   }
 
@@ -233,7 +233,7 @@ export class GroupCoordinator {
       target.delete(memberId); // a rejoin moves to the end of the join order
       target.set(memberId, join);
       previous?.reject(rebalanceInProgress(request.group));
-      g.lastSeen.set(memberId, this.now());
+      g.lastSeen.set(memberId, this.clock.now());
       signal?.addEventListener('abort', () => {
         // The member gave up waiting (or its connection reset): it no longer counts as joined.
         if (target.get(memberId) !== join) return;
@@ -255,7 +255,7 @@ export class GroupCoordinator {
       throw unknownMember(group, memberId);
     }
     if (generation !== record.generation) throw fencedGeneration(group, generation, record.generation);
-    g.lastSeen.set(memberId, this.now());
+    g.lastSeen.set(memberId, this.clock.now());
     if (g.rebalance !== null) throw rebalanceInProgress(group);
   }
 
@@ -290,7 +290,7 @@ export class GroupCoordinator {
       if (generation !== record.generation) throw fencedGeneration(group, generation, record.generation);
     }
     for (const o of offsets) this.checkPartition(o.topic, o.partition);
-    await this.propose({ type: 'CommitOffsets', group, memberId, generation, offsets, timestampMs: this.now() });
+    await this.propose({ type: 'CommitOffsets', group, memberId, generation, offsets, timestampMs: this.clock.now() });
   }
 
   fetchOffsets(group: string, topics: readonly string[]): CommittedOffsetView[] {
@@ -314,7 +314,7 @@ export class GroupCoordinator {
     const committed = record.offsets.get(request.topic);
     const offsets: OffsetToCommit[] = partitions.map((partition) => {
       const f = facts.get(partition);
-      if (f === undefined) throw new HeraldError('NoLeader', `no replica of ${request.topic}/${partition} answered; retry shortly`, { 'herald-retry-after-ms': '500' });
+      if (f === undefined) throw noLeader(`${request.topic}/${partition}`, 500, 'has no replica that answered');
       const clamp = (n: number) => Math.min(Math.max(n, f.logStartOffset), f.highWatermark);
       let offset: number;
       switch (request.position) {
@@ -336,7 +336,7 @@ export class GroupCoordinator {
       }
       return { topic: request.topic, partition, offset, metadata: `reset to ${request.position}` };
     });
-    const timestampMs = this.now();
+    const timestampMs = this.clock.now();
     if (!request.dryRun) await this.propose({ type: 'ResetOffsets', group: request.group, offsets, timestampMs });
     return offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata, commitTimestampMs: timestampMs }));
   }
@@ -363,7 +363,7 @@ export class GroupCoordinator {
     const record = this.meta.state.groups.get(group);
     if (record === undefined) throw groupNotFound(group);
     const g = this.liveGroup(group, record);
-    const now = this.now();
+    const now = this.clock.now();
     return {
       ...this.summary(record),
       coordinatorId: this.meta.controllerId(),
@@ -387,7 +387,7 @@ export class GroupCoordinator {
     }
     for (const [topic, partitions] of record.offsets) for (const p of partitions.keys()) note(topic, p);
     const out: PartitionLag[] = [];
-    const now = this.now();
+    const now = this.clock.now();
     for (const topic of [...byTopic.keys()].sort()) {
       const partitions = [...byTopic.get(topic)!].sort((a, b) => a - b);
       const committed = record.offsets.get(topic);
@@ -423,13 +423,13 @@ export class GroupCoordinator {
    * back reports nothing until its first refresh of the new term.
    */
   lag(): readonly GroupLag[] {
-    return this.meta.isController() && this.lagTerm === this.meta.group.raft.status().term ? this.lagCache : [];
+    return this.meta.isController() && this.lagTerm === this.meta.group.term() ? this.lagCache : [];
   }
 
   private async refreshLag(): Promise<void> {
     if (this.lagRefreshing) return;
     this.lagRefreshing = true;
-    const term = this.meta.group.raft.status().term;
+    const term = this.meta.group.term();
     try {
       const out: GroupLag[] = [];
       for (const record of this.meta.state.groups.all()) {
@@ -458,7 +458,7 @@ export class GroupCoordinator {
 
   private startRebalance(g: LiveGroup, record: GroupRecord | undefined): Rebalance {
     if (g.rebalance !== null) return g.rebalance;
-    const now = this.now();
+    const now = this.clock.now();
     const empty = record === undefined || record.members.length === 0;
     g.rebalance = { startedAtMs: now, notBeforeMs: empty ? now + this.settings.initialRebalanceDelayMs : now, pending: new Map(), removed: new Set(), proposing: false };
     this.log.info({ group: g.name, generation: record?.generation ?? 0 }, 'rebalance started');
@@ -494,7 +494,7 @@ export class GroupCoordinator {
     const record = this.meta.state.groups.get(g.name);
     const expected = (record?.members ?? []).filter((m) => !r.removed.has(m.memberId));
     if (expected.some((m) => !r.pending.has(m.memberId))) return;
-    if (this.now() < r.notBeforeMs && r.pending.size > 0) return;
+    if (this.clock.now() < r.notBeforeMs && r.pending.size > 0) return;
     const expectedIds = new Set(expected.map((m) => m.memberId));
     // The oldest members first: they choose the strategy.
     const joined = [...expected.map((m) => r.pending.get(m.memberId)!), ...[...r.pending.values()].filter((p) => !expectedIds.has(p.member.memberId))];
@@ -521,7 +521,7 @@ export class GroupCoordinator {
     const members: GroupMember[] = specs.map((m) => ({ ...m, assignment: assignment.get(m.memberId) ?? [] }));
     const generation = (record?.generation ?? 0) + 1;
     r.proposing = true;
-    const started = this.now();
+    const started = this.clock.now();
     r.decided = this.meta.propose({ type: 'GroupRebalanced', group: g.name, generation, strategy, members }, COMMIT_TIMEOUT_MS).then(
       (outcome) => {
         if (this.live.get(g.name) !== g) return; // reset meanwhile: the joins were failed already
@@ -529,7 +529,7 @@ export class GroupCoordinator {
         if (!outcome.ok) {
           for (const p of joined) p.reject(rebalanceInProgress(g.name));
         } else {
-          const now = this.now();
+          const now = this.clock.now();
           g.lastSeen.clear();
           for (const m of members) g.lastSeen.set(m.memberId, now);
           const heartbeatIntervalMs = (m: MemberSpec) => Math.max(1, Math.floor(m.sessionTimeoutMs / 3));
@@ -596,7 +596,7 @@ export class GroupCoordinator {
     }
     if (!this.meta.isUpToDateController()) return;
     this.checkTerm();
-    const now = this.now();
+    const now = this.clock.now();
     for (const record of this.meta.state.groups.all()) {
       if (record.members.length === 0 && !this.live.has(record.name)) continue;
       const g = this.liveGroup(record.name, record);
@@ -627,14 +627,14 @@ export class GroupCoordinator {
     if (this.closed) throw new HeraldError('ShuttingDown', 'the node is shutting down; retry on another node');
     if (!this.meta.isController()) throw this.meta.notControllerError();
     if (!this.meta.isUpToDateController()) {
-      throw new HeraldError('NoLeader', 'the controller was just elected and is catching up; retry shortly', { 'herald-retry-after-ms': '100' });
+      throw noLeader('the controller', 100, 'was just elected and is catching up');
     }
     this.checkTerm();
   }
 
   /** A new term of leadership: whatever live state an earlier term left is void. */
   private checkTerm(): void {
-    const term = this.meta.group.raft.status().term;
+    const term = this.meta.group.term();
     if (term === this.liveTerm) return;
     this.resetLive(this.meta.notControllerError());
     this.liveTerm = term;
@@ -652,7 +652,7 @@ export class GroupCoordinator {
   private liveGroup(name: string, record: GroupRecord | undefined): LiveGroup {
     let g = this.live.get(name);
     if (g === undefined) {
-      const now = this.now();
+      const now = this.clock.now();
       g = { name, lastSeen: new Map((record?.members ?? []).map((m) => [m.memberId, now])), rebalance: null, nextJoins: new Map(), nextRemovals: new Set() };
       this.live.set(name, g);
     }
