@@ -241,7 +241,7 @@ export class RaftNode {
     }
     const pr = this.progress.get(peer);
     if (pr === undefined) return;
-    pr.lastCaughtUpTick = Math.min(pr.lastCaughtUpTick, this.nowTick - this.config.lagTicksMax - 1);
+    this.dropFromIsr(pr);
     this.updateIsr();
     if (this.quiescent && !this.liveQuorum()) this.unquiesce(false);
   }
@@ -726,8 +726,17 @@ export class RaftNode {
       pr.matchIndex = this.raftLog.stableIndex;
       pr.becomeReplicate();
       pr.recentActive = true;
+    } else if (this.config.liveness?.isLive(id) === false) {
+      // A new leader must not count a node that is down in sync (it may quiesce at once).
+      this.dropFromIsr(pr);
     }
     this.progress.set(id, pr);
+  }
+
+  /** Makes a follower's last caught-up time too old for the ISR: it rejoins once it answers
+   *  holding the whole log. */
+  private dropFromIsr(pr: Progress): void {
+    pr.lastCaughtUpTick = Math.min(pr.lastCaughtUpTick, this.nowTick - this.config.lagTicksMax - 1);
   }
 
   private broadcastAppend(): void {
