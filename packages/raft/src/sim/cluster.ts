@@ -33,7 +33,6 @@ import {
   entryKey,
   foldDigest,
   SafetyHistory,
-  SafetyViolation,
   type LogView,
 } from './checkers.js';
 import { reliableNetwork, SimNetwork, type NetworkOptions } from './network.js';
@@ -600,6 +599,14 @@ export class SimCluster {
     this.note(`${this.label(replica)} campaign`);
     this.raft(id, group).campaign();
     this.process(replica);
+  }
+
+  /** The transport of `id` sees its connection to `peer` reset while `peer` runs (a network
+   *  blip): with quiescence, `id`'s tracker declares `peer` down until it hears from it again. */
+  resetConnection(id: NodeId, peer: NodeId): void {
+    const node = this.simNode(id);
+    this.note(`n${id} connection to n${peer} reset`);
+    if (node.liveness !== null && !node.paused && node.liveness.connectionLost(peer)) this.onLivenessChange(node, peer, false);
   }
 
   /** Wakes `id`'s replica of `group` if it is quiescent (RaftNode.wake). */

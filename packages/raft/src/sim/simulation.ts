@@ -35,8 +35,10 @@ export interface SimulationOptions {
   /** Chance of the next membership change: remove a voter, add it back as learner, promote it
    *  (default 0.005). */
   readonly membershipRate?: number;
-  /** Chance of a spurious campaign() at a random node, as on a reset connection (default 0.002).
-   *  A crashed leader's followers always campaign, as their hosts see its connections reset. */
+  /** Chance of a spurious campaign() at a random node, as on a reset connection (default 0.002);
+   *  with quiescence, of a connection reset between two running nodes, which the liveness
+   *  tracker of one takes for the other's death. A crashed leader's followers always campaign, as
+   *  their hosts see its connections reset. */
   readonly campaignRate?: number;
   readonly preVote?: boolean;
   readonly checkQuorum?: boolean;
@@ -239,7 +241,10 @@ export class Simulation {
       }
       if (prng.chance(options.crashRate)) this.crashOne();
       if (prng.chance(options.pauseRate ?? options.crashRate)) this.pauseOne();
-      if (prng.chance(options.campaignRate ?? 0.002)) this.campaignAt(prng.pick(cluster.ids));
+      if (prng.chance(options.campaignRate ?? 0.002)) {
+        if (options.quiesce === true) this.resetConnection();
+        else this.campaignAt(prng.pick(cluster.ids));
+      }
       if (prng.chance(options.transferRate ?? 0.005)) this.transfer();
       if (prng.chance(options.membershipRate ?? 0.005)) this.changeMembership();
       if (cluster.ticks >= this.quietUntil && prng.chance(options.quietRate ?? 0)) this.quietUntil = cluster.ticks + prng.nextInt(20, 120);
@@ -341,6 +346,12 @@ export class Simulation {
     if (options.quiesce !== true) {
       for (const group of led) for (const other of up) if (other !== id) this.campaignAt(other, group);
     }
+  }
+
+  /** A connection between two running nodes resets, seen from one side. */
+  private resetConnection(): void {
+    const [id, peer] = this.prng.shuffle(this.cluster.ids);
+    if (id !== undefined && peer !== undefined && this.isRunning(id)) this.cluster.resetConnection(id, peer);
   }
 
   private campaignAt(id: NodeId, group = this.group()): void {
