@@ -91,7 +91,7 @@ describe('an idle group', () => {
     await expect(c.trace()).toMatchFileSnapshot('traces/quiesce-wake-on-proposal.txt');
   });
 
-  it('a proposal at a follower wakes the follower and its leader, and both sleep again', () => {
+  it('a proposal (or wake()) at a follower wakes the follower and its leader, and both sleep again', () => {
     // Shows the follower side of waking: a proposal at a quiescent follower is refused (it is not
     // the leader) but wakes it, and it tells its leader, which wakes too; otherwise the follower
     // would count time alone, time out and campaign. Method: quiesced group, propose at n2.
@@ -101,6 +101,11 @@ describe('an idle group', () => {
     expect(c.node(2).quiescent).toBe(false);
     c.deliverAll();
     expect(c.node(1).quiescent).toBe(false);
+    awaitQuiet(c);
+    // wake() at a follower, the host's own way to want its timers running, does the same.
+    c.wake(3);
+    c.deliverAll();
+    expect([c.node(1).quiescent, c.node(3).quiescent]).toEqual([false, false]);
     awaitQuiet(c);
     expect(c.ids.map((id) => c.node(id).term)).toEqual([term, term, term]);
     expect(c.stats.elections).toBe(1);
