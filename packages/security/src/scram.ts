@@ -97,6 +97,8 @@ export function preparePassword(password: string): string {
   try {
     prepared = saslprep(password);
   } catch (err) {
+    // @mongodb-js/saslprep 1.6 throws a TypeError when every character maps to nothing.
+    if (err instanceof TypeError) throw invalidArgument('password', 'must not be empty once SASLprep drops the characters it maps to nothing', { cause: err });
     throw invalidArgument('password', `cannot be prepared with SASLprep (RFC 4013): ${(err as Error).message}`, { cause: err });
   }
   if (prepared === '') throw invalidArgument('password', 'must not be empty');
