@@ -22,6 +22,10 @@ import {
   tooManyStreams,
   topicExists,
   topicNotFound,
+  permissionDenied,
+  unauthenticated,
+  userExists,
+  userNotFound,
 } from '../src/index.js';
 
 describe('the catalog', () => {
@@ -48,6 +52,10 @@ describe('the catalog', () => {
     { reason: 'RequestTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false },
     { reason: 'TooManyStreams', code: 'RESOURCE_EXHAUSTED', retryable: false },
     { reason: 'CommitTimedOut', code: 'DEADLINE_EXCEEDED', retryable: false },
+    { reason: 'Unauthenticated', code: 'UNAUTHENTICATED', retryable: false },
+    { reason: 'PermissionDenied', code: 'PERMISSION_DENIED', retryable: false },
+    { reason: 'UserNotFound', code: 'NOT_FOUND', retryable: false },
+    { reason: 'UserExists', code: 'ALREADY_EXISTS', retryable: false },
     { reason: 'Unknown', code: 'UNKNOWN', retryable: false },
   ] as const)('$reason is $code, retryable: $retryable', ({ reason, code, retryable }) => {
     expect(Reason[reason]).toEqual({ code, retryable });
@@ -58,7 +66,7 @@ describe('the catalog', () => {
   });
 
   it('has no reason the table above misses', () => {
-    expect(Object.keys(Reason)).toHaveLength(23);
+    expect(Object.keys(Reason)).toHaveLength(27);
   });
 
   it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {
@@ -89,6 +97,26 @@ describe('constructors', () => {
     { err: tooManyStreams(1000), text: 'this node already serves 1,000 streams, its limit; close some or use another node' },
     { err: commitTimedOut(5000), text: 'the batch was not committed within 5,000 ms; it may or may not have been written' },
     { err: outOfOrderSequence(7, 10, 12), text: 'producer 7 sent sequence 12 but the partition expects 10; an earlier batch was lost' },
+  ])('$text', ({ err, text }) => {
+    expect(err.message).toBe(text);
+  });
+
+  it('permissionDenied names the missing permission in the message and the details', () => {
+    const err = permissionDenied('User:alice', 'write', { type: 'topic', name: 'orders' }, 'no ACL allows it');
+    expect(err.reason).toBe('PermissionDenied');
+    expect(err.message).toBe('User:alice may not write topic "orders" (no ACL allows it)');
+    expect(err.details).toEqual({ 'herald-operation': 'write', 'herald-resource-type': 'topic', 'herald-resource-name': 'orders' });
+  });
+
+  it('unauthenticated says what failed in herald-auth-failure', () => {
+    const err = unauthenticated('token-expired', 'the session expired; log in again');
+    expect(err.details).toEqual({ 'herald-auth-failure': 'token-expired' });
+    expect(fromWireError(toWireError(err)).details).toEqual({ 'herald-auth-failure': 'token-expired' });
+  });
+
+  it.each([
+    { err: userNotFound('alice'), text: 'user "alice" does not exist' },
+    { err: userExists('alice'), text: 'user "alice" already exists; change its password with `herald user passwd`' },
   ])('$text', ({ err, text }) => {
     expect(err.message).toBe(text);
   });
