@@ -11,3 +11,4 @@ export * from './token.js';
 export * from './acl.js';
 export * from './quota.js';
 export * from './pending-logins.js';
+export * from './cert-files.js';
