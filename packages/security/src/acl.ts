@@ -6,7 +6,7 @@
 // describe. Hosts are not part of a binding: Herald's principals are proven by TLS or SCRAM, and
 // a host filter adds little behind NAT and proxies.
 
-import { invalidArgument } from '@herald/protocol';
+import { invalidArgument, permissionDenied } from '@herald/protocol';
 import { ANY_USER, parsePrincipal, type Principal } from './principal.js';
 
 /** What a binding protects. `queue` is a queue subscription (by its name); `cluster` is the
@@ -172,6 +172,13 @@ export class Authorizer {
       if (list !== undefined) candidates.push(...list);
     }
     return candidates.filter((b) => b.principal === principal || b.principal === ANY_USER);
+  }
+
+  /** Throws PermissionDenied, naming the permission, unless `principal` may perform
+   *  `operation` on `resource`. */
+  check(principal: Principal, operation: Exclude<Operation, 'all'>, resource: Resource): void {
+    const result = this.authorize(principal, operation, resource);
+    if (!result.allowed) throw permissionDenied(principal, operation, resource, result.why);
   }
 
   /** Whether `principal` may perform `operation` on `resource`, and if not, why. */

@@ -12,3 +12,5 @@ export * from './acl.js';
 export * from './quota.js';
 export * from './pending-logins.js';
 export * from './cert-files.js';
+export * from './authenticate.js';
+export * from './proto.js';

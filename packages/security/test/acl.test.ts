@@ -3,6 +3,7 @@
 // delete and alter; and that bindings from outside are validated field by field. Method:
 // table-driven questions against one set of bindings.
 
+import type { HeraldError } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
 import { Authorizer, checkAclBinding, formatAclBinding, matchesAclFilter, type AclBinding, type Operation, type ResourceType } from '../src/index.js';
 
@@ -123,5 +124,20 @@ describe('matchesAclFilter', () => {
     [{ permission: 'deny' }, false],
   ] as const)('%j → %s', (filter, matches) => {
     expect(matchesAclFilter(binding, filter)).toBe(matches);
+  });
+});
+
+describe('Authorizer.check', () => {
+  it('throws PermissionDenied naming the permission, or nothing', () => {
+    expect(() => authorizer.check('User:alice', 'write', { type: 'topic', name: 'orders' })).not.toThrow();
+    let error: HeraldError | undefined;
+    try {
+      authorizer.check('User:alice', 'delete', { type: 'topic', name: 'orders' });
+    } catch (err) {
+      error = err as HeraldError;
+    }
+    expect(error?.reason).toBe('PermissionDenied');
+    expect(error?.message).toBe('User:alice may not delete topic "orders" (no ACL allows it)');
+    expect(error?.details).toEqual({ 'herald-operation': 'delete', 'herald-resource-type': 'topic', 'herald-resource-name': 'orders' });
   });
 });
