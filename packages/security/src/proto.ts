@@ -17,7 +17,7 @@ function fromEnum(prefix: string, value: string): string | undefined {
   return value.startsWith(prefix) ? value.slice(prefix.length).toLowerCase() : value;
 }
 
-function toEnum<T extends string>(prefix: string, value: string): T {
+function toEnum<T>(prefix: string, value: string): T {
   return `${prefix}${value.toUpperCase()}` as T;
 }
 
@@ -76,11 +76,11 @@ export function aclFilterFromProto(message: v1.AclFilter__Output, field = 'filte
 export function aclFilterToProto(filter: AclFilter): v1.AclFilter {
   return {
     principal: filter.principal ?? '',
-    resourceType: filter.resourceType === undefined ? 'RESOURCE_TYPE_UNSPECIFIED' : toEnum(PREFIX.resourceType, filter.resourceType),
-    patternType: filter.patternType === undefined ? 'PATTERN_TYPE_UNSPECIFIED' : toEnum(PREFIX.patternType, filter.patternType),
+    resourceType: filter.resourceType === undefined ? 'RESOURCE_TYPE_UNSPECIFIED' : toEnum<v1.ResourceType>(PREFIX.resourceType, filter.resourceType),
+    patternType: filter.patternType === undefined ? 'PATTERN_TYPE_UNSPECIFIED' : toEnum<v1.PatternType>(PREFIX.patternType, filter.patternType),
     resourceName: filter.resourceName ?? '',
-    operation: filter.operation === undefined ? 'ACL_OPERATION_UNSPECIFIED' : toEnum(PREFIX.operation, filter.operation),
-    permission: filter.permission === undefined ? 'ACL_PERMISSION_UNSPECIFIED' : toEnum(PREFIX.permission, filter.permission),
+    operation: filter.operation === undefined ? 'ACL_OPERATION_UNSPECIFIED' : toEnum<v1.AclOperation>(PREFIX.operation, filter.operation),
+    permission: filter.permission === undefined ? 'ACL_PERMISSION_UNSPECIFIED' : toEnum<v1.AclPermission>(PREFIX.permission, filter.permission),
   };
 }
 
