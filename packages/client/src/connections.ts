@@ -19,6 +19,7 @@ export interface NodeStubs {
   readonly groups: InstanceType<V1['GroupService']>;
   readonly queues: InstanceType<V1['QueueService']>;
   readonly auth: AuthStub;
+  readonly security: InstanceType<V1['SecurityService']>;
 }
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -80,7 +81,8 @@ export class Connections {
         produce: new v1.ProduceService(address, credentials, { channelOverride, interceptors }),
         groups: new v1.GroupService(address, credentials, { channelOverride, interceptors }),
         queues: new v1.QueueService(address, credentials, { channelOverride, interceptors }),
-        auth: new v1.AuthService(address, credentials, { channelOverride }),
+        auth: new v1.AuthService(address, credentials, { channelOverride, interceptors }),
+        security: new v1.SecurityService(address, credentials, { channelOverride, interceptors }),
       };
       this.nodes.set(address, stubs);
     }

@@ -8,6 +8,7 @@ import { Producer, RoutedProduceTransport, type ProducerOptions } from './produc
 import { deleteSubscription, describeSubscriptions, QueueConsumer, type QueueConsumerOptions, type SubscriptionDescription } from './queue-consumer.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { Router, type CallOptions } from './router.js';
+import { SecurityAdmin } from './security-admin.js';
 import type { ClientCredentials, TlsOptions } from './security.js';
 import type { ClusterDescription, TopicDescription, TopicSummary } from './types.js';
 
@@ -60,6 +61,8 @@ export class HeraldClient {
   readonly router: Router;
   /** Consumer-group administration and offsets, at the group coordinator (the controller). */
   readonly groups: GroupAdmin;
+  /** Users, ACLs and quotas, and who this client is. */
+  readonly security: SecurityAdmin;
   private readonly closers = new Set<{ close(): Promise<void> }>();
 
   constructor(options: HeraldClientOptions = {}) {
@@ -79,6 +82,7 @@ export class HeraldClient {
     if (!(callTimeoutMs > 0)) throw invalidArgument('callTimeoutMs', `must be positive (got ${callTimeoutMs})`);
     this.router = new Router(seeds, new Connections(tls, credentials), callTimeoutMs, { ...DEFAULT_RETRY_POLICY, ...options.retry });
     this.groups = new GroupAdmin(this.router);
+    this.security = new SecurityAdmin(this.router);
   }
 
   /**

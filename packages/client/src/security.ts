@@ -11,7 +11,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { AuthFailure, HeraldError, invalidArgument, MetadataKey, Reason, type ApiGrpcType, type v1 } from '@herald/protocol';
-import { isScramMechanism, ScramClient, ScramError, type ScramMechanism } from '@herald/security/scram';
+import { isScramMechanism, ScramClient, ScramError, type ScramMechanism } from '@herald/security/models';
 import { GRPC_STATUS_DETAIL, toHeraldError } from './errors.js';
 
 /** TLS for every connection. PEM text or bytes. */
@@ -36,8 +36,8 @@ export interface ClientCredentials {
 /** The authorization metadata key and its scheme (RFC 6750 §2.1). */
 export const AUTHORIZATION_KEY = 'authorization';
 
-/** The gRPC path of the login calls: these go out without a token. */
-const AUTH_SERVICE_PATH = '/herald.v1.AuthService/';
+/** The gRPC paths of the login calls: these go out without a token. */
+const LOGIN_METHODS: ReadonlySet<string> = new Set(['/herald.v1.AuthService/ScramStart', '/herald.v1.AuthService/ScramFinish']);
 
 /** Renew a token once this share of its lifetime has passed. */
 const RENEW_AT_LIFETIME_SHARE = 0.8;
@@ -147,7 +147,7 @@ export function channelCredentials(address: string, tls: TlsOptions | undefined,
   const ssl = grpc.credentials.createSsl(pem(tls.ca), pem(tls.key), pem(tls.cert));
   if (session === undefined) return ssl;
   const bearer = grpc.credentials.createFromMetadataGenerator((options, callback) => {
-    if (options.method_name.startsWith(AUTH_SERVICE_PATH)) return callback(null, new grpc.Metadata());
+    if (LOGIN_METHODS.has(options.method_name)) return callback(null, new grpc.Metadata());
     session.tokenFor(address).then(
       (token) => {
         const metadata = new grpc.Metadata();

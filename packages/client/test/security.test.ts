@@ -5,7 +5,7 @@
 // session tokens from @herald/security) and an AdminService whose ListTopics checks the token.
 
 import * as grpc from '@grpc/grpc-js';
-import { loadApiDefinition, MetadataKey, type ApiGrpcType } from '@herald/protocol';
+import { loadApiDefinition, MetadataKey, type ApiGrpcType, type v1 as V1 } from '@herald/protocol';
 import {
   createCa,
   createClientCertificate,
@@ -13,6 +13,8 @@ import {
   createScramCredential,
   PendingLogins,
   principalFromCertificate,
+  ScramClient,
+  scramCredentialFromProto,
   ScramServer,
   signToken,
   verifyToken,
@@ -48,6 +50,8 @@ interface StandIn {
   expireTokens: number;
   /** Refuse every ListTopics with PermissionDenied. */
   deny: boolean;
+  /** SecurityService requests received, by method, as decoded. */
+  readonly requests: { method: string; request: unknown; principal: string | undefined }[];
 }
 
 const servers: grpc.Server[] = [];
@@ -67,7 +71,7 @@ function refuse(callback: grpc.sendUnaryData<never>, code: grpc.status, reason: 
 async function standIn(options: { readonly requireClientCertificate?: boolean } = {}): Promise<StandIn> {
   const secret: ClusterSecret = { id: 'k1', key: Buffer.alloc(32, 1) };
   const logins = new PendingLogins(Date.now);
-  const state: StandIn = { address: '', starts: 0, callers: [], expireTokens: 0, deny: false };
+  const state: StandIn = { address: '', starts: 0, callers: [], expireTokens: 0, deny: false, requests: [] };
   const server = new grpc.Server();
   server.addService(v1.AuthService.service, {
     ScramStart: (call: grpc.ServerUnaryCall<{ mechanism: string; clientFirst: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
@@ -80,6 +84,9 @@ async function standIn(options: { readonly requireClientCertificate?: boolean } 
         refuse(callback, grpc.status.UNAUTHENTICATED, 'Unauthenticated', (err as Error).message, { [MetadataKey.AuthFailure]: 'login-failed' });
       }
     },
+    WhoAmI: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      callback(null, { principal: principalOf(call) ?? '', superuser: false, authenticatedBy: 'token' });
+    },
     ScramFinish: (call: grpc.ServerUnaryCall<{ handshakeId: string; clientFinal: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const exchange = logins.take(call.request.handshakeId);
       try {
@@ -91,6 +98,27 @@ async function standIn(options: { readonly requireClientCertificate?: boolean } 
         refuse(callback, grpc.status.UNAUTHENTICATED, 'Unauthenticated', (err as Error).message, { [MetadataKey.AuthFailure]: 'login-failed' });
       }
     },
+  });
+  const principalOf = (call: grpc.ServerUnaryCall<unknown, unknown>) => {
+    const bearer = /^Bearer (.+)$/.exec(String(call.metadata.get('authorization')[0] ?? ''));
+    const check = bearer === null ? undefined : verifyToken(bearer[1]!, [secret], Date.now());
+    return check?.ok === true ? check.claims.principal : undefined;
+  };
+  const record = (method: string, answer: unknown) => (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+    state.requests.push({ method, request: call.request, principal: principalOf(call) });
+    callback(null, answer);
+  };
+  const binding = { principal: 'User:bob', resourceType: 'RESOURCE_TYPE_TOPIC', patternType: 'PATTERN_TYPE_PREFIXED', resourceName: 'logs.', operation: 'ACL_OPERATION_READ', permission: 'ACL_PERMISSION_ALLOW' };
+  server.addService(v1.SecurityService.service, {
+    CreateUser: record('CreateUser', {}),
+    SetUserCredentials: record('SetUserCredentials', {}),
+    DeleteUser: record('DeleteUser', {}),
+    ListUsers: record('ListUsers', { users: [{ name: 'alice', credentials: [{ mechanism: 'SCRAM-SHA-256', iterations: 8192 }] }] }),
+    CreateAcls: record('CreateAcls', {}),
+    ListAcls: record('ListAcls', { acls: [binding] }),
+    DeleteAcls: record('DeleteAcls', { deleted: [binding] }),
+    SetQuota: record('SetQuota', {}),
+    ListQuotas: record('ListQuotas', { quotas: [{ principal: 'User:*', quota: { produceBytesPerSecond: 1000, fetchBytesPerSecond: 0, requestsPerSecond: 0 } }] }),
   });
   server.addService(v1.AdminService.service, {
     ListTopics: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
@@ -220,5 +248,55 @@ describe('TLS and SCRAM login', () => {
     { options: { tls: {}, credentials: { username: 'alice', password: 'x', mechanism: 'SCRAM-SHA-1' as never } }, message: 'credentials.mechanism: must be SCRAM-SHA-256 or SCRAM-SHA-512' },
   ])('refuses options that cannot work: $message', ({ options, message }) => {
     expect(() => new HeraldClient({ brokers: ['127.0.0.1:1'], ...options })).toThrow(message);
+  });
+});
+
+describe('SecurityAdmin', () => {
+  it('sends credentials computed from the password, never the password', async () => {
+    const node = await standIn();
+    const c = client({ brokers: [node.address], tls: { ca: ca.cert }, credentials: { username: 'alice', password: 's3cret!' } });
+    await c.security.createUser('bob', 'b0b-password');
+    await c.security.setPassword('bob', 'n3w-password', { mechanisms: ['SCRAM-SHA-512'], iterations: 4096 });
+    const [created, changed] = node.requests;
+    expect(created).toMatchObject({ method: 'CreateUser', principal: 'User:alice' });
+    expect(changed).toMatchObject({ method: 'SetUserCredentials', principal: 'User:alice' });
+    const sent = created!.request as V1.CreateUserRequest__Output;
+    expect(sent.name).toBe('bob');
+    expect(sent.credentials.map((x) => x.mechanism)).toEqual(['SCRAM-SHA-256', 'SCRAM-SHA-512']);
+    expect(JSON.stringify(node.requests)).not.toMatch(/b0b-password|n3w-password/);
+    // The credentials sent are good ones: a SCRAM login with the password verifies against them.
+    for (const sentCredential of sent.credentials) {
+      const stored = scramCredentialFromProto(sentCredential);
+      const scram = new ScramClient(stored.mechanism, 'bob', 'b0b-password');
+      const server = new ScramServer(stored.mechanism, () => stored);
+      server.clientFinal(await scram.serverFirst(server.clientFirst(scram.clientFirst())));
+      expect(server.username).toBe('bob');
+    }
+    expect((changed!.request as V1.SetUserCredentialsRequest__Output).credentials.map((x) => [x.mechanism, x.iterations])).toEqual([['SCRAM-SHA-512', 4096]]);
+  });
+
+  it('maps ACLs, quotas and users both ways, and asks who it is', async () => {
+    const node = await standIn();
+    const c = client({ brokers: [node.address], tls: { ca: ca.cert }, credentials: { username: 'alice', password: 's3cret!' } });
+    const bob = { principal: 'User:bob', resourceType: 'topic', patternType: 'prefixed', resourceName: 'logs.', operation: 'read', permission: 'allow' } as const;
+    await c.security.createAcls([bob]);
+    expect(await c.security.listAcls({ principal: 'User:bob' })).toEqual([bob]);
+    expect(await c.security.deleteAcls([{ resourceName: 'logs.' }])).toEqual([bob]);
+    await c.security.setQuota('User:*', { produceBytesPerSecond: 1000 });
+    expect(await c.security.listQuotas()).toEqual([{ principal: 'User:*', quota: { produceBytesPerSecond: 1000 } }]);
+    expect(await c.security.listUsers()).toEqual([{ name: 'alice', credentials: [{ mechanism: 'SCRAM-SHA-256', iterations: 8192 }] }]);
+    await c.security.deleteUser('bob');
+    expect(await c.security.whoAmI()).toEqual({ principal: 'User:alice', superuser: false, authenticatedBy: 'token' });
+    expect(node.requests.map((r) => r.method)).toEqual(['CreateAcls', 'ListAcls', 'DeleteAcls', 'SetQuota', 'ListQuotas', 'ListUsers', 'DeleteUser']);
+    expect(node.requests[1]!.request).toEqual({ filter: { principal: 'User:bob', resourceType: 'RESOURCE_TYPE_UNSPECIFIED', patternType: 'PATTERN_TYPE_UNSPECIFIED', resourceName: '', operation: 'ACL_OPERATION_UNSPECIFIED', permission: 'ACL_PERMISSION_UNSPECIFIED' } });
+  });
+
+  it('refuses bad input before sending anything', async () => {
+    const node = await standIn();
+    const c = client({ brokers: [node.address], tls: { ca: ca.cert }, credentials: { username: 'alice', password: 's3cret!' } });
+    await expect(c.security.createUser('herald-node-1', 'pw')).rejects.toThrow(/name: names starting with "herald-node-" are reserved/);
+    await expect(c.security.createUser('bob', '\u0007')).rejects.toThrow(/password: cannot be prepared with SASLprep/);
+    await expect(c.security.setQuota('bob' as 'User:bob', {})).rejects.toThrow(/principal: "bob" is not a principal/);
+    expect(node.requests).toEqual([]);
   });
 });
