@@ -1,20 +1,12 @@
 // `herald cert create-ca|create-node|create-client`: the certificates of a secure cluster made by
 // hand, for deployments `herald cluster up` does not set up (several machines, containers). The
 // files go to one folder: ca.crt/ca.key, node-<id>.crt/.key, <user>.crt/.key (keys mode 0600).
+// @herald/security is loaded when a cert command runs, not at every start of the CLI: making
+// certificates pulls in @peculiar/x509, a good part of a second on a busy machine.
 
 import { X509Certificate } from 'node:crypto';
 import type { Command } from 'commander';
-import {
-  certificateFiles,
-  createCa,
-  createClientCertificate,
-  createNodeCertificate,
-  KeyAlgorithm,
-  readCertificateFiles,
-  writeCertificateFiles,
-  type CertificateAndKey,
-  type CertificateFiles,
-} from '@herald/security';
+import type { CertificateAndKey, CertificateFiles } from '@herald/security';
 import { print, printJson } from '../output.js';
 import { integer } from '../options.js';
 
@@ -49,13 +41,16 @@ function withCaOptions(command: Command): Command {
     .option('--ca-key <path>', "the CA's private key (default: <dir>/ca.key)");
 }
 
-function loadCa(options: SignedOptions): CertificateAndKey {
+const security = () => import('@herald/security');
+
+async function loadCa(options: SignedOptions): Promise<CertificateAndKey> {
+  const { certificateFiles, readCertificateFiles } = await security();
   const files = certificateFiles(options.dir, 'ca');
   return readCertificateFiles({ cert: options.caCert ?? files.cert, key: options.caKey ?? files.key });
 }
 
 function certificateOptions(options: CommonOptions) {
-  return { algorithm: options.rsa === true ? KeyAlgorithm.Rsa2048 : KeyAlgorithm.EcP256, ...(options.days === undefined ? {} : { validityDays: options.days }) };
+  return { algorithm: options.rsa === true ? ('rsa-2048' as const) : ('ec-p256' as const), ...(options.days === undefined ? {} : { validityDays: options.days }) };
 }
 
 /** Prints what was written: the files, the subject, the names and the expiry. */
@@ -78,6 +73,7 @@ export function registerCert(program: Command): void {
       .description('create the cluster CA (<dir>/ca.crt, <dir>/ca.key); every node and client trusts it')
       .option('--cn <name>', 'the CA common name', 'Herald cluster CA'),
   ).action(async (options: CommonOptions & { cn: string }) => {
+    const { createCa, writeCertificateFiles } = await security();
     const pair = await createCa({ ...certificateOptions(options), commonName: options.cn });
     report(writeCertificateFiles(options.dir, 'ca', pair, { overwrite: options.force }), pair, options.json);
   });
@@ -89,7 +85,8 @@ export function registerCert(program: Command): void {
       .requiredOption('--id <n>', 'the node id', integer(1, 2 ** 31 - 1))
       .option('--host <name>', 'a DNS name or IP address the node is reached at, besides localhost, 127.0.0.1 and ::1 (repeatable)', (value: string, previous: string[] = []) => [...previous, value]),
   ).action(async (options: SignedOptions & { id: number; host?: string[] }) => {
-    const pair = await createNodeCertificate(loadCa(options), options.id, { ...certificateOptions(options), hosts: options.host ?? [] });
+    const { createNodeCertificate, writeCertificateFiles } = await security();
+    const pair = await createNodeCertificate(await loadCa(options), options.id, { ...certificateOptions(options), hosts: options.host ?? [] });
     report(writeCertificateFiles(options.dir, `node-${options.id}`, pair, { overwrite: options.force }), pair, options.json);
   });
 
@@ -99,7 +96,8 @@ export function registerCert(program: Command): void {
       .description("create a client certificate for a user (<dir>/<user>.crt, .key): its principal is User:<user>, no password needed")
       .requiredOption('--user <name>', 'the user name: 1 to 128 characters of [A-Za-z0-9._@-]'),
   ).action(async (options: SignedOptions & { user: string }) => {
-    const pair = await createClientCertificate(loadCa(options), options.user, certificateOptions(options));
+    const { createClientCertificate, writeCertificateFiles } = await security();
+    const pair = await createClientCertificate(await loadCa(options), options.user, certificateOptions(options));
     report(writeCertificateFiles(options.dir, options.user, pair, { overwrite: options.force }), pair, options.json);
   });
 }
