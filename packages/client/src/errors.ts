@@ -50,13 +50,16 @@ export function toHeraldError(err: unknown, address: string): HeraldError {
   const status = statusName(serviceError.code);
   // grpc-js appends its name-resolution notes to connection failures, and prefixes failures of
   // call credentials (a login that failed, security.ts); neither says anything here.
-  let details = (serviceError.details ?? '').replace(/\s*Resolution note:[\s\S]*$/, '').replace(PLUGIN_PREFIX, '');
+  const raw = (serviceError.details ?? '').replace(/\s*Resolution note:[\s\S]*$/, '');
+  const loginFailed = PLUGIN_PREFIX.test(raw);
+  let details = raw.replace(PLUGIN_PREFIX, '');
   if (details.startsWith(`${address}: `)) details = details.slice(address.length + 2);
   // Refusals without a reason: the login of the call failed (UNAUTHENTICATED), or a node that
   // predates the catalog's reasons refused it. They are what they say, not unknown.
   const reason: Reason = STATUS_REASONS[status] ?? 'Unknown';
   const what = details === '' ? status : reason === 'Unknown' ? `${status}: ${details}` : details;
-  return new HeraldError(reason, `${address}: ${what}`, { [GRPC_STATUS_DETAIL]: status, [ADDRESS_DETAIL]: address }, { cause: err });
+  const extra: Record<string, string> = reason === 'Unauthenticated' && loginFailed ? { [MetadataKey.AuthFailure]: AuthFailure.LoginFailed } : {};
+  return new HeraldError(reason, `${address}: ${what}`, { [GRPC_STATUS_DETAIL]: status, [ADDRESS_DETAIL]: address, ...extra }, { cause: err });
 }
 
 /** What grpc-js puts before the message of a call whose call credentials failed. */

@@ -205,6 +205,7 @@ describe('TLS and SCRAM login', () => {
     expect(err.retryable).toBe(false);
     expect(err.message).toBe(`${node.address}: authentication failed for user "alice": wrong password or no such user`);
     expect(err.message).not.toContain('guess');
+    expect(err.details[MetadataKey.AuthFailure]).toBe('login-failed');
     expect(node.starts).toBe(1);
     expect(node.callers).toEqual([]);
   });
