@@ -10,7 +10,7 @@
 // certificate names `spiffe://herald/user/<name>`. Certificates from another PKI map by CN.
 
 import 'reflect-metadata';
-import { createPrivateKey, randomBytes, webcrypto, X509Certificate as NodeX509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, webcrypto, X509Certificate as NodeX509Certificate, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 import { invalidArgument } from '@herald/protocol';
@@ -241,14 +241,31 @@ async function exportKey(key: webcrypto.CryptoKey): Promise<string> {
  */
 export type PeerCertificateInput = { readonly raw: Uint8Array } | Uint8Array | string;
 
+/** The names of a certificate that identities are read from. */
+export interface CertificateNames {
+  readonly uris: readonly string[];
+  readonly commonName: string | undefined;
+}
+
+/** Parsed names by SHA-256 of the certificate: parsing takes milliseconds, and a node reads the
+ *  same few certificates (its peers', its clients') on every call. Bounded; oldest out first. */
+const namesCache = new Map<string, CertificateNames>();
+const NAMES_CACHE_MAX = 1024;
+
 /** The SAN URIs and subject CN of a certificate. Throws on bytes that are not a certificate. */
-export function certificateNames(peer: PeerCertificateInput): { readonly uris: readonly string[]; readonly commonName: string | undefined } {
+export function certificateNames(peer: PeerCertificateInput): CertificateNames {
   const raw = typeof peer === 'string' ? peer : peer instanceof Uint8Array ? peer : peer.raw;
+  const key = createHash('sha256').update(raw).digest('base64');
+  const cached = namesCache.get(key);
+  if (cached !== undefined) return cached;
   const cert = new x509.X509Certificate(typeof raw === 'string' ? raw : new Uint8Array(raw));
   const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
   const uris = (san?.names.items ?? []).filter((n) => n.type === 'url').map((n) => n.value);
   const commonName = cert.subjectName.getField('CN');
-  return { uris, commonName: commonName.length === 1 ? commonName[0] : undefined };
+  const names = { uris, commonName: commonName.length === 1 ? commonName[0] : undefined };
+  if (namesCache.size >= NAMES_CACHE_MAX) namesCache.delete(namesCache.keys().next().value!);
+  namesCache.set(key, names);
+  return names;
 }
 
 /**
