@@ -17,6 +17,14 @@ async function main(argv: readonly string[]): Promise<number> {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+  // grpc-js hands a broker's IP address to TLS as the server name, which Node warns about once
+  // per process (DEP0123, RFC 6066). The certificate is still checked against the address (its
+  // IP SAN); the warning tells a CLI user nothing, every other warning still prints.
+  const warn = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    if (warning.code !== 'DEP0123') for (const listener of warn) listener(warning);
+  });
   const program = buildProgram(fileURLToPath(import.meta.url));
   try {
     await program.parseAsync(argv);
@@ -28,7 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (err instanceof HeraldError) {
-      const hint = ' (is the cluster up? start one with `herald cluster up`, or point --brokers or HERALD_BROKERS at it)';
+      const hint = ' (is the cluster up? start one with `herald cluster up`, or point --brokers, HERALD_BROKERS or the client config file HERALD_CLIENT_CONFIG at it)';
       process.stderr.write(`error: ${isUnreachable(err) ? `no broker answered${hint}; last error: ${err.message}` : err.message}\n`);
       return err.reason === 'InvalidArgument' && err.details.address === undefined ? EXIT_USAGE : EXIT_FAILED;
     }

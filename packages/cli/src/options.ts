@@ -2,7 +2,7 @@
 // the option's name and the CLI exits with code 2.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { HeraldClient } from '@herald/client';
+import { findClientConfig, HeraldClient, type HeraldClientOptions } from '@herald/client';
 
 /** The local development cluster (DESIGN.md): nodes 1 to 3 on 127.0.0.1:7401-7403. */
 export const DEFAULT_BROKERS = '127.0.0.1:7401,127.0.0.1:7402,127.0.0.1:7403';
@@ -37,9 +37,10 @@ export function brokerList(value: string): string[] {
   return brokers;
 }
 
-/** Options of every command that talks to a cluster. */
+/** Options of every command that talks to a cluster. `brokers` is undefined when neither
+ *  --brokers nor HERALD_BROKERS is given. */
 export interface ClusterOptions {
-  brokers: string[];
+  brokers?: string[];
   timeoutMs: number;
 }
 
@@ -47,14 +48,29 @@ export interface ClusterOptions {
 export function withClusterOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--brokers <list>', 'broker addresses, host:port,...').env('HERALD_BROKERS').default(brokerList(DEFAULT_BROKERS), DEFAULT_BROKERS).argParser(brokerList),
+      new Option('--brokers <list>', `broker addresses, host:port,... (default: those of the client config file, else ${DEFAULT_BROKERS})`).env('HERALD_BROKERS').argParser(brokerList),
     )
     .addOption(new Option('--timeout-ms <ms>', 'give up on a request after this long, retries included').default(10_000).argParser(integer(1)));
 }
 
-/** A client for the command's --brokers. */
+/**
+ * The client options of a command: TLS and credentials from the client config file
+ * (HERALD_CLIENT_CONFIG, else ./data/client.json, when there is one), brokers from --brokers or
+ * HERALD_BROKERS, else from the file, else the local cluster's.
+ */
+export function clientOptions(options: ClusterOptions): HeraldClientOptions {
+  const config = findClientConfig();
+  return {
+    brokers: options.brokers ?? config?.brokers ?? brokerList(DEFAULT_BROKERS),
+    ...(config?.tls === undefined ? {} : { tls: config.tls }),
+    ...(config?.credentials === undefined ? {} : { credentials: config.credentials }),
+    callTimeoutMs: options.timeoutMs,
+  };
+}
+
+/** A client for the command's cluster (see clientOptions). */
 export function clientFor(options: ClusterOptions): HeraldClient {
-  return new HeraldClient({ brokers: options.brokers, callTimeoutMs: options.timeoutMs });
+  return new HeraldClient(clientOptions(options));
 }
 
 /** Runs `fn` with a client for the command's brokers, closing it afterwards. */

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
+import { registerCert } from './commands/cert.js';
 import { registerChaos } from './commands/chaos.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerConsume } from './commands/consume.js';
@@ -35,5 +36,6 @@ export function buildProgram(cliEntry: string): Command {
   registerLeader(program);
   registerChaos(program, cliEntry);
   registerBench(program);
+  registerCert(program);
   return program;
 }

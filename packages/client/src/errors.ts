@@ -4,7 +4,7 @@
 // carries no reason and is marked here as unreachable.
 
 import type * as grpc from '@grpc/grpc-js';
-import { fromWireError, HeraldError, MetadataKey, Outcome } from '@herald/protocol';
+import { AuthFailure, fromWireError, HeraldError, MetadataKey, Outcome, type Reason } from '@herald/protocol';
 
 /** The detail key under which the client records the gRPC status of a failure that carried no
  *  `herald-reason` (e.g. "UNAVAILABLE"). Not a herald-* key: no broker sends it. */
@@ -29,8 +29,9 @@ export function statusName(code: number): string {
 /**
  * Rebuilds the HeraldError a failed call stands for. With a `herald-reason` trailer it is the
  * broker's refusal (reason, message and herald-* details as sent). Without one it is a failure
- * of the call itself; its reason is `Unknown` and its details name the gRPC status, so that
- * isUnreachable() can tell a node that could not be reached.
+ * of the call itself; its reason is `Unknown` (`Unauthenticated` when the login before the call
+ * failed) and its details name the gRPC status, so that isUnreachable() can tell a node that
+ * could not be reached.
  */
 export function toHeraldError(err: unknown, address: string): HeraldError {
   if (err instanceof HeraldError) return err;
@@ -47,10 +48,32 @@ export function toHeraldError(err: unknown, address: string): HeraldError {
     return new HeraldError(error.reason, error.message, { ...error.details, [ADDRESS_DETAIL]: address }, { cause: err });
   }
   const status = statusName(serviceError.code);
-  // grpc-js appends its name-resolution notes to connection failures; they say nothing here.
-  const details = (serviceError.details ?? '').replace(/\s*Resolution note:[\s\S]*$/, '');
-  const what = details === '' ? status : `${status}: ${details}`;
-  return new HeraldError('Unknown', `${address}: ${what}`, { [GRPC_STATUS_DETAIL]: status, [ADDRESS_DETAIL]: address }, { cause: err });
+  // grpc-js appends its name-resolution notes to connection failures, and prefixes failures of
+  // call credentials (a login that failed, security.ts); neither says anything here.
+  const raw = (serviceError.details ?? '').replace(/\s*Resolution note:[\s\S]*$/, '');
+  const loginFailed = PLUGIN_PREFIX.test(raw);
+  let details = raw.replace(PLUGIN_PREFIX, '');
+  if (details.startsWith(`${address}: `)) details = details.slice(address.length + 2);
+  // Refusals without a reason: the login of the call failed (UNAUTHENTICATED), or a node that
+  // predates the catalog's reasons refused it. They are what they say, not unknown.
+  const reason: Reason = STATUS_REASONS[status] ?? 'Unknown';
+  const what = details === '' ? status : reason === 'Unknown' ? `${status}: ${details}` : details;
+  const extra: Record<string, string> = reason === 'Unauthenticated' && loginFailed ? { [MetadataKey.AuthFailure]: AuthFailure.LoginFailed } : {};
+  return new HeraldError(reason, `${address}: ${what}`, { [GRPC_STATUS_DETAIL]: status, [ADDRESS_DETAIL]: address, ...extra }, { cause: err });
+}
+
+/** What grpc-js puts before the message of a call whose call credentials failed. */
+const PLUGIN_PREFIX = /^Getting metadata from plugin failed with error: /;
+
+/** The reasons of statuses that carry no `herald-reason`. */
+const STATUS_REASONS: Readonly<Record<string, Reason>> = { UNAUTHENTICATED: 'Unauthenticated', PERMISSION_DENIED: 'PermissionDenied' };
+
+/** Whether a refusal says the node no longer takes the session's token (expired, or signed with
+ *  a key the cluster dropped, or its user is gone): a client with credentials logs in again
+ *  and retries once (withRetries). */
+export function isTokenRefused(err: HeraldError): boolean {
+  const failure = err.details[MetadataKey.AuthFailure];
+  return err.reason === 'Unauthenticated' && (failure === AuthFailure.TokenExpired || failure === AuthFailure.TokenInvalid);
 }
 
 /** A failure to reach a node at all: the call (or stream) ended UNAVAILABLE without a reason.

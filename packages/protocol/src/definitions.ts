@@ -6,11 +6,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import type { ProtoGrpcType as AdminGrpcType } from './gen/admin.js';
+import type { ProtoGrpcType as AuthGrpcType } from './gen/auth.js';
 import type { ProtoGrpcType as ConsumeGrpcType } from './gen/consume.js';
 import type { ProtoGrpcType as GroupsGrpcType } from './gen/groups.js';
 import type { ProtoGrpcType as ProduceGrpcType } from './gen/produce.js';
 import type { ProtoGrpcType as QueuesGrpcType } from './gen/queues.js';
 import type { ProtoGrpcType as RaftGrpcType } from './gen/raft.js';
+import type { ProtoGrpcType as SecurityGrpcType } from './gen/security.js';
 
 /** The repository's proto/ folder. This file runs from packages/protocol/src (sources) or
  *  packages/protocol/dist (build); both sit three levels below the repository root. */
@@ -34,14 +36,23 @@ export const protoLoaderOptions = {
 } as const satisfies Options;
 
 /** The public API's .proto files (package herald.v1), relative to protoDir(). */
-export const API_PROTO_FILES = ['herald/v1/produce.proto', 'herald/v1/consume.proto', 'herald/v1/admin.proto', 'herald/v1/groups.proto', 'herald/v1/queues.proto'] as const;
+export const API_PROTO_FILES = [
+  'herald/v1/produce.proto',
+  'herald/v1/consume.proto',
+  'herald/v1/admin.proto',
+  'herald/v1/groups.proto',
+  'herald/v1/queues.proto',
+  'herald/v1/auth.proto',
+  'herald/v1/security.proto',
+] as const;
 
 /** The peer transport's .proto file (package herald.internal.v1), relative to protoDir(). */
 export const PEER_PROTO_FILES = ['herald/internal/v1/raft.proto'] as const;
 
 /** What grpc.loadPackageDefinition(loadApiDefinition()) returns, typed: ProduceService,
- *  ConsumeService, AdminService, GroupService and QueueService under herald.v1. */
-export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType & GroupsGrpcType & QueuesGrpcType;
+ *  ConsumeService, AdminService, GroupService, QueueService, AuthService and SecurityService
+ *  under herald.v1. */
+export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType & GroupsGrpcType & QueuesGrpcType & AuthGrpcType & SecurityGrpcType;
 
 /** What grpc.loadPackageDefinition(loadPeerDefinition()) returns, typed: RaftTransport under
  *  herald.internal.v1. */

@@ -13,6 +13,8 @@ export type GrpcCodeName =
   | 'UNAVAILABLE'
   | 'RESOURCE_EXHAUSTED'
   | 'DEADLINE_EXCEEDED'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
   | 'UNKNOWN';
 
 /**
@@ -83,6 +85,19 @@ export const Reason = {
   /** The deadline passed before the batch was committed: the outcome is unknown, so a blind
    *  retry could duplicate the batch (idempotent producers may retry themselves). */
   CommitTimedOut: { code: 'DEADLINE_EXCEEDED', retryable: false, outcome: 'unknown' },
+  /** The request carries no credentials the node accepts: no session token and no client
+   *  certificate, a token that is expired, malformed or signed with an unknown key, or a login
+   *  that failed. `herald-auth-failure` says which (AuthFailure). A client with credentials logs
+   *  in again once on `token-expired` or `token-invalid`; nothing else is retried. */
+  Unauthenticated: { code: 'UNAUTHENTICATED', retryable: false, outcome: 'not-written' },
+  /** The principal is known but no ACL allows the operation (or one denies it). The message and
+   *  the `herald-operation`, `herald-resource-type`, `herald-resource-name` details name the
+   *  missing permission. */
+  PermissionDenied: { code: 'PERMISSION_DENIED', retryable: false, outcome: 'not-written' },
+  /** No such user (deleting a user or changing its password). */
+  UserNotFound: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+  /** A user of that name exists already. */
+  UserExists: { code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
   /** Made only by fromWireError() for a reason this catalog does not know (a newer node). */
   Unknown: { code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
 } as const satisfies Record<string, { code: GrpcCodeName; retryable: boolean; outcome: Outcome }>;
@@ -103,8 +118,22 @@ export const MetadataKey = {
   RetryAfterMs: 'herald-retry-after-ms',
   /** InvalidArgument: the request field that is wrong. */
   Field: 'herald-field',
+  /** Unauthenticated: what failed, an AuthFailure. */
+  AuthFailure: 'herald-auth-failure',
+  /** PermissionDenied: the operation refused (read, write, create, delete, alter, describe). */
+  Operation: 'herald-operation',
+  /** PermissionDenied: the type of the resource (topic, group, queue, cluster). */
+  ResourceType: 'herald-resource-type',
+  /** PermissionDenied: the name of the resource. */
+  ResourceName: 'herald-resource-name',
 } as const;
 export type MetadataKey = (typeof MetadataKey)[keyof typeof MetadataKey];
+
+/** Why a request was Unauthenticated: it carried neither a session token nor a client
+ *  certificate; its token expired; its token is malformed, forged, or signed with a key the
+ *  cluster no longer has (or names a user that no longer exists); a login (SCRAM) failed. */
+export const AuthFailure = { NoCredentials: 'no-credentials', TokenExpired: 'token-expired', TokenInvalid: 'token-invalid', LoginFailed: 'login-failed' } as const;
+export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
 
 /** A refusal the caller can act on. `details` travel as trailing metadata, keyed by
  *  MetadataKey values. */
@@ -292,6 +321,27 @@ export const tooManyStreams = (limit: number, scope: string) =>
 /** `what` (e.g. "the batch") was not committed within the timeout: outcome unknown. */
 export const commitTimedOut = (what: string, timeoutMs: number) =>
   new HeraldError('CommitTimedOut', `${what} was not committed within ${formatCount(timeoutMs)} ms; it may or may not be written`);
+
+/** The request is not authenticated; `why` says what to do. */
+export const unauthenticated = (failure: AuthFailure, why: string) =>
+  new HeraldError('Unauthenticated', why, { [MetadataKey.AuthFailure]: failure });
+
+/**
+ * The principal may not perform `operation` on the resource. The message names the permission
+ * missing, e.g. `User:alice may not write topic "orders" (no ACL allows it)`, and `why` says
+ * whether no ACL allows it or one denies it.
+ */
+export const permissionDenied = (principal: string, operation: string, resource: { readonly type: string; readonly name: string }, why: string) =>
+  new HeraldError('PermissionDenied', `${principal} may not ${operation} ${resource.type} ${JSON.stringify(resource.name)} (${why})`, {
+    [MetadataKey.Operation]: operation,
+    [MetadataKey.ResourceType]: resource.type,
+    [MetadataKey.ResourceName]: resource.name,
+  });
+
+export const userNotFound = (name: string) => new HeraldError('UserNotFound', `user ${JSON.stringify(name)} does not exist`);
+
+export const userExists = (name: string) =>
+  new HeraldError('UserExists', `user ${JSON.stringify(name)} already exists; change its password with \`herald user passwd\``);
 
 export const offsetOutOfRange = (offset: number, logStartOffset: number, highWatermark: number) =>
   new HeraldError(

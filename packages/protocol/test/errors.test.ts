@@ -23,6 +23,10 @@ import {
   tooManyStreams,
   topicExists,
   topicNotFound,
+  permissionDenied,
+  unauthenticated,
+  userExists,
+  userNotFound,
 } from '../src/index.js';
 
 describe('the catalog', () => {
@@ -50,6 +54,10 @@ describe('the catalog', () => {
     { reason: 'RequestTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
     { reason: 'TooManyStreams', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
     { reason: 'CommitTimedOut', code: 'DEADLINE_EXCEEDED', retryable: false, outcome: 'unknown' },
+    { reason: 'Unauthenticated', code: 'UNAUTHENTICATED', retryable: false, outcome: 'not-written' },
+    { reason: 'PermissionDenied', code: 'PERMISSION_DENIED', retryable: false, outcome: 'not-written' },
+    { reason: 'UserNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+    { reason: 'UserExists', code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
     { reason: 'Unknown', code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
   ] as const)('$reason is $code, retryable: $retryable, outcome: $outcome', ({ reason, code, retryable, outcome }) => {
     expect(Reason[reason]).toEqual({ code, retryable, outcome });
@@ -61,7 +69,7 @@ describe('the catalog', () => {
   });
 
   it('has no reason the table above misses', () => {
-    expect(Object.keys(Reason)).toHaveLength(24);
+    expect(Object.keys(Reason)).toHaveLength(28);
   });
 
   it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {
@@ -93,6 +101,26 @@ describe('constructors', () => {
     { err: tooManyStreams(1000, 'this node'), text: 'this node already has 1,000 streams open, its limit; close some or use another node' },
     { err: commitTimedOut('orders/3: the batch', 5000), text: 'orders/3: the batch was not committed within 5,000 ms; it may or may not be written' },
     { err: offsetOutOfRange(12, 3, 10), text: "offset 12 is outside the partition's range 3 to 10 (log start to high watermark)" },
+  ])('$text', ({ err, text }) => {
+    expect(err.message).toBe(text);
+  });
+
+  it('permissionDenied names the missing permission in the message and the details', () => {
+    const err = permissionDenied('User:alice', 'write', { type: 'topic', name: 'orders' }, 'no ACL allows it');
+    expect(err.reason).toBe('PermissionDenied');
+    expect(err.message).toBe('User:alice may not write topic "orders" (no ACL allows it)');
+    expect(err.details).toEqual({ 'herald-operation': 'write', 'herald-resource-type': 'topic', 'herald-resource-name': 'orders' });
+  });
+
+  it('unauthenticated says what failed in herald-auth-failure', () => {
+    const err = unauthenticated('token-expired', 'the session expired; log in again');
+    expect(err.details).toEqual({ 'herald-auth-failure': 'token-expired' });
+    expect(fromWireError(toWireError(err)).details).toEqual({ 'herald-auth-failure': 'token-expired' });
+  });
+
+  it.each([
+    { err: userNotFound('alice'), text: 'user "alice" does not exist' },
+    { err: userExists('alice'), text: 'user "alice" already exists; change its password with `herald user passwd`' },
   ])('$text', ({ err, text }) => {
     expect(err.message).toBe(text);
   });
