@@ -2,7 +2,7 @@
 // the option's name and the CLI exits with code 2.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { HeraldClient } from '@herald/client';
+import type { HeraldClient } from '@herald/client';
 
 /** The local development cluster (DESIGN.md): nodes 1 to 3 on 127.0.0.1:7401-7403. */
 export const DEFAULT_BROKERS = '127.0.0.1:7401,127.0.0.1:7402,127.0.0.1:7403';
@@ -52,14 +52,28 @@ export function withClusterOptions(command: Command): Command {
     .addOption(new Option('--timeout-ms <ms>', 'give up on a request after this long, retries included').default(10_000).argParser(integer(1)));
 }
 
-/** A client for the command's --brokers. */
-export function clientFor(options: ClusterOptions): HeraldClient {
+/** The log levels a node accepts (pino's). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** A usage error found after parsing (a bad node configuration): main.ts prints its message and
+ *  exits with code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A client for the command's --brokers. The SDK is loaded here, on first use, so that commands
+ *  that need none (`herald node start`, `--help`) start without it. */
+export async function clientFor(options: ClusterOptions): Promise<HeraldClient> {
+  const { HeraldClient } = await import('@herald/client');
   return new HeraldClient({ brokers: options.brokers, callTimeoutMs: options.timeoutMs });
 }
 
 /** Runs `fn` with a client for the command's brokers, closing it afterwards. */
 export async function withClient<T>(options: ClusterOptions, fn: (client: HeraldClient) => Promise<T>): Promise<T> {
-  const client = clientFor(options);
+  const client = await clientFor(options);
   try {
     return await fn(client);
   } finally {

@@ -84,9 +84,7 @@ function withCommonOptions(command: Command): Command {
 }
 
 /** `herald bench produce|latency|consume|failover`. */
-export function registerBench(program: Command): void {
-  const bench = program.command('bench').description('measure a cluster: throughput, latency percentiles (HDR histogram), consume rate, failover unavailability');
-
+export function registerBench(bench: Command): void {
   withCommonOptions(
     bench
       .command('produce')
