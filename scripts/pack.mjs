@@ -10,7 +10,8 @@
 //   npm install ./herald-client-0.1.0.tgz          # in a project: import { HeraldClient } from '@herald/client'
 //   npm install -g ./herald-cli-0.1.0.tgz          # herald on the PATH
 //
-// Each tarball bundles the Herald packages it depends on (npm's bundleDependencies, under its own
+// Only @herald/client and @herald/cli are meant to be installed (the others are private) and each
+// tarball bundles the Herald packages it depends on (npm's bundleDependencies, under its own
 // node_modules/@herald/) and lists their third-party dependencies as its own, so that npm installs
 // those for the user's platform (classic-level and the napi codecs ship prebuilt binaries per
 // platform) and never asks a registry for an @herald/* package: none is published, and a name
@@ -81,6 +82,10 @@ function packAndUnpack(dir, into) {
   if (tarball === undefined) throw new Error(`pnpm pack in ${dir} wrote no tarball`);
   run('tar', ['-xzf', join(into, tarball), '-C', into]);
   rmSync(join(into, tarball));
+  // Source maps point at sources a tarball does not carry.
+  for (const file of readdirSync(join(into, 'package'), { recursive: true })) {
+    if (file.endsWith('.map')) rmSync(join(into, 'package', file));
+  }
   return join(into, 'package');
 }
 
@@ -116,7 +121,8 @@ function main() {
         // package depends on as part of the bundle, and then links no executable for it, which
         // breaks install scripts (classic-level's `node-gyp-build`).
         const heraldOnly = Object.fromEntries(Object.entries(depManifest.dependencies ?? {}).filter(([d]) => packages.has(d)));
-        writeFileSync(join(packed, 'package.json'), `${JSON.stringify({ ...depManifest, dependencies: heraldOnly, devDependencies: undefined, scripts: undefined }, null, 2)}\n`);
+        const bundledManifest = { ...depManifest, dependencies: heraldOnly, devDependencies: undefined, scripts: undefined, private: undefined };
+        writeFileSync(join(packed, 'package.json'), `${JSON.stringify(bundledManifest, null, 2)}\n`);
         mkdirSync(join(stage, 'node_modules', '@herald'), { recursive: true });
         renameSync(packed, join(stage, 'node_modules', dep));
       }
