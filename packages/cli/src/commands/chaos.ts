@@ -18,7 +18,6 @@ import { nodeEntry } from '../launch.js';
 import { print, printJson } from '../output.js';
 import { integer, LOG_LEVELS } from '../options.js';
 
-
 /** The faults a run injects unless told otherwise: the three CI runs. */
 const DEFAULT_FAULTS = 'kill,pause,partition';
 
