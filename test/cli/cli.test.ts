@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
 import { freePorts } from '../support/ports.js';
-import { herald } from '../support/herald-cli.js';
+import { herald, ROOT } from '../support/herald-cli.js';
 import { waitFor } from '../support/wait-for.js';
 
 describe.concurrent('herald without a cluster', () => {
@@ -125,6 +125,31 @@ describe('herald against a 3-node cluster', () => {
     expect(table.stdout).toMatch(/cli-moves\s+0\s+\d\s+[123],[123],[123]/);
   });
 
+  it('drains a node: every leadership it held moves to another in-sync replica', async () => {
+    await cluster.createTopic('cli-drain', 4);
+    for (let p = 0; p < 4; p++) {
+      const leader = await cluster.leaderOf('cli-drain', p);
+      await waitFor(() => cluster.node(leader).node.partitionView('cli-drain', p).isr.length === 3, { timeoutMs: 10_000, what: `cli-drain/${p} ISR of 3` });
+    }
+    // Node 2 leads at least two partitions of the topic, so that the drain has work to do.
+    for (const p of [0, 1]) expect((await herald(['leader', 'transfer', `cli-drain/${p}`, '--to', '2'], { env })).code).toBe(0);
+    const leaders = async () => (JSON.parse((await herald(['topic', 'describe', 'cli-drain', '--json'], { env })).stdout) as { partitions: { id: number; leaderId: number }[] }).partitions;
+    const led = (await leaders()).filter((p) => p.leaderId === 2).map((p) => p.id);
+    expect(led.length).toBeGreaterThanOrEqual(2);
+
+    const drained = await herald(['node', 'drain', '--node', '2'], { env });
+    expect(drained.stderr).toBe('');
+    expect(drained.code).toBe(0);
+    for (const p of led) expect(drained.stdout).toMatch(new RegExp(`^cli-drain/${p}: leader node 2 -> node [13]$`, 'm'));
+    expect(drained.stdout).toMatch(/^node 2 leads no partition \(\d+ leaderships? moved\)$/m);
+    expect((await leaders()).filter((p) => p.leaderId === 2)).toEqual([]);
+
+    const again = await herald(['node', 'drain', '--node', '2', '--json'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ node: 2, moved: [], kept: [] });
+    const stranger = await herald(['node', 'drain', '--node', '7'], { env });
+    expect(stranger).toMatchObject({ code: 2, stderr: 'error: node 7 is not a member of the cluster (nodes 1, 2, 3)\n' });
+  });
+
   it('deletes a topic', async () => {
     const deleted = await herald(['topic', 'delete', 'cli-orders-ready'], { env });
     expect(deleted).toMatchObject({ code: 0, stdout: 'deleted topic cli-orders-ready\n' });
@@ -146,6 +171,11 @@ describe('herald cluster up --detach and cluster down', () => {
       expect(up.stdout).toMatch(/^Herald cluster is up: 1 node, controller node 1\n/);
       const pid = Number(readFileSync(join(data, 'node-1', 'herald.pid'), 'utf8'));
       expect(() => process.kill(pid, 0)).not.toThrow();
+      // The node runs the compiled CLI, never tsx, even when `cluster up` itself runs from sources.
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(cmdline.slice(1, 4)).toEqual([join(ROOT, 'packages/cli/dist/main.js'), 'node', 'start']);
+      expect(cmdline.join(' ')).not.toContain('tsx');
+      expect(up.stdout).toContain(`Stop it with: pnpm herald cluster down --data ${data}\n`);
       expect(existsSync(join(data, 'node-1', 'herald.log'))).toBe(true);
 
       const again = await herald(['cluster', 'up', '--detach', '--nodes', '1', '--data', data], { timeoutMs: 10_000 });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
+/** The repository's root folder. */
+export const ROOT = new URL('../../', import.meta.url).pathname;
 export const HERALD_MAIN = join(ROOT, 'packages/cli/src/main.ts');
 
 export interface Run {

@@ -8,6 +8,16 @@ import { waitFor } from './wait-for.js';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliEntry = `${repoRoot}packages/cli/src/main.ts`;
 
+/** How a ProcessCluster runs `herald`: an executable and the arguments that come before the
+ *  command (`node start ...`). */
+export interface HeraldCommand {
+  readonly file: string;
+  readonly args: readonly string[];
+}
+
+/** The clone's CLI from its sources, under tsx (what the cluster tests run by default). */
+export const HERALD_FROM_SOURCES: HeraldCommand = { file: process.execPath, args: ['--import', 'tsx', '--conditions=@herald/source', cliEntry] };
+
 export interface ProcessPeer {
   readonly id: number;
   readonly clientPort: number;
@@ -26,12 +36,14 @@ export class ProcessCluster {
   private constructor(
     readonly peers: readonly ProcessPeer[],
     readonly dataDir: string,
+    private readonly herald: HeraldCommand,
   ) {}
 
-  static async start(nodes = 3): Promise<ProcessCluster> {
+  /** Starts `nodes` nodes, run by `herald` (an installed CLI, say). */
+  static async start(nodes = 3, herald: HeraldCommand = HERALD_FROM_SOURCES): Promise<ProcessCluster> {
     const ports = await freePorts(nodes * 3);
     const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 3]!, peerPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! }));
-    const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`));
+    const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`), herald);
     for (const p of peers) cluster.startNode(p.id);
     return cluster;
   }
@@ -54,8 +66,8 @@ export class ProcessCluster {
     const peers = this.peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}`).join(',');
     const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
     const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@herald/source', cliEntry, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
+      this.herald.file,
+      [...this.herald.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.pipe(log);

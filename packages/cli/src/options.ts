@@ -2,7 +2,7 @@
 // the option's name and the CLI exits with code 2.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { findClientConfig, HeraldClient, type HeraldClientOptions } from '@herald/client';
+import type { HeraldClient, HeraldClientOptions } from '@herald/client';
 
 /** The local development cluster (DESIGN.md): nodes 1 to 3 on 127.0.0.1:7401-7403. */
 export const DEFAULT_BROKERS = '127.0.0.1:7401,127.0.0.1:7402,127.0.0.1:7403';
@@ -53,12 +53,26 @@ export function withClusterOptions(command: Command): Command {
     .addOption(new Option('--timeout-ms <ms>', 'give up on a request after this long, retries included').default(10_000).argParser(integer(1)));
 }
 
+/** The log levels a node accepts (pino's). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** A usage error found after parsing (a bad node configuration): main.ts prints its message and
+ *  exits with code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 /**
  * The client options of a command: TLS and credentials from the client config file
  * (HERALD_CLIENT_CONFIG, else ./data/client.json, when there is one), brokers from --brokers or
- * HERALD_BROKERS, else from the file, else the local cluster's.
+ * HERALD_BROKERS, else from the file, else the local cluster's. The SDK is loaded here, on first
+ * use, so that commands that need none (`herald node start`, `--help`) start without it.
  */
-export function clientOptions(options: ClusterOptions): HeraldClientOptions {
+export async function clientOptions(options: ClusterOptions): Promise<HeraldClientOptions> {
+  const { findClientConfig } = await import('@herald/client');
   const config = findClientConfig();
   return {
     brokers: options.brokers ?? config?.brokers ?? brokerList(DEFAULT_BROKERS),
@@ -69,13 +83,14 @@ export function clientOptions(options: ClusterOptions): HeraldClientOptions {
 }
 
 /** A client for the command's cluster (see clientOptions). */
-export function clientFor(options: ClusterOptions): HeraldClient {
-  return new HeraldClient(clientOptions(options));
+export async function clientFor(options: ClusterOptions): Promise<HeraldClient> {
+  const { HeraldClient } = await import('@herald/client');
+  return new HeraldClient(await clientOptions(options));
 }
 
 /** Runs `fn` with a client for the command's brokers, closing it afterwards. */
 export async function withClient<T>(options: ClusterOptions, fn: (client: HeraldClient) => Promise<T>): Promise<T> {
-  const client = clientFor(options);
+  const client = await clientFor(options);
   try {
     return await fn(client);
   } finally {

@@ -22,7 +22,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const herald = (...args: string[]) => buildProgram('herald').parseAsync(['node', 'herald', ...args]);
+const herald = async (...args: string[]) => {
+  const argv = ['node', 'herald', ...args];
+  return (await buildProgram('herald', argv)).parseAsync(argv);
+};
 const openssl = (...args: string[]) => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 describe('herald cert', () => {
@@ -57,16 +60,16 @@ describe('herald cert', () => {
 });
 
 describe('cluster commands and the client config file', () => {
-  it('take TLS and credentials from the file, brokers from --brokers first', () => {
+  it('take TLS and credentials from the file, brokers from --brokers first', async () => {
     const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     writeFileSync(join(dir, 'ca.crt'), ca);
     const config = join(dir, 'client.json');
     writeFileSync(config, JSON.stringify({ brokers: ['node-1:7401'], tls: { ca: 'ca.crt' }, credentials: { username: 'admin', password: 'pw' } }));
     vi.stubEnv('HERALD_CLIENT_CONFIG', config);
-    expect(clientOptions({ timeoutMs: 5 })).toEqual({ brokers: ['node-1:7401'], tls: { ca }, credentials: { username: 'admin', password: 'pw' }, callTimeoutMs: 5 });
-    expect(clientOptions({ brokers: ['other:1'], timeoutMs: 5 }).brokers).toEqual(['other:1']);
+    expect(await clientOptions({ timeoutMs: 5 })).toEqual({ brokers: ['node-1:7401'], tls: { ca }, credentials: { username: 'admin', password: 'pw' }, callTimeoutMs: 5 });
+    expect((await clientOptions({ brokers: ['other:1'], timeoutMs: 5 })).brokers).toEqual(['other:1']);
     vi.stubEnv('HERALD_CLIENT_CONFIG', join(dir, 'absent.json'));
-    expect(() => clientOptions({ timeoutMs: 5 })).toThrow(/HERALD_CLIENT_CONFIG: .*absent\.json does not exist/);
+    await expect(clientOptions({ timeoutMs: 5 })).rejects.toThrow(/HERALD_CLIENT_CONFIG: .*absent\.json does not exist/);
     vi.unstubAllEnvs();
   });
 });

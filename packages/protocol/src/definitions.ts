@@ -14,14 +14,17 @@ import type { ProtoGrpcType as QueuesGrpcType } from './gen/queues.js';
 import type { ProtoGrpcType as RaftGrpcType } from './gen/raft.js';
 import type { ProtoGrpcType as SecurityGrpcType } from './gen/security.js';
 
-/** The repository's proto/ folder. This file runs from packages/protocol/src (sources) or
- *  packages/protocol/dist (build); both sit three levels below the repository root. */
+/** Where Herald's .proto files can be, relative to this file, which runs from the package's src/
+ *  (sources) or dist/ (build): the copy an installed package carries beside dist/ (`npm pack`
+ *  copies it in, see package.json), then the repository's proto/ folder three levels up. */
+const PROTO_DIRS = ['../proto/', '../../../proto/'] as const;
+
+/** The folder holding Herald's .proto files: the installed package's copy, or the repository's. */
 export function protoDir(): string {
-  const dir = fileURLToPath(new URL('../../../proto/', import.meta.url));
-  if (!existsSync(`${dir}/herald/v1/produce.proto`)) {
-    throw new Error(`Herald's .proto files are not at ${dir}; packages/protocol expects the repository's proto/ folder there`);
-  }
-  return dir;
+  const dirs = PROTO_DIRS.map((dir) => fileURLToPath(new URL(dir, import.meta.url)));
+  const found = dirs.find((dir) => existsSync(`${dir}herald/v1/produce.proto`));
+  if (found === undefined) throw new Error(`Herald's .proto files are in none of ${dirs.join(', ')}; @herald/protocol carries them in proto/, a clone in its proto/ folder`);
+  return found;
 }
 
 /** The options every loader of Herald's .proto files uses, and scripts/gen-proto.sh mirrors:

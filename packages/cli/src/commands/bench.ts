@@ -84,9 +84,7 @@ function withCommonOptions(command: Command): Command {
 }
 
 /** `herald bench produce|latency|consume|failover`. */
-export function registerBench(program: Command): void {
-  const bench = program.command('bench').description('measure a cluster: throughput, latency percentiles (HDR histogram), consume rate, failover unavailability');
-
+export function registerBench(bench: Command): void {
   withCommonOptions(
     bench
       .command('produce')
@@ -190,7 +188,7 @@ function workloadOptions(options: CommonOptions): WorkloadOptions {
 }
 
 async function connect(options: CommonOptions): Promise<BenchTarget> {
-  if (options.system === 'herald') return new HeraldTarget(clientOptions(options));
+  if (options.system === 'herald') return new HeraldTarget(await clientOptions(options));
   // Loaded only here: `nats` is a development dependency of the CLI.
   const { NatsTarget } = await import('../bench/nats-target.js');
   const servers = options.brokers ?? ['127.0.0.1:4222'];

@@ -64,9 +64,7 @@ function report(files: CertificateFiles, pair: CertificateAndKey, json: boolean 
 }
 
 /** `herald cert create-ca|create-node|create-client`. */
-export function registerCert(program: Command): void {
-  const cert = program.command('cert').description('create a cluster CA, node certificates and client certificates');
-
+export function registerCert(cert: Command): void {
   withCommonOptions(
     cert
       .command('create-ca')

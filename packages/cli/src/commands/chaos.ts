@@ -14,9 +14,9 @@ import {
   type FaultKind,
   type NodeLauncher,
 } from '@herald/chaos';
+import { nodeEntry } from '../launch.js';
 import { print, printJson } from '../output.js';
-import { integer } from '../options.js';
-import { LOG_LEVELS } from './node.js';
+import { integer, LOG_LEVELS } from '../options.js';
 
 /** The faults a run injects unless told otherwise: the three CI runs. */
 const DEFAULT_FAULTS = 'kill,pause,partition';
@@ -59,8 +59,7 @@ function faultList(value: string): FaultKind[] {
 }
 
 /** `herald chaos run`: a Jepsen-style run against a local cluster, with a verdict and a report. */
-export function registerChaos(program: Command, cliEntry: string): void {
-  const chaos = program.command('chaos').description('break a local cluster on purpose and check that nothing acknowledged was lost');
+export function registerChaos(chaos: Command, cliEntry: string): void {
   chaos
     .command('run')
     .description(
@@ -101,13 +100,12 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
     ...(options.queue ? [] : ['--no-queue']),
     ...(options.rate === 0 ? [] : [`--rate ${options.rate}`]),
   ].join(' ');
-  // Each node runs this CLI's own entry under whatever runs this process (node on dist/main.js,
-  // or tsx on src/main.ts), as `cluster up` does.
+  // Each node runs the compiled CLI, as `cluster up`'s do (launch.ts).
+  const entry = nodeEntry(cliEntry);
   const launcher: NodeLauncher = (spec) => ({
     command: process.execPath,
     args: [
-      ...process.execArgv,
-      cliEntry,
+      entry,
       'node', 'start',
       '--id', String(spec.id),
       '--data-dir', spec.dataDir,

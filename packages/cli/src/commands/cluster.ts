@@ -3,12 +3,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { HeraldClient, type TopicDescription } from '@herald/client';
-import PinoPretty from 'pino-pretty';
+import type { TopicDescription } from '@herald/client';
+import { cliCommand, nodeEntry } from '../launch.js';
 import { formatTable, print, printJson } from '../output.js';
-import { DEFAULT_BROKERS, integer, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { DEFAULT_BROKERS, integer, LOG_LEVELS, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 import { partitionTable } from './topic.js';
-import { LOG_LEVELS } from './node.js';
 
 /** How long `cluster up` waits for a controller to be elected. */
 const ELECTION_TIMEOUT_MS = 30_000;
@@ -22,6 +21,17 @@ interface UpOptions {
   host: string;
   ports: [number, number, number];
   logLevel: string;
+}
+
+/** What `cluster up` starts. Steps that prepare more for the nodes (certificates, a client
+ *  configuration) add it here and to nodeArgs(). */
+interface LocalCluster {
+  readonly options: UpOptions;
+  readonly nodes: readonly LocalNode[];
+  /** The compiled CLI the nodes run (launch.ts). */
+  readonly entry: string;
+  /** The CLI as the user types it, for the hints printed (launch.ts). */
+  readonly herald: string;
 }
 
 /** One node of a local cluster: its id, ports and folder. */
@@ -44,9 +54,7 @@ function basePorts(value: string): [number, number, number] {
 }
 
 /** `herald cluster up|down|status`. */
-export function registerCluster(program: Command, cliEntry: string): void {
-  const cluster = program.command('cluster').description('run a local cluster, stop it, and show the state of any cluster');
-
+export function registerCluster(cluster: Command, cliEntry: string): void {
   cluster
     .command('up')
     .description('run a local cluster of N nodes: in the foreground (Ctrl-C stops it) or, with --detach, in the background (stop it with `herald cluster down`)')
@@ -97,14 +105,13 @@ function localNodes(options: UpOptions): LocalNode[] {
   }));
 }
 
-/** The arguments that run node `n` with the CLI's own entry point, under whatever runs this
- *  process (node on dist/main.js, or tsx on src/main.ts). */
-function nodeArgs(cliEntry: string, n: LocalNode, all: readonly LocalNode[], options: UpOptions): string[] {
-  const peers = all.map((p) => `${p.id}=${options.host}:${p.clientAddress.split(':').pop()}:${p.peerPort}`).join(',');
+/** The arguments of node (the executable) that run node `n` of `cluster`. */
+function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
+  const { options } = cluster;
+  const peers = cluster.nodes.map((p) => `${p.id}=${options.host}:${p.clientAddress.split(':').pop()}:${p.peerPort}`).join(',');
   const clientPort = n.clientAddress.split(':').pop()!;
   return [
-    ...process.execArgv,
-    cliEntry,
+    cluster.entry,
     'node', 'start',
     '--id', String(n.id),
     '--data-dir', n.dir,
@@ -161,6 +168,7 @@ async function waitForExit(pids: readonly number[], timeoutMs: number): Promise<
 }
 
 async function waitForController(nodes: readonly LocalNode[], failed: () => string | undefined): Promise<number> {
+  const { HeraldClient } = await import('@herald/client');
   const client = new HeraldClient({ brokers: nodes.map((n) => n.clientAddress), callTimeoutMs: 1_000, retry: { backoffInitialMs: 100, backoffMaxMs: 300 } });
   const deadline = Date.now() + ELECTION_TIMEOUT_MS;
   try {
@@ -181,7 +189,7 @@ async function waitForController(nodes: readonly LocalNode[], failed: () => stri
   }
 }
 
-function summary(options: UpOptions, nodes: readonly LocalNode[], controllerId: number): void {
+function summary({ options, nodes, herald }: LocalCluster, controllerId: number): void {
   print(`Herald cluster is up: ${nodes.length} node${nodes.length === 1 ? '' : 's'}, controller node ${controllerId}`);
   print(
     formatTable(
@@ -191,27 +199,29 @@ function summary(options: UpOptions, nodes: readonly LocalNode[], controllerId: 
   );
   const brokers = nodes.map((n) => n.clientAddress).join(',');
   if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
+  print(`Try: ${herald} cluster status${brokers === DEFAULT_BROKERS ? '' : ` --brokers ${brokers}`}`);
   if (options.detach !== true) print('Ctrl-C stops the cluster.');
-  else print(`Stop it with: herald cluster down${resolve(options.data) === resolve('data') ? '' : ` --data ${options.data}`}`);
+  else print(`Stop it with: ${herald} cluster down${resolve(options.data) === resolve('data') ? '' : ` --data ${options.data}`}`);
 }
 
 async function clusterUp(options: UpOptions, cliEntry: string): Promise<void> {
-  const nodes = localNodes(options);
+  const herald = cliCommand(cliEntry);
   const running = pidFiles(options.data).filter((f) => runsNodeOn(f.pid, f.dir));
   if (running.length > 0) {
-    throw new Error(`a cluster already runs from ${options.data} (pids ${running.map((r) => r.pid).join(', ')}); stop it with: herald cluster down --data ${options.data}`);
+    throw new Error(`a cluster already runs from ${options.data} (pids ${running.map((r) => r.pid).join(', ')}); stop it with: ${herald} cluster down --data ${options.data}`);
   }
-  for (const n of nodes) mkdirSync(n.dir, { recursive: true });
-  if (options.detach === true) return upDetached(options, nodes, cliEntry);
-  return upForeground(options, nodes, cliEntry);
+  const cluster: LocalCluster = { options, nodes: localNodes(options), entry: nodeEntry(cliEntry), herald };
+  for (const n of cluster.nodes) mkdirSync(n.dir, { recursive: true });
+  return options.detach === true ? upDetached(cluster) : upForeground(cluster);
 }
 
-async function upDetached(options: UpOptions, nodes: readonly LocalNode[], cliEntry: string): Promise<void> {
+async function upDetached(cluster: LocalCluster): Promise<void> {
+  const { nodes } = cluster;
   const children: { node: LocalNode; child: ChildProcess; log: string }[] = [];
   for (const n of nodes) {
     const log = join(n.dir, 'herald.log');
     const fd = openSync(log, 'a');
-    const child = spawn(process.execPath, nodeArgs(cliEntry, n, nodes, options), { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, nodeArgs(cluster, n), { detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     child.unref();
     writeFileSync(join(n.dir, 'herald.pid'), `${child.pid}\n`);
@@ -224,7 +234,7 @@ async function upDetached(options: UpOptions, nodes: readonly LocalNode[], cliEn
       const [id, code] = [...exited][0] ?? [];
       return id === undefined ? undefined : `node ${id} exited with code ${code}; see ${join(nodes[id - 1]!.shownDir, 'herald.log')}`;
     });
-    summary(options, nodes, controllerId);
+    summary(cluster, controllerId);
   } catch (err) {
     const pids = children.map((c) => c.child.pid!).filter(isAlive);
     for (const pid of pids) process.kill(pid, 'SIGTERM');
@@ -234,7 +244,9 @@ async function upDetached(options: UpOptions, nodes: readonly LocalNode[], cliEn
   }
 }
 
-async function upForeground(options: UpOptions, nodes: readonly LocalNode[], cliEntry: string): Promise<void> {
+async function upForeground(cluster: LocalCluster): Promise<void> {
+  const { nodes } = cluster;
+  const { default: PinoPretty } = await import('pino-pretty');
   const format = PinoPretty.prettyFactory({
     colorize: process.stdout.isTTY === true,
     singleLine: true,
@@ -248,7 +260,7 @@ async function upForeground(options: UpOptions, nodes: readonly LocalNode[], cli
   const done = new Promise<void>((resolve) => (allExited = resolve));
 
   for (const n of nodes) {
-    const child = spawn(process.execPath, nodeArgs(cliEntry, n, nodes, options), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs(cluster, n), { stdio: ['ignore', 'pipe', 'pipe'] });
     children.set(n.id, child);
     const prefix = `node-${n.id} | `;
     for (const stream of [child.stdout!, child.stderr!]) {
@@ -289,7 +301,7 @@ async function upForeground(options: UpOptions, nodes: readonly LocalNode[], cli
       const [id, code] = [...exited][0] ?? [];
       return id === undefined || stopping ? undefined : `node ${id} exited with code ${code} before the cluster was up`;
     });
-    if (!stopping) summary(options, nodes, controllerId);
+    if (!stopping) summary(cluster, controllerId);
   } catch (err) {
     if (!stopping) {
       await stopAll();

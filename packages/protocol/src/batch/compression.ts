@@ -9,14 +9,24 @@
 
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
-import { compress as lz4Compress, uncompress as lz4Uncompress } from 'lz4-napi';
-import { compress as snappyCompress, uncompress as snappyUncompress } from 'snappy';
 import { HeraldError } from '../errors.js';
 import { Compression } from './format.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/** A module loaded on first use, once. */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+// The napi codecs are loaded when a batch first needs them: each is a native module that takes
+// tens of milliseconds to load, which every CLI command and node start would pay, and most of
+// them never meet a compressed batch.
+const snappy = onFirstUse(() => import('snappy'));
+const lz4 = onFirstUse(() => import('lz4-napi'));
+const zstd = onFirstUse(() => import('@mongodb-js/zstd'));
 
 /** A view of `bytes` as a Buffer, without copying. */
 export function asBuffer(bytes: Uint8Array): Buffer {
@@ -31,13 +41,13 @@ export async function compress(compression: Compression, payload: Uint8Array): P
     case Compression.Gzip:
       return gzipAsync(payload);
     case Compression.Snappy:
-      return snappyCompress(payload);
+      return (await snappy()).compress(payload);
     case Compression.Lz4:
       // The block format with the uncompressed size prefixed (lz4_flex's
       // compress_prepend_size), which lets decompress() check the size before inflating.
-      return lz4Compress(payload);
+      return (await lz4()).compress(payload);
     case Compression.Zstd:
-      return zstdCompress(asBuffer(payload));
+      return (await zstd()).compress(asBuffer(payload));
   }
 }
 
@@ -72,20 +82,23 @@ export async function decompress(
     case Compression.Snappy: {
       const declared = snappyDeclaredBytes(data);
       if (declared > limit.bytesMax) throw limit.tooLarge(declared);
-      const out = await inflate('snappy', () => snappyUncompress(data, { asBuffer: true }) as Promise<Buffer>);
+      const { uncompress } = await snappy();
+      const out = await inflate('snappy', () => uncompress(data, { asBuffer: true }) as Promise<Buffer>);
       return checkLength('snappy', out, declared);
     }
     case Compression.Lz4: {
       if (data.length < 4) throw malformed('lz4', 'shorter than its 4-byte size prefix');
       const declared = new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true);
       if (declared > limit.bytesMax) throw limit.tooLarge(declared);
-      const out = await inflate('lz4', () => lz4Uncompress(data));
+      const { uncompress } = await lz4();
+      const out = await inflate('lz4', () => uncompress(data));
       return checkLength('lz4', out, declared);
     }
     case Compression.Zstd: {
       const bound = zstdDecompressedBytesBound(data);
       if (bound > limit.bytesMax) throw limit.tooLarge(bound);
-      const out = await inflate('zstd', () => zstdDecompress(asBuffer(data)));
+      const { decompress } = await zstd();
+      const out = await inflate('zstd', () => decompress(asBuffer(data)));
       if (out.length > limit.bytesMax) throw limit.tooLarge(out.length);
       return out;
     }
