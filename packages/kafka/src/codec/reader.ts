@@ -101,7 +101,8 @@ export class KafkaReader {
     return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
   }
 
-  /** A zigzag varlong, as a number: refused beyond ±(2^53-1), like int64(). */
+  /** A zigzag varlong, as a number: refused beyond ±2^52, where the zigzag form would pass
+   *  2^53 (Herald's timestamps stay below 2^52 for this reason, @herald/protocol varint.ts). */
   varlong(): number {
     let raw = 0;
     for (let shift = 0; shift < 70; shift += 7) {
@@ -114,7 +115,7 @@ export class KafkaReader {
         return value;
       }
     }
-    throw new KafkaDecodeError(`varlong before offset ${this.pos} is beyond ±2^53, more than Herald supports`);
+    throw new KafkaDecodeError(`varlong before offset ${this.pos} is beyond ±2^52, more than Herald supports`);
   }
 
   /** 16 bytes as a lower-case 8-4-4-4-12 hex text. */
