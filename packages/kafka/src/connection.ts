@@ -119,11 +119,6 @@ export class KafkaConnection {
     });
   }
 
-  /** Whether the connection is closed. */
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /** Closes the connection; requests in flight finish unanswered. `graceful` lets what was
    *  written reach the client first (a last answer), within LINGER_MS. */
   close(why: string, graceful = false): void {

@@ -13,4 +13,4 @@ export { kafkaToHerald, heraldToKafka, splitBatches, KAFKA_BATCH_HEADER_BYTES, t
 export { crc32cCombine, rebaseCrc } from './records/crc-shift.js';
 export { KafkaReader, KafkaDecodeError } from './codec/reader.js';
 export { KafkaWriter } from './codec/writer.js';
-export { ApiKey, Apis, apiByKey, isFlexible, type ApiName, type ApiSpec, type RequestOf, type ResponseOf } from './messages/apis.js';
+export { ApiKey, Apis, isFlexible, type ApiName, type ApiSpec, type RequestOf, type ResponseOf } from './messages/apis.js';

@@ -84,11 +84,6 @@ export class KafkaServer {
     });
   }
 
-  /** The connections open now. */
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
   /** Stops listening and closes every connection. */
   close(): Promise<void> {
     for (const connection of this.connections) connection.close('the listener is closing');

@@ -56,13 +56,6 @@ export class KafkaReader {
     return value;
   }
 
-  uint32(): number {
-    this.need(4, 'uint32');
-    const value = this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return value;
-  }
-
   /** An int64 as a number: Herald's offsets, ids and timestamps stay below 2^53, so a value
    *  beyond ±(2^53-1) is refused rather than rounded. */
   int64(): number {

@@ -60,12 +60,6 @@ export class KafkaWriter {
     this.pos += 4;
   }
 
-  uint32(value: number): void {
-    this.ensure(4);
-    this.buf.writeUInt32BE(value, this.pos);
-    this.pos += 4;
-  }
-
   /** An int64 from a safe integer. */
   int64(value: number): void {
     this.ensure(8);

@@ -4,7 +4,8 @@ import { Acks, OffsetSpec, type FetchResult } from '../backend.js';
 import { ErrorCode, KafkaProtocolError } from '../errors.js';
 import { ListOffsetsTimestamp } from '../messages/records.js';
 import { heraldToKafka, kafkaToHerald, splitBatches } from '../records/translate.js';
-import { CloseConnection, refusal, type Handler, type HandlerContext } from './context.js';
+import type { ResponseOf } from '../messages/apis.js';
+import { CloseConnection, refusal, type Handler, type HandlerContext, type Loose } from './context.js';
 
 /** Kafka's acks: 0 none, 1 the leader, -1 every in-sync replica (the mapping). */
 function acksOf(acks: number): Acks | null {
@@ -75,6 +76,8 @@ export const handleProduce: Handler<'Produce'> = async (request, ctx) => {
   return { responses: [...byTopic].map(([name, partitionResponses]) => ({ name, partitionResponses })) };
 };
 
+type FetchTopicResponse = { topic: string; partitions: NonNullable<NonNullable<Loose<ResponseOf<'Fetch'>>['responses']>[number]['partitions']> };
+
 interface FetchSlot {
   readonly topic: string;
   readonly partition: number;
@@ -125,7 +128,7 @@ export const handleFetch: Handler<'Fetch'> = async (request, ctx) => {
   }
   let budget = request.maxBytes;
   let sentAny = false;
-  const responses: { topic: string; partitions: object[] }[] = [];
+  const responses: FetchTopicResponse[] = [];
   for (const slot of slots) {
     let topic = responses.at(-1);
     if (topic?.topic !== slot.topic) responses.push((topic = { topic: slot.topic, partitions: [] }));
@@ -154,7 +157,7 @@ export const handleFetch: Handler<'Fetch'> = async (request, ctx) => {
       records: chunks,
     });
   }
-  return { sessionId: 0, responses: responses as never };
+  return { sessionId: 0, responses };
 };
 
 /**

@@ -2,7 +2,7 @@
 // versions start, and the request and response types. Which of them the listener serves (and
 // advertises in ApiVersions) is the handlers' table, not this one.
 
-import type { StructValue, Type } from '../codec/schema.js';
+import type { Type } from '../codec/schema.js';
 import * as admin from './admin.js';
 import * as cluster from './cluster.js';
 import * as groups from './groups.js';
@@ -92,12 +92,7 @@ export type RequestOf<N extends ApiName> = Apis[N] extends ApiSpec<infer Req, un
 /** The response of API `N`, as a handler builds it. */
 export type ResponseOf<N extends ApiName> = Apis[N] extends ApiSpec<unknown, infer Res> ? Res : never;
 
-/** The codec of an API key, or undefined for a key without one. */
-export const apiByKey: ReadonlyMap<number, ApiSpec> = new Map(Object.values(Apis).map((spec) => [spec.key, spec as ApiSpec]));
-
 /** Whether `version` of `spec` uses flexible encodings (and request header v2). */
 export function isFlexible(spec: ApiSpec, version: number): boolean {
   return version >= spec.flexibleMin;
 }
-
-export type { StructValue };

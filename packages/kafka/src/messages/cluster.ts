@@ -2,7 +2,7 @@
 // where the brokers are, and which one coordinates a group. Field layouts from Kafka's
 // ApiVersions*.json, Metadata*.json and FindCoordinator*.json, up to the versions served.
 
-import { array, bool, field, int16, int32, int8, nullableArray, nullableString, string, struct, type StructValue } from '../codec/schema.js';
+import { array, bool, field, int16, int32, int8, nullableArray, nullableString, string, struct } from '../codec/schema.js';
 
 /** Kafka's "no authorized operations asked for" (Integer.MIN_VALUE). */
 export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
@@ -12,13 +12,11 @@ export const ApiVersionsRequest = struct({
   clientSoftwareVersion: field(string, '3+'),
 });
 
-const apiVersionsFields = {
+export const ApiVersionsResponse = struct({
   errorCode: field(int16, '0+'),
   apiKeys: field(array(struct({ apiKey: field(int16, '0+'), minVersion: field(int16, '0+'), maxVersion: field(int16, '0+') })), '0+'),
   throttleTimeMs: field(int32, '1+'),
-};
-export const ApiVersionsResponse = struct(apiVersionsFields);
-export type ApiVersionsResponse = StructValue<typeof apiVersionsFields>;
+});
 
 export const MetadataRequest = struct({
   // v0: an empty array means every topic; v1+: null means every topic, empty means none.
