@@ -106,6 +106,12 @@ describe('Kafka → Herald (produce)', () => {
     { what: 'a control batch', code: ErrorCode.InvalidRecord, change: (b) => withAttributes(b, 0x20) },
     { what: 'LogAppendTime set by a producer', code: ErrorCode.InvalidRecord, change: (b) => withAttributes(b, 0x08) },
     { what: 'an unknown compression code', code: ErrorCode.UnsupportedCompressionType, change: (b) => withAttributes(b, 0x05) },
+    { what: "lz4 (Kafka's frame format, not Herald's block format)", code: ErrorCode.UnsupportedCompressionType, change: (b) => withAttributes(b, 0x03) },
+    {
+      what: "xerial-framed snappy (the Java client's)",
+      code: ErrorCode.UnsupportedCompressionType,
+      change: (b) => (Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]).copy(b, 61), withAttributes(b, 0x02)),
+    },
     { what: 'a lastOffsetDelta that does not match the count', code: ErrorCode.InvalidRecord, change: (b) => recrc((b.writeInt32BE(7, 23), b)) },
     { what: 'a batchLength past the end', code: ErrorCode.InvalidRecord, change: (b) => (b.writeInt32BE(b.length, 8), b) },
     { what: 'a batchLength shorter than a header', code: ErrorCode.InvalidRecord, change: (b) => (b.writeInt32BE(10, 8), b) },
@@ -171,6 +177,11 @@ describe('Herald → Kafka (fetch)', () => {
     expect([kafka.readInt32BE(23), kafka.readInt32BE(57), kafkaCrcHolds(kafka)]).toEqual([2, 0, true]);
   });
 
+  it('refuses to serve an lz4 batch (Herald SDK) that Kafka clients could not read', async () => {
+    const herald = await encodeBatch(records, { compression: 'lz4' });
+    await expect(heraldToKafka({ baseOffset: 0, leaderEpoch: 1, bytes: herald })).rejects.toMatchObject({ code: ErrorCode.UnsupportedCompressionType });
+  });
+
   it('keeps a batch damaged in storage detectably damaged', async () => {
     const herald = Buffer.from(await encodeBatch(records));
     herald[herald.length - 3]! ^= 0x40;
@@ -180,7 +191,8 @@ describe('Herald → Kafka (fetch)', () => {
 });
 
 describe('round trips', () => {
-  const compressions: Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+  // lz4 does not cross yet (see translate.ts).
+  const compressions: Compression[] = ['none', 'gzip', 'snappy', 'zstd'];
   const record = fc.record({
     key: fc.option(fc.uint8Array({ maxLength: 20 }), { nil: null }),
     value: fc.option(fc.uint8Array({ maxLength: 200 }), { nil: null }),
