@@ -4,6 +4,7 @@
 
 import { array, bool, bytes, field, int16, int32, int64, nullableArray, nullableString, string, struct } from '../codec/schema.js';
 import { AUTHORIZED_OPERATIONS_OMITTED } from './cluster.js';
+import { partitionError, topicsOf } from './common.js';
 
 export const JoinGroupRequest = struct({
   groupId: field(string, '0+'),
@@ -76,21 +77,13 @@ export const OffsetCommitRequest = struct({
   groupInstanceId: field(nullableString, '7+'),
   retentionTimeMs: field(int64, '2-4', { default: -1 }),
   topics: field(
-    array(
+    topicsOf(
       struct({
-        name: field(string, '0+'),
-        partitions: field(
-          array(
-            struct({
-              partitionIndex: field(int32, '0+'),
-              committedOffset: field(int64, '0+'),
-              committedLeaderEpoch: field(int32, '6+', { default: -1 }),
-              commitTimestamp: field(int64, '1', { default: -1 }),
-              committedMetadata: field(nullableString, '0+'),
-            }),
-          ),
-          '0+',
-        ),
+        partitionIndex: field(int32, '0+'),
+        committedOffset: field(int64, '0+'),
+        committedLeaderEpoch: field(int32, '6+', { default: -1 }),
+        commitTimestamp: field(int64, '1', { default: -1 }),
+        committedMetadata: field(nullableString, '0+'),
       }),
     ),
     '0+',
@@ -99,10 +92,7 @@ export const OffsetCommitRequest = struct({
 
 export const OffsetCommitResponse = struct({
   throttleTimeMs: field(int32, '3+'),
-  topics: field(
-    array(struct({ name: field(string, '0+'), partitions: field(array(struct({ partitionIndex: field(int32, '0+'), errorCode: field(int16, '0+') })), '0+') })),
-    '0+',
-  ),
+  topics: field(topicsOf(partitionError), '0+'),
 });
 
 export const OffsetFetchRequest = struct({
@@ -115,21 +105,13 @@ export const OffsetFetchRequest = struct({
 export const OffsetFetchResponse = struct({
   throttleTimeMs: field(int32, '3+'),
   topics: field(
-    array(
+    topicsOf(
       struct({
-        name: field(string, '0+'),
-        partitions: field(
-          array(
-            struct({
-              partitionIndex: field(int32, '0+'),
-              committedOffset: field(int64, '0+'),
-              committedLeaderEpoch: field(int32, '5+', { default: -1 }),
-              metadata: field(nullableString, '0+'),
-              errorCode: field(int16, '0+'),
-            }),
-          ),
-          '0+',
-        ),
+        partitionIndex: field(int32, '0+'),
+        committedOffset: field(int64, '0+'),
+        committedLeaderEpoch: field(int32, '5+', { default: -1 }),
+        metadata: field(nullableString, '0+'),
+        errorCode: field(int16, '0+'),
       }),
     ),
     '0+',

@@ -3,6 +3,7 @@
 // DeleteRecords*.json, up to the versions served.
 
 import { array, field, int16, int32, int64, int8, nullableArray, nullableString, records, string, struct } from '../codec/schema.js';
+import { topicsOf } from './common.js';
 
 export const ProduceRequest = struct({
   transactionalId: field(nullableString, '3+'),
@@ -110,20 +111,12 @@ export const ListOffsetsRequest = struct({
   replicaId: field(int32, '0+'),
   isolationLevel: field(int8, '2+'),
   topics: field(
-    array(
+    topicsOf(
       struct({
-        name: field(string, '0+'),
-        partitions: field(
-          array(
-            struct({
-              partitionIndex: field(int32, '0+'),
-              currentLeaderEpoch: field(int32, '4+', { default: -1 }),
-              timestamp: field(int64, '0+'),
-              maxNumOffsets: field(int32, '0', { default: 1 }),
-            }),
-          ),
-          '0+',
-        ),
+        partitionIndex: field(int32, '0+'),
+        currentLeaderEpoch: field(int32, '4+', { default: -1 }),
+        timestamp: field(int64, '0+'),
+        maxNumOffsets: field(int32, '0', { default: 1 }),
       }),
     ),
     '0+',
@@ -133,22 +126,14 @@ export const ListOffsetsRequest = struct({
 export const ListOffsetsResponse = struct({
   throttleTimeMs: field(int32, '2+'),
   topics: field(
-    array(
+    topicsOf(
       struct({
-        name: field(string, '0+'),
-        partitions: field(
-          array(
-            struct({
-              partitionIndex: field(int32, '0+'),
-              errorCode: field(int16, '0+'),
-              oldStyleOffsets: field(array(int64), '0'),
-              timestamp: field(int64, '1+', { default: -1 }),
-              offset: field(int64, '1+', { default: -1 }),
-              leaderEpoch: field(int32, '4+', { default: -1 }),
-            }),
-          ),
-          '0+',
-        ),
+        partitionIndex: field(int32, '0+'),
+        errorCode: field(int16, '0+'),
+        oldStyleOffsets: field(array(int64), '0'),
+        timestamp: field(int64, '1+', { default: -1 }),
+        offset: field(int64, '1+', { default: -1 }),
+        leaderEpoch: field(int32, '4+', { default: -1 }),
       }),
     ),
     '0+',
@@ -156,22 +141,11 @@ export const ListOffsetsResponse = struct({
 });
 
 export const DeleteRecordsRequest = struct({
-  topics: field(
-    array(struct({ name: field(string, '0+'), partitions: field(array(struct({ partitionIndex: field(int32, '0+'), offset: field(int64, '0+') })), '0+') })),
-    '0+',
-  ),
+  topics: field(topicsOf(struct({ partitionIndex: field(int32, '0+'), offset: field(int64, '0+') })), '0+'),
   timeoutMs: field(int32, '0+'),
 });
 
 export const DeleteRecordsResponse = struct({
   throttleTimeMs: field(int32, '0+'),
-  topics: field(
-    array(
-      struct({
-        name: field(string, '0+'),
-        partitions: field(array(struct({ partitionIndex: field(int32, '0+'), lowWatermark: field(int64, '0+'), errorCode: field(int16, '0+') })), '0+'),
-      }),
-    ),
-    '0+',
-  ),
+  topics: field(topicsOf(struct({ partitionIndex: field(int32, '0+'), lowWatermark: field(int64, '0+'), errorCode: field(int16, '0+') })), '0+'),
 });

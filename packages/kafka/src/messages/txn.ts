@@ -4,6 +4,7 @@
 // to the versions listed in apis.ts.
 
 import { array, bool, field, int16, int32, int64, nullableString, string, struct } from '../codec/schema.js';
+import { partitionError, topicsOf } from './common.js';
 
 export const AddPartitionsToTxnRequest = struct({
   transactionalId: field(string, '0+'),
@@ -55,20 +56,12 @@ export const TxnOffsetCommitRequest = struct({
   producerId: field(int64, '0+'),
   producerEpoch: field(int16, '0+'),
   topics: field(
-    array(
+    topicsOf(
       struct({
-        name: field(string, '0+'),
-        partitions: field(
-          array(
-            struct({
-              partitionIndex: field(int32, '0+'),
-              committedOffset: field(int64, '0+'),
-              committedLeaderEpoch: field(int32, '2+', { default: -1 }),
-              committedMetadata: field(nullableString, '0+'),
-            }),
-          ),
-          '0+',
-        ),
+        partitionIndex: field(int32, '0+'),
+        committedOffset: field(int64, '0+'),
+        committedLeaderEpoch: field(int32, '2+', { default: -1 }),
+        committedMetadata: field(nullableString, '0+'),
       }),
     ),
     '0+',
@@ -77,8 +70,5 @@ export const TxnOffsetCommitRequest = struct({
 
 export const TxnOffsetCommitResponse = struct({
   throttleTimeMs: field(int32, '0+'),
-  topics: field(
-    array(struct({ name: field(string, '0+'), partitions: field(array(struct({ partitionIndex: field(int32, '0+'), errorCode: field(int16, '0+') })), '0+') })),
-    '0+',
-  ),
+  topics: field(topicsOf(partitionError), '0+'),
 });
