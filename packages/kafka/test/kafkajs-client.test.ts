@@ -5,7 +5,11 @@
 // rules, no broker), driven by kafkajs 2.2.4; everything is checked in the backend as well as
 // in what kafkajs reports.
 
+import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer, type KafkaConfig } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/support/wait-for.js';
@@ -19,11 +23,11 @@ interface Listener {
   readonly malformed: string[];
 }
 
-async function startListener(options: { saslMechanisms?: SaslMechanism[]; backend?: FakeBackend } = {}): Promise<Listener> {
+async function startListener(options: { saslMechanisms?: SaslMechanism[]; backend?: FakeBackend; tls?: { key: Buffer; cert: Buffer } } = {}): Promise<Listener> {
   const backend = options.backend ?? new FakeBackend({ initialRebalanceDelayMs: 300 });
   const malformed: string[] = [];
   const metrics: KafkaMetrics = { connectionOpened() {}, connectionClosed() {}, malformedFrame: (reason) => malformed.push(reason), request() {} };
-  const server = new KafkaServer({ backend, metrics, saslMechanisms: options.saslMechanisms ?? [] });
+  const server = new KafkaServer({ backend, metrics, saslMechanisms: options.saslMechanisms ?? [], ...(options.tls === undefined ? {} : { tls: options.tls }) });
   const address = await server.listen();
   backend.endpoint = { host: '127.0.0.1', port: address.port };
   const kafka = (config: Partial<KafkaConfig> = {}) =>
@@ -238,5 +242,27 @@ describe('SASL', () => {
     const admin = listener.kafka({ retry: { retries: 0 } }).admin();
     await expect(admin.connect().then(() => admin.listTopics())).rejects.toThrow();
     await waitFor(() => listener.malformed.includes('unauthenticated'), { what: 'the unauthenticated request counted', timeoutMs: 5_000 });
+  });
+});
+
+describe('TLS', () => {
+  it('serves kafkajs over TLS, with SASL SCRAM on top', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-kafka-tls-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    await listener.server.close();
+    listener.backend.close();
+    const backend = new FakeBackend({ scram: new Map([['SCRAM-SHA-256/alice', scramCredential('wonderland', 'sha256')]]) });
+    listener = await startListener({ backend, saslMechanisms: [SaslMechanism.ScramSha256], tls: { key: readFileSync(join(dir, 'key.pem')), cert } });
+    listener.backend.addTopic('secure', 1);
+    const kafka = listener.kafka({ ssl: { ca: [cert] }, sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 'wonderland' } });
+    const producer = kafka.producer();
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    await producer.send({ topic: 'secure', messages: [{ value: 'over tls' }] });
+    expect(await listener.backend.values('secure', 0)).toEqual(['over tls']);
+    const plaintext = listener.kafka({ sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 'wonderland' }, retry: { retries: 0 }, connectionTimeout: 1_000 }).admin();
+    await expect(plaintext.connect()).rejects.toThrow();
   });
 });
