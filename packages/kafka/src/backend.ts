@@ -41,12 +41,14 @@ export interface PartitionMetadata {
   readonly offlineReplicas: readonly number[];
 }
 
+/** A topic and its partitions. */
 export interface TopicMetadata {
   readonly name: string;
   /** Every partition, ordered by id. */
   readonly partitions: readonly PartitionMetadata[];
 }
 
+/** What Metadata and FindCoordinator answer from. */
 export interface ClusterMetadata {
   readonly clusterId: string;
   /** The controller (meta group leader), which is also every group's coordinator; -1 when
@@ -63,6 +65,7 @@ export interface ClusterMetadata {
 export const Acks = { None: 'none', Leader: 'leader', Quorum: 'quorum', All: 'all' } as const;
 export type Acks = (typeof Acks)[keyof typeof Acks];
 
+/** Batches for one partition. */
 export interface ProduceRequest {
   readonly topic: string;
   readonly partition: number;
@@ -73,6 +76,7 @@ export interface ProduceRequest {
   readonly timeoutMs: number;
 }
 
+/** Where a produce landed. */
 export interface ProduceResult {
   /** The offset of the first batch's first record (its original offset for a duplicate). */
   readonly baseOffset: number;
@@ -80,6 +84,7 @@ export interface ProduceResult {
   readonly logStartOffset: number;
 }
 
+/** A read of one partition. */
 export interface FetchRequest {
   readonly topic: string;
   readonly partition: number;
@@ -88,6 +93,7 @@ export interface FetchRequest {
   readonly maxBytes: number;
 }
 
+/** What a read of one partition found. */
 export interface FetchResult {
   /** Committed batches from the one holding `offset` on, in offset order. */
   readonly batches: readonly StoredBatchRef[];
@@ -102,9 +108,11 @@ export interface FetchPosition {
   readonly offset: number;
 }
 
+/** What ListOffsets looks up. */
 export const OffsetSpec = { Earliest: 'earliest', Latest: 'latest', Timestamp: 'timestamp' } as const;
 export type OffsetSpec = (typeof OffsetSpec)[keyof typeof OffsetSpec];
 
+/** An offset lookup in one partition. */
 export interface ListOffsetRequest {
   readonly topic: string;
   readonly partition: number;
@@ -113,6 +121,7 @@ export interface ListOffsetRequest {
   readonly timestampMs: number;
 }
 
+/** The offset a lookup found. */
 export interface ListOffsetResult {
   /** Earliest: the log start offset; Latest: the high watermark; Timestamp: the first offset
    *  whose record's timestamp is at or after the time, or the high watermark when none is. */
@@ -129,6 +138,7 @@ export interface TopicPartitions {
   readonly partitions: readonly number[];
 }
 
+/** A member's join, with what Herald's coordinator needs (the Kafka member's subscription decoded). */
 export interface JoinGroupRequest {
   readonly group: string;
   /** Empty for a new member. */
@@ -142,6 +152,7 @@ export interface JoinGroupRequest {
   readonly rebalanceTimeoutMs: number;
 }
 
+/** The member's place in the new generation. */
 export interface JoinGroupResult {
   readonly memberId: string;
   readonly generation: number;
@@ -149,6 +160,7 @@ export interface JoinGroupResult {
   readonly assignment: readonly TopicPartitions[];
 }
 
+/** A member of the current generation. */
 export interface GroupMemberView {
   readonly memberId: string;
   readonly clientId: string;
@@ -160,11 +172,13 @@ export interface GroupMemberView {
 /** Kafka's group states, as far as Herald has them. */
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'Stable';
 
+/** A group in a list. */
 export interface GroupSummary {
   readonly group: string;
   readonly state: GroupState;
 }
 
+/** A group in full. */
 export interface GroupDescription {
   readonly group: string;
   readonly state: GroupState;
@@ -174,6 +188,7 @@ export interface GroupDescription {
   readonly members: readonly GroupMemberView[];
 }
 
+/** An offset to commit: the next offset the group will consume. */
 export interface OffsetToCommit {
   readonly topic: string;
   readonly partition: number;
@@ -181,6 +196,7 @@ export interface OffsetToCommit {
   readonly metadata: string;
 }
 
+/** A committed offset. */
 export interface CommittedOffset {
   readonly topic: string;
   readonly partition: number;
@@ -188,6 +204,7 @@ export interface CommittedOffset {
   readonly metadata: string;
 }
 
+/** A topic to create. */
 export interface CreateTopicRequest {
   readonly name: string;
   /** -1: the broker's default. */
@@ -217,6 +234,7 @@ export interface ScramCredential {
   readonly serverKey: Uint8Array;
 }
 
+/** The SCRAM mechanisms, by name. */
 export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
 /**

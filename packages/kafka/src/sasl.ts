@@ -5,6 +5,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KafkaBackend, ScramCredential, ScramMechanism } from './backend.js';
 
+/** The SASL mechanisms this listener implements, by their Kafka (IANA) names. */
 export const SaslMechanism = { Plain: 'PLAIN', ScramSha256: 'SCRAM-SHA-256', ScramSha512: 'SCRAM-SHA-512' } as const;
 export type SaslMechanism = (typeof SaslMechanism)[keyof typeof SaslMechanism];
 

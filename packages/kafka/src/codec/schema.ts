@@ -31,13 +31,16 @@ function primitive<T>(name: string, bytesMin: number, empty: T, read: (r: KafkaR
   return { name, bytesMin, empty, read, write };
 }
 
+/** Kafka's fixed-size integers and booleans, big-endian; int64 as a safe-integer number. */
 export const int8 = primitive('int8', 1, 0, (r) => r.int8(), (w, v) => w.int8(v));
 export const int16 = primitive('int16', 2, 0, (r) => r.int16(), (w, v) => w.int16(v));
 export const int32 = primitive('int32', 4, 0, (r) => r.int32(), (w, v) => w.int32(v));
 export const int64 = primitive('int64', 8, 0, (r) => r.int64(), (w, v) => w.int64(v));
 export const bool = primitive('bool', 1, false, (r) => r.bool(), (w, v) => w.bool(v));
+/** A 16-byte UUID, as 8-4-4-4-12 hex text. */
 export const uuid = primitive('uuid', 16, '00000000-0000-0000-0000-000000000000', (r) => r.uuid(), (w, v) => w.uuid(v));
 
+/** A UTF-8 string: int16 length, or a compact length in flexible versions; never null. */
 export const string: Type<string> = {
   name: 'string',
   bytesMin: 1,
@@ -46,6 +49,7 @@ export const string: Type<string> = {
   write: (w, v, ctx) => w.string(v, ctx.flexible),
 };
 
+/** A string that may be null (length -1, or compact 0). */
 export const nullableString: Type<string | null> = {
   name: 'nullable string',
   bytesMin: 1,
@@ -56,6 +60,7 @@ export const nullableString: Type<string | null> = {
 
 const NO_BYTES = new Uint8Array(0);
 
+/** Bytes: int32 length, or a compact length; read as a view of the frame; never null. */
 export const bytes: Type<Uint8Array> = {
   name: 'bytes',
   bytesMin: 1,
@@ -64,6 +69,7 @@ export const bytes: Type<Uint8Array> = {
   write: (w, v, ctx) => w.bytes(v, ctx.flexible),
 };
 
+/** Bytes that may be null. */
 export const nullableBytes: Type<Uint8Array | null> = {
   name: 'nullable bytes',
   bytesMin: 1,
@@ -76,6 +82,7 @@ export const nullableBytes: Type<Uint8Array | null> = {
  *  list of chunks (batch headers and stored payloads), which are not copied when large. */
 export type Records = Uint8Array | readonly Uint8Array[] | null;
 
+/** The records field of Produce and Fetch. */
 export const records: Type<Records> = {
   name: 'records',
   bytesMin: 1,

@@ -86,6 +86,7 @@ export const handleCreateTopics: Handler<'CreateTopics'> = async (request, ctx) 
   return { topics };
 };
 
+/** DeleteTopics: one topic at a time through the controller. */
 export const handleDeleteTopics: Handler<'DeleteTopics'> = async (request, ctx) => {
   const responses = [];
   for (const name of request.topicNames) {

@@ -104,6 +104,7 @@ export const handleSyncGroup: Handler<'SyncGroup'> = async (request, ctx) => {
   }
 };
 
+/** Heartbeat: keeps a member alive; REBALANCE_IN_PROGRESS tells it to join again. */
 export const handleHeartbeat: Handler<'Heartbeat'> = async (request, ctx) => {
   try {
     requireGroupId(request.groupId);
@@ -192,6 +193,7 @@ function groupByTopic(offsets: readonly CommittedOffset[]): { name: string; part
   return [...out].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
 }
 
+/** ListGroups: every group, all of protocol type "consumer". */
 export const handleListGroups: Handler<'ListGroups'> = async (_request, ctx) => {
   try {
     const groups = await ctx.backend.listGroups(ctx);

@@ -47,6 +47,7 @@ export async function saslStep(message: Uint8Array, ctx: Pick<HandlerContext, 's
   }
 }
 
+/** SaslAuthenticate (after a v1 handshake): one step of the exchange. */
 export const handleSaslAuthenticate: Handler<'SaslAuthenticate'> = async (request, ctx) => {
   const step = await saslStep(request.authBytes, ctx);
   return { errorCode: step.errorCode, errorMessage: step.errorMessage, authBytes: step.response, sessionLifetimeMs: 0 };

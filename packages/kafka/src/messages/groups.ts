@@ -6,6 +6,7 @@ import { array, bool, bytes, field, int16, int32, int64, nullableArray, nullable
 import { AUTHORIZED_OPERATIONS_OMITTED } from './cluster.js';
 import { partitionError, topicsOf } from './common.js';
 
+/** JoinGroup request: a member joins a group, offering its protocols and their metadata. */
 export const JoinGroupRequest = struct({
   groupId: field(string, '0+'),
   sessionTimeoutMs: field(int32, '0+'),
@@ -16,6 +17,7 @@ export const JoinGroupRequest = struct({
   protocols: field(array(struct({ name: field(string, '0+'), metadata: field(bytes, '0+') })), '0+'),
 });
 
+/** JoinGroup response: the member's generation, id and chosen protocol. */
 export const JoinGroupResponse = struct({
   throttleTimeMs: field(int32, '2+'),
   errorCode: field(int16, '0+'),
@@ -29,6 +31,7 @@ export const JoinGroupResponse = struct({
   ),
 });
 
+/** SyncGroup request: a member asks for its assignment (a leader also sends everyone's). */
 export const SyncGroupRequest = struct({
   groupId: field(string, '0+'),
   generationId: field(int32, '0+'),
@@ -37,12 +40,14 @@ export const SyncGroupRequest = struct({
   assignments: field(array(struct({ memberId: field(string, '0+'), assignment: field(bytes, '0+') })), '0+'),
 });
 
+/** SyncGroup response: the member's assignment. */
 export const SyncGroupResponse = struct({
   throttleTimeMs: field(int32, '1+'),
   errorCode: field(int16, '0+'),
   assignment: field(bytes, '0+'),
 });
 
+/** Heartbeat request: a member says it is alive in its generation. */
 export const HeartbeatRequest = struct({
   groupId: field(string, '0+'),
   generationId: field(int32, '0+'),
@@ -50,17 +55,20 @@ export const HeartbeatRequest = struct({
   groupInstanceId: field(nullableString, '3+'),
 });
 
+/** Heartbeat response: an error code, REBALANCE_IN_PROGRESS when it must rejoin. */
 export const HeartbeatResponse = struct({
   throttleTimeMs: field(int32, '1+'),
   errorCode: field(int16, '0+'),
 });
 
+/** LeaveGroup request: one member (v0-2) or several (v3+) leave a group. */
 export const LeaveGroupRequest = struct({
   groupId: field(string, '0+'),
   memberId: field(string, '0-2'),
   members: field(array(struct({ memberId: field(string, '3+'), groupInstanceId: field(nullableString, '3+') })), '3+'),
 });
 
+/** LeaveGroup response: a result per member (v3+). */
 export const LeaveGroupResponse = struct({
   throttleTimeMs: field(int32, '1+'),
   errorCode: field(int16, '0+'),
@@ -70,6 +78,7 @@ export const LeaveGroupResponse = struct({
   ),
 });
 
+/** OffsetCommit request: a group commits offsets, as a member of a generation or standalone. */
 export const OffsetCommitRequest = struct({
   groupId: field(string, '0+'),
   generationIdOrMemberEpoch: field(int32, '1+', { default: -1 }),
@@ -90,11 +99,13 @@ export const OffsetCommitRequest = struct({
   ),
 });
 
+/** OffsetCommit response: an error code per partition. */
 export const OffsetCommitResponse = struct({
   throttleTimeMs: field(int32, '3+'),
   topics: field(topicsOf(partitionError), '0+'),
 });
 
+/** OffsetFetch request: a group's committed offsets for some partitions (null: all, v2+). */
 export const OffsetFetchRequest = struct({
   groupId: field(string, '0+'),
   // v0-1: every topic must be named; v2+: null asks for every topic with a committed offset.
@@ -102,6 +113,7 @@ export const OffsetFetchRequest = struct({
   requireStable: field(bool, '7+'),
 });
 
+/** OffsetFetch response: the committed offsets, -1 where none. */
 export const OffsetFetchResponse = struct({
   throttleTimeMs: field(int32, '3+'),
   topics: field(
@@ -119,19 +131,23 @@ export const OffsetFetchResponse = struct({
   errorCode: field(int16, '2+'),
 });
 
+/** ListGroups request: every group this coordinator knows. */
 export const ListGroupsRequest = struct({});
 
+/** ListGroups response: group ids and protocol types. */
 export const ListGroupsResponse = struct({
   throttleTimeMs: field(int32, '1+'),
   errorCode: field(int16, '0+'),
   groups: field(array(struct({ groupId: field(string, '0+'), protocolType: field(string, '0+') })), '0+'),
 });
 
+/** DescribeGroups request: groups to describe. */
 export const DescribeGroupsRequest = struct({
   groups: field(array(string), '0+'),
   includeAuthorizedOperations: field(bool, '3+'),
 });
 
+/** DescribeGroups response: each group's state, protocol and members. */
 export const DescribeGroupsResponse = struct({
   throttleTimeMs: field(int32, '1+'),
   groups: field(

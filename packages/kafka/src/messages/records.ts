@@ -5,6 +5,7 @@
 import { array, field, int16, int32, int64, int8, nullableArray, nullableString, records, string, struct } from '../codec/schema.js';
 import { topicsOf } from './common.js';
 
+/** Produce request: record batches for partitions, with acks and a timeout. */
 export const ProduceRequest = struct({
   transactionalId: field(nullableString, '3+'),
   /** 0: no answer; 1: the leader wrote it; -1: every in-sync replica has it. */
@@ -16,6 +17,7 @@ export const ProduceRequest = struct({
   ),
 });
 
+/** Produce response: per partition: an error code and the base offset. */
 export const ProduceResponse = struct({
   responses: field(
     array(
@@ -42,6 +44,7 @@ export const ProduceResponse = struct({
   throttleTimeMs: field(int32, '1+'),
 });
 
+/** Fetch request: partitions and offsets to read from, with wait and byte limits. */
 export const FetchRequest = struct({
   replicaId: field(int32, '0+', { default: -1 }),
   maxWaitMs: field(int32, '0+'),
@@ -75,6 +78,7 @@ export const FetchRequest = struct({
   rackId: field(string, '11+'),
 });
 
+/** Fetch response: per partition: the high watermark and record batches. */
 export const FetchResponse = struct({
   throttleTimeMs: field(int32, '1+'),
   errorCode: field(int16, '7+'),
@@ -107,6 +111,7 @@ export const FetchResponse = struct({
 /** ListOffsets' special timestamps (KIP-79). */
 export const ListOffsetsTimestamp = { Latest: -1, Earliest: -2 } as const;
 
+/** ListOffsets request: per partition: a timestamp, or -1 (latest) or -2 (earliest). */
 export const ListOffsetsRequest = struct({
   replicaId: field(int32, '0+'),
   isolationLevel: field(int8, '2+'),
@@ -123,6 +128,7 @@ export const ListOffsetsRequest = struct({
   ),
 });
 
+/** ListOffsets response: per partition: the offset found. */
 export const ListOffsetsResponse = struct({
   throttleTimeMs: field(int32, '2+'),
   topics: field(
@@ -140,11 +146,13 @@ export const ListOffsetsResponse = struct({
   ),
 });
 
+/** DeleteRecords request: per partition: the offset below which records go. */
 export const DeleteRecordsRequest = struct({
   topics: field(topicsOf(struct({ partitionIndex: field(int32, '0+'), offset: field(int64, '0+') })), '0+'),
   timeoutMs: field(int32, '0+'),
 });
 
+/** DeleteRecords response: per partition: the new low watermark. */
 export const DeleteRecordsResponse = struct({
   throttleTimeMs: field(int32, '0+'),
   topics: field(topicsOf(struct({ partitionIndex: field(int32, '0+'), lowWatermark: field(int64, '0+'), errorCode: field(int16, '0+') })), '0+'),

@@ -6,6 +6,7 @@
 import { array, bool, field, int16, int32, int64, nullableString, string, struct } from '../codec/schema.js';
 import { partitionError, topicsOf } from './common.js';
 
+/** AddPartitionsToTxn request: a transactional producer adds partitions to its transaction. */
 export const AddPartitionsToTxnRequest = struct({
   transactionalId: field(string, '0+'),
   producerId: field(int64, '0+'),
@@ -13,6 +14,7 @@ export const AddPartitionsToTxnRequest = struct({
   topics: field(array(struct({ name: field(string, '0+'), partitions: field(array(int32), '0+') })), '0+'),
 });
 
+/** AddPartitionsToTxn response: an error code per partition. */
 export const AddPartitionsToTxnResponse = struct({
   throttleTimeMs: field(int32, '0+'),
   resultsByTopic: field(
@@ -26,6 +28,7 @@ export const AddPartitionsToTxnResponse = struct({
   ),
 });
 
+/** AddOffsetsToTxn request: a transactional producer adds a group's offsets to its transaction. */
 export const AddOffsetsToTxnRequest = struct({
   transactionalId: field(string, '0+'),
   producerId: field(int64, '0+'),
@@ -33,11 +36,13 @@ export const AddOffsetsToTxnRequest = struct({
   groupId: field(string, '0+'),
 });
 
+/** AddOffsetsToTxn response: an error code. */
 export const AddOffsetsToTxnResponse = struct({
   throttleTimeMs: field(int32, '0+'),
   errorCode: field(int16, '0+'),
 });
 
+/** EndTxn request: a transactional producer commits or aborts. */
 export const EndTxnRequest = struct({
   transactionalId: field(string, '0+'),
   producerId: field(int64, '0+'),
@@ -45,11 +50,13 @@ export const EndTxnRequest = struct({
   committed: field(bool, '0+'),
 });
 
+/** EndTxn response: an error code. */
 export const EndTxnResponse = struct({
   throttleTimeMs: field(int32, '0+'),
   errorCode: field(int16, '0+'),
 });
 
+/** TxnOffsetCommit request: offsets committed inside a transaction. */
 export const TxnOffsetCommitRequest = struct({
   transactionalId: field(string, '0+'),
   groupId: field(string, '0+'),
@@ -68,6 +75,7 @@ export const TxnOffsetCommitRequest = struct({
   ),
 });
 
+/** TxnOffsetCommit response: an error code per partition. */
 export const TxnOffsetCommitResponse = struct({
   throttleTimeMs: field(int32, '0+'),
   topics: field(topicsOf(partitionError), '0+'),
