@@ -13,11 +13,11 @@ export const CONSUMER_PROTOCOL_TYPE = 'consumer';
 
 const topicPartition = struct({ topic: field(string, '0+'), partitions: field(array(int32), '0+') });
 
+/** Version 0 of a subscription; later versions only add fields after these (owned partitions,
+ *  generation, rack), which Kafka marks ignorable. */
 const Subscription = struct({
   topics: field(array(string), '0+'),
   userData: field(nullableBytes, '0+'),
-  ownedPartitions: field(array(topicPartition), '1+'),
-  generationId: field(int32, '2+', { default: -1 }),
 });
 
 const Assignment = struct({
@@ -25,30 +25,28 @@ const Assignment = struct({
   userData: field(nullableBytes, '0+'),
 });
 
-/** The latest subscription version read in full; later versions only add fields, which are
- *  left unread (Kafka marks them ignorable). */
-const SUBSCRIPTION_VERSION_MAX = 2;
-
 /** A topic and partitions, as the consumer protocol lists them. */
 export interface AssignedPartitions {
   readonly topic: string;
   readonly partitions: readonly number[];
 }
 
-/** The topics a member subscribes to, from its JoinGroup metadata. */
+/** The topics a member subscribes to, from its JoinGroup metadata. Only the version and the
+ *  topics are read: every version starts with them, and some clients (kafkajs) label a
+ *  version-0 layout with a later version. */
 export function decodeSubscriptionTopics(metadata: Uint8Array): string[] {
   const buf = Buffer.from(metadata.buffer, metadata.byteOffset, metadata.byteLength);
   const r = new KafkaReader(buf);
   const version = r.int16();
   if (version < 0) throw new KafkaDecodeError(`consumer protocol subscription version ${version} is negative`);
-  return Subscription.read(r, { version: Math.min(version, SUBSCRIPTION_VERSION_MAX), flexible: false }).topics;
+  return array(string).read(r, { version: 0, flexible: false });
 }
 
 /** A subscription (version 0) to `topics`, for DescribeGroups. */
 export function encodeSubscription(topics: readonly string[]): Uint8Array {
   const w = new KafkaWriter();
   w.int16(0);
-  Subscription.write(w, { topics: [...topics], userData: null, ownedPartitions: [], generationId: -1 }, { version: 0, flexible: false });
+  Subscription.write(w, { topics: [...topics], userData: null }, { version: 0, flexible: false });
   return w.toBuffer();
 }
 
