@@ -112,8 +112,8 @@ describe('the state machine', () => {
     expect(state.nextOffset).toBe(0);
     expect(state.applyBatch(facts)).toEqual({ kind: 'appended', baseOffset: 0, recordCount: 3 });
     expect(state.decide(facts)).toEqual({ kind: 'duplicate', baseOffset: 0, recordCount: 3 });
-    expect(state.decide({ ...facts, baseSequence: 4 })).toMatchObject({ kind: 'rejected', reason: 'OutOfOrderSequence' });
-    expect(state.decide({ ...facts, producerEpoch: 1, baseSequence: 2 })).toMatchObject({ kind: 'rejected', reason: 'OutOfOrderSequence' });
+    expect(state.decide({ ...facts, baseSequence: 4 })).toMatchObject({ kind: 'rejected', error: { reason: 'OutOfOrderSequence' } });
+    expect(state.decide({ ...facts, producerEpoch: 1, baseSequence: 2 })).toMatchObject({ kind: 'rejected', error: { reason: 'OutOfOrderSequence' } });
     expect(state.decide({ ...facts, producerEpoch: 1, baseSequence: 0 })).toEqual({ kind: 'appended', baseOffset: 3, recordCount: 3 });
   });
 

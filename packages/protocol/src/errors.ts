@@ -343,6 +343,18 @@ export const userNotFound = (name: string) => new HeraldError('UserNotFound', `u
 export const userExists = (name: string) =>
   new HeraldError('UserExists', `user ${JSON.stringify(name)} already exists; change its password with \`herald user passwd\``);
 
+export const outOfOrderSequence = (producerId: number, expectedSequence: number, baseSequence: number) =>
+  new HeraldError(
+    'OutOfOrderSequence',
+    `producer ${producerId} sent sequence ${baseSequence} but the partition expects ${expectedSequence}; an earlier batch was lost`,
+  );
+
+export const producerFenced = (producerId: number, producerEpoch: number, currentEpoch: number) =>
+  new HeraldError(
+    'ProducerFenced',
+    `producer ${producerId} epoch ${producerEpoch} is fenced by epoch ${currentEpoch}; a newer instance of this producer took over`,
+  );
+
 export const offsetOutOfRange = (offset: number, logStartOffset: number, highWatermark: number) =>
   new HeraldError(
     'OffsetOutOfRange',

@@ -1,4 +1,4 @@
-import { HeraldError, notEnoughReplicas } from '@herald/protocol';
+import { notEnoughReplicas } from '@herald/protocol';
 import { assert, EntryType } from '@herald/raft';
 import type { Clock } from '../host/clock.js';
 import { ProposalStage } from '../host/raft-group.js';
@@ -84,7 +84,7 @@ export class PartitionLeader {
     // enters the log. Applying it to the projection decides it once.
     const projection = this.projectTo(status.lastIndex);
     const projected = projection.applyBatch(facts);
-    if (projected.kind === 'rejected') throw new HeraldError(projected.reason, projected.message);
+    if (projected.kind === 'rejected') throw projected.error;
     let proposal;
     try {
       proposal = group.propose(batch, stageOf[acks], timeoutMs, 'the batch');
@@ -97,7 +97,7 @@ export class PartitionLeader {
     const outcome = await proposal.result;
     if (acks === Acks.None || acks === Acks.Leader) return toResult(projected);
     const applied = outcome as BatchOutcome;
-    if (applied.kind === 'rejected') throw new HeraldError(applied.reason, applied.message);
+    if (applied.kind === 'rejected') throw applied.error;
     return toResult(applied);
   }
 

@@ -1,3 +1,7 @@
+import { outOfOrderSequence, producerFenced, type HeraldError } from '@herald/protocol';
+import { QueueState, type QueueOutcome } from '../queue/queue-state.js';
+import type { PartitionCommand } from './partition-commands.js';
+
 /** The fields of a record batch's header that the partition state machine decides on. */
 export interface BatchFacts {
   readonly recordCount: number;
@@ -8,16 +12,13 @@ export interface BatchFacts {
   readonly baseSequence: number;
 }
 
-import { QueueState, type QueueOutcome } from '../queue/queue-state.js';
-import type { PartitionCommand } from './partition-commands.js';
-
 /** What applying one batch did. Every replica computes the same outcome for the same log. */
 export type BatchOutcome =
   | { readonly kind: 'appended'; readonly baseOffset: number; readonly recordCount: number }
   /** An idempotent retry of a batch already in the log: stored once, answered with its offsets
    *  (-1 when the original is older than the remembered window). */
   | { readonly kind: 'duplicate'; readonly baseOffset: number; readonly recordCount: number }
-  | { readonly kind: 'rejected'; readonly reason: 'OutOfOrderSequence' | 'ProducerFenced'; readonly message: string };
+  | { readonly kind: 'rejected'; readonly error: HeraldError };
 
 /** What applying one command did: a Trim, the log start after it; a queue command, its outcome. */
 export type CommandOutcome = { readonly kind: 'trimmed'; readonly logStartOffset: number } | { readonly kind: 'queue'; readonly outcome: QueueOutcome };
@@ -67,12 +68,12 @@ export class PartitionState {
     // retry as a duplicate that was never written.
     if (producer === undefined || batch.producerEpoch > producer.epoch) {
       if (batch.baseSequence !== 0) {
-        return { kind: 'rejected', reason: 'OutOfOrderSequence', message: `producer ${batch.producerId} epoch ${batch.producerEpoch} must start at sequence 0 (got ${batch.baseSequence})` };
+        return { kind: 'rejected', error: outOfOrderSequence(batch.producerId, 0, batch.baseSequence) };
       }
       return { kind: 'appended', baseOffset: this.nextOffset, recordCount: batch.recordCount };
     }
     if (batch.producerEpoch < producer.epoch) {
-      return { kind: 'rejected', reason: 'ProducerFenced', message: `producer ${batch.producerId} epoch ${batch.producerEpoch} is older than its current epoch ${producer.epoch}` };
+      return { kind: 'rejected', error: producerFenced(batch.producerId, batch.producerEpoch, producer.epoch) };
     }
     const lastSequence = batch.baseSequence + batch.recordCount - 1;
     const newest = producer.batches[producer.batches.length - 1]!;
@@ -81,11 +82,7 @@ export class PartitionState {
       return { kind: 'duplicate', baseOffset: original?.baseOffset ?? -1, recordCount: batch.recordCount };
     }
     if (batch.baseSequence !== newest.lastSequence + 1) {
-      return {
-        kind: 'rejected',
-        reason: 'OutOfOrderSequence',
-        message: `producer ${batch.producerId} sent sequence ${batch.baseSequence} but ${newest.lastSequence + 1} was expected`,
-      };
+      return { kind: 'rejected', error: outOfOrderSequence(batch.producerId, newest.lastSequence + 1, batch.baseSequence) };
     }
     return { kind: 'appended', baseOffset: this.nextOffset, recordCount: batch.recordCount };
   }

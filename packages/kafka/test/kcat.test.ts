@@ -1,0 +1,96 @@
+// Shows that librdkafka (through kcat, Debian's package) works against the listener: it opens
+// with flexible ApiVersions v3 and enables every feature it checks for, lists brokers, topics,
+// partitions and leaders, produces keyed records with headers under each compression Herald
+// reads the same way (gzip, snappy, zstd) with idempotence on, reads them back, and consumes as
+// a group (JoinGroup v5, SyncGroup v3, flexible OffsetFetch v7) that commits.
+// Method: the KafkaServer over the FakeBackend on 127.0.0.1:0, kcat run as a child process.
+// Skipped where kcat is not installed (`apt-get install kcat`; the issue's CI installs it).
+
+import { execFileSync, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaServer } from '../src/index.js';
+import { FakeBackend } from './support/fake-backend.js';
+
+function hasKcat(): boolean {
+  try {
+    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs kcat with `args`, feeding `input`; resolves with its stdout and stderr. */
+function kcat(args: string[], input = '', timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+describe.skipIf(!hasKcat())('kcat (librdkafka 2.0)', () => {
+  let backend: FakeBackend;
+  let server: KafkaServer;
+  let broker: string;
+
+  beforeAll(async () => {
+    backend = new FakeBackend({ initialRebalanceDelayMs: 100 });
+    backend.addTopic('orders', 3);
+    server = new KafkaServer({ backend });
+    const { port } = await server.listen();
+    backend.endpoint = { host: '127.0.0.1', port };
+    broker = `127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    await server.close();
+    backend.close();
+  });
+
+  it('-L lists brokers, topics, partitions and leaders, with no feature disabled', async () => {
+    const { code, stdout, stderr } = await kcat(['-b', broker, '-L', '-X', 'debug=feature']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`broker 1 at ${broker} (controller)`);
+    expect(stdout).toContain('topic "orders" with 3 partitions:');
+    expect(stdout).toContain('partition 2, leader 1, replicas: 1, isrs: 1');
+    expect(stderr).toMatch(/Enabling feature MsgVer2/);
+    expect(stderr).toMatch(/Enabling feature IdempotentProducer/);
+    expect(stderr).not.toMatch(/Disabling feature/);
+  });
+
+  it('-P then -C round-trips keyed records with headers, compressed, idempotently', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) => `k${i}\tvalue-${i}`).join('\n');
+    for (const codec of ['gzip', 'snappy', 'zstd']) {
+      const produced = await kcat(['-b', broker, '-P', '-t', 'orders', '-p', '1', '-K', '\t', '-H', `codec=${codec}`, '-z', codec, '-X', 'enable.idempotence=true'], lines);
+      expect(produced.stderr).not.toMatch(/failed/i);
+      expect(produced.code).toBe(0);
+    }
+    const consumed = await kcat(['-b', broker, '-C', '-t', 'orders', '-p', '1', '-o', 'beginning', '-e', '-q', '-f', '%o|%k|%s|%h\\n']);
+    const rows = consumed.stdout.trim().split('\n');
+    expect(rows).toHaveLength(1500);
+    expect(rows[0]).toBe('0|k0|value-0|codec=gzip');
+    expect(rows[1499]).toBe('1499|k499|value-499|codec=zstd');
+    expect(await backend.values('orders', 1)).toHaveLength(1500);
+  });
+
+  it('-G consumes as a group and commits, so a second run reads nothing', async () => {
+    await kcat(['-b', broker, '-P', '-t', 'orders', '-p', '0'], 'a\nb\nc');
+    const first = await kcat(['-b', broker, '-G', 'kgroup', 'orders', '-o', 'beginning', '-e', '-q', '-f', '%p:%o\\n', '-X', 'heartbeat.interval.ms=200']);
+    expect(first.code).toBe(0);
+    const seen = first.stdout.trim().split('\n');
+    expect(seen).toContain('0:2');
+    expect(seen.length).toBe((await backend.values('orders', 0)).length + (await backend.values('orders', 1)).length + (await backend.values('orders', 2)).length);
+    expect(backend.committed('kgroup').find((o) => o.partition === 0)?.offset).toBe(3);
+    const second = await kcat(['-b', broker, '-G', 'kgroup', 'orders', '-e', '-q', '-f', '%p:%o\\n', '-X', 'heartbeat.interval.ms=200']);
+    expect(second.stdout.trim()).toBe('');
+  });
+});
