@@ -8,7 +8,6 @@ import type { AclBinding, AclFilter } from '@herald/client';
 import { formatTable, print, printJson } from '../output.js';
 import { withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 
-const RESOURCE_TYPES = ['topic', 'group', 'queue', 'cluster'] as const;
 const OPERATIONS = ['read', 'write', 'create', 'delete', 'alter', 'describe', 'all'] as const;
 
 /** A password: --password, else the first line of standard input (a pipe, or typed). */
