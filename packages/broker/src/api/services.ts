@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { HeraldError, toWireError, invalidArgument } from '@herald/protocol';
+import { HeraldError, invalidArgument, MetadataKey, tooManyStreams, toWireError } from '@herald/protocol';
 import type { Logger } from 'pino';
 import { checkMember, checkOffset, countFetched, fetch, startOffset, type GroupMemberRead, type StartPosition } from '../consume.js';
+import type { Clock } from '../host/clock.js';
 import { FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX, PARTITION_ID_MAX, PARTITIONS_MAX, PRODUCE_STREAM_INFLIGHT_MAX, PRODUCE_TIMEOUT_MS_MAX, TOPIC_MESSAGE_BYTES_MAX, WAIT_MS_MAX } from '../limits.js';
 import type { HeraldNode } from '../node.js';
 import { Acks } from '../partition/partition-leader.js';
@@ -10,6 +11,7 @@ import { produce, ProducePipeline, type ProduceRequest } from '../produce.js';
 import { createTopic, deleteRecords, deleteTopic, describeTopic, replicationFactorOf, transferLeadership, type TopicDescription } from '../topics.js';
 import { CallContext } from './context.js';
 import { toServiceError } from './errors.js';
+import { StreamBudget } from './stream-budget.js';
 import { bytes, intInRange, topicConfigs, topicName } from './validate.js';
 
 // Request shapes as proto-loader delivers them (defaults filled, longs as numbers, enums as
@@ -186,6 +188,31 @@ function startPosition(position: string, offset: unknown, timestampMs: unknown):
   }
 }
 
+/** Writes `message` to a server stream and resolves once it is flushed to the connection
+ *  ('flushed'), the stream ended ('aborted'), or the reader took nothing for `stallMs`
+ *  ('stalled'). */
+function writeWithin(call: grpc.ServerWritableStream<unknown, object>, message: object, stallMs: number, clock: Clock, signal: AbortSignal): Promise<'flushed' | 'stalled' | 'aborted'> {
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise((resolve) => {
+    const done = (outcome: 'flushed' | 'stalled' | 'aborted') => {
+      timer.cancel();
+      signal.removeEventListener('abort', aborted);
+      resolve(outcome);
+    };
+    const aborted = () => done('aborted');
+    const timer = clock.setTimeout(() => done('stalled'), stallMs);
+    signal.addEventListener('abort', aborted);
+    call.write(message, () => done('flushed'));
+  });
+}
+
+/** The end of a stream whose reader stopped reading. */
+function readerTooSlow(stallMs: number): HeraldError {
+  return new HeraldError('TooManyStreams', `this stream's reader took nothing for ${stallMs} ms: it was ended so that it holds no memory; subscribe again from the next offset`, {
+    [MetadataKey.Limit]: String(stallMs),
+  });
+}
+
 function fetchedBytes(result: FetchResult): number {
   return result.batches.reduce((n, b) => n + b.bytes.byteLength, 0);
 }
@@ -199,6 +226,8 @@ function toWireBatches(result: FetchResult) {
 }
 
 export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
+  const streams = new StreamBudget(node.config.limits.streamBufferBytes, (held) => node.metrics.streamBufferBytes.set(held));
+  let openSubscriptions = 0;
   return {
     /** Any replica serves reads, of committed records only (below its high watermark). */
     fetch: unary(node, log, 'Fetch', async (req: WireFetchRequest, call, ctx) => {
@@ -242,9 +271,14 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
         call.emit('error', toServiceError(err, log));
         return;
       }
+      if (openSubscriptions >= node.config.limits.maxSubscribeStreams) {
+        call.emit('error', toServiceError(tooManyStreams(node.config.limits.maxSubscribeStreams, `node ${node.nodeId}'s Subscribe`), log));
+        return;
+      }
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('error', () => abort.abort());
+      openSubscriptions++;
       node.metrics.subscriptions.inc();
       void (async () => {
         try {
@@ -265,11 +299,23 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
             const last = result.batches[result.batches.length - 1]!;
             offset = last.baseOffset + last.recordCount;
             countFetched(node, topic, result);
-            ctx.count('fetch', fetchedBytes(result));
+            const bytes = fetchedBytes(result);
+            ctx.count('fetch', bytes);
             await ctx.release();
-            if (!call.write(toWireBatches(result))) await new Promise<void>((resolve) => { call.once('drain', resolve); abort.signal.addEventListener('abort', () => resolve()); });
+            if (!(await streams.acquire(bytes, abort.signal))) break;
+            if (abort.signal.aborted) {
+              streams.release(bytes); // the stream ended while it waited: nothing to write
+              break;
+            }
+            const flushed = await writeWithin(call, toWireBatches(result), node.config.limits.streamStallMs, node.clock, abort.signal).finally(() => streams.release(bytes));
+            if (flushed === 'stalled') {
+              node.metrics.streamsCut.inc();
+              call.emit('error', toServiceError(readerTooSlow(node.config.limits.streamStallMs), log));
+              abort.abort();
+            }
           }
         } finally {
+          openSubscriptions--;
           node.metrics.subscriptions.dec();
           if (!call.cancelled) call.end();
         }

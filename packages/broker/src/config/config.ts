@@ -82,6 +82,14 @@ export const NodeConfigSchema = z
         /** The largest gRPC message accepted on the client port. */
         maxRequestBytes: z.number().int().min(1024).default(4 << 20),
         maxConcurrentStreams: z.number().int().min(1).default(256),
+        /** Subscribe streams a node serves at once; more are refused with TooManyStreams. */
+        maxSubscribeStreams: z.number().int().min(1).default(10_000),
+        /** Bytes all of a node's server streams may hold written and not yet taken by their
+         *  readers (api/stream-budget.ts). */
+        streamBufferBytes: z.number().int().min(1 << 20).default(64 << 20),
+        /** A stream whose reader takes nothing of what was written for this long is ended with
+         *  RESOURCE_EXHAUSTED; the reader reconnects from its offset. */
+        streamStallMs: positiveMs.default(30_000),
         produceTimeoutMs: positiveMs.default(30_000),
         fetchMaxWaitMs: positiveMs.default(30_000),
       })

@@ -88,6 +88,10 @@ export class NodeMetrics {
   /** Produce latency from proposal to the requested acks level: append (leader) and replicate (quorum, all). */
   readonly appendSeconds: Histogram<'acks'>;
   readonly subscriptions: Gauge;
+  /** Server streams ended because their reader stopped reading. */
+  readonly streamsCut: Counter;
+  /** Bytes written to server streams and not yet taken by their readers. */
+  readonly streamBufferBytes: Gauge;
   /** Queue subscriptions (QueueService): records leased, by first delivery or redelivery. */
   readonly queueDelivered: Counter<'topic' | 'subscription' | 'kind'>;
   /** Queue subscriptions: receipts applied, by ack, nack, reject or extend. */
@@ -149,6 +153,8 @@ export class NodeMetrics {
       registers: r,
     });
     this.subscriptions = new Gauge({ name: 'herald_subscriptions_open', help: 'Open Subscribe streams.', registers: r });
+    this.streamBufferBytes = new Gauge({ name: 'herald_stream_buffer_bytes', help: 'Bytes written to Subscribe streams and not yet taken by their readers (bounded by limits.streamBufferBytes).', registers: r });
+    this.streamsCut = new Counter({ name: 'herald_streams_cut_total', help: 'Server streams ended because their reader took nothing for limits.streamStallMs.', registers: r });
     this.queueDelivered = new Counter({ name: 'herald_queue_delivered_records_total', help: 'Queue subscriptions: records leased to members, by kind (first, redelivery).', labelNames: ['topic', 'subscription', 'kind'], registers: r });
     this.queueSettled = new Counter({ name: 'herald_queue_settled_records_total', help: 'Queue subscriptions: receipts applied, by kind (ack, nack, reject, extend).', labelNames: ['topic', 'subscription', 'kind'], registers: r });
     this.queueDeadLetters = new Counter({ name: 'herald_queue_dead_letters_total', help: 'Queue subscriptions: records sent to the dead-letter topic (outcome written), or dropped for want of one (outcome dropped).', labelNames: ['topic', 'subscription', 'outcome'], registers: r });
