@@ -8,5 +8,6 @@ export { prepareProduce, produce, ProducePipeline, type ProduceAnswer, type Prod
 export { checkMember, checkOffset, fetch, startOffset, type FetchRequest, type GroupMemberRead, type StartPosition } from './consume.js';
 export { deleteSubscription, describeSubscriptions, type SubscriptionDescription } from './queues.js';
 export { intInRange, topicConfigs, topicName } from './api/validate.js';
-export { PARTITIONS_MAX, TOPIC_MESSAGE_BYTES_MAX } from './limits.js';
+export * from './limits.js';
 export { countFetched } from './consume.js';
+export { groupName } from './api/group-service.js';

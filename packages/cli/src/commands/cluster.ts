@@ -20,6 +20,7 @@ interface UpOptions {
   detach?: boolean;
   host: string;
   ports: [number, number, number];
+  kafkaPort: number;
   logLevel: string;
 }
 
@@ -40,6 +41,8 @@ interface LocalNode {
   readonly clientAddress: string;
   readonly peerPort: number;
   readonly metricsPort: number;
+  /** Its Kafka listener's port (on the cluster's host). */
+  readonly kafkaPort: number;
   readonly dir: string;
   /** `dir` as the user named it (relative to the working directory if they gave it so). */
   readonly shownDir: string;
@@ -63,6 +66,7 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
     .option('--detach', 'run the nodes in the background, logging to <dir>/node-N/herald.log, and return once a controller is elected')
     .option('--host <host>', 'the address the nodes listen on', '127.0.0.1')
     .addOption(new Option('--ports <client,peer,metrics>', 'base ports: node N listens on base + N').default([7400, 7500, 9400], '7400,7500,9400').argParser(basePorts))
+    .addOption(new Option('--kafka-port <port>', "base port of the nodes' Kafka listeners: node N listens on base + N").default(19090).argParser(integer(1, 65_000)))
     .addOption(new Option('--log-level <level>', "the nodes' log level").choices(LOG_LEVELS).default('info'))
     .action((options: UpOptions) => clusterUp(options, cliEntry));
 
@@ -100,6 +104,7 @@ function localNodes(options: UpOptions): LocalNode[] {
     clientAddress: `${options.host}:${client + i + 1}`,
     peerPort: peer + i + 1,
     metricsPort: metrics + i + 1,
+    kafkaPort: options.kafkaPort + i + 1,
     dir: join(data, `node-${i + 1}`),
     shownDir: join(options.data, `node-${i + 1}`),
   }));
@@ -108,7 +113,7 @@ function localNodes(options: UpOptions): LocalNode[] {
 /** The arguments of node (the executable) that run node `n` of `cluster`. */
 function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
   const { options } = cluster;
-  const peers = cluster.nodes.map((p) => `${p.id}=${options.host}:${p.clientAddress.split(':').pop()}:${p.peerPort}`).join(',');
+  const peers = cluster.nodes.map((p) => `${p.id}=${options.host}:${p.clientAddress.split(':').pop()}:${p.peerPort}:${p.kafkaPort}`).join(',');
   const clientPort = n.clientAddress.split(':').pop()!;
   return [
     cluster.entry,
@@ -119,6 +124,7 @@ function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
     '--client-port', clientPort,
     '--peer-port', String(n.peerPort),
     '--metrics-port', String(n.metricsPort),
+    '--kafka-port', String(n.kafkaPort),
     '--peers', peers,
     '--log-level', options.logLevel,
   ];
@@ -193,10 +199,11 @@ function summary({ options, nodes, herald }: LocalCluster, controllerId: number)
   print(`Herald cluster is up: ${nodes.length} node${nodes.length === 1 ? '' : 's'}, controller node ${controllerId}`);
   print(
     formatTable(
-      ['NODE', 'CLIENT', 'PEER PORT', 'METRICS', 'DATA'],
-      nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `http://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
+      ['NODE', 'CLIENT', 'PEER PORT', 'KAFKA', 'METRICS', 'DATA'],
+      nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `${options.host}:${n.kafkaPort}`, `http://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
     ),
   );
+  print(`Kafka clients: bootstrap servers ${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')}`);
   const brokers = nodes.map((n) => n.clientAddress).join(',');
   if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
   print(`Try: ${herald} cluster status${brokers === DEFAULT_BROKERS ? '' : ` --brokers ${brokers}`}`);
