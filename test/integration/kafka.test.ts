@@ -3,10 +3,15 @@
 // partition's leader; admin.createTopics and fetchOffsets; an idempotent producer whose records
 // the Herald SDK reads back with their keys and headers, and SDK records read by kafkajs; a
 // 3-member consumer group that rebalances when one member leaves, whose commits and members the
-// Herald coordinator reports (`herald group describe` included) because it serves both protocols.
+// Herald coordinator reports (`herald group describe` included) because it serves both protocols;
+// a follower refuses produce as NOT_LEADER_OR_FOLLOWER and a node that is not the controller
+// refuses group calls as NOT_COORDINATOR; the listener's metrics are in each node's registry.
 // Method: three nodes in this process (test/support/cluster.ts, kafka: true) on 127.0.0.1.
 
+import { readFileSync } from 'node:fs';
 import { HeraldClient, type ConsumedRecord } from '@herald/client';
+import { BrokerBackend, errorCodeOf, ErrorCode, Scope, type RequestContext } from '@herald/kafka';
+import { encodeBatch } from '@herald/protocol';
 import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
@@ -133,11 +138,12 @@ describe('kafkajs against a 3-node cluster', () => {
     const assigned = new Map<number, number[]>();
     const consumed = new Map<string, number>();
     for (let i = 0; i < 3; i++) {
-      const consumer = kafka.consumer({ groupId: 'k-billing', sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 10_000 });
+      const consumer = kafka.consumer({ groupId: 'k-billing', sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 10_000, maxWaitTimeInMs: 500 });
       consumer.on(consumer.events.GROUP_JOIN, (e) => assigned.set(i, (e.payload.memberAssignment['k-billing'] ?? []) as number[]));
       await consumer.connect();
       await consumer.subscribe({ topic: 'k-billing', fromBeginning: true });
       await consumer.run({
+        autoCommitInterval: 500,
         eachMessage: async ({ message }: EachMessagePayload) => {
           consumed.set(message.value!.toString(), (consumed.get(message.value!.toString()) ?? 0) + 1);
         },
@@ -176,5 +182,37 @@ describe('kafkajs against a 3-node cluster', () => {
       { timeoutMs: 20_000, what: 'the group committed all 120 records' },
     );
     expect((await client.groups.fetchOffsets('k-billing')).reduce((sum, o) => sum + o.offset, 0)).toBe(120);
+  });
+
+  it("answers NOT_LEADER_OR_FOLLOWER at a follower and NOT_COORDINATOR away from the controller", async () => {
+    await cluster.createTopic('k-refusals', 1);
+    const leader = await cluster.leaderOf('k-refusals', 0);
+    const controller = await cluster.controller();
+    const follower = cluster.peers.map((p) => p.id).find((id) => id !== leader)!;
+    const other = cluster.peers.map((p) => p.id).find((id) => id !== controller)!;
+    const ctx: RequestContext = { principal: 'User:ANONYMOUS', clientId: 't', clientHost: '127.0.0.1', signal: new AbortController().signal };
+    const backendAt = (id: number) => new BrokerBackend(cluster.node(id).node, { boundPort: () => 0 });
+    const batch = await encodeBatch([{ key: null, value: Buffer.from('x'), timestampMs: 1 }]);
+    const produced = await backendAt(follower).produce({ topic: 'k-refusals', partition: 0, batches: [batch], acks: 'all', timeoutMs: 1_000 }, ctx).catch((e: unknown) => e);
+    expect(errorCodeOf(produced, Scope.Partition)).toBe(ErrorCode.NotLeaderOrFollower);
+    const joined = await backendAt(other)
+      .joinGroup({ group: 'k-nowhere', memberId: '', clientId: 't', clientHost: '127.0.0.1', topics: ['k-refusals'], strategies: ['range'], sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000 }, ctx)
+      .catch((e: unknown) => e);
+    expect(errorCodeOf(joined, Scope.Group)).toBe(ErrorCode.NotCoordinator);
+    const tooShort = await backendAt(controller)
+      .joinGroup({ group: 'k-nowhere', memberId: '', clientId: 't', clientHost: '127.0.0.1', topics: ['k-refusals'], strategies: ['range'], sessionTimeoutMs: 10, rebalanceTimeoutMs: 10_000 }, ctx)
+      .catch((e: unknown) => e);
+    expect(errorCodeOf(tooShort, Scope.Group)).toBe(ErrorCode.InvalidSessionTimeout);
+  });
+
+  it("counts connections and requests by API and error code in the node's registry, every metric documented", async () => {
+    const text = (await Promise.all(cluster.peers.map((p) => cluster.node(p.id).node.metrics.registry.metrics()))).join('\n');
+    expect(text).toMatch(/herald_kafka_requests_total\{api="Metadata",error_code="0",node="\d"\} [1-9]/);
+    expect(text).toMatch(/herald_kafka_requests_total\{api="Produce",error_code="0",node="\d"\} [1-9]/);
+    expect(text).toMatch(/herald_kafka_connections_total\{node="\d"\} [1-9]/);
+    const docs = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+    const names = [...new Set([...text.matchAll(/^(herald_kafka_[a-z_]+?)(?:_bucket|_sum|_count)?[{ ]/gm)].map((m) => m[1]!))];
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    expect(names.filter((name) => !docs.includes(`\`${name}\``))).toEqual([]);
   });
 });
