@@ -8,10 +8,11 @@
 // Kafka on free ports; the killed node is restarted 3 s later; the log is read back through the
 // Herald SDK.
 
-import { HeraldClient, type ConsumedRecord } from '@herald/client';
+import { HeraldClient } from '@herald/client';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, expect, it } from 'vitest';
 import { ProcessCluster } from '../support/process-cluster.js';
+import { readTopic } from '../support/read-topic.js';
 import { waitFor } from '../support/wait-for.js';
 
 const TOPIC = 'kf-orders';
@@ -31,19 +32,6 @@ afterAll(async () => {
   await client?.close();
   await cluster?.destroy();
 });
-
-/** Every record of the topic, read through the SDK until `count` are in. */
-async function readAll(c: HeraldClient, count: number): Promise<ConsumedRecord[]> {
-  const consumer = c.consumer({ topic: TOPIC, from: 'earliest', maxWaitMs: 200 });
-  const out: ConsumedRecord[] = [];
-  const deadline = Date.now() + 30_000;
-  for await (const record of consumer) {
-    out.push(record);
-    if (out.length >= count || Date.now() > deadline) break;
-  }
-  await consumer.close();
-  return out;
-}
 
 it('loses nothing acknowledged and consumes nothing twice after a commit across a leader SIGKILL', async () => {
   cluster = await ProcessCluster.start(3);
@@ -125,7 +113,7 @@ it('loses nothing acknowledged and consumes nothing twice after a commit across 
   await cluster.ready();
 
   // Every acknowledged record is in the log, once; the group consumes all of them.
-  const log = await readAll(client, acknowledged.size);
+  const log = await readTopic(client, TOPIC, acknowledged.size);
   const inLog = log.map((r) => r.value!.toString());
   const logged = new Set(inLog);
   const duplicatesInLog = inLog.length - logged.size;

@@ -160,8 +160,6 @@ async function xerialUncompress(data: Uint8Array, limit: DecompressLimit): Promi
 /** The LZ4 frame's magic number (LZ4 Frame Format Description §Frame Descriptor), as read
  *  little-endian. */
 const LZ4_FRAME_MAGIC = 0x184d2204;
-const LZ4_SKIPPABLE_MAGIC_MIN = 0x184d2a50;
-const LZ4_SKIPPABLE_MAGIC_MAX = 0x184d2a5f;
 /** Block maximum sizes by the BD byte's bits 4-6 (4: 64 KiB to 7: 4 MiB). */
 const LZ4_BLOCK_BYTES_MAX = [0, 0, 0, 0, 64 << 10, 256 << 10, 1 << 20, 4 << 20];
 
@@ -180,14 +178,12 @@ export function lz4FrameDecompressedBytesBound(data: Uint8Array): number {
   let pos = 0;
   let bound = 0;
   while (pos < data.length) {
-    if (pos + 4 > data.length) throw malformed('lz4', 'truncated frame magic');
-    const magic = view.getUint32(pos, true);
-    if (magic >= LZ4_SKIPPABLE_MAGIC_MIN && magic <= LZ4_SKIPPABLE_MAGIC_MAX) {
-      if (pos + 8 > data.length) throw malformed('lz4', 'truncated skippable frame');
-      pos += 8 + view.getUint32(pos + 4, true);
-      if (pos > data.length) throw malformed('lz4', 'truncated skippable frame');
+    const skipped = skipSkippableFrame(view, pos, 'lz4');
+    if (skipped !== pos) {
+      pos = skipped;
       continue;
     }
+    const magic = view.getUint32(pos, true);
     if (magic !== LZ4_FRAME_MAGIC) throw malformed('lz4', `no frame magic at byte ${pos}`);
     pos += 4;
     if (pos + 2 > data.length) throw malformed('lz4', 'truncated frame descriptor');
@@ -246,8 +242,21 @@ function snappyDeclaredBytes(data: Uint8Array): number {
 }
 
 const ZSTD_MAGIC = 0xfd2fb528;
-const ZSTD_SKIPPABLE_MAGIC_MIN = 0x184d2a50;
-const ZSTD_SKIPPABLE_MAGIC_MAX = 0x184d2a5f;
+/** Skippable frames: the same magic numbers in LZ4's frame format and zstd's (RFC 8878 §3.1.2). */
+const SKIPPABLE_MAGIC_MIN = 0x184d2a50;
+const SKIPPABLE_MAGIC_MAX = 0x184d2a5f;
+
+/** Where the frame at `pos` ends when it is a skippable frame (its magic, a 4-byte size, that
+ *  many bytes), else `pos`. */
+function skipSkippableFrame(view: DataView, pos: number, codec: string): number {
+  if (pos + 4 > view.byteLength) throw malformed(codec, 'truncated frame magic');
+  const magic = view.getUint32(pos, true);
+  if (magic < SKIPPABLE_MAGIC_MIN || magic > SKIPPABLE_MAGIC_MAX) return pos;
+  if (pos + 8 > view.byteLength) throw malformed(codec, 'truncated skippable frame');
+  const end = pos + 8 + view.getUint32(pos + 4, true);
+  if (end > view.byteLength) throw malformed(codec, 'truncated skippable frame');
+  return end;
+}
 const ZSTD_BLOCK_BYTES_MAX = 128 * 1024;
 
 /**
@@ -262,14 +271,12 @@ export function zstdDecompressedBytesBound(data: Uint8Array): number {
   let bound = 0;
   if (data.length === 0) throw malformed('zstd', 'empty');
   while (pos < data.length) {
-    if (pos + 4 > data.length) throw malformed('zstd', 'truncated frame magic');
-    const magic = view.getUint32(pos, true);
-    if (magic >= ZSTD_SKIPPABLE_MAGIC_MIN && magic <= ZSTD_SKIPPABLE_MAGIC_MAX) {
-      if (pos + 8 > data.length) throw malformed('zstd', 'truncated skippable frame');
-      pos += 8 + view.getUint32(pos + 4, true);
-      if (pos > data.length) throw malformed('zstd', 'truncated skippable frame');
+    const skipped = skipSkippableFrame(view, pos, 'zstd');
+    if (skipped !== pos) {
+      pos = skipped;
       continue;
     }
+    const magic = view.getUint32(pos, true);
     if (magic !== ZSTD_MAGIC) throw malformed('zstd', `no frame magic at byte ${pos}`);
     pos += 4;
     if (pos >= data.length) throw malformed('zstd', 'truncated frame header');
