@@ -5,6 +5,7 @@ import { loadApiDefinition, type ApiGrpcType } from '@herald/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
+import { testTls } from './pki.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait-for.js';
 
@@ -60,6 +61,8 @@ export class TestCluster {
     return cluster;
   }
 
+  /** Starts (or restarts) node `id`: insecure on the client port unless the cluster's or the
+   *  call's overrides say otherwise; the peer port is mutual TLS with the test PKI. */
   async startNode(id: number, overrides: Record<string, unknown> = {}): Promise<RunningNode> {
     const config = loadConfig({
       overrides: {
@@ -68,6 +71,8 @@ export class TestCluster {
         dataDir: `${this.dataDir}/node-${id}`,
         metricsPort: this.metricsPorts.get(id),
         logLevel: process.env.HERALD_TEST_LOG ?? 'silent',
+        tls: await testTls(id),
+        security: { mode: 'insecure' },
         ...this.overrides,
         ...overrides,
       },

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { ensureClusterCertificates } from '@herald/security';
+import { nodeEntry } from '../../packages/cli/src/launch.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait-for.js';
 
@@ -15,8 +17,11 @@ export interface HeraldCommand {
   readonly args: readonly string[];
 }
 
-/** The clone's CLI from its sources, under tsx (what the cluster tests run by default). */
-export const HERALD_FROM_SOURCES: HeraldCommand = { file: process.execPath, args: ['--import', 'tsx', '--conditions=@herald/source', cliEntry] };
+/** The clone's compiled CLI (what the cluster tests run by default; nodes never run under tsx,
+ *  see packages/cli/src/launch.ts): refuses to run a build older than the sources. */
+export function heraldCompiled(): HeraldCommand {
+  return { file: process.execPath, args: [nodeEntry(cliEntry)] };
+}
 
 export interface ProcessPeer {
   readonly id: number;
@@ -40,11 +45,13 @@ export class ProcessCluster {
     private readonly herald: HeraldCommand,
   ) {}
 
-  /** Starts `nodes` nodes, run by `herald` (an installed CLI, say). */
-  static async start(nodes = 3, herald: HeraldCommand = HERALD_FROM_SOURCES): Promise<ProcessCluster> {
+  /** Starts `nodes` nodes, run by `herald` (an installed CLI, say): insecure client ports, and
+   *  the peer ports mutual TLS with certificates made in `<dataDir>/certs`. */
+  static async start(nodes = 3, herald: HeraldCommand = heraldCompiled()): Promise<ProcessCluster> {
     const ports = await freePorts(nodes * 4);
     const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 4]!, peerPort: ports[i * 4 + 1]!, metricsPort: ports[i * 4 + 2]!, kafkaPort: ports[i * 4 + 3]! }));
     const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`), herald);
+    await ensureClusterCertificates(`${cluster.dataDir}/certs`, peers.map((p) => p.id));
     for (const p of peers) cluster.startNode(p.id);
     return cluster;
   }
@@ -73,7 +80,7 @@ export class ProcessCluster {
     const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
     const child = spawn(
       this.herald.file,
-      [...this.herald.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
+      [...this.herald.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--insecure', '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.pipe(log);

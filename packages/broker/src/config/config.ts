@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
 const positiveMs = z.number().int().min(1);
+const principal = z.string().regex(/^User:[a-zA-Z0-9._-]{1,249}$/, 'must be User:<name>');
 
 const PeerSchema = z.object({
   id: z.number().int().min(1),
@@ -30,6 +32,30 @@ export const NodeConfigSchema = z
     /** Every voter of the cluster, this node included. */
     peers: z.array(PeerSchema).min(1),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /**
+     * The node's certificate and the cluster CA (PEM files; `herald cluster up` and
+     * `herald cert` make them). The peer port is mutual TLS with these in every mode: only a
+     * node whose certificate names a member's id may send Raft messages (issue #12). Default:
+     * `<data root>/certs/ca.crt` and `<data root>/certs/node-<id>.crt|key`, where the data root
+     * is the folder holding dataDir (cluster up's layout).
+     */
+    tls: z.object({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) }),
+    security: z
+      .object({
+        /** secure (the default): TLS on the client, metrics and protocol ports, and every call
+         *  authenticated (a SCRAM login or a client certificate) and authorized by ACLs.
+         *  insecure: plaintext there and no authentication, on a loopback address only. */
+        mode: z.enum(['secure', 'insecure']).default('secure'),
+        /** Principals allowed everything. Nodes (User:herald-node-N) always are. */
+        superUsers: z.array(principal).default(['User:admin']),
+        /** A JSON file of users the controller creates when the cluster first forms
+         *  ({"users": [{"name", "credentials": [ScramCredential, ...]}]}; `herald cluster up`
+         *  writes one with the admin user). Passwords are never in it. */
+        bootstrapFile: z.string().min(1).optional(),
+        /** How long a session token lives. */
+        tokenLifetimeMs: z.number().int().min(60_000).max(86_400_000).default(3_600_000),
+      })
+      .prefault({}),
     /** This node lost its data (a wiped or replaced disk) and rejoins an existing cluster: every
      *  group it finds nothing stored for neither votes nor campaigns until a leader has
      *  re-replicated a committed log to it. Never set it on a cluster's first start. */
@@ -118,6 +144,9 @@ export const NodeConfigSchema = z
     if (c.raft.heartbeatIntervalMs * 2 > c.raft.electionTimeoutMinMs) ctx.addIssue({ code: 'custom', path: ['raft', 'heartbeatIntervalMs'], message: 'must be at most half of electionTimeoutMinMs' });
     if (c.raft.tickMs > c.raft.heartbeatIntervalMs) ctx.addIssue({ code: 'custom', path: ['raft', 'tickMs'], message: 'must be at most heartbeatIntervalMs' });
     if (c.groups.maxSessionTimeoutMs < c.groups.minSessionTimeoutMs) ctx.addIssue({ code: 'custom', path: ['groups', 'maxSessionTimeoutMs'], message: 'must be at least minSessionTimeoutMs' });
+    if (c.security.mode === 'insecure' && !isLoopback(c.host)) {
+      ctx.addIssue({ code: 'custom', path: ['security', 'mode'], message: `insecure serves plaintext without authentication: only on a loopback address (host is ${c.host}); use secure` });
+    }
   });
 export type NodeConfig = z.infer<typeof NodeConfigSchema>;
 
@@ -148,6 +177,11 @@ export function parsePeers(text: string): Peer[] {
     const peer: Peer = { id: Number(match[1]), host: match[2]!, clientPort: Number(match[3]), peerPort: Number(match[4]) };
     return match[5] === undefined ? peer : { ...peer, kafkaPort: Number(match[5]) };
   });
+}
+
+/** Whether `host` is a loopback address, where an insecure node may listen. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 const envKeys = {
@@ -192,14 +226,24 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     if (value === undefined || value === '') continue;
     raw.kafka = { ...(raw.kafka as object | undefined), [key]: key === 'advertisedHost' ? value : toNumber(value, name) };
   }
-  for (const [key, value] of Object.entries(options.overrides ?? {})) if (value !== undefined) raw[key] = value;
+  const tls = { ...(raw.tls as Record<string, unknown> | undefined) };
+  for (const [name, key] of [['HERALD_TLS_CA', 'ca'], ['HERALD_TLS_CERT', 'cert'], ['HERALD_TLS_KEY', 'key']] as const) {
+    if (env[name] !== undefined && env[name] !== '') tls[key] = env[name];
+  }
+  if (Object.keys(tls).length > 0) raw.tls = tls;
+  if (env.HERALD_SECURITY_MODE !== undefined && env.HERALD_SECURITY_MODE !== '') raw.security = { ...(raw.security as Record<string, unknown> | undefined), mode: env.HERALD_SECURITY_MODE };
+  // An override of a section (tls, security, …) changes the fields it names and keeps the rest.
+  const isSection = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) continue;
+    raw[key] = isSection(value) && isSection(raw[key]) ? { ...raw[key], ...value } : value;
+  }
   return withLocalDefaults(raw);
 }
 
 function toNumber(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number (got "${value}")`);
-  return n;
+  if (!/^\d{1,15}$/.test(value)) throw new ConfigError(`${name} must be a whole number, in decimal digits (got "${value}")`);
+  return Number(value);
 }
 
 /** Fills what a local 3-node cluster can derive from the node id, then validates. */
@@ -214,6 +258,8 @@ function withLocalDefaults(raw: Record<string, unknown>): NodeConfig {
     raw.dataDir ??= `data/node-${id}`;
     const kafka = (raw.kafka ?? {}) as Record<string, unknown>;
     raw.kafka = { ...kafka, port: kafka.port ?? self?.kafkaPort ?? localKafkaPort(id) };
+    const certs = join(dirname(String(raw.dataDir)), 'certs');
+    raw.tls = { ca: join(certs, 'ca.crt'), cert: join(certs, `node-${id}.crt`), key: join(certs, `node-${id}.key`), ...(raw.tls as Record<string, unknown> | undefined) };
   }
   const result = NodeConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`invalid configuration:\n${z.prettifyError(result.error)}`);

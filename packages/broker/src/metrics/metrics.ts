@@ -94,6 +94,10 @@ export class NodeMetrics {
   readonly queueSettled: Counter<'topic' | 'subscription' | 'kind'>;
   /** Queue subscriptions: records sent to the dead-letter topic (or dropped without one). */
   readonly queueDeadLetters: Counter<'topic' | 'subscription' | 'outcome'>;
+  /** Seconds answers were held back for principals over a quota. */
+  readonly quotaThrottled: Counter<'principal' | 'kind'>;
+  /** Peer traffic dropped: not from a member, a wrong sender, malformed (issue #12). */
+  readonly peerRefused: Counter<'reason'>;
   private readonly leaderChanges: Counter<GroupLabel>;
   private readonly elections: Counter<GroupLabel>;
   private readonly isrShrinks: Counter<'topic' | 'partition'>;
@@ -175,6 +179,19 @@ export class NodeMetrics {
     });
     this.turnGroups = new Histogram({ name: 'herald_host_turn_groups', help: 'Raft groups with work per host turn.', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: r });
     this.peerMessages = new Counter({ name: 'herald_peer_messages_sent_total', help: 'Raft messages sent to peers.', registers: r });
+    this.quotaThrottled = new Counter({
+      name: 'herald_quota_throttle_seconds_total',
+      help: 'Seconds answers to a principal were held back because it exceeded a quota (kind: produce, fetch or request), Kafka-style throttling.',
+      labelNames: ['principal', 'kind'],
+      registers: r,
+    });
+    this.peerRefused = new Counter({
+      name: 'herald_peer_refused_total',
+      help: 'Peer-port traffic dropped: connections without a member certificate (not-member), frames or messages claiming another sender than their certificate (wrong-sender), messages that do not decode or carry impossible values (malformed), Raft messages whose term jumps too far ahead (term-jump).',
+      labelNames: ['reason'],
+      registers: r,
+    });
+    for (const reason of ['not-member', 'wrong-sender', 'malformed', 'term-jump']) this.peerRefused.inc({ reason }, 0);
 
     this.registerRaftGauges(this.registry, scrape);
   }
@@ -278,6 +295,7 @@ export class NodeMetrics {
       if (e.type === 'RoleChanged' && e.leaderId !== 0) this.leaderChanges.inc(labels);
       else if (e.type === 'ElectionStarted') this.elections.inc(labels);
       else if (e.type === 'SnapshotSent') this.snapshotsSent.inc(labels);
+      else if (e.type === 'MessageRefused') this.peerRefused.inc({ reason: e.reason });
       else if (topicPartition !== undefined && (e.type === 'IsrShrunk' || e.type === 'IsrExpanded')) {
         const tp = { topic: topicPartition.topic, partition: String(topicPartition.partition) };
         (e.type === 'IsrShrunk' ? this.isrShrinks : this.isrExpands).inc(tp);

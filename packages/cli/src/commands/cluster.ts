@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -22,6 +23,7 @@ interface UpOptions {
   ports: [number, number, number];
   kafkaPort: number;
   logLevel: string;
+  insecure?: boolean;
 }
 
 /** What `cluster up` starts. Steps that prepare more for the nodes (certificates, a client
@@ -33,6 +35,10 @@ interface LocalCluster {
   readonly entry: string;
   /** The CLI as the user types it, for the hints printed (launch.ts). */
   readonly herald: string;
+  /** Secure: the users file the controller bootstraps from (the admin). */
+  readonly bootstrapFile?: string;
+  /** The client config file written for the CLI and the SDK (brokers, CA, admin credentials). */
+  readonly clientConfig: string;
 }
 
 /** One node of a local cluster: its id, ports and folder. */
@@ -68,6 +74,7 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
     .addOption(new Option('--ports <client,peer,metrics>', 'base ports: node N listens on base + N').default([7400, 7500, 9400], '7400,7500,9400').argParser(basePorts))
     .addOption(new Option('--kafka-port <port>', "base port of the nodes' Kafka listeners: node N listens on base + N").default(19090).argParser(integer(1, 65_000)))
     .addOption(new Option('--log-level <level>', "the nodes' log level").choices(LOG_LEVELS).default('info'))
+    .option('--insecure', 'plaintext and no authentication on the client and metrics ports (loopback only; the peer port stays mutual TLS)')
     .action((options: UpOptions) => clusterUp(options, cliEntry));
 
   cluster
@@ -127,7 +134,41 @@ function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
     '--kafka-port', String(n.kafkaPort),
     '--peers', peers,
     '--log-level', options.logLevel,
+    ...(options.insecure === true ? ['--insecure'] : []),
+    ...(cluster.bootstrapFile === undefined ? [] : ['--bootstrap-file', cluster.bootstrapFile]),
   ];
+}
+
+/**
+ * What a local cluster's security needs, in its data folder: the CA and node certificates
+ * (always: the peer port is mutual TLS), and, secure, an admin user with a random password
+ * (bootstrap.json holds its SCRAM credentials, never the password) and client.json (brokers, CA,
+ * the admin's credentials; mode 0600), which the CLI and the SDK read by themselves. A data
+ * folder used before keeps its CA and its admin.
+ */
+async function prepareSecurity(options: UpOptions, nodes: readonly LocalNode[]): Promise<{ bootstrapFile?: string; clientConfig: string }> {
+  const { ensureClusterCertificates, createScramCredential } = await import('@herald/security');
+  const data = resolve(options.data);
+  await ensureClusterCertificates(join(data, 'certs'), nodes.map((n) => n.id), [options.host]);
+  const clientConfig = join(data, 'client.json');
+  const brokers = nodes.map((n) => n.clientAddress);
+  if (options.insecure === true) {
+    writeFileSync(clientConfig, `${JSON.stringify({ brokers }, null, 2)}\n`, { mode: 0o600 });
+    return { clientConfig };
+  }
+  const previous = existsSync(clientConfig) ? (JSON.parse(readFileSync(clientConfig, 'utf8')) as { credentials?: { username: string; password: string } }) : {};
+  const bootstrapFile = join(data, 'bootstrap.json');
+  let credentials = previous.credentials;
+  if (!existsSync(bootstrapFile)) {
+    credentials = { username: 'admin', password: randomBytes(18).toString('base64url') };
+    const scram = await Promise.all((['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const).map((mechanism) => createScramCredential(credentials!.password, mechanism)));
+    const stored = scram.map((c) => ({ mechanism: c.mechanism, salt: c.salt.toString('base64'), iterations: c.iterations, storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') }));
+    writeFileSync(bootstrapFile, `${JSON.stringify({ users: [{ name: 'admin', credentials: stored }] }, null, 2)}\n`, { mode: 0o600 });
+  } else if (credentials === undefined) {
+    process.stderr.write(`warning: ${clientConfig} holds no credentials and ${bootstrapFile} exists: the admin password of this data folder is lost; log in as another user\n`);
+  }
+  writeFileSync(clientConfig, `${JSON.stringify({ brokers, tls: { ca: 'certs/ca.crt' }, ...(credentials === undefined ? {} : { credentials }) }, null, 2)}\n`, { mode: 0o600 });
+  return { bootstrapFile, clientConfig };
 }
 
 function isAlive(pid: number): boolean {
@@ -173,9 +214,9 @@ async function waitForExit(pids: readonly number[], timeoutMs: number): Promise<
   return killed;
 }
 
-async function waitForController(nodes: readonly LocalNode[], failed: () => string | undefined): Promise<number> {
+async function waitForController(cluster: LocalCluster, failed: () => string | undefined): Promise<number> {
   const { HeraldClient } = await import('@herald/client');
-  const client = new HeraldClient({ brokers: nodes.map((n) => n.clientAddress), callTimeoutMs: 1_000, retry: { backoffInitialMs: 100, backoffMaxMs: 300 } });
+  const client = HeraldClient.fromConfigFile(cluster.clientConfig, { callTimeoutMs: 1_000, retry: { backoffInitialMs: 100, backoffMaxMs: 300 } });
   const deadline = Date.now() + ELECTION_TIMEOUT_MS;
   try {
     for (;;) {
@@ -195,14 +236,17 @@ async function waitForController(nodes: readonly LocalNode[], failed: () => stri
   }
 }
 
-function summary({ options, nodes, herald }: LocalCluster, controllerId: number): void {
-  print(`Herald cluster is up: ${nodes.length} node${nodes.length === 1 ? '' : 's'}, controller node ${controllerId}`);
+function summary({ options, nodes, herald, clientConfig }: LocalCluster, controllerId: number): void {
+  const secure = options.insecure !== true;
+  print(`Herald cluster is up: ${nodes.length} node${nodes.length === 1 ? '' : 's'}, controller node ${controllerId}, ${secure ? 'secure (TLS, logins, ACLs)' : 'INSECURE (plaintext, no authentication)'}`);
   print(
     formatTable(
       ['NODE', 'CLIENT', 'PEER PORT', 'KAFKA', 'METRICS', 'DATA'],
-      nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `${options.host}:${n.kafkaPort}`, `http://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
+      nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `${options.host}:${n.kafkaPort}`, `${secure ? 'https' : 'http'}://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
     ),
   );
+  const shownConfig = relative(process.cwd(), clientConfig);
+  print(secure ? `client config: ${shownConfig} (brokers, CA, the admin's password): the CLI and the SDK read it by themselves` : `client config: ${shownConfig} (brokers)`);
   print(`Kafka clients: bootstrap servers ${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')}`);
   const brokers = nodes.map((n) => n.clientAddress).join(',');
   if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
@@ -217,8 +261,9 @@ async function clusterUp(options: UpOptions, cliEntry: string): Promise<void> {
   if (running.length > 0) {
     throw new Error(`a cluster already runs from ${options.data} (pids ${running.map((r) => r.pid).join(', ')}); stop it with: ${herald} cluster down --data ${options.data}`);
   }
-  const cluster: LocalCluster = { options, nodes: localNodes(options), entry: nodeEntry(cliEntry), herald };
-  for (const n of cluster.nodes) mkdirSync(n.dir, { recursive: true });
+  const nodes = localNodes(options);
+  for (const n of nodes) mkdirSync(n.dir, { recursive: true });
+  const cluster: LocalCluster = { options, nodes, entry: nodeEntry(cliEntry), herald, ...(await prepareSecurity(options, nodes)) };
   return options.detach === true ? upDetached(cluster) : upForeground(cluster);
 }
 
@@ -237,7 +282,7 @@ async function upDetached(cluster: LocalCluster): Promise<void> {
   const exited = new Map<number, number | null>();
   for (const { node, child } of children) child.once('exit', (code) => exited.set(node.id, code));
   try {
-    const controllerId = await waitForController(nodes, () => {
+    const controllerId = await waitForController(cluster, () => {
       const [id, code] = [...exited][0] ?? [];
       return id === undefined ? undefined : `node ${id} exited with code ${code}; see ${join(nodes[id - 1]!.shownDir, 'herald.log')}`;
     });
@@ -304,7 +349,7 @@ async function upForeground(cluster: LocalCluster): Promise<void> {
   process.on('SIGTERM', () => void stopAll());
 
   try {
-    const controllerId = await waitForController(nodes, () => {
+    const controllerId = await waitForController(cluster, () => {
       const [id, code] = [...exited][0] ?? [];
       return id === undefined || stopping ? undefined : `node ${id} exited with code ${code} before the cluster was up`;
     });

@@ -18,12 +18,29 @@ interface NodeStartOptions {
   logLevel?: string;
   pretty?: boolean;
   rejoin?: boolean;
+  insecure?: boolean;
+  bootstrapFile?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 interface NodeDrainOptions extends ClusterOptions {
   node: number;
   deadlineMs: number;
   json?: boolean;
+}
+
+/** The --insecure and --bootstrap-file flags given, over what the file and environment say. */
+function securityOverrides(options: NodeStartOptions): Record<string, string> | undefined {
+  const given = Object.entries({ mode: options.insecure === true ? 'insecure' : undefined, bootstrapFile: options.bootstrapFile }).filter(([, v]) => v !== undefined);
+  return given.length === 0 ? undefined : (Object.fromEntries(given) as Record<string, string>);
+}
+
+/** The --tls-* flags given, over what the file and environment say. */
+function tlsOverrides(options: NodeStartOptions): Record<string, string> | undefined {
+  const given = Object.entries({ ca: options.tlsCa, cert: options.tlsCert, key: options.tlsKey }).filter(([, v]) => v !== undefined);
+  return given.length === 0 ? undefined : (Object.fromEntries(given) as Record<string, string>);
 }
 
 /** How long a stopping node may take before the process exits anyway. */
@@ -46,6 +63,11 @@ export function registerNode(node: Command): void {
     .addOption(new Option('--log-level <level>', 'the log level (default: info)').choices(LOG_LEVELS))
     .option('--pretty', 'human-readable logs instead of JSON lines')
     .option('--rejoin', 'this node lost its data and rejoins an existing cluster: it votes again only once repaired from its peers')
+    .option('--insecure', 'plaintext and no authentication on the client, metrics and protocol ports (loopback only; the peer port stays mutual TLS)')
+    .option('--bootstrap-file <file>', 'users (SCRAM credentials, never passwords) the controller creates when the cluster first forms; `herald cluster up` writes one with the admin user')
+    .option('--tls-ca <file>', 'the cluster CA certificate (default: <data root>/certs/ca.crt)')
+    .option('--tls-cert <file>', "this node's certificate (default: <data root>/certs/node-<id>.crt)")
+    .option('--tls-key <file>', "this node's key (default: <data root>/certs/node-<id>.key)")
     .action(async (options: NodeStartOptions) => {
       // The node's code is loaded here, not with the CLI: other commands start without it.
       const { ConfigError, loadConfig, nodeLogger, parsePeers } = await import('@herald/broker');
@@ -65,6 +87,8 @@ export function registerNode(node: Command): void {
             logLevel: options.logLevel,
             rejoin: options.rejoin,
             peers: options.peers === undefined ? undefined : parsePeers(options.peers),
+            security: securityOverrides(options),
+            tls: tlsOverrides(options),
           },
         });
         if (options.kafkaPort !== undefined) config = { ...config, kafka: { ...config.kafka, port: options.kafkaPort } };
