@@ -2,7 +2,7 @@
 // operations in @herald/broker), reached the way Herald's own gRPC API reaches them. The adapter
 // imports the broker; the broker never imports the adapter (DESIGN.md).
 
-import { getRandomValues } from 'node:crypto';
+import { getRandomValues, timingSafeEqual } from 'node:crypto';
 import {
   countFetched,
   createTopic,
@@ -23,6 +23,7 @@ import {
   type HeraldNode,
 } from '@herald/broker';
 import { invalidArgument, offsetOutOfRange, topicExists } from '@herald/protocol';
+import { CLUSTER_RESOURCE_NAME, createScramCredential, ScramMechanism as HeraldScram, type Operation, type Principal, type ResourceType } from '@herald/security/models';
 import type {
   BrokerEndpoint,
   ClusterMetadata,
@@ -57,14 +58,37 @@ export interface CredentialStore {
   scramCredential(mechanism: ScramMechanism, username: string): Promise<ScramCredential | null>;
 }
 
-/** No users: every SASL attempt fails. The listener requires no SASL in this mode (insecure
- *  clusters), so clients connect without it. */
-// TODO(#12): back this with the replicated user store (SCRAM credentials, PLAIN checked against
-// them) once the security work lands, and require SASL on secure clusters.
+/** No users: every SASL attempt fails. An insecure cluster's listener requires no SASL, so
+ *  clients connect without it. */
 export const NO_USERS: CredentialStore = {
   authenticatePlain: async () => null,
   scramCredential: async () => null,
 };
+
+/**
+ * The cluster's users (the meta group's security state), as a secure cluster's listener checks
+ * them: SCRAM against the stored credential of the mechanism; PLAIN (over TLS only) by deriving
+ * the stored key from the password with the salt and iterations of the user's credential
+ * (RFC 5802 §3) and comparing, so that no password is ever stored.
+ */
+export function clusterUsers(node: HeraldNode): CredentialStore {
+  return {
+    async scramCredential(mechanism, username) {
+      const stored = node.security.credential(username, mechanism);
+      return stored === undefined ? null : { salt: stored.salt, iterations: stored.iterations, storedKey: stored.storedKey, serverKey: stored.serverKey };
+    },
+    async authenticatePlain(username, password) {
+      for (const mechanism of [HeraldScram.Sha512, HeraldScram.Sha256]) {
+        const stored = node.security.credential(username, mechanism);
+        if (stored === undefined) continue;
+        const derived = await createScramCredential(password, mechanism, { salt: Buffer.from(stored.salt), iterations: stored.iterations }).catch(() => undefined);
+        const match = derived !== undefined && derived.storedKey.length === stored.storedKey.length && timingSafeEqual(derived.storedKey, stored.storedKey);
+        return match ? `User:${username}` : null;
+      }
+      return null;
+    },
+  };
+}
 
 /** Options of a BrokerBackend. */
 export interface BrokerBackendOptions {
@@ -101,7 +125,13 @@ function randomProducerId(): number {
 /** Kafka's group states are Herald's by the same names. */
 const toGroupState = (state: string): GroupSummary['state'] => state as GroupSummary['state'];
 
-/** The Kafka listener's view of a Herald node. */
+/**
+ * The Kafka listener's view of a Herald node. Every request is authorized as the gRPC API's
+ * are (the cluster's ACLs, per topic and group, with Kafka's operations: Write to produce, Read
+ * to fetch, join and commit, Describe to look up); quotas are not applied to Kafka requests yet.
+ */
+// TODO(#12): count Kafka requests and bytes against the principal's quotas (NodeSecurity.throttleMs)
+// and hold answers back by the throttle, as the gRPC API does (Kafka's throttle_time_ms).
 export class BrokerBackend implements KafkaBackend {
   /** Proposes each partition's batches in call order (a Kafka producer pipelines requests and
    *  its sequence numbers assume that order). */
@@ -116,6 +146,16 @@ export class BrokerBackend implements KafkaBackend {
     this.credentials = options.credentials ?? NO_USERS;
   }
 
+  /** Throws PermissionDenied unless the request's principal may perform `operation` on the
+   *  resource (the cluster's ACLs; everything is allowed on an insecure cluster). */
+  private authorize(ctx: RequestContext, operation: Exclude<Operation, 'all'>, type: ResourceType, name: string): void {
+    this.node.security.authorize(ctx.principal as Principal, operation, { type, name });
+  }
+
+  private allows(ctx: RequestContext, operation: Exclude<Operation, 'all'>, type: ResourceType, name: string): boolean {
+    return this.node.security.allows(ctx.principal as Principal, operation, { type, name });
+  }
+
   /** Every node's Kafka listener: this node's advertised address, the peers' from the config
    *  (their kafkaHost and kafkaPort, else their host and 19090 + id). */
   brokers(): BrokerEndpoint[] {
@@ -128,12 +168,14 @@ export class BrokerBackend implements KafkaBackend {
     });
   }
 
-  async metadata(topics: readonly string[] | null, _ctx: RequestContext): Promise<ClusterMetadata> {
+  async metadata(topics: readonly string[] | null, ctx: RequestContext): Promise<ClusterMetadata> {
     const { meta } = this.node;
-    const records = topics === null ? meta.state.allTopics() : topics.flatMap((name) => meta.state.topic(name) ?? []);
+    // A topic the principal may not describe is left out, as one that does not exist.
+    const visible = (topic: { name: string }) => this.allows(ctx, 'describe', 'topic', topic.name);
+    const records = (topics === null ? meta.state.allTopics() : topics.flatMap((name) => meta.state.topic(name) ?? [])).filter(visible);
     // A topic this node does not know may exist all the same when its metadata lags: answer
     // retryably rather than "unknown topic" (a client would give up).
-    if (topics !== null && records.length < topics.length && !meta.isCurrent()) {
+    if (topics !== null && topics.some((name) => meta.state.topic(name) === undefined) && !meta.isCurrent()) {
       throw meta.unknownTopicError(topics.find((name) => meta.state.topic(name) === undefined)!);
     }
     const described: TopicMetadata[] = await Promise.all(
@@ -163,7 +205,8 @@ export class BrokerBackend implements KafkaBackend {
 
   // Partitions -----------------------------------------------------------------------------------
 
-  async produce(request: ProduceRequest, _ctx: RequestContext): Promise<ProduceResult> {
+  async produce(request: ProduceRequest, ctx: RequestContext): Promise<ProduceResult> {
+    this.authorize(ctx, 'write', 'topic', request.topic);
     // Every batch is queued now, before any await: call order is proposal order.
     const answers = request.batches.map((batch) =>
       this.pipeline.submit({ topic: request.topic, partition: request.partition, acks: request.acks, batch, timeoutMs: request.timeoutMs }),
@@ -178,7 +221,8 @@ export class BrokerBackend implements KafkaBackend {
     return { baseOffset, logStartOffset: partition.log.logStartOffset };
   }
 
-  async fetch(request: FetchRequest, _ctx: RequestContext): Promise<FetchResult> {
+  async fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchResult> {
+    this.authorize(ctx, 'read', 'topic', request.topic);
     const { partition } = this.node.partition(request.topic, request.partition);
     const { logStartOffset, highWatermark } = partition.log;
     if (request.offset < logStartOffset || request.offset > highWatermark) throw offsetOutOfRange(request.offset, logStartOffset, highWatermark);
@@ -219,7 +263,8 @@ export class BrokerBackend implements KafkaBackend {
     }
   }
 
-  async listOffset(request: ListOffsetRequest, _ctx: RequestContext): Promise<ListOffsetResult> {
+  async listOffset(request: ListOffsetRequest, ctx: RequestContext): Promise<ListOffsetResult> {
+    this.authorize(ctx, 'describe', 'topic', request.topic);
     const { partition } = this.node.partition(request.topic, request.partition);
     // Kafka asks the leader: a follower's high watermark may lag behind what was acknowledged.
     partition.group.requireLeader();
@@ -232,7 +277,8 @@ export class BrokerBackend implements KafkaBackend {
     return { offset, timestampMs, leaderEpoch };
   }
 
-  async deleteRecords(topic: string, partition: number, beforeOffset: number, _ctx: RequestContext): Promise<number> {
+  async deleteRecords(topic: string, partition: number, beforeOffset: number, ctx: RequestContext): Promise<number> {
+    this.authorize(ctx, 'delete', 'topic', topic);
     if (beforeOffset < -1) throw invalidArgument('offset', `must be -1 (the high watermark) or an offset (got ${beforeOffset})`);
     return deleteRecords(this.node, topicName(topic), partition, beforeOffset);
   }
@@ -242,6 +288,8 @@ export class BrokerBackend implements KafkaBackend {
   async joinGroup(request: JoinGroupRequest, ctx: RequestContext): Promise<JoinGroupResult> {
     if (request.topics.length === 0) throw invalidArgument('topics', 'a member subscribes to at least one topic');
     if (request.topics.length > GROUP_TOPICS_MAX) throw invalidArgument('topics', `at most ${GROUP_TOPICS_MAX} topics`);
+    this.authorize(ctx, 'read', 'group', request.group);
+    for (const topic of request.topics) this.authorize(ctx, 'read', 'topic', topic);
     const result = await this.node.groups.join(
       {
         group: groupName(request.group),
@@ -258,20 +306,25 @@ export class BrokerBackend implements KafkaBackend {
     return { memberId: result.memberId, generation: result.generation, strategy: result.strategy, assignment: result.assignment };
   }
 
-  async groupAssignment(group: string, memberId: string, generation: number, _ctx: RequestContext): Promise<readonly TopicPartitions[]> {
+  async groupAssignment(group: string, memberId: string, generation: number, ctx: RequestContext): Promise<readonly TopicPartitions[]> {
+    this.authorize(ctx, 'read', 'group', group);
     return this.node.groups.assignment(groupName(group), memberId, generation);
   }
 
-  async heartbeat(group: string, memberId: string, generation: number, _ctx: RequestContext): Promise<void> {
+  async heartbeat(group: string, memberId: string, generation: number, ctx: RequestContext): Promise<void> {
+    this.authorize(ctx, 'read', 'group', group);
     this.node.groups.heartbeat(groupName(group), memberId, generation);
   }
 
-  async leaveGroup(group: string, memberId: string, _ctx: RequestContext): Promise<void> {
+  async leaveGroup(group: string, memberId: string, ctx: RequestContext): Promise<void> {
+    this.authorize(ctx, 'read', 'group', group);
     if (memberId === '') throw invalidArgument('member_id', 'the member id is required');
     await this.node.groups.leave(groupName(group), memberId);
   }
 
-  async commitOffsets(group: string, memberId: string, generation: number, offsets: readonly OffsetToCommit[], _ctx: RequestContext): Promise<void> {
+  async commitOffsets(group: string, memberId: string, generation: number, offsets: readonly OffsetToCommit[], ctx: RequestContext): Promise<void> {
+    this.authorize(ctx, 'read', 'group', group);
+    for (const topic of new Set(offsets.map((o) => o.topic))) this.authorize(ctx, 'read', 'topic', topic);
     if (offsets.length > GROUP_OFFSETS_MAX) throw invalidArgument('offsets', `at most ${GROUP_OFFSETS_MAX} offsets per commit`);
     if (generation < 0) throw invalidArgument('generation', `must be at least 0 (got ${generation})`);
     // Checked here, before anything is proposed: the meta log refuses such entries when it
@@ -284,15 +337,20 @@ export class BrokerBackend implements KafkaBackend {
     await this.node.groups.commit(groupName(group), memberId, generation, checked);
   }
 
-  async fetchOffsets(group: string, topics: readonly string[] | null, _ctx: RequestContext): Promise<readonly CommittedOffset[]> {
+  async fetchOffsets(group: string, topics: readonly string[] | null, ctx: RequestContext): Promise<readonly CommittedOffset[]> {
+    this.authorize(ctx, 'describe', 'group', group);
     return this.node.groups.fetchOffsets(groupName(group), topics ?? []).map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata }));
   }
 
-  async listGroups(_ctx: RequestContext): Promise<readonly GroupSummary[]> {
-    return this.node.groups.list().map((g) => ({ group: g.group, state: toGroupState(g.state) }));
+  async listGroups(ctx: RequestContext): Promise<readonly GroupSummary[]> {
+    return this.node.groups
+      .list()
+      .filter((g) => this.allows(ctx, 'describe', 'group', g.group))
+      .map((g) => ({ group: g.group, state: toGroupState(g.state) }));
   }
 
-  async describeGroup(group: string, _ctx: RequestContext): Promise<GroupDescription> {
+  async describeGroup(group: string, ctx: RequestContext): Promise<GroupDescription> {
+    this.authorize(ctx, 'describe', 'group', group);
     const d = await this.node.groups.describe(groupName(group));
     return {
       group: d.group,
@@ -305,10 +363,11 @@ export class BrokerBackend implements KafkaBackend {
 
   // Topics and configs ----------------------------------------------------------------------------
 
-  async createTopic(request: CreateTopicRequest, _ctx: RequestContext): Promise<void> {
+  async createTopic(request: CreateTopicRequest, ctx: RequestContext): Promise<void> {
     const { node } = this;
     const nodes = node.nodeIds().length;
     const name = topicName(request.name, 'name');
+    if (!this.allows(ctx, 'create', 'cluster', CLUSTER_RESOURCE_NAME)) this.authorize(ctx, 'create', 'topic', name);
     const partitions = request.partitions === -1 ? node.config.topicDefaults.partitions : intInRange(request.partitions, 'partitions', 1, PARTITIONS_MAX);
     const replicationFactor =
       request.replicationFactor === -1 ? Math.min(node.config.topicDefaults.replicationFactor, nodes) : intInRange(request.replicationFactor, 'replication_factor', 1, nodes);
@@ -321,11 +380,13 @@ export class BrokerBackend implements KafkaBackend {
     await createTopic(node, { name, partitions, replicationFactor, configs });
   }
 
-  async deleteTopic(name: string, _ctx: RequestContext): Promise<void> {
+  async deleteTopic(name: string, ctx: RequestContext): Promise<void> {
+    this.authorize(ctx, 'delete', 'topic', name);
     await deleteTopic(this.node, topicName(name, 'name'));
   }
 
-  async topicConfigs(name: string, _ctx: RequestContext): Promise<readonly ConfigEntry[]> {
+  async topicConfigs(name: string, ctx: RequestContext): Promise<readonly ConfigEntry[]> {
+    this.authorize(ctx, 'describe', 'topic', name);
     const topic = this.node.topic(name);
     const all = { ...defaultConfigs(this.node), ...topic.configs };
     return Object.keys(all)
@@ -336,7 +397,8 @@ export class BrokerBackend implements KafkaBackend {
   // Producers and principals ----------------------------------------------------------------------
 
   async initProducerId(transactionalId: string | null, _timeoutMs: number, _ctx: RequestContext): Promise<{ producerId: number; producerEpoch: number }> {
-    // TODO(#15): transactional ids, with a transaction coordinator.
+    // Any authenticated principal may have an id (it is random, and writing still needs the
+    // topic's write permission). TODO(#15): transactional ids, with a transaction coordinator.
     if (transactionalId !== null) throw invalidArgument('transactional_id', 'transactions are not served yet');
     return { producerId: randomProducerId(), producerEpoch: 0 };
   }

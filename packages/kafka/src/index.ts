@@ -15,6 +15,6 @@ export { crc32cCombine, rebaseCrc } from './records/crc-shift.js';
 export { KafkaReader, KafkaDecodeError } from './codec/reader.js';
 export { KafkaWriter } from './codec/writer.js';
 export { ApiKey, Apis, isFlexible, type ApiName, type ApiSpec, type RequestOf, type ResponseOf } from './messages/apis.js';
-export { BrokerBackend, NO_USERS, type BrokerBackendOptions, type CredentialStore } from './broker-backend.js';
+export { BrokerBackend, clusterUsers, NO_USERS, type BrokerBackendOptions, type CredentialStore } from './broker-backend.js';
 export { kafkaListener, type KafkaListenerOptions } from './listener.js';
 export { kafkaMetrics } from './metrics.js';

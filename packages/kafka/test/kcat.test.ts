@@ -8,8 +8,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasKcat, kcat } from '../../../test/support/kcat.js';
-import { KafkaServer } from '../src/index.js';
-import { FakeBackend } from './support/fake-backend.js';
+import { KafkaServer, SaslMechanism } from '../src/index.js';
+import { FakeBackend, scramCredential } from './support/fake-backend.js';
 
 // CI installs kcat (.ci/run): there a missing kcat fails instead.
 describe.skipIf(!hasKcat() && process.env.CI !== 'true')('kcat (librdkafka 2.0)', () => {
@@ -67,5 +67,27 @@ describe.skipIf(!hasKcat() && process.env.CI !== 'true')('kcat (librdkafka 2.0)'
     expect(backend.committed('kgroup').find((o) => o.partition === 0)?.offset).toBe(3);
     const second = await kcat(['-b', broker, '-G', 'kgroup', 'orders', '-e', '-q', '-f', '%p:%o\\n', '-X', 'heartbeat.interval.ms=200']);
     expect(second.stdout.trim()).toBe('');
+  });
+
+  it('logs in with SCRAM-SHA-256 and SCRAM-SHA-512 (librdkafka repeats its nonce in the client-final message)', async () => {
+    const secured = new FakeBackend({ scram: new Map([['SCRAM-SHA-256/alice', scramCredential('wonderland', 'sha256')], ['SCRAM-SHA-512/alice', scramCredential('wonderland', 'sha512')]]) });
+    secured.addTopic('private', 1);
+    const sasl = new KafkaServer({ backend: secured, saslMechanisms: [SaslMechanism.ScramSha256, SaslMechanism.ScramSha512] });
+    const { port } = await sasl.listen();
+    secured.endpoint = { host: '127.0.0.1', port };
+    try {
+      for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+        const login = ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', `sasl.mechanisms=${mechanism}`, '-X', 'sasl.username=alice'];
+        const ok = await kcat(['-b', `127.0.0.1:${port}`, '-L', ...login, '-X', 'sasl.password=wonderland']);
+        expect(ok.stderr).toBe('');
+        expect(ok.stdout).toContain('topic "private" with 1 partitions:');
+        const wrong = await kcat(['-b', `127.0.0.1:${port}`, '-L', ...login, '-X', 'sasl.password=wrong', '-m', '2'], '', 10_000);
+        expect(wrong.code).not.toBe(0);
+        expect(wrong.stderr).toContain('invalid credentials');
+      }
+    } finally {
+      await sasl.close();
+      secured.close();
+    }
   });
 });
