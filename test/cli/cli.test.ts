@@ -42,7 +42,7 @@ describe.concurrent('herald without a cluster', () => {
 
   it('says plainly when no broker answers (exit 1)', async () => {
     const [port] = await freePorts(1);
-    const run = await herald(['topic', 'list', '--brokers', `127.0.0.1:${port}`, '--timeout-ms', '300']);
+    const run = await herald(['topic', 'list', '--brokers', `127.0.0.1:${port}`, '--timeout-ms', '3000']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: no broker answered \(is the cluster up\?/);
   });
@@ -171,14 +171,14 @@ describe('herald cluster up --detach and cluster down', () => {
       );
       expect(up.stderr).toBe('');
       expect(up.code).toBe(0);
-      expect(up.stdout).toMatch(/^Herald cluster is up: 1 node, controller node 1\n/);
+      expect(up.stdout).toMatch(/^Herald cluster is up: 1 node, controller node 1, secure \(TLS, logins, ACLs\)\n/);
       const pid = Number(readFileSync(join(data, 'node-1', 'herald.pid'), 'utf8'));
       expect(() => process.kill(pid, 0)).not.toThrow();
       // The node runs the compiled CLI, never tsx, even when `cluster up` itself runs from sources.
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       expect(cmdline.slice(1, 4)).toEqual([join(ROOT, 'packages/cli/dist/main.js'), 'node', 'start']);
       expect(cmdline.join(' ')).not.toContain('tsx');
-      expect(up.stdout).toContain(`Stop it with: pnpm herald cluster down --data ${data}\n`);
+      expect(up.stdout).toMatch(new RegExp(`Stop it with: .+ cluster down --data ${data}\n`));
       expect(up.stdout).toContain(`Kafka clients: bootstrap servers 127.0.0.1:${kafka}\n`);
       expect(existsSync(join(data, 'node-1', 'herald.log'))).toBe(true);
 
@@ -186,7 +186,8 @@ describe('herald cluster up --detach and cluster down', () => {
       expect(again.code).toBe(1);
       expect(again.stderr).toContain(`a cluster already runs from ${data} (pids ${pid})`);
 
-      const status = await herald(['cluster', 'status', '--json', '--brokers', `127.0.0.1:${client}`]);
+      // Secure by default: the CLI reads the client config cluster up wrote (CA, admin).
+      const status = await herald(['cluster', 'status', '--json', '--brokers', `127.0.0.1:${client}`], { env: { HERALD_CLIENT_CONFIG: join(data, 'client.json') } });
       expect(JSON.parse(status.stdout)).toMatchObject({ controllerId: 1, nodes: [{ id: 1, address: `127.0.0.1:${client}`, alive: true }] });
 
       const down = await herald(['cluster', 'down', '--data', data]);

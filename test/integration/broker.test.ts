@@ -295,7 +295,7 @@ describe('bad input is refused and changes nothing', () => {
     ['too many partitions', { name: 'x1', partitions: 5000 }, status.INVALID_ARGUMENT, 'InvalidArgument'],
     ['zero partitions (not read as unset)', { name: 'x0', partitions: 0 }, status.INVALID_ARGUMENT, 'InvalidArgument'],
     ['a replication factor of zero', { name: 'x0', partitions: 1, replicationFactor: 0 }, status.INVALID_ARGUMENT, 'InvalidArgument'],
-    ...(['1e3', '0x10', ' 5 ', '5.0', ''] as const).map((text) => [`retention.ms "${text}"`, { name: 'x5', partitions: 1, configs: { 'retention.ms': text } }, status.INVALID_ARGUMENT, 'InvalidArgument'] as const),
+    ...['1e3', '0x10', ' 5 ', '5.0', ''].map((text): [string, { name: string; partitions: number; configs: Record<string, string> }, status, string] => [`retention.ms "${text}"`, { name: 'x5', partitions: 1, configs: { 'retention.ms': text } }, status.INVALID_ARGUMENT, 'InvalidArgument']),
     ['a replication factor above the node count', { name: 'x2', partitions: 1, replicationFactor: 4 }, status.INVALID_ARGUMENT, 'InvalidArgument'],
     ['an unknown config', { name: 'x3', partitions: 1, configs: { 'cleanup.polcy': 'delete' } }, status.INVALID_ARGUMENT, 'InvalidArgument'],
     ['min.insync.replicas above the replication factor', { name: 'x4', partitions: 1, replicationFactor: 2, configs: { 'min.insync.replicas': '3' } }, status.INVALID_ARGUMENT, 'InvalidArgument'],
