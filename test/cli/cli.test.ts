@@ -179,7 +179,9 @@ describe('herald cluster up --detach and cluster down', () => {
       expect(cmdline.slice(1, 4)).toEqual([join(ROOT, 'packages/cli/dist/main.js'), 'node', 'start']);
       expect(cmdline.join(' ')).not.toContain('tsx');
       expect(up.stdout).toMatch(new RegExp(`Stop it with: .+ cluster down --data ${data}\n`));
-      expect(up.stdout).toContain(`Kafka clients: bootstrap servers 127.0.0.1:${kafka}\n`);
+      expect(up.stdout).toContain(`Kafka clients: bootstrap servers 127.0.0.1:${kafka} (librdkafka settings: `);
+      const kafkaProperties = readFileSync(join(data, 'kafka.properties'), 'utf8');
+      expect(kafkaProperties).toContain(`bootstrap.servers=127.0.0.1:${kafka}\nsecurity.protocol=SASL_SSL\nssl.ca.location=${join(data, 'certs', 'ca.crt')}\nsasl.mechanisms=SCRAM-SHA-512\nsasl.username=admin\n`);
       expect(existsSync(join(data, 'node-1', 'herald.log'))).toBe(true);
 
       const again = await herald(['cluster', 'up', '--detach', '--nodes', '1', '--data', data], { timeoutMs: 10_000 });

@@ -154,6 +154,7 @@ async function prepareSecurity(options: UpOptions, nodes: readonly LocalNode[]):
   const brokers = nodes.map((n) => n.clientAddress);
   if (options.insecure === true) {
     writeFileSync(clientConfig, `${JSON.stringify({ brokers }, null, 2)}\n`, { mode: 0o600 });
+    writeKafkaProperties(data, nodes, options, undefined);
     return { clientConfig };
   }
   const previous = existsSync(clientConfig) ? (JSON.parse(readFileSync(clientConfig, 'utf8')) as { credentials?: { username: string; password: string } }) : {};
@@ -168,7 +169,20 @@ async function prepareSecurity(options: UpOptions, nodes: readonly LocalNode[]):
     process.stderr.write(`warning: ${clientConfig} holds no credentials and ${bootstrapFile} exists: the admin password of this data folder is lost; log in as another user\n`);
   }
   writeFileSync(clientConfig, `${JSON.stringify({ brokers, tls: { ca: 'certs/ca.crt' }, ...(credentials === undefined ? {} : { credentials }) }, null, 2)}\n`, { mode: 0o600 });
+  writeKafkaProperties(data, nodes, options, credentials);
   return { bootstrapFile, clientConfig };
+}
+
+/** Writes `<data>/kafka.properties`: librdkafka's settings to reach the nodes' Kafka listeners
+ *  (`kcat -F data/kafka.properties`): the bootstrap servers and, secure, SASL_SSL with the CA and
+ *  the admin's SCRAM login (mode 0600: it holds the password). */
+function writeKafkaProperties(data: string, nodes: readonly LocalNode[], options: UpOptions, credentials: { username: string; password: string } | undefined): void {
+  const lines = ['# librdkafka (kcat -F) settings for this cluster\'s Kafka listeners, written by herald cluster up', `bootstrap.servers=${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')}`];
+  if (options.insecure !== true) {
+    lines.push('security.protocol=SASL_SSL', `ssl.ca.location=${join(data, 'certs', 'ca.crt')}`, 'sasl.mechanisms=SCRAM-SHA-512');
+    if (credentials !== undefined) lines.push(`sasl.username=${credentials.username}`, `sasl.password=${credentials.password}`);
+  }
+  writeFileSync(join(data, 'kafka.properties'), `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 function isAlive(pid: number): boolean {
@@ -247,7 +261,7 @@ function summary({ options, nodes, herald, clientConfig }: LocalCluster, control
   );
   const shownConfig = relative(process.cwd(), clientConfig);
   print(secure ? `client config: ${shownConfig} (brokers, CA, the admin's password): the CLI and the SDK read it by themselves` : `client config: ${shownConfig} (brokers)`);
-  print(`Kafka clients: bootstrap servers ${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')}`);
+  print(`Kafka clients: bootstrap servers ${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')} (librdkafka settings: ${relative(process.cwd(), join(resolve(options.data), 'kafka.properties'))}, e.g. kcat -F)`);
   const brokers = nodes.map((n) => n.clientAddress).join(',');
   if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
   print(`Try: ${herald} cluster status${brokers === DEFAULT_BROKERS ? '' : ` --brokers ${brokers}`}`);
