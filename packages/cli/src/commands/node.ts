@@ -89,9 +89,9 @@ export function registerNode(node: Command): void {
             peers: options.peers === undefined ? undefined : parsePeers(options.peers),
             security: securityOverrides(options),
             tls: tlsOverrides(options),
+            kafka: options.kafkaPort === undefined ? undefined : { port: options.kafkaPort },
           },
         });
-        if (options.kafkaPort !== undefined) config = { ...config, kafka: { ...config.kafka, port: options.kafkaPort } };
       } catch (err) {
         throw err instanceof ConfigError ? new UsageError(err.message) : err;
       }
