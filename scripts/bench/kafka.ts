@@ -6,7 +6,7 @@
 //   pnpm build && pnpm exec tsx scripts/bench/kafka.ts [--count 100000] [--size 1024] [--partitions 3]
 //       [--ports 7400,7500,9400] [--kafka-port 19090]
 //
-// Starts a local 3-node cluster (`cluster up --detach`, data in a temporary folder; node N on the
+// Starts a local 3-node cluster (`cluster up --detach --insecure`, data in a temporary folder; node N on the
 // base ports + N, which must be free), runs produce then consume for each system on its own topic
 // (acks -1 for kafkajs, which Herald serves as ALL, and all for the SDK, so both wait for every
 // in-sync replica), prints both, and stops the cluster.
@@ -64,11 +64,12 @@ const row = (r: Result) =>
   `| ${r.system === 'herald' ? 'Herald SDK (gRPC)' : 'kafkajs (Kafka listener)'} | ${r.workload} | ${r.records.toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(r.recordsPerSecond).toLocaleString('en-US')} | ${r.megabytesPerSecond.toFixed(1)} | ${r.latencyMs ? `${r.latencyMs.p50.toFixed(1)} / ${r.latencyMs.p99.toFixed(1)}` : '-'} | ${r.errors} |`;
 
 try {
-  herald(['cluster', 'up', '--detach', '--data', data, '--ports', flags.ports, '--kafka-port', String(kafkaBase), '--log-level', 'warn']);
+  // Insecure (plaintext, no logins) for both clients: the run compares the protocols, not TLS.
+  herald(['cluster', 'up', '--detach', '--insecure', '--data', data, '--ports', flags.ports, '--kafka-port', String(kafkaBase), '--log-level', 'warn']);
   const results: Result[] = [];
   for (const workload of ['produce', 'consume'] as const) for (const system of ['herald', 'kafka'] as const) results.push(bench(system, workload));
   console.log(`Node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`${Number(flags.count).toLocaleString('en-US')} records of ${flags.size} B, ${flags.partitions} partitions, 3 replicas, acks all (-1), one producer; same cluster, same run`);
+  console.log(`${Number(flags.count).toLocaleString('en-US')} records of ${flags.size} B, ${flags.partitions} partitions, 3 replicas, acks all (-1), one producer; same cluster (insecure), same run`);
   console.log('');
   console.log('| client | workload | records | seconds | records/s | MB/s | p50 / p99 ms | errors |');
   console.log('|---|---|---|---|---|---|---|---|');
