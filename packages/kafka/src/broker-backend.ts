@@ -15,6 +15,7 @@ import {
   GROUP_TOPICS_MAX,
   groupName,
   intInRange,
+  localKafkaPort,
   PARTITIONS_MAX,
   ProducePipeline,
   TOPIC_MESSAGE_BYTES_MAX,
@@ -164,7 +165,7 @@ export class BrokerBackend implements KafkaBackend {
       if (p.id === config.nodeId) {
         return { nodeId: p.id, host: config.kafka.advertisedHost ?? config.host, port: config.kafka.advertisedPort ?? this.options.boundPort(), rack: null };
       }
-      return { nodeId: p.id, host: p.kafkaHost ?? p.host, port: p.kafkaPort ?? 19090 + p.id, rack: null };
+      return { nodeId: p.id, host: p.kafkaHost ?? p.host, port: p.kafkaPort ?? localKafkaPort(p.id), rack: null };
     });
   }
 
