@@ -157,13 +157,14 @@ export class BrokerBackend implements KafkaBackend {
     return this.node.security.allows(ctx.principal as Principal, operation, { type, name });
   }
 
-  /** Every node's Kafka listener: this node's advertised address, the peers' from the config
-   *  (their kafkaHost and kafkaPort, else their host and 19090 + id). */
+  /** Every node's Kafka listener as the peers list names it (kafkaHost, else host; kafkaPort,
+   *  else 19090 + id), so that every node advertises the same addresses; this node's own
+   *  kafka.advertisedHost and advertisedPort take precedence, and its port is the one bound. */
   brokers(): BrokerEndpoint[] {
     const { config } = this.node;
     return config.peers.map((p) => {
       if (p.id === config.nodeId) {
-        return { nodeId: p.id, host: config.kafka.advertisedHost ?? config.host, port: config.kafka.advertisedPort ?? this.options.boundPort(), rack: null };
+        return { nodeId: p.id, host: config.kafka.advertisedHost ?? p.kafkaHost ?? p.host, port: config.kafka.advertisedPort ?? this.options.boundPort(), rack: null };
       }
       return { nodeId: p.id, host: p.kafkaHost ?? p.host, port: p.kafkaPort ?? localKafkaPort(p.id), rack: null };
     });

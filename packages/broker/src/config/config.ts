@@ -120,7 +120,8 @@ export const NodeConfigSchema = z
         /** The port it binds on `host` (local default: 19090 + id). */
         port: port.default(0),
         /** The address Kafka clients are told to reach this node at (Metadata,
-         *  FindCoordinator); `host` and the bound port when unset. */
+         *  FindCoordinator); its peers entry's (kafkaHost, else host) and the bound port when
+         *  unset. */
         advertisedHost: z.string().min(1).optional(),
         advertisedPort: port.optional(),
       })
