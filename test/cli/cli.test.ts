@@ -163,9 +163,12 @@ describe('herald cluster up --detach and cluster down', () => {
   it('starts node processes in the background and stops exactly those', async () => {
     const data = mkdtempSync(join(tmpdir(), 'herald-cli-'));
     try {
-      // One node, so that three free ports suffice: node 1 listens on base + 1.
-      const [client, peer, metrics] = await freePorts(3);
-      const up = await herald(['cluster', 'up', '--detach', '--nodes', '1', '--data', data, '--ports', `${client! - 1},${peer! - 1},${metrics! - 1}`, '--log-level', 'warn'], { timeoutMs: 40_000 });
+      // One node, so that four free ports suffice: node 1 listens on base + 1.
+      const [client, peer, metrics, kafka] = await freePorts(4);
+      const up = await herald(
+        ['cluster', 'up', '--detach', '--nodes', '1', '--data', data, '--ports', `${client! - 1},${peer! - 1},${metrics! - 1}`, '--kafka-port', String(kafka! - 1), '--log-level', 'warn'],
+        { timeoutMs: 40_000 },
+      );
       expect(up.stderr).toBe('');
       expect(up.code).toBe(0);
       expect(up.stdout).toMatch(/^Herald cluster is up: 1 node, controller node 1, secure \(TLS, logins, ACLs\)\n/);
@@ -176,6 +179,9 @@ describe('herald cluster up --detach and cluster down', () => {
       expect(cmdline.slice(1, 4)).toEqual([join(ROOT, 'packages/cli/dist/main.js'), 'node', 'start']);
       expect(cmdline.join(' ')).not.toContain('tsx');
       expect(up.stdout).toMatch(new RegExp(`Stop it with: .+ cluster down --data ${data}\n`));
+      expect(up.stdout).toContain(`Kafka clients: bootstrap servers 127.0.0.1:${kafka} (librdkafka settings: `);
+      const kafkaProperties = readFileSync(join(data, 'kafka.properties'), 'utf8');
+      expect(kafkaProperties).toContain(`bootstrap.servers=127.0.0.1:${kafka}\nsecurity.protocol=SASL_SSL\nssl.ca.location=${join(data, 'certs', 'ca.crt')}\nsasl.mechanisms=SCRAM-SHA-512\nsasl.username=admin\n`);
       expect(existsSync(join(data, 'node-1', 'herald.log'))).toBe(true);
 
       const again = await herald(['cluster', 'up', '--detach', '--nodes', '1', '--data', data], { timeoutMs: 10_000 });

@@ -6,12 +6,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { HeraldClient, HeraldError } from '@herald/client';
 import { loadPeerDefinition, messageToProto } from '@herald/protocol';
-import { createCa, createNodeCertificate, createScramCredential } from '@herald/security';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createCa, createNodeCertificate } from '@herald/security';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
-import { testCertificates } from '../support/pki.js';
+import { bootstrapAdmin, testCertificates } from '../support/pki.js';
 import { waitFor } from '../support/wait-for.js';
 
 const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -38,14 +37,7 @@ async function refusal(promise: Promise<unknown>): Promise<HeraldError> {
 beforeAll(async () => {
   const pki = await testCertificates();
   ca = readFileSync(pki.ca.cert);
-  const bootstrapFile = join(pki.dir, `bootstrap-${process.pid}.json`);
-  const credentials = await Promise.all(['SCRAM-SHA-256', 'SCRAM-SHA-512'].map((m) => createScramCredential(ADMIN_PASSWORD, m as 'SCRAM-SHA-256')));
-  writeFileSync(
-    bootstrapFile,
-    JSON.stringify({
-      users: [{ name: 'admin', credentials: credentials.map((c) => ({ mechanism: c.mechanism, salt: c.salt.toString('base64'), iterations: c.iterations, storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') })) }],
-    }),
-  );
+  const bootstrapFile = await bootstrapAdmin(ADMIN_PASSWORD);
   cluster = await TestCluster.start({ overrides: { security: { mode: 'secure', bootstrapFile } } });
   admin = client({ username: 'admin', password: ADMIN_PASSWORD });
   await waitFor(async () => (await admin.security.whoAmI().catch(() => undefined))?.principal === 'User:admin', { timeoutMs: 15_000, what: 'the admin logged in' });

@@ -1,5 +1,5 @@
-import { ensureClusterCertificates, type ClusterCertificates } from '@herald/security';
-import { mkdtempSync } from 'node:fs';
+import { createScramCredential, ensureClusterCertificates, type ClusterCertificates } from '@herald/security';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,4 +21,19 @@ export async function testTls(id: number): Promise<{ ca: string; cert: string; k
   const node = certs.nodes.get(id);
   if (node === undefined) throw new Error(`the test PKI has no certificate for node ${id}`);
   return { ca: certs.ca.cert, cert: node.cert, key: node.key };
+}
+
+/** Writes a security bootstrap file (security.bootstrapFile) holding the user `admin` with
+ *  `password`, SCRAM-SHA-256 and SCRAM-SHA-512 credentials; returns its path. */
+export async function bootstrapAdmin(password: string): Promise<string> {
+  const pki = await testCertificates();
+  const file = join(pki.dir, `bootstrap-${process.pid}-${Date.now()}.json`);
+  const credentials = await Promise.all(['SCRAM-SHA-256', 'SCRAM-SHA-512'].map((m) => createScramCredential(password, m as 'SCRAM-SHA-256')));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      users: [{ name: 'admin', credentials: credentials.map((c) => ({ mechanism: c.mechanism, salt: c.salt.toString('base64'), iterations: c.iterations, storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') })) }],
+    }),
+  );
+  return file;
 }

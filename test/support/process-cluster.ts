@@ -28,11 +28,12 @@ export interface ProcessPeer {
   readonly clientPort: number;
   readonly peerPort: number;
   readonly metricsPort: number;
+  readonly kafkaPort: number;
 }
 
 /**
  * A cluster of real `herald node start` processes on 127.0.0.1, each with its own data directory
- * and log file. Nodes are killed (SIGKILL, SIGSTOP) and restarted by the PIDs this class started,
+ * and log file, and its Kafka listener on a free port. Nodes are killed (SIGKILL, SIGSTOP) and restarted by the PIDs this class started,
  * and no others.
  */
 export class ProcessCluster {
@@ -47,8 +48,8 @@ export class ProcessCluster {
   /** Starts `nodes` nodes, run by `herald` (an installed CLI, say): insecure client ports, and
    *  the peer ports mutual TLS with certificates made in `<dataDir>/certs`. */
   static async start(nodes = 3, herald: HeraldCommand = heraldCompiled()): Promise<ProcessCluster> {
-    const ports = await freePorts(nodes * 3);
-    const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 3]!, peerPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! }));
+    const ports = await freePorts(nodes * 4);
+    const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 4]!, peerPort: ports[i * 4 + 1]!, metricsPort: ports[i * 4 + 2]!, kafkaPort: ports[i * 4 + 3]! }));
     const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`), herald);
     await ensureClusterCertificates(`${cluster.dataDir}/certs`, peers.map((p) => p.id));
     for (const p of peers) cluster.startNode(p.id);
@@ -57,6 +58,11 @@ export class ProcessCluster {
 
   get brokers(): string[] {
     return this.peers.map((p) => `127.0.0.1:${p.clientPort}`);
+  }
+
+  /** Every node's Kafka listener, as Kafka clients' bootstrap servers. */
+  get kafkaBrokers(): string[] {
+    return this.peers.map((p) => `127.0.0.1:${p.kafkaPort}`);
   }
 
   address(id: number): string {
@@ -70,7 +76,7 @@ export class ProcessCluster {
   startNode(id: number): void {
     if (this.children.has(id)) throw new Error(`node ${id} is already running`);
     const self = this.peers.find((p) => p.id === id)!;
-    const peers = this.peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}`).join(',');
+    const peers = this.peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}:${p.kafkaPort}`).join(',');
     const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
     const child = spawn(
       this.herald.file,

@@ -6,6 +6,7 @@ import type { NodeConfig, Peer } from './config/config.js';
 import { GroupCoordinator, type PartitionFacts, type PartitionQuery } from './consumer-groups/coordinator.js';
 import { systemClock, type Clock, type Timer } from './host/clock.js';
 import { Host, raftSettingsFromMs, UntrustedGroupError } from './host/host.js';
+import { LeadershipCache } from './leadership-cache.js';
 import { META_GROUP_LABEL, MetaGroup } from './meta/meta-group.js';
 import { META_GROUP_ID, partitionGroupId, type TopicRecord } from './meta/meta-state.js';
 import { NodeMetrics, type GroupView } from './metrics/metrics.js';
@@ -74,6 +75,8 @@ export class HeraldNode {
   readonly meta: MetaGroup;
   readonly metrics: NodeMetrics;
   readonly clock: Clock;
+  /** Partition leadership for Kafka's Metadata, without asking the peers on every request. */
+  readonly leadership: LeadershipCache;
   readonly security: NodeSecurity;
   private coordinator: GroupCoordinator | undefined;
   /** Partitions hosted here, by Raft group id. */
@@ -122,6 +125,7 @@ export class HeraldNode {
       clock,
     });
     this.meta = new MetaGroup(config.raft.metaSnapshotEntries);
+    this.leadership = new LeadershipCache({ local: (ids) => this.localReplicaStates(ids), ask: (ids, ms) => this.transport.describeReplicas(ids, ms), clock });
     this.deadLetters = new DeadLetterWriter({
       topic: (name) => this.meta.state.topic(name),
       localPartition: (topic, partition) => this.partitions.get(partitionGroupId(topic.id, partition))?.partition,
@@ -248,6 +252,17 @@ export class HeraldNode {
       const leader = answers.filter((s) => s.isLeader).sort((a, b) => b.term - a.term)[0];
       const best = leader ?? answers.sort((a, b) => b.term - a.term)[0];
       return best === undefined ? unknownView : toView(best);
+    });
+  }
+
+  /** Every partition of a topic as far as this node knows without waiting on its peers each
+   *  time (LeadershipCache): what Kafka's Metadata answers. */
+  async cachedPartitionViews(topic: TopicRecord): Promise<PartitionView[]> {
+    const ids = topic.partitions.map((p) => partitionGroupId(topic.id, p.partition));
+    const states = await this.leadership.states(ids);
+    return ids.map((id) => {
+      const state = states.get(id);
+      return state === undefined ? unknownView : toView(state);
     });
   }
 

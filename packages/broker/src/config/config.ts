@@ -12,6 +12,10 @@ const PeerSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   clientPort: port,
   peerPort: port,
+  /** Where Kafka clients reach this peer (its Kafka listener's advertised address): the host
+   *  defaults to `host`, the port to the local default 19090 + id. Metadata lists every peer. */
+  kafkaHost: z.string().min(1).optional(),
+  kafkaPort: port.optional(),
 });
 export type Peer = z.infer<typeof PeerSchema>;
 
@@ -117,6 +121,19 @@ export const NodeConfigSchema = z
         compactionIntervalMs: positiveMs.default(30_000),
       })
       .prefault({}),
+    /** The Kafka listener (@herald/kafka), started by `herald node start` when enabled. */
+    kafka: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** The port it binds on `host` (local default: 19090 + id). */
+        port: port.default(0),
+        /** The address Kafka clients are told to reach this node at (Metadata,
+         *  FindCoordinator); its peers entry's (kafkaHost, else host) and the bound port when
+         *  unset. */
+        advertisedHost: z.string().min(1).optional(),
+        advertisedPort: port.optional(),
+      })
+      .prefault({}),
     topicDefaults: z
       .object({
         partitions: z.number().int().min(1).default(1),
@@ -155,12 +172,19 @@ export function localPeer(id: number): Peer {
   return { id, host: '127.0.0.1', clientPort: 7400 + id, peerPort: 7500 + id };
 }
 
-/** Parses `HERALD_PEERS`: `1=127.0.0.1:7401:7501,2=...` (id=host:clientPort:peerPort). */
+/** The local default port of node N's Kafka listener (issue #13): 1909N. */
+export function localKafkaPort(id: number): number {
+  return 19090 + id;
+}
+
+/** Parses `HERALD_PEERS`: `1=127.0.0.1:7401:7501,2=...` (id=host:clientPort:peerPort), each
+ *  optionally followed by `:kafkaPort`. */
 export function parsePeers(text: string): Peer[] {
   return text.split(',').map((item) => {
-    const match = /^\s*(\d+)=([^:\s]+):(\d+):(\d+)\s*$/.exec(item);
-    if (match === null) throw new ConfigError(`peers: "${item}" is not id=host:clientPort:peerPort`);
-    return { id: Number(match[1]), host: match[2]!, clientPort: Number(match[3]), peerPort: Number(match[4]) };
+    const match = /^\s*(\d+)=([^:\s]+):(\d+):(\d+)(?::(\d+))?\s*$/.exec(item);
+    if (match === null) throw new ConfigError(`peers: "${item}" is not id=host:clientPort:peerPort[:kafkaPort]`);
+    const peer: Peer = { id: Number(match[1]), host: match[2]!, clientPort: Number(match[3]), peerPort: Number(match[4]) };
+    return match[5] === undefined ? peer : { ...peer, kafkaPort: Number(match[5]) };
   });
 }
 
@@ -178,6 +202,8 @@ const envKeys = {
   HERALD_METRICS_PORT: 'metricsPort',
   HERALD_LOG_LEVEL: 'logLevel',
 } as const;
+/** Environment variables of the Kafka listener's settings. */
+const kafkaEnvKeys = { HERALD_KAFKA_PORT: 'port', HERALD_KAFKA_ADVERTISED_HOST: 'advertisedHost', HERALD_KAFKA_ADVERTISED_PORT: 'advertisedPort' } as const;
 const numericKeys = new Set(['nodeId', 'clientPort', 'peerPort', 'metricsPort']);
 
 /**
@@ -204,6 +230,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     raw[key] = numericKeys.has(key) ? toNumber(value, name) : value;
   }
   if (env.HERALD_PEERS) raw.peers = parsePeers(env.HERALD_PEERS);
+  for (const [name, key] of Object.entries(kafkaEnvKeys)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    raw.kafka = { ...(raw.kafka as object | undefined), [key]: key === 'advertisedHost' ? value : toNumber(value, name) };
+  }
   const tls = { ...(raw.tls as Record<string, unknown> | undefined) };
   for (const [name, key] of [['HERALD_TLS_CA', 'ca'], ['HERALD_TLS_CERT', 'cert'], ['HERALD_TLS_KEY', 'key']] as const) {
     if (env[name] !== undefined && env[name] !== '') tls[key] = env[name];
@@ -234,6 +265,8 @@ function withLocalDefaults(raw: Record<string, unknown>): NodeConfig {
     raw.peerPort ??= self?.peerPort ?? 7500 + id;
     raw.metricsPort ??= 9400 + id;
     raw.dataDir ??= `data/node-${id}`;
+    const kafka = (raw.kafka ?? {}) as Record<string, unknown>;
+    raw.kafka = { ...kafka, port: kafka.port ?? self?.kafkaPort ?? localKafkaPort(id) };
     const certs = join(dirname(String(raw.dataDir)), 'certs');
     raw.tls = { ca: join(certs, 'ca.crt'), cert: join(certs, `node-${id}.crt`), key: join(certs, `node-${id}.key`), ...(raw.tls as Record<string, unknown> | undefined) };
   }

@@ -21,6 +21,7 @@ interface UpOptions {
   detach?: boolean;
   host: string;
   ports: [number, number, number];
+  kafkaPort: number;
   logLevel: string;
   insecure?: boolean;
 }
@@ -46,6 +47,8 @@ interface LocalNode {
   readonly clientAddress: string;
   readonly peerPort: number;
   readonly metricsPort: number;
+  /** Its Kafka listener's port (on the cluster's host). */
+  readonly kafkaPort: number;
   readonly dir: string;
   /** `dir` as the user named it (relative to the working directory if they gave it so). */
   readonly shownDir: string;
@@ -69,6 +72,7 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
     .option('--detach', 'run the nodes in the background, logging to <dir>/node-N/herald.log, and return once a controller is elected')
     .option('--host <host>', 'the address the nodes listen on', '127.0.0.1')
     .addOption(new Option('--ports <client,peer,metrics>', 'base ports: node N listens on base + N').default([7400, 7500, 9400], '7400,7500,9400').argParser(basePorts))
+    .addOption(new Option('--kafka-port <port>', "base port of the nodes' Kafka listeners: node N listens on base + N").default(19090).argParser(integer(1, 65_000)))
     .addOption(new Option('--log-level <level>', "the nodes' log level").choices(LOG_LEVELS).default('info'))
     .option('--insecure', 'plaintext and no authentication on the client and metrics ports (loopback only; the peer port stays mutual TLS)')
     .action((options: UpOptions) => clusterUp(options, cliEntry));
@@ -107,6 +111,7 @@ function localNodes(options: UpOptions): LocalNode[] {
     clientAddress: `${options.host}:${client + i + 1}`,
     peerPort: peer + i + 1,
     metricsPort: metrics + i + 1,
+    kafkaPort: options.kafkaPort + i + 1,
     dir: join(data, `node-${i + 1}`),
     shownDir: join(options.data, `node-${i + 1}`),
   }));
@@ -115,7 +120,7 @@ function localNodes(options: UpOptions): LocalNode[] {
 /** The arguments of node (the executable) that run node `n` of `cluster`. */
 function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
   const { options } = cluster;
-  const peers = cluster.nodes.map((p) => `${p.id}=${options.host}:${p.clientAddress.split(':').pop()}:${p.peerPort}`).join(',');
+  const peers = cluster.nodes.map((p) => `${p.id}=${options.host}:${p.clientAddress.split(':').pop()}:${p.peerPort}:${p.kafkaPort}`).join(',');
   const clientPort = n.clientAddress.split(':').pop()!;
   return [
     cluster.entry,
@@ -126,6 +131,7 @@ function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
     '--client-port', clientPort,
     '--peer-port', String(n.peerPort),
     '--metrics-port', String(n.metricsPort),
+    '--kafka-port', String(n.kafkaPort),
     '--peers', peers,
     '--log-level', options.logLevel,
     ...(options.insecure === true ? ['--insecure'] : []),
@@ -148,6 +154,7 @@ async function prepareSecurity(options: UpOptions, nodes: readonly LocalNode[]):
   const brokers = nodes.map((n) => n.clientAddress);
   if (options.insecure === true) {
     writeFileSync(clientConfig, `${JSON.stringify({ brokers }, null, 2)}\n`, { mode: 0o600 });
+    writeKafkaProperties(data, nodes, options, undefined);
     return { clientConfig };
   }
   const previous = existsSync(clientConfig) ? (JSON.parse(readFileSync(clientConfig, 'utf8')) as { credentials?: { username: string; password: string } }) : {};
@@ -162,7 +169,20 @@ async function prepareSecurity(options: UpOptions, nodes: readonly LocalNode[]):
     process.stderr.write(`warning: ${clientConfig} holds no credentials and ${bootstrapFile} exists: the admin password of this data folder is lost; log in as another user\n`);
   }
   writeFileSync(clientConfig, `${JSON.stringify({ brokers, tls: { ca: 'certs/ca.crt' }, ...(credentials === undefined ? {} : { credentials }) }, null, 2)}\n`, { mode: 0o600 });
+  writeKafkaProperties(data, nodes, options, credentials);
   return { bootstrapFile, clientConfig };
+}
+
+/** Writes `<data>/kafka.properties`: librdkafka's settings to reach the nodes' Kafka listeners
+ *  (`kcat -F data/kafka.properties`): the bootstrap servers and, secure, SASL_SSL with the CA and
+ *  the admin's SCRAM login (mode 0600: it holds the password). */
+function writeKafkaProperties(data: string, nodes: readonly LocalNode[], options: UpOptions, credentials: { username: string; password: string } | undefined): void {
+  const lines = ['# librdkafka (kcat -F) settings for this cluster\'s Kafka listeners, written by herald cluster up', `bootstrap.servers=${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')}`];
+  if (options.insecure !== true) {
+    lines.push('security.protocol=SASL_SSL', `ssl.ca.location=${join(data, 'certs', 'ca.crt')}`, 'sasl.mechanisms=SCRAM-SHA-512');
+    if (credentials !== undefined) lines.push(`sasl.username=${credentials.username}`, `sasl.password=${credentials.password}`);
+  }
+  writeFileSync(join(data, 'kafka.properties'), `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 function isAlive(pid: number): boolean {
@@ -235,12 +255,13 @@ function summary({ options, nodes, herald, clientConfig }: LocalCluster, control
   print(`Herald cluster is up: ${nodes.length} node${nodes.length === 1 ? '' : 's'}, controller node ${controllerId}, ${secure ? 'secure (TLS, logins, ACLs)' : 'INSECURE (plaintext, no authentication)'}`);
   print(
     formatTable(
-      ['NODE', 'CLIENT', 'PEER PORT', 'METRICS', 'DATA'],
-      nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `${secure ? 'https' : 'http'}://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
+      ['NODE', 'CLIENT', 'PEER PORT', 'KAFKA', 'METRICS', 'DATA'],
+      nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `${options.host}:${n.kafkaPort}`, `${secure ? 'https' : 'http'}://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
     ),
   );
   const shownConfig = relative(process.cwd(), clientConfig);
   print(secure ? `client config: ${shownConfig} (brokers, CA, the admin's password): the CLI and the SDK read it by themselves` : `client config: ${shownConfig} (brokers)`);
+  print(`Kafka clients: bootstrap servers ${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')} (librdkafka settings: ${relative(process.cwd(), join(resolve(options.data), 'kafka.properties'))}, e.g. kcat -F)`);
   const brokers = nodes.map((n) => n.clientAddress).join(',');
   if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
   print(`Try: ${herald} cluster status${brokers === DEFAULT_BROKERS ? '' : ` --brokers ${brokers}`}`);

@@ -13,6 +13,7 @@ interface NodeStartOptions {
   clientPort?: number;
   peerPort?: number;
   metricsPort?: number;
+  kafkaPort?: number;
   peers?: string;
   logLevel?: string;
   pretty?: boolean;
@@ -57,7 +58,8 @@ export function registerNode(node: Command): void {
     .option('--client-port <port>', 'the client gRPC port (default: 7400 + id)', integer(0, 65535))
     .option('--peer-port <port>', 'the peer (Raft) port (default: 7500 + id)', integer(0, 65535))
     .option('--metrics-port <port>', 'the metrics port (default: 9400 + id)', integer(0, 65535))
-    .option('--peers <list>', 'every voter: 1=host:clientPort:peerPort,... (default: nodes 1-3 on local ports)')
+    .option('--kafka-port <port>', 'the Kafka listener port (default: 19090 + id; HERALD_KAFKA_PORT); `kafka.enabled: false` in --config turns it off', integer(0, 65535))
+    .option('--peers <list>', 'every voter: 1=host:clientPort:peerPort[:kafkaPort],... (default: nodes 1-3 on local ports)')
     .addOption(new Option('--log-level <level>', 'the log level (default: info)').choices(LOG_LEVELS))
     .option('--pretty', 'human-readable logs instead of JSON lines')
     .option('--rejoin', 'this node lost its data and rejoins an existing cluster: it votes again only once repaired from its peers')
@@ -87,6 +89,7 @@ export function registerNode(node: Command): void {
             peers: options.peers === undefined ? undefined : parsePeers(options.peers),
             security: securityOverrides(options),
             tls: tlsOverrides(options),
+            kafka: options.kafkaPort === undefined ? undefined : { port: options.kafkaPort },
           },
         });
       } catch (err) {
@@ -133,7 +136,9 @@ async function prettyLogger(config: NodeConfig): Promise<Logger> {
 
 async function runNode(config: NodeConfig, logger: Logger): Promise<void> {
   const { startNode } = await import('@herald/broker');
-  const running = await startNode(config, { logger });
+  // The Kafka listener's code is loaded only for a node that serves it.
+  const listeners = config.kafka.enabled ? [(await import('@herald/kafka')).kafkaListener()] : [];
+  const running = await startNode(config, { logger, listeners });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
