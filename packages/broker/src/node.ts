@@ -321,9 +321,23 @@ export class HeraldNode {
     );
   }
 
+  /** The meta group's ISR as the controller reports it: this node's own when it is the
+   *  controller, else the controller's answer to DescribeReplicas; empty when none answered. */
+  async controllerIsr(): Promise<NodeId[]> {
+    if (this.meta.isController()) return [...this.meta.group.status().isr];
+    const answers = await this.transport.describeReplicas([META_GROUP_ID], DESCRIBE_PEERS_MS);
+    return [...(answers.filter((s) => s.group === META_GROUP_ID && s.isLeader).sort((a, b) => b.term - a.term)[0]?.isr ?? [])];
+  }
+
   private localReplicaStates(groups: readonly string[]): ReplicaState[] {
     const out: ReplicaState[] = [];
     for (const id of groups) {
+      if (id === META_GROUP_ID) {
+        const { group } = this.meta;
+        const isLeader = group.isLeader();
+        out.push({ group: id, leaderId: group.leaderId(), term: group.term(), isLeader, isr: isLeader ? [...group.status().isr] : [], highWatermark: 0, logStartOffset: 0 });
+        continue;
+      }
       const hosted = this.partitions.get(id);
       if (hosted === undefined) continue;
       const { group, log } = hosted.partition;

@@ -148,6 +148,17 @@ export class HeraldClient {
     return { leaderId: response.leaderId, leaderTerm: response.leaderTerm };
   }
 
+  /** Hands the controller role (the meta group's leadership) to `toNodeId`, a member of its
+   *  ISR (0: the controller picks the most up-to-date one), e.g. before restarting the
+   *  controller; resolves once the new controller leads. */
+  async transferController(toNodeId: number, options: CallOptions = {}): Promise<{ leaderId: number; leaderTerm: number }> {
+    const response = await this.router.atController(
+      (stubs, deadline) => unaryCall<v1.TransferLeadershipResponse__Output>(stubs.address, (o, cb) => stubs.admin.transferController({ toNodeId }, o, cb), deadline),
+      options,
+    );
+    return { leaderId: response.leaderId, leaderTerm: response.leaderTerm };
+  }
+
   /** An offset of a partition: its first ('earliest'), its next ('latest'), or the first at or
    *  after a time. Asked of any replica. */
   async listOffsets(topic: string, partition: number, position: OffsetPosition, options: CallOptions = {}): Promise<{ offset: number; highWatermark: number; logStartOffset: number }> {

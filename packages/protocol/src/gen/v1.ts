@@ -106,6 +106,7 @@ export * from './herald/v1/SubscriptionPartition.js';
 export * from './herald/v1/TopicDescription.js';
 export * from './herald/v1/TopicPartitions.js';
 export * from './herald/v1/TopicSummary.js';
+export * from './herald/v1/TransferControllerRequest.js';
 export * from './herald/v1/TransferLeadershipRequest.js';
 export * from './herald/v1/TransferLeadershipResponse.js';
 export * from './herald/v1/UserDescription.js';
