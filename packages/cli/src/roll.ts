@@ -31,8 +31,8 @@ function majority(voters: number): number {
 export function rollBlockers({ cluster, topics }: ClusterView, nodeId: number): string[] {
   const blockers: string[] = [];
   const voters = cluster.nodes.length;
-  const metaOthers = cluster.controllerIsr.filter((id) => id !== nodeId);
-  if (cluster.controllerId === 0 || cluster.controllerIsr.length === 0) blockers.push('the meta group: no controller known');
+  const metaOthers = metaIsr(cluster).filter((id) => id !== nodeId);
+  if (cluster.controllerId === 0) blockers.push('the meta group: no controller known');
   else if (metaOthers.length < majority(voters)) blockers.push(`the meta group: in sync without node ${nodeId}: ${metaOthers.join(',') || 'none'}, a majority of ${voters} needs ${majority(voters)}`);
   for (const topic of topics) {
     for (const p of topic.partitions) {
@@ -48,11 +48,18 @@ export function rollBlockers({ cluster, topics }: ClusterView, nodeId: number): 
   return blockers;
 }
 
+/** The meta group's ISR as the controller reports it. A node of a release before this one does
+ *  not report it (an empty list); the nodes the answering node hears from stand in for it then,
+ *  which is all such a cluster can tell (an upgrade from that release). */
+function metaIsr(cluster: ClusterDescription): readonly number[] {
+  return cluster.controllerIsr.length > 0 ? cluster.controllerIsr : cluster.nodes.filter((n) => n.alive).map((n) => n.id);
+}
+
 /** What still keeps `nodeId` from counting as back after its restart: a group it votes in whose
  *  ISR lacks it, or that has no leader; empty once it is in sync everywhere. */
 export function healLag({ cluster, topics }: ClusterView, nodeId: number): string[] {
   const lag: string[] = [];
-  if (cluster.controllerId === 0 || !cluster.controllerIsr.includes(nodeId)) lag.push('the meta group');
+  if (cluster.controllerId === 0 || !metaIsr(cluster).includes(nodeId)) lag.push('the meta group');
   for (const topic of topics) {
     for (const p of topic.partitions) {
       if (p.replicas.includes(nodeId) && (p.leaderId === 0 || !p.isr.includes(nodeId))) lag.push(`${topic.name}/${p.id}`);

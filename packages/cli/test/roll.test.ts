@@ -40,6 +40,13 @@ describe('rollBlockers', () => {
     { what: 'a leaderless partition', view: { cluster: cluster(2, [1, 2, 3]), topics: [topic('a', [partition(0, 0, [1, 2, 3], [])])] }, node: 1, expected: ['a/0: no leader'] },
     { what: 'the meta group short of a majority', view: { cluster: cluster(2, [1, 2]), topics: [] }, node: 1, expected: ['the meta group: in sync without node 1: 2, a majority of 3 needs 2'] },
     { what: 'no controller', view: { cluster: cluster(0, []), topics: [] }, node: 1, expected: ['the meta group: no controller known'] },
+    {
+      what: 'a controller of an older release (no meta ISR reported): the live nodes stand in',
+      view: { cluster: { ...cluster(2, []), nodes: [1, 2, 3].map((id) => ({ id, address: '', alive: id !== 3 })) }, topics: [] },
+      node: 1,
+      expected: ['the meta group: in sync without node 1: 2, a majority of 3 needs 2'],
+    },
+    { what: 'the same, every node live', view: { cluster: cluster(2, []), topics: [] }, node: 1, expected: [] },
   ])('$what', ({ view, node, expected }) => {
     expect(rollBlockers(view, node)).toEqual(expected);
   });
