@@ -5,8 +5,10 @@
 // commits one and rolls the other back (its calls follow the new leader), and repeats both.
 // The killed node is restarted, then the new leader is killed too and restarted. Checked: the
 // reader never saw a half message before its commit, sees each committed one exactly once,
-// never the rolled-back one; a late decision the other way is refused on the new leader; the
-// check counts of an undecided half message carry over to the new leader.
+// never the rolled-back ones; a late decision the other way is refused on the new leader; the
+// check counts of an undecided half message carry over to the new leader; and a member of the
+// producer group decides the last half message when the restarted first node, made leader again,
+// checks it back (the member's stream to that node had to reconnect).
 import { HeraldClient, type ConsumedRecord } from '@herald/client';
 import { afterAll, expect, it } from 'vitest';
 import { ProcessCluster } from '../support/process-cluster.js';
@@ -39,6 +41,12 @@ it('keeps half messages and their decisions across leader SIGKILLs: visible exac
   const seenValues = () => seen.map((r) => r.value!.toString());
 
   const producer = client.producer({ producerGroup: 'orders-service', deliveryTimeoutMs: 60_000 });
+  // Another member of the group answers check-backs: 'unknown' until told, then 'rollback'. Its
+  // streams must come back to the restarted nodes for the last check-back to reach it.
+  let answer: 'unknown' | 'rollback' = 'unknown';
+  const asked: string[] = [];
+  const memberClient = new HeraldClient({ brokers: cluster.brokers });
+  const member = memberClient.producer({ producerGroup: 'orders-service', onCheck: (check) => (asked.push(check.id), answer) });
   await producer.send('orders', { value: 'plain-1' });
   const early = await producer.sendHalf('orders', { value: 'early' });
   const paid = await producer.sendHalf('orders', { value: 'paid' });
@@ -70,7 +78,13 @@ it('keeps half messages and their decisions across leader SIGKILLs: visible exac
   cluster.startNode(secondLeader);
   await cluster.ready();
   await producer.send('orders', { value: 'plain-3' });
-  await producer.rollback(pending.id);
+  // The undecided half message is decided by the member at a check-back of the first node, made
+  // leader again: the member's stream to it had to reconnect after its restart.
+  await waitFor(() => asked.includes(pending.id), { timeoutMs: 20_000, what: 'the member asked about the pending half message' });
+  await client.transferLeadership('orders', 0, firstLeader);
+  answer = 'rollback';
+  const byCheck = await waitFor(async () => (await client!.listHalves('orders', { decided: true })).find((h) => h.id === pending.id && h.state !== 'pending'), { timeoutMs: 30_000, what: 'a check-back answered after the restarts' });
+  expect(byCheck).toMatchObject({ state: 'rolled-back', decidedBy: 'check' });
 
   await waitFor(() => seen.length >= 5, { timeoutMs: 30_000, what: 'the reader at plain-3' });
   expect(seenValues()).toEqual(['plain-1', 'early', 'paid', 'plain-2', 'plain-3']);
@@ -84,6 +98,8 @@ it('keeps half messages and their decisions across leader SIGKILLs: visible exac
     [pending.id, 'rolled-back'],
   ]);
   await producer.close();
+  await member.close();
+  await memberClient.close();
   await reader.close();
   await reading;
   passed = true;
