@@ -416,7 +416,7 @@ export class HeraldNode {
   }
 
   /** When the half messages of a topic are checked back: its configs, else the node's. */
-  checkSettingsOf(topic: TopicRecord): CheckSettings {
+  private checkSettingsOf(topic: TopicRecord): CheckSettings {
     const defaults = this.config.transactions;
     return {
       afterMs: Number(topic.configs['transaction.check.after.ms'] ?? defaults.checkAfterMs),

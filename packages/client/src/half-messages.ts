@@ -87,9 +87,10 @@ export class HalfMessages {
     private readonly settings: { readonly producerGroup?: string; readonly onCheck?: CheckHandler; readonly requestTimeoutMs: number; readonly deliveryTimeoutMs: number },
   ) {
     const group = settings.producerGroup;
-    if (group !== undefined && !/^[a-zA-Z0-9._-]{1,249}$/.test(group)) {
+    if (group !== undefined && (typeof group !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(group))) {
       throw invalidArgument('producerGroup', `${JSON.stringify(String(group).slice(0, 300))} is not a valid producer group name (1 to 249 characters of a-z, A-Z, 0-9, ".", "_", "-")`);
     }
+    if (settings.onCheck !== undefined && typeof settings.onCheck !== 'function') throw invalidArgument('onCheck', 'must be a function answering a HalfCheck');
     if (settings.onCheck !== undefined && group === undefined) throw invalidArgument('producerGroup', 'onCheck answers the check-backs of a producer group: set producerGroup too');
   }
 
