@@ -145,4 +145,34 @@ describe('half messages', () => {
     expect(await end('pending', true)).toMatchObject({ baseOffset: 4 });
     expect((await partition.log.decodedBatchAt(4))?.records).toHaveLength(1);
   });
+
+  it('keeps the entry of a half message retention removed while its commit comes after the compaction point', async () => {
+    // Method: h1 is stored before h2 but committed after it was stored; the trim removes h1's
+    // records and keeps h2's. A replica restored from the snapshot replays h1's commit (which
+    // indexes h1's entry) before the trim, so h1's entry must still be there.
+    const { partition, memory, produce, sendHalf, end } = partitionInMemory();
+    await produce([record('a')]); // offset 0
+    await sendHalf('h1', [record('x')]);
+    const h1Entry = partition.log.state.halves.pending.get('h1')!.raftIndex;
+    await produce([record('b')]); // offset 1
+    await sendHalf('h2', [record('y')]);
+    await end('h1', true); // offset 2
+    await produce([record('c')]); // offset 3
+    await end('h2', true); // offset 4
+    expect(await partition.leader.trim(3, 5_000)).toBe(3);
+    expect(memory.compactions).toEqual([h1Entry - 1]);
+    const snapshot = partition.group.snapshot();
+    const restored = new PartitionLog('t/0');
+    restored.restore(snapshot);
+    for (let i = snapshot.meta.index + 1; i <= partition.group.status().appliedIndex; i++) {
+      const entry = partition.group.entry(i);
+      expect(entry, `entry ${i} after the snapshot`).toBeDefined();
+      if (entry!.data.byteLength > 0) {
+        restored.apply(entry!);
+        // Every batch the restored replica indexes is still in the log.
+        for (let position = 0; restored.index.at(position) !== undefined; position++) expect(partition.group.entry(restored.index.at(position)!.raftIndex)).toBeDefined();
+      }
+    }
+    expect(restored.state.toJSON()).toEqual(partition.log.state.toJSON());
+  });
 });

@@ -81,9 +81,9 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
   private appliedIndexValue = 0;
   private logBytesValue = 0;
   private readonly decoded = new Map<number, Promise<DecodedBatch>>();
-  /** Retained committed half messages, in offset order: their batches live in entries older
-   *  than the batches around them, and the raft log is kept from the oldest (compact()). */
-  private committedHalves: { readonly end: number; readonly raftIndex: number }[] = [];
+  /** Committed half messages since the last compaction, or retained since: their batches live
+   *  in entries (raftIndex) older than their commits (commitIndex), see compact(). */
+  private committedHalves: { readonly end: number; readonly raftIndex: number; readonly commitIndex: number }[] = [];
   private readonly leadershipListeners = new Set<() => void>();
   private groupValue: RaftGroup<EntryOutcome> | undefined;
 
@@ -150,11 +150,10 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
       // The committed batch is served from the half message's entry, an older one.
       const { batch, baseOffset } = outcome.outcome;
       this.indexValue.add({ baseOffset, recordCount: batch.recordCount, raftIndex: batch.raftIndex, maxTimestampMs: batch.maxTimestampMs, bytes: batch.bytes });
-      this.committedHalves.push({ end: baseOffset + batch.recordCount, raftIndex: batch.raftIndex });
+      this.committedHalves.push({ end: baseOffset + batch.recordCount, raftIndex: batch.raftIndex, commitIndex: entry.index });
       this.logBytesValue += batch.bytes;
     } else if (this.stateValue.logStartOffset > before) {
       this.logBytesValue -= this.indexValue.dropBefore(this.stateValue.logStartOffset);
-      this.committedHalves = this.committedHalves.filter((h) => h.end > this.stateValue.logStartOffset);
       this.compactionPending = true;
     }
     return outcome;
@@ -189,15 +188,26 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
    * Compacts the raft log below the first retained batch: a snapshot of the state at the entry
    * before it, computed by replaying the log from the previous snapshot's state (the producer
    * table at that entry differs from today's). Every replica does this for itself. The entries
-   * of undecided and retained committed half messages are kept too: their batches are read
-   * from there.
+   * of half messages are kept where their batches are still read: undecided ones; retained
+   * committed ones; and committed ones whose commit comes after the compaction point, even if
+   * retention removed them since, because a replica restored from the snapshot replays that
+   * commit (and indexes the batch) before it replays the trim that removes it.
    */
   private compact(): void {
     this.compactionPending = false;
     const first = this.indexValue.at(0);
-    let keepFrom = first === undefined ? this.appliedIndexValue + 1 : first.raftIndex;
-    for (const half of this.committedHalves) keepFrom = Math.min(keepFrom, half.raftIndex);
-    keepFrom = Math.min(keepFrom, this.stateValue.halves.lowestRaftIndex() ?? keepFrom);
+    let keepFrom = Math.min(first === undefined ? this.appliedIndexValue + 1 : first.raftIndex, this.stateValue.halves.lowestRaftIndex() ?? Number.MAX_SAFE_INTEGER);
+    const start = this.stateValue.logStartOffset;
+    // Lowering keepFrom may bring more commits after it: until nothing changes.
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const half of this.committedHalves) {
+        if (half.raftIndex < keepFrom && (half.end > start || half.commitIndex >= keepFrom)) {
+          keepFrom = half.raftIndex;
+          moved = true;
+        }
+      }
+    }
     const index = keepFrom - 1;
     if (index <= this.snapshotIndex) return;
     const state = this.snapshotState.clone();
@@ -209,6 +219,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     this.group.compact(index, encoder.encode(JSON.stringify(state.toJSON())));
     this.snapshotState = state;
     this.snapshotIndex = index;
+    this.committedHalves = this.committedHalves.filter((h) => h.end > start || h.commitIndex > index);
     // The leader's projection may replay from an entry now compacted: it is rebuilt.
     for (const listener of this.leadershipListeners) listener();
   }
