@@ -32,7 +32,8 @@ describe('herald txn against a 3-node cluster', () => {
   beforeAll(async () => {
     cluster = await TestCluster.start();
     env = { HERALD_BROKERS: cluster.peers.map((p) => `127.0.0.1:${p.clientPort}`).join(',') };
-    await cluster.createTopic('orders', 2);
+    // No check-back during the test: each command takes seconds on a loaded machine.
+    await cluster.createTopic('orders', 2, 3, { 'transaction.check.after.ms': '600000' });
   });
 
   afterAll(async () => {
