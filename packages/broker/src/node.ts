@@ -87,7 +87,7 @@ export class HeraldNode {
   readonly leadership: LeadershipCache;
   readonly security: NodeSecurity;
   /** The WatchChecks streams open here: live producer-group members (half messages). */
-  readonly checks = new CheckRegistry();
+  readonly checks: CheckRegistry;
   private coordinator: GroupCoordinator | undefined;
   /** Partitions hosted here, by Raft group id. */
   private readonly partitions = new Map<string, HostedPartition>();
@@ -108,6 +108,8 @@ export class HeraldNode {
     this.store = store;
     this.clock = clock;
     this.security = new NodeSecurity(config, () => this.meta.state, clock);
+    // Check-backs unflushed to their streams hold at most a quarter of what Subscribe streams may.
+    this.checks = new CheckRegistry(Math.floor(config.limits.streamBufferBytes / 4));
     // The coordinator is made in start(), after the constructor; until then there is no lag.
     this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews(), () => this.coordinator?.lag() ?? []);
     this.transport = new PeerTransport({

@@ -69,9 +69,10 @@ export function transactionService(node: HeraldNode, log: Logger): grpc.UntypedS
       };
     }),
 
-    /** Check-backs of one producer group until the client cancels. A check-back the stream
-     *  cannot take at once (its reader is behind) is not counted as delivered; the leader asks
-     *  again at the next interval. */
+    /** Check-backs of one producer group until the client cancels. One check-back at a time is
+     *  written to a stream, within the node's check-back budget (CheckRegistry); one the stream
+     *  cannot take at once (its reader is behind) is not counted as delivered, and the leader
+     *  asks again at the next interval. */
     watchChecks(call: grpc.ServerWritableStream<{ producerGroup: string }, object>) {
       let ctx: CallContext;
       let group: string;
@@ -83,20 +84,28 @@ export function transactionService(node: HeraldNode, log: Logger): grpc.UntypedS
         call.emit('error', toServiceError(err, log));
         return;
       }
+      /** The check-back being written (one at a time): called once it is flushed or the stream ends. */
+      let writing: (() => void) | undefined;
+      let open = true;
       const unwatch = node.checks.watch(group, {
         mayWrite: (topic) => ctx.allows('write', 'topic', topic),
-        send: (check: HalfCheckMessage) => {
-          if (call.cancelled || call.writableNeedDrain) return false;
-          call.write(check);
+        send: (check: HalfCheckMessage, flushed: () => void) => {
+          if (!open || call.cancelled || writing !== undefined) return false;
+          writing = flushed;
+          call.write(check, () => {
+            writing = undefined;
+            flushed();
+          });
           return true;
         },
       });
       node.metrics.checkStreams.inc();
-      let open = true;
       const close = () => {
         if (!open) return;
         open = false;
         unwatch();
+        writing?.();
+        writing = undefined;
         node.metrics.checkStreams.dec();
       };
       call.on('cancelled', close);

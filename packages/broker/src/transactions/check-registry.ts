@@ -11,8 +11,10 @@ export interface CheckWatcher {
   /** Whether the stream's principal may write `topic` (a check-back shows the half message's
    *  records, so only a principal that could have sent it gets it). */
   mayWrite(topic: string): boolean;
-  /** Sends a check-back; false when the stream cannot take it now (its reader is behind). */
-  send(check: HalfCheckMessage): boolean;
+  /** Sends a check-back and calls `flushed` once it left for the connection (or the stream
+   *  ended); false, without calling it, when the stream cannot take it now (one check-back at a
+   *  time per stream: its reader is behind). */
+  send(check: HalfCheckMessage, flushed: () => void): boolean;
 }
 
 /**
@@ -25,6 +27,17 @@ export interface CheckWatcher {
  */
 export class CheckRegistry {
   private readonly watchers = new Map<string, Set<CheckWatcher>>();
+  private held = 0;
+
+  /** `capacityBytes`: what all streams may hold written and not yet flushed to their
+   *  connections; a check-back that does not fit is not sent (the leader asks again at the next
+   *  interval), so readers that stop reading cannot make a node hold more. */
+  constructor(private readonly capacityBytes: number) {}
+
+  /** Bytes of check-backs written and not yet flushed. */
+  get heldBytes(): number {
+    return this.held;
+  }
 
   /** The streams open here. */
   get size(): number {
@@ -47,11 +60,22 @@ export class CheckRegistry {
     };
   }
 
-  /** Sends a check-back to every stream of its producer group allowed to see it; how many took it. */
+  /** Sends a check-back to every stream of its producer group allowed to see it, within the
+   *  capacity; how many took it. */
   deliver(check: HalfCheckMessage): number {
+    const bytes = check.batch.byteLength;
     let delivered = 0;
     for (const watcher of this.watchers.get(check.producerGroup) ?? []) {
-      if (watcher.mayWrite(check.topic) && watcher.send(check)) delivered++;
+      if (!watcher.mayWrite(check.topic) || (this.held > 0 && this.held + bytes > this.capacityBytes)) continue;
+      this.held += bytes;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.held -= bytes;
+      };
+      if (watcher.send(check, release)) delivered++;
+      else release();
     }
     return delivered;
   }
