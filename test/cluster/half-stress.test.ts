@@ -21,7 +21,8 @@ const DURATION_MS = 15_000;
 const PARTITIONS = 3;
 const SEED = Number(process.env.HERALD_SEED ?? 15);
 
-/** mulberry32: a seeded generator, so that a failing run replays its choices. */
+/** mulberry32: a seeded generator. The choices follow the seed; which session draws which
+ *  follows timing, so a failing seed makes the same kind of run, not the same run. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
