@@ -177,6 +177,9 @@ async function run(): Promise<RunResult> {
         return { createSeconds, leadersSeconds, cpu, rss, scrapeBytes, failoverMs: NaN, failedOver: 0, loads };
       }
 
+      // A scrape of every partition's series is a stall of its own (about a second of CPU for
+      // 3,000 partitions): let the cluster settle from it before the kill.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
       // Failover: kill the node leading the most partitions; every partition it led must get a
       // leader on a survivor.
       log.poll();

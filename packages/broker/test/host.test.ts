@@ -122,8 +122,8 @@ async function electNode1(nodes: Map<NodeId, Node>, followers: readonly NodeId[]
   return leader;
 }
 
-it('caps the ticks one turn steps at half an election timeout', () => {
-  expect(ticksPerTurnMax(fast)).toBe(25);
+it('caps the ticks one turn steps at a sixth of an election timeout', () => {
+  expect(ticksPerTurnMax(fast)).toBe(8);
   expect(ticksPerTurnMax({ ...fast, electionTicksMin: 1 })).toBe(1);
 });
 

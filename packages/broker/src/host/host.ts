@@ -491,12 +491,20 @@ function sendsBeforeWrite(message: Message): boolean {
   return message.type === 'Append' || message.type === 'Heartbeat' || message.type === 'InstallSnapshot' || message.type === 'TimeoutNow';
 }
 
-/** The most ticks one turn steps (see Host.stepInputs): half an election timeout. Messages are
- *  stepped before the ticks, so after a slow turn a follower counts these ticks since the last
- *  heartbeat that arrived during it; with half a timeout it still has half a timeout for the
- *  next one (with the whole, a follower was one tick from campaigning after every slow turn). */
+/**
+ * The most ticks one turn steps (see Host.stepInputs): a sixth of an election timeout (one tick
+ * with the defaults). Messages are stepped before the ticks, so after a slow turn a follower
+ * counts these ticks since the last heartbeat that arrived during it; with half a timeout (the
+ * earlier cap) it still had half a timeout for the next one (with the whole, a follower was one
+ * tick from campaigning after every slow turn). A sixth: an election takes about three turns
+ * (the candidate's, the voter's with its fsync, the candidate's again), and a candidate must not
+ * time out before its answers can arrive. With 3,000 groups failing over at once, turns took 300
+ * to 600 ms, three ticks each let a candidate time out after two turns, and the two survivors
+ * campaigned against each other for over a minute, terms climbing, with 172 leaders elected of
+ * 1,000 (test/bench/scale.ts). Capped at a sixth, a candidate waits at least six turns.
+ */
 export function ticksPerTurnMax(settings: HostRaftSettings): number {
-  return Math.max(1, Math.floor(settings.electionTicksMin / 2));
+  return Math.max(1, Math.floor(settings.electionTicksMin / 6));
 }
 
 /** Converts millisecond raft settings into ticks. */
