@@ -119,14 +119,16 @@ export class Host implements GroupHost {
   constructor(private readonly options: HostOptions) {
     this.clock = options.clock ?? systemClock;
     const s = options.raft;
-    // Pings every heartbeat interval; down after twice the maximum election timeout of silence
-    // (1.2 s by default), or at once on a connection reset (a killed process). Not after the
+    // Pings every minimum election timeout (300 ms by default: four pings per timeout, and an
+    // idle node's whole cost is its pings, each a TLS frame out and one in per peer); down after
+    // twice the maximum election timeout of silence (1.2 s by default), or at once on a
+    // connection reset (a killed process). Not after the
     // minimum election timeout: one verdict fails over every group the peer leads at once, so a
     // peer whose turns stalled for 300 ms (a loaded machine creating 10,000 partitions) lost all
     // of them together, and the elections made the next turns slower still (test/bench/scale.ts).
     // Per-group timers spread such stalls over 300-600 ms of random timeouts; one node-level
     // verdict cannot, so it waits longer and is sure.
-    this.liveness = new NodeLivenessTracker({ self: options.nodeId, peers: options.peers, pingTicks: s.heartbeatTicks, timeoutTicks: 2 * s.electionTicksMax });
+    this.liveness = new NodeLivenessTracker({ self: options.nodeId, peers: options.peers, pingTicks: s.electionTicksMin, timeoutTicks: 2 * s.electionTicksMax });
   }
 
   get nodeId(): NodeId {
