@@ -162,6 +162,7 @@ async function run(): Promise<RunResult> {
       );
       const leadersSeconds = (performance.now() - started) / 1000;
       loads.push(load());
+      console.log(`  created in ${createSeconds.toFixed(1)} s, every partition led after ${leadersSeconds.toFixed(1)} s (load ${load()})`);
       // Let elections, ISR and quiescence settle before measuring the idle cost.
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       const pids = cluster.peers.map((p) => cluster.pid(p.id)!);
@@ -170,8 +171,10 @@ async function run(): Promise<RunResult> {
       const cpu = pids.map((pid, i) => (cpuTicks(pid) - before[i]!) / ticksPerSecond / idleSeconds);
       const rss = pids.map(rssMb);
       loads.push(load());
+      console.log(`  idle CPU ${cpu.map((c) => `${(c * 100).toFixed(1)}%`).join(' / ')}, RSS ${rss.map((m) => m.toFixed(0)).join(' / ')} MB (load ${load()})`);
       const scrapeBytes: number[] = [];
       for (const p of cluster.peers) scrapeBytes.push(Buffer.byteLength(await scrape(p.metricsPort)));
+      console.log(`  scrape ${scrapeBytes.map((b) => `${(b / 1024).toFixed(0)} KiB`).join(' / ')}`);
       if (args.profile !== undefined) {
         await cluster.stop(); // each node writes its profile as it exits
         return { createSeconds, leadersSeconds, cpu, rss, scrapeBytes, failoverMs: NaN, failedOver: 0, loads };
@@ -193,18 +196,20 @@ async function run(): Promise<RunResult> {
       const killedAt = Date.now();
       await cluster.kill(victim);
       const newLeaderAt = new Map<string, number>();
-      await waitFor(
+      const failedOver = await waitFor(
         () => {
           log.poll();
           for (const group of led) {
             const leader = log.leader(group, survivors);
-            if (leader !== undefined && leader.time >= killedAt) newLeaderAt.set(group, leader.time);
+            if (leader !== undefined && leader.time >= killedAt && !newLeaderAt.has(group)) newLeaderAt.set(group, leader.time);
           }
           return newLeaderAt.size === led.length;
         },
         { timeoutMs: 60_000, intervalMs: 250, what: `new leaders for the ${led.length} partitions node ${victim} led` },
-      );
-      const failoverMs = Math.max(...newLeaderAt.values()) - killedAt;
+      ).catch(() => false);
+      const times = [...newLeaderAt.values()].map((t) => t - killedAt).sort((a, b) => a - b);
+      console.log(`  failover: ${newLeaderAt.size} of ${led.length} partitions with a new leader${failedOver === false ? ' after 60 s (gave up)' : ''}; after ${[50, 90].map((p) => `p${p} ${times[Math.floor((times.length * p) / 100)] ?? '-'} ms`).join(', ')}, last ${times.at(-1) ?? '-'} ms`);
+      const failoverMs = failedOver === false ? NaN : Math.max(...newLeaderAt.values()) - killedAt;
       loads.push(load());
       return { createSeconds, leadersSeconds, cpu, rss, scrapeBytes, failoverMs, failedOver: led.length, loads };
     } finally {
