@@ -7,7 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { TopicDescription } from '@herald/client';
 import { cliCommand, nodeEntry } from '../launch.js';
 import { formatTable, print, printJson } from '../output.js';
-import { DEFAULT_BROKERS, integer, LOG_LEVELS, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { integer, LOG_LEVELS, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 import { partitionTable } from './topic.js';
 
 /** How long `cluster up` waits for a controller to be elected. */
@@ -262,9 +262,9 @@ function summary({ options, nodes, herald, clientConfig }: LocalCluster, control
   const shownConfig = relative(process.cwd(), clientConfig);
   print(secure ? `client config: ${shownConfig} (brokers, CA, the admin's password): the CLI and the SDK read it by themselves` : `client config: ${shownConfig} (brokers)`);
   print(`Kafka clients: bootstrap servers ${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')} (librdkafka settings: ${relative(process.cwd(), join(resolve(options.data), 'kafka.properties'))}, e.g. kcat -F)`);
-  const brokers = nodes.map((n) => n.clientAddress).join(',');
-  if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
-  print(`Try: ${herald} cluster status${brokers === DEFAULT_BROKERS ? '' : ` --brokers ${brokers}`}`);
+  // The CLI finds ./data/client.json by itself; a config elsewhere must be named.
+  if (resolve(options.data) !== resolve('data')) print(`Elsewhere than here, name it: export HERALD_CLIENT_CONFIG=${resolve(clientConfig)}`);
+  print(`Try: ${herald} cluster status`);
   if (options.detach !== true) print('Ctrl-C stops the cluster.');
   else print(`Stop it with: ${herald} cluster down${resolve(options.data) === resolve('data') ? '' : ` --data ${options.data}`}`);
 }
