@@ -92,7 +92,15 @@ class LeadershipLog {
         this.partial.set(id, lines.pop()!);
         for (const line of lines) {
           if (!line.includes('"role changed"')) continue;
-          const { group, role, time } = JSON.parse(line) as { group: string; role: string; time: number };
+          let parsed: { group: string; role: string; time: number };
+          try {
+            parsed = JSON.parse(line) as typeof parsed;
+          } catch {
+            // The log file takes stdout and stderr through separate pipes: a stderr chunk can land
+            // inside a stdout line. Skip it rather than lose the rest of the chunk.
+            continue;
+          }
+          const { group, role, time } = parsed;
           if (group === 'meta') continue;
           let byNode = this.roles.get(group);
           if (byNode === undefined) this.roles.set(group, (byNode = new Map()));
