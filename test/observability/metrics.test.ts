@@ -67,6 +67,31 @@ describe('NodeMetrics', () => {
     expect(groups.reads()).toBe(14);
   });
 
+  it('per topic (metrics.partitionSeries: topic), sums the partitions of each topic and has no series per partition', async () => {
+    let views = fakeGroups(6).views;
+    const metrics = new NodeMetrics(1, '0.1.0', () => views, () => [], 'topic');
+    metrics.onRaftEvents('p.1.1', { topic: 'orders', partition: 1 }, [{ type: 'RoleChanged', role: Role.Follower, term: 4, leaderId: 3 }]);
+    const text = await metrics.registry.metrics();
+    expect(text).not.toContain('partition="');
+    expect(text).not.toContain('group="p.1.');
+    expect(valueOf(text, 'herald_topic_partitions{topic="orders",node="1"}')).toBe(6);
+    expect(valueOf(text, 'herald_topic_partitions_led{topic="orders",node="1"}')).toBe(2);
+    expect(valueOf(text, 'herald_topic_partitions_under_replicated{topic="orders",node="1"}')).toBe(1);
+    // Partitions 0 and 3 are led here, with high watermarks 0 and 30.
+    expect(valueOf(text, 'herald_topic_high_watermark{topic="orders",node="1"}')).toBe(30);
+    expect(valueOf(text, 'herald_topic_log_bytes{topic="orders",node="1"}')).toBe(15_000);
+    expect(valueOf(text, 'herald_raft_follower_lag_entries{topic="orders",follower="2",node="1"}')).toBe(5);
+    expect(valueOf(text, 'herald_raft_leader_changes_total{topic="orders",node="1"}')).toBe(1);
+    // The node-wide counts and the meta group's own series stay.
+    expect(valueOf(text, 'herald_partitions_led{node="1"}')).toBe(2);
+    expect(valueOf(text, 'herald_raft_is_leader{group="meta",node="1"}')).toBe(1);
+    // The topic is deleted: its partitions go, and their series with them.
+    views = views.filter((v) => v.topic === undefined);
+    for (let p = 0; p < 6; p++) metrics.forgetPartition(`p.1.${p}`, 'orders', p);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await metrics.registry.metrics()).not.toContain('herald_raft_leader_changes_total{topic="orders"');
+  });
+
   it('starts counters by group at 0, and has no consumer-lag series without a lag source', async () => {
     const metrics = new NodeMetrics(2, '0.1.0', () => fakeGroups(2).views);
     metrics.onRaftEvents('p.1.1', { topic: 'orders', partition: 1 }, [{ type: 'RoleChanged', role: Role.Follower, term: 4, leaderId: 3 }]);
@@ -125,16 +150,19 @@ describe('NodeMetrics', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
       const series = text.split('\n').filter((l) => l.startsWith('herald_')).length;
-      console.log(`scrape of ${partitions} partition groups: ${series} series, ${(text.length / 1024).toFixed(0)} KiB, ${Math.min(...cpuMs).toFixed(1)} ms CPU (best of 5)`);
+      const perTopic = await new NodeMetrics(1, '0.1.0', () => fakeGroups(partitions).views, () => [], 'topic').registry.metrics();
+      console.log(`scrape of ${partitions} partition groups: ${series} series, ${(text.length / 1024).toFixed(0)} KiB, ${Math.min(...cpuMs).toFixed(1)} ms CPU (best of 5); per topic ${(perTopic.length / 1024).toFixed(0)} KiB`);
       expect(series).toBeGreaterThan(partitions * 10);
     }
   });
 
   it('is documented: every metric in docs/metrics.md', async () => {
     const docs = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
-    const metrics = new NodeMetrics(1, '0.1.0', () => []);
-    const missing = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name).filter((name) => !docs.includes(`\`${name}\``));
-    expect(missing, 'metrics missing from docs/metrics.md').toEqual([]);
+    for (const series of ['partition', 'topic'] as const) {
+      const metrics = new NodeMetrics(1, '0.1.0', () => [], () => [], series);
+      const missing = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name).filter((name) => !docs.includes(`\`${name}\``));
+      expect(missing, `metrics (partitionSeries ${series}) missing from docs/metrics.md`).toEqual([]);
+    }
   });
 });
 

@@ -45,14 +45,16 @@ export class ProcessCluster {
     readonly peers: readonly ProcessPeer[],
     readonly dataDir: string,
     private readonly herald: HeraldCommand,
+    private readonly config: string | undefined,
   ) {}
 
   /** Starts `nodes` nodes, run by `herald` (an installed CLI, say): insecure client ports, and
-   *  the peer ports mutual TLS with certificates made in `<dataDir>/certs`. */
-  static async start(nodes = 3, herald: HeraldCommand = heraldCompiled()): Promise<ProcessCluster> {
+   *  the peer ports mutual TLS with certificates made in `<dataDir>/certs`. `config` names a
+   *  node settings file every node reads (`node start --config`). */
+  static async start(nodes = 3, herald: HeraldCommand = heraldCompiled(), options: { readonly config?: string } = {}): Promise<ProcessCluster> {
     const ports = await freePorts(nodes * 4);
     const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 4]!, peerPort: ports[i * 4 + 1]!, metricsPort: ports[i * 4 + 2]!, kafkaPort: ports[i * 4 + 3]! }));
-    const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`), herald);
+    const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`), herald, options.config);
     await ensureClusterCertificates(`${cluster.dataDir}/certs`, peers.map((p) => p.id));
     for (const p of peers) cluster.startNode(p.id);
     return cluster;
@@ -86,7 +88,7 @@ export class ProcessCluster {
     const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
     const child = spawn(
       command.file,
-      [...command.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--insecure', '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
+      [...command.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--insecure', '--log-level', process.env.HERALD_TEST_LOG ?? 'info', ...(this.config === undefined ? [] : ['--config', this.config])],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.pipe(log);

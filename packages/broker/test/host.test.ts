@@ -20,7 +20,7 @@ const members = { voters: [1, 2, 3], learners: [] };
 const noopMachine: GroupStateMachine<unknown> = { apply: () => undefined, restore() {} };
 
 /** 10 ms ticks: election timeouts of 0.5..1 s, heartbeats every 50 ms. */
-const fast: HostRaftSettings = { tickMs: 10, electionTicksMin: 50, electionTicksMax: 100, heartbeatTicks: 5, maxInflightAppends: 16, maxAppendBytes: 1 << 20, maxInflightBytes: 1 << 20, lagTicksMax: 1_000 };
+const fast: HostRaftSettings = { tickMs: 10, electionTicksMin: 50, electionTicksMax: 100, heartbeatTicks: 5, maxInflightAppends: 16, maxAppendBytes: 1 << 20, maxInflightBytes: 1 << 20, lagTicksMax: 1_000, quiesce: true };
 /** Followers that do not campaign during the leader's slow write (6..12 s). */
 const patient: HostRaftSettings = { ...fast, electionTicksMin: 600, electionTicksMax: 1_200 };
 
@@ -55,7 +55,7 @@ async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSetti
   const nodes = new Map<NodeId, Node>();
   const dir = await mkdtemp(join(tmpdir(), 'herald-host-'));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
-  const deliver = (to: NodeId, messages: readonly GroupMessage[]) => setImmediate(() => nodes.get(to)?.host.receive(messages));
+  const sender = (from: NodeId) => ({ send: (to: NodeId, messages: readonly GroupMessage[]) => setImmediate(() => nodes.get(to)?.host.receive(from, messages)) });
   for (const id of [1, 2, 3]) {
     const store = await NodeStore.open(join(dir, `node-${id}`));
     const events: RaftEvent[] = [];
@@ -78,8 +78,9 @@ async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSetti
     };
     const host = new Host({
       nodeId: id,
+      peers: [1, 2, 3].filter((peer) => peer !== id),
       store: gatedStore,
-      sender: { send: deliver },
+      sender: sender(id),
       raft: settings(id),
       logger: pino({ level: 'silent' }),
       onFatal: (err) => {
@@ -121,8 +122,8 @@ async function electNode1(nodes: Map<NodeId, Node>, followers: readonly NodeId[]
   return leader;
 }
 
-it('caps the ticks one turn steps at half an election timeout', () => {
-  expect(ticksPerTurnMax(fast)).toBe(25);
+it('caps the ticks one turn steps at a sixth of an election timeout', () => {
+  expect(ticksPerTurnMax(fast)).toBe(8);
   expect(ticksPerTurnMax({ ...fast, electionTicksMin: 1 })).toBe(1);
 });
 

@@ -14,9 +14,12 @@ import type { ProduceTransport } from './produce-transport.js';
 export interface ProducerOptions {
   /** How much replication each batch waits for; 'quorum' by default. */
   readonly acks?: Acks;
-  /** How long a partition's batch stays open for more records; 5 by default. After that it goes
-   *  as soon as a send slot is free: while maxInFlightPerPartition batches are outstanding it
-   *  stays open and keeps growing (Kafka's accumulator), so batches grow with the load. */
+  /** How long a partition's batch stays open for more records while an earlier batch of the
+   *  partition is in flight; 5 by default. After that it goes as soon as a send slot is free:
+   *  while maxInFlightPerPartition batches are outstanding it stays open and keeps growing
+   *  (Kafka's accumulator), so batches grow with the load. With nothing in flight to the
+   *  partition a batch does not linger: it goes once the current turn of the event loop has
+   *  added its records (a burst of send() calls still makes one batch). */
   readonly lingerMs?: number;
   /** A batch is closed once its records reach this size (key, value and headers); 524,288 by
    *  default, and at most 3/4 of a topic's max.message.bytes when the topic sets one (the
@@ -71,7 +74,8 @@ interface OpenBatch {
   readonly waiters: RecordWaiter[];
   sizeBytes: number;
   readonly deadline: number;
-  timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending close of a lingering batch. */
+  timer: (() => void) | undefined;
   /** Linger passed (or a flush asked): closed as soon as its sender has a free slot. */
   ready: boolean;
 }
@@ -247,11 +251,21 @@ export class Producer {
       this.closeIfSendable(topic, partition, partitionCount);
     } else if (batch.timer === undefined) {
       const lingering = batch;
-      lingering.timer = setTimeout(() => {
+      const due = () => {
         lingering.timer = undefined;
         lingering.ready = true;
         this.closeIfSendable(topic, partition, partitionCount);
-      }, this.settings.lingerMs);
+      };
+      // Lingering waits for records to join a batch while earlier ones are in flight; with none
+      // in flight there is nothing to wait for, and it only adds latency (issue #17: 5 ms of the
+      // 6.9 ms p50 at 2,000 records/s). The records of this turn of the event loop still join.
+      if (this.sender(topic, partition).idle) {
+        const immediate = setImmediate(due);
+        lingering.timer = () => clearImmediate(immediate);
+      } else {
+        const timeout = setTimeout(due, this.settings.lingerMs);
+        lingering.timer = () => clearTimeout(timeout);
+      }
     }
   }
 
@@ -274,7 +288,7 @@ export class Producer {
     const batch = this.open.get(key);
     if (batch === undefined) return;
     this.open.delete(key);
-    clearTimeout(batch.timer);
+    batch.timer?.();
     this.partitioner.onBatchClosed(topic, partition, partitionCount);
     this.sender(topic, partition).enqueue({ records: batch.records, waiters: batch.waiters, deadline: batch.deadline });
   }

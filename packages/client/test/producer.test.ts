@@ -16,19 +16,35 @@ afterEach(() => {
 });
 
 describe('batching', () => {
-  it('holds records for lingerMs, then sends them as one batch', async () => {
+  it('with nothing in flight, sends the records of one turn at once as one batch, without lingering', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const broker = new FakeBroker();
     const producer = new Producer(broker, { lingerMs: 50 });
     const sent = ['a', 'b', 'c'].map((value) => producer.send('t', { value }));
-    await until(() => true, 'a turn');
-    expect(broker.requests).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(49);
-    expect(broker.requests).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1);
+    // No timer has to fire: the batch goes on the next turn of the event loop.
     await until(() => broker.requests.length === 1, 'the batch to be sent');
     expect(broker.requests[0]!.header.recordCount).toBe(3);
     expect((await Promise.all(sent)).map((r) => r.offset)).toEqual([0, 1, 2]);
+  });
+
+  it('with a batch in flight, holds records for lingerMs, then sends them as one batch', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const broker = new FakeBroker();
+    broker.autoAnswer = false;
+    const producer = new Producer(broker, { lingerMs: 50 });
+    const sent = [producer.send('t', { value: 'first' })];
+    await until(() => broker.held.length === 1, 'the first batch in flight');
+    sent.push(...['a', 'b', 'c'].map((value) => producer.send('t', { value })));
+    await until(() => true, 'a turn');
+    expect(broker.requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(broker.requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => broker.requests.length === 2, 'the lingering batch to be sent');
+    expect(broker.requests[1]!.header.recordCount).toBe(3);
+    broker.autoAnswer = true;
+    await broker.applyAll();
+    expect((await Promise.all(sent)).map((r) => r.offset)).toEqual([0, 1, 2, 3]);
   });
 
   it('closes a batch when the next record would pass batchBytesMax', async () => {

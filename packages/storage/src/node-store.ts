@@ -91,6 +91,9 @@ export class NodeStore {
   async load(groupId: string): Promise<LoadedGroup> {
     assert(!this.writing, 'load() runs at start, not while a batch is being written');
     const bounds = this.boundsOf(groupId);
+    // Nothing stored (open() found every stored group): no read needed. A node opening thousands
+    // of new partition replicas would otherwise read two missing keys for each.
+    if (!bounds.stored) return { state: null, repairIndex: 0, problems: [], fatal: false };
     const { loaded, snapshotIndex } = await loadGroup(this.db, this.keysOf(groupId), bounds);
     this.bounds.set(groupId, { ...bounds, snapshotIndex });
     if (loaded.problems.length > 0) {

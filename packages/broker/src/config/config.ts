@@ -77,6 +77,10 @@ export const NodeConfigSchema = z
         /** Applied entries of the meta group between two snapshots of the metadata (consumer
          *  group commits make its log grow steadily). */
         metaSnapshotEntries: z.number().int().min(10).default(5_000),
+        /** Idle groups stop ticking and heartbeating until something happens (issue #17); a
+         *  node-level failure detector (a ping per peer every heartbeat interval) stands in for
+         *  their election timers. Off, every group ticks and heartbeats all the time. */
+        quiesce: z.boolean().default(true),
       })
       .prefault({}),
     limits: z
@@ -145,6 +149,14 @@ export const NodeConfigSchema = z
          *  unset. */
         advertisedHost: z.string().min(1).optional(),
         advertisedPort: port.optional(),
+      })
+      .prefault({}),
+    metrics: z
+      .object({
+        /** Series per partition (`partition`, the default), or per topic (`topic`): with 10,000
+         *  partitions the per-partition gauges are some 150,000 series per node; per topic they
+         *  are the topic's sums over the partitions hosted here (docs/metrics.md). */
+        partitionSeries: z.enum(['partition', 'topic']).default('partition'),
       })
       .prefault({}),
     topicDefaults: z

@@ -1,4 +1,4 @@
-import { initialState, RaftNode, type Entry, type HardState, type Membership, type Message, type NodeId, type RaftEvent, type Ready, type Snapshot } from '@herald/raft';
+import { initialState, NodeLivenessTracker, RaftNode, type Entry, type HardState, type Membership, type Message, type NodeId, type RaftEvent, type Ready, type Snapshot } from '@herald/raft';
 import type { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type Timer } from './clock.js';
@@ -13,7 +13,8 @@ export interface GroupMessage {
 /** The network, as the host sees it: fire-and-forget frames to peers. */
 export interface PeerSender {
   /** Sends every message for one peer of one turn, as one frame. Never throws; a lost frame is
-   *  a lost message, which raft tolerates. */
+   *  a lost message, which raft tolerates. An empty frame is the node-level liveness ping: it
+   *  must reach the peer's host (Host.receive) like any other. */
   send(to: NodeId, messages: readonly GroupMessage[]): void;
 }
 
@@ -36,6 +37,9 @@ export interface HostRaftSettings {
   readonly maxAppendBytes: number;
   readonly maxInflightBytes: number;
   readonly lagTicksMax: number;
+  /** Idle groups quiesce (RaftNode "Quiescence"): no ticks, no heartbeats until something
+   *  happens; the node-level failure detector stands in for their election timers. */
+  readonly quiesce: boolean;
 }
 
 /** Measurements of one turn, for metrics. */
@@ -49,6 +53,8 @@ export interface TurnStats {
 
 export interface HostOptions {
   readonly nodeId: NodeId;
+  /** Every other node of the cluster: the failure detector pings them and judges them. */
+  readonly peers: readonly NodeId[];
   readonly store: NodeStore;
   readonly sender: PeerSender;
   readonly raft: HostRaftSettings;
@@ -66,16 +72,33 @@ export interface HostOptions {
 
 /**
  * Drives every raft group of the node in turns. A turn steps all queued messages and ticks into
- * the groups, collects every group's Ready, makes ONE storage write with ONE sync for all of them
- * (group commit), sends the messages (one frame per peer for the messages that may leave before
- * the write, one for those that wait for it), applies committed entries, and advances. Turns
- * never overlap: whatever arrives during a write waits for the next turn.
+ * the groups, collects the Ready of every group touched since the last turn, makes ONE storage
+ * write with ONE sync for all of them (group commit), sends the messages (one frame per peer for
+ * the messages that may leave before the write, one for those that wait for it: every group's
+ * heartbeats to a peer share its frame), applies committed entries, and advances. Turns never
+ * overlap: whatever arrives during a write waits for the next turn.
+ *
+ * A turn costs what the groups with work cost, not what all groups cost (issue #17): idle groups
+ * quiesce (RaftNode "Quiescence") and leave the set of groups ticked, and only groups stepped,
+ * ticked, proposed to or told of a peer's fate are asked for a Ready. The node-level failure
+ * detector (NodeLivenessTracker) stands in for the election timers of quiescent groups: it pings
+ * every peer from the turn (an empty frame, when no other frame goes there), hears every frame,
+ * and on its verdicts calls peerDown()/peerUp() on every group (docs/design-notes.md,
+ * "Quiescence", item 9).
  */
 export class Host implements GroupHost {
   private readonly groups = new Map<string, RaftGroup<unknown>>();
+  /** Groups that are not quiescent: the only ones ticked. */
+  private readonly active = new Set<RaftGroup<unknown>>();
+  /** Groups that may have a Ready: the only ones the next turn asks. */
+  private touched = new Set<RaftGroup<unknown>>();
   private inbound: GroupMessage[] = [];
   private pendingTicks = 0;
+  private readonly liveness: NodeLivenessTracker;
+  /** Peers a frame came from since the last turn (the detector hears them in the turn). */
+  private heardPeers = new Set<NodeId>();
   private lostPeers = new Set<NodeId>();
+  private pingDue = false;
   private deletedGroups: string[] = [];
   private bootstraps: { id: string; snapshot: Snapshot; hardState: HardState }[] = [];
   /** Entries rewritten since the last turn, by group: stored in the next write. */
@@ -95,6 +118,17 @@ export class Host implements GroupHost {
 
   constructor(private readonly options: HostOptions) {
     this.clock = options.clock ?? systemClock;
+    const s = options.raft;
+    // Pings every minimum election timeout (300 ms by default: four pings per timeout, and an
+    // idle node's whole cost is its pings, each a TLS frame out and one in per peer); down after
+    // twice the maximum election timeout of silence (1.2 s by default), or at once on a
+    // connection reset (a killed process). Not after the
+    // minimum election timeout: one verdict fails over every group the peer leads at once, so a
+    // peer whose turns stalled for 300 ms (a loaded machine creating 10,000 partitions) lost all
+    // of them together, and the elections made the next turns slower still (test/bench/scale.ts).
+    // Per-group timers spread such stalls over 300-600 ms of random timeouts; one node-level
+    // verdict cannot, so it waits longer and is sure.
+    this.liveness = new NodeLivenessTracker({ self: options.nodeId, peers: options.peers, pingTicks: s.electionTicksMin, timeoutTicks: 2 * s.electionTicksMax });
   }
 
   get nodeId(): NodeId {
@@ -174,6 +208,7 @@ export class Host implements GroupHost {
         lagTicksMax: s.lagTicksMax,
         prng: this.random,
         logger: this.options.logger.child({ group: id }),
+        ...(s.quiesce ? { liveness: this.liveness } : {}),
       },
       // A rejoining node does not know what it acknowledged before it lost its disk.
       { ...persisted, repairIndex: loaded.state === null && this.options.rejoin === true ? Number.MAX_SAFE_INTEGER : loaded.repairIndex },
@@ -181,6 +216,8 @@ export class Host implements GroupHost {
     if (persisted.snapshot.meta.index > 0) machine.restore(persisted.snapshot);
     const group = new RaftGroup(id, raft, machine, this, label);
     this.groups.set(id, group);
+    this.active.add(group);
+    this.touched.add(group);
     this.syncedVotes.set(id, `${persisted.hardState.term}/${persisted.hardState.vote}`);
     return group;
   }
@@ -188,7 +225,7 @@ export class Host implements GroupHost {
   /** See RaftGroup.compact. */
   compacted(group: RaftGroup<unknown>): void {
     this.compactedGroups.add(group);
-    this.schedule();
+    this.schedule(group);
   }
 
   /** See RaftGroup.rewrite. */
@@ -201,30 +238,44 @@ export class Host implements GroupHost {
 
   /** Closes a Raft group and deletes its stored state in the next turn's write. */
   deleteRaftGroup(id: string): void {
-    if (!this.groups.delete(id)) return;
+    const group = this.groups.get(id);
+    if (group === undefined) return;
+    this.groups.delete(id);
+    this.active.delete(group);
+    this.touched.delete(group);
     this.syncedVotes.delete(id);
     this.deletedGroups.push(id);
     this.schedule();
   }
 
-  /** Messages from a peer's frame. */
-  receive(messages: readonly GroupMessage[]): void {
+  /** A frame from peer `from` (an empty one is its liveness ping): the failure detector hears
+   *  the peer, and the messages are stepped, in the next turn. */
+  receive(from: NodeId, messages: readonly GroupMessage[]): void {
+    this.heardPeers.add(from);
     for (const m of messages) this.inbound.push(m);
     this.schedule();
   }
 
-  /** The connection to a peer reset or ended: every group it leads campaigns now, without
-   *  waiting for an election timeout (a killed process resets its sockets at once), and every
-   *  group led here drops it from the ISR at once (Kafka's controller does so for a broker it
-   *  declares dead), so that acks ALL does not wait replica.lag.time.max.ms for a node that is
-   *  gone; it rejoins the ISR once it answers holding the whole log. */
+  /** The connection to a peer reset or its stream ended (a killed process resets its sockets at
+   *  once; a clean stop ends its streams first): the failure detector declares it down in the
+   *  next turn, the groups it leads campaign then without waiting for an election timeout, and
+   *  every group led here drops it from the ISR at once (as Kafka's controller does for a broker
+   *  it declares dead), so that acks ALL does not wait replica.lag.time.max.ms for a node that
+   *  is gone; it rejoins the ISR once it answers holding the whole log. */
   peerLost(peer: NodeId): void {
     this.lostPeers.add(peer);
     this.schedule();
   }
 
-  /** Asks for a turn soon; many requests before it runs make one turn. */
-  schedule(): void {
+  /** Groups hosted here, and how many of them are quiescent (not ticked), for metrics. */
+  groupCounts(): { readonly groups: number; readonly active: number } {
+    return { groups: this.groups.size, active: this.active.size };
+  }
+
+  /** Asks for a turn soon; many requests before it runs make one turn. `group` has something
+   *  for it (a proposal, a campaign): the turn asks it for a Ready. */
+  schedule(group?: RaftGroup<unknown>): void {
+    if (group !== undefined) this.touched.add(group);
     if (this.stopped) return;
     if (this.turnRunning) {
       this.turnRequested = true;
@@ -271,7 +322,13 @@ export class Host implements GroupHost {
     for (const b of this.bootstraps.splice(0)) {
       if (this.groups.has(b.id)) batch.installSnapshot(b.id, b.snapshot).setHardState(b.id, b.hardState);
     }
-    for (const group of this.groups.values()) {
+    const touched = this.touched;
+    this.touched = new Set();
+    for (const group of touched) {
+      // A group deleted since it was touched is gone.
+      if (this.groups.get(group.id) !== group) continue;
+      if (group.isQuiescent()) this.active.delete(group);
+      else this.active.add(group);
       if (!group.hasReady()) continue;
       const ready = group.ready();
       if (ready.snapshot !== null) {
@@ -305,7 +362,6 @@ export class Host implements GroupHost {
     // snapshot and the entries, which describe the same state.
     for (const group of this.compactedGroups) if (this.groups.get(group.id) === group) batch.compact(group.id, group.snapshot());
     this.compactedGroups.clear();
-    if (work.length === 0 && batch.byteSize === 0) return;
     let messagesSent = 0;
     const sendAll = (box: Map<NodeId, GroupMessage[]>) => {
       for (const [peer, messages] of box) {
@@ -313,7 +369,13 @@ export class Host implements GroupHost {
         messagesSent += messages.length;
       }
     };
+    if (this.pingDue) {
+      // Any frame is a ping: an empty one goes only where nothing else does this turn.
+      this.pingDue = false;
+      for (const peer of this.options.peers) if (!early.has(peer) && !outbox.has(peer)) early.set(peer, []);
+    }
     sendAll(early);
+    if (work.length === 0 && batch.byteSize === 0) return;
     const started = performance.now();
     if (batch.byteSize > 0) await batch.write({ sync });
     const writeSeconds = (performance.now() - started) / 1000;
@@ -323,7 +385,10 @@ export class Host implements GroupHost {
       if (this.groups.get(group.id) !== group) continue;
       const events = group.finishTurn(ready);
       if (events.length > 0) this.options.onEvents?.(group.id, events);
-      if (group.hasReady()) this.turnRequested = true;
+      if (group.hasReady()) {
+        this.touched.add(group);
+        this.turnRequested = true;
+      }
     }
     const turnMs = performance.now() - turnStarted;
     // A turn this long silences every group of the node for an election timeout: leaders lose
@@ -356,6 +421,12 @@ export class Host implements GroupHost {
    * leader stepped down by CheckQuorum after each election, nine times in 20 s.
    */
   private stepInputs(): void {
+    // Heard before lost: a killed peer's last frames and its connection reset may come in one
+    // turn, and it must end down. A restarted peer's next ping brings it back.
+    for (const peer of this.heardPeers) if (this.liveness.heard(peer)) this.onVerdict(peer, true);
+    this.heardPeers = new Set();
+    for (const peer of this.lostPeers) if (this.liveness.connectionLost(peer)) this.onVerdict(peer, false);
+    this.lostPeers = new Set();
     const inbound = this.inbound;
     this.inbound = [];
     const budget = this.options.raft.maxAppendBytes;
@@ -371,20 +442,32 @@ export class Host implements GroupHost {
       }
       stepped += bytes ?? 0;
       // A message for a group this node does not host (yet): raft retries, so dropping is safe.
-      this.groups.get(id)?.step(message);
+      const group = this.groups.get(id);
+      if (group === undefined) continue;
+      group.step(message);
+      this.touched.add(group);
     }
     if (this.inbound.length > 0) this.turnRequested = true;
     const ticks = Math.min(this.pendingTicks, ticksPerTurnMax(this.options.raft));
     this.pendingTicks = 0;
-    for (let i = 0; i < ticks; i++) for (const group of this.groups.values()) group.tick();
-    if (this.lostPeers.size > 0) {
-      for (const group of this.groups.values()) {
-        for (const peer of this.lostPeers) {
-          if (group.followsLeader(peer)) this.options.logger.info({ group: group.id, leader: peer }, 'leader connection reset; campaigning');
-          group.peerDown(peer);
-        }
-      }
-      this.lostPeers.clear();
+    for (let i = 0; i < ticks; i++) {
+      const { down, ping } = this.liveness.tick();
+      for (const peer of down) this.onVerdict(peer, false);
+      if (ping) this.pingDue = true;
+      for (const group of this.active) group.tick();
+    }
+    if (ticks > 0) for (const group of this.active) this.touched.add(group);
+  }
+
+  /** The failure detector changed its verdict on `peer`: every group hears it (a follower of a
+   *  leader there campaigns; a quiescent leader whose quorum it broke, or that it belongs to
+   *  when back, wakes). Rare, so a pass over every group is fine. */
+  private onVerdict(peer: NodeId, live: boolean): void {
+    this.options.logger.info({ peer, groups: this.groups.size }, live ? 'peer node up again' : 'peer node down; its groups fail over');
+    for (const group of this.groups.values()) {
+      if (live) group.peerUp(peer);
+      else group.peerDown(peer);
+      this.touched.add(group);
     }
   }
 }
@@ -413,12 +496,20 @@ function sendsBeforeWrite(message: Message): boolean {
   return message.type === 'Append' || message.type === 'Heartbeat' || message.type === 'InstallSnapshot' || message.type === 'TimeoutNow';
 }
 
-/** The most ticks one turn steps (see Host.stepInputs): half an election timeout. Messages are
- *  stepped before the ticks, so after a slow turn a follower counts these ticks since the last
- *  heartbeat that arrived during it; with half a timeout it still has half a timeout for the
- *  next one (with the whole, a follower was one tick from campaigning after every slow turn). */
+/**
+ * The most ticks one turn steps (see Host.stepInputs): a sixth of an election timeout (one tick
+ * with the defaults). Messages are stepped before the ticks, so after a slow turn a follower
+ * counts these ticks since the last heartbeat that arrived during it; with half a timeout (the
+ * earlier cap) it still had half a timeout for the next one (with the whole, a follower was one
+ * tick from campaigning after every slow turn). A sixth: an election takes about three turns
+ * (the candidate's, the voter's with its fsync, the candidate's again), and a candidate must not
+ * time out before its answers can arrive. With 3,000 groups failing over at once, turns took 300
+ * to 600 ms, three ticks each let a candidate time out after two turns, and the two survivors
+ * campaigned against each other for over a minute, terms climbing, with 172 leaders elected of
+ * 1,000 (test/bench/scale.ts). Capped at a sixth, a candidate waits at least six turns.
+ */
 export function ticksPerTurnMax(settings: HostRaftSettings): number {
-  return Math.max(1, Math.floor(settings.electionTicksMin / 2));
+  return Math.max(1, Math.floor(settings.electionTicksMin / 6));
 }
 
 /** Converts millisecond raft settings into ticks. */
@@ -431,6 +522,7 @@ export function raftSettingsFromMs(ms: {
   maxAppendBytes: number;
   maxInflightBytes: number;
   replicaLagTimeMaxMs: number;
+  quiesce: boolean;
 }): HostRaftSettings {
   const ticks = (value: number) => Math.max(1, Math.round(value / ms.tickMs));
   return {
@@ -442,5 +534,6 @@ export function raftSettingsFromMs(ms: {
     maxAppendBytes: ms.maxAppendBytes,
     maxInflightBytes: ms.maxInflightBytes,
     lagTicksMax: ticks(ms.replicaLagTimeMaxMs),
+    quiesce: ms.quiesce,
   };
 }

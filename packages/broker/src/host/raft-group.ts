@@ -51,8 +51,9 @@ export interface GroupHost {
   readonly clock: Clock;
   /** The client address of a node, for NotLeader hints ('' when unknown). */
   addressOf(id: NodeId): string;
-  /** Asks for a turn soon (after a proposal, so that it is written and sent now). */
-  schedule(): void;
+  /** Asks for a turn soon (after a proposal, so that it is written and sent now). `group` names
+   *  the group that has something for it: a turn collects the Ready of such groups only. */
+  schedule(group?: RaftGroup<unknown>): void;
   /** The group's state machine made a snapshot: store it in the next turn. */
   compacted(group: RaftGroup<unknown>): void;
   /** An applied entry was rewritten (key compaction): store it in the next turn. */
@@ -194,7 +195,7 @@ export class RaftGroup<Outcome = unknown> {
   /** Starts an election now (the leader's connection reset, or the preferred leader starts). */
   campaign(): void {
     this.raft.campaign();
-    this.host.schedule();
+    this.host.schedule(this as RaftGroup<unknown>);
   }
 
   /**
@@ -205,7 +206,7 @@ export class RaftGroup<Outcome = unknown> {
   transferLeadership(to: NodeId, timeoutMs: number): Promise<{ leaderId: NodeId; term: number }> {
     this.requireLeader();
     if (!this.raft.transferLeadership(to)) throw this.notLeaderError();
-    this.host.schedule();
+    this.host.schedule(this as RaftGroup<unknown>);
     return new Promise((resolve, reject) => {
       const waiter: TransferWaiter = {
         to,
@@ -234,7 +235,7 @@ export class RaftGroup<Outcome = unknown> {
     if (!proposed.ok) {
       throw proposed.reason === 'transferring' ? noLeader(this.label, 50, 'is handing its leadership to another node') : this.notLeaderError();
     }
-    this.host.schedule();
+    this.host.schedule(this as RaftGroup<unknown>);
     const { index, term } = proposed;
     if (until === ProposalStage.Appended) return { index, term, result: Promise.resolve(undefined) };
     const result = new Promise<Outcome | undefined>((resolve, reject) => {
@@ -351,17 +352,19 @@ export class RaftGroup<Outcome = unknown> {
     return this.raft.ready();
   }
 
-  /** @internal The node's connection to `peer` broke (RaftNode.peerDown): a follower of it
-   *  campaigns, a leader drops it from the ISR. */
-  peerDown(peer: NodeId): void {
-    this.raft.peerDown(peer);
-    this.host.schedule();
+  /** @internal Whether the group is quiescent here (RaftNode "Quiescence"): ticks do nothing. */
+  isQuiescent(): boolean {
+    return this.raft.isQuiescent();
   }
 
-  /** @internal The leader's known follower: whether the host should campaign for it. */
-  followsLeader(id: NodeId): boolean {
-    const status = this.raft.status();
-    return status.role === Role.Follower && status.leaderId === id;
+  /** @internal The node's failure detector declared `peer` down (RaftNode.peerDown). */
+  peerDown(peer: NodeId): void {
+    this.raft.peerDown(peer);
+  }
+
+  /** @internal The node's failure detector hears `peer` again (RaftNode.peerUp). */
+  peerUp(peer: NodeId): void {
+    this.raft.peerUp(peer);
   }
 
   /**

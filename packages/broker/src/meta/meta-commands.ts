@@ -70,16 +70,16 @@ const securityCommandSchema = z.discriminatedUnion('type', [
 ]);
 
 /** Every command of the meta group's log. */
+const topicCreation = {
+  name,
+  partitions: z.array(z.object({ partition: count, replicas: z.array(nodeId).min(1).readonly() }).readonly()).readonly(),
+  configs: z.record(z.string(), z.string()).readonly(),
+};
+
 export const metaCommandSchema = z.union([
   z.discriminatedUnion('type', [
-    z
-      .object({
-        type: z.literal('CreateTopic'),
-        name,
-        partitions: z.array(z.object({ partition: count, replicas: z.array(nodeId).min(1).readonly() }).readonly()).readonly(),
-        configs: z.record(z.string(), z.string()).readonly(),
-      })
-      .readonly(),
+    z.object({ type: z.literal('CreateTopic'), ...topicCreation }).readonly(),
+    z.object({ type: z.literal('CreateTopics'), topics: z.array(z.object(topicCreation).readonly()).readonly() }).readonly(),
     z.object({ type: z.literal('DeleteTopic'), name }).readonly(),
   ]),
   groupCommandSchema,

@@ -16,22 +16,34 @@ export interface TopicRecord {
   readonly configs: Readonly<Record<string, string>>;
 }
 
+/** One topic to create, with its replica assignment. */
+export interface TopicCreation {
+  readonly name: string;
+  readonly partitions: readonly PartitionAssignment[];
+  readonly configs: Readonly<Record<string, string>>;
+}
+
 /** The commands of the meta group's log. The controller computes assignments before proposing,
- *  so that applying a command is deterministic on every node. */
+ *  so that applying a command is deterministic on every node. CreateTopics creates several topics
+ *  in one entry, in order, each as CreateTopic would (the controller batches concurrent creations:
+ *  topics.ts). */
 export type MetaCommand =
-  | { readonly type: 'CreateTopic'; readonly name: string; readonly partitions: readonly PartitionAssignment[]; readonly configs: Readonly<Record<string, string>> }
+  | ({ readonly type: 'CreateTopic' } & TopicCreation)
+  | { readonly type: 'CreateTopics'; readonly topics: readonly TopicCreation[] }
   | { readonly type: 'DeleteTopic'; readonly name: string }
   | GroupCommand
   | SecurityCommand;
 
 export type MetaOutcome =
   | { readonly ok: true; readonly topic?: TopicRecord }
+  /** CreateTopics: each topic's outcome, in order. */
+  | { readonly ok: true; readonly topics: readonly MetaOutcome[] }
   | { readonly ok: false; readonly reason: 'TopicExists' | 'TopicNotFound' | GroupRefusal; readonly message: string }
   | SecurityOutcome;
 
 /** Whether a command changes topics (nodes reconcile their partitions after those only). */
 export function changesTopics(command: MetaCommand): boolean {
-  return command.type === 'CreateTopic' || command.type === 'DeleteTopic';
+  return command.type === 'CreateTopic' || command.type === 'CreateTopics' || command.type === 'DeleteTopic';
 }
 
 /** The id of the Raft group that holds one partition. */
@@ -54,12 +66,10 @@ export class MetaState {
 
   apply(command: MetaCommand): MetaOutcome {
     switch (command.type) {
-      case 'CreateTopic': {
-        if (this.topics.has(command.name)) return { ok: false, reason: 'TopicExists', message: `topic "${command.name}" already exists` };
-        const topic: TopicRecord = { id: this.nextTopicId++, name: command.name, partitions: command.partitions, configs: command.configs };
-        this.topics.set(topic.name, topic);
-        return { ok: true, topic };
-      }
+      case 'CreateTopic':
+        return this.createTopic(command);
+      case 'CreateTopics':
+        return { ok: true, topics: command.topics.map((t) => this.createTopic(t)) };
       case 'DeleteTopic': {
         const topic = this.topics.get(command.name);
         if (topic === undefined) return { ok: false, reason: 'TopicNotFound', message: `topic "${command.name}" does not exist` };
@@ -71,6 +81,13 @@ export class MetaState {
         if (isSecurityCommand(command)) return this.security.apply(command);
         return this.groups.apply(command, (name) => this.topics.get(name)?.partitions.length);
     }
+  }
+
+  private createTopic(creation: TopicCreation): MetaOutcome {
+    if (this.topics.has(creation.name)) return { ok: false, reason: 'TopicExists', message: `topic "${creation.name}" already exists` };
+    const topic: TopicRecord = { id: this.nextTopicId++, name: creation.name, partitions: creation.partitions, configs: creation.configs };
+    this.topics.set(topic.name, topic);
+    return { ok: true, topic };
   }
 
   topic(name: string): TopicRecord | undefined {

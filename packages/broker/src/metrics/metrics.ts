@@ -21,13 +21,17 @@ export interface GroupView {
 interface Scraped {
   readonly view: GroupView;
   readonly status: RaftStatus;
-  /** group, plus topic and partition for a partition group. */
+  /** group, plus topic and partition for a partition group; topic alone per topic. */
   readonly labels: GroupLabels;
-  /** topic and partition; undefined for the meta group. */
+  /** topic and partition (topic alone per topic); undefined for the meta group. */
   readonly partitionLabels: Labels | undefined;
 }
 
-type GroupLabels = { group: string; topic?: string; partition?: string };
+type GroupLabels = { group?: string; topic?: string; partition?: string };
+
+/** How partitions appear in the series (config `metrics.partitionSeries`): one series per
+ *  partition, or one per topic summing its partitions hosted on the node. */
+export type PartitionSeries = 'partition' | 'topic';
 type GroupLabel = 'group' | 'topic' | 'partition';
 const groupLabelNames: GroupLabel[] = ['group', 'topic', 'partition'];
 type Labels = Record<string, string>;
@@ -59,6 +63,11 @@ class ScrapeGauge {
   reset(): void {}
 }
 
+const leads = (s: RaftStatus) => s.role === Role.Leader;
+const underReplicated = (s: RaftStatus) => leads(s) && s.isr.length < s.membership.voters.length;
+const underMinIsr = (s: RaftStatus, g: GroupView) => leads(s) && s.isr.length < (g.minInsyncReplicas ?? 1);
+const withoutLeader = (s: RaftStatus) => s.leaderId === 0;
+
 /** Removes every series of `metric` whose labels match. prom-client removes series by exact
  *  label sets only, so the label sets are read from its (synchronous) internal table. */
 function removeSeries(metric: Counter<string>, match: (labels: Labels) => boolean): void {
@@ -75,7 +84,9 @@ const byteBuckets = [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_
  * computed at scrape time from the groups themselves, consumer lag gauges from the group
  * coordinator's lag cache; counters and histograms are fed by the host and the API as things
  * happen. Labels are bounded: node, group/topic/partition (bounded by the
- * partitions hosted), method, code, acks, follower. docs/metrics.md lists every metric.
+ * partitions hosted), method, code, acks, follower. With `partitionSeries` 'topic', partitions
+ * are summed per topic (gauges renamed herald_topic_*), so that 10,000 partitions do not make
+ * 150,000 series. docs/metrics.md lists every metric.
  */
 export class NodeMetrics {
   readonly registry = new Registry();
@@ -133,6 +144,7 @@ export class NodeMetrics {
     /** The consumer lag of every group with a committed offset: non-empty on the controller only
      *  (GroupCoordinator.lag()), so that each series has one source. */
     private readonly consumerLag: () => readonly GroupLag[] = () => [],
+    private readonly partitionSeries: PartitionSeries = 'partition',
   ) {
     this.registry.setDefaultLabels({ node: String(nodeId) });
     // prom-client's process and Node.js metrics with the herald_ prefix: herald_process_cpu_seconds_total,
@@ -240,8 +252,8 @@ export class NodeMetrics {
     if (this.scraped === undefined) {
       const scraped: Scraped[] = [];
       for (const view of this.groups()) {
-        const partitionLabels = view.topic === undefined ? undefined : { topic: view.topic, partition: String(view.partition) };
-        scraped.push({ view, status: view.status(), labels: { group: view.id, ...partitionLabels }, partitionLabels });
+        const partitionLabels = this.partitionLabelsOf(view.topic, view.partition);
+        scraped.push({ view, status: view.status(), labels: this.groupLabelsOf(view.id, partitionLabels), partitionLabels });
       }
       this.scraped = scraped;
       setImmediate(() => {
@@ -251,23 +263,61 @@ export class NodeMetrics {
     return this.scraped;
   }
 
+  /** A partition's topic and partition labels (its topic alone per topic); undefined for the
+   *  meta group. */
+  private partitionLabelsOf(topic: string | undefined, partition: number | undefined): Labels | undefined {
+    if (topic === undefined) return undefined;
+    return this.partitionSeries === 'topic' ? { topic } : { topic, partition: String(partition) };
+  }
+
+  /** A group's labels: group plus its partition labels; per topic, the partition labels alone. */
+  private groupLabelsOf(group: string, partitionLabels: Labels | undefined): GroupLabels {
+    return partitionLabels !== undefined && this.partitionSeries === 'topic' ? partitionLabels : { group, ...partitionLabels };
+  }
+
   /** Gauges read from the groups at scrape time. */
   private registerRaftGauges(registry: Registry, scrape: () => readonly Scraped[]): void {
+    const perTopic = this.partitionSeries === 'topic';
+    // Per topic, the per-group raft gauges are the meta group's only.
+    const groups = () => (perTopic ? scrape().filter((g) => g.partitionLabels === undefined) : scrape());
     const perGroup = (name: string, help: string, value: (s: RaftStatus) => number) =>
-      new ScrapeGauge(name, help, registry, () => scrape().map((g) => ({ labels: g.labels, value: value(g.status) })));
+      new ScrapeGauge(name, help, registry, () => groups().map((g) => ({ labels: g.labels, value: value(g.status) })));
     perGroup('herald_raft_term', 'Current raft term of the group on this node.', (s) => s.term);
     perGroup('herald_raft_is_leader', '1 if this node leads the group (for group "meta": is the controller).', (s) => (s.role === Role.Leader ? 1 : 0));
     perGroup('herald_raft_leader_id', 'The leader this node knows for the group (0: none).', (s) => s.leaderId);
     perGroup('herald_raft_commit_index', 'Highest log index known committed.', (s) => s.commitIndex);
     perGroup('herald_raft_applied_index', 'Highest log index applied to the state machine.', (s) => s.appliedIndex);
     perGroup('herald_raft_last_index', 'Index of the last entry in the log.', (s) => s.lastIndex);
-    new ScrapeGauge('herald_raft_follower_lag_entries', 'Leader only: entries a follower is behind the leader.', registry, () => {
-      const out: Sample[] = [];
+    new ScrapeGauge('herald_raft_follower_lag_entries', 'Leader only: entries a follower is behind the leader (per topic: the most over its partitions).', registry, () => {
+      const out = new Map<string, Sample>();
       for (const { status: s, labels } of scrape()) {
-        for (const p of s.progress) if (p.id !== s.id) out.push({ labels: { ...labels, follower: String(p.id) }, value: Math.max(0, s.lastIndex - p.matchIndex) });
+        for (const p of s.progress) {
+          if (p.id === s.id) continue;
+          const sample = { labels: { ...labels, follower: String(p.id) } as Labels, value: Math.max(0, s.lastIndex - p.matchIndex) };
+          const key = JSON.stringify(sample.labels);
+          const seen = out.get(key);
+          if (seen === undefined || seen.value < sample.value) out.set(key, sample);
+        }
       }
-      return out;
+      return [...out.values()];
     });
+    if (perTopic) this.registerTopicGauges(registry, scrape);
+    else this.registerPartitionGauges(registry, scrape);
+    const countPartitions = (name: string, help: string, test: (s: RaftStatus, g: GroupView) => boolean) =>
+      new ScrapeGauge(name, help, registry, () => {
+        let n = 0;
+        for (const { view: g, status: s } of scrape()) if (g.topic !== undefined && test(s, g)) n++;
+        return [{ labels: {}, value: n }];
+      });
+    countPartitions('herald_partitions_led', 'Partitions this node leads.', leads);
+    countPartitions('herald_partitions_under_replicated', 'Partitions this node leads whose ISR is smaller than their replica set.', underReplicated);
+    countPartitions('herald_partitions_under_min_isr', 'Partitions this node leads whose ISR is below min.insync.replicas.', underMinIsr);
+    countPartitions('herald_partitions_without_leader', 'Partition replicas on this node that know no leader (offline if every replica says so).', withoutLeader);
+    countPartitions('herald_raft_groups_quiescent', 'Partition groups quiescent on this node: idle, neither ticked nor heartbeating.', (s) => s.quiescent);
+  }
+
+  /** One series per partition hosted here (metrics.partitionSeries: partition). */
+  private registerPartitionGauges(registry: Registry, scrape: () => readonly Scraped[]): void {
     const perPartition = (name: string, help: string, value: (s: RaftStatus, g: GroupView) => number | undefined) =>
       new ScrapeGauge(name, help, registry, () => {
         const out: Sample[] = [];
@@ -286,17 +336,24 @@ export class NodeMetrics {
     perPartition('herald_partition_log_bytes', 'Bytes of committed record batches in the partition log on this node.', (_s, g) => g.logBytes);
     perPartition('herald_txn_half_pending', 'Leader only: undecided half messages of the partition.', (s, g) => leaderOnly(s, g.pendingHalves ?? 0));
     perPartition('herald_partition_has_leader', '1 if this replica knows a leader for the partition.', (s) => (s.leaderId !== 0 ? 1 : 0));
-    const countPartitions = (name: string, help: string, test: (s: RaftStatus, g: GroupView) => boolean) =>
+  }
+
+  /** One series per topic, summing its partitions hosted here (metrics.partitionSeries: topic). */
+  private registerTopicGauges(registry: Registry, scrape: () => readonly Scraped[]): void {
+    const perTopic = (name: string, help: string, value: (s: RaftStatus, g: GroupView) => number) =>
       new ScrapeGauge(name, help, registry, () => {
-        let n = 0;
-        for (const { view: g, status: s } of scrape()) if (g.topic !== undefined && test(s, g)) n++;
-        return [{ labels: {}, value: n }];
+        const sums = new Map<string, number>();
+        for (const { view: g, status: s } of scrape()) if (g.topic !== undefined) sums.set(g.topic, (sums.get(g.topic) ?? 0) + value(s, g));
+        return [...sums].map(([topic, value]) => ({ labels: { topic }, value }));
       });
-    const leads = (s: RaftStatus) => s.role === Role.Leader;
-    countPartitions('herald_partitions_led', 'Partitions this node leads.', leads);
-    countPartitions('herald_partitions_under_replicated', 'Partitions this node leads whose ISR is smaller than their replica set.', (s) => leads(s) && s.isr.length < s.membership.voters.length);
-    countPartitions('herald_partitions_under_min_isr', 'Partitions this node leads whose ISR is below min.insync.replicas.', (s, g) => leads(s) && s.isr.length < (g.minInsyncReplicas ?? 1));
-    countPartitions('herald_partitions_without_leader', 'Partition replicas on this node that know no leader (offline if every replica says so).', (s) => s.leaderId === 0);
+    const count = (test: (s: RaftStatus, g: GroupView) => boolean) => (s: RaftStatus, g: GroupView) => (test(s, g) ? 1 : 0);
+    perTopic('herald_topic_partitions', 'Partition replicas of the topic hosted on this node.', () => 1);
+    perTopic('herald_topic_partitions_led', 'Partitions of the topic this node leads.', count(leads));
+    perTopic('herald_topic_partitions_under_replicated', 'Partitions of the topic this node leads whose ISR is smaller than their replica set.', count(underReplicated));
+    perTopic('herald_topic_partitions_under_min_isr', 'Partitions of the topic this node leads whose ISR is below min.insync.replicas.', count(underMinIsr));
+    perTopic('herald_topic_partitions_without_leader', 'Partition replicas of the topic on this node that know no leader.', count(withoutLeader));
+    perTopic('herald_topic_high_watermark', 'Sum of the high watermarks of the partitions of the topic this node leads (its rate is the records committed per second).', (s, g) => (leads(s) ? (g.highWatermark ?? 0) : 0));
+    perTopic('herald_topic_log_bytes', 'Bytes of committed record batches of the topic on this node.', (_s, g) => g.logBytes ?? 0);
   }
 
   /**
@@ -306,9 +363,9 @@ export class NodeMetrics {
    */
   forgetPartition(group: string, topic: string, partition: number): void {
     this.countedGroups.delete(group);
-    const groupLabels = { group, topic, partition: String(partition) };
-    for (const c of [this.leaderChanges, this.elections, this.snapshotsSent]) c.remove(groupLabels);
-    for (const c of [this.isrShrinks, this.isrExpands]) c.remove({ topic, partition: String(partition) });
+    const partitionLabels = this.partitionLabelsOf(topic, partition)!;
+    for (const c of [this.leaderChanges, this.elections, this.snapshotsSent]) c.remove(this.groupLabelsOf(group, partitionLabels));
+    for (const c of [this.isrShrinks, this.isrExpands]) c.remove(partitionLabels);
     for (const metric of [this.producedRecords, this.producedBytes, this.fetchedRecords, this.fetchedBytes, this.queueDelivered, this.queueSettled, this.queueDeadLetters, this.halfSent, this.halfDecisions, this.halfChecks] as Counter<string>[]) {
       removeSeries(metric, (labels) => labels.topic === topic);
     }
@@ -316,15 +373,15 @@ export class NodeMetrics {
 
   /** Counts what raft reported in one Ready. */
   onRaftEvents(group: string, topicPartition: { topic: string; partition: number } | undefined, events: readonly RaftEvent[]): void {
-    const labels: GroupLabels = topicPartition === undefined ? { group } : { group, topic: topicPartition.topic, partition: String(topicPartition.partition) };
+    const partitionLabels = this.partitionLabelsOf(topicPartition?.topic, topicPartition?.partition);
+    const labels = this.groupLabelsOf(group, partitionLabels);
     for (const e of events) {
       if (e.type === 'RoleChanged' && e.leaderId !== 0) this.leaderChanges.inc(labels);
       else if (e.type === 'ElectionStarted') this.elections.inc(labels);
       else if (e.type === 'SnapshotSent') this.snapshotsSent.inc(labels);
       else if (e.type === 'MessageRefused') this.peerRefused.inc({ reason: e.reason });
-      else if (topicPartition !== undefined && (e.type === 'IsrShrunk' || e.type === 'IsrExpanded')) {
-        const tp = { topic: topicPartition.topic, partition: String(topicPartition.partition) };
-        (e.type === 'IsrShrunk' ? this.isrShrinks : this.isrExpands).inc(tp);
+      else if (partitionLabels !== undefined && (e.type === 'IsrShrunk' || e.type === 'IsrExpanded')) {
+        (e.type === 'IsrShrunk' ? this.isrShrinks : this.isrExpands).inc(partitionLabels);
       }
     }
   }

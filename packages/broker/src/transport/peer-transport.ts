@@ -21,7 +21,9 @@ export interface PeerTransportOptions {
   readonly nodeId: NodeId;
   readonly peers: readonly { id: NodeId; address: string }[];
   readonly logger: Logger;
-  readonly onMessages: (messages: GroupMessage[]) => void;
+  /** A frame from member `from`, with the messages in it addressed to this node: called for
+   *  every frame, an empty one (a liveness ping) included. */
+  readonly onFrame: (from: NodeId, messages: GroupMessage[]) => void;
   /** A connection to or from `peer` broke, or `peer` ended its stream: its process may be gone. */
   readonly onPeerLost: (peer: NodeId) => void;
   /** Answers a peer's DescribeReplicas: this node's view of the replicas it hosts among `groups`. */
@@ -275,7 +277,7 @@ export class PeerTransport implements PeerSender {
         if (message.to !== this.options.nodeId) continue;
         messages.push({ group: m.group, message });
       }
-      if (messages.length > 0) this.options.onMessages(messages);
+      this.options.onFrame(sender, messages);
     });
     call.on('end', () => {
       callback(null, {});

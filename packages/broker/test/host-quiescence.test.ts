@@ -1,0 +1,165 @@
+// The host with quiescence (issue #17): three Hosts in this process, each with its own NodeStore
+// on disk, wired by an in-memory network that counts frames and raft messages and can cut a node
+// off, running many raft groups on a fake clock. Idle groups must stop costing anything (no raft
+// message, no tick, no Ready asked), and the node-level failure detector must still fail over
+// every group a dead node led, whether its connections reset (SIGKILL) or it fell silent.
+import type { NodeId } from '@herald/raft';
+import { NodeStore } from '@herald/storage';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, expect, it } from 'vitest';
+import { Host, type GroupMessage, type HostRaftSettings } from '../src/host/host.js';
+import { ProposalStage, type GroupStateMachine, type RaftGroup } from '../src/host/raft-group.js';
+import { FakeClock } from './support/fake-clock.js';
+
+const members = { voters: [1, 2, 3], learners: [] };
+const noopMachine: GroupStateMachine<unknown> = { apply: () => undefined, restore() {} };
+/** 10 ms ticks: election timeouts of 0.5..1 s, heartbeats every 50 ms, liveness pings every 500 ms. */
+const settings: HostRaftSettings = { tickMs: 10, electionTicksMin: 50, electionTicksMax: 100, heartbeatTicks: 5, maxInflightAppends: 16, maxAppendBytes: 1 << 20, maxInflightBytes: 1 << 20, lagTicksMax: 1_000, quiesce: true };
+const GROUPS = 30;
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const done of cleanup.splice(0).reverse()) await done();
+});
+
+interface Cluster {
+  readonly hosts: Map<NodeId, Host>;
+  /** groups[g] on each node, by node id. */
+  readonly groups: Map<NodeId, RaftGroup>[];
+  /** Frames and raft messages sent since the last reset, over all nodes. */
+  readonly sent: { frames: number; messages: number };
+  /** Nodes whose frames, both ways, are lost. */
+  readonly cut: Set<NodeId>;
+}
+
+async function cluster(clock: FakeClock): Promise<Cluster> {
+  const dir = await mkdtemp(join(tmpdir(), 'herald-quiesce-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const hosts = new Map<NodeId, Host>();
+  const sent = { frames: 0, messages: 0 };
+  const cut = new Set<NodeId>();
+  for (const id of [1, 2, 3]) {
+    const store = await NodeStore.open(join(dir, `node-${id}`));
+    const send = (to: NodeId, messages: readonly GroupMessage[]) => {
+      sent.frames++;
+      sent.messages += messages.length;
+      if (cut.has(id) || cut.has(to)) return;
+      setImmediate(() => hosts.get(to)?.receive(id, messages));
+    };
+    const host = new Host({
+      nodeId: id,
+      peers: [1, 2, 3].filter((peer) => peer !== id),
+      store,
+      sender: { send },
+      raft: settings,
+      logger: pino({ level: 'silent' }),
+      onFatal: (err) => {
+        throw err;
+      },
+      addressOf: (nodeId) => `node-${nodeId}`,
+      clock,
+    });
+    hosts.set(id, host);
+    cleanup.push(async () => {
+      await host.stop();
+      await store.close();
+    });
+  }
+  const groups: Map<NodeId, RaftGroup>[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    const byNode = new Map<NodeId, RaftGroup>();
+    for (const [id, host] of hosts) byNode.set(id, await host.openGroup(`g${g}`, `g${g}`, members, noopMachine));
+    groups.push(byNode);
+  }
+  for (const host of hosts.values()) host.start();
+  // Leaders spread as the broker spreads them: group g's preferred leader is node g % 3 + 1.
+  for (let g = 0; g < GROUPS; g++) groups[g]!.get((g % 3) + 1)!.campaign();
+  const elected = await clock.advanceUntil(() => groups.every((byNode, g) => [...byNode.values()].every((group) => group.leaderId() === (g % 3) + 1)), { stepMs: 10, maxMs: 10_000, yield: pause });
+  expect(elected).toBe(true);
+  return { hosts, groups, sent, cut };
+}
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+/** Polls `condition` on the real clock (the hosts do real I/O) until it holds. */
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+function activeGroups(c: Cluster, nodes: readonly NodeId[] = [1, 2, 3]): number {
+  return nodes.reduce((sum, id) => sum + c.hosts.get(id)!.groupCounts().active, 0);
+}
+
+/** Runs the clock for `ms` in 10 ms steps, letting I/O progress between steps. */
+async function run(clock: FakeClock, ms: number): Promise<void> {
+  await clock.advanceUntil(() => false, { stepMs: 10, maxMs: ms, yield: pause });
+}
+
+it('idle groups quiesce: no raft message and no tick while nothing happens, and a proposal wakes its group', async () => {
+  const clock = new FakeClock();
+  const c = await cluster(clock);
+  const quiet = await clock.advanceUntil(() => activeGroups(c) === 0, { stepMs: 10, maxMs: 10_000, yield: pause });
+  expect(quiet).toBe(true);
+  expect(c.groups.every((byNode) => [...byNode.values()].every((group) => group.isQuiescent()))).toBe(true);
+
+  // The fake clock runs ahead of the real I/O (a turn's fsync takes real time while 10 ms pass
+  // per step), so a ping may come late once after the elections and a peer be declared down and
+  // up again, which wakes its groups for one more quiesce round. Wait for a quiet second first.
+  let settled = false;
+  for (let i = 0; i < 10 && !settled; i++) {
+    c.sent.messages = 0;
+    await run(clock, 1_000);
+    settled = c.sent.messages === 0;
+  }
+  expect(settled).toBe(true);
+  c.sent.frames = 0;
+  c.sent.messages = 0;
+  await run(clock, 2_000);
+  // Only the liveness pings: one empty frame per peer every minimum election timeout (500 ms).
+  expect(c.sent.messages).toBe(0);
+  expect(c.sent.frames).toBeGreaterThanOrEqual(6 * (2_000 / 500) * 0.75);
+  expect(activeGroups(c)).toBe(0);
+
+  const leader = c.groups[4]!.get(2)!;
+  const proposal = leader.propose(new Uint8Array([7]), ProposalStage.Applied, 60_000, 'the test entry');
+  const applied = await clock.advanceUntil(() => [1, 2, 3].every((id) => c.groups[4]!.get(id)!.status().appliedIndex >= proposal.index), { stepMs: 10, maxMs: 5_000, yield: pause });
+  expect(applied).toBe(true);
+  await proposal.result;
+  expect(leader.isLeader()).toBe(true);
+  // The other groups slept through it, and this one goes back to sleep.
+  expect(await clock.advanceUntil(() => activeGroups(c) === 0, { stepMs: 10, maxMs: 5_000, yield: pause })).toBe(true);
+});
+
+for (const how of ['its connections reset (SIGKILL)', 'it falls silent (SIGSTOP, a cut cable)'] as const) {
+  it(`every quiescent group a dead node led gets a new leader when ${how}`, async () => {
+    const clock = new FakeClock();
+    const c = await cluster(clock);
+    expect(await clock.advanceUntil(() => activeGroups(c) === 0, { stepMs: 10, maxMs: 10_000, yield: pause })).toBe(true);
+    const led = c.groups.filter((byNode) => byNode.get(1)!.isLeader());
+    expect(led.length).toBe(GROUPS / 3);
+
+    c.cut.add(1);
+    const cutAt = clock.now();
+    const failedOver = () => led.every((byNode) => [2, 3].some((id) => byNode.get(id)!.isLeader()) && [2, 3].every((id) => [2, 3].includes(byNode.get(id)!.leaderId())));
+    if (how === 'its connections reset (SIGKILL)') {
+      // Acted on at once: the clock does not move, so no timer of any kind can be what helped.
+      for (const id of [2, 3]) c.hosts.get(id)!.peerLost(1);
+      await until(failedOver, 'new leaders without a tick');
+      expect(clock.now()).toBe(cutAt);
+    } else {
+      // Silence: the detector declares node 1 down after twice the maximum election timeout
+      // (2 s here) without a frame from it; quiescent followers have no election timer running.
+      expect(await clock.advanceUntil(failedOver, { stepMs: 10, maxMs: 20_000, yield: pause })).toBe(true);
+      expect(clock.now() - cutAt).toBeGreaterThanOrEqual(2_000);
+    }
+    // The groups node 1 did not lead kept their leaders.
+    for (const byNode of c.groups.filter((b) => !led.includes(b))) expect([2, 3].some((id) => byNode.get(id)!.isLeader() && byNode.get(id)!.term() === 1)).toBe(true);
+  });
+}
