@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadConfig, startNode, type Peer, type RunningNode } from '@herald/broker';
+import { loadConfig, startNode, type ListenerFactory, type Peer, type RunningNode } from '@herald/broker';
 import { loadApiDefinition, type ApiGrpcType } from '@herald/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,14 +43,16 @@ export class TestCluster {
     private readonly metricsPorts: Map<number, number>,
     readonly dataDir: string,
     private readonly overrides: Record<string, unknown>,
+    private readonly listeners: readonly ListenerFactory[],
   ) {}
 
-  static async start(options: { nodes?: number; overrides?: Record<string, unknown> } = {}): Promise<TestCluster> {
+  /** `listeners` start with every node (the MQTT gateway, say). */
+  static async start(options: { nodes?: number; overrides?: Record<string, unknown>; listeners?: readonly ListenerFactory[] } = {}): Promise<TestCluster> {
     const count = options.nodes ?? 3;
     const ports = await freePorts(count * 3);
     const peers = Array.from({ length: count }, (_, i) => ({ id: i + 1, host: '127.0.0.1', clientPort: ports[i * 3]!, peerPort: ports[i * 3 + 1]! }));
     const metrics = new Map(peers.map((p, i) => [p.id, ports[i * 3 + 2]!]));
-    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), options.overrides ?? {});
+    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), options.overrides ?? {}, options.listeners ?? []);
     await Promise.all(peers.map((p) => cluster.startNode(p.id)));
     await cluster.controller();
     return cluster;
@@ -69,6 +71,7 @@ export class TestCluster {
       },
     });
     const node = await startNode(config, {
+      listeners: this.listeners,
       logger: pino({ level: config.logLevel, base: { node: id } }),
       onFatal: (err) => {
         throw err;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { MqttConfigSchema } from './mqtt.js';
 
 const port = z.number().int().min(0).max(65535);
 const positiveMs = z.number().int().min(1);
@@ -94,6 +95,8 @@ export const NodeConfigSchema = z
         retentionBytes: z.number().int().min(-1).default(-1),
       })
       .prefault({}),
+    /** The MQTT gateway (config/mqtt.ts), started by `herald node start` when enabled. */
+    mqtt: MqttConfigSchema,
   })
   .superRefine((c, ctx) => {
     if (!c.peers.some((p) => p.id === c.nodeId)) ctx.addIssue({ code: 'custom', path: ['peers'], message: `peers must include this node (id ${c.nodeId})` });
@@ -182,6 +185,11 @@ function withLocalDefaults(raw: Record<string, unknown>): NodeConfig {
     raw.peerPort ??= self?.peerPort ?? 7500 + id;
     raw.metricsPort ??= 9400 + id;
     raw.dataDir ??= `data/node-${id}`;
+    // The MQTT gateway's local ports (DESIGN.md): 188N for MQTT, 808N for WebSocket and HTTP.
+    const mqtt = { ...(raw.mqtt as Record<string, unknown> | undefined) };
+    mqtt.port ??= 1880 + id;
+    mqtt.httpPort ??= 8080 + id;
+    raw.mqtt = mqtt;
   }
   const result = NodeConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`invalid configuration:\n${z.prettifyError(result.error)}`);
