@@ -20,6 +20,10 @@ interface UpOptions {
   detach?: boolean;
   host: string;
   ports: [number, number, number];
+  /** MQTT and HTTP (WebSocket, SSE) base ports. */
+  mqttPorts: [number, number];
+  /** False with --no-mqtt. */
+  mqtt: boolean;
   logLevel: string;
 }
 
@@ -40,6 +44,8 @@ interface LocalNode {
   readonly clientAddress: string;
   readonly peerPort: number;
   readonly metricsPort: number;
+  /** MQTT and HTTP ports (0: any free one); undefined without MQTT. */
+  readonly mqtt?: { readonly port: number; readonly httpPort: number };
   readonly dir: string;
   /** `dir` as the user named it (relative to the working directory if they gave it so). */
   readonly shownDir: string;
@@ -53,6 +59,14 @@ function basePorts(value: string): [number, number, number] {
   return parts as [number, number, number];
 }
 
+function mqttPorts(value: string): [number, number] {
+  const parts = value.split(',').map(Number);
+  if (parts.length !== 2 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 65_000)) {
+    throw new InvalidArgumentError('must be two base ports mqtt,http, e.g. 1880,8080 (0,0: any free ports)');
+  }
+  return parts as [number, number];
+}
+
 /** `herald cluster up|down|status`. */
 export function registerCluster(cluster: Command, cliEntry: string): void {
   cluster
@@ -63,6 +77,8 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
     .option('--detach', 'run the nodes in the background, logging to <dir>/node-N/herald.log, and return once a controller is elected')
     .option('--host <host>', 'the address the nodes listen on', '127.0.0.1')
     .addOption(new Option('--ports <client,peer,metrics>', 'base ports: node N listens on base + N').default([7400, 7500, 9400], '7400,7500,9400').argParser(basePorts))
+    .addOption(new Option('--mqtt-ports <mqtt,http>', 'MQTT base ports: node N serves MQTT on base + N, and MQTT over WebSocket (/mqtt) and SSE on http base + N; 0,0 picks free ports').default([1880, 8080], '1880,8080').argParser(mqttPorts))
+    .option('--no-mqtt', 'do not serve MQTT, WebSocket and SSE')
     .addOption(new Option('--log-level <level>', "the nodes' log level").choices(LOG_LEVELS).default('info'))
     .action((options: UpOptions) => clusterUp(options, cliEntry));
 
@@ -100,6 +116,7 @@ function localNodes(options: UpOptions): LocalNode[] {
     clientAddress: `${options.host}:${client + i + 1}`,
     peerPort: peer + i + 1,
     metricsPort: metrics + i + 1,
+    mqtt: options.mqtt ? { port: options.mqttPorts[0] === 0 ? 0 : options.mqttPorts[0] + i + 1, httpPort: options.mqttPorts[1] === 0 ? 0 : options.mqttPorts[1] + i + 1 } : undefined,
     dir: join(data, `node-${i + 1}`),
     shownDir: join(options.data, `node-${i + 1}`),
   }));
@@ -121,6 +138,7 @@ function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
     '--metrics-port', String(n.metricsPort),
     '--peers', peers,
     '--log-level', options.logLevel,
+    ...(n.mqtt === undefined ? [] : ['--mqtt', '--mqtt-port', String(n.mqtt.port), '--mqtt-http-port', String(n.mqtt.httpPort)]),
   ];
 }
 
@@ -197,6 +215,15 @@ function summary({ options, nodes, herald }: LocalCluster, controllerId: number)
       nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `http://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
     ),
   );
+  const mqtt = nodes.filter((n) => n.mqtt !== undefined && n.mqtt.port !== 0);
+  if (mqtt.length > 0) {
+    print(
+      formatTable(
+        ['NODE', 'MQTT', 'MQTT OVER WEBSOCKET', 'SSE'],
+        mqtt.map((n) => [n.id, `mqtt://${options.host}:${n.mqtt!.port}`, `ws://${options.host}:${n.mqtt!.httpPort}/mqtt`, `http://${options.host}:${n.mqtt!.httpPort}/sse?filter=%23`]),
+      ),
+    );
+  }
   const brokers = nodes.map((n) => n.clientAddress).join(',');
   if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
   print(`Try: ${herald} cluster status${brokers === DEFAULT_BROKERS ? '' : ` --brokers ${brokers}`}`);

@@ -17,6 +17,9 @@ interface NodeStartOptions {
   logLevel?: string;
   pretty?: boolean;
   rejoin?: boolean;
+  mqtt?: boolean;
+  mqttPort?: number;
+  mqttHttpPort?: number;
 }
 
 interface NodeDrainOptions extends ClusterOptions {
@@ -44,6 +47,9 @@ export function registerNode(node: Command): void {
     .addOption(new Option('--log-level <level>', 'the log level (default: info)').choices(LOG_LEVELS))
     .option('--pretty', 'human-readable logs instead of JSON lines')
     .option('--rejoin', 'this node lost its data and rejoins an existing cluster: it votes again only once repaired from its peers')
+    .option('--mqtt', 'serve MQTT, MQTT over WebSocket and SSE (the config file\'s mqtt.enabled)')
+    .option('--mqtt-port <port>', 'the MQTT port (default: 1880 + id)', integer(0, 65535))
+    .option('--mqtt-http-port <port>', 'the port of MQTT over WebSocket (/mqtt), POST /topics and GET /sse (default: 8080 + id)', integer(0, 65535))
     .action(async (options: NodeStartOptions) => {
       // The node's code is loaded here, not with the CLI: other commands start without it.
       const { ConfigError, loadConfig, nodeLogger, parsePeers } = await import('@herald/broker');
@@ -68,6 +74,11 @@ export function registerNode(node: Command): void {
       } catch (err) {
         throw err instanceof ConfigError ? new UsageError(err.message) : err;
       }
+      // The mqtt block is nested: its flags are merged into the file's (already validated) block.
+      config = {
+        ...config,
+        mqtt: { ...config.mqtt, enabled: config.mqtt.enabled || options.mqtt === true, port: options.mqttPort ?? config.mqtt.port, httpPort: options.mqttHttpPort ?? config.mqtt.httpPort },
+      };
       await runNode(config, options.pretty === true ? await prettyLogger(config) : nodeLogger(config));
     });
 
@@ -109,7 +120,9 @@ async function prettyLogger(config: NodeConfig): Promise<Logger> {
 
 async function runNode(config: NodeConfig, logger: Logger): Promise<void> {
   const { startNode } = await import('@herald/broker');
-  const running = await startNode(config, { logger });
+  // The MQTT gateway is an adapter: loaded only when the node serves it.
+  const listeners = config.mqtt.enabled ? [(await import('@herald/mqtt')).mqttListener()] : [];
+  const running = await startNode(config, { logger, listeners });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
