@@ -44,7 +44,6 @@ export const ReasonCode = {
   Malformed: 0x81,
   ProtocolError: 0x82,
   ImplementationSpecific: 0x83,
-  UnsupportedProtocolVersion: 0x84,
   ClientIdNotValid: 0x85,
   BadUsernameOrPassword: 0x86,
   NotAuthorized: 0x87,
@@ -65,7 +64,7 @@ export const ReasonCode = {
 } as const;
 
 /** MQTT 3.1.1 CONNACK return codes (§3.2.2.3). */
-const V3Return = { Accepted: 0, UnacceptableVersion: 1, IdentifierRejected: 2, ServerUnavailable: 3, BadCredentials: 4, NotAuthorized: 5 } as const;
+const V3Return = { IdentifierRejected: 2, ServerUnavailable: 3, BadCredentials: 4, NotAuthorized: 5 } as const;
 
 /** Packets read and not yet stored before the connection stops reading (inbound memory bound). */
 const INBOUND_PENDING_MAX = 1_000;
@@ -239,9 +238,6 @@ export class Connection implements Link {
     const { gateway } = this;
     const limits = gateway.config.limits;
     this.version = packet.protocolVersion === 5 ? 5 : 4;
-    if (packet.protocolVersion !== 3 && packet.protocolVersion !== 4 && packet.protocolVersion !== 5) {
-      return this.refuse(ReasonCode.UnsupportedProtocolVersion, V3Return.UnacceptableVersion, 'unsupported_version');
-    }
     const props = packet.properties ?? {};
     const clean = packet.clean !== false;
     let clientId = packet.clientId ?? '';

@@ -10,7 +10,7 @@ import type { HeraldNode, Listener, ListenerFactory, MqttConfig } from '@herald/
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticator, Authorizer } from './auth.js';
-import { Connection, type Wire } from './connection.js';
+import { Connection, ReasonCode, type Wire } from './connection.js';
 import { Gateway } from './gateway.js';
 import { HttpPush } from './sse.js';
 
@@ -144,7 +144,7 @@ async function startMqtt(node: HeraldNode, log: Logger, options: MqttListenerOpt
     const now = Date.now();
     for (const connection of connections) {
       if (connection.keepAliveExpired(now)) connection.keepAliveTimeout();
-      else if (connection.writeStalled(now)) connection.protocolError(0x97, 'the client does not read', 'slow_client');
+      else if (connection.writeStalled(now)) connection.protocolError(ReasonCode.QuotaExceeded, 'the client does not read', 'slow_client');
     }
   }, TICK_MS);
   tick.unref();

@@ -40,8 +40,11 @@ export const MqttConfigSchema = z
       .object({
         /** The largest MQTT packet accepted (MQTT 5 Maximum Packet Size, sent in CONNACK). */
         maxPacketBytes: z.number().int().min(1024).max(268_435_455).default(1 << 20),
-        /** QoS 1 and 2 PUBLISHes a client may have unacknowledged (MQTT 5 Receive Maximum). */
-        receiveMaximum: z.number().int().min(1).max(65_535).default(100),
+        /** QoS 1 and 2 PUBLISHes a client may have unacknowledged (MQTT 5 Receive Maximum, sent
+         *  in CONNACK; a client that sends more is disconnected with 0x93). MQTT's default, 65,535,
+         *  since some clients (mqtt.js 5) ignore it; memory stays bounded anyway: a connection
+         *  stops reading while 1,000 of its messages wait to be stored. */
+        receiveMaximum: z.number().int().min(1).max(65_535).default(65_535),
         /** Messages the gateway has outstanding to one client (further bounded by the client's
          *  own Receive Maximum). */
         inflightMax: z.number().int().min(1).max(65_535).default(100),
