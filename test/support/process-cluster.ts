@@ -23,6 +23,9 @@ export interface ProcessPeer {
   readonly clientPort: number;
   readonly peerPort: number;
   readonly metricsPort: number;
+  /** The MQTT gateway's ports, when the cluster serves MQTT. */
+  readonly mqttPort?: number;
+  readonly mqttHttpPort?: number;
 }
 
 /**
@@ -39,10 +42,18 @@ export class ProcessCluster {
     private readonly herald: HeraldCommand,
   ) {}
 
-  /** Starts `nodes` nodes, run by `herald` (an installed CLI, say). */
-  static async start(nodes = 3, herald: HeraldCommand = HERALD_FROM_SOURCES): Promise<ProcessCluster> {
-    const ports = await freePorts(nodes * 3);
-    const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 3]!, peerPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! }));
+  /** Starts `nodes` nodes, run by `herald` (an installed CLI, say); with `mqtt`, each also
+   *  serves the MQTT gateway (`--mqtt`) on ports of its own. */
+  static async start(nodes = 3, herald: HeraldCommand = HERALD_FROM_SOURCES, options: { mqtt?: boolean } = {}): Promise<ProcessCluster> {
+    const each = options.mqtt === true ? 5 : 3;
+    const ports = await freePorts(nodes * each);
+    const peers = Array.from({ length: nodes }, (_, i) => ({
+      id: i + 1,
+      clientPort: ports[i * each]!,
+      peerPort: ports[i * each + 1]!,
+      metricsPort: ports[i * each + 2]!,
+      ...(options.mqtt === true ? { mqttPort: ports[i * each + 3]!, mqttHttpPort: ports[i * each + 4]! } : {}),
+    }));
     const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`), herald);
     for (const p of peers) cluster.startNode(p.id);
     return cluster;
@@ -67,7 +78,16 @@ export class ProcessCluster {
     const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
     const child = spawn(
       this.herald.file,
-      [...this.herald.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
+      [
+        ...this.herald.args,
+        'node', 'start',
+        '--id', String(id),
+        '--data-dir', `${this.dataDir}/node-${id}`,
+        '--peers', peers,
+        '--metrics-port', String(self.metricsPort),
+        '--log-level', process.env.HERALD_TEST_LOG ?? 'info',
+        ...(self.mqttPort === undefined ? [] : ['--mqtt', '--mqtt-port', String(self.mqttPort), '--mqtt-http-port', String(self.mqttHttpPort)]),
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.pipe(log);
