@@ -4,6 +4,8 @@
 // of their node, wills, takeover, WebSocket, SSE and POST, and bad input. Every wait is on a
 // condition with a deadline.
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { mqttListener } from '@herald/mqtt';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -291,6 +293,51 @@ describe('transports', () => {
     expect(events.map((e) => `${e.data.key}=${e.data.value}`)).toEqual(['feed/one=first', 'feed/two=second', 'feed/three=third']);
     const bad = await fetch(`${base}/topics/no%20such`, { method: 'POST', body: 'x' });
     expect(bad.status).toBe(400);
+  });
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+const chromiumMissing = !existsSync(CHROMIUM);
+if (chromiumMissing && process.env.CI !== undefined) throw new Error(`${CHROMIUM} is missing; CI must install it (scripts/lib/ensure-chromium.sh)`);
+
+interface Page {
+  addScriptTag(options: { path: string }): Promise<unknown>;
+  evaluate<T>(fn: string): Promise<T>;
+}
+interface PlaywrightCore {
+  chromium: { launch(options: { executablePath: string; headless: boolean; args: string[] }): Promise<{ newPage(): Promise<Page>; close(): Promise<void> }> };
+}
+
+describe.skipIf(chromiumMissing)('in a browser (headless Chromium)', () => {
+  it('receives a topic over MQTT over WebSocket and over Server-Sent Events', async () => {
+    const require = createRequire(import.meta.url);
+    const { chromium } = require('playwright-core') as PlaywrightCore;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      // mqtt.js's own browser bundle, as a web page would load it.
+      await page.addScriptTag({ path: require.resolve('mqtt/dist/mqtt.min') });
+      const port = httpPort(1);
+      await page.evaluate(`(() => {
+        window.got = [];
+        const c = mqtt.connect('ws://127.0.0.1:${port}/mqtt', { protocolVersion: 5, clientId: 'browser-tab' });
+        c.on('connect', () => c.subscribe('browser/#', { qos: 1 }, () => (window.subscribed = true)));
+        c.on('message', (topic, payload) => window.got.push('ws ' + topic + '=' + payload.toString()));
+        const events = new EventSource('http://127.0.0.1:${port}/sse?filter=' + encodeURIComponent('browser/#'));
+        events.onopen = () => (window.sseOpen = true);
+        events.onmessage = (e) => { const d = JSON.parse(e.data); window.got.push('sse ' + d.key + '=' + d.value); };
+      })()`);
+      await waitFor(() => page.evaluate<boolean>('window.subscribed === true && window.sseOpen === true'), { timeoutMs: 15_000, what: 'the page subscribed over WebSocket and SSE' });
+      const pub = await client(2, { protocolVersion: 5, clientId: 'browser-pub' });
+      await pub.publishAsync('browser/chat/room1', 'hello tab', { qos: 1 });
+      const got = await waitFor(async () => {
+        const list = await page.evaluate<string[]>('window.got');
+        return list.length >= 2 ? list : undefined;
+      }, { timeoutMs: 15_000, what: 'the message in the page, twice' });
+      expect(got.sort()).toEqual(['sse browser/chat/room1=hello tab', 'ws browser/chat/room1=hello tab']);
+    } finally {
+      await browser.close();
+    }
   });
 });
 
