@@ -253,8 +253,8 @@ describe('transports', () => {
       expect(res.headers.get('content-type')).toBe('text/event-stream');
       const decoder = new TextDecoder();
       let buffer = '';
-      for await (const chunk of res.body!) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
@@ -282,8 +282,8 @@ describe('transports', () => {
     const again = new AbortController();
     const resumed = (async () => {
       const res = await fetch(`${base}/sse?filter=${encodeURIComponent('feed/#')}`, { headers: { 'last-event-id': lastId }, signal: again.signal });
-      for await (const chunk of res.body!) {
-        const text = new TextDecoder().decode(chunk as Uint8Array);
+      for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) {
+        const text = new TextDecoder().decode(chunk);
         for (const m of text.matchAll(/^data: (.*)$/gm)) events.push({ id: '', data: JSON.parse(m[1]!) });
       }
     })().catch(() => {});
