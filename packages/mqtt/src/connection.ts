@@ -333,6 +333,13 @@ export class Connection implements Link {
       };
       const candidate = new Session(record, writer, this, gateway, limits.positionCommitMs);
       gateway.owners.set(clientId, { connectionId: this.id, salt: writer.salt, gen: writer.gen, takenOver: () => this.takenOver() });
+      // A clean session that replaces nothing has no state to protect: its record (the takeover
+      // signal to other nodes) is written meanwhile; a refusal of it closes the connection.
+      if (clean && existing === undefined && expirySec === 0) {
+        writer.flush().catch((err: Error) => this.failed(err));
+        session = candidate;
+        break;
+      }
       try {
         await writer.flush();
         session = candidate;

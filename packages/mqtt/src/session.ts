@@ -86,7 +86,8 @@ export class Session {
   private nextPacketId = 1;
   private dirty = false;
   private closed = false;
-  private readonly commitTimer: NodeJS.Timeout;
+  /** Only a persistent session writes positions (a clean one has none to keep). */
+  private readonly commitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly record: SessionRecord,
@@ -96,8 +97,10 @@ export class Session {
     positionCommitMs: number,
   ) {
     writer.snapshot = () => this.snapshot();
-    this.commitTimer = setInterval(() => this.commitPositions(), positionCommitMs);
-    this.commitTimer.unref();
+    if (record.expirySec > 0) {
+      this.commitTimer = setInterval(() => this.commitPositions(), positionCommitMs);
+      this.commitTimer.unref();
+    }
   }
 
   get clientId(): string {
