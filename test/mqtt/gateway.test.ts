@@ -223,6 +223,23 @@ describe('wills and takeover', () => {
     expect(got.filter((m) => m.topic === 'wills/polite')).toEqual([]);
   });
 
+  it('publishes a delayed will once the delay passed, and not when the session came back in time', async () => {
+    const watcher: Received[] = [];
+    await (await client(1, { protocolVersion: 5, clientId: 'delay-watch' }, watcher)).subscribeAsync('delayed/#', { qos: 1 });
+    const will = (topic: string) => ({ topic, payload: Buffer.from('gone'), qos: 1 as const, retain: false, properties: { willDelayInterval: 2 } });
+    const options = { protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 60 } };
+    const late = await client(2, { ...options, clientId: 'delay-late', will: will('delayed/late') });
+    const back = await client(3, { ...options, clientId: 'delay-back', will: will('delayed/back') });
+    const vanished = Date.now();
+    (late as unknown as { stream: Socket }).stream.destroy();
+    (back as unknown as { stream: Socket }).stream.destroy();
+    await client(1, { ...options, clientId: 'delay-back' });
+    await waitFor(() => watcher.some((m) => m.topic === 'delayed/late'), { timeoutMs: 15_000, what: 'the delayed will' });
+    expect(Date.now() - vanished).toBeGreaterThanOrEqual(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(watcher.map((m) => m.topic)).toEqual(['delayed/late']);
+  });
+
   it('takes over a session connected to another node (DISCONNECT 0x8E)', async () => {
     const first = await client(1, { protocolVersion: 5, clientId: 'takeover' });
     const disconnected = new Promise<mqttPacket.IDisconnectPacket>((resolve) => first.once('disconnect', resolve));
@@ -380,6 +397,22 @@ describe('bad input', () => {
     const pub = await client(3, { protocolVersion: 5, clientId: 'utf8-pub' });
     await pub.publishAsync('utf8/ok', 'fine', { qos: 1 });
     await waitFor(() => got.length === 1, { timeoutMs: 10_000, what: 'the bystander still served' });
+  });
+
+  it('closes a client silent past 1.5 times its keep-alive with DISCONNECT 0x8D', async () => {
+    const socket = connectTcp(mqttPort(2), '127.0.0.1');
+    await once(socket, 'connect');
+    const packets: mqttPacket.Packet[] = [];
+    const parser = mqttPacket.parser({ protocolVersion: 5 });
+    parser.on('packet', (p: mqttPacket.Packet) => packets.push(p));
+    socket.on('data', (chunk) => parser.parse(chunk));
+    const closed = once(socket, 'close');
+    const opened = Date.now();
+    socket.write(mqttPacket.generate({ cmd: 'connect', clientId: 'silent', protocolVersion: 5, clean: true, keepalive: 1 } as mqttPacket.IConnectPacket, { protocolVersion: 5 }));
+    await closed;
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(1_500);
+    expect(packets.map((p) => p.cmd)).toEqual(['connack', 'disconnect']);
+    expect(packets[1]).toMatchObject({ reasonCode: 0x8d });
   });
 
   it('refuses subscriptions beyond the session quota with SUBACK 0x97', async () => {

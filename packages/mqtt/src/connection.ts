@@ -349,6 +349,9 @@ export class Connection implements Link {
       }
     }
     if (this.closed || session === undefined) {
+      // The client went away meanwhile: its session is left to the sweeper (an orphan of this
+      // node), which disconnects it in its record.
+      if (gateway.owners.get(clientId)?.connectionId === this.id) gateway.owners.delete(clientId);
       await session?.close({ writeFinal: false });
       return;
     }
@@ -388,15 +391,15 @@ export class Connection implements Link {
       for (const tp of await gateway.partitionsFor(sub.filter)) wanted.add(tp);
     }
     this.countSubscriptions(session.record.subscriptions, 1);
-    const latest = new Map<string, number>();
+    const tails = new Map<string, number>();
     for (const tp of wanted) {
-      const stored = session.record.positions[tp];
       const { topic, partition } = splitTp(tp);
-      const tail = await gateway.fanout.feed(topic, partition).latest();
-      if (resumed && stored !== undefined) latest.set(tp, tail);
-      session.read(tp, stored ?? tail);
+      tails.set(tp, await gateway.fanout.feed(topic, partition).latest());
     }
-    session.resume(latest);
+    // Before any cursor reads: what lies below the tails now may have been sent by the previous
+    // owner (DUP), and the PUBRELs it owed go first.
+    session.resume(new Map([...tails].filter(([tp]) => resumed && session.record.positions[tp] !== undefined)));
+    for (const [tp, tail] of tails) session.read(tp, session.record.positions[tp] ?? tail);
   }
 
   private countSubscriptions(subs: readonly StoredSubscription[], sign: 1 | -1): void {
@@ -766,7 +769,6 @@ export class Connection implements Link {
 
   private async onClosed(): Promise<void> {
     if (this.closed) return;
-    const wasConnected = this.session !== undefined;
     this.state = 'closed';
     clearTimeout(this.connectTimer);
     const { gateway } = this;
@@ -774,7 +776,7 @@ export class Connection implements Link {
     gateway.metrics.disconnects.inc({ reason: this.closeReason });
     if (gateway.owners.get(this.clientId)?.connectionId === this.id) gateway.owners.delete(this.clientId);
     const session = this.session;
-    if (session === undefined || !wasConnected) return;
+    if (session === undefined) return;
     gateway.metrics.sessions.dec({ persistent: String(session.persistent) });
     this.countSubscriptions(session.record.subscriptions, -1);
     for (const sub of session.record.subscriptions) if (sub.shareGroup !== undefined) gateway.shared.leave(session, sub.shareGroup, sub.filter);

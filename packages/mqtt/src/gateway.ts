@@ -94,6 +94,13 @@ export class Gateway implements SessionContext {
     const rf = Math.min(this.config.replicationFactor ?? 3, this.node.nodeIds().length);
     const partitions = this.config.topicPartitions;
     const compact = { 'cleanup.policy': 'compact' };
+    // The SDK's first calls wait for a controller: peers that are not listening yet would put
+    // its channels to them in gRPC's connection backoff (seconds, growing), during which every
+    // call to them fails at once.
+    while (this.node.meta.controllerId() === 0) {
+      if (this.abort.signal.aborted) throw new Error('the gateway stopped');
+      await pause(100, this.abort.signal);
+    }
     for (;;) {
       try {
         for (const topic of this.mapping.heraldTopics()) await this.access.ensureTopic(topic, partitions, rf);
