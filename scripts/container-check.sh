@@ -5,9 +5,10 @@
 #   2. the image: podman build of the Dockerfile with --build-arg NODE_IMAGE=<stand-in>
 #   3. three nodes: podman-compose -f deploy/docker-compose.host.yml up (the host network; Debian's
 #      podman-compose 1.0.3 through scripts/lib/podman-host-network)
-#   4. the host's CLI (packages/cli/dist/main.js: pnpm build first) waits for a controller, creates
-#      a topic, produces records and consumes every one back
-#   5. each node's /metrics scraped from the host
+#   4. the host's CLI (packages/cli/dist/main.js: pnpm build first), as admin with the client
+#      certificate the herald-certs service made, waits for a controller, creates a topic,
+#      produces records and consumes every one back
+#   5. each node's /metrics scraped from the host over HTTPS
 #   6. podman-compose down -v: stops and removes this project's containers and volumes, nothing else
 # Prints each step and how long it took; on a failure, the nodes' logs, and exits non-zero after
 # the teardown. Needs root (podman and debootstrap as root) and the local cluster ports free
@@ -106,6 +107,17 @@ if ! compose up -d --no-build >"$log/up.log" 2>&1; then
 fi
 done_step "$(podman ps --filter "label=io.podman.compose.project=$project" --format '{{.Names}}' | sort | tr '\n' ' ')"
 
+step "the certificates (the herald-certs service) and the host's CLI as admin"
+certs=$(podman volume inspect --format '{{.Mountpoint}}' "${project}_herald-certs") || fail "no ${project}_herald-certs volume"
+deadline=$((SECONDS + 60))
+until [ -f "$certs/client.json" ]; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "the herald-certs service wrote no client.json within 60 s"
+  sleep 0.5
+done
+# The admin's client certificate; the metrics ports serve HTTPS with the cluster CA's certificates.
+export HERALD_CLIENT_CONFIG="$certs/client.json" NODE_EXTRA_CA_CERTS="$certs/ca.crt"
+done_step "$certs"
+
 step "the host's CLI: wait for a controller"
 deadline=$((SECONDS + 90))
 until controller=$("${herald[@]}" cluster status --json --timeout-ms 2000 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s);process.stdout.write(c.controllerId>0&&c.nodes.filter(n=>n.alive).length===3?String(c.controllerId):"")})') && [ -n "$controller" ]; do
@@ -136,7 +148,7 @@ for n in 1 2 3; do
       const series = text.split("\n").filter((l) => l.startsWith("herald_")).length;
       if (!r.ok || !/^herald_build_info\{/m.test(text)) { console.error(`HTTP ${r.status}, no herald_build_info`); process.exit(1); }
       process.stdout.write(`${series} herald_ series`);
-    }, (err) => { console.error(err.message); process.exit(1); });' "http://127.0.0.1:940$n/metrics") || fail "node $n: /metrics did not answer with Herald's metrics"
-  echo "    node $n: http://127.0.0.1:940$n/metrics: $summary"
+    }, (err) => { console.error(err.message); process.exit(1); });' "https://127.0.0.1:940$n/metrics") || fail "node $n: /metrics did not answer with Herald's metrics"
+  echo "    node $n: https://127.0.0.1:940$n/metrics: $summary"
 done
 done_step

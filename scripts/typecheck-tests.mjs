@@ -11,7 +11,7 @@ const configs = readdirSync(join(root, 'packages'))
   .sort()
   .map((pkg) => join(root, 'packages', pkg, 'tsconfig.test.json'))
   .filter((config) => existsSync(config));
-configs.push(join(root, 'test', 'tsconfig.json'));
+configs.push(join(root, 'test', 'tsconfig.json'), join(root, 'test', 'chaos', 'tsconfig.json'));
 let failed = false;
 for (const config of configs) {
   try {

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cliEntry = join(repoRoot, 'packages/cli/src/main.ts');
+const cliEntry = join(repoRoot, 'packages/cli/dist/main.js');
 const CHROMIUM = '/usr/bin/chromium';
 const SEED = 7;
 const FAULTS = ['kill', 'pause', 'partition'];
@@ -74,7 +74,7 @@ beforeAll(async () => {
   run = await new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=@herald/source', cliEntry, 'chaos', 'run', '--nodes', '3', '--duration', '60s', '--faults', FAULTS.join(','), '--seed', String(SEED), '--out', outDir, '--json'],
+      [cliEntry, 'chaos', 'run', '--nodes', '3', '--duration', '60s', '--faults', FAULTS.join(','), '--seed', String(SEED), '--out', outDir, '--json'],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';

@@ -42,7 +42,7 @@ describe.concurrent('herald without a cluster', () => {
 
   it('says plainly when no broker answers (exit 1)', async () => {
     const [port] = await freePorts(1);
-    const run = await herald(['topic', 'list', '--brokers', `127.0.0.1:${port}`, '--timeout-ms', '300']);
+    const run = await herald(['topic', 'list', '--brokers', `127.0.0.1:${port}`, '--timeout-ms', '3000']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: no broker answered \(is the cluster up\?/);
   });
@@ -163,31 +163,35 @@ describe('herald cluster up --detach and cluster down', () => {
   it('starts node processes in the background and stops exactly those', async () => {
     const data = mkdtempSync(join(tmpdir(), 'herald-cli-'));
     try {
-      // One node, so that three free ports suffice: node 1 listens on base + 1.
-      const [client, peer, metrics, mqtt, http] = await freePorts(5);
+      // One node, so that six free ports suffice: node 1 listens on base + 1.
+      const [client, peer, metrics, kafka, mqtt, http] = await freePorts(6);
       const up = await herald(
-        ['cluster', 'up', '--detach', '--nodes', '1', '--data', data, '--ports', `${client! - 1},${peer! - 1},${metrics! - 1}`, '--mqtt-ports', `${mqtt! - 1},${http! - 1}`, '--log-level', 'warn'],
+        ['cluster', 'up', '--detach', '--nodes', '1', '--data', data, '--ports', `${client! - 1},${peer! - 1},${metrics! - 1}`, '--kafka-port', String(kafka! - 1), '--mqtt-ports', `${mqtt! - 1},${http! - 1}`, '--log-level', 'warn'],
         { timeoutMs: 40_000 },
       );
       expect(up.stderr).toBe('');
       expect(up.code).toBe(0);
-      expect(up.stdout).toMatch(/^Herald cluster is up: 1 node, controller node 1\n/);
-      expect(up.stdout).toContain(`mqtt://127.0.0.1:${mqtt}`);
-      expect(up.stdout).toContain(`ws://127.0.0.1:${http}/mqtt`);
+      expect(up.stdout).toMatch(/^Herald cluster is up: 1 node, controller node 1, secure \(TLS, logins, ACLs\)\n/);
+      expect(up.stdout).toContain(`mqtts://127.0.0.1:${mqtt}`);
+      expect(up.stdout).toContain(`wss://127.0.0.1:${http}/mqtt`);
       const pid = Number(readFileSync(join(data, 'node-1', 'herald.pid'), 'utf8'));
       expect(() => process.kill(pid, 0)).not.toThrow();
       // The node runs the compiled CLI, never tsx, even when `cluster up` itself runs from sources.
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       expect(cmdline.slice(1, 4)).toEqual([join(ROOT, 'packages/cli/dist/main.js'), 'node', 'start']);
       expect(cmdline.join(' ')).not.toContain('tsx');
-      expect(up.stdout).toContain(`Stop it with: pnpm herald cluster down --data ${data}\n`);
+      expect(up.stdout).toMatch(new RegExp(`Stop it with: .+ cluster down --data ${data}\n`));
+      expect(up.stdout).toContain(`Kafka clients: bootstrap servers 127.0.0.1:${kafka} (librdkafka settings: `);
+      const kafkaProperties = readFileSync(join(data, 'kafka.properties'), 'utf8');
+      expect(kafkaProperties).toContain(`bootstrap.servers=127.0.0.1:${kafka}\nsecurity.protocol=SASL_SSL\nssl.ca.location=${join(data, 'certs', 'ca.crt')}\nsasl.mechanisms=SCRAM-SHA-512\nsasl.username=admin\n`);
       expect(existsSync(join(data, 'node-1', 'herald.log'))).toBe(true);
 
       const again = await herald(['cluster', 'up', '--detach', '--nodes', '1', '--data', data], { timeoutMs: 10_000 });
       expect(again.code).toBe(1);
       expect(again.stderr).toContain(`a cluster already runs from ${data} (pids ${pid})`);
 
-      const status = await herald(['cluster', 'status', '--json', '--brokers', `127.0.0.1:${client}`]);
+      // Secure by default: the CLI reads the client config cluster up wrote (CA, admin).
+      const status = await herald(['cluster', 'status', '--json', '--brokers', `127.0.0.1:${client}`], { env: { HERALD_CLIENT_CONFIG: join(data, 'client.json') } });
       expect(JSON.parse(status.stdout)).toMatchObject({ controllerId: 1, nodes: [{ id: 1, address: `127.0.0.1:${client}`, alive: true }] });
 
       const down = await herald(['cluster', 'down', '--data', data]);

@@ -32,7 +32,7 @@ describe('scripts/container-check.sh', () => {
       clearTimeout(timer);
       expect(code, output).toBe(0);
       expect(output).toMatch(/produced 200 with acks all, consumed all 200 back/);
-      for (const n of [1, 2, 3]) expect(output).toMatch(new RegExp(`node ${n}: http://127\\.0\\.0\\.1:940${n}/metrics: \\d+ herald_ series`));
+      for (const n of [1, 2, 3]) expect(output).toMatch(new RegExp(`node ${n}: https://127\\.0\\.0\\.1:940${n}/metrics: \\d+ herald_ series`));
       expect(output).toMatch(/^container-check: passed in \d+ s$/m);
       process.stdout.write(`${output}\n`);
     },

@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect as connectTcp, type Socket } from 'node:net';
-import { mqttListener } from '@herald/mqtt';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import * as mqttPacket from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,10 +52,10 @@ async function metric(node: number, name: string, labels = ''): Promise<number> 
 
 beforeAll(async () => {
   cluster = await TestCluster.start({
+    mqtt: true,
     overrides: {
-      mqtt: { enabled: true, port: 0, httpPort: 0, limits: { maxPacketBytes: 64 * 1024, subscriptionsMax: 5, writeStallMs: 2_000, outgoingBytesMax: 64 * 1024, positionCommitMs: 100, sessionExpiryMaxSec: 3_600 } },
+      mqtt: { limits: { maxPacketBytes: 64 * 1024, subscriptionsMax: 5, writeStallMs: 2_000, outgoingBytesMax: 64 * 1024, positionCommitMs: 100, sessionExpiryMaxSec: 3_600 } },
     },
-    listeners: [mqttListener()],
   });
 }, 60_000);
 

@@ -5,7 +5,6 @@
 // their own -W timeouts.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mqttListener } from '@herald/mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
 import { waitFor } from '../support/wait-for.js';
@@ -46,7 +45,7 @@ function sub(node: number, args: string[]): { lines: string[]; subscribed: Promi
 
 beforeAll(async () => {
   if (missing) return;
-  cluster = await TestCluster.start({ overrides: { mqtt: { enabled: true, port: 0, httpPort: 0 } }, listeners: [mqttListener()] });
+  cluster = await TestCluster.start({ mqtt: true });
 }, 60_000);
 
 afterAll(async () => {

@@ -1,9 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadConfig, startNode, type ListenerFactory, type Peer, type RunningNode } from '@herald/broker';
+import { kafkaListener } from '@herald/kafka';
+import { mqttListener } from '@herald/mqtt';
 import { loadApiDefinition, type ApiGrpcType } from '@herald/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
+import { testTls } from './pki.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait-for.js';
 
@@ -31,7 +34,9 @@ export function reasonOf(err: unknown): string | undefined {
 
 /**
  * A cluster of real nodes in this process, over real gRPC on 127.0.0.1, each with its own data
- * directory. Nodes can be stopped and restarted (keeping their data) to exercise failover.
+ * directory. Nodes can be stopped and restarted (keeping their data) to exercise failover. With
+ * `kafka: true` every node also serves Kafka clients (@herald/kafka) on a free port; with `mqtt:
+ * true`, MQTT, WebSocket and SSE (@herald/mqtt).
  */
 export class TestCluster {
   private readonly running = new Map<number, RunningNode>();
@@ -46,18 +51,24 @@ export class TestCluster {
     private readonly listeners: readonly ListenerFactory[],
   ) {}
 
-  /** `listeners` start with every node (the MQTT gateway, say). */
-  static async start(options: { nodes?: number; overrides?: Record<string, unknown>; listeners?: readonly ListenerFactory[] } = {}): Promise<TestCluster> {
+  /** `kafka`: every node serves Kafka clients on a free port; `mqtt`: every node serves MQTT
+   *  (TCP, WebSocket and HTTP) on free ports, with the `mqtt` settings of `overrides`. */
+  static async start(options: { nodes?: number; overrides?: Record<string, unknown>; kafka?: boolean; mqtt?: boolean } = {}): Promise<TestCluster> {
     const count = options.nodes ?? 3;
-    const ports = await freePorts(count * 3);
-    const peers = Array.from({ length: count }, (_, i) => ({ id: i + 1, host: '127.0.0.1', clientPort: ports[i * 3]!, peerPort: ports[i * 3 + 1]! }));
-    const metrics = new Map(peers.map((p, i) => [p.id, ports[i * 3 + 2]!]));
-    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), options.overrides ?? {}, options.listeners ?? []);
+    const ports = await freePorts(count * 4);
+    const peers = Array.from({ length: count }, (_, i) => ({ id: i + 1, host: '127.0.0.1', clientPort: ports[i * 4]!, peerPort: ports[i * 4 + 1]!, kafkaPort: ports[i * 4 + 3]! }));
+    const metrics = new Map(peers.map((p, i) => [p.id, ports[i * 4 + 2]!]));
+    const mqtt = options.mqtt === true;
+    const overrides = mqtt ? { ...options.overrides, mqtt: { enabled: true, port: 0, httpPort: 0, ...(options.overrides?.mqtt as object | undefined) } } : (options.overrides ?? {});
+    const listeners = [...(options.kafka === true ? [kafkaListener()] : []), ...(mqtt ? [mqttListener()] : [])];
+    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), overrides, listeners);
     await Promise.all(peers.map((p) => cluster.startNode(p.id)));
     await cluster.controller();
     return cluster;
   }
 
+  /** Starts (or restarts) node `id`: insecure on the client port unless the cluster's or the
+   *  call's overrides say otherwise; the peer port is mutual TLS with the test PKI. */
   async startNode(id: number, overrides: Record<string, unknown> = {}): Promise<RunningNode> {
     const config = loadConfig({
       overrides: {
@@ -66,6 +77,8 @@ export class TestCluster {
         dataDir: `${this.dataDir}/node-${id}`,
         metricsPort: this.metricsPorts.get(id),
         logLevel: process.env.HERALD_TEST_LOG ?? 'silent',
+        tls: await testTls(id),
+        security: { mode: 'insecure' },
         ...this.overrides,
         ...overrides,
       },
@@ -107,6 +120,11 @@ export class TestCluster {
 
   isRunning(id: number): boolean {
     return this.running.has(id);
+  }
+
+  /** Every node's Kafka listener, as Kafka clients' bootstrap servers (with `kafka: true`). */
+  get kafkaBrokers(): string[] {
+    return this.peers.map((p) => `127.0.0.1:${p.kafkaPort}`);
   }
 
   /** Raw generated gRPC clients for node `id`. */

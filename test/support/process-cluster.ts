@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { ensureClusterCertificates } from '@herald/security';
+import { nodeEntry } from '../../packages/cli/src/launch.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait-for.js';
 
@@ -15,14 +17,18 @@ export interface HeraldCommand {
   readonly args: readonly string[];
 }
 
-/** The clone's CLI from its sources, under tsx (what the cluster tests run by default). */
-export const HERALD_FROM_SOURCES: HeraldCommand = { file: process.execPath, args: ['--import', 'tsx', '--conditions=@herald/source', cliEntry] };
+/** The clone's compiled CLI (what the cluster tests run by default; nodes never run under tsx,
+ *  see packages/cli/src/launch.ts): refuses to run a build older than the sources. */
+export function heraldCompiled(): HeraldCommand {
+  return { file: process.execPath, args: [nodeEntry(cliEntry)] };
+}
 
 export interface ProcessPeer {
   readonly id: number;
   readonly clientPort: number;
   readonly peerPort: number;
   readonly metricsPort: number;
+  readonly kafkaPort: number;
   /** The MQTT gateway's ports, when the cluster serves MQTT. */
   readonly mqttPort?: number;
   readonly mqttHttpPort?: number;
@@ -30,7 +36,7 @@ export interface ProcessPeer {
 
 /**
  * A cluster of real `herald node start` processes on 127.0.0.1, each with its own data directory
- * and log file. Nodes are killed (SIGKILL, SIGSTOP) and restarted by the PIDs this class started,
+ * and log file, and its Kafka listener (and MQTT gateway, when asked) on free ports. Nodes are killed (SIGKILL, SIGSTOP) and restarted by the PIDs this class started,
  * and no others.
  */
 export class ProcessCluster {
@@ -42,25 +48,33 @@ export class ProcessCluster {
     private readonly herald: HeraldCommand,
   ) {}
 
-  /** Starts `nodes` nodes, run by `herald` (an installed CLI, say); with `mqtt`, each also
-   *  serves the MQTT gateway (`--mqtt`) on ports of its own. */
-  static async start(nodes = 3, herald: HeraldCommand = HERALD_FROM_SOURCES, options: { mqtt?: boolean } = {}): Promise<ProcessCluster> {
-    const each = options.mqtt === true ? 5 : 3;
+  /** Starts `nodes` nodes, run by `herald` (an installed CLI, say): insecure client ports, and
+   *  the peer ports mutual TLS with certificates made in `<dataDir>/certs`; with `mqtt`, each
+   *  also serves the MQTT gateway (`--mqtt`) on ports of its own. */
+  static async start(nodes = 3, herald: HeraldCommand = heraldCompiled(), options: { mqtt?: boolean } = {}): Promise<ProcessCluster> {
+    const each = options.mqtt === true ? 6 : 4;
     const ports = await freePorts(nodes * each);
     const peers = Array.from({ length: nodes }, (_, i) => ({
       id: i + 1,
       clientPort: ports[i * each]!,
       peerPort: ports[i * each + 1]!,
       metricsPort: ports[i * each + 2]!,
-      ...(options.mqtt === true ? { mqttPort: ports[i * each + 3]!, mqttHttpPort: ports[i * each + 4]! } : {}),
+      kafkaPort: ports[i * each + 3]!,
+      ...(options.mqtt === true ? { mqttPort: ports[i * each + 4]!, mqttHttpPort: ports[i * each + 5]! } : {}),
     }));
     const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`), herald);
+    await ensureClusterCertificates(`${cluster.dataDir}/certs`, peers.map((p) => p.id));
     for (const p of peers) cluster.startNode(p.id);
     return cluster;
   }
 
   get brokers(): string[] {
     return this.peers.map((p) => `127.0.0.1:${p.clientPort}`);
+  }
+
+  /** Every node's Kafka listener, as Kafka clients' bootstrap servers. */
+  get kafkaBrokers(): string[] {
+    return this.peers.map((p) => `127.0.0.1:${p.kafkaPort}`);
   }
 
   address(id: number): string {
@@ -74,7 +88,7 @@ export class ProcessCluster {
   startNode(id: number): void {
     if (this.children.has(id)) throw new Error(`node ${id} is already running`);
     const self = this.peers.find((p) => p.id === id)!;
-    const peers = this.peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}`).join(',');
+    const peers = this.peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}:${p.kafkaPort}`).join(',');
     const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
     const child = spawn(
       this.herald.file,
@@ -85,6 +99,7 @@ export class ProcessCluster {
         '--data-dir', `${this.dataDir}/node-${id}`,
         '--peers', peers,
         '--metrics-port', String(self.metricsPort),
+        '--insecure',
         '--log-level', process.env.HERALD_TEST_LOG ?? 'info',
         ...(self.mqttPort === undefined ? [] : ['--mqtt', '--mqtt-port', String(self.mqttPort), '--mqtt-http-port', String(self.mqttHttpPort)]),
       ],

@@ -6,11 +6,14 @@ import type { NodeConfig, Peer } from './config/config.js';
 import { GroupCoordinator, type PartitionFacts, type PartitionQuery } from './consumer-groups/coordinator.js';
 import { systemClock, type Clock, type Timer } from './host/clock.js';
 import { Host, raftSettingsFromMs, UntrustedGroupError } from './host/host.js';
+import { LeadershipCache } from './leadership-cache.js';
 import { META_GROUP_LABEL, MetaGroup } from './meta/meta-group.js';
 import { META_GROUP_ID, partitionGroupId, type TopicRecord } from './meta/meta-state.js';
 import { NodeMetrics, type GroupView } from './metrics/metrics.js';
 import { Partition } from './partition/partition.js';
 import { DeadLetterWriter } from './queue/dead-letters.js';
+import { bootstrapSecurity, readBootstrapUsers } from './security/bootstrap.js';
+import { NodeSecurity } from './security/node-security.js';
 import { STORE_FORMAT_VERSION, STORE_FORMATS_READ } from './store-format.js';
 import { PeerTransport, type DescribeReplicasRequest, type ReplicaState } from './transport/peer-transport.js';
 
@@ -21,6 +24,9 @@ const DESCRIBE_PEERS_MS = 300;
 
 /** How often partition leaders look for queue records due for the dead-letter topic. */
 const QUEUE_SWEEP_MS = 1_000;
+
+/** How often a controller checks that the cluster's security state was written (bootstrap). */
+const SECURITY_BOOTSTRAP_CHECK_MS = 200;
 
 /** Kafka's default delete.retention.ms: tombstones stay a day after compaction could drop them. */
 const DELETE_RETENTION_MS_DEFAULT = 86_400_000;
@@ -69,12 +75,16 @@ export class HeraldNode {
   readonly meta: MetaGroup;
   readonly metrics: NodeMetrics;
   readonly clock: Clock;
+  /** Partition leadership for Kafka's Metadata, without asking the peers on every request. */
+  readonly leadership: LeadershipCache;
+  readonly security: NodeSecurity;
   private coordinator: GroupCoordinator | undefined;
   /** Partitions hosted here, by Raft group id. */
   private readonly partitions = new Map<string, HostedPartition>();
   private reconciling: Promise<void> = Promise.resolve();
   private readonly timers: Timer[] = [];
   private compacting: Promise<void> | null = null;
+  private bootstrapping: Promise<void> | null = null;
   private readonly deadLetters: DeadLetterWriter;
   private closed = false;
 
@@ -87,6 +97,7 @@ export class HeraldNode {
   ) {
     this.store = store;
     this.clock = clock;
+    this.security = new NodeSecurity(config, () => this.meta.state, clock);
     // The coordinator is made in start(), after the constructor; until then there is no lag.
     this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews(), () => this.coordinator?.lag() ?? []);
     this.transport = new PeerTransport({
@@ -96,6 +107,9 @@ export class HeraldNode {
       onMessages: (messages) => this.host.receive(messages),
       onPeerLost: (peer) => this.host.peerLost(peer),
       describeReplicas: (request) => this.answerDescribeReplicas(request),
+      serverCredentials: this.security.peerServerCredentials(),
+      channelCredentials: (id) => this.security.peerChannelCredentials(id),
+      onRefused: (reason) => this.metrics.peerRefused.inc({ reason }),
     });
     this.host = new Host({
       nodeId: config.nodeId,
@@ -111,11 +125,13 @@ export class HeraldNode {
       clock,
     });
     this.meta = new MetaGroup(config.raft.metaSnapshotEntries);
+    this.leadership = new LeadershipCache({ local: (ids) => this.localReplicaStates(ids), ask: (ids, ms) => this.transport.describeReplicas(ids, ms), clock });
     this.deadLetters = new DeadLetterWriter({
       topic: (name) => this.meta.state.topic(name),
       localPartition: (topic, partition) => this.partitions.get(partitionGroupId(topic.id, partition))?.partition,
       leaderOf: async (topic, partition) => (await this.describePartitions(topic))[partition]?.leaderId ?? 0,
       clientAddress: (id) => this.clientAddress(id),
+      credentials: () => this.security.clientChannelCredentials(),
     });
   }
 
@@ -129,6 +145,8 @@ export class HeraldNode {
       await store.close();
       throw err;
     }
+    // Read before anything starts: a bad bootstrap file is a configuration error.
+    const bootstrapUsers = config.security.bootstrapFile === undefined ? [] : readBootstrapUsers(config.security.bootstrapFile);
     const node = new HeraldNode(config, logger, store, onFatal, clock);
     node.meta.group = await node.host.openGroup(META_GROUP_ID, META_GROUP_LABEL, { voters: config.peers.map((p) => p.id), learners: [] }, node.meta);
     node.meta.onChange(() => node.reconcile());
@@ -141,6 +159,12 @@ export class HeraldNode {
       clock.setInterval(() => {
         if (node.compacting === null) void node.compactKeys();
       }, config.retention.compactionIntervalMs),
+      clock.setInterval(() => {
+        if (node.closed || node.bootstrapping !== null) return;
+        node.bootstrapping = bootstrapSecurity(node.meta, bootstrapUsers, 5_000)
+          .catch((err: Error) => logger.debug({ err }, 'security bootstrap not written yet; retried'))
+          .finally(() => (node.bootstrapping = null));
+      }, SECURITY_BOOTSTRAP_CHECK_MS),
     );
     node.reconcile();
     await node.reconciling;
@@ -228,6 +252,17 @@ export class HeraldNode {
       const leader = answers.filter((s) => s.isLeader).sort((a, b) => b.term - a.term)[0];
       const best = leader ?? answers.sort((a, b) => b.term - a.term)[0];
       return best === undefined ? unknownView : toView(best);
+    });
+  }
+
+  /** Every partition of a topic as far as this node knows without waiting on its peers each
+   *  time (LeadershipCache): what Kafka's Metadata answers. */
+  async cachedPartitionViews(topic: TopicRecord): Promise<PartitionView[]> {
+    const ids = topic.partitions.map((p) => partitionGroupId(topic.id, p.partition));
+    const states = await this.leadership.states(ids);
+    return ids.map((id) => {
+      const state = states.get(id);
+      return state === undefined ? unknownView : toView(state);
     });
   }
 

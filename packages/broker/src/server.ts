@@ -49,7 +49,7 @@ export async function startNode(config: NodeConfig, options: { logger?: Logger; 
     });
   const node = await HeraldNode.start(config, logger, onFatal);
   const client = new ClientServer(node, logger.child({ component: 'api' }));
-  const metrics = new MetricsServer(node.metrics.registry, () => node.meta.controllerId() !== 0);
+  const metrics = new MetricsServer(node.metrics.registry, () => node.meta.controllerId() !== 0, node.security.secure ? node.security.tls : undefined);
   const listeners: Listener[] = [];
   let clientPort: number;
   let metricsPort: number;

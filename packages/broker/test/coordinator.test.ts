@@ -92,6 +92,25 @@ describe('the group coordinator', () => {
     await settle(clock, coordinator.leave('g', a.memberId));
     expect(coordinator.list()).toMatchObject([{ group: 'g', state: 'Empty', memberCount: 0, generation: 2 }]);
   });
+
+  it("answers a member its assignment as a heartbeat would be answered (what Kafka's SyncGroup reads)", async () => {
+    const { clock, coordinator } = await controller();
+    const [a, b] = await settle(clock, Promise.all([coordinator.join(join('', 'a')), coordinator.join(join('', 'b'))]));
+    expect(coordinator.assignment('g', a.memberId, a.generation)).toEqual(a.assignment);
+    expect(coordinator.assignment('g', b.memberId, b.generation)).toEqual(b.assignment);
+    expect(() => coordinator.assignment('g', a.memberId, a.generation - 1)).toThrow(expect.objectContaining({ reason: 'FencedGeneration' }));
+    expect(() => coordinator.assignment('g', 'nobody', a.generation)).toThrow(expect.objectContaining({ reason: 'UnknownMember' }));
+    const c = coordinator.join(join('', 'c'));
+    c.catch(() => {});
+    expect(() => coordinator.assignment('g', a.memberId, a.generation)).toThrow(expect.objectContaining({ reason: 'RebalanceInProgress' }));
+  });
+
+  it.each([999, 60_001])('refuses a session timeout of %i ms naming the field', async (sessionTimeoutMs) => {
+    const { coordinator } = await controller();
+    expect(() => coordinator.join({ ...join(), sessionTimeoutMs })).toThrow(
+      expect.objectContaining({ reason: 'InvalidArgument', details: { 'herald-field': 'session_timeout_ms' } }),
+    );
+  });
 });
 
 describe('the meta log', () => {

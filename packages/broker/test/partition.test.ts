@@ -55,6 +55,9 @@ describe('produce and fetch', () => {
       [4, 2],
     ]);
     expect(readBatchHeader(fetched.batches[0]!.bytes).recordCount).toBe(1);
+    // Each batch carries the raft term it was appended in (Kafka's partitionLeaderEpoch).
+    expect(fetched.batches.map((b) => b.leaderEpoch)).toEqual([partition.group.term(), partition.group.term()]);
+    expect(partition.group.term()).toBeGreaterThan(0);
   });
 
   it('answers a retried idempotent batch with its original offsets, and stores it once', async () => {

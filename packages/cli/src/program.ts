@@ -36,6 +36,9 @@ const COMMANDS: readonly { readonly name: string; readonly description: string; 
     load: async () => (await import('./commands/bench.js')).registerBench,
   },
   { name: 'cert', description: 'create a cluster CA, node certificates and client certificates', load: async () => (await import('./commands/cert.js')).registerCert },
+  { name: 'user', description: 'create, list and delete users, and change passwords (SCRAM)', load: async () => (await import('./commands/security.js')).registerUser },
+  { name: 'acl', description: 'add, list and remove ACLs: who may read, write, create, delete, alter and describe what', load: async () => (await import('./commands/security.js')).registerAcl },
+  { name: 'quota', description: 'set and list quotas: produce and fetch bytes and requests per second, per principal', load: async () => (await import('./commands/security.js')).registerQuota },
 ];
 
 /** The top-level command `argv` (node, script, args...) runs: the first argument that is not an

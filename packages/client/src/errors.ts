@@ -56,11 +56,15 @@ export function toHeraldError(err: unknown, address: string): HeraldError {
   if (details.startsWith(`${address}: `)) details = details.slice(address.length + 2);
   // Refusals without a reason: the login of the call failed (UNAUTHENTICATED), or a node that
   // predates the catalog's reasons refused it. They are what they say, not unknown.
-  const reason: Reason = STATUS_REASONS[status] ?? 'Unknown';
+  const reason: Reason = STATUS_REASONS[status] ?? (status === 'RESOURCE_EXHAUSTED' && TOO_LARGE.test(details) ? 'RequestTooLarge' : 'Unknown');
   const what = details === '' ? status : reason === 'Unknown' ? `${status}: ${details}` : details;
   const extra: Record<string, string> = reason === 'Unauthenticated' && loginFailed ? { [MetadataKey.AuthFailure]: AuthFailure.LoginFailed } : {};
   return new HeraldError(reason, `${address}: ${what}`, { [GRPC_STATUS_DETAIL]: status, [ADDRESS_DETAIL]: address, ...extra }, { cause: err });
 }
+
+/** What grpc-js says when a node refuses a message above its receive limit from its length
+ *  prefix alone, before any Herald code sees it: the request was never written. */
+const TOO_LARGE = /larger than max/i;
 
 /** What grpc-js puts before the message of a call whose call credentials failed. */
 const PLUGIN_PREFIX = /^Getting metadata from plugin failed with error: /;

@@ -105,7 +105,7 @@ export class HeraldClient {
   async createTopic(name: string, topic: CreateTopicOptions, options: CallOptions = {}): Promise<TopicDescription> {
     const response = await this.router.atController(
       (stubs, deadline) =>
-        unaryCall<v1.CreateTopicResponse__Output>(stubs.address, (o, cb) => stubs.admin.createTopic({ name, partitions: topic.partitions, replicationFactor: topic.replicationFactor ?? 0, configs: { ...topic.configs } }, o, cb), deadline),
+        unaryCall<v1.CreateTopicResponse__Output>(stubs.address, (o, cb) => stubs.admin.createTopic({ name, partitions: topic.partitions, replicationFactor: topic.replicationFactor, configs: { ...topic.configs } }, o, cb), deadline),
       options,
     );
     const created = response.topic;

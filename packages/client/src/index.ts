@@ -8,6 +8,7 @@ export { HeraldClient, type CreateTopicOptions, type HeraldClientOptions, type O
 export { CLIENT_CONFIG_ENV, DEFAULT_CLIENT_CONFIG_PATH, clientConfigPath, findClientConfig, readClientConfig, type ClientConfig } from './client-config.js';
 export { AUTHORIZATION_KEY, type ClientCredentials, type TlsOptions } from './security.js';
 export { SecurityAdmin, type CredentialOptions, type Identity, type UserDescription } from './security-admin.js';
+export type { AclBinding, AclFilter, Principal, Quota } from '@herald/security/models';
 export { Producer, IDEMPOTENT_IN_FLIGHT_MAX, randomProducerId, type ProducerOptions } from './producer.js';
 export { Consumer, recordsFrom, type ConsumerOptions, type StartFrom } from './consumer.js';
 export { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';

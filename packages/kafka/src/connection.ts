@@ -31,8 +31,9 @@ export interface KafkaMetrics {
   connectionClosed(): void;
   /** A connection closed because of what its client sent. */
   malformedFrame(reason: MalformedReason): void;
-  /** A request answered (or, for acks=0, completed). */
-  request(api: string, version: number, seconds: number): void;
+  /** A request answered (or, for acks=0, completed), with the first error code its answer
+   *  carries (0 when none: a Fetch or Produce answer has one per partition). */
+  request(api: string, version: number, seconds: number, errorCode: number): void;
 }
 
 /** What every connection shares. */
@@ -256,7 +257,7 @@ export class KafkaConnection {
       settings: this.deps.settings,
     };
     const body = await served.handler(request as never, ctx);
-    this.deps.metrics?.request(served.spec.name, version, (performance.now() - started) / 1000);
+    this.deps.metrics?.request(served.spec.name, version, (performance.now() - started) / 1000, body === null ? 0 : firstErrorCode(body));
     return body === null ? null : encodeResponse(served.spec, version, correlationId, body);
   }
 
@@ -356,4 +357,25 @@ function skipTaggedFields(r: KafkaReader): void {
     r.need(size, 'tagged field');
     r.pos += size;
   }
+}
+
+/** The first non-zero `errorCode` in an answer, depth first (0 when every one is 0): what the
+ *  request metrics count an answer under. Record bytes are not walked. */
+export function firstErrorCode(body: unknown): number {
+  if (body === null || typeof body !== 'object' || body instanceof Uint8Array) return 0;
+  if (Array.isArray(body)) {
+    for (const item of body) {
+      const code = firstErrorCode(item);
+      if (code !== 0) return code;
+    }
+    return 0;
+  }
+  const record = body as Record<string, unknown>;
+  if (typeof record.errorCode === 'number' && record.errorCode !== 0) return record.errorCode;
+  for (const value of Object.values(record)) {
+    if (typeof value !== 'object') continue;
+    const code = firstErrorCode(value);
+    if (code !== 0) return code;
+  }
+  return 0;
 }

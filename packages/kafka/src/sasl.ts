@@ -87,6 +87,7 @@ class ScramExchange implements SaslExchange {
   private gs2Header = '';
   private clientFirstBare = '';
   private serverFirst = '';
+  private clientNonce = '';
   private nonce = '';
   private credential: ScramCredential | null = null;
 
@@ -121,6 +122,7 @@ class ScramExchange implements SaslExchange {
     // cannot tell which users exist.
     const salt = this.credential?.salt ?? createHash(HASH[this.mechanism]).update(`herald-unknown-user:${this.username}`).digest().subarray(0, 16);
     const iterations = this.credential?.iterations ?? 4096;
+    this.clientNonce = clientNonce;
     this.nonce = clientNonce + randomBytes(18).toString('base64');
     this.serverFirst = `r=${this.nonce},s=${Buffer.from(salt).toString('base64')},i=${iterations}`;
     this.state = 'final';
@@ -134,7 +136,11 @@ class ScramExchange implements SaslExchange {
     const withoutProof = text.slice(0, proofAt);
     const attrs = attributes(withoutProof);
     if (attrs.get('c') !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) throw new SaslFailure('SCRAM: channel binding does not match the client-first message');
-    if (attrs.get('r') !== this.nonce) throw new SaslFailure('SCRAM: nonce does not match');
+    // RFC 5802 §5.1: the client echoes the server's nonce. librdkafka sends its own nonce in front
+    // of it again (client nonce + server nonce, which already starts with the client nonce),
+    // and Kafka's ScramSaslServer accepts that too (it checks that the nonce ends with its own).
+    const nonce = attrs.get('r');
+    if (nonce !== this.nonce && nonce !== this.clientNonce + this.nonce) throw new SaslFailure('SCRAM: nonce does not match');
     const proof = Buffer.from(text.slice(proofAt + 3), 'base64');
     const failed = new SaslFailure(`authentication failed for user ${JSON.stringify(this.username)}: invalid credentials`);
     const credential = this.credential;

@@ -6,7 +6,6 @@
 // in what kafkajs reports.
 
 import { execFileSync } from 'node:child_process';
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { Kafka, logLevel, type Consumer, type KafkaConfig } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { KafkaServer, SaslMechanism, type KafkaMetrics } from '../src/index.js';
-import { FakeBackend } from './support/fake-backend.js';
+import { FakeBackend, scramCredential } from './support/fake-backend.js';
 
 interface Listener {
   readonly backend: FakeBackend;
@@ -197,15 +196,6 @@ describe('kafkajs consumer group', () => {
     expect(listener.backend.calls.some((c) => c.method === 'leaveGroup')).toBe(true);
   });
 });
-
-/** A SCRAM credential as a user database would store it (RFC 5802 §3). */
-function scramCredential(password: string, hash: 'sha256' | 'sha512') {
-  const salt = randomBytes(16);
-  const iterations = 4096;
-  const salted = pbkdf2Sync(password, salt, iterations, hash === 'sha256' ? 32 : 64, hash);
-  const clientKey = createHmac(hash, salted).update('Client Key').digest();
-  return { salt, iterations, storedKey: createHash(hash).update(clientKey).digest(), serverKey: createHmac(hash, salted).update('Server Key').digest() };
-}
 
 describe('SASL', () => {
   it.each([

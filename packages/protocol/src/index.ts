@@ -21,6 +21,7 @@ export {
   BATCH_MAGIC,
   COMPACTED_FLAG,
   Compression,
+  HeaderOffset,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   NO_SEQUENCE,

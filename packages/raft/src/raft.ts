@@ -26,6 +26,16 @@ type MessageOf<T extends Message['type']> = Extract<Message, { type: T }>;
 type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, 'from'> : never) : never;
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+/**
+ * The furthest ahead of this node's term a message's term may be. A term grows by one per
+ * election, and PreVote keeps a cut-off node from inflating it, so a real peer is never anywhere
+ * near 2^32 terms ahead (that is a century of elections every second). A message that is comes
+ * from a buggy or hostile member: adopting it could push the term to the end of the safe integers,
+ * where the next election no longer fits, and the group could never elect again (issue #12). It
+ * is dropped and reported instead.
+ */
+export const TERM_JUMP_MAX = 2 ** 32;
 const emptyData = new Uint8Array(0);
 
 /** What ready() handed out, so that advance() acknowledges exactly that. */
@@ -130,6 +140,11 @@ export class RaftNode {
   /** Handles one message addressed to this node. Stale messages are dropped with a debug line. */
   step(m: Message): void {
     assert(m.to === this.id, 'message delivered to its addressee');
+    if (m.term > this.term + TERM_JUMP_MAX) {
+      this.log.warn({ from: m.from, term: m.term, ourTerm: this.term }, 'dropped a message whose term jumps too far ahead');
+      this.events.push({ type: 'MessageRefused', from: m.from, term: m.term, reason: 'term-jump' });
+      return;
+    }
     if (this.quiescent && !(m.type === 'Heartbeat' && m.quiesce === true)) {
       // Any message wakes a quiescent node. A follower tells its leader unless the message gets an
       // answer that reaches the leader anyway (or, for TimeoutNow, a vote request).

@@ -131,7 +131,9 @@ export type RaftEvent =
   /** The group went quiet here: tick() does nothing until it wakes, so the host may stop ticking it. */
   | { readonly type: 'Quiesced' }
   /** The group woke from quiescence: the host must tick it again. */
-  | { readonly type: 'Woke' };
+  | { readonly type: 'Woke' }
+  /** A message was dropped for a term no honest member could have reached (see TERM_JUMP_MAX). */
+  | { readonly type: 'MessageRefused'; readonly from: NodeId; readonly term: number; readonly reason: 'term-jump' };
 
 /** Everything the host must do, in order, before calling advance(). */
 export interface Ready {

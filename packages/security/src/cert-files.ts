@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { invalidArgument } from '@herald/protocol';
-import type { CertificateAndKey } from './certs.js';
+import { createCa, createNodeCertificate, type CertificateAndKey } from './certs.js';
 
 /** The files of one certificate. */
 export interface CertificateFiles {
@@ -46,4 +46,30 @@ export function readCertificateFiles(files: CertificateFiles): CertificateAndKey
     }
   };
   return { cert: read(files.cert, 'cert'), key: read(files.key, 'key') };
+}
+
+/** What ensureClusterCertificates() made or found: the files of the CA and of each node. */
+export interface ClusterCertificates {
+  readonly dir: string;
+  readonly ca: CertificateFiles;
+  readonly nodes: ReadonlyMap<number, CertificateFiles>;
+}
+
+/**
+ * The certificates of a local cluster in `dir`: the CA (`ca.crt`, `ca.key`) and one certificate
+ * per node (`node-<id>.crt`, `.key`), each valid for `hosts` besides loopback. What exists is
+ * kept (a cluster started again keeps its CA); what is missing is made. `herald cluster up`, the
+ * chaos harness and the test clusters use it.
+ */
+export async function ensureClusterCertificates(dir: string, nodeIds: readonly number[], hosts: readonly string[] = []): Promise<ClusterCertificates> {
+  const caFiles = certificateFiles(dir, 'ca');
+  const ca = existsSync(caFiles.cert) && existsSync(caFiles.key) ? readCertificateFiles(caFiles) : await createCa();
+  if (!existsSync(caFiles.cert)) writeCertificateFiles(dir, 'ca', ca, { overwrite: true });
+  const nodes = new Map<number, CertificateFiles>();
+  for (const id of nodeIds) {
+    const files = certificateFiles(dir, `node-${id}`);
+    if (!existsSync(files.cert) || !existsSync(files.key)) writeCertificateFiles(dir, `node-${id}`, await createNodeCertificate(ca, id, { hosts }), { overwrite: true });
+    nodes.set(id, files);
+  }
+  return { dir, ca: caFiles, nodes };
 }

@@ -74,13 +74,15 @@ function peerHost(call: grpc.ServerUnaryCall<unknown, unknown>): string {
 export function groupService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
   const coordinator = () => node.groups;
   return {
-    joinGroup: unary(node, log, 'JoinGroup', async (req: JoinGroupRequest, call) => {
+    joinGroup: unary(node, log, 'JoinGroup', async (req: JoinGroupRequest, call, ctx) => {
       const group = groupName(req.group);
+      ctx.authorize('read', 'group', group);
       const id = memberId(req.memberId);
       const clientId = text(req.clientId, 'client_id', GROUP_CLIENT_ID_BYTES_MAX);
       if (!Array.isArray(req.topics) || req.topics.length === 0) throw invalidArgument('topics', 'at least one topic is required');
       if (req.topics.length > GROUP_TOPICS_MAX) throw invalidArgument('topics', `at most ${GROUP_TOPICS_MAX} topics`);
       const topics = [...new Set(req.topics.map((t, i) => topicName(t, `topics[${i}]`)))];
+      for (const topic of topics) ctx.authorize('read', 'topic', topic);
       const strategies = req.strategies.length === 0 ? ['range'] : req.strategies.map((s, i) => {
         if (typeof s !== 'string' || assignorNamed(s) === undefined) throw invalidArgument(`strategies[${i}]`, `unknown strategy "${String(s).slice(0, 100)}" (known: ${assignorNames().join(', ')})`);
         return s;
@@ -98,20 +100,25 @@ export function groupService(node: HeraldNode, log: Logger): grpc.UntypedService
       return { ...result, assignment: toWireAssignment(result.assignment) };
     }),
 
-    heartbeat: unary(node, log, 'Heartbeat', async (req: MemberRequest) => {
-      coordinator().heartbeat(groupName(req.group), memberId(req.memberId), generation(req.generation));
+    heartbeat: unary(node, log, 'Heartbeat', async (req: MemberRequest, _call, ctx) => {
+      const group = groupName(req.group);
+      ctx.authorize('read', 'group', group);
+      coordinator().heartbeat(group, memberId(req.memberId), generation(req.generation));
       return {};
     }),
 
-    leaveGroup: unary(node, log, 'LeaveGroup', async (req: MemberRequest) => {
+    leaveGroup: unary(node, log, 'LeaveGroup', async (req: MemberRequest, _call, ctx) => {
+      const group = groupName(req.group);
+      ctx.authorize('read', 'group', group);
       const id = memberId(req.memberId);
       if (id === '') throw invalidArgument('member_id', 'the member id is required');
-      await coordinator().leave(groupName(req.group), id);
+      await coordinator().leave(group, id);
       return {};
     }),
 
-    commitOffsets: unary(node, log, 'CommitOffsets', async (req: CommitOffsetsRequest) => {
+    commitOffsets: unary(node, log, 'CommitOffsets', async (req: CommitOffsetsRequest, _call, ctx) => {
       const group = groupName(req.group);
+      ctx.authorize('read', 'group', group);
       const id = memberId(req.memberId);
       const gen = generation(req.generation);
       if ((id === '') !== (gen === 0)) throw invalidArgument(id === '' ? 'member_id' : 'generation', 'a member commits with both its member_id and generation; a standalone consumer with neither');
@@ -125,22 +132,26 @@ export function groupService(node: HeraldNode, log: Logger): grpc.UntypedService
         const metadata = text(o.metadata, `offsets[${i}].metadata`, GROUP_OFFSET_METADATA_BYTES_MAX);
         if (seen.has(`${topic}/${partition}`)) throw invalidArgument(`offsets[${i}]`, `${topic}/${partition} appears twice`);
         seen.add(`${topic}/${partition}`);
+        ctx.authorize('read', 'topic', topic);
         return { topic, partition, offset, metadata };
       });
       await coordinator().commit(group, id, gen, offsets);
       return {};
     }),
 
-    fetchOffsets: unary(node, log, 'FetchOffsets', async (req: { group: string; topics: string[] }) => {
+    fetchOffsets: unary(node, log, 'FetchOffsets', async (req: { group: string; topics: string[] }, _call, ctx) => {
       const group = groupName(req.group);
+      ctx.authorize('describe', 'group', group);
       const topics = req.topics.map((t, i) => topicName(t, `topics[${i}]`));
       return { offsets: coordinator().fetchOffsets(group, topics).map(toWireOffset) };
     }),
 
-    listGroups: unary(node, log, 'ListGroups', async () => ({ groups: coordinator().list() })),
+    listGroups: unary(node, log, 'ListGroups', async (_req: object, _call, ctx) => ({ groups: coordinator().list().filter((g) => ctx.allows('describe', 'group', g.group)) })),
 
-    describeGroup: unary(node, log, 'DescribeGroup', async (req: { group: string }) => {
-      const d = await coordinator().describe(groupName(req.group));
+    describeGroup: unary(node, log, 'DescribeGroup', async (req: { group: string }, _call, ctx) => {
+      const group = groupName(req.group);
+      ctx.authorize('describe', 'group', group);
+      const d = await coordinator().describe(group);
       return {
         group: d.group,
         state: d.state,
@@ -160,9 +171,11 @@ export function groupService(node: HeraldNode, log: Logger): grpc.UntypedService
       };
     }),
 
-    resetOffsets: unary(node, log, 'ResetOffsets', async (req: ResetOffsetsRequest) => {
+    resetOffsets: unary(node, log, 'ResetOffsets', async (req: ResetOffsetsRequest, _call, ctx) => {
       const group = groupName(req.group);
       const topic = topicName(req.topic);
+      ctx.authorize('read', 'group', group);
+      ctx.authorize('read', 'topic', topic);
       const position = resetPositions[req.position];
       if (position === undefined) throw invalidArgument('position', `must be one of ${Object.keys(resetPositions).join(', ')} (got ${String(req.position)})`);
       const partitions = req.partitions.map((p, i) => partitionId(p, `partitions[${i}]`));
@@ -174,8 +187,10 @@ export function groupService(node: HeraldNode, log: Logger): grpc.UntypedService
       return { offsets: offsets.map(toWireOffset) };
     }),
 
-    deleteGroup: unary(node, log, 'DeleteGroup', async (req: { group: string }) => {
-      await coordinator().deleteGroup(groupName(req.group));
+    deleteGroup: unary(node, log, 'DeleteGroup', async (req: { group: string }, _call, ctx) => {
+      const group = groupName(req.group);
+      ctx.authorize('delete', 'group', group);
+      await coordinator().deleteGroup(group);
       return {};
     }),
   };

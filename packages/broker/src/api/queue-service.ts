@@ -63,9 +63,11 @@ export function queueService(node: HeraldNode, log: Logger): grpc.UntypedService
   const locate = (req: { topic: string; partition: number }): Partition => node.partition(topicName(req.topic), partitionId(req.partition)).partition;
 
   const settle = (method: string, kind: 'ack' | 'nack' | 'extend') =>
-    unary(node, log, method, async (req: SettleRequest) => {
-      const partition = locate(req);
+    unary(node, log, method, async (req: SettleRequest, _call, ctx) => {
       const sub = subscriptionName(req.subscription);
+      ctx.authorize('read', 'queue', sub);
+      ctx.authorize('read', 'topic', topicName(req.topic));
+      const partition = locate(req);
       const list = receipts(req.receipts);
       const queues = partition.leader.queues;
       const outcome =
@@ -79,9 +81,11 @@ export function queueService(node: HeraldNode, log: Logger): grpc.UntypedService
     });
 
   return {
-    receive: unary(node, log, 'Receive', async (req: ReceiveRequest, call) => {
-      const partition = locate(req);
+    receive: unary(node, log, 'Receive', async (req: ReceiveRequest, call, ctx) => {
       const subscription = subscriptionName(req.subscription);
+      ctx.authorize('read', 'queue', subscription);
+      ctx.authorize('read', 'topic', topicName(req.topic));
+      const partition = locate(req);
       if (typeof req.memberId !== 'string' || Buffer.byteLength(req.memberId) > QUEUE_MEMBER_BYTES_MAX) throw invalidArgument('member_id', `must be text of at most ${QUEUE_MEMBER_BYTES_MAX} bytes`);
       let start: 'earliest' | 'latest';
       if (req.startPosition === 'START_POSITION_EARLIEST') start = 'earliest';
@@ -99,6 +103,7 @@ export function queueService(node: HeraldNode, log: Logger): grpc.UntypedService
         orderedByKey: req.orderedByKey === true,
         signal: abort.signal,
       });
+      ctx.count('fetch', leased.reduce((n, r) => n + (r.value?.byteLength ?? 0) + (r.key?.byteLength ?? 0), 0));
       const redelivered = leased.filter((r) => r.deliveryCount > 1).length;
       node.metrics.queueDelivered.inc({ topic: partition.settings.topic, subscription, kind: 'first' }, leased.length - redelivered);
       node.metrics.queueDelivered.inc({ topic: partition.settings.topic, subscription, kind: 'redelivery' }, redelivered);
@@ -118,14 +123,17 @@ export function queueService(node: HeraldNode, log: Logger): grpc.UntypedService
     nack: settle('Nack', 'nack'),
     extend: settle('Extend', 'extend'),
 
-    describeSubscriptions: unary(node, log, 'DescribeSubscriptions', async (req: { topic: string; subscription: string }) => {
+    describeSubscriptions: unary(node, log, 'DescribeSubscriptions', async (req: { topic: string; subscription: string }, _call, ctx) => {
       const only = req.subscription === '' ? undefined : subscriptionName(req.subscription);
-      const subscriptions = describeSubscriptions(node, topicName(req.topic), only);
+      if (only !== undefined) ctx.authorize('describe', 'queue', only);
+      const subscriptions = describeSubscriptions(node, topicName(req.topic), only).filter((s) => ctx.allows('describe', 'queue', s.name));
       return { subscriptions: subscriptions.map((s) => ({ ...s, partitions: s.partitions.map((p) => ({ ...p, members: [...p.members] })) })) };
     }),
 
-    deleteSubscription: unary(node, log, 'DeleteSubscription', async (req: { topic: string; subscription: string }) => ({
-      partitions: await deleteSubscription(node, topicName(req.topic), subscriptionName(req.subscription)),
-    })),
+    deleteSubscription: unary(node, log, 'DeleteSubscription', async (req: { topic: string; subscription: string }, _call, ctx) => {
+      const subscription = subscriptionName(req.subscription);
+      ctx.authorize('delete', 'queue', subscription);
+      return { partitions: await deleteSubscription(node, topicName(req.topic), subscription) };
+    }),
   };
 }

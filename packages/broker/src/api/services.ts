@@ -1,14 +1,17 @@
 import * as grpc from '@grpc/grpc-js';
-import { HeraldError, toWireError, invalidArgument } from '@herald/protocol';
+import { HeraldError, invalidArgument, MetadataKey, tooManyStreams, toWireError } from '@herald/protocol';
 import type { Logger } from 'pino';
 import { checkMember, checkOffset, countFetched, fetch, startOffset, type GroupMemberRead, type StartPosition } from '../consume.js';
+import type { Clock } from '../host/clock.js';
 import { FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX, PARTITION_ID_MAX, PARTITIONS_MAX, PRODUCE_STREAM_INFLIGHT_MAX, PRODUCE_TIMEOUT_MS_MAX, TOPIC_MESSAGE_BYTES_MAX, WAIT_MS_MAX } from '../limits.js';
 import type { HeraldNode } from '../node.js';
 import { Acks } from '../partition/partition-leader.js';
 import type { FetchResult } from '../partition/partition-log.js';
 import { produce, ProducePipeline, type ProduceRequest } from '../produce.js';
 import { createTopic, deleteRecords, deleteTopic, describeTopic, replicationFactorOf, transferLeadership, type TopicDescription } from '../topics.js';
+import { CallContext } from './context.js';
 import { toServiceError } from './errors.js';
+import { StreamBudget } from './stream-budget.js';
 import { bytes, intInRange, topicConfigs, topicName } from './validate.js';
 
 // Request shapes as proto-loader delivers them (defaults filled, longs as numbers, enums as
@@ -19,7 +22,7 @@ interface MemberFields { group: string; memberId: string; generation: number }
 interface WireFetchRequest extends MemberFields { topic: string; partition: number; offset: number; maxBytes: number; maxWaitMs: number }
 interface SubscribeRequest extends MemberFields { topic: string; partition: number; startPosition: string; startOffset: number; startTimestampMs: number; maxBytes: number }
 interface ListOffsetsRequest { topic: string; partition: number; position: string; timestampMs: number }
-interface CreateTopicRequest { name: string; partitions: number; replicationFactor: number; configs: Record<string, string> }
+interface CreateTopicRequest { name: string; partitions?: number; replicationFactor?: number; configs: Record<string, string> }
 interface TransferLeadershipRequest { topic: string; partition: number; toNodeId: number }
 
 const acksOf: Record<string, Acks> = {
@@ -30,12 +33,34 @@ const acksOf: Record<string, Acks> = {
   ACKS_ALL: Acks.All,
 };
 
-/** Wraps a handler: measures it, and maps whatever it throws (at once or later) to a status
- *  (errors.ts). */
-export function unary<Req, Res>(node: HeraldNode, log: Logger, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+/**
+ * Wraps a handler: authenticates the call (CallContext), runs it, holds the answer back while
+ * the principal is over a quota, measures it, and maps whatever it throws (at once or later) to
+ * a status (errors.ts).
+ */
+export function unary<Req, Res>(
+  node: HeraldNode,
+  log: Logger,
+  method: string,
+  fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>, ctx: CallContext) => Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  return handle(node, log, method, async (call) => {
+    const ctx = CallContext.of(node, call);
+    const response = await fn(call.request, call, ctx);
+    await ctx.release();
+    return response;
+  });
+}
+
+/** A handler that needs no credentials: the logins of AuthService. */
+export function publicUnary<Req, Res>(node: HeraldNode, log: Logger, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return handle(node, log, method, (call) => fn(call.request, call));
+}
+
+function handle<Req, Res>(node: HeraldNode, log: Logger, method: string, run: (call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const stop = node.metrics.requestSeconds.startTimer({ method });
-    new Promise<Res>((resolve) => resolve(fn(call.request, call))).then(
+    new Promise<Res>((resolve) => resolve(run(call))).then(
       (response) => {
         stop();
         node.metrics.requests.inc({ method, code: 'OK' });
@@ -70,11 +95,24 @@ function produceRequest(node: HeraldNode, req: WireProduceRequest): ProduceReque
 
 export function produceService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
   return {
-    produce: unary(node, log, 'Produce', (req: WireProduceRequest) => produce(node, produceRequest(node, req))),
+    produce: unary(node, log, 'Produce', async (req: WireProduceRequest, _call, ctx) => {
+      const request = produceRequest(node, req);
+      ctx.authorize('write', 'topic', request.topic);
+      const answer = await produce(node, request);
+      ctx.count('produce', request.batch.byteLength);
+      return answer;
+    }),
     /** Pipelined produce: many requests in flight, each answered with its correlation id (answers
      *  may come in any order); a refusal is answered in-band and the stream goes on. Batches for
      *  one partition are proposed in request order (ProducePipeline). */
     produceStream(call: grpc.ServerDuplexStream<WireProduceRequest, object>) {
+      let ctx: CallContext;
+      try {
+        ctx = CallContext.of(node, call);
+      } catch (err) {
+        call.emit('error', toServiceError(err, log));
+        return;
+      }
       const pipeline = new ProducePipeline(node);
       let inflight = 0;
       let ended = false;
@@ -87,7 +125,14 @@ export function produceService(node: HeraldNode, log: Logger): grpc.UntypedServi
         const stop = node.metrics.requestSeconds.startTimer({ method: 'ProduceStream' });
         let answer;
         try {
-          answer = pipeline.submit(produceRequest(node, req));
+          const request = produceRequest(node, req);
+          ctx.authorize('write', 'topic', request.topic);
+          ctx.count('request', 1);
+          answer = pipeline.submit(request).then(async (produced) => {
+            ctx.count('produce', request.batch.byteLength);
+            await ctx.release();
+            return produced;
+          });
         } catch (err) {
           answer = Promise.reject(err);
         }
@@ -143,6 +188,35 @@ function startPosition(position: string, offset: unknown, timestampMs: unknown):
   }
 }
 
+/** Writes `message` to a server stream and resolves once it is flushed to the connection
+ *  ('flushed'), the stream ended ('aborted'), or the reader took nothing for `stallMs`
+ *  ('stalled'). */
+function writeWithin(call: grpc.ServerWritableStream<unknown, object>, message: object, stallMs: number, clock: Clock, signal: AbortSignal): Promise<'flushed' | 'stalled' | 'aborted'> {
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise((resolve) => {
+    const done = (outcome: 'flushed' | 'stalled' | 'aborted') => {
+      timer.cancel();
+      signal.removeEventListener('abort', aborted);
+      resolve(outcome);
+    };
+    const aborted = () => done('aborted');
+    const timer = clock.setTimeout(() => done('stalled'), stallMs);
+    signal.addEventListener('abort', aborted);
+    call.write(message, () => done('flushed'));
+  });
+}
+
+/** The end of a stream whose reader stopped reading. */
+function readerTooSlow(stallMs: number): HeraldError {
+  return new HeraldError('TooManyStreams', `this stream's reader took nothing for ${stallMs} ms: it was ended so that it holds no memory; subscribe again from the next offset`, {
+    [MetadataKey.Limit]: String(stallMs),
+  });
+}
+
+function fetchedBytes(result: FetchResult): number {
+  return result.batches.reduce((n, b) => n + b.bytes.byteLength, 0);
+}
+
 function toWireBatches(result: FetchResult) {
   return {
     batches: result.batches.map((b) => ({ baseOffset: b.baseOffset, recordCount: b.recordCount, batch: b.bytes })),
@@ -152,13 +226,17 @@ function toWireBatches(result: FetchResult) {
 }
 
 export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
+  const streams = new StreamBudget(node.config.limits.streamBufferBytes, (held) => node.metrics.streamBufferBytes.set(held));
+  let openSubscriptions = 0;
   return {
     /** Any replica serves reads, of committed records only (below its high watermark). */
-    fetch: unary(node, log, 'Fetch', async (req: WireFetchRequest, call) => {
+    fetch: unary(node, log, 'Fetch', async (req: WireFetchRequest, call, ctx) => {
+      const topic = topicName(req.topic);
+      ctx.authorize('read', 'topic', topic);
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       const result = await fetch(node, {
-        topic: topicName(req.topic),
+        topic,
         partition: partitionId(req.partition),
         offset: intInRange(req.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
         maxBytes: intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT),
@@ -166,6 +244,7 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
         member: memberRead(req),
         signal: abort.signal,
       });
+      ctx.count('fetch', fetchedBytes(result));
       return toWireBatches(result);
     }),
 
@@ -178,8 +257,11 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
       let offset: number;
       let maxBytes: number;
       let topic: string;
+      let ctx: CallContext;
       try {
+        ctx = CallContext.of(node, call);
         topic = topicName(req.topic);
+        ctx.authorize('read', 'topic', topic);
         partition = node.partition(topic, partitionId(req.partition)).partition;
         member = memberRead(req);
         checkMember(node, member, partition);
@@ -189,9 +271,14 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
         call.emit('error', toServiceError(err, log));
         return;
       }
+      if (openSubscriptions >= node.config.limits.maxSubscribeStreams) {
+        call.emit('error', toServiceError(tooManyStreams(node.config.limits.maxSubscribeStreams, `node ${node.nodeId}'s Subscribe`), log));
+        return;
+      }
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('error', () => abort.abort());
+      openSubscriptions++;
       node.metrics.subscriptions.inc();
       void (async () => {
         try {
@@ -212,17 +299,33 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
             const last = result.batches[result.batches.length - 1]!;
             offset = last.baseOffset + last.recordCount;
             countFetched(node, topic, result);
-            if (!call.write(toWireBatches(result))) await new Promise<void>((resolve) => { call.once('drain', resolve); abort.signal.addEventListener('abort', () => resolve()); });
+            const bytes = fetchedBytes(result);
+            ctx.count('fetch', bytes);
+            await ctx.release();
+            if (!(await streams.acquire(bytes, abort.signal))) break;
+            if (abort.signal.aborted) {
+              streams.release(bytes); // the stream ended while it waited: nothing to write
+              break;
+            }
+            const flushed = await writeWithin(call, toWireBatches(result), node.config.limits.streamStallMs, node.clock, abort.signal).finally(() => streams.release(bytes));
+            if (flushed === 'stalled') {
+              node.metrics.streamsCut.inc();
+              call.emit('error', toServiceError(readerTooSlow(node.config.limits.streamStallMs), log));
+              abort.abort();
+            }
           }
         } finally {
+          openSubscriptions--;
           node.metrics.subscriptions.dec();
           if (!call.cancelled) call.end();
         }
       })();
     },
 
-    listOffsets: unary(node, log, 'ListOffsets', async (req: ListOffsetsRequest) => {
-      const { partition } = node.partition(topicName(req.topic), partitionId(req.partition));
+    listOffsets: unary(node, log, 'ListOffsets', async (req: ListOffsetsRequest, _call, ctx) => {
+      const topic = topicName(req.topic);
+      ctx.authorize('read', 'topic', topic);
+      const { partition } = node.partition(topic, partitionId(req.partition));
       const offset = startOffset(partition, startPosition(req.position, 0, req.timestampMs));
       return { offset, timestampMs: req.timestampMs, highWatermark: partition.log.highWatermark, logStartOffset: partition.log.logStartOffset };
     }),
@@ -235,38 +338,55 @@ function toWireTopic(topic: TopicDescription) {
 
 export function adminService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
   return {
-    createTopic: unary(node, log, 'CreateTopic', async (req: CreateTopicRequest) => {
+    createTopic: unary(node, log, 'CreateTopic', async (req: CreateTopicRequest, _call, ctx) => {
+      const name = topicName(req.name, 'name');
+      // Kafka's rule: create on the cluster, or create on the topic (a prefixed ACL lets a team
+      // make the topics of its own prefix).
+      if (!ctx.allows('create', 'cluster')) ctx.authorize('create', 'topic', name);
       const nodes = node.nodeIds().length;
-      const replicationFactor = intInRange(req.replicationFactor, 'replication_factor', 1, nodes, Math.min(node.config.topicDefaults.replicationFactor, nodes));
+      // Unset (proto3 optional) is the default; 0 is refused, never read as unset.
+      const replicationFactor = req.replicationFactor === undefined ? Math.min(node.config.topicDefaults.replicationFactor, nodes) : intInRange(req.replicationFactor, 'replication_factor', 1, nodes);
       const topic = await createTopic(node, {
-        name: topicName(req.name, 'name'),
-        partitions: intInRange(req.partitions, 'partitions', 1, PARTITIONS_MAX, node.config.topicDefaults.partitions),
+        name,
+        partitions: req.partitions === undefined ? node.config.topicDefaults.partitions : intInRange(req.partitions, 'partitions', 1, PARTITIONS_MAX),
         replicationFactor,
         configs: topicConfigs(req.configs, replicationFactor, TOPIC_MESSAGE_BYTES_MAX),
       });
       return { topic: toWireTopic(topic) };
     }),
-    deleteTopic: unary(node, log, 'DeleteTopic', async (req: { name: string }) => {
-      await deleteTopic(node, topicName(req.name, 'name'));
+    deleteTopic: unary(node, log, 'DeleteTopic', async (req: { name: string }, _call, ctx) => {
+      const name = topicName(req.name, 'name');
+      ctx.authorize('delete', 'topic', name);
+      await deleteTopic(node, name);
       return {};
     }),
-    listTopics: unary(node, log, 'ListTopics', async () => ({
-      topics: node.meta.state.allTopics().map((t) => ({ name: t.name, partitions: t.partitions.length, replicationFactor: replicationFactorOf(t) })),
+    listTopics: unary(node, log, 'ListTopics', async (_req: object, _call, ctx) => ({
+      topics: node.meta.state
+        .allTopics()
+        .filter((t) => ctx.allows('describe', 'topic', t.name))
+        .map((t) => ({ name: t.name, partitions: t.partitions.length, replicationFactor: replicationFactorOf(t) })),
     })),
-    describeTopic: unary(node, log, 'DescribeTopic', async (req: { name: string }) => ({ topic: toWireTopic(await describeTopic(node, topicName(req.name, 'name'))) })),
-    describeCluster: unary(node, log, 'DescribeCluster', async () => ({
+    describeTopic: unary(node, log, 'DescribeTopic', async (req: { name: string }, _call, ctx) => {
+      const name = topicName(req.name, 'name');
+      ctx.authorize('describe', 'topic', name);
+      return { topic: toWireTopic(await describeTopic(node, name)) };
+    }),
+    describeCluster: unary(node, log, 'DescribeCluster', async (_req: object) => ({
       clusterId: 'herald',
       controllerId: node.meta.controllerId(),
       nodes: node.config.peers.map((p) => ({ id: p.id, address: `${p.host}:${p.clientPort}`, alive: p.id === node.nodeId || node.transport.isConnected(p.id) })),
     })),
-    transferLeadership: unary(node, log, 'TransferLeadership', async (req: TransferLeadershipRequest) => {
+    transferLeadership: unary(node, log, 'TransferLeadership', async (req: TransferLeadershipRequest, _call, ctx) => {
+      ctx.authorize('alter', 'cluster');
       const to = intInRange(req.toNodeId, 'to_node_id', 1, Number.MAX_SAFE_INTEGER, -1);
       return transferLeadership(node, topicName(req.topic), partitionId(req.partition), to === -1 ? undefined : to);
     }),
     /** Kafka's DeleteRecords: the leader moves the log start through raft. */
-    deleteRecords: unary(node, log, 'DeleteRecords', async (req: { topic: string; partition: number; beforeOffset: number }) => {
+    deleteRecords: unary(node, log, 'DeleteRecords', async (req: { topic: string; partition: number; beforeOffset: number }, _call, ctx) => {
+      const topic = topicName(req.topic);
+      ctx.authorize('delete', 'topic', topic);
       const before = intInRange(req.beforeOffset, 'before_offset', -1, Number.MAX_SAFE_INTEGER);
-      return { logStartOffset: await deleteRecords(node, topicName(req.topic), partitionId(req.partition), before) };
+      return { logStartOffset: await deleteRecords(node, topic, partitionId(req.partition), before) };
     }),
   };
 }

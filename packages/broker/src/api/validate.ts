@@ -11,9 +11,16 @@ export function topicName(value: unknown, field = 'topic'): string {
   return value;
 }
 
-/** An integer within [min, max]; `fallback` stands in for 0 (proto3's "unset"). */
+/** A decimal integer as text: "12", "-1"; never "1e3", "0x10", " 5 ", "5.0" or "" (Number()
+ *  reads all of those as numbers). NaN for anything else. */
+export function strictInteger(text: string): number {
+  return /^-?(0|[1-9]\d{0,15})$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/** An integer within [min, max]; `fallback` stands in for 0 (proto3's "unset"). Text must be a
+ *  plain decimal integer (strictInteger). */
 export function intInRange(value: unknown, field: string, min: number, max: number, fallback?: number): number {
-  const n = typeof value === 'string' ? Number(value) : value;
+  const n = typeof value === 'string' ? strictInteger(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n)) throw invalidArgument(field, `must be an integer (got ${String(value)})`);
   if (n === 0 && fallback !== undefined) return fallback;
   if (n < min || n > max) throw invalidArgument(field, `must be between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')} (got ${n.toLocaleString('en-US')})`);
@@ -46,16 +53,15 @@ export function topicConfigs(value: unknown, replicationFactor: number, maxMessa
     const text = String(raw);
     switch (key) {
       case 'min.insync.replicas':
-        out[key] = String(intInRange(Number(text), `configs.${key}`, 1, replicationFactor));
+        out[key] = String(intInRange(text, `configs.${key}`, 1, replicationFactor));
         break;
       case 'max.message.bytes':
-        out[key] = String(intInRange(Number(text), `configs.${key}`, 1024, maxMessageBytesLimit));
+        out[key] = String(intInRange(text, `configs.${key}`, 1024, maxMessageBytesLimit));
         break;
       case 'retention.ms':
       case 'retention.bytes': {
         // -1: no limit (Kafka's convention); otherwise at least 1 (ms, bytes).
-        const n = Number(text);
-        out[key] = String(n === -1 ? -1 : intInRange(text, `configs.${key}`, 1, Number.MAX_SAFE_INTEGER));
+        out[key] = String(text === '-1' ? -1 : intInRange(text, `configs.${key}`, 1, Number.MAX_SAFE_INTEGER));
         break;
       }
       case 'cleanup.policy': {

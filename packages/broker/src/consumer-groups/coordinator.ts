@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fencedGeneration, groupNotEmpty, groupNotFound, HeraldError, noLeader, partitionNotFound, rebalanceInProgress, topicNotFound, unknownMember } from '@herald/protocol';
+import { fencedGeneration, groupNotEmpty, groupNotFound, HeraldError, invalidArgument, noLeader, partitionNotFound, rebalanceInProgress, topicNotFound, unknownMember } from '@herald/protocol';
 import { assert } from '@herald/raft';
 import type { Logger } from 'pino';
 import type { Clock, Timer } from '../host/clock.js';
@@ -198,9 +198,14 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------------------------------------
   // Membership
 
-  /** Joins a member and resolves once the rebalance it takes part in is committed. */
+  /** Joins a member and resolves once the rebalance it takes part in is committed. A session
+   *  timeout outside the bounds is refused naming the field (Kafka's INVALID_SESSION_TIMEOUT). */
   join(request: JoinRequest, signal?: AbortSignal): Promise<JoinResult> {
     this.ensureReady();
+    const { min, max } = this.sessionTimeoutBounds;
+    if (request.sessionTimeoutMs < min || request.sessionTimeoutMs > max) {
+      throw invalidArgument('session_timeout_ms', `must be between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')} (got ${request.sessionTimeoutMs.toLocaleString('en-US')})`);
+    }
     const record = this.meta.state.groups.get(request.group);
     const g = this.liveGroup(request.group, record);
     let memberId = request.memberId;
@@ -243,6 +248,18 @@ export class GroupCoordinator {
       });
       this.maybeComplete(g);
     });
+  }
+
+  /**
+   * A member's assignment in the current generation, refused as a heartbeat would be (unknown
+   * member, older generation, rebalance in progress), and counted as one. Kafka's SyncGroup
+   * reads it: Kafka clients receive the assignment in a second round trip after JoinGroup.
+   */
+  assignment(group: string, memberId: string, generation: number): readonly TopicPartitions[] {
+    this.heartbeat(group, memberId, generation);
+    const member = this.meta.state.groups.get(group)!.members.find((m) => m.memberId === memberId);
+    assert(member !== undefined, 'a member that heartbeats is a member of the current generation');
+    return member.assignment;
   }
 
   heartbeat(group: string, memberId: string, generation: number): void {

@@ -11,6 +11,9 @@ export interface FetchedBatch {
   readonly baseOffset: number;
   readonly recordCount: number;
   readonly bytes: Uint8Array;
+  /** The raft term of the entry that carries the batch: the term of the leader that appended
+   *  it, Kafka's partitionLeaderEpoch (KIP-101). */
+  readonly leaderEpoch: number;
 }
 
 export interface FetchResult {
@@ -203,7 +206,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
       assert(entry !== undefined, 'an indexed batch is in the log');
       if (batches.length > 0 && bytes + entry.data.byteLength > maxBytes) break;
       bytes += entry.data.byteLength;
-      batches.push({ baseOffset: batch.baseOffset, recordCount: batch.recordCount, bytes: entry.data });
+      batches.push({ baseOffset: batch.baseOffset, recordCount: batch.recordCount, bytes: entry.data, leaderEpoch: entry.term });
     }
     return { batches, highWatermark: this.highWatermark, logStartOffset: this.logStartOffset };
   }

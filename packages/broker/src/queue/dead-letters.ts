@@ -14,6 +14,8 @@ export interface DeadLetterHost {
   /** The partition's leader as far as the cluster knows; 0 when none answered. */
   leaderOf(topic: TopicRecord, partition: number): Promise<NodeId>;
   clientAddress(id: NodeId): string;
+  /** Credentials to call another node's client port as this node. */
+  credentials(): grpc.ChannelCredentials;
 }
 
 const PRODUCE_TIMEOUT_MS = 10_000;
@@ -72,7 +74,7 @@ export class DeadLetterWriter {
     const address = this.host.clientAddress(leader);
     let client = this.clients.get(address);
     if (client === undefined) {
-      client = new this.produceService(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<string, unknown>;
+      client = new this.produceService(address, this.host.credentials()) as unknown as grpc.Client & Record<string, unknown>;
       this.clients.set(address, client);
     }
     const produce = client['produce'] as (req: object, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null) => void) => void;

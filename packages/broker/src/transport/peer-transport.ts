@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { messageFromProto, messageToProto, loadPeerDefinition, type internalV1, type RaftMessage } from '@herald/protocol';
 import type { Message, NodeId } from '@herald/raft';
+import { nodeIdFromCertificate } from '@herald/security';
 import type { Logger } from 'pino';
 import type { GroupMessage, PeerSender } from '../host/host.js';
 
@@ -27,7 +28,25 @@ export interface PeerTransportOptions {
   readonly describeReplicas: (request: DescribeReplicasRequest) => ReplicaState[] | Promise<ReplicaState[]>;
   /** Frames above this are refused by the receiver (and never sent). */
   readonly maxFrameBytes?: number;
+  /** The peer port's server credentials: mutual TLS requiring a cluster certificate. */
+  readonly serverCredentials: grpc.ServerCredentials;
+  /** Credentials to dial peer `id`: they check that its certificate names node `id`. */
+  readonly channelCredentials: (id: NodeId) => grpc.ChannelCredentials;
+  /** Something arrived that no member sent: a connection without a member's certificate, or a
+   *  message claiming another sender than the certificate's node. Dropped; this counts it. */
+  readonly onRefused?: (reason: PeerRefusal) => void;
 }
+
+/** Why the peer port dropped something (herald_peer_refused_total{reason}). */
+export const PeerRefusal = {
+  /** A connection whose certificate names no member of the cluster. */
+  NotMember: 'not-member',
+  /** A frame or message whose `from` is not the node its connection's certificate names. */
+  WrongSender: 'wrong-sender',
+  /** A message that does not decode (or has values no Raft message may have). */
+  Malformed: 'malformed',
+} as const;
+export type PeerRefusal = (typeof PeerRefusal)[keyof typeof PeerRefusal];
 
 /** What DescribeReplicas asks: Raft groups, and per partition group optional lookups (see raft.proto). */
 export interface DescribeReplicasRequest {
@@ -138,11 +157,13 @@ export class PeerTransport implements PeerSender {
   private readonly server: grpc.Server;
   private readonly links = new Map<NodeId, PeerLink>();
   private readonly maxFrameBytes: number;
+  private readonly members: ReadonlySet<NodeId>;
   private port = 0;
 
   constructor(private readonly options: PeerTransportOptions) {
     this.maxFrameBytes = options.maxFrameBytes ?? 256 << 20;
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': this.maxFrameBytes, 'grpc.max_concurrent_streams': 64 });
+    this.members = new Set(options.peers.map((p) => p.id));
     const definition = grpc.loadPackageDefinition(loadPeerDefinition()) as unknown as {
       herald: { internal: { v1: { RaftTransport: grpc.ServiceClientConstructor } } };
     };
@@ -150,6 +171,7 @@ export class PeerTransport implements PeerSender {
     this.server.addService(Service.service, {
       send: (call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>) => this.serve(call, callback),
       describeReplicas: (call: grpc.ServerUnaryCall<Required<DescribeReplicasRequest>, object>, callback: grpc.sendUnaryData<object>) => {
+        if (this.senderOf(call) === undefined) return callback({ code: grpc.status.PERMISSION_DENIED, details: 'only members of the cluster may ask' });
         const { groups, timestampAtOffset, offsetAtTimestamp } = call.request;
         Promise.resolve()
           .then(() => options.describeReplicas({ groups: groups.slice(0, 100_000), timestampAtOffset, offsetAtTimestamp }))
@@ -160,7 +182,7 @@ export class PeerTransport implements PeerSender {
       },
     });
     for (const peer of options.peers) {
-      const client = new Service(peer.address, grpc.credentials.createInsecure(), channelOptions(this.maxFrameBytes)) as unknown as PeerClient;
+      const client = new Service(peer.address, options.channelCredentials(peer.id), channelOptions(this.maxFrameBytes)) as unknown as PeerClient;
       this.links.set(peer.id, new PeerLink(peer.id, client, () => options.onPeerLost(peer.id), options.logger));
     }
   }
@@ -168,7 +190,7 @@ export class PeerTransport implements PeerSender {
   /** Listens on the peer port; returns the port bound (useful with port 0 in tests). */
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+      this.server.bindAsync(`${host}:${port}`, this.options.serverCredentials, (err, bound) => {
         if (err !== null) return reject(new Error(`cannot listen for peers on ${host}:${port}: ${err.message}`));
         this.port = bound;
         resolve(bound);
@@ -206,17 +228,48 @@ export class PeerTransport implements PeerSender {
     return this.links.get(peer)?.isConnected() ?? false;
   }
 
+  /** The member a call's certificate names (the peer port's TLS verified it against the
+   *  cluster CA), or undefined when it names none. */
+  private senderOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerReadableStream<unknown, unknown>): NodeId | undefined {
+    const certificate = call.getAuthContext().sslPeerCertificate;
+    const id = certificate === undefined ? undefined : nodeIdFromCertificate(certificate);
+    return id !== undefined && this.members.has(id) ? id : undefined;
+  }
+
+  private refuse(reason: PeerRefusal, detail: object): void {
+    this.options.onRefused?.(reason);
+    this.options.logger.warn({ reason, ...detail }, 'dropped peer traffic');
+  }
+
+  /**
+   * One peer's stream of frames. The stream's certificate names the member sending it; every
+   * frame and every message in it must claim that sender, or it is dropped (and counted): a
+   * member cannot speak for another, and nothing else can speak at all (issue #12's forged
+   * votes came from a process that only claimed to be a member).
+   */
   private serve(call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>): void {
-    let from: NodeId = 0;
+    const sender = this.senderOf(call);
+    if (sender === undefined) {
+      this.refuse(PeerRefusal.NotMember, { peer: call.getPeer() });
+      callback({ code: grpc.status.PERMISSION_DENIED, details: 'only members of the cluster may send Raft messages' });
+      return;
+    }
     call.on('data', (frame: WireFrame) => {
-      from = frame.from;
+      if (frame.from !== sender) {
+        this.refuse(PeerRefusal.WrongSender, { sender, claimed: frame.from });
+        return;
+      }
       const messages: GroupMessage[] = [];
       for (const m of frame.messages) {
         let message: Message;
         try {
           message = messageFromProto(m.message as internalV1.RaftMessage__Output);
         } catch (err) {
-          this.options.logger.warn({ from: frame.from, err: (err as Error).message }, 'dropped malformed peer message');
+          this.refuse(PeerRefusal.Malformed, { sender, err: (err as Error).message });
+          continue;
+        }
+        if (message.from !== sender) {
+          this.refuse(PeerRefusal.WrongSender, { sender, claimed: message.from });
           continue;
         }
         if (message.to !== this.options.nodeId) continue;
@@ -227,13 +280,21 @@ export class PeerTransport implements PeerSender {
     call.on('end', () => callback(null, {}));
     call.on('error', () => {
       // The sender vanished mid-stream (killed, or the network cut): it may be gone.
-      if (from !== 0) this.options.onPeerLost(from);
+      this.options.onPeerLost(sender);
     });
   }
 
+  /** Closes the links to peers and stops serving: the peers' streams get a second to end,
+   *  then are cut (a peer still running never ends its stream by itself). */
   async close(): Promise<void> {
     for (const link of this.links.values()) link.close();
-    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1_000);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     this.server.forceShutdown();
   }
 }

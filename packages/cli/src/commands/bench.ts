@@ -6,8 +6,9 @@ import { runConsume, runFailover, runProduce, type BenchResult, type FailoverFau
 import { formatTable, print, printJson } from '../output.js';
 import { clientOptions, integer, withClusterOptions, type ClusterOptions } from '../options.js';
 
-/** The systems `herald bench` can drive. NATS is for side-by-side runs (scripts/bench-peers.sh). */
-const SYSTEMS = ['herald', 'nats'] as const;
+/** The systems `herald bench` can drive. NATS is for side-by-side runs (scripts/bench-peers.sh);
+ *  kafka is Herald through its Kafka listener, driven by kafkajs (scripts/bench/kafka.ts). */
+const SYSTEMS = ['herald', 'nats', 'kafka'] as const;
 
 interface CommonOptions extends ClusterOptions {
   system: (typeof SYSTEMS)[number];
@@ -68,7 +69,7 @@ function seconds(value: string): number {
 /** The options every `bench` workload takes. */
 function withCommonOptions(command: Command): Command {
   return withClusterOptions(command)
-    .addOption(new Option('--system <name>', 'the system under test; nats drives a NATS JetStream cluster through the npm nats client (for scripts/bench-peers.sh; --brokers then names NATS servers)').choices(SYSTEMS).default('herald'))
+    .addOption(new Option('--system <name>', 'the system under test; nats drives a NATS JetStream cluster through the npm nats client (for scripts/bench-peers.sh; --brokers then names NATS servers); kafka drives Herald through its Kafka listener with kafkajs (--brokers then names Kafka listeners)').choices(SYSTEMS).default('herald'))
     .option('--topic <name>', 'the topic (created if missing)', 'bench')
     .option('--partitions <n>', 'partitions of a topic the run creates', integer(1, 1024), 1)
     .option('--replication-factor <n>', 'replicas per partition of a topic the run creates', integer(1, 9), 3)
@@ -189,6 +190,11 @@ function workloadOptions(options: CommonOptions): WorkloadOptions {
 
 async function connect(options: CommonOptions): Promise<BenchTarget> {
   if (options.system === 'herald') return new HeraldTarget(await clientOptions(options));
+  if (options.system === 'kafka') {
+    // Loaded only here: `kafkajs` is a development dependency of the CLI.
+    const { KafkaTarget } = await import('../bench/kafka-target.js');
+    return KafkaTarget.connect(options.brokers ?? ['127.0.0.1:19091', '127.0.0.1:19092', '127.0.0.1:19093'], options.timeoutMs);
+  }
   // Loaded only here: `nats` is a development dependency of the CLI.
   const { NatsTarget } = await import('../bench/nats-target.js');
   const servers = options.brokers ?? ['127.0.0.1:4222'];

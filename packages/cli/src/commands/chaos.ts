@@ -113,6 +113,9 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
       '--client-port', String(spec.clientPort),
       '--peer-port', String(spec.peerPort),
       '--metrics-port', String(spec.metricsPort),
+      // The workloads speak the SDK for now: the Kafka listeners take any free port, so that a
+      // run never collides with a local cluster's 1909N.
+      '--kafka-port', '0',
       '--peers', spec.peers,
       '--log-level', spec.logLevel,
       ...(spec.rejoin ? ['--rejoin'] : []),

@@ -13,10 +13,16 @@ interface NodeStartOptions {
   clientPort?: number;
   peerPort?: number;
   metricsPort?: number;
+  kafkaPort?: number;
   peers?: string;
   logLevel?: string;
   pretty?: boolean;
   rejoin?: boolean;
+  insecure?: boolean;
+  bootstrapFile?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   mqtt?: boolean;
   mqttPort?: number;
   mqttHttpPort?: number;
@@ -26,6 +32,24 @@ interface NodeDrainOptions extends ClusterOptions {
   node: number;
   deadlineMs: number;
   json?: boolean;
+}
+
+/** The --insecure and --bootstrap-file flags given, over what the file and environment say. */
+function securityOverrides(options: NodeStartOptions): Record<string, string> | undefined {
+  const given = Object.entries({ mode: options.insecure === true ? 'insecure' : undefined, bootstrapFile: options.bootstrapFile }).filter(([, v]) => v !== undefined);
+  return given.length === 0 ? undefined : (Object.fromEntries(given) as Record<string, string>);
+}
+
+/** The --tls-* flags given, over what the file and environment say. */
+function tlsOverrides(options: NodeStartOptions): Record<string, string> | undefined {
+  const given = Object.entries({ ca: options.tlsCa, cert: options.tlsCert, key: options.tlsKey }).filter(([, v]) => v !== undefined);
+  return given.length === 0 ? undefined : (Object.fromEntries(given) as Record<string, string>);
+}
+
+/** The --mqtt* flags given, over what the file and environment say. */
+function mqttOverrides(options: NodeStartOptions): Record<string, unknown> | undefined {
+  const given = Object.entries({ enabled: options.mqtt, port: options.mqttPort, httpPort: options.mqttHttpPort }).filter(([, v]) => v !== undefined);
+  return given.length === 0 ? undefined : Object.fromEntries(given);
 }
 
 /** How long a stopping node may take before the process exits anyway. */
@@ -43,13 +67,19 @@ export function registerNode(node: Command): void {
     .option('--client-port <port>', 'the client gRPC port (default: 7400 + id)', integer(0, 65535))
     .option('--peer-port <port>', 'the peer (Raft) port (default: 7500 + id)', integer(0, 65535))
     .option('--metrics-port <port>', 'the metrics port (default: 9400 + id)', integer(0, 65535))
-    .option('--peers <list>', 'every voter: 1=host:clientPort:peerPort,... (default: nodes 1-3 on local ports)')
+    .option('--kafka-port <port>', 'the Kafka listener port (default: 19090 + id; HERALD_KAFKA_PORT); `kafka.enabled: false` in --config turns it off', integer(0, 65535))
+    .option('--peers <list>', 'every voter: 1=host:clientPort:peerPort[:kafkaPort],... (default: nodes 1-3 on local ports)')
     .addOption(new Option('--log-level <level>', 'the log level (default: info)').choices(LOG_LEVELS))
     .option('--pretty', 'human-readable logs instead of JSON lines')
     .option('--rejoin', 'this node lost its data and rejoins an existing cluster: it votes again only once repaired from its peers')
-    .option('--mqtt', 'serve MQTT, MQTT over WebSocket and SSE (the config file\'s mqtt.enabled)')
-    .option('--mqtt-port <port>', 'the MQTT port (default: 1880 + id)', integer(0, 65535))
-    .option('--mqtt-http-port <port>', 'the port of MQTT over WebSocket (/mqtt), POST /topics and GET /sse (default: 8080 + id)', integer(0, 65535))
+    .option('--insecure', 'plaintext and no authentication on the client, metrics and protocol ports (loopback only; the peer port stays mutual TLS)')
+    .option('--bootstrap-file <file>', 'users (SCRAM credentials, never passwords) the controller creates when the cluster first forms; `herald cluster up` writes one with the admin user')
+    .option('--tls-ca <file>', 'the cluster CA certificate (default: <data root>/certs/ca.crt)')
+    .option('--tls-cert <file>', "this node's certificate (default: <data root>/certs/node-<id>.crt)")
+    .option('--tls-key <file>', "this node's key (default: <data root>/certs/node-<id>.key)")
+    .option('--mqtt', "serve MQTT, MQTT over WebSocket and SSE (HERALD_MQTT_ENABLED; the config file's mqtt.enabled)")
+    .option('--mqtt-port <port>', 'the MQTT port (default: 1880 + id; HERALD_MQTT_PORT)', integer(0, 65535))
+    .option('--mqtt-http-port <port>', 'the port of MQTT over WebSocket (/mqtt), POST /topics and GET /sse (default: 8080 + id; HERALD_MQTT_HTTP_PORT)', integer(0, 65535))
     .action(async (options: NodeStartOptions) => {
       // The node's code is loaded here, not with the CLI: other commands start without it.
       const { ConfigError, loadConfig, nodeLogger, parsePeers } = await import('@herald/broker');
@@ -69,16 +99,15 @@ export function registerNode(node: Command): void {
             logLevel: options.logLevel,
             rejoin: options.rejoin,
             peers: options.peers === undefined ? undefined : parsePeers(options.peers),
+            security: securityOverrides(options),
+            tls: tlsOverrides(options),
+            kafka: options.kafkaPort === undefined ? undefined : { port: options.kafkaPort },
+            mqtt: mqttOverrides(options),
           },
         });
       } catch (err) {
         throw err instanceof ConfigError ? new UsageError(err.message) : err;
       }
-      // The mqtt block is nested: its flags are merged into the file's (already validated) block.
-      config = {
-        ...config,
-        mqtt: { ...config.mqtt, enabled: config.mqtt.enabled || options.mqtt === true, port: options.mqttPort ?? config.mqtt.port, httpPort: options.mqttHttpPort ?? config.mqtt.httpPort },
-      };
       await runNode(config, options.pretty === true ? await prettyLogger(config) : nodeLogger(config));
     });
 
@@ -120,8 +149,11 @@ async function prettyLogger(config: NodeConfig): Promise<Logger> {
 
 async function runNode(config: NodeConfig, logger: Logger): Promise<void> {
   const { startNode } = await import('@herald/broker');
-  // The MQTT gateway is an adapter: loaded only when the node serves it.
-  const listeners = config.mqtt.enabled ? [(await import('@herald/mqtt')).mqttListener()] : [];
+  // A protocol adapter's code is loaded only for a node that serves it.
+  const listeners = [
+    ...(config.kafka.enabled ? [(await import('@herald/kafka')).kafkaListener()] : []),
+    ...(config.mqtt.enabled ? [(await import('@herald/mqtt')).mqttListener()] : []),
+  ];
   const running = await startNode(config, { logger, listeners });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);

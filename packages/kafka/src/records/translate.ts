@@ -77,20 +77,8 @@ const CONTROL_FLAG = 0x20;
 const TWO_TO_32 = 0x1_0000_0000;
 
 const LZ4 = 3;
-const SNAPPY = 2;
-/** The header of xerial's framed snappy, which the Java client writes; librdkafka and Herald
- *  write raw snappy, which Herald's decoder reads. */
-const XERIAL_SNAPPY_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
-
-/** Kafka's LZ4 (code 3) is the LZ4 frame format (KIP-57), Herald's lz4 is the block format with
- *  a size prefix (@herald/protocol compression.ts): same code, different bytes. Until the two
- *  agree, lz4 does not cross. */
-function lz4Unsupported(direction: string): KafkaProtocolError {
-  return new KafkaProtocolError(
-    ErrorCode.UnsupportedCompressionType,
-    `record batch: lz4 is not served ${direction} yet (Kafka's LZ4 is the frame format, Herald stores the block format); use gzip, snappy or zstd`,
-  );
-}
+/** The LZ4 frame's magic number, little-endian (KIP-57's format). */
+const LZ4_FRAME_MAGIC = 0x184d2204;
 
 function crc32c(bytes: Uint8Array): number {
   return nativeCrc32c(bytes) >>> 0;
@@ -146,8 +134,8 @@ export function splitBatches(records: Uint8Array): Uint8Array[] {
  * (a copy, so that the stored batch does not pin the whole request frame in memory), the CRC
  * rebased. Checks what the header alone can tell: the Kafka CRC, the attributes a producer may
  * set (no LogAppendTime, control or delete-horizon bits; transactions are not served yet), a
- * compression Herald reads the same way (not lz4, not xerial-framed snappy), and that
- * lastOffsetDelta matches the record count. The broker validates the records themselves.
+ * known compression (Herald reads every one Kafka writes: lz4 frames, raw and xerial-framed
+ * snappy, gzip, zstd), and that lastOffsetDelta matches the record count. The broker validates the records themselves.
  * A batch without a producer id gets -1 for its epoch and sequence too (kafkajs sends 0s).
  */
 export function kafkaToHerald(batch: Uint8Array): Uint8Array {
@@ -160,10 +148,6 @@ export function kafkaToHerald(batch: Uint8Array): Uint8Array {
   const attributes = v.getInt16(K.Attributes);
   const compression = attributes & COMPRESSION_MASK;
   if (compression > COMPRESSION_CODE_MAX) throw new KafkaProtocolError(ErrorCode.UnsupportedCompressionType, `record batch: unknown compression code ${compression}`);
-  if (compression === LZ4) throw lz4Unsupported('from Kafka producers');
-  if (compression === SNAPPY && XERIAL_SNAPPY_MAGIC.equals(batch.subarray(KAFKA_BATCH_HEADER_BYTES, KAFKA_BATCH_HEADER_BYTES + XERIAL_SNAPPY_MAGIC.length))) {
-    throw new KafkaProtocolError(ErrorCode.UnsupportedCompressionType, "record batch: xerial-framed snappy (the Java client's) is not served yet; raw snappy (librdkafka's), gzip and zstd are");
-  }
   if ((attributes & TRANSACTIONAL_FLAG) !== 0) {
     throw new KafkaProtocolError(ErrorCode.InvalidTxnState, 'record batch: transactional batches are not served yet (no transactional producer id was given out)');
   }
@@ -219,15 +203,18 @@ export interface StoredBatchRef {
  * A compacted batch (format.ts) spans recordCount offsets but holds only some records, with
  * their original offset deltas: Kafka allows such gaps (its own compaction leaves them), so
  * lastOffsetDelta still covers the span, while recordsCount is the records present, counted by
- * decoding the batch (compaction is rare; plain batches are never decoded). An lz4 batch (from
- * the Herald SDK) is refused with UNSUPPORTED_COMPRESSION_TYPE: Kafka clients could not read it.
+ * decoding the batch (compaction is rare; plain batches are never decoded). An lz4 batch the
+ * Herald SDK wrote before lz4 meant the frame format (a size-prefixed block) is refused with
+ * UNSUPPORTED_COMPRESSION_TYPE: Kafka clients could not read it.
  */
 export async function heraldToKafka(stored: StoredBatchRef): Promise<[Uint8Array, Uint8Array]> {
   const bytes = stored.bytes;
   if (bytes.length < BATCH_HEADER_BYTES || bytes[H.Magic] !== BATCH_MAGIC) throw new Error(`stored batch at offset ${stored.baseOffset} is not a Herald batch`);
   const h = view(bytes);
   const attributes = h.getUint8(H.Attributes);
-  if ((attributes & COMPRESSION_MASK) === LZ4) throw lz4Unsupported('to Kafka consumers');
+  if ((attributes & COMPRESSION_MASK) === LZ4 && h.getUint32(BATCH_HEADER_BYTES, true) !== LZ4_FRAME_MAGIC) {
+    throw new KafkaProtocolError(ErrorCode.UnsupportedCompressionType, `record batch at offset ${stored.baseOffset}: lz4 in Herald's old block format, which Kafka clients cannot read`);
+  }
   const span = h.getUint32(H.RecordCount);
   const recordsCount = (attributes & COMPACTED_FLAG) !== 0 ? (await decodeBatch(bytes)).length : span;
   const payloadLength = bytes.length - BATCH_HEADER_BYTES;

@@ -5,7 +5,7 @@
 // GroupCoordinator does (packages/broker/src/groups/coordinator.ts). Tests drive a real
 // KafkaServer and real Kafka clients against it.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, createHmac, pbkdf2Sync, randomBytes, randomUUID } from 'node:crypto';
 import {
   decodeBatch,
   fencedGeneration,
@@ -492,4 +492,13 @@ export class FakeBackend implements KafkaBackend {
   committed(group: string): CommittedOffset[] {
     return [...(this.groups.get(group)?.offsets.values() ?? [])];
   }
+}
+
+/** A SCRAM credential as a user database would store it (RFC 5802 §3). */
+export function scramCredential(password: string, hash: 'sha256' | 'sha512') {
+  const salt = randomBytes(16);
+  const iterations = 4096;
+  const salted = pbkdf2Sync(password, salt, iterations, hash === 'sha256' ? 32 : 64, hash);
+  const clientKey = createHmac(hash, salted).update('Client Key').digest();
+  return { salt, iterations, storedKey: createHash(hash).update(clientKey).digest(), serverKey: createHmac(hash, salted).update('Server Key').digest() };
 }
