@@ -103,8 +103,12 @@ export class ClusterAccess {
     this.selfAddress = node.clientAddress(node.nodeId);
     // This node first: its answers name the others.
     const brokers = [this.selfAddress, ...node.nodeIds().filter((id) => id !== node.nodeId).map((id) => node.clientAddress(id))];
-    // TODO(#12): a secure cluster needs the node's own credentials (a gateway principal) here.
-    this.client = new HeraldClient({ brokers, callTimeoutMs: 10_000 });
+    // On a secure cluster the gateway calls as the node itself: its certificate is its principal
+    // (a superuser, as every node is to the others); each client's own rights are checked by the
+    // gateway before it calls (auth.ts).
+    const { security } = node;
+    const tls = security.secure ? { ca: security.tls.ca, cert: security.tls.cert, key: security.tls.key } : undefined;
+    this.client = new HeraldClient({ brokers, callTimeoutMs: 10_000, ...(tls === undefined ? {} : { tls }) });
     this.transport = new LocalFirstTransport(new RoutedProduceTransport(this.client.router), node, this.selfAddress);
   }
 

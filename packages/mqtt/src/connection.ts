@@ -282,7 +282,10 @@ export class Connection implements Link {
         ? this.refuse(ReasonCode.BadUsernameOrPassword, V3Return.BadCredentials, 'bad_credentials')
         : this.refuse(ReasonCode.NotAuthorized, V3Return.NotAuthorized, 'not_authorized');
     }
-    if (will !== null && !gateway.authorizer.canPublish(auth.principal, will.topic)) return this.refuse(ReasonCode.NotAuthorized, V3Return.NotAuthorized, 'not_authorized');
+    if (will !== null && !gateway.authorizer.canPublish(auth.principal, will.topic)) {
+      gateway.metrics.refused.inc({ operation: 'will', reason: 'not_authorized' });
+      return this.refuse(ReasonCode.NotAuthorized, V3Return.NotAuthorized, 'not_authorized');
+    }
     this.principal = auth.principal;
     if (this.version === 5) {
       if (props.receiveMaximum !== undefined) this.clientReceiveMaximum = props.receiveMaximum;
@@ -325,7 +328,9 @@ export class Connection implements Link {
         protocol: this.version,
         expirySec,
         disconnectedAtMs: 0,
-        subscriptions: base?.subscriptions ?? [],
+        // A client identifier is no credential, and ACLs change: a resumed session keeps the
+        // subscriptions this login may read.
+        subscriptions: (base?.subscriptions ?? []).filter((sub) => this.mayKeep(sub)),
         positions: base?.positions ?? {},
         qos2In: base?.qos2In ?? {},
         qos2Out: base?.qos2Out ?? [],
@@ -376,6 +381,12 @@ export class Connection implements Link {
     // What the client sent while CONNECT was being answered.
     for (const queued of this.pendingPackets.splice(0)) this.onPacket(queued);
     this.wire.resume();
+  }
+
+  private mayKeep(sub: StoredSubscription): boolean {
+    if (this.gateway.authorizer.canSubscribe(this.principal, sub.shareGroup === undefined ? sub.filter : `$share/${sub.shareGroup}/${sub.filter}`)) return true;
+    this.gateway.metrics.refused.inc({ operation: 'subscribe', reason: 'not_authorized' });
+    return false;
   }
 
   /** Opens the cursors of a resumed session's subscriptions at its positions, and its shared
@@ -433,16 +444,19 @@ export class Connection implements Link {
       }
     }
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    let refusal: number | undefined;
-    if (!this.gateway.authorizer.canPublish(this.principal, topic)) refusal = ReasonCode.NotAuthorized;
-    else if (reservedUserProperty(props.userProperties) !== undefined) refusal = ReasonCode.ImplementationSpecific;
-    else if (props.payloadFormatIndicator === true && !isUtf8(payload)) refusal = ReasonCode.PayloadFormatInvalid;
+    let refusal: { code: number; why: string } | undefined;
+    if (!this.gateway.authorizer.canPublish(this.principal, topic)) {
+      this.gateway.metrics.refused.inc({ operation: 'publish', reason: 'not_authorized' });
+      refusal = { code: ReasonCode.NotAuthorized, why: 'not_authorized' };
+    } else if (reservedUserProperty(props.userProperties) !== undefined) refusal = { code: ReasonCode.ImplementationSpecific, why: 'reserved_property' };
+    else if (props.payloadFormatIndicator === true && !isUtf8(payload)) refusal = { code: ReasonCode.PayloadFormatInvalid, why: 'payload_invalid' };
     if (refusal !== undefined) {
-      // MQTT 3.1.1 cannot say no to a PUBLISH: the connection closes (§3.3.5).
-      if (this.version === 4) return this.protocolError(refusal, 'publish refused', 'not_authorized');
+      // MQTT 3.1.1 cannot say no to a PUBLISH: the server acknowledges it or closes the connection
+      // (§3.3.5, MQTT-3.3.5-2); closing tells the client something went wrong.
+      if (this.version === 4) return this.protocolError(refusal.code, 'publish refused', refusal.why);
       if (qos === 0) return;
       this.inboundUnacked--;
-      return this.send({ cmd: qos === 1 ? 'puback' : 'pubrec', messageId: packet.messageId, reasonCode: refusal });
+      return this.send({ cmd: qos === 1 ? 'puback' : 'pubrec', messageId: packet.messageId, reasonCode: refusal.code });
     }
     const message: MqttMessage = {
       topic,
@@ -592,6 +606,8 @@ export class Connection implements Link {
       }
       const filter = shared?.filter ?? s.topic;
       if (!gateway.authorizer.canSubscribe(this.principal, s.topic)) {
+        gateway.metrics.refused.inc({ operation: 'subscribe', reason: 'not_authorized' });
+        // MQTT 3.1.1 has one failure code for SUBACK (0x80, §3.9.3).
         granted.push(this.version === 5 ? ReasonCode.NotAuthorized : 0x80);
         continue;
       }

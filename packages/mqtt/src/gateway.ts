@@ -8,7 +8,7 @@ import type { HeraldNode, MqttConfig } from '@herald/broker';
 import type { Producer } from '@herald/client';
 import { partitionForKey, type RecordInput } from '@herald/protocol';
 import type { Logger } from 'pino';
-import { allowAnyone, allowEverything, type Authenticator, type Authorizer } from './auth.js';
+import { allowAnyone, allowEverything, clusterAuthenticator, clusterAuthorizer, type Authenticator, type Authorizer } from './auth.js';
 import { ClusterAccess, pause } from './cluster.js';
 import { Fanout, type PartitionFeed } from './fanout.js';
 import { TopicMapping } from './mapping.js';
@@ -19,12 +19,6 @@ import { splitTp, type SessionContext } from './session.js';
 import { producerIdOf, SessionStore, type SessionRecord, type StoredWill } from './session-store.js';
 import { SharedSubscriptions } from './shared.js';
 import { isExactFilter } from './topics.js';
-
-/** What can be passed in to replace the defaults. */
-export interface GatewayOptions {
-  readonly authenticator?: Authenticator;
-  readonly authorizer?: Authorizer;
-}
 
 /** How often the session sweeper runs (wills due, sessions expired, owners gone). */
 const SWEEP_MS = 1_000;
@@ -69,7 +63,6 @@ export class Gateway implements SessionContext {
     readonly node: HeraldNode,
     readonly config: MqttConfig,
     readonly log: Logger,
-    options: GatewayOptions = {},
   ) {
     this.access = new ClusterAccess(node);
     this.producer = this.access.producer();
@@ -79,8 +72,9 @@ export class Gateway implements SessionContext {
     this.retained = new RetainedStore(config.retainedTopic, this.access, log);
     this.shared = new SharedSubscriptions(this.access, config.limits.inflightMax, log);
     this.metrics = new MqttMetrics(node.metrics.registry, () => this.fanout.size, () => this.retained.size);
-    this.authenticator = options.authenticator ?? allowAnyone;
-    this.authorizer = options.authorizer ?? allowEverything;
+    const secure = node.security.secure;
+    this.authenticator = secure ? clusterAuthenticator(node) : allowAnyone;
+    this.authorizer = secure ? clusterAuthorizer(node, this.mapping) : allowEverything;
     this.sessions.onChange((clientId, record) => this.onSessionChange(clientId, record));
     this.ready = this.prepare();
     this.ready.catch(() => {});

@@ -5,27 +5,14 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls';
-import type { HeraldNode, Listener, ListenerFactory, MqttConfig } from '@herald/broker';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import type { HeraldNode, Listener, ListenerFactory } from '@herald/broker';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Authenticator, Authorizer } from './auth.js';
+import { verifiedCertificate } from './auth.js';
 import { Connection, ReasonCode, type Wire } from './connection.js';
 import { Gateway } from './gateway.js';
 import { HttpPush } from './sse.js';
-
-/** Options of the MQTT listeners. */
-export interface MqttListenerOptions {
-  /** Replaces the node's `mqtt` settings (tests). */
-  readonly config?: MqttConfig;
-  readonly authenticator?: Authenticator;
-  readonly authorizer?: Authorizer;
-  /**
-   * TLS for both ports (MQTT over TLS, WSS and HTTPS), with `requestCert` for client
-   * certificates. TODO(#12): the node's certificates once the cluster is secure.
-   */
-  readonly tls?: SecureContextOptions & { readonly requestCert?: boolean };
-}
 
 /** How often keep-alives and stalled writers are checked. */
 const TICK_MS = 1_000;
@@ -33,13 +20,11 @@ const TICK_MS = 1_000;
 const END_GRACE_MS = 1_000;
 
 function tcpWire(socket: Socket): Wire {
-  const tls = socket as Partial<TLSSocket>;
-  const raw = typeof tls.getPeerCertificate === 'function' ? tls.getPeerCertificate().raw : undefined;
   socket.setNoDelay(true);
   return {
     transport: 'tcp',
     remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
-    certificate: raw,
+    certificate: verifiedCertificate(socket),
     write: (bytes) => void socket.write(bytes),
     bufferedBytes: () => socket.writableLength,
     pause: () => socket.pause(),
@@ -55,13 +40,11 @@ function tcpWire(socket: Socket): Wire {
 }
 
 function wsWire(ws: WebSocket, req: IncomingMessage, drainBelow: number): Wire {
-  const socket = req.socket as Partial<TLSSocket>;
-  const raw = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate().raw : undefined;
   const drainListeners: (() => void)[] = [];
   return {
     transport: 'ws',
     remoteAddress: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`,
-    certificate: raw,
+    certificate: verifiedCertificate(req.socket),
     // ws calls back once the frame is handed to the socket; below half the limit is "drained".
     write: (bytes) =>
       ws.send(bytes, { binary: true }, () => {
@@ -91,14 +74,21 @@ function listen(server: TcpServer | HttpServer, host: string, port: number): Pro
   });
 }
 
-/** A ListenerFactory starting the MQTT gateway's listeners with a node. */
-export function mqttListener(options: MqttListenerOptions = {}): ListenerFactory {
-  return (node, logger) => startMqtt(node, logger.child({ component: 'mqtt' }), options);
+/**
+ * A ListenerFactory starting the MQTT gateway's listeners with a node, on `mqtt.port` and
+ * `mqtt.httpPort` of its config. On a secure cluster (security.mode secure) both are TLS with the
+ * node's certificate (MQTT over TLS, WSS and HTTPS), asking for a client certificate without
+ * requiring one, and every client logs in (clusterAuthenticator) and is held to the cluster's
+ * ACLs (clusterAuthorizer); an insecure cluster's are plaintext, without authentication, as its
+ * gRPC port is.
+ */
+export function mqttListener(): ListenerFactory {
+  return (node, logger) => startMqtt(node, logger.child({ component: 'mqtt' }));
 }
 
-async function startMqtt(node: HeraldNode, log: Logger, options: MqttListenerOptions): Promise<Listener> {
-  const config = options.config ?? node.config.mqtt;
-  const gateway = new Gateway(node, config, log, { authenticator: options.authenticator, authorizer: options.authorizer });
+async function startMqtt(node: HeraldNode, log: Logger): Promise<Listener> {
+  const config = node.config.mqtt;
+  const gateway = new Gateway(node, config, log);
   const limits = config.limits;
   const connections = new Set<Connection>();
   const accept = (wire: Wire, close: () => void) => {
@@ -115,12 +105,15 @@ async function startMqtt(node: HeraldNode, log: Logger, options: MqttListenerOpt
     });
   };
 
-  const tcp = options.tls === undefined ? createTcpServer() : createTlsServer(options.tls);
-  tcp.on(options.tls === undefined ? 'connection' : 'secureConnection', (socket: Socket) => accept(tcpWire(socket), () => socket.destroy()));
+  const secure = node.security.secure;
+  const tls: TlsOptions = { key: node.security.tls.key, cert: node.security.tls.cert, ca: node.security.tls.ca, requestCert: true, rejectUnauthorized: false };
+  const tcp = secure ? createTlsServer(tls) : createTcpServer();
+  tcp.on(secure ? 'secureConnection' : 'connection', (socket: Socket) => accept(tcpWire(socket), () => socket.destroy()));
+  if (secure) tcp.on('tlsClientError', () => gateway.metrics.connects.inc({ result: 'tls_failed' }));
   tcp.on('error', (err) => log.warn({ err }, 'MQTT listener error'));
 
   const push = new HttpPush(gateway);
-  const http = options.tls === undefined ? createHttpServer() : createHttpsServer(options.tls);
+  const http = secure ? createHttpsServer(tls) : createHttpServer();
   http.on('request', (req, res) => {
     if (push.handle(req, res)) return;
     res.writeHead(404, { 'content-type': 'text/plain' });
@@ -159,7 +152,7 @@ async function startMqtt(node: HeraldNode, log: Logger, options: MqttListenerOpt
     await gateway.close();
     throw err;
   }
-  log.info(ports, 'MQTT gateway listening');
+  log.info({ ...ports, secure }, 'MQTT gateway listening');
   return {
     ports,
     async close() {

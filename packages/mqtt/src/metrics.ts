@@ -5,8 +5,8 @@ export type Transport = 'tcp' | 'ws' | 'sse';
 
 /**
  * The gateway's metrics, in the node's registry (docs/metrics.md, "MQTT"). Labels are bounded:
- * transport (3), qos (3), reason and result (fixed lists), persistent and shared (2 each). No
- * label carries a client identifier or a topic.
+ * transport (3), qos (3), reason, result and operation (fixed lists), persistent and shared (2
+ * each). No label carries a client identifier, a principal or a topic.
  */
 export class MqttMetrics {
   readonly connections: Gauge<'transport'>;
@@ -18,6 +18,7 @@ export class MqttMetrics {
   readonly dropped: Counter<'reason'>;
   readonly disconnects: Counter<'reason'>;
   readonly publishSeconds: Histogram<'qos'>;
+  readonly refused: Counter<'operation' | 'reason'>;
 
   constructor(registry: Registry, feeds: () => number, retained: () => number) {
     const registers = [registry];
@@ -39,6 +40,12 @@ export class MqttMetrics {
       help: 'From a QoS 1 or 2 PUBLISH received to its PUBACK or PUBREC sent (the message stored with acks quorum).',
       labelNames: ['qos'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.refused = new Counter({
+      name: 'herald_mqtt_refused_total',
+      help: 'Requests refused by the cluster security: operation publish, subscribe, will (a CONNECT whose will topic may not be written), post or sse; reason not_authorized (the ACLs) or, for HTTP, bad_credentials and no_credentials.',
+      labelNames: ['operation', 'reason'],
       registers,
     });
     new Gauge({

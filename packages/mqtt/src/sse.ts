@@ -6,9 +6,12 @@
 // offset ("topic/partition:offset,..."), so that a reconnecting EventSource (which sends the last
 // id as Last-Event-ID) resumes every partition where it stopped, whatever came meanwhile. A slow
 // reader pauses its cursors (nothing is dropped); it can always resume from its last id.
+// On a secure cluster every request logs in (Basic, Bearer, or a client certificate) and is held
+// to the ACLs: Write on the topic to POST, Read on every topic a stream reads.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeraldError } from '@herald/protocol';
+import { verifiedCertificate, type Credentials } from './auth.js';
 import type { Cursor } from './fanout.js';
 import type { Gateway } from './gateway.js';
 import { recordMessage, type LogRecord } from './message.js';
@@ -53,6 +56,24 @@ function statusOf(err: unknown): number {
   }
 }
 
+/** The credentials of an HTTP request: `Authorization: Basic` (RFC 7617: a user's name and
+ *  password) or `Bearer` (RFC 6750: a session token of the cluster), and the client certificate
+ *  the TLS connection verified; undefined for another scheme, or Basic that does not decode. */
+export function httpCredentials(req: IncomingMessage): Credentials | undefined {
+  const base = { clientId: '', transport: 'sse' as const, remoteAddress: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`, certificate: verifiedCertificate(req.socket) };
+  const header = req.headers.authorization;
+  if (header === undefined) return base;
+  const basic = /^Basic ([A-Za-z0-9+/]+={0,2})$/i.exec(header);
+  if (basic !== null) {
+    const decoded = Buffer.from(basic[1]!, 'base64');
+    const colon = decoded.indexOf(0x3a);
+    if (colon <= 0) return undefined;
+    return { ...base, username: decoded.subarray(0, colon).toString('utf8'), password: decoded.subarray(colon + 1) };
+  }
+  const bearer = /^Bearer ([!-~]+)$/i.exec(header);
+  return bearer === null ? undefined : { ...base, token: bearer[1]! };
+}
+
 /** Parses a Last-Event-ID: one offset, or "tp:offset,..." (next offsets). */
 export function parseEventId(id: string | undefined): { single: number } | { positions: Map<string, number> } | undefined {
   if (id === undefined || id === '') return undefined;
@@ -75,7 +96,7 @@ export class HttpPush {
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, last-event-id' });
+      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'authorization, content-type, last-event-id' });
       res.end();
       return true;
     }
@@ -93,8 +114,31 @@ export class HttpPush {
     return false;
   }
 
+  /**
+   * The principal of a request allowed to do what `allowed` checks, or undefined once the
+   * refusal is sent: 401 (with the Basic challenge) for missing or wrong credentials, 403 when
+   * the ACLs say no. Counted in herald_mqtt_refused_total.
+   */
+  private async authorize(req: IncomingMessage, res: ServerResponse, operation: 'post' | 'sse', allowed: (principal: string) => boolean): Promise<string | undefined> {
+    const { gateway } = this;
+    const credentials = httpCredentials(req);
+    const auth = credentials === undefined ? ({ ok: false, reason: 'bad-credentials' } as const) : await gateway.authenticator.authenticate(credentials);
+    if (!auth.ok) {
+      const reason = auth.reason === 'bad-credentials' ? 'bad_credentials' : 'no_credentials';
+      gateway.metrics.refused.inc({ operation, reason });
+      res.setHeader('www-authenticate', 'Basic realm="herald", charset="UTF-8"');
+      reply(res, 401, { error: auth.reason === 'bad-credentials' ? 'wrong user name or password, or an invalid token' : 'log in: Authorization Basic (user and password) or Bearer (session token), or a client certificate' });
+      return undefined;
+    }
+    if (allowed(auth.principal)) return auth.principal;
+    gateway.metrics.refused.inc({ operation, reason: 'not_authorized' });
+    reply(res, 403, { error: `${auth.principal} is not authorized` });
+    return undefined;
+  }
+
   private async post(topic: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!TOPIC_NAME.test(topic)) return reply(res, 400, { error: `"${topic.slice(0, 100)}" is not a valid topic name` });
+    if ((await this.authorize(req, res, 'post', (principal) => this.gateway.authorizer.canWriteTopic(principal, topic))) === undefined) return;
     const limit = this.gateway.config.limits.maxPacketBytes;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -119,7 +163,6 @@ export class HttpPush {
     } else {
       record = { key: url.searchParams.get('key'), value: body, headers: {} };
     }
-    // TODO(#12): authenticate the request (Authorization header) and check the topic's ACL.
     try {
       const stored = await this.gateway.producer.send(topic, record);
       reply(res, 200, stored);
@@ -136,6 +179,8 @@ export class HttpPush {
     if (topic !== null && !TOPIC_NAME.test(topic)) return reply(res, 400, { error: `"${topic.slice(0, 100)}" is not a valid topic name` });
     const problem = filter === null ? undefined : topicFilterProblem(filter);
     if (problem !== undefined) return reply(res, 400, { error: problem });
+    const allowed = (principal: string) => (topic !== null ? gateway.authorizer.canReadTopic(principal, topic) : gateway.authorizer.canSubscribe(principal, filter!));
+    if ((await this.authorize(req, res, 'sse', allowed)) === undefined) return;
     await gateway.ready;
     let tps: string[];
     if (topic !== null) {

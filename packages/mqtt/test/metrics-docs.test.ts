@@ -14,6 +14,6 @@ it('documents every metric, named by the rules', async () => {
   expect(metrics.map((m) => m.name).filter((name) => !docs.includes(`\`${name}\``))).toEqual([]);
   for (const m of metrics) {
     expect(m.name).toMatch(/^herald_mqtt_/);
-    if (m.type === 'counter') expect(m.name).toMatch(/_total$/);
+    if (String(m.type) === 'counter') expect(m.name).toMatch(/_total$/);
   }
 });
