@@ -34,12 +34,15 @@ function sub(node: number, args: string[]): { lines: string[]; subscribed: Promi
   const child = spawn('stdbuf', ['-oL', 'mosquitto_sub', '-h', '127.0.0.1', '-p', port(node), '-d', '-F', '%t %q %r %p', '-W', '20', ...args]);
   const lines: string[] = [];
   let onSuback!: () => void;
-  const subscribed = new Promise<void>((resolve) => (onSuback = resolve));
+  let onExit!: (err: Error) => void;
+  // A refused CONNECT (mosquitto_sub exits) fails the test at once rather than at its timeout.
+  const subscribed = new Promise<void>((resolve, reject) => ((onSuback = resolve), (onExit = reject)));
   createInterface({ input: child.stdout }).on('line', (line) => {
     if (/received SUBACK/.test(line)) onSuback();
     else if (!line.startsWith('Client ') && !line.startsWith('Subscribed')) lines.push(line);
   });
   const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+  void done.then((code) => onExit(new Error(`mosquitto_sub exited (${code}) before its SUBACK: ${lines.join(' | ')}`)));
   return { lines, subscribed, done };
 }
 

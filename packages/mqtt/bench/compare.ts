@@ -15,6 +15,7 @@ import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureClusterCertificates } from '@herald/security';
 import mqtt, { type MqttClient } from 'mqtt';
 import * as mqttPacket from 'mqtt-packet';
 
@@ -134,12 +135,15 @@ async function startNats(): Promise<System> {
 }
 
 async function startHerald(): Promise<System> {
-  const ports = await Promise.all([1, 2, 3].map(async () => ({ client: await freePort(), peer: await freePort(), metrics: await freePort(), mqtt: await freePort(), http: await freePort() })));
-  const peers = ports.map((p, i) => `${i + 1}=127.0.0.1:${p.client}:${p.peer}`).join(',');
+  const ports = await Promise.all([1, 2, 3].map(async () => ({ client: await freePort(), peer: await freePort(), metrics: await freePort(), kafka: await freePort(), mqtt: await freePort(), http: await freePort() })));
+  const peers = ports.map((p, i) => `${i + 1}=127.0.0.1:${p.client}:${p.peer}:${p.kafka}`).join(',');
+  // The peer port is mutual TLS in every mode: the nodes find their certificates in <work>/certs.
+  // The client ports are plaintext (--insecure), as the other two systems' are here.
+  await ensureClusterCertificates(join(work, 'certs'), [1, 2, 3]);
   const pids: number[] = [];
   for (const [i, p] of ports.entries()) {
     const argv = [HERALD, 'node', 'start', '--id', String(i + 1), '--data-dir', join(work, `herald-${i + 1}`), '--peers', peers, '--client-port', String(p.client), '--peer-port', String(p.peer), '--metrics-port', String(p.metrics)];
-    argv.push('--log-level', 'warn', '--mqtt', '--mqtt-port', String(p.mqtt), '--mqtt-http-port', String(p.http));
+    argv.push('--insecure', '--kafka-port', String(p.kafka), '--log-level', 'warn', '--mqtt', '--mqtt-port', String(p.mqtt), '--mqtt-http-port', String(p.http));
     pids.push(start(process.execPath, argv, `herald-${i + 1}.log`).pid!);
   }
   for (const p of ports) await waitConnectable(p.mqtt, 60_000);
