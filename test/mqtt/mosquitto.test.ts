@@ -43,6 +43,8 @@ function sub(node: number, args: string[]): { lines: string[]; subscribed: Promi
   });
   const done = new Promise<number | null>((resolve) => child.on('close', resolve));
   void done.then((code) => onExit(new Error(`mosquitto_sub exited (${code}) before its SUBACK: ${lines.join(' | ')}`)));
+  // A resumed session may get all it waits for (-C) before its SUBACK: only awaiting callers care.
+  subscribed.catch(() => {});
   return { lines, subscribed, done };
 }
 

@@ -196,8 +196,11 @@ export class Connection implements Link {
       });
       return;
     }
-    if (this.session === undefined) {
-      // CONNECT is being answered; MQTT lets clients send more before CONNACK (§3.1.4).
+    const session = this.session;
+    if (!this.delivering || session === undefined) {
+      // CONNECT is being answered; MQTT lets clients send more before CONNACK (§3.1.4). They wait
+      // until a resumed session's cursors are open at its positions: a SUBSCRIBE handled before
+      // would open them at the tail, past what was published while the client was away.
       this.wire.pause();
       this.pendingPackets.push(packet);
       return;
@@ -206,12 +209,12 @@ export class Connection implements Link {
       case 'publish':
         return this.onPublish(packet);
       case 'puback':
-        return this.session.acknowledged(packet.messageId!);
+        return session.acknowledged(packet.messageId!);
       case 'pubrec':
-        if ((packet.reasonCode ?? 0) >= 0x80) return this.session.acknowledged(packet.messageId!);
-        return this.session.received(packet.messageId!);
+        if ((packet.reasonCode ?? 0) >= 0x80) return session.acknowledged(packet.messageId!);
+        return session.received(packet.messageId!);
       case 'pubcomp':
-        return this.session.acknowledged(packet.messageId!);
+        return session.acknowledged(packet.messageId!);
       case 'pubrel':
         return this.onPubrel(packet.messageId!);
       case 'subscribe':
@@ -230,6 +233,8 @@ export class Connection implements Link {
   }
 
   private readonly pendingPackets: mqttPacket.Packet[] = [];
+  /** Whether the session delivers (CONNACK sent and its cursors open): packets are handled. */
+  private delivering = false;
 
   // -------------------------------------------------------------------------------------------
   // CONNECT
@@ -379,6 +384,7 @@ export class Connection implements Link {
     this.send(this.version === 5 ? { cmd: 'connack', sessionPresent: present, reasonCode: 0, properties } : { cmd: 'connack', sessionPresent: present, returnCode: 0 });
     await this.startDelivery(session, present);
     // What the client sent while CONNECT was being answered.
+    this.delivering = true;
     for (const queued of this.pendingPackets.splice(0)) this.onPacket(queued);
     this.wire.resume();
   }

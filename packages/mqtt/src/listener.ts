@@ -21,11 +21,14 @@ const END_GRACE_MS = 1_000;
 
 function tcpWire(socket: Socket): Wire {
   socket.setNoDelay(true);
+  // A reset or a broken pipe is the client gone: 'close' follows, and the connection ends there.
+  socket.on('error', () => {});
   return {
     transport: 'tcp',
     remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
     certificate: verifiedCertificate(socket),
-    write: (bytes) => void socket.write(bytes),
+    // Nothing is written once the connection is ending (a refusal, a protocol error).
+    write: (bytes) => void (socket.writableEnded || socket.write(bytes)),
     bufferedBytes: () => socket.writableLength,
     pause: () => socket.pause(),
     resume: () => socket.resume(),
@@ -41,6 +44,8 @@ function tcpWire(socket: Socket): Wire {
 
 function wsWire(ws: WebSocket, req: IncomingMessage, drainBelow: number): Wire {
   const drainListeners: (() => void)[] = [];
+  // A malformed frame or a reset: ws closes the socket, and 'close' ends the connection.
+  ws.on('error', () => {});
   return {
     transport: 'ws',
     remoteAddress: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`,
