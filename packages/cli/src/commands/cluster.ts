@@ -7,7 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { TopicDescription } from '@herald/client';
 import { cliCommand, nodeEntry } from '../launch.js';
 import { formatTable, print, printJson } from '../output.js';
-import { DEFAULT_BROKERS, integer, LOG_LEVELS, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { integer, LOG_LEVELS, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 import { partitionTable } from './topic.js';
 
 /** How long `cluster up` waits for a controller to be elected. */
@@ -291,9 +291,9 @@ function summary({ options, nodes, herald, clientConfig }: LocalCluster, control
     );
     if (secure) print(`MQTT clients: TLS with the CA ${relative(process.cwd(), join(resolve(options.data), 'certs', 'ca.crt'))}, and a user's name and password (the admin's are in ${shownConfig}) or a client certificate`);
   }
-  const brokers = nodes.map((n) => n.clientAddress).join(',');
-  if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
-  print(`Try: ${herald} cluster status${brokers === DEFAULT_BROKERS ? '' : ` --brokers ${brokers}`}`);
+  // The CLI finds ./data/client.json by itself; a config elsewhere must be named.
+  if (resolve(options.data) !== resolve('data')) print(`Elsewhere than here, name it: export HERALD_CLIENT_CONFIG=${resolve(clientConfig)}`);
+  print(`Try: ${herald} cluster status`);
   if (options.detach !== true) print('Ctrl-C stops the cluster.');
   else print(`Stop it with: ${herald} cluster down${resolve(options.data) === resolve('data') ? '' : ` --data ${options.data}`}`);
 }
