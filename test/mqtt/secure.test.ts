@@ -116,9 +116,9 @@ beforeAll(async () => {
   ]);
   // Every node applies the users and ACLs from the meta log: wait until each lets the reader in.
   for (const p of cluster.peers) {
-    await waitFor(async () => (await connect(p.id, { username: 'reader', password: 'reader-password' }).then((c) => c.endAsync().then(() => true), () => false)), { timeoutMs: 15_000, what: `node ${p.id} knows the reader` });
+    await waitFor(async () => (await connect(p.id, { username: 'reader', password: 'reader-password' }).then((c) => c.endAsync().then(() => true), () => false)), { timeoutMs: 60_000, what: `node ${p.id} knows the reader` });
   }
-}, 90_000);
+}, 240_000);
 
 afterAll(async () => {
   await Promise.allSettled(clients.map((c) => c.endAsync(true)));
