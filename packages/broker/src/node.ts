@@ -15,6 +15,8 @@ import { DeadLetterWriter } from './queue/dead-letters.js';
 import { bootstrapSecurity, readBootstrapUsers } from './security/bootstrap.js';
 import { NodeSecurity } from './security/node-security.js';
 import { STORE_FORMAT_VERSION, STORE_FORMATS_READ } from './store-format.js';
+import { CheckRegistry } from './transactions/check-registry.js';
+import type { CheckSettings } from './transactions/half-leader.js';
 import { PeerTransport, type DescribeReplicasRequest, type ReplicaState } from './transport/peer-transport.js';
 
 export const HERALD_VERSION = '0.1.0';
@@ -24,6 +26,12 @@ const DESCRIBE_PEERS_MS = 300;
 
 /** How often partition leaders look for queue records due for the dead-letter topic. */
 const QUEUE_SWEEP_MS = 1_000;
+
+/** How often partition leaders look for half messages due for a check-back. */
+const HALF_SWEEP_MS = 250;
+
+/** How long a check-back's or a check-max rollback's command may take to commit. */
+const HALF_SWEEP_TIMEOUT_MS = 10_000;
 
 /** How often a controller checks that the cluster's security state was written (bootstrap). */
 const SECURITY_BOOTSTRAP_CHECK_MS = 200;
@@ -78,6 +86,8 @@ export class HeraldNode {
   /** Partition leadership for Kafka's Metadata, without asking the peers on every request. */
   readonly leadership: LeadershipCache;
   readonly security: NodeSecurity;
+  /** The WatchChecks streams open here: live producer-group members (half messages). */
+  readonly checks: CheckRegistry;
   private coordinator: GroupCoordinator | undefined;
   /** Partitions hosted here, by Raft group id. */
   private readonly partitions = new Map<string, HostedPartition>();
@@ -98,6 +108,8 @@ export class HeraldNode {
     this.store = store;
     this.clock = clock;
     this.security = new NodeSecurity(config, () => this.meta.state, clock);
+    // Check-backs unflushed to their streams hold at most a quarter of what Subscribe streams may.
+    this.checks = new CheckRegistry(Math.floor(config.limits.streamBufferBytes / 4));
     // The coordinator is made in start(), after the constructor; until then there is no lag.
     this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews(), () => this.coordinator?.lag() ?? []);
     this.transport = new PeerTransport({
@@ -156,6 +168,7 @@ export class HeraldNode {
     node.timers.push(
       clock.setInterval(() => node.enforceRetention(), config.retention.checkIntervalMs),
       clock.setInterval(() => node.sweepQueues(), QUEUE_SWEEP_MS),
+      clock.setInterval(() => node.sweepHalves(), HALF_SWEEP_MS),
       clock.setInterval(() => {
         if (node.compacting === null) void node.compactKeys();
       }, config.retention.compactionIntervalMs),
@@ -404,6 +417,35 @@ export class HeraldNode {
     }
   }
 
+  /** When the half messages of a topic are checked back: its configs, else the node's. */
+  private checkSettingsOf(topic: TopicRecord): CheckSettings {
+    const defaults = this.config.transactions;
+    return {
+      afterMs: Number(topic.configs['transaction.check.after.ms'] ?? defaults.checkAfterMs),
+      intervalMs: Number(topic.configs['transaction.check.interval.ms'] ?? defaults.checkIntervalMs),
+      max: Number(topic.configs['transaction.check.max'] ?? defaults.checkMax),
+    };
+  }
+
+  /** Each partition led here with undecided half messages checks back those that are due with
+   *  the live members of their producer groups (WatchChecks streams on this node), and rolls
+   *  back those past transaction.check.max checks. */
+  private sweepHalves(): void {
+    if (this.closed) return;
+    const nowMs = this.clock.now();
+    for (const { topic, partition } of this.partitions.values()) {
+      if (partition.log.state.halves.pending.size === 0 || !partition.group.isLeader()) continue;
+      const { topic: name, partition: id } = partition.settings;
+      partition.leader.halves.sweep(nowMs, this.checkSettingsOf(topic), (notice) => this.checks.deliver({ ...notice, topic: name, partition: id }), HALF_SWEEP_TIMEOUT_MS).then(
+        (result) => {
+          for (const check of result.checks) this.metrics.halfChecks.inc({ topic: name, delivered: String(check.delivered > 0) });
+          if (result.rolledBack > 0) this.metrics.halfDecisions.inc({ topic: name, decision: 'rollback', by: 'check-max' }, result.rolledBack);
+        },
+        (err: Error) => this.logger.debug({ err, partition: partition.name }, 'half message check-back failed; retried at the next sweep'),
+      );
+    }
+  }
+
   hostedPartitions(): IterableIterator<HostedPartition> {
     return this.partitions.values();
   }
@@ -492,6 +534,7 @@ export class HeraldNode {
         minInsyncReplicas: partition.settings.minInsyncReplicas,
         highWatermark: partition.log.highWatermark,
         logBytes: partition.log.logBytes,
+        pendingHalves: partition.log.state.halves.pending.size,
         status: () => partition.group.status(),
       };
     }
