@@ -196,15 +196,17 @@ describe('herald cluster up --detach and cluster down', () => {
   it('starts node processes in the background and stops exactly those', async () => {
     const data = mkdtempSync(join(tmpdir(), 'herald-cli-'));
     try {
-      // One node, so that four free ports suffice: node 1 listens on base + 1.
-      const [client, peer, metrics, kafka] = await freePorts(4);
+      // One node, so that six free ports suffice: node 1 listens on base + 1.
+      const [client, peer, metrics, kafka, mqtt, http] = await freePorts(6);
       const up = await herald(
-        ['cluster', 'up', '--detach', '--nodes', '1', '--data', data, '--ports', `${client! - 1},${peer! - 1},${metrics! - 1}`, '--kafka-port', String(kafka! - 1), '--log-level', 'warn'],
+        ['cluster', 'up', '--detach', '--nodes', '1', '--data', data, '--ports', `${client! - 1},${peer! - 1},${metrics! - 1}`, '--kafka-port', String(kafka! - 1), '--mqtt-ports', `${mqtt! - 1},${http! - 1}`, '--log-level', 'warn'],
         { timeoutMs: 40_000 },
       );
       expect(up.stderr).toBe('');
       expect(up.code).toBe(0);
       expect(up.stdout).toMatch(/^Herald cluster is up: 1 node, controller node 1, secure \(TLS, logins, ACLs\)\n/);
+      expect(up.stdout).toContain(`mqtts://127.0.0.1:${mqtt}`);
+      expect(up.stdout).toContain(`wss://127.0.0.1:${http}/mqtt`);
       const pid = Number(readFileSync(join(data, 'node-1', 'herald.pid'), 'utf8'));
       expect(() => process.kill(pid, 0)).not.toThrow();
       // The node runs the compiled CLI, never tsx, even when `cluster up` itself runs from sources.

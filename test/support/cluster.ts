@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadConfig, startNode, type ListenerFactory, type Peer, type RunningNode } from '@herald/broker';
 import { kafkaListener } from '@herald/kafka';
+import { mqttListener } from '@herald/mqtt';
 import { loadApiDefinition, type ApiGrpcType } from '@herald/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,9 +36,10 @@ export function reasonOf(err: unknown): string | undefined {
 /**
  * A cluster of real nodes in this process, over real gRPC on 127.0.0.1, each with its own data
  * directory. Nodes can be stopped and restarted (keeping their data) to exercise failover. With
- * `kafka: true` every node also serves Kafka clients (@herald/kafka) on a free port. With
- * `secure: true` the client and metrics ports are TLS and every call authenticated: client()
- * and clientTls speak as User:admin with a client certificate of the test CA.
+ * `kafka: true` every node also serves Kafka clients (@herald/kafka) on a free port; with `mqtt:
+ * true`, MQTT, WebSocket and SSE (@herald/mqtt). With `secure: true` the client and metrics ports
+ * are TLS and every call authenticated: client() and clientTls speak as User:admin with a client
+ * certificate of the test CA.
  */
 export class TestCluster {
   private readonly running = new Map<number, RunningNode>();
@@ -54,15 +56,22 @@ export class TestCluster {
     readonly clientTls: { ca: string; cert: string; key: string } | undefined,
   ) {}
 
-  static async start(options: { nodes?: number; overrides?: Record<string, unknown>; kafka?: boolean; secure?: boolean } = {}): Promise<TestCluster> {
+  /** `kafka`: every node serves Kafka clients on a free port; `mqtt`: every node serves MQTT
+   *  (TCP, WebSocket and HTTP) on free ports, with the `mqtt` settings of `overrides`. */
+  static async start(options: { nodes?: number; overrides?: Record<string, unknown>; kafka?: boolean; mqtt?: boolean; secure?: boolean } = {}): Promise<TestCluster> {
     const count = options.nodes ?? 3;
     const ports = await freePorts(count * 4);
     const peers = Array.from({ length: count }, (_, i) => ({ id: i + 1, host: '127.0.0.1', clientPort: ports[i * 4]!, peerPort: ports[i * 4 + 1]!, kafkaPort: ports[i * 4 + 3]! }));
     const metrics = new Map(peers.map((p, i) => [p.id, ports[i * 4 + 2]!]));
-    const kafka = options.kafka === true;
+    const mqtt = options.mqtt === true;
     const secure = options.secure === true;
-    const overrides = secure ? { security: { mode: 'secure' }, ...options.overrides } : (options.overrides ?? {});
-    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), overrides, kafka ? [kafkaListener()] : [], secure ? await testAdminTls() : undefined);
+    const overrides = {
+      ...(secure ? { security: { mode: 'secure' } } : {}),
+      ...options.overrides,
+      ...(mqtt ? { mqtt: { enabled: true, port: 0, httpPort: 0, ...(options.overrides?.mqtt as object | undefined) } } : {}),
+    };
+    const listeners = [...(options.kafka === true ? [kafkaListener()] : []), ...(mqtt ? [mqttListener()] : [])];
+    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), overrides, listeners, secure ? await testAdminTls() : undefined);
     await Promise.all(peers.map((p) => cluster.startNode(p.id)));
     await cluster.controller();
     return cluster;

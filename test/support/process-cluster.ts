@@ -29,11 +29,14 @@ export interface ProcessPeer {
   readonly peerPort: number;
   readonly metricsPort: number;
   readonly kafkaPort: number;
+  /** The MQTT gateway's ports, when the cluster serves MQTT. */
+  readonly mqttPort?: number;
+  readonly mqttHttpPort?: number;
 }
 
 /**
  * A cluster of real `herald node start` processes on 127.0.0.1, each with its own data directory
- * and log file, and its Kafka listener on a free port. Nodes are killed (SIGKILL, SIGSTOP) and restarted by the PIDs this class started,
+ * and log file, and its Kafka listener (and MQTT gateway, when asked) on free ports. Nodes are killed (SIGKILL, SIGSTOP) and restarted by the PIDs this class started,
  * and no others.
  */
 export class ProcessCluster {
@@ -50,10 +53,19 @@ export class ProcessCluster {
 
   /** Starts `nodes` nodes, run by `herald` (an installed CLI, say): insecure client ports, and
    *  the peer ports mutual TLS with certificates made in `<dataDir>/certs`. `config` names a
-   *  node settings file every node reads (`node start --config`). */
-  static async start(nodes = 3, herald: HeraldCommand = heraldCompiled(), options: { readonly config?: string } = {}): Promise<ProcessCluster> {
-    const ports = await freePorts(nodes * 4);
-    const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 4]!, peerPort: ports[i * 4 + 1]!, metricsPort: ports[i * 4 + 2]!, kafkaPort: ports[i * 4 + 3]! }));
+   *  node settings file every node reads (`node start --config`); with `mqtt`, each also serves
+   *  the MQTT gateway (`--mqtt`) on ports of its own. */
+  static async start(nodes = 3, herald: HeraldCommand = heraldCompiled(), options: { readonly config?: string; readonly mqtt?: boolean } = {}): Promise<ProcessCluster> {
+    const each = options.mqtt === true ? 6 : 4;
+    const ports = await freePorts(nodes * each);
+    const peers = Array.from({ length: nodes }, (_, i) => ({
+      id: i + 1,
+      clientPort: ports[i * each]!,
+      peerPort: ports[i * each + 1]!,
+      metricsPort: ports[i * each + 2]!,
+      kafkaPort: ports[i * each + 3]!,
+      ...(options.mqtt === true ? { mqttPort: ports[i * each + 4]!, mqttHttpPort: ports[i * each + 5]! } : {}),
+    }));
     const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`), herald, options.config);
     await ensureClusterCertificates(`${cluster.dataDir}/certs`, peers.map((p) => p.id));
     for (const p of peers) cluster.startNode(p.id);
@@ -88,7 +100,18 @@ export class ProcessCluster {
     const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
     const child = spawn(
       command.file,
-      [...command.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--insecure', '--log-level', process.env.HERALD_TEST_LOG ?? 'info', ...(this.config === undefined ? [] : ['--config', this.config])],
+      [
+        ...command.args,
+        'node', 'start',
+        '--id', String(id),
+        '--data-dir', `${this.dataDir}/node-${id}`,
+        '--peers', peers,
+        '--metrics-port', String(self.metricsPort),
+        '--insecure',
+        '--log-level', process.env.HERALD_TEST_LOG ?? 'info',
+        ...(self.mqttPort === undefined ? [] : ['--mqtt', '--mqtt-port', String(self.mqttPort), '--mqtt-http-port', String(self.mqttHttpPort)]),
+        ...(this.config === undefined ? [] : ['--config', this.config]),
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.pipe(log);

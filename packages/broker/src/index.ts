@@ -1,4 +1,5 @@
 export { ConfigError, loadConfig, localKafkaPort, localPeer, NodeConfigSchema, parsePeers, type NodeConfig, type Peer } from './config/config.js';
+export { MqttConfigSchema, type MqttConfig } from './config/mqtt.js';
 export { HeraldNode, HERALD_VERSION, type HostedPartition, type PartitionView } from './node.js';
 export { nodeLogger, startNode, type Listener, type ListenerFactory, type RunningNode } from './server.js';
 export { Acks } from './partition/partition-leader.js';

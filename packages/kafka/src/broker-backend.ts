@@ -2,7 +2,7 @@
 // operations in @herald/broker), reached the way Herald's own gRPC API reaches them. The adapter
 // imports the broker; the broker never imports the adapter (DESIGN.md).
 
-import { getRandomValues, timingSafeEqual } from 'node:crypto';
+import { getRandomValues } from 'node:crypto';
 import {
   countFetched,
   createTopic,
@@ -24,7 +24,7 @@ import {
   type HeraldNode,
 } from '@herald/broker';
 import { invalidArgument, offsetOutOfRange, topicExists } from '@herald/protocol';
-import { CLUSTER_RESOURCE_NAME, createScramCredential, ScramMechanism as HeraldScram, type Operation, type Principal, type QuotaKind, type ResourceType } from '@herald/security/models';
+import { CLUSTER_RESOURCE_NAME, type Operation, type Principal, type QuotaKind, type ResourceType } from '@herald/security/models';
 import type {
   BrokerEndpoint,
   ClusterMetadata,
@@ -68,9 +68,8 @@ export const NO_USERS: CredentialStore = {
 
 /**
  * The cluster's users (the meta group's security state), as a secure cluster's listener checks
- * them: SCRAM against the stored credential of the mechanism; PLAIN (over TLS only) by deriving
- * the stored key from the password with the salt and iterations of the user's credential
- * (RFC 5802 §3) and comparing, so that no password is ever stored.
+ * them: SCRAM against the stored credential of the mechanism; PLAIN (over TLS only) by
+ * NodeSecurity.checkPassword, so that no password is ever stored.
  */
 export function clusterUsers(node: HeraldNode): CredentialStore {
   return {
@@ -79,14 +78,7 @@ export function clusterUsers(node: HeraldNode): CredentialStore {
       return stored === undefined ? null : { salt: stored.salt, iterations: stored.iterations, storedKey: stored.storedKey, serverKey: stored.serverKey };
     },
     async authenticatePlain(username, password) {
-      for (const mechanism of [HeraldScram.Sha512, HeraldScram.Sha256]) {
-        const stored = node.security.credential(username, mechanism);
-        if (stored === undefined) continue;
-        const derived = await createScramCredential(password, mechanism, { salt: Buffer.from(stored.salt), iterations: stored.iterations }).catch(() => undefined);
-        const match = derived !== undefined && derived.storedKey.length === stored.storedKey.length && timingSafeEqual(derived.storedKey, stored.storedKey);
-        return match ? `User:${username}` : null;
-      }
-      return null;
+      return (await node.security.checkPassword(username, password)) ?? null;
     },
   };
 }

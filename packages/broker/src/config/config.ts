@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { MqttConfigSchema } from './mqtt.js';
 
 const port = z.number().int().min(0).max(65535);
 const positiveMs = z.number().int().min(1);
@@ -170,6 +171,8 @@ export const NodeConfigSchema = z
         retentionBytes: z.number().int().min(-1).default(-1),
       })
       .prefault({}),
+    /** The MQTT gateway (config/mqtt.ts), started by `herald node start` when enabled. */
+    mqtt: MqttConfigSchema,
   })
   .superRefine((c, ctx) => {
     if (!c.peers.some((p) => p.id === c.nodeId)) ctx.addIssue({ code: 'custom', path: ['peers'], message: `peers must include this node (id ${c.nodeId})` });
@@ -229,6 +232,8 @@ const envKeys = {
 } as const;
 /** Environment variables of the Kafka listener's settings. */
 const kafkaEnvKeys = { HERALD_KAFKA_PORT: 'port', HERALD_KAFKA_ADVERTISED_HOST: 'advertisedHost', HERALD_KAFKA_ADVERTISED_PORT: 'advertisedPort' } as const;
+/** Environment variables of the MQTT gateway's settings. */
+const mqttEnvKeys = { HERALD_MQTT_ENABLED: 'enabled', HERALD_MQTT_PORT: 'port', HERALD_MQTT_HTTP_PORT: 'httpPort' } as const;
 const numericKeys = new Set(['nodeId', 'clientPort', 'peerPort', 'metricsPort']);
 
 /**
@@ -260,6 +265,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     if (value === undefined || value === '') continue;
     raw.kafka = { ...(raw.kafka as object | undefined), [key]: key === 'advertisedHost' ? value : toNumber(value, name) };
   }
+  for (const [name, key] of Object.entries(mqttEnvKeys)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    raw.mqtt = { ...(raw.mqtt as object | undefined), [key]: key === 'enabled' ? toBoolean(value, name) : toNumber(value, name) };
+  }
   const tls = { ...(raw.tls as Record<string, unknown> | undefined) };
   for (const [name, key] of [['HERALD_TLS_CA', 'ca'], ['HERALD_TLS_CERT', 'cert'], ['HERALD_TLS_KEY', 'key']] as const) {
     if (env[name] !== undefined && env[name] !== '') tls[key] = env[name];
@@ -280,6 +290,12 @@ function toNumber(value: string, name: string): number {
   return Number(value);
 }
 
+function toBoolean(value: string, name: string): boolean {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(`${name} must be true or false (got "${value}")`);
+}
+
 /** Fills what a local 3-node cluster can derive from the node id, then validates. */
 function withLocalDefaults(raw: Record<string, unknown>): NodeConfig {
   const id = typeof raw.nodeId === 'number' ? raw.nodeId : undefined;
@@ -294,6 +310,11 @@ function withLocalDefaults(raw: Record<string, unknown>): NodeConfig {
     raw.kafka = { ...kafka, port: kafka.port ?? self?.kafkaPort ?? localKafkaPort(id) };
     const certs = join(dirname(String(raw.dataDir)), 'certs');
     raw.tls = { ca: join(certs, 'ca.crt'), cert: join(certs, `node-${id}.crt`), key: join(certs, `node-${id}.key`), ...(raw.tls as Record<string, unknown> | undefined) };
+    // The MQTT gateway's local ports (DESIGN.md): 188N for MQTT, 808N for WebSocket and HTTP.
+    const mqtt = { ...(raw.mqtt as Record<string, unknown> | undefined) };
+    mqtt.port ??= 1880 + id;
+    mqtt.httpPort ??= 8080 + id;
+    raw.mqtt = mqtt;
   }
   const result = NodeConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`invalid configuration:\n${z.prettifyError(result.error)}`);

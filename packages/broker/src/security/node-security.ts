@@ -1,9 +1,10 @@
+import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { AuthFailure, unauthenticated } from '@herald/protocol';
 import type { NodeId } from '@herald/raft';
 import { authenticate, nodeIdFromCertificate, nodePrincipal, type Authenticated, type PeerCertificateInput } from '@herald/security';
-import { Authorizer, QuotaManager, type ClusterSecret, type CredentialLookup, type Operation, type Principal, type QuotaKind, type Resource, type ScramCredential } from '@herald/security/models';
+import { Authorizer, createScramCredential, QuotaManager, ScramMechanism, type ClusterSecret, type CredentialLookup, type Operation, type Principal, type QuotaKind, type Resource, type ScramCredential } from '@herald/security/models';
 import type { NodeConfig } from '../config/config.js';
 import type { Clock } from '../host/clock.js';
 import type { MetaState } from '../meta/meta-state.js';
@@ -155,6 +156,24 @@ export class NodeSecurity {
     const stored = this.meta().security.user(username)?.credentials.find((c) => c.mechanism === mechanism);
     return stored === undefined ? undefined : credentialOf(stored);
   };
+
+  /**
+   * The principal of a user's name and password (a login without SCRAM's exchange: Kafka's SASL
+   * PLAIN over TLS, MQTT's CONNECT), else undefined. The password is checked by deriving the
+   * stored key from it with the salt and iterations of the user's credential (RFC 5802 §3) and
+   * comparing in constant time, so no password is ever stored; SCRAM-SHA-512's credential first,
+   * else SCRAM-SHA-256's.
+   */
+  async checkPassword(username: string, password: string): Promise<Principal | undefined> {
+    for (const mechanism of [ScramMechanism.Sha512, ScramMechanism.Sha256]) {
+      const stored = this.credential(username, mechanism);
+      if (stored === undefined) continue;
+      const derived = await createScramCredential(password, mechanism, { salt: stored.salt, iterations: stored.iterations }).catch(() => undefined);
+      const match = derived !== undefined && derived.storedKey.length === stored.storedKey.length && timingSafeEqual(derived.storedKey, stored.storedKey);
+      return match ? `User:${username}` : undefined;
+    }
+    return undefined;
+  }
 
   /** The secret that signs new session tokens; Unavailable until the cluster bootstrapped. */
   signingSecret(): ClusterSecret {

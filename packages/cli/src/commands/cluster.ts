@@ -22,6 +22,10 @@ interface UpOptions {
   host: string;
   ports: [number, number, number];
   kafkaPort: number;
+  /** MQTT and HTTP (WebSocket, SSE) base ports. */
+  mqttPorts: [number, number];
+  /** False with --no-mqtt. */
+  mqtt: boolean;
   logLevel: string;
   insecure?: boolean;
 }
@@ -49,6 +53,8 @@ interface LocalNode {
   readonly metricsPort: number;
   /** Its Kafka listener's port (on the cluster's host). */
   readonly kafkaPort: number;
+  /** MQTT and HTTP ports (0: any free one); undefined without MQTT. */
+  readonly mqtt?: { readonly port: number; readonly httpPort: number };
   readonly dir: string;
   /** `dir` as the user named it (relative to the working directory if they gave it so). */
   readonly shownDir: string;
@@ -62,6 +68,14 @@ function basePorts(value: string): [number, number, number] {
   return parts as [number, number, number];
 }
 
+function mqttPorts(value: string): [number, number] {
+  const parts = value.split(',').map(Number);
+  if (parts.length !== 2 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 65_000)) {
+    throw new InvalidArgumentError('must be two base ports mqtt,http, e.g. 1880,8080 (0,0: any free ports)');
+  }
+  return parts as [number, number];
+}
+
 /** `herald cluster up|down|status`. */
 export function registerCluster(cluster: Command, cliEntry: string): void {
   cluster
@@ -73,6 +87,8 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
     .option('--host <host>', 'the address the nodes listen on', '127.0.0.1')
     .addOption(new Option('--ports <client,peer,metrics>', 'base ports: node N listens on base + N').default([7400, 7500, 9400], '7400,7500,9400').argParser(basePorts))
     .addOption(new Option('--kafka-port <port>', "base port of the nodes' Kafka listeners: node N listens on base + N").default(19090).argParser(integer(1, 65_000)))
+    .addOption(new Option('--mqtt-ports <mqtt,http>', 'MQTT base ports: node N serves MQTT on base + N, and MQTT over WebSocket (/mqtt) and SSE on http base + N; 0,0 picks free ports').default([1880, 8080], '1880,8080').argParser(mqttPorts))
+    .option('--no-mqtt', 'do not serve MQTT, WebSocket and SSE')
     .addOption(new Option('--log-level <level>', "the nodes' log level").choices(LOG_LEVELS).default('info'))
     .option('--insecure', 'plaintext and no authentication on the client and metrics ports (loopback only; the peer port stays mutual TLS)')
     .action((options: UpOptions) => clusterUp(options, cliEntry));
@@ -250,6 +266,7 @@ function localNodes(options: UpOptions): LocalNode[] {
     peerPort: peer + i + 1,
     metricsPort: metrics + i + 1,
     kafkaPort: options.kafkaPort + i + 1,
+    mqtt: options.mqtt ? { port: options.mqttPorts[0] === 0 ? 0 : options.mqttPorts[0] + i + 1, httpPort: options.mqttPorts[1] === 0 ? 0 : options.mqttPorts[1] + i + 1 } : undefined,
     dir: join(data, `node-${i + 1}`),
     shownDir: join(options.data, `node-${i + 1}`),
   }));
@@ -274,6 +291,7 @@ function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
     '--log-level', options.logLevel,
     ...(options.insecure === true ? ['--insecure'] : []),
     ...(cluster.bootstrapFile === undefined ? [] : ['--bootstrap-file', cluster.bootstrapFile]),
+    ...(n.mqtt === undefined ? [] : ['--mqtt', '--mqtt-port', String(n.mqtt.port), '--mqtt-http-port', String(n.mqtt.httpPort)]),
   ];
 }
 
@@ -400,6 +418,17 @@ function summary({ options, nodes, herald, clientConfig }: LocalCluster, control
   const shownConfig = relative(process.cwd(), clientConfig);
   print(secure ? `client config: ${shownConfig} (brokers, CA, the admin's password): the CLI and the SDK read it by themselves` : `client config: ${shownConfig} (brokers)`);
   print(`Kafka clients: bootstrap servers ${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')} (librdkafka settings: ${relative(process.cwd(), join(resolve(options.data), 'kafka.properties'))}, e.g. kcat -F)`);
+  const mqtt = nodes.filter((n) => n.mqtt !== undefined && n.mqtt.port !== 0);
+  if (mqtt.length > 0) {
+    const [tcp, ws, http] = secure ? ['mqtts', 'wss', 'https'] : ['mqtt', 'ws', 'http'];
+    print(
+      formatTable(
+        ['NODE', 'MQTT', 'MQTT OVER WEBSOCKET', 'SSE'],
+        mqtt.map((n) => [n.id, `${tcp}://${options.host}:${n.mqtt!.port}`, `${ws}://${options.host}:${n.mqtt!.httpPort}/mqtt`, `${http}://${options.host}:${n.mqtt!.httpPort}/sse?filter=%23`]),
+      ),
+    );
+    if (secure) print(`MQTT clients: TLS with the CA ${relative(process.cwd(), join(resolve(options.data), 'certs', 'ca.crt'))}, and a user's name and password (the admin's are in ${shownConfig}) or a client certificate`);
+  }
   // The CLI finds ./data/client.json by itself; a config elsewhere must be named.
   if (resolve(options.data) !== resolve('data')) print(`Elsewhere than here, name it: export HERALD_CLIENT_CONFIG=${resolve(clientConfig)}`);
   print(`Try: ${herald} cluster status`);

@@ -23,6 +23,9 @@ interface NodeStartOptions {
   tlsCa?: string;
   tlsCert?: string;
   tlsKey?: string;
+  mqtt?: boolean;
+  mqttPort?: number;
+  mqttHttpPort?: number;
 }
 
 interface NodeDrainOptions extends ClusterOptions {
@@ -41,6 +44,12 @@ function securityOverrides(options: NodeStartOptions): Record<string, string> | 
 function tlsOverrides(options: NodeStartOptions): Record<string, string> | undefined {
   const given = Object.entries({ ca: options.tlsCa, cert: options.tlsCert, key: options.tlsKey }).filter(([, v]) => v !== undefined);
   return given.length === 0 ? undefined : (Object.fromEntries(given) as Record<string, string>);
+}
+
+/** The --mqtt* flags given, over what the file and environment say. */
+function mqttOverrides(options: NodeStartOptions): Record<string, unknown> | undefined {
+  const given = Object.entries({ enabled: options.mqtt, port: options.mqttPort, httpPort: options.mqttHttpPort }).filter(([, v]) => v !== undefined);
+  return given.length === 0 ? undefined : Object.fromEntries(given);
 }
 
 /** How long a stopping node may take before the process exits anyway. */
@@ -68,6 +77,9 @@ export function registerNode(node: Command): void {
     .option('--tls-ca <file>', 'the cluster CA certificate (default: <data root>/certs/ca.crt)')
     .option('--tls-cert <file>', "this node's certificate (default: <data root>/certs/node-<id>.crt)")
     .option('--tls-key <file>', "this node's key (default: <data root>/certs/node-<id>.key)")
+    .option('--mqtt', "serve MQTT, MQTT over WebSocket and SSE (HERALD_MQTT_ENABLED; the config file's mqtt.enabled)")
+    .option('--mqtt-port <port>', 'the MQTT port (default: 1880 + id; HERALD_MQTT_PORT)', integer(0, 65535))
+    .option('--mqtt-http-port <port>', 'the port of MQTT over WebSocket (/mqtt), POST /topics and GET /sse (default: 8080 + id; HERALD_MQTT_HTTP_PORT)', integer(0, 65535))
     .action(async (options: NodeStartOptions) => {
       // The node's code is loaded here, not with the CLI: other commands start without it.
       const { ConfigError, loadConfig, nodeLogger, parsePeers } = await import('@herald/broker');
@@ -90,6 +102,7 @@ export function registerNode(node: Command): void {
             security: securityOverrides(options),
             tls: tlsOverrides(options),
             kafka: options.kafkaPort === undefined ? undefined : { port: options.kafkaPort },
+            mqtt: mqttOverrides(options),
           },
         });
       } catch (err) {
@@ -137,8 +150,11 @@ async function prettyLogger(config: NodeConfig): Promise<Logger> {
 
 async function runNode(config: NodeConfig, logger: Logger): Promise<void> {
   const { startNode } = await import('@herald/broker');
-  // The Kafka listener's code is loaded only for a node that serves it.
-  const listeners = config.kafka.enabled ? [(await import('@herald/kafka')).kafkaListener()] : [];
+  // A protocol adapter's code is loaded only for a node that serves it.
+  const listeners = [
+    ...(config.kafka.enabled ? [(await import('@herald/kafka')).kafkaListener()] : []),
+    ...(config.mqtt.enabled ? [(await import('@herald/mqtt')).mqttListener()] : []),
+  ];
   const running = await startNode(config, { logger, listeners });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
