@@ -19,6 +19,9 @@ export interface NodeLaunchSpec {
   readonly logLevel: string;
   /** The node lost its data (wipe, or a corrupt store replaced): `herald node start --rejoin`. */
   readonly rejoin: boolean;
+  /** Environment variables the node's process gets besides the harness's own (e.g. libfaketime's
+   *  for a node whose clock a fault moves). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /** The command that runs one node: `herald node start ...` under whatever runs the CLI. */
@@ -26,6 +29,8 @@ export interface NodeCommand {
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd?: string;
+  /** The whole environment of the process; the harness's own when absent. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -138,8 +143,8 @@ export class NodeProcesses {
       this.starting.delete(id);
     }
     const log = this.log(id);
-    const { command, args, cwd } = this.options.launcher(spec);
-    const child = spawn(command, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const { command, args, cwd, env } = this.options.launcher(spec);
+    const child = spawn(command, [...args], { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const pid = child.pid;
     if (pid === undefined) {
       const err = await new Promise<Error>((resolve) => child.once('error', resolve));

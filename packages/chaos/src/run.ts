@@ -1,15 +1,17 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeraldClient } from '@herald/client';
 import { check, computeTimeline, type Verdict } from './checker.js';
-import { FaultInjector, FindingKind, brokerFindingKinds, type ActiveFault, type Finding, type InjectedFault } from './faults.js';
+import { FaultInjector, FindingKind, brokerFindingKinds, type ActiveFault, type Finding, type HostFaultSetup, type InjectedFault } from './faults.js';
+import { FakeClock, TmpfsDisk, unavailableHostFaults } from './host-faults.js';
 import { finalRead, leaderEndOffsets, type FinalReadResult } from './final-read.js';
 import { HistoryWriter, readHistory, startRunClock } from './history.js';
 import { LinkTable } from './link-table.js';
 import { freePorts, NodeProcesses, type NodeLauncher, type NodeLaunchSpec } from './node-processes.js';
 import { renderReport, reportDirName, writeReportFiles, type RunInfo } from './report.js';
-import { faultKinds, generateSchedule, type FaultKind, type ScheduledFault } from './schedule.js';
+import { FaultKind, faultKinds, generateSchedule, type ScheduledFault } from './schedule.js';
 import { GroupMembers, QueueMembers } from './consumer-workloads.js';
 import { Consumers, LeaderWatcher, Producers, recorderFor, sleep, type WorkloadCounters } from './workload.js';
 
@@ -51,6 +53,9 @@ export interface ChaosRunOptions {
   readonly onEvent?: (line: string) => void;
   /** Keep the nodes' data directories (they are deleted by default). */
   readonly keepData?: boolean;
+  /** The size of the tmpfs a node gets for its data when a disk-full fault targets it; default
+   *  256 MiB. */
+  readonly diskBytes?: number;
   /** Schedule tuning (tests): fault and gap lengths. */
   readonly schedule?: Partial<Pick<Parameters<typeof generateSchedule>[0], 'faultMsMin' | 'faultMsMax' | 'gapMsMin' | 'gapMsMax'>>;
 }
@@ -82,6 +87,7 @@ const SUBSCRIPTION = 'chaos-queue';
 /** How long the harness waits for every partition to have a leader and a full ISR before a fault. */
 const WHOLE_WAIT_MS = 60_000;
 const HOST = '127.0.0.1';
+const DISK_BYTES = 256 * 1024 * 1024;
 
 /**
  * Runs a chaos test end to end: a local cluster of real node processes with every peer link
@@ -134,7 +140,31 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const replicaReads: { node: number; result: FinalReadResult }[] = [];
 
   const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
-  const schedule: ScheduledFault[] = generateSchedule({ durationMs: options.durationMs, seed: options.seed, kinds: options.faults, nodes: ids, ...options.schedule });
+  // Host faults this machine cannot inject (no root for a tmpfs, no strace, no libfaketime) are
+  // left out, and said so; the schedule is drawn from the rest.
+  const unavailable = await unavailableHostFaults(options.faults);
+  const kinds = options.faults.filter((kind) => !unavailable.has(kind));
+  const unavailableKinds = [...unavailable].map(([kind, reason]) => ({ kind, reason }));
+  for (const { kind, reason } of unavailableKinds) emit(`${kind} left out: ${reason}`);
+  if (kinds.length === 0) throw new Error(`none of the fault kinds can be injected here: ${unavailableKinds.map((u) => `${u.kind}: ${u.reason}`).join('; ')}`);
+  const schedule: ScheduledFault[] = generateSchedule({ durationMs: options.durationMs, seed: options.seed, kinds, nodes: ids, ...options.schedule });
+
+  // A node a disk-full fault targets keeps its data on a tmpfs of its own; a node whose clock a
+  // fault moves runs under libfaketime from its first start.
+  const targets = (kind: FaultKind): Set<number> => new Set(schedule.flatMap((f) => (f.kind === kind && 'nodes' in f.target ? f.target.nodes : [])));
+  const disks = new Map<number, TmpfsDisk>();
+  const clocks = new Map<number, FakeClock>();
+  const unmountNow = (): void => {
+    for (const disk of disks.values()) spawnSync('umount', ['-l', disk.mountPoint]);
+  };
+  process.once('exit', unmountNow);
+  for (const id of targets(FaultKind.DiskFull)) disks.set(id, await TmpfsDisk.mount(join(dataRoot, `disk-${id}`), options.diskBytes ?? DISK_BYTES));
+  for (const id of targets(FaultKind.ClockJump)) clocks.set(id, await FakeClock.create(join(dataRoot, `clock-${id}`)));
+  const host: HostFaultSetup = {
+    disk: (id) => disks.get(id),
+    clock: (id) => clocks.get(id),
+    traceLog: (id, index) => join(reportDir, 'nodes', `strace-node-${id}-fault-${index}.log`),
+  };
 
   // Real ports, then a proxy in front of each, then each node told the proxies' ports.
   const ports = await freePorts(ids.length * 3, HOST);
@@ -147,7 +177,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         .map((other) => `${other}=${HOST}:${links.clientLink(other).port}:${other === id ? real.get(id)!.peer : links.peerLink(id, other).port}`)
         .join(',');
       const ports = real.get(id)!;
-      return [id, { id, dataDir: join(dataRoot, `node-${id}`), host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info' }];
+      const disk = disks.get(id);
+      const dataDir = disk === undefined ? join(dataRoot, `node-${id}`) : join(disk.mountPoint, 'node');
+      const env = clocks.get(id)?.env() ?? {};
+      return [id, { id, dataDir, host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info', env }];
     }),
   );
   const nodes = new NodeProcesses({
@@ -233,7 +266,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     if (!(await waitInSync(30_000))) throw new Error(`topic ${TOPIC} did not get a leader and a full ISR on every partition within 30 s`);
 
     clock = startRunClock();
-    const injector = new FaultInjector({ nodes, links, leaders: watcher, record, clock, seed: options.seed, waitReady, waitInSync, addFinding, signal });
+    const injector = new FaultInjector({ nodes, links, leaders: watcher, record, clock, seed: options.seed, waitReady, waitInSync, addFinding, signal, host });
     outcome.injector = injector;
     watcher.start();
     await watcher.refresh();
@@ -420,6 +453,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     process.removeListener('exit', killOnExit);
     options.signal?.removeEventListener('abort', onAbort);
     await history.close();
+    for (const [id, disk] of disks) {
+      if (options.keepData === true) await cp(join(disk.mountPoint, 'node'), join(dataRoot, `node-${id}`), { recursive: true }).catch(() => undefined);
+      await disk.unmount().catch((err: Error) => emit(`could not unmount ${disk.mountPoint}: ${err.message}`));
+    }
+    process.removeListener('exit', unmountNow);
     if (options.keepData !== true) await rm(dataRoot, { recursive: true, force: true });
   }
   interrupted ||= signal.aborted;
@@ -438,7 +476,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     groupMembers: groupMemberCount,
     queueMembers: queueMemberCount,
     durationMs: options.durationMs,
-    faultKinds: [...options.faults],
+    faultKinds: [...kinds],
+    unavailableKinds,
     startedAt: startedAt.toISOString(),
     interrupted,
     faultCounts,
