@@ -145,7 +145,7 @@ export class FaultInjector {
       const why = errors.length > 0 ? `; last error: ${errors[errors.length - 1]}` : '; nothing logged';
       // A node that stops on the storage failure the harness injected does what it must; any
       // other exit, even during that fault, is a crash.
-      const faultExit = underDiskFault && (exit.code === STORAGE_EXIT_CODE || errors.some((line) => storageFailure.test(line)));
+      const faultExit = underDiskFault && isStorageExit(exit, errors);
       if (faultExit) diskFault.exits += 1;
       const during = faultExit ? ` under the injected ${diskFault.kind} fault` : corrupted ? ', running on the store the harness corrupted' : '';
       const message = `node ${exit.id} (pid ${exit.pid}) exited by itself (${how}) after ${(ranMs / 1000).toFixed(1)} s${during}${why}`;
@@ -482,6 +482,16 @@ async function fileSize(path: string): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Whether a node's exit is the one a storage failure calls for (STYLE.md §3: log, exit non-zero,
+ * let the supervisor restart): Herald's exit code for it, or an error that names a failed disk
+ * operation (a store that could not open at start exits with code 1 and says why).
+ */
+export function isStorageExit(exit: Pick<NodeExit, 'code' | 'signal'>, errors: readonly string[]): boolean {
+  if (exit.code === STORAGE_EXIT_CODE) return true;
+  return exit.signal === null && errors.some((line) => storageFailure.test(line));
 }
 
 /**

@@ -13,7 +13,35 @@ import { freePorts, NodeProcesses, type NodeLauncher, type NodeLaunchSpec } from
 import { renderReport, reportDirName, writeReportFiles, type RunInfo } from './report.js';
 import { FaultKind, faultKinds, generateSchedule, type ScheduledFault } from './schedule.js';
 import { GroupMembers, QueueMembers } from './consumer-workloads.js';
-import { Consumers, LeaderWatcher, Producers, recorderFor, sleep, type WorkloadCounters } from './workload.js';
+import { Consumers, LeaderWatcher, Producers, recorderFor, sleep, type Recorder, type WorkloadCounters } from './workload.js';
+
+/** What a workload of `ChaosRunOptions.workloads` gets to work with. */
+export interface WorkloadContext {
+  /** The client links of the nodes (`host:port`, through the harness's proxies). */
+  readonly brokers: readonly string[];
+  /** The run's topic, with `partitions` partitions and one replica per node. */
+  readonly topic: string;
+  readonly partitions: number;
+  /** Appends to the run's history, which the checker reads (history.ts). */
+  readonly record: Recorder;
+  readonly clock: () => number;
+  readonly seed: number;
+}
+
+/**
+ * A workload besides the built-in ones (producers, consumers, the consumer group, the queue
+ * subscription): the place for the Kafka, MQTT and transaction workloads once Herald speaks
+ * those. It starts with the others once the cluster and the topic are up, and stops with the
+ * producers, before the drain and the final reads; what it records goes into the same history,
+ * where the checker must learn its operations.
+ */
+export interface ExtraWorkload {
+  /** Shown in the run's start line, e.g. `kafka producers`. */
+  readonly name: string;
+  start(context: WorkloadContext): void;
+  /** Stops invoking and waits for the outstanding operations to complete; may be called twice. */
+  stop(): Promise<void>;
+}
 
 /** Options of runChaos(). */
 export interface ChaosRunOptions {
@@ -34,6 +62,8 @@ export interface ChaosRunOptions {
   /** How long the group and the subscription may take to catch up once the producers stopped;
    *  default 60 s. */
   readonly drainMs?: number;
+  /** Workloads besides the built-in ones (see ExtraWorkload); none by default. */
+  readonly workloads?: readonly ExtraWorkload[];
   /** Sends each producer keeps outstanding per partition; default 2. */
   readonly inflightPerPartition?: number;
   /** Total sends per second; 0 (default) for as fast as the cluster acknowledges. */
@@ -273,12 +303,14 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     consumers.start();
     group?.start();
     queue?.start();
+    for (const workload of options.workloads ?? []) workload.start({ brokers, topic: TOPIC, partitions: options.partitions, record, clock, seed: options.seed });
     producers.start();
     workloadStarted = true;
     phase = 'running';
     const members = [
       ...(group === null ? [] : [`a consumer group of ${groupMemberCount}`]),
       ...(queue === null ? [] : [`a queue subscription of ${queueMemberCount}`]),
+      ...(options.workloads ?? []).map((workload) => workload.name),
     ];
     emit(`workload started: ${options.producers} producers on ${options.partitions} partitions${members.length === 0 ? '' : `, ${members.join(' and ')}`}; ${schedule.length} faults scheduled over ${formatS(options.durationMs)}`);
 
@@ -360,6 +392,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       await sleep(1_000, signal);
     }
     await producers.stop();
+    await Promise.all((options.workloads ?? []).map((workload) => workload.stop()));
     await consumers.stop();
     await drainConsumers();
   };
@@ -445,6 +478,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     await consumers.stop().catch(() => undefined);
     await group?.stop().catch(() => undefined);
     await queue?.stop().catch(() => undefined);
+    await Promise.all((options.workloads ?? []).map((workload) => workload.stop().catch(() => undefined)));
     await watcher.stop().catch(() => undefined);
     await admin.close().catch(() => undefined);
     await nodes.killAll();

@@ -3,12 +3,14 @@ import type { HistoryEvent, HistoryWriter, PolledRecord } from './history.js';
 
 /**
  * Reasons that say for certain a send was not written: the broker refused the request before
- * it could enter a log, and the client does not retry them. Everything else (timeouts, lost
- * connections, retryable refusals the client gave up on after earlier attempts that may have
- * been written) is an unknown outcome, recorded as `info`: it may appear or not, and is never
+ * it could enter a log. Everything else (timeouts, lost connections, retryable refusals the
+ * client gave up on after earlier attempts that may have been written, which it reports as
+ * CommitTimedOut) is an unknown outcome, recorded as `info`: it may appear or not, and is never
  * counted lost. Calling one of those `fail` would turn a legitimate late write into a false G1a.
+ * `DiskFull` is the free-disk guard's refusal (docs/chaos.md, disk-full): gRPC
+ * RESOURCE_EXHAUSTED with a message starting `disk full:`, made before the batch is proposed.
  */
-const definiteRefusals: ReadonlySet<string> = new Set(['InvalidArgument', 'RecordTooLarge', 'TopicNotFound', 'PartitionNotFound']);
+const definiteRefusals: ReadonlySet<string> = new Set(['InvalidArgument', 'RecordTooLarge', 'TopicNotFound', 'PartitionNotFound', 'DiskFull']);
 
 /** Whether a send that failed with `err` definitely did not happen. */
 export function isDefiniteFailure(err: unknown): boolean {
