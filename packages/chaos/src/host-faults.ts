@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, rename, rm, rmdir, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { FaultKind } from './schedule.js';
 
 /** Debian's libfaketime (package `faketime`), preloaded into nodes whose clock a fault moves. */
@@ -92,7 +93,8 @@ async function probeFaketime(): Promise<string | null> {
  * Mounted and unmounted with mount(8), as root.
  */
 export class TmpfsDisk {
-  private filling: NodeJS.Timeout | null = null;
+  private keeping = false;
+  private topUps: Promise<void> | null = null;
 
   private constructor(
     readonly mountPoint: string,
@@ -143,19 +145,22 @@ export class TmpfsDisk {
    */
   async keepFull(everyMs = 100): Promise<number> {
     const bytes = await this.fill();
-    const topUp = async (): Promise<void> => {
-      if (this.filling === null) return;
-      if ((await this.freeBytes().catch(() => 0)) > 0) await this.fill().catch(() => 0);
-      if (this.filling !== null) this.filling = setTimeout(() => void topUp(), everyMs);
-    };
-    this.filling = setTimeout(() => void topUp(), everyMs);
+    this.keeping = true;
+    this.topUps = (async () => {
+      while (this.keeping) {
+        await delay(everyMs);
+        if (this.keeping && (await this.freeBytes().catch(() => 0)) > 0) await this.fill().catch(() => 0);
+      }
+    })();
     return bytes;
   }
 
-  /** Stops topping the ballast up and deletes it: the disk has room again. */
+  /** Stops topping the ballast up (waiting for a top-up under way, whose open file would keep
+   *  the space taken) and deletes the ballast: the disk has room again. */
   async empty(): Promise<void> {
-    if (this.filling !== null) clearTimeout(this.filling);
-    this.filling = null;
+    this.keeping = false;
+    await this.topUps;
+    this.topUps = null;
     await rm(this.ballastPath, { force: true });
   }
 

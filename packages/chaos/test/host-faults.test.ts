@@ -65,7 +65,7 @@ describe.skipIf(!root)('TmpfsDisk', () => {
       await expect(writeFile(join(mountPoint, 'more'), Buffer.alloc(4096))).rejects.toMatchObject({ code: 'ENOSPC' });
       // A node that frees space (LevelDB deleting a log after a compaction) finds it taken again.
       await rm(join(mountPoint, 'data'));
-      await waitFor(async () => (await disk.freeBytes()) === 0, { what: 'the ballast to take the freed megabyte' });
+      await waitFor(async () => (await disk.freeBytes()) === 0, { what: 'the ballast to take the freed megabyte', timeoutMs: 15_000 });
       await disk.empty();
       expect(await disk.freeBytes()).toBeGreaterThan(7 << 20);
       await writeFile(join(mountPoint, 'more'), Buffer.alloc(4096));
