@@ -1,4 +1,4 @@
-import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { anomalies, invalidatingAnomalies, type Anomaly } from './checker.js';
 import { brokerFindingKinds } from './faults.js';
@@ -8,7 +8,7 @@ import type { ChaosRunOptions, ChaosRunResult } from './run.js';
 /** What a campaign keeps of one run (a line of `campaign.jsonl`). */
 export interface CampaignRun {
   readonly seed: number;
-  /** The run's report folder; deleted after a run that passed (`kept` false). */
+  /** The run's report folder; after a run that passed (`kept` false) only its verdict.json stays. */
   readonly reportDir: string;
   readonly kept: boolean;
   /** The run's exit code: 0, 1 (invalid or incomplete), 130 (interrupted). */
@@ -28,6 +28,9 @@ export interface CampaignRun {
    *  after it, over its faults that recovered, and how many never recovered. */
   readonly unavailability: Readonly<Record<string, { readonly maxMs: number | null; readonly maxGapMs: number | null; readonly unrecovered: number }>>;
 }
+
+/** The exit code of a run stopped by Ctrl-C. */
+const INTERRUPTED = 130;
 
 /** Whether a campaign counts a run as failing, and keeps its report: an invalid verdict, an
  *  incomplete final read, or a finding that points at the broker (a crash, no convergence). */
@@ -86,7 +89,8 @@ export interface CampaignSummary {
   /** Totals of the anomalies that make a run invalid. */
   readonly invalidating: number;
   readonly brokerFindings: Readonly<Record<string, number>>;
-  /** The runs that failed (runFailed), with what failed. */
+  /** The runs that failed (runFailed), with what failed; an interrupted run is listed here,
+   *  and its anomalies are not counted. */
   readonly failed: readonly { readonly seed: number; readonly reportDir: string; readonly why: string }[];
 }
 
@@ -108,6 +112,12 @@ export function summarizeCampaign(runs: readonly CampaignRun[]): CampaignSummary
       if (entry === undefined) kinds.set(kind, (entry = { cycles: 0, unrecovered: 0, maxMs: null, maxMsSeed: null, maxGapMs: null, maxGapSeed: null }));
       entry.cycles += count;
     }
+    if (run.exitCode === INTERRUPTED) {
+      // Stopped before its drain and final reads: what it did not get to read or settle is not
+      // an anomaly, and its last fault never healed. Its cycles count; its verdict does not.
+      failed.push({ seed: run.seed, reportDir: run.reportDir, why: 'interrupted, not checked' });
+      continue;
+    }
     for (const [kind, worst] of Object.entries(run.unavailability)) {
       const entry = kinds.get(kind);
       if (entry === undefined) continue; // a window with no injected fault of its kind: not a cycle
@@ -127,7 +137,7 @@ export function summarizeCampaign(runs: readonly CampaignRun[]): CampaignSummary
       const why = [
         ...Object.entries(run.anomalies).filter(([name]) => invalidatingAnomalies.has(name as Anomaly)).map(([name, n]) => `${name} ${n}`),
         ...Object.entries(run.brokerFindings).map(([kind, n]) => `${kind} ${n}`),
-        ...(run.exitCode === 130 ? ['interrupted'] : run.exitCode !== 0 && run.valid ? ['final read incomplete'] : []),
+        ...(run.exitCode !== 0 && run.valid ? ['final read incomplete'] : []),
       ];
       failed.push({ seed: run.seed, reportDir: run.reportDir, why: why.join(', ') || `exit ${run.exitCode}` });
     }
@@ -213,7 +223,7 @@ export interface CampaignOptions {
 /**
  * A standing chaos campaign: seeded runs, one after another (seedStart, seedStart + 1, ...),
  * until at least `cycles` faults were injected. A run that failed (runFailed) keeps its whole
- * report; a passing run's folder is deleted and only its line in `campaign.jsonl` stays. At the
+ * report; a passing run keeps only its verdict.json, and its line in `campaign.jsonl`. At the
  * end (or on Ctrl-C) it writes the summary (`campaign.json`) and the table (`campaign.txt`).
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
@@ -228,12 +238,18 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     const measured = campaignRunOf(seed, result, false);
     const kept = runFailed(measured);
     const run = { ...measured, kept };
-    if (!kept) await rm(result.reportDir, { recursive: true, force: true });
+    // A passing run keeps its verdict (a few tens of KB: the figures behind the table's worst
+    // cases), not its history, node logs and page.
+    if (!kept) {
+      for (const name of await readdir(result.reportDir).catch(() => [])) {
+        if (name !== 'verdict.json') await rm(join(result.reportDir, name), { recursive: true, force: true });
+      }
+    }
     runs.push(run);
     cycles += Object.values(run.faults).reduce((sum, n) => sum + n, 0);
     await appendFile(join(options.outDir, 'campaign.jsonl'), `${JSON.stringify(run)}\n`);
     options.onRun?.(run, runs);
-    if (result.exitCode === 130) break;
+    if (result.exitCode === INTERRUPTED) break;
   }
   const summary = summarizeCampaign(runs);
   await writeFile(join(options.outDir, 'campaign.json'), `${JSON.stringify(summary, null, 2)}\n`);

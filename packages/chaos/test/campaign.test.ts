@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { HistoryBuilder } from './support/history-builder.js';
 // Shows how a campaign adds its runs up: fault cycles by kind, operations, anomalies by kind,
 // the worst unavailability and longest gap per fault kind with the seed they happened in, and
 // which runs failed; and that runCampaign() goes on seed after seed until the cycles are
-// reached, keeping only failing runs' reports. Method: two runs recorded by `herald chaos run`
+// reached, keeping failing runs' reports whole and only the verdict of the others. Method: two runs recorded by `herald chaos run`
 // on this harness (fixtures/campaign-runs.jsonl: seed 11 of every kind, which found 9 duplicates
 // and a crash and predates the gap measure; seed 5 of the storage and host faults, clean), and
 // runCampaign() driven by a stand-in for runChaos() that returns results made by the checker.
@@ -56,6 +55,14 @@ describe('summarizeCampaign', () => {
     expect(clean.invalidating).toBe(0);
     expect(clean.failed).toEqual([]);
     expect(summarizeCampaign([])).toMatchObject({ runs: 0, faultCycles: 0, kinds: [], failed: [] });
+  });
+
+  it('counts an interrupted run\'s cycles but not its anomalies, which a drain and final read would have settled', () => {
+    const interrupted = { ...recorded[1]!, seed: 6, exitCode: 130, valid: false, anomalies: { 'queue-unacked': 1_557 } };
+    const summary = summarizeCampaign([recorded[1]!, interrupted]);
+    expect(summary.faultCycles).toBe(20);
+    expect(summary.anomalies['queue-unacked']).toBe(0);
+    expect(summary.failed).toEqual([{ seed: 6, reportDir: 'chaos-campaign/runs/seed-5', why: 'interrupted, not checked' }]);
   });
 
   it('counts a run with a finding against the broker as failed, though its verdict is valid', () => {
@@ -123,6 +130,7 @@ describe('runCampaign', () => {
       const reportDir = join(options.outDir, `seed-${options.seed}`);
       await mkdir(reportDir, { recursive: true });
       await writeFile(join(reportDir, 'history.jsonl'), '');
+      await writeFile(join(reportDir, 'verdict.json'), '{}');
       const h = new HistoryBuilder().send('p1', 0, 'p1-0', { type: 'ok', offset: 0 }, { invokeAt: 10, doneAt: 20 });
       for (let i = 1; i <= 4; i++) h.fault('kill', 'start', i * 1_000, '1').fault('kill', 'end', i * 1_000 + 500, '1');
       h.poll('c1', [options.seed === 3 ? { partition: 0, offset: 1, value: 'other' } : { partition: 0, offset: 0, value: 'p1-0' }], { final: true });
@@ -149,9 +157,9 @@ describe('runCampaign', () => {
     expect(lines).toEqual([1, 2, 3]);
     expect(summary).toMatchObject({ runs: 3, seeds: [2, 3, 4], faultCycles: 12 });
     expect(summary.failed.map((f) => [f.seed, f.why])).toEqual([[3, 'lost 1, unexpected 1']]);
-    expect(existsSync(join(out, 'runs', 'seed-2'))).toBe(false);
-    expect(existsSync(join(out, 'runs', 'seed-3', 'history.jsonl'))).toBe(true);
-    expect(existsSync(join(out, 'runs', 'seed-4'))).toBe(false);
+    expect(await readdir(join(out, 'runs', 'seed-2'))).toEqual(['verdict.json']);
+    expect((await readdir(join(out, 'runs', 'seed-3'))).sort()).toEqual(['history.jsonl', 'verdict.json']);
+    expect(await readdir(join(out, 'runs', 'seed-4'))).toEqual(['verdict.json']);
     const jsonl = (await readFile(join(out, 'campaign.jsonl'), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as CampaignRun);
     expect(jsonl.map((run) => [run.seed, run.kept])).toEqual([[2, false], [3, true], [4, false]]);
     expect(JSON.parse(await readFile(join(out, 'campaign.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(summary)));
