@@ -11,10 +11,11 @@ import { HistoryBuilder } from './support/history-builder.js';
 // Shows how a campaign adds its runs up: fault cycles by kind, operations, anomalies by kind,
 // the worst unavailability and longest gap per fault kind with the seed they happened in, and
 // which runs failed; and that runCampaign() goes on seed after seed until the cycles are
-// reached, keeping failing runs' reports whole and only the verdict of the others. Method: two runs recorded by `herald chaos run`
-// on this harness (fixtures/campaign-runs.jsonl: seed 11 of every kind, which found 9 duplicates
-// and a crash and predates the gap measure; seed 5 of the storage and host faults, clean), and
-// runCampaign() driven by a stand-in for runChaos() that returns results made by the checker.
+// reached, keeping failing runs' reports whole and only the verdict of the others. Method: two
+// runs recorded by `herald chaos run` on this harness (fixtures/campaign-runs.jsonl: seed 11 of
+// every kind, which found 9 duplicates and a crash and predates the gap measure; seed 5 of the
+// storage and host faults, clean), and runCampaign() driven by a stand-in for runChaos() that
+// returns results made by the checker.
 
 const recorded: CampaignRun[] = [];
 
