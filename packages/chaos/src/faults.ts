@@ -180,7 +180,8 @@ export class FaultInjector {
     if (fault !== undefined) fault.untilMs = this.ctx.clock() + FAULT_EXIT_GRACE_MS;
     if (!this.ctx.nodes.isRunning(id) && !this.replacing.has(id) && !this.ctx.signal.aborted) {
       this.quickExits.delete(id);
-      await this.startNode(id);
+      // The supervisor's restart may get there first (start() refuses a second start).
+      await this.startNode(id).catch(() => undefined);
     }
     return fault?.exits ?? 0;
   }
