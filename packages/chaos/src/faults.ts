@@ -145,6 +145,8 @@ export class FaultInjector {
       const why = errors.length > 0 ? `; last error: ${errors[errors.length - 1]}` : '; nothing logged';
       // A node that stops on the storage failure the harness injected does what it must; any
       // other exit, even during that fault, is a crash.
+      // An exit the disk fault explains is its consequence even on a store the harness damaged
+      // before: the node gets restarted, not its data replaced.
       const faultExit = underDiskFault && isStorageExit(exit, errors);
       if (faultExit) diskFault.exits += 1;
       const during = faultExit ? ` under the injected ${diskFault.kind} fault` : corrupted ? ', running on the store the harness corrupted' : '';
@@ -153,7 +155,7 @@ export class FaultInjector {
       if (this.stopped) return;
       await sleep(1_000, ctx.signal);
       if (this.stopped || ctx.nodes.isRunning(exit.id) || this.replacing.has(exit.id)) return;
-      if (corrupted) {
+      if (corrupted && !faultExit) {
         await this.replaceData(exit.id, 'it exited while running on its corrupted store').catch(() => undefined);
         return;
       }
@@ -328,14 +330,16 @@ export class FaultInjector {
       }
       case FaultKind.Corrupt: {
         const id = 'nodes' in t ? t.nodes[0]! : nodes.ids[0]!;
-        return this.damageStore(id, started, recordStart, finish, notes, async (storeDir) => {
+        return this.damageStore(id, { damagedAfterStart: true }, started, recordStart, finish, notes, async (storeDir) => {
           const flips = await flipBytes(storeDir, createPrng(ctx.seed * 7919 + index), CORRUPT_BYTES);
           return `flipped ${describeFlips(flips)}`;
         });
       }
       case FaultKind.WalTail: {
         const id = 'nodes' in t ? t.nodes[0]! : nodes.ids[0]!;
-        return this.damageStore(id, started, recordStart, finish, notes, async (storeDir) => {
+        // Once LevelDB dropped the tail, the store is whole again (the node repairs what it
+        // lost from its peers): a later exit is not one on a corrupted store.
+        return this.damageStore(id, { damagedAfterStart: false }, started, recordStart, finish, notes, async (storeDir) => {
           const damage = await damageLogTail(storeDir, createPrng(ctx.seed * 7919 + index), fault.damage ?? 'truncate');
           if (damage === null) return 'no write-ahead log to damage';
           const what = damage.damage === 'truncate' ? 'cut off' : 'overwrote with random bytes';
@@ -408,10 +412,13 @@ export class FaultInjector {
   /**
    * Kills a node, damages its store with `damage` (which returns a note), restarts it on the
    * damaged store, and at the fault's end says what the node made of it (reportCorruption); a
-   * node that crashed on it, or is not ready, gets its data replaced.
+   * node that crashed on it, or is not ready, gets its data replaced. With `damagedAfterStart`
+   * (flipped bytes may lie in tables the node reads later) it counts as running on a corrupted
+   * store until its data is replaced; without, only until it is ready.
    */
   private async damageStore(
     id: number,
+    how: { readonly damagedAfterStart: boolean },
     started: () => InjectedFault,
     recordStart: (injected: InjectedFault) => Promise<void>,
     finish: (injected: InjectedFault, heal: () => Promise<void>) => ActiveFault,
@@ -434,6 +441,7 @@ export class FaultInjector {
       const replaced = !this.corrupted.has(id);
       const ready = !replaced && nodes.isRunning(id) && (await ctx.waitReady(id, READY_TIMEOUT_MS));
       await this.reportCorruption(id, storeDir, logFrom, replaced ? 'crashed' : ready ? 'ready' : 'not-ready', notes);
+      if (ready && !how.damagedAfterStart) this.corrupted.delete(id);
       if (ready || !this.corrupted.has(id)) return;
       if (ctx.signal.aborted) return;
       notes.push(`node ${id} was not running and ready at the end of the fault; its data was replaced`);

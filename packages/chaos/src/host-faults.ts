@@ -227,7 +227,8 @@ export class SyscallFault {
     clearTimeout(timer);
     if (this.outputPath === '/dev/null') return { injected: 0 };
     const text = await readFile(this.outputPath, 'utf8').catch(() => '');
-    return { injected: text.split('\n').filter((line) => line.includes('(INJECTED)')).length };
+    // strace marks a failed call `(INJECTED)`, a stalled one `(DELAYED)`.
+    return { injected: text.split('\n').filter((line) => /\((INJECTED|DELAYED)\)$/.test(line)).length };
   }
 }
 

@@ -106,10 +106,11 @@ describe.skipIf(!strace)('SyscallFault', () => {
   it('stalls every fdatasync while attached', async () => {
     const { child, lines } = stand(syncer.replace("process.argv[1] ?? '/dev/null'", JSON.stringify(join(dir, 'synced'))));
     await waitFor(() => lines.length > 0, { what: 'the first fdatasync', timeoutMs: 10_000 });
-    const fault = await SyscallFault.attach(child.pid!, 'delay_enter=300000', '/dev/null');
+    const fault = await SyscallFault.attach(child.pid!, 'delay_enter=300000', join(dir, 'strace.log'));
     const from = lines.length;
     await waitFor(() => lines.length >= from + 3, { what: 'three stalled fdatasyncs', timeoutMs: 10_000 });
-    await fault.detach();
+    const { injected } = await fault.detach();
+    expect(injected).toBeGreaterThanOrEqual(2);
     // The first may have been under way when strace attached.
     for (const line of lines.slice(from + 1, from + 3)) expect(line.ms).toBeGreaterThanOrEqual(290);
   });
