@@ -120,6 +120,8 @@ export class FaultInjector {
   private readonly replacing = new Set<number>();
   /** Where each node's log ended when its current process started. */
   private readonly logOffsets = new Map<number, number>();
+  /** Starts under way, by node (startNode). */
+  private readonly starts = new Map<number, Promise<void>>();
   /** Nodes under a disk fault that may make them exit: the fault's kind, and until when (run
    *  time) an exit counts as its consequence (Infinity while the fault lasts). */
   private readonly diskFaults = new Map<number, { kind: FaultKind; untilMs: number; exits: number }>();
@@ -182,8 +184,7 @@ export class FaultInjector {
     if (fault !== undefined) fault.untilMs = this.ctx.clock() + FAULT_EXIT_GRACE_MS;
     if (!this.ctx.nodes.isRunning(id) && !this.replacing.has(id) && !this.ctx.signal.aborted) {
       this.quickExits.delete(id);
-      // The supervisor's restart may get there first (start() refuses a second start).
-      await this.startNode(id).catch(() => undefined);
+      await this.startNode(id);
     }
     return fault?.exits ?? 0;
   }
@@ -215,9 +216,17 @@ export class FaultInjector {
 
   /** Starts a node and remembers when (crash loops) and where its log then ended. */
   async startNode(id: number, options: { rejoin?: boolean } = {}): Promise<void> {
-    this.startedAt.set(id, this.ctx.clock());
-    this.logOffsets.set(id, await fileSize(this.ctx.nodes.logPath(id)));
-    await this.ctx.nodes.start(id, options);
+    // The supervisor's restart and a fault's heal may both find the node down at once: the
+    // second waits for the first start instead of failing on it.
+    const underWay = this.starts.get(id);
+    if (underWay !== undefined) return underWay;
+    const start = (async () => {
+      this.startedAt.set(id, this.ctx.clock());
+      this.logOffsets.set(id, await fileSize(this.ctx.nodes.logPath(id)));
+      await this.ctx.nodes.start(id, options);
+    })().finally(() => this.starts.delete(id));
+    this.starts.set(id, start);
+    return start;
   }
 
   /** Begins a scheduled fault and records its start. */
