@@ -27,7 +27,12 @@ export interface CampaignRun {
    *  send invoked after it) and the longest gap without any acknowledged send during or just
    *  after it, over its faults that recovered, and how many never recovered. */
   readonly unavailability: Readonly<Record<string, { readonly maxMs: number | null; readonly maxGapMs: number | null; readonly unrecovered: number }>>;
+  /** Set when the run itself failed (the harness threw): then nothing else was measured. */
+  readonly error?: string;
 }
+
+/** The exit code a campaign gives a run whose harness threw. */
+const HARNESS_ERROR = -1;
 
 /** The exit code of a run stopped by Ctrl-C. */
 const INTERRUPTED = 130;
@@ -111,6 +116,10 @@ export function summarizeCampaign(runs: readonly CampaignRun[]): CampaignSummary
       let entry = kinds.get(kind);
       if (entry === undefined) kinds.set(kind, (entry = { cycles: 0, unrecovered: 0, maxMs: null, maxMsSeed: null, maxGapMs: null, maxGapSeed: null }));
       entry.cycles += count;
+    }
+    if (run.error !== undefined) {
+      failed.push({ seed: run.seed, reportDir: run.reportDir, why: `harness error: ${run.error}` });
+      continue;
     }
     if (run.exitCode === INTERRUPTED) {
       // Stopped before its drain and final reads: what it did not get to read or settle is not
@@ -234,7 +243,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   for (let seed = options.seedStart; cycles < options.cycles && runs.length < (options.runsMax ?? Infinity); seed++) {
     if (options.signal?.aborted === true) break;
     const command = options.commandTemplate?.replaceAll('{seed}', String(seed)) ?? '';
-    const result = await options.runChaos({ ...options.run, seed, outDir: runsDir, command, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    let result: ChaosRunResult;
+    try {
+      result = await options.runChaos({ ...options.run, seed, outDir: runsDir, command, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    } catch (err) {
+      // One run's harness failure must not end a campaign of hours: it is a failing run.
+      const run: CampaignRun = {
+        seed, reportDir: '', kept: false, exitCode: HARNESS_ERROR, valid: false, durationMs: 0, faults: {}, operations: 0, anomalies: {}, brokerFindings: {}, unavailability: {},
+        error: (err as Error).message,
+      };
+      runs.push(run);
+      await appendFile(join(options.outDir, 'campaign.jsonl'), `${JSON.stringify(run)}\n`);
+      options.onRun?.(run, runs);
+      continue;
+    }
     const measured = campaignRunOf(seed, result, false);
     const kept = runFailed(measured);
     const run = { ...measured, kept };

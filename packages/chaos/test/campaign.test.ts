@@ -167,6 +167,23 @@ describe('runCampaign', () => {
     expect(await readFile(join(out, 'campaign.txt'), 'utf8')).toBe(renderCampaignTable(summary));
   });
 
+  it('goes on after a run whose harness threw, and counts it as failed', async () => {
+    const seen: ChaosRunOptions[] = [];
+    const runs = fakeRunChaos(seen);
+    const summary = await runCampaign({
+      cycles: 8,
+      seedStart: 1,
+      run: { nodes: 3, durationMs: 1_000, faults: ['kill'], partitions: 1, producers: 1, launcher: () => ({ command: 'none', args: [] }) },
+      runChaos: async (options) => {
+        if (options.seed === 1) throw new Error('node 3 is already starting');
+        return runs(options);
+      },
+      outDir: out,
+    });
+    expect(summary.seeds).toEqual([1, 2, 3]);
+    expect(summary.failed.map((f) => [f.seed, f.why])).toEqual([[1, 'harness error: node 3 is already starting'], [3, 'lost 1, unexpected 1']]);
+  });
+
   it('stops at runsMax, and before the first run when already interrupted', async () => {
     const seen: ChaosRunOptions[] = [];
     const base = { cycles: 1_000, seedStart: 1, run: { nodes: 3, durationMs: 1_000, faults: ['kill' as const], partitions: 1, producers: 1, launcher: () => ({ command: 'none', args: [] }) }, runChaos: fakeRunChaos(seen), outDir: out };

@@ -2,11 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isStorageExit, lastLogErrors, levelDbCorruption } from '../src/faults.js';
+import { FaultInjector, isStorageExit, lastLogErrors, levelDbCorruption, type FaultContext } from '../src/faults.js';
+import { waitFor } from './support/wait-for.js';
 
 // Shows how the harness reads what a node said about a fault: pino error and fatal lines after
 // a given byte of its log (with the problem or error they carry), native aborts on stderr,
-// LevelDB's own reports of damage, and which exits are the storage failure a disk fault calls for.
+// LevelDB's own reports of damage, and which exits are the storage failure a disk fault calls for;
+// and that the supervisor's restart and a heal never start one node twice.
 
 let dir: string;
 
@@ -68,5 +70,34 @@ describe('isStorageExit', () => {
     { what: 'a signal', exit: { code: null, signal: 'SIGSEGV' as const }, errors: ['failed to write a batch: EIO'], expected: false },
   ])('$what: $expected', ({ exit, errors, expected }) => {
     expect(isStorageExit(exit, errors)).toBe(expected);
+  });
+});
+
+describe('FaultInjector.startNode', () => {
+  // The supervisor's restart after an exit and a fault's heal can both find a node down at
+  // once; a second start of a starting node used to fail the whole run.
+  it('starts a node once when asked twice at once, and again once that start is done', async () => {
+    const started: number[] = [];
+    let release = (): void => {};
+    const nodes = {
+      logPath: () => join(dir, 'missing.log'),
+      start: async (id: number) => {
+        started.push(id);
+        await new Promise<void>((resolve) => (release = resolve));
+        return 1;
+      },
+    };
+    const injector = new FaultInjector({ nodes, clock: () => 0 } as unknown as FaultContext);
+    const first = injector.startNode(2);
+    const second = injector.startNode(2);
+    await waitFor(() => started.length > 0, { what: 'the first start' });
+    expect(started).toEqual([2]);
+    release();
+    await Promise.all([first, second]);
+    const third = injector.startNode(2);
+    await waitFor(() => started.length > 1, { what: 'the next start' });
+    release();
+    await third;
+    expect(started).toEqual([2, 2]);
   });
 });
