@@ -85,6 +85,10 @@ async function readMarker(path: string): Promise<MarkerReading> {
   return decoded.ok ? { state: 'ok', count: decoded.value } : { state: 'unreadable', reason: `${markerFileName} ${decoded.reason}` };
 }
 
+/** The marker's value while a store that found lost writes marks its groups as repairing: a
+ *  crash before the marks are durable leaves it, and the next open finds the loss again. */
+export const marksPending = Number.MAX_SAFE_INTEGER;
+
 /** What the store's own write count said when it opened. */
 export type StoredCount = { readonly state: 'ok'; readonly count: number } | { readonly state: 'unreadable'; readonly reason: string };
 
@@ -106,6 +110,9 @@ export function findLostWrites(stored: StoredCount, reading: MarkerReading, drop
   if (reading.state === 'unreadable') return `${reading.reason}, so the store cannot tell whether it lost writes`;
   if (reading.state === 'missing') {
     return stored.count > 0 ? `${markerFileName} is missing, though the store has written ${stored.count} batches; it cannot tell whether it lost writes` : null;
+  }
+  if (reading.count === marksPending) {
+    return 'the store found at its last open that it may have lost writes, and stopped before it marked every group as repairing';
   }
   if (stored.count < reading.count) {
     return `LevelDB recovered the store's batches up to number ${stored.count}, but batch ${reading.count} had been synced: `

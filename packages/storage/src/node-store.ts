@@ -3,7 +3,7 @@ import { assert } from './assert.js';
 import { decodeHardState, decodeWriteCount, encodeHardState, encodeWriteCount } from './codec.js';
 import { GroupKeys, groupIdOfKey, groupNamespace, writeCountKey } from './keys.js';
 import { isCorruption, loadGroup, type Database, type LoadedGroup } from './load-group.js';
-import { findLostWrites, levelDbDrops, WriteMarker, type StoredCount } from './lost-writes.js';
+import { findLostWrites, levelDbDrops, marksPending, WriteMarker, type StoredCount } from './lost-writes.js';
 import { StoreBatch, emptyBounds, type BatchTarget, type GroupBounds, type Operation } from './store-batch.js';
 
 /** The subset of pino's interface the store logs through. */
@@ -210,12 +210,16 @@ export class NodeStore {
     const storedCount = stored.state === 'ok' ? stored.count : 0;
     const { marker, reading } = await WriteMarker.open(dir, storedCount);
     this.marker = marker;
-    this.writeCount = Math.max(storedCount, reading.state === 'ok' ? reading.count : 0);
+    this.writeCount = Math.max(storedCount, reading.state === 'ok' && reading.count !== marksPending ? reading.count : 0);
     const reason = findLostWrites(stored, reading, drops);
     if (reason === null) return;
     this.lost = { reason };
     const groups = this.groupIds();
     this.log.error({ dir, reason, groups: groups.length }, 'the store may have lost writes it had synced; every group repairs from its peers before it votes');
+    // LevelDB has already turned the damaged log into a table and rewritten its info log: until
+    // the marks below are written, the marker is the only evidence left, durably.
+    await marker.write(marksPending);
+    await marker.sync();
     const operations: { type: 'put'; key: Buffer; value: Buffer }[] = [];
     for (const groupId of groups) {
       const key = this.keysOf(groupId).hardState;

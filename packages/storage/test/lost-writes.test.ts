@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RaftNode, type Message, type PersistedState } from '@herald/raft';
 import { encodeWriteCount } from '../src/codec.js';
-import { findLostWrites, markerFileName } from '../src/lost-writes.js';
+import { findLostWrites, markerFileName, marksPending } from '../src/lost-writes.js';
 import { NodeStore, unknownRepairIndex } from '../src/index.js';
 import { entries, entry, hardState, snapshot, tempDir } from './support.js';
 
@@ -195,6 +195,20 @@ describe('a dropped write-ahead-log tail', () => {
     expect((await reopened.load('b')).repairIndex).toBe(unknownRepairIndex);
   });
 
+  it('is found again when the store stopped between finding the loss and marking its groups', async () => {
+    // LevelDB turned the damaged log into a table at that open, and rewrote its info log: only
+    // the marker, left saying that marks are pending, still tells.
+    await writeReplica();
+    await writeFile(join(dir.path, markerFileName), encodeWriteCount(marksPending));
+    const s = await reopen();
+    expect(s.lostWrites?.reason).toBe('the store found at its last open that it may have lost writes, and stopped before it marked every group as repairing');
+    expect((await s.load(group)).repairIndex).toBe(unknownRepairIndex);
+    // Marked: the next open is clean, the group still repairing.
+    const again = await reopen();
+    expect(again.lostWrites).toBeNull();
+    expect((await again.load(group)).repairIndex).toBe(unknownRepairIndex);
+  });
+
   it('is not suspected when only writes after the last synced one are lost', async () => {
     // Unsynced batches (a commit index, a compaction) were never claimed by the marker.
     const s = await reopen();
@@ -236,6 +250,7 @@ describe('findLostWrites', () => {
     { what: 'LevelDB holds less', stored: ok(11), reading: ok(12), drops: [], expected: /up to number 11, but batch 12 had been synced/ },
     { what: 'the marker is gone', stored: ok(11), reading: { state: 'missing' as const }, drops: [], expected: /is missing, though the store has written 11 batches/ },
     { what: 'the count is unreadable', stored: { state: 'unreadable' as const, reason: 'failed its checksum' }, reading: ok(3), drops: [], expected: /write count failed its checksum/ },
+    { what: 'marks were pending', stored: ok(12), reading: ok(marksPending), drops: [], expected: /stopped before it marked every group/ },
     { what: 'LevelDB dropped records', stored: ok(12), reading: ok(12), drops: ['000005.log: dropping 10 bytes; x', 'y'], expected: /000005.log: dropping 10 bytes; x \(and 1 more\)$/ },
   ])('$what', ({ stored, reading, drops, expected }) => {
     const reason = findLostWrites(stored, reading, drops);
