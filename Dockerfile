@@ -39,13 +39,15 @@ ENV NODE_ENV=production \
     HERALD_DATA_DIR=/var/lib/herald
 WORKDIR /app
 COPY --from=build /out/ /app/
-RUN mkdir -p /var/lib/herald && chown node:node /var/lib/herald \
+RUN mkdir -p /var/lib/herald /var/lib/certs && chown node:node /var/lib/herald /var/lib/certs \
  && ln -s /app/packages/cli/dist/main.js /usr/local/bin/herald
 USER node
-VOLUME /var/lib/herald
+VOLUME /var/lib/herald /var/lib/certs
 # Node N listens on 740N (clients), 750N (peers) and 940N (metrics) unless told otherwise.
 EXPOSE 7401 7501 9401
+# /healthz on the metrics port: HTTPS unless HERALD_SECURITY_MODE=insecure (the node's own
+# certificate; a liveness probe from inside the container checks no name).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
-  CMD node -e "fetch('http://127.0.0.1:' + (process.env.HERALD_METRICS_PORT || 9400 + Number(process.env.HERALD_NODE_ID || 1)) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+  CMD node -e "const e = process.env, s = e.HERALD_SECURITY_MODE !== 'insecure'; require(s ? 'node:https' : 'node:http').get({ host: '127.0.0.1', port: e.HERALD_METRICS_PORT || 9400 + Number(e.HERALD_NODE_ID || 1), path: '/healthz', rejectUnauthorized: false }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"
 ENTRYPOINT ["node", "/app/packages/cli/dist/main.js"]
 CMD ["node", "start"]

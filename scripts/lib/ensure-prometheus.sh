@@ -6,43 +6,11 @@
 #
 # Use:  scripts/lib/ensure-prometheus.sh            (run it)
 #   or  . scripts/lib/ensure-prometheus.sh && herald_ensure_prometheus   (source it)
+. "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
+
 herald_ensure_prometheus() {
   if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
-    if ! command -v apt-get >/dev/null 2>&1; then
-      echo "prometheus/promtool are missing and there is no apt-get here; install Prometheus 2.x and put prometheus and promtool on PATH" >&2
-      return 1
-    fi
-    local sudo=''
-    if [ "$(id -u)" != 0 ]; then
-      if ! command -v sudo >/dev/null 2>&1; then
-        echo "prometheus/promtool are missing; run as root or install Debian's prometheus package" >&2
-        return 1
-      fi
-      sudo='sudo'
-    fi
-    echo "installing Debian's prometheus package ..." >&2
-    # A container has no init system; tell the package scripts not to start the service.
-    local policy=/usr/sbin/policy-rc.d created_policy=''
-    if [ ! -e "$policy" ]; then
-      printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
-      $sudo chmod +x "$policy"
-      created_policy=1
-    fi
-    local status=0
-    herald_apt_install_prometheus() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
-    # Refresh the package lists first only when they do not know the package; retry once after
-    # a refresh when they are stale (an install that fails to download).
-    {
-      apt-cache show prometheus >/dev/null 2>&1 || $sudo apt-get update -qq
-      herald_apt_install_prometheus || { $sudo apt-get update -qq && herald_apt_install_prometheus; }
-    } || status=$?
-    unset -f herald_apt_install_prometheus
-    [ -n "$created_policy" ] && $sudo rm -f "$policy"
-    if [ "$status" != 0 ]; then
-      echo "installing prometheus failed (apt-get exit $status)" >&2
-      return "$status"
-    fi
-    hash -r
+    herald_apt_install "prometheus and promtool (Prometheus 2.x)" prometheus || return
   fi
   echo "promtool: $(command -v promtool) ($(promtool --version 2>&1 | head -n 1))"
   echo "prometheus: $(command -v prometheus)"

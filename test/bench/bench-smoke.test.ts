@@ -1,36 +1,14 @@
 // Shows that `herald bench produce` and `herald bench consume` run against a real cluster and
 // report sane numbers: every record acknowledged and read back, no errors, positive rates, and
 // ordered latency percentiles. It never asserts a speed (DESIGN.md: benchmarks report, never
-// fail on time). Method: the real command (src/main.ts under tsx, in a child process) against 3
+// fail on time). Method: the real command (the compiled CLI, in a child process) against 3
 // nodes in this process on free ports (test/support/cluster.ts).
 
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
+import { herald as run } from '../support/herald-cli.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-const MAIN = join(ROOT, 'packages/cli/src/main.ts');
-
-/** Runs `herald ...args`, killing it (by its pid) if it outlives `timeoutMs`. */
-function herald(args: readonly string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@herald/source', MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      process.kill(child.pid!, 'SIGKILL');
-      reject(new Error(`herald ${args.join(' ')} did not finish within ${timeoutMs} ms\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const herald = (args: readonly string[], env: Record<string, string>) => run(args, { env, timeoutMs: 60_000 });
 
 let cluster: TestCluster;
 let env: Record<string, string>;

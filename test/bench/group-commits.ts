@@ -34,7 +34,7 @@ try {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))]!.toFixed(1);
   const controller = cluster.node(await cluster.controller()).node;
-  const status = controller.meta.group.raft.status();
+  const status = controller.meta.group.status();
   console.log(
     JSON.stringify({
       commits: latencies.length,

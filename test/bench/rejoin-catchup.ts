@@ -36,7 +36,7 @@ writeFileSync(configFile, inflightBytes === undefined ? '{}\n' : `raft:\n  maxIn
 function start(id: number, rejoin = false): void {
   const self = peers.find((p) => p.id === id)!;
   const log = createWriteStream(`${dataDir}/node-${id}.log`, { flags: 'a' });
-  const args = ['--import', 'tsx', '--conditions=@herald/source', cliEntry, 'node', 'start', '--config', configFile, '--id', String(id), '--data-dir', `${dataDir}/node-${id}`, '--peers', peersArg, '--metrics-port', String(self.metricsPort), '--log-level', 'info'];
+  const args = ['--import', 'tsx', '--conditions=@herald/source', cliEntry, 'node', 'start', '--config', configFile, '--id', String(id), '--data-dir', `${dataDir}/node-${id}`, '--peers', peersArg, '--metrics-port', String(self.metricsPort), '--kafka-port', '0', '--log-level', 'info'];
   const child = spawn(process.execPath, rejoin ? [...args, '--rejoin'] : args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);

@@ -24,8 +24,8 @@ let result: RunJson;
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'herald-chaos-all-'));
-  ({ code, result } = await runChaosCli(['--nodes', '3', '--duration', '3m', '--faults', 'all', '--seed', String(SEED)], outDir));
-}, 900_000);
+  ({ code, result } = await runChaosCli(['--nodes', '3', '--duration', '3m', '--faults', 'all', '--seed', String(SEED)], outDir, 590_000));
+}, 600_000);
 
 afterAll(async () => {
   // Kept on failure for a person to read (the path is in the failure message); removed otherwise.

@@ -14,7 +14,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MUST_BE_ZERO, repoRoot, runChaosCli, type RunJson } from '../support/chaos-cli.js';
+import { MUST_BE_ZERO, runChaosCli, type RunJson } from '../support/chaos-cli.js';
+import { ROOT } from '../support/herald-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SEED = 7;
@@ -26,7 +27,7 @@ let result: RunJson;
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'herald-chaos-test-'));
-  ({ code, result } = await runChaosCli(['--nodes', '3', '--duration', '60s', '--faults', FAULTS.join(','), '--seed', String(SEED)], outDir));
+  ({ code, result } = await runChaosCli(['--nodes', '3', '--duration', '60s', '--faults', FAULTS.join(','), '--seed', String(SEED)], outDir, 230_000));
 }, 240_000);
 
 afterAll(async () => {
@@ -124,7 +125,7 @@ if (chromiumMissing) {
 
 describe.skipIf(chromiumMissing)('report.html in headless Chromium', () => {
   it('renders the timeline plot with its series, fault bands and leader markers', async () => {
-    const require = createRequire(join(repoRoot, 'packages/chaos/package.json'));
+    const require = createRequire(join(ROOT, 'packages/chaos/package.json'));
     const { chromium } = require('playwright-core') as PlaywrightCore;
     const browser = await chromium.launch({
       executablePath: CHROMIUM,

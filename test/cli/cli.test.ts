@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
 import { freePorts } from '../support/ports.js';
-import { herald } from '../support/herald-cli.js';
+import { herald, ROOT } from '../support/herald-cli.js';
 import { waitFor } from '../support/wait-for.js';
 
 describe.concurrent('herald without a cluster', () => {
@@ -42,7 +42,7 @@ describe.concurrent('herald without a cluster', () => {
 
   it('says plainly when no broker answers (exit 1)', async () => {
     const [port] = await freePorts(1);
-    const run = await herald(['topic', 'list', '--brokers', `127.0.0.1:${port}`, '--timeout-ms', '300']);
+    const run = await herald(['topic', 'list', '--brokers', `127.0.0.1:${port}`, '--timeout-ms', '3000']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: no broker answered \(is the cluster up\?/);
   });
@@ -125,6 +125,31 @@ describe('herald against a 3-node cluster', () => {
     expect(table.stdout).toMatch(/cli-moves\s+0\s+\d\s+[123],[123],[123]/);
   });
 
+  it('drains a node: every leadership it held moves to another in-sync replica', async () => {
+    await cluster.createTopic('cli-drain', 4);
+    for (let p = 0; p < 4; p++) {
+      const leader = await cluster.leaderOf('cli-drain', p);
+      await waitFor(() => cluster.node(leader).node.partitionView('cli-drain', p).isr.length === 3, { timeoutMs: 10_000, what: `cli-drain/${p} ISR of 3` });
+    }
+    // Node 2 leads at least two partitions of the topic, so that the drain has work to do.
+    for (const p of [0, 1]) expect((await herald(['leader', 'transfer', `cli-drain/${p}`, '--to', '2'], { env })).code).toBe(0);
+    const leaders = async () => (JSON.parse((await herald(['topic', 'describe', 'cli-drain', '--json'], { env })).stdout) as { partitions: { id: number; leaderId: number }[] }).partitions;
+    const led = (await leaders()).filter((p) => p.leaderId === 2).map((p) => p.id);
+    expect(led.length).toBeGreaterThanOrEqual(2);
+
+    const drained = await herald(['node', 'drain', '--node', '2'], { env });
+    expect(drained.stderr).toBe('');
+    expect(drained.code).toBe(0);
+    for (const p of led) expect(drained.stdout).toMatch(new RegExp(`^cli-drain/${p}: leader node 2 -> node [13]$`, 'm'));
+    expect(drained.stdout).toMatch(/^node 2 leads no partition \(\d+ leaderships? moved\)$/m);
+    expect((await leaders()).filter((p) => p.leaderId === 2)).toEqual([]);
+
+    const again = await herald(['node', 'drain', '--node', '2', '--json'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ node: 2, moved: [], kept: [] });
+    const stranger = await herald(['node', 'drain', '--node', '7'], { env });
+    expect(stranger).toMatchObject({ code: 2, stderr: 'error: node 7 is not a member of the cluster (nodes 1, 2, 3)\n' });
+  });
+
   it('deletes a topic', async () => {
     const deleted = await herald(['topic', 'delete', 'cli-orders-ready'], { env });
     expect(deleted).toMatchObject({ code: 0, stdout: 'deleted topic cli-orders-ready\n' });
@@ -138,21 +163,33 @@ describe('herald cluster up --detach and cluster down', () => {
   it('starts node processes in the background and stops exactly those', async () => {
     const data = mkdtempSync(join(tmpdir(), 'herald-cli-'));
     try {
-      // One node, so that three free ports suffice: node 1 listens on base + 1.
-      const [client, peer, metrics] = await freePorts(3);
-      const up = await herald(['cluster', 'up', '--detach', '--nodes', '1', '--data', data, '--ports', `${client! - 1},${peer! - 1},${metrics! - 1}`, '--log-level', 'warn'], { timeoutMs: 40_000 });
+      // One node, so that four free ports suffice: node 1 listens on base + 1.
+      const [client, peer, metrics, kafka] = await freePorts(4);
+      const up = await herald(
+        ['cluster', 'up', '--detach', '--nodes', '1', '--data', data, '--ports', `${client! - 1},${peer! - 1},${metrics! - 1}`, '--kafka-port', String(kafka! - 1), '--log-level', 'warn'],
+        { timeoutMs: 40_000 },
+      );
       expect(up.stderr).toBe('');
       expect(up.code).toBe(0);
-      expect(up.stdout).toMatch(/^Herald cluster is up: 1 node, controller node 1\n/);
+      expect(up.stdout).toMatch(/^Herald cluster is up: 1 node, controller node 1, secure \(TLS, logins, ACLs\)\n/);
       const pid = Number(readFileSync(join(data, 'node-1', 'herald.pid'), 'utf8'));
       expect(() => process.kill(pid, 0)).not.toThrow();
+      // The node runs the compiled CLI, never tsx, even when `cluster up` itself runs from sources.
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(cmdline.slice(1, 4)).toEqual([join(ROOT, 'packages/cli/dist/main.js'), 'node', 'start']);
+      expect(cmdline.join(' ')).not.toContain('tsx');
+      expect(up.stdout).toMatch(new RegExp(`Stop it with: .+ cluster down --data ${data}\n`));
+      expect(up.stdout).toContain(`Kafka clients: bootstrap servers 127.0.0.1:${kafka} (librdkafka settings: `);
+      const kafkaProperties = readFileSync(join(data, 'kafka.properties'), 'utf8');
+      expect(kafkaProperties).toContain(`bootstrap.servers=127.0.0.1:${kafka}\nsecurity.protocol=SASL_SSL\nssl.ca.location=${join(data, 'certs', 'ca.crt')}\nsasl.mechanisms=SCRAM-SHA-512\nsasl.username=admin\n`);
       expect(existsSync(join(data, 'node-1', 'herald.log'))).toBe(true);
 
       const again = await herald(['cluster', 'up', '--detach', '--nodes', '1', '--data', data], { timeoutMs: 10_000 });
       expect(again.code).toBe(1);
       expect(again.stderr).toContain(`a cluster already runs from ${data} (pids ${pid})`);
 
-      const status = await herald(['cluster', 'status', '--json', '--brokers', `127.0.0.1:${client}`]);
+      // Secure by default: the CLI reads the client config cluster up wrote (CA, admin).
+      const status = await herald(['cluster', 'status', '--json', '--brokers', `127.0.0.1:${client}`], { env: { HERALD_CLIENT_CONFIG: join(data, 'client.json') } });
       expect(JSON.parse(status.stdout)).toMatchObject({ controllerId: 1, nodes: [{ id: 1, address: `127.0.0.1:${client}`, alive: true }] });
 
       const down = await herald(['cluster', 'down', '--data', data]);

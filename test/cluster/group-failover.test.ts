@@ -31,7 +31,7 @@ class Member extends LineProcess {
   readonly log: string[] = [];
 
   constructor(readonly name: string, brokers: string[]) {
-    const args = ['--import', 'tsx', '--conditions=@herald/source', HERALD_MAIN, 'consume', 'orders', '--group', 'billing', '--from-beginning', '--json', '--client-id', name, '--session-timeout-ms', String(SESSION_MS), '--brokers', brokers.join(',')];
+    const args = [HERALD_MAIN, 'consume', 'orders', '--group', 'billing', '--from-beginning', '--json', '--client-id', name, '--session-timeout-ms', String(SESSION_MS), '--brokers', brokers.join(',')];
     super(args, {
       stdout: (line) => {
         const r = JSON.parse(line) as { value: string; partition: number; offset: number };

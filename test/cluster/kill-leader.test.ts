@@ -8,6 +8,7 @@
 import { HeraldClient, type ConsumedRecord } from '@herald/client';
 import { afterAll, expect, it } from 'vitest';
 import { ProcessCluster } from '../support/process-cluster.js';
+import { readTopic } from '../support/read-topic.js';
 import { waitFor } from '../support/wait-for.js';
 
 const TOTAL = 10_000;
@@ -19,18 +20,6 @@ afterAll(async () => {
   await client?.close();
   await cluster?.destroy();
 });
-
-async function readAll(c: HeraldClient, topic: string, count: number): Promise<ConsumedRecord[]> {
-  const consumer = c.consumer({ topic, partitions: [0], from: 'earliest', maxWaitMs: 200 });
-  const out: ConsumedRecord[] = [];
-  const deadline = Date.now() + 30_000;
-  for await (const record of consumer) {
-    out.push(record);
-    if (out.length >= count || Date.now() > deadline) break;
-  }
-  await consumer.close();
-  return out;
-}
 
 it('loses nothing acknowledged across a leader SIGKILL and a full restart', async () => {
   cluster = await ProcessCluster.start(3);
@@ -77,7 +66,7 @@ it('loses nothing acknowledged across a leader SIGKILL and a full restart', asyn
     for (const r of records) expect(acked.get(r.value!.toString())).toBe(r.offset); // at its acknowledged offset
     expect(values).toEqual(Array.from({ length: TOTAL }, (_, i) => `v${i}`)); // all, in send order
   };
-  check(await readAll(client, 'kill', TOTAL));
+  check(await readTopic(client, 'kill', TOTAL, { partitions: [0] }));
 
   await waitFor(() => cluster!.isRunning(leader), { timeoutMs: 10_000, what: 'the killed node restarted' });
   for (const id of [1, 2, 3]) await cluster.stopNode(id);
@@ -85,5 +74,5 @@ it('loses nothing acknowledged across a leader SIGKILL and a full restart', asyn
   await cluster.ready();
   await client.close();
   client = new HeraldClient({ brokers: cluster.brokers });
-  check(await readAll(client, 'kill', TOTAL));
+  check(await readTopic(client, 'kill', TOTAL, { partitions: [0] }));
 });

@@ -79,6 +79,7 @@ describe('produce and fetch', () => {
     await cluster.createTopic('redirect', 1);
     const leader = await cluster.leaderOf('redirect', 0);
     const follower = [1, 2, 3].find((id) => id !== leader)!;
+    await waitFor(() => cluster.node(follower).node.partitionView('redirect', 0).leaderId === leader, { timeoutMs: 5_000, what: 'the follower knowing its leader' });
     const err = await produceTo('redirect', 0, await encodeBatch(records(1)), 'ACKS_QUORUM', follower).catch((e: unknown) => e);
     expect((err as { code: number }).code).toBe(status.FAILED_PRECONDITION);
     expect(reasonOf(err)).toBe('NotLeader');
@@ -121,7 +122,8 @@ describe('consume', () => {
   it('Subscribe pushes committed batches from the earliest offset, then new ones as they commit', async () => {
     await cluster.createTopic('sub', 1);
     await produceTo('sub', 0, await encodeBatch(records(2)));
-    const follower = [1, 2, 3].find(async (id) => id !== (await cluster.leaderOf('sub', 0)))!;
+    const leader = await cluster.leaderOf('sub', 0);
+    const follower = [1, 2, 3].find((id) => id !== leader)!;
     const stream = cluster.client(follower).consume.subscribe({ topic: 'sub', partition: 0, startPosition: 'START_POSITION_EARLIEST' });
     const seen: number[] = [];
     const done = new Promise<void>((resolve, reject) => {
@@ -291,6 +293,9 @@ describe('bad input is refused and changes nothing', () => {
 
   it.each([
     ['too many partitions', { name: 'x1', partitions: 5000 }, status.INVALID_ARGUMENT, 'InvalidArgument'],
+    ['zero partitions (not read as unset)', { name: 'x0', partitions: 0 }, status.INVALID_ARGUMENT, 'InvalidArgument'],
+    ['a replication factor of zero', { name: 'x0', partitions: 1, replicationFactor: 0 }, status.INVALID_ARGUMENT, 'InvalidArgument'],
+    ...['1e3', '0x10', ' 5 ', '5.0', ''].map((text): [string, { name: string; partitions: number; configs: Record<string, string> }, status, string] => [`retention.ms "${text}"`, { name: 'x5', partitions: 1, configs: { 'retention.ms': text } }, status.INVALID_ARGUMENT, 'InvalidArgument']),
     ['a replication factor above the node count', { name: 'x2', partitions: 1, replicationFactor: 4 }, status.INVALID_ARGUMENT, 'InvalidArgument'],
     ['an unknown config', { name: 'x3', partitions: 1, configs: { 'cleanup.polcy': 'delete' } }, status.INVALID_ARGUMENT, 'InvalidArgument'],
     ['min.insync.replicas above the replication factor', { name: 'x4', partitions: 1, replicationFactor: 2, configs: { 'min.insync.replicas': '3' } }, status.INVALID_ARGUMENT, 'InvalidArgument'],

@@ -151,6 +151,7 @@ describe('HeraldClient against a 3-node cluster', () => {
       route: (topic, partition) => inner.route(topic, partition),
       onError: (topic, partition, address, err) => inner.onError(topic, partition, address, err),
       onSuccess: (topic, partition, address) => inner.onSuccess(topic, partition, address),
+      leaderElsewhere: (topic, partition, address) => inner.leaderElsewhere(topic, partition, address),
       close: () => inner.close(),
       async send(address: string, request: ProduceRequestInput) {
         const answer = await inner.send(address, request);

@@ -56,7 +56,7 @@ it('answers an unknown topic with NOT_FOUND only when its metadata is current', 
   await c.stopNode(1);
   c.wipe(3);
   await c.startNode(3, { rejoin: true });
-  expect(c.node(3).node.meta.group.raft.isRepairing()).toBe(true);
+  expect(c.node(3).node.meta.group.isRepairing()).toBe(true);
   const repairing = await refusalOf(produce(3, 'known'));
   expect(repairing).toEqual(retryable);
   expect(await refusalOf(fetch(3, 'missing'))).toEqual(retryable);

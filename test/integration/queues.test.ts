@@ -191,28 +191,32 @@ describe('queue subscriptions', () => {
     // maxInFlight 20: once it holds its 20 unacked records it receives nothing more, as if it hung.
     const first = client.queueConsumer({ topic: 'q-failover', subscription: 's', from: 'earliest', ackTimeoutMs: 1_000, maxInFlight: 20 });
     const acked = new Set<number>();
-    const held: number[] = [];
-    while (acked.size + held.length < 40) {
+    /** Held (never acked) offsets, with the last delivery count the first member saw: on a slow
+     *  machine a lease may expire, and the first member get the record again, before it is done. */
+    const held = new Map<number, number>();
+    while (acked.size + held.size < 40) {
       const m = await next(first);
       if (m.offset % 2 === 0) {
         await m.ack();
         acked.add(m.offset);
       } else {
-        held.push(m.offset);
+        held.set(m.offset, Math.max(held.get(m.offset) ?? 0, m.deliveryCount));
       }
     }
     const leader = await cluster.leaderOf('q-failover', 0);
     await cluster.stopNode(leader);
     const second = client.queueConsumer({ topic: 'q-failover', subscription: 's', ackTimeoutMs: 5_000 });
     const redelivered = new Set<number>();
-    while (redelivered.size < held.length) {
+    while (redelivered.size < held.size) {
       const m = await next(second, 20_000);
       expect(acked.has(m.offset), `acked offset ${m.offset} delivered again`).toBe(false);
-      expect(m.deliveryCount).toBe(2);
+      // Every delivery the first member saw was counted, and survived the leader's loss (a
+      // lease the first member had not seen yet, after its last, may count once more).
+      expect(m.deliveryCount).toBeGreaterThan(held.get(m.offset)!);
       redelivered.add(m.offset);
       await m.ack();
     }
-    expect([...redelivered].sort((a, b) => a - b)).toEqual(held.sort((a, b) => a - b));
+    expect([...redelivered].sort((a, b) => a - b)).toEqual([...held.keys()].sort((a, b) => a - b));
     await second.close();
     await first.close().catch(() => undefined);
     await cluster.startNode(leader);

@@ -75,7 +75,7 @@ it('two wiped nodes rejoin with the one intact node, which leads and repairs the
     await waitFor(() => {
       const node = c.node(id).node;
       const partition = [...node.hostedPartitions()][0]?.partition;
-      return partition !== undefined && partition.highWatermark === 11 && !partition.group.raft.isRepairing() && !node.meta.group.raft.isRepairing();
+      return partition !== undefined && partition.log.highWatermark === 11 && !partition.group.isRepairing() && !node.meta.group.isRepairing();
     }, { timeoutMs: 20_000, what: `node ${id} repaired, holding all 11 records` });
   }
 });

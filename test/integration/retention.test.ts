@@ -37,7 +37,7 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: number; reaso
   return { code: (err as { code: number }).code, reason: reasonOf(err) };
 }
 
-const replica = (id: number, topic: string) => [...cluster.node(id).node.hostedPartitions()].find((h) => h.topic.name === topic)!.partition;
+const replica = (id: number, topic: string) => [...cluster.node(id).node.hostedPartitions()].find((h) => h.topic.name === topic)!.partition.log;
 const fetch = (id: number, topic: string, offset: number) => call<Fetched>(cluster.client(id).consume, 'fetch', { topic, partition: 0, offset });
 const deleteRecords = async (topic: string, beforeOffset: number) =>
   call<{ logStartOffset: number }>(cluster.client(await cluster.leaderOf(topic, 0)).admin, 'deleteRecords', { topic, partition: 0, beforeOffset });
@@ -53,7 +53,7 @@ describe('DeleteRecords', () => {
       const p = replica(id, 'r-delete');
       // The batch [6, 9) holds offset 7 and stays; the raft log below it is a snapshot now.
       expect(p.index.at(0)).toMatchObject({ baseOffset: 6, recordCount: 3 });
-      expect(p.group.raft.status().snapshotIndex).toBe(p.index.at(0)!.raftIndex - 1);
+      expect(p.group.status().snapshotIndex).toBe(p.index.at(0)!.raftIndex - 1);
       const below = await refusal(fetch(id, 'r-delete', 6));
       expect(below).toEqual({ code: status.OUT_OF_RANGE, reason: 'OffsetOutOfRange' });
       const read = await fetch(id, 'r-delete', 7);
@@ -151,7 +151,7 @@ describe('catching up across compaction', () => {
     await waitFor(() => replica(behind, 'r-catchup').highWatermark === 18, { timeoutMs: 10_000, what: 'the restarted replica caught up' });
     const caughtUp = replica(behind, 'r-catchup');
     expect(caughtUp.state.logStartOffset).toBe(12);
-    expect(caughtUp.group.raft.status().snapshotIndex).toBeGreaterThan(0);
+    expect(caughtUp.group.status().snapshotIndex).toBeGreaterThan(0);
     expect((await fetch(behind, 'r-catchup', 12)).batches.map((b) => b.baseOffset)).toEqual([12, 15]);
     // The producer table came with the snapshot: a retry of the last batch is a duplicate
     // wherever leadership goes, and the next sequence is accepted.
@@ -181,7 +181,7 @@ describe('meta log compaction', () => {
     }
     for (const id of [1, 2, 3]) {
       await waitFor(() => cluster.node(id).node.meta.state.groups.get('r-meta-0')?.offsets.get('r-meta')?.get(0)?.offset === 120, { timeoutMs: 10_000, what: `node ${id}: offsets` });
-      expect(cluster.node(id).node.meta.group.raft.status().snapshotIndex).toBeGreaterThan(0);
+      expect(cluster.node(id).node.meta.group.status().snapshotIndex).toBeGreaterThan(0);
     }
     const offsets = await atController<{ offsets: { offset: number }[] }>(cluster, 'fetchOffsets', { group: 'r-meta-1' });
     expect(offsets.offsets.map((o) => o.offset)).toEqual([118]);

@@ -1,8 +1,9 @@
-// Shows that deploy/docker-compose.yml and the Dockerfile fit the node's configuration: each
-// Herald service's HERALD_* variables make a valid node config (the real loadConfig), its
-// ports are published and scraped where the config says, the mounted files exist, and the
-// compose file passes `docker compose config` (or Debian's docker-compose 1.29) where either
-// client is installed. No Docker engine is needed.
+// Shows that deploy/docker-compose.yml, deploy/docker-compose.host.yml (the host network, as
+// podman runs it here) and the Dockerfile fit the node's configuration: each Herald service's
+// HERALD_* variables make a valid node config (the real loadConfig), its ports are published
+// and scraped where the config says, the mounted files exist, and the compose files pass
+// `docker compose config` (or Debian's docker-compose 1.29) where either client is installed.
+// No engine is needed (scripts/container-check.sh runs the host file for real).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -93,6 +94,45 @@ describe('deploy/docker-compose.yml', () => {
   const client = docker();
   it.skipIf(client === undefined)(`passes \`${client?.join(' ') ?? 'docker compose'} config\``, () => {
     const result = spawnSync(client![0]!, [...client!.slice(1), '-f', composeFile, 'config', '--quiet'], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+  });
+});
+
+describe('deploy/docker-compose.host.yml', () => {
+  const hostFile = join(DEPLOY_DIR, 'docker-compose.host.yml');
+  const hostCompose = parse(readFileSync(hostFile, 'utf8'), { merge: true }) as { services: Record<string, Service & { network_mode?: string }>; volumes: Record<string, unknown> };
+  const nodes = Object.entries(hostCompose.services).map(([name, service]) => ({ name, service, config: loadConfig({ env: service.environment }) }));
+
+  it('runs three Herald nodes on the host network, on the local cluster ports, from the Dockerfile', () => {
+    expect(nodes.map((n) => n.name).sort()).toEqual(['herald-1', 'herald-2', 'herald-3']);
+    for (const { service, config } of nodes) {
+      expect(service.network_mode).toBe('host');
+      expect(service.build?.context).toBe('..');
+      expect(existsSync(resolve(DEPLOY_DIR, service.build!.context, service.build!.dockerfile))).toBe(true);
+      expect(config.host).toBe('127.0.0.1');
+      expect([config.clientPort, config.peerPort, config.metricsPort]).toEqual([7400, 7500, 9400].map((base) => base + config.nodeId));
+    }
+  });
+
+  it.each(nodes.map((n) => [n.name, n] as const))('%s: its peers are the other services at their ports, and its data a declared volume', (_name, { service, config }) => {
+    expect(config.peers.map((p) => p.id).sort()).toEqual(nodes.map((n) => n.config.nodeId).sort());
+    for (const peer of config.peers) {
+      const other = nodes.find((n) => n.config.nodeId === peer.id)!.config;
+      expect(peer).toEqual({ id: other.nodeId, host: '127.0.0.1', clientPort: other.clientPort, peerPort: other.peerPort });
+    }
+    const data = mounts(service).find((m) => m.target === config.dataDir);
+    expect(hostCompose.volumes).toHaveProperty(data!.source);
+  });
+
+  it('the host-side Prometheus config (deploy/prometheus/prometheus.yml) scrapes its metrics ports', () => {
+    const config = parse(readFileSync(join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
+    const targets = config.scrape_configs.find((j) => j.job_name === 'herald')!.static_configs.flatMap((s) => s.targets);
+    expect(targets.sort()).toEqual(nodes.map((n) => `127.0.0.1:${n.config.metricsPort}`).sort());
+  });
+
+  const client = docker();
+  it.skipIf(client === undefined)(`passes \`${client?.join(' ') ?? 'docker compose'} config\``, () => {
+    const result = spawnSync(client![0]!, [...client!.slice(1), '-f', hostFile, 'config', '--quiet'], { encoding: 'utf8', timeout: 30_000 });
     expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
   });
 });

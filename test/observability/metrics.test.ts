@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { HeraldClient } from '@herald/client';
 import { Role, type RaftStatus } from '@herald/raft';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GroupLag } from '../../packages/broker/src/groups/coordinator.js';
+import type { GroupLag } from '../../packages/broker/src/consumer-groups/coordinator.js';
 import { MetricsServer } from '../../packages/broker/src/metrics/http.js';
 import { NodeMetrics, type GroupView } from '../../packages/broker/src/metrics/metrics.js';
 import { TestCluster } from '../support/cluster.js';
@@ -104,7 +104,7 @@ describe('NodeMetrics', () => {
 
   it('keeps labels bounded: no label takes a value per record, request or offset', async () => {
     const metrics = new NodeMetrics(1, '0.1.0', () => fakeGroups(3).views);
-    const allowed = new Set(['node', 'group', 'topic', 'partition', 'follower', 'method', 'code', 'acks', 'le', 'version', 'node_version', 'kind', 'space', 'type', 'major', 'minor', 'patch']);
+    const allowed = new Set(['node', 'group', 'topic', 'partition', 'follower', 'method', 'code', 'acks', 'le', 'version', 'node_version', 'kind', 'space', 'type', 'major', 'minor', 'patch', 'reason', 'principal']);
     for (const m of await metrics.registry.getMetricsAsJSON()) {
       for (const v of m.values) for (const label of Object.keys(v.labels)) expect(allowed, `${m.name} label ${label}`).toContain(label);
     }

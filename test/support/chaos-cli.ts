@@ -1,11 +1,6 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository's root, and the CLI's source entry (run under tsx, as a user runs `pnpm herald`). */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cliEntry = join(repoRoot, 'packages/cli/src/main.ts');
+import { herald } from './herald-cli.js';
 
 /** The invalidating anomalies: each must be zero in a passing run. */
 export const MUST_BE_ZERO = [
@@ -52,23 +47,12 @@ export interface RunJson {
 }
 
 /**
- * Runs `herald chaos run <args> --out <outDir> --json` as a user does, and parses what it
- * prints; its stderr goes to `<outDir>/cli-stderr.log`. Throws with the end of stderr when it
- * printed no JSON.
+ * Runs `herald chaos run <args> --out <outDir> --json` as a user does (the compiled CLI), and
+ * parses what it prints; its stderr goes to `<outDir>/cli-stderr.log`. Throws with the end of
+ * stderr when it printed no JSON, or when it outlives `timeoutMs`.
  */
-export async function runChaosCli(args: readonly string[], outDir: string): Promise<{ code: number | null; result: RunJson }> {
-  const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@herald/source', cliEntry, 'chaos', 'run', ...args, '--out', outDir, '--json'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+export async function runChaosCli(args: readonly string[], outDir: string, timeoutMs: number): Promise<{ code: number | null; result: RunJson }> {
+  const run = await herald(['chaos', 'run', ...args, '--out', outDir, '--json'], { timeoutMs });
   await writeFile(join(outDir, 'cli-stderr.log'), run.stderr);
   try {
     return { code: run.code, result: JSON.parse(run.stdout) as RunJson };

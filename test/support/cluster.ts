@@ -1,9 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadConfig, startNode, type Peer, type RunningNode } from '@herald/broker';
+import { loadConfig, startNode, type ListenerFactory, type Peer, type RunningNode } from '@herald/broker';
+import { kafkaListener } from '@herald/kafka';
 import { loadApiDefinition, type ApiGrpcType } from '@herald/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
+import { testTls } from './pki.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait-for.js';
 
@@ -31,7 +33,8 @@ export function reasonOf(err: unknown): string | undefined {
 
 /**
  * A cluster of real nodes in this process, over real gRPC on 127.0.0.1, each with its own data
- * directory. Nodes can be stopped and restarted (keeping their data) to exercise failover.
+ * directory. Nodes can be stopped and restarted (keeping their data) to exercise failover. With
+ * `kafka: true` every node also serves Kafka clients (@herald/kafka) on a free port.
  */
 export class TestCluster {
   private readonly running = new Map<number, RunningNode>();
@@ -43,19 +46,23 @@ export class TestCluster {
     private readonly metricsPorts: Map<number, number>,
     readonly dataDir: string,
     private readonly overrides: Record<string, unknown>,
+    private readonly listeners: readonly ListenerFactory[],
   ) {}
 
-  static async start(options: { nodes?: number; overrides?: Record<string, unknown> } = {}): Promise<TestCluster> {
+  static async start(options: { nodes?: number; overrides?: Record<string, unknown>; kafka?: boolean } = {}): Promise<TestCluster> {
     const count = options.nodes ?? 3;
-    const ports = await freePorts(count * 3);
-    const peers = Array.from({ length: count }, (_, i) => ({ id: i + 1, host: '127.0.0.1', clientPort: ports[i * 3]!, peerPort: ports[i * 3 + 1]! }));
-    const metrics = new Map(peers.map((p, i) => [p.id, ports[i * 3 + 2]!]));
-    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), options.overrides ?? {});
+    const ports = await freePorts(count * 4);
+    const peers = Array.from({ length: count }, (_, i) => ({ id: i + 1, host: '127.0.0.1', clientPort: ports[i * 4]!, peerPort: ports[i * 4 + 1]!, kafkaPort: ports[i * 4 + 3]! }));
+    const metrics = new Map(peers.map((p, i) => [p.id, ports[i * 4 + 2]!]));
+    const kafka = options.kafka === true;
+    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), options.overrides ?? {}, kafka ? [kafkaListener()] : []);
     await Promise.all(peers.map((p) => cluster.startNode(p.id)));
     await cluster.controller();
     return cluster;
   }
 
+  /** Starts (or restarts) node `id`: insecure on the client port unless the cluster's or the
+   *  call's overrides say otherwise; the peer port is mutual TLS with the test PKI. */
   async startNode(id: number, overrides: Record<string, unknown> = {}): Promise<RunningNode> {
     const config = loadConfig({
       overrides: {
@@ -64,11 +71,14 @@ export class TestCluster {
         dataDir: `${this.dataDir}/node-${id}`,
         metricsPort: this.metricsPorts.get(id),
         logLevel: process.env.HERALD_TEST_LOG ?? 'silent',
+        tls: await testTls(id),
+        security: { mode: 'insecure' },
         ...this.overrides,
         ...overrides,
       },
     });
     const node = await startNode(config, {
+      listeners: this.listeners,
       logger: pino({ level: config.logLevel, base: { node: id } }),
       onFatal: (err) => {
         throw err;
@@ -104,6 +114,11 @@ export class TestCluster {
 
   isRunning(id: number): boolean {
     return this.running.has(id);
+  }
+
+  /** Every node's Kafka listener, as Kafka clients' bootstrap servers (with `kafka: true`). */
+  get kafkaBrokers(): string[] {
+    return this.peers.map((p) => `127.0.0.1:${p.kafkaPort}`);
   }
 
   /** Raw generated gRPC clients for node `id`. */

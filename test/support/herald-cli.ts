@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-export const HERALD_MAIN = join(ROOT, 'packages/cli/src/main.ts');
+/** The repository's root folder. */
+export const ROOT = new URL('../../', import.meta.url).pathname;
+/** The compiled CLI (`pnpm build`; scripts/test.sh builds before testing). */
+export const HERALD_MAIN = join(ROOT, 'packages/cli/dist/main.js');
 
 export interface Run {
   code: number | null;
@@ -10,11 +12,11 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `herald ...args` (src/main.ts under tsx, in a child process), killing it by its pid if it
+/** Runs `herald ...args` (the compiled CLI, in a child process), killing it by its pid if it
  *  outlives `timeoutMs`. */
 export function herald(args: readonly string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@herald/source', HERALD_MAIN, ...args], {
+    const child = spawn(process.execPath, [HERALD_MAIN, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],

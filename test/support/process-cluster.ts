@@ -2,22 +2,38 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { ensureClusterCertificates } from '@herald/security';
+import { nodeEntry } from '../../packages/cli/src/launch.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait-for.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliEntry = `${repoRoot}packages/cli/src/main.ts`;
 
+/** How a ProcessCluster runs `herald`: an executable and the arguments that come before the
+ *  command (`node start ...`). */
+export interface HeraldCommand {
+  readonly file: string;
+  readonly args: readonly string[];
+}
+
+/** The clone's compiled CLI (what the cluster tests run by default; nodes never run under tsx,
+ *  see packages/cli/src/launch.ts): refuses to run a build older than the sources. */
+export function heraldCompiled(): HeraldCommand {
+  return { file: process.execPath, args: [nodeEntry(cliEntry)] };
+}
+
 export interface ProcessPeer {
   readonly id: number;
   readonly clientPort: number;
   readonly peerPort: number;
   readonly metricsPort: number;
+  readonly kafkaPort: number;
 }
 
 /**
  * A cluster of real `herald node start` processes on 127.0.0.1, each with its own data directory
- * and log file. Nodes are killed (SIGKILL, SIGSTOP) and restarted by the PIDs this class started,
+ * and log file, and its Kafka listener on a free port. Nodes are killed (SIGKILL, SIGSTOP) and restarted by the PIDs this class started,
  * and no others.
  */
 export class ProcessCluster {
@@ -26,18 +42,27 @@ export class ProcessCluster {
   private constructor(
     readonly peers: readonly ProcessPeer[],
     readonly dataDir: string,
+    private readonly herald: HeraldCommand,
   ) {}
 
-  static async start(nodes = 3): Promise<ProcessCluster> {
-    const ports = await freePorts(nodes * 3);
-    const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 3]!, peerPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! }));
-    const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`));
+  /** Starts `nodes` nodes, run by `herald` (an installed CLI, say): insecure client ports, and
+   *  the peer ports mutual TLS with certificates made in `<dataDir>/certs`. */
+  static async start(nodes = 3, herald: HeraldCommand = heraldCompiled()): Promise<ProcessCluster> {
+    const ports = await freePorts(nodes * 4);
+    const peers = Array.from({ length: nodes }, (_, i) => ({ id: i + 1, clientPort: ports[i * 4]!, peerPort: ports[i * 4 + 1]!, metricsPort: ports[i * 4 + 2]!, kafkaPort: ports[i * 4 + 3]! }));
+    const cluster = new ProcessCluster(peers, mkdtempSync(`${tmpdir()}/herald-proc-`), herald);
+    await ensureClusterCertificates(`${cluster.dataDir}/certs`, peers.map((p) => p.id));
     for (const p of peers) cluster.startNode(p.id);
     return cluster;
   }
 
   get brokers(): string[] {
     return this.peers.map((p) => `127.0.0.1:${p.clientPort}`);
+  }
+
+  /** Every node's Kafka listener, as Kafka clients' bootstrap servers. */
+  get kafkaBrokers(): string[] {
+    return this.peers.map((p) => `127.0.0.1:${p.kafkaPort}`);
   }
 
   address(id: number): string {
@@ -51,11 +76,11 @@ export class ProcessCluster {
   startNode(id: number): void {
     if (this.children.has(id)) throw new Error(`node ${id} is already running`);
     const self = this.peers.find((p) => p.id === id)!;
-    const peers = this.peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}`).join(',');
+    const peers = this.peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}:${p.kafkaPort}`).join(',');
     const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
     const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@herald/source', cliEntry, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
+      this.herald.file,
+      [...this.herald.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--insecure', '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.pipe(log);

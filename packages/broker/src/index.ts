@@ -1,4 +1,13 @@
-export { ConfigError, loadConfig, localPeer, NodeConfigSchema, parsePeers, type NodeConfig, type Peer } from './config/config.js';
-export { HeraldNode, HERALD_VERSION } from './node.js';
-export { nodeLogger, startNode, type RunningNode } from './server.js';
-export { Acks } from './partition/partition.js';
+export { ConfigError, loadConfig, localKafkaPort, localPeer, NodeConfigSchema, parsePeers, type NodeConfig, type Peer } from './config/config.js';
+export { HeraldNode, HERALD_VERSION, type HostedPartition, type PartitionView } from './node.js';
+export { nodeLogger, startNode, type Listener, type ListenerFactory, type RunningNode } from './server.js';
+export { Acks } from './partition/partition-leader.js';
+export { systemClock, type Clock, type Timer } from './host/clock.js';
+export { createTopic, deleteRecords, deleteTopic, describeTopic, transferLeadership, type CreateTopicRequest, type TopicDescription } from './topics.js';
+export { prepareProduce, produce, ProducePipeline, type ProduceAnswer, type ProduceRequest } from './produce.js';
+export { checkMember, checkOffset, fetch, startOffset, type FetchRequest, type GroupMemberRead, type StartPosition } from './consume.js';
+export { deleteSubscription, describeSubscriptions, type SubscriptionDescription } from './queues.js';
+export { intInRange, topicConfigs, topicName } from './api/validate.js';
+export * from './limits.js';
+export { countFetched } from './consume.js';
+export { groupName } from './api/group-service.js';

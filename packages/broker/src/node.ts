@@ -1,16 +1,21 @@
-import { HeraldError } from '@herald/protocol';
+import { HeraldError, leadershipLost, notLeader, partitionNotFound, topicNotFound } from '@herald/protocol';
 import type { NodeId, RaftEvent } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
 import type { NodeConfig, Peer } from './config/config.js';
-import { GroupCoordinator, type PartitionFacts, type PartitionQuery } from './groups/coordinator.js';
-import { Host, raftSettingsFromMs, UntrustedGroupError, type HostedGroup } from './host/host.js';
-import { MetaGroup } from './meta/meta-group.js';
+import { GroupCoordinator, type PartitionFacts, type PartitionQuery } from './consumer-groups/coordinator.js';
+import { systemClock, type Clock, type Timer } from './host/clock.js';
+import { Host, raftSettingsFromMs, UntrustedGroupError } from './host/host.js';
+import { LeadershipCache } from './leadership-cache.js';
+import { META_GROUP_LABEL, MetaGroup } from './meta/meta-group.js';
 import { META_GROUP_ID, partitionGroupId, type TopicRecord } from './meta/meta-state.js';
 import { NodeMetrics, type GroupView } from './metrics/metrics.js';
 import { Partition } from './partition/partition.js';
 import { DeadLetterWriter } from './queue/dead-letters.js';
-import { PeerTransport, type DescribeGroupsRequest, type GroupState } from './transport/peer-transport.js';
+import { bootstrapSecurity, readBootstrapUsers } from './security/bootstrap.js';
+import { NodeSecurity } from './security/node-security.js';
+import { STORE_FORMAT_VERSION, STORE_FORMATS_READ } from './store-format.js';
+import { PeerTransport, type DescribeReplicasRequest, type ReplicaState } from './transport/peer-transport.js';
 
 export const HERALD_VERSION = '0.1.0';
 
@@ -19,6 +24,9 @@ const DESCRIBE_PEERS_MS = 300;
 
 /** How often partition leaders look for queue records due for the dead-letter topic. */
 const QUEUE_SWEEP_MS = 1_000;
+
+/** How often a controller checks that the cluster's security state was written (bootstrap). */
+const SECURITY_BOOTSTRAP_CHECK_MS = 200;
 
 /** Kafka's default delete.retention.ms: tombstones stay a day after compaction could drop them. */
 const DELETE_RETENTION_MS_DEFAULT = 86_400_000;
@@ -44,7 +52,7 @@ export interface PartitionView {
 
 const unknownView: PartitionView = { leaderId: 0, leaderTerm: 0, isr: [], highWatermark: 0, logStartOffset: 0 };
 
-function toView(state: GroupState): PartitionView {
+function toView(state: ReplicaState): PartitionView {
   return { leaderId: state.leaderId, leaderTerm: state.term, isr: state.isLeader ? [...state.isr] : [], highWatermark: state.highWatermark, logStartOffset: state.logStartOffset };
 }
 
@@ -55,9 +63,10 @@ export interface HostedPartition {
 }
 
 /**
- * One Herald node: its store, the host driving its raft groups, the peer transport, the meta
- * group and the partitions assigned to it. The gRPC API and the metrics exporter sit on top
- * (see server.ts); this class is what they call.
+ * One Herald node: its store, the host driving its Raft groups, the peer transport, the meta
+ * group and the partitions assigned to it. The broker's operations (topics.ts, produce.ts,
+ * consume.ts) and the protocol adapters (the gRPC API here, Kafka and MQTT in their packages)
+ * call what it offers.
  */
 export class HeraldNode {
   readonly store: NodeStore;
@@ -65,15 +74,17 @@ export class HeraldNode {
   readonly transport: PeerTransport;
   readonly meta: MetaGroup;
   readonly metrics: NodeMetrics;
-  /** The consumer-group coordinator; it serves requests while this node is the controller. */
-  groups!: GroupCoordinator;
-  /** Partitions hosted here, by raft group id. */
+  readonly clock: Clock;
+  /** Partition leadership for Kafka's Metadata, without asking the peers on every request. */
+  readonly leadership: LeadershipCache;
+  readonly security: NodeSecurity;
+  private coordinator: GroupCoordinator | undefined;
+  /** Partitions hosted here, by Raft group id. */
   private readonly partitions = new Map<string, HostedPartition>();
   private reconciling: Promise<void> = Promise.resolve();
-  private retentionTimer: NodeJS.Timeout | undefined;
-  private queueTimer: NodeJS.Timeout | undefined;
-  private compactionTimer: NodeJS.Timeout | undefined;
+  private readonly timers: Timer[] = [];
   private compacting: Promise<void> | null = null;
+  private bootstrapping: Promise<void> | null = null;
   private readonly deadLetters: DeadLetterWriter;
   private closed = false;
 
@@ -82,17 +93,23 @@ export class HeraldNode {
     readonly logger: Logger,
     store: NodeStore,
     private readonly onFatal: (err: Error) => void,
+    clock: Clock,
   ) {
     this.store = store;
-    // groups is set in start(), after the constructor; until then there is no lag to report.
-    this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews(), () => this.groups?.lag() ?? []);
+    this.clock = clock;
+    this.security = new NodeSecurity(config, () => this.meta.state, clock);
+    // The coordinator is made in start(), after the constructor; until then there is no lag.
+    this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews(), () => this.coordinator?.lag() ?? []);
     this.transport = new PeerTransport({
       nodeId: config.nodeId,
       peers: config.peers.filter((p) => p.id !== config.nodeId).map((p) => ({ id: p.id, address: `${p.host}:${p.peerPort}` })),
       logger: logger.child({ component: 'transport' }),
       onMessages: (messages) => this.host.receive(messages),
       onPeerLost: (peer) => this.host.peerLost(peer),
-      describeGroups: (request) => this.answerDescribeGroups(request),
+      describeReplicas: (request) => this.answerDescribeReplicas(request),
+      serverCredentials: this.security.peerServerCredentials(),
+      channelCredentials: (id) => this.security.peerChannelCredentials(id),
+      onRefused: (reason) => this.metrics.peerRefused.inc({ reason }),
     });
     this.host = new Host({
       nodeId: config.nodeId,
@@ -104,33 +121,51 @@ export class HeraldNode {
       onTurn: (stats) => this.metrics.onTurn(stats),
       onEvents: (group, events) => this.onRaftEvents(group, events),
       rejoin: config.rejoin,
+      addressOf: (id) => this.clientAddress(id),
+      clock,
     });
-    this.meta = new MetaGroup((id) => this.clientAddress(id), config.raft.metaSnapshotEntries);
+    this.meta = new MetaGroup(config.raft.metaSnapshotEntries);
+    this.leadership = new LeadershipCache({ local: (ids) => this.localReplicaStates(ids), ask: (ids, ms) => this.transport.describeReplicas(ids, ms), clock });
     this.deadLetters = new DeadLetterWriter({
       topic: (name) => this.meta.state.topic(name),
       localPartition: (topic, partition) => this.partitions.get(partitionGroupId(topic.id, partition))?.partition,
       leaderOf: async (topic, partition) => (await this.describePartitions(topic))[partition]?.leaderId ?? 0,
       clientAddress: (id) => this.clientAddress(id),
+      credentials: () => this.security.clientChannelCredentials(),
     });
   }
 
   /** Opens the store and every group found in it or assigned to this node, and starts the loop. */
-  static async start(config: NodeConfig, logger: Logger, onFatal: (err: Error) => void): Promise<HeraldNode> {
-    const store = await NodeStore.open(`${config.dataDir}/store`, { logger: logger.child({ component: 'store' }) });
-    const node = new HeraldNode(config, logger, store, onFatal);
-    node.meta.group = await node.host.openGroup(META_GROUP_ID, { voters: config.peers.map((p) => p.id), learners: [] }, node.meta);
+  static async start(config: NodeConfig, logger: Logger, onFatal: (err: Error) => void, clock: Clock = systemClock): Promise<HeraldNode> {
+    const dir = `${config.dataDir}/store`;
+    const store = await NodeStore.open(dir, { logger: logger.child({ component: 'store' }) });
+    try {
+      await checkStoreFormat(store, dir);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    // Read before anything starts: a bad bootstrap file is a configuration error.
+    const bootstrapUsers = config.security.bootstrapFile === undefined ? [] : readBootstrapUsers(config.security.bootstrapFile);
+    const node = new HeraldNode(config, logger, store, onFatal, clock);
+    node.meta.group = await node.host.openGroup(META_GROUP_ID, META_GROUP_LABEL, { voters: config.peers.map((p) => p.id), learners: [] }, node.meta);
     node.meta.onChange(() => node.reconcile());
-    node.groups = new GroupCoordinator(node.meta, config.groups, (topic, queries) => node.queryPartitions(topic, queries), logger.child({ component: 'groups' }));
+    node.coordinator = new GroupCoordinator(node.meta, config.groups, (topic, queries) => node.queryPartitions(topic, queries), logger.child({ component: 'groups' }), clock);
     await node.transport.listen(config.host, config.peerPort);
     node.host.start();
-    node.retentionTimer = setInterval(() => node.enforceRetention(), config.retention.checkIntervalMs);
-    node.retentionTimer.unref?.();
-    node.queueTimer = setInterval(() => node.sweepQueues(), QUEUE_SWEEP_MS);
-    node.queueTimer.unref?.();
-    node.compactionTimer = setInterval(() => {
-      if (node.compacting === null) void node.compactKeys();
-    }, config.retention.compactionIntervalMs);
-    node.compactionTimer.unref?.();
+    node.timers.push(
+      clock.setInterval(() => node.enforceRetention(), config.retention.checkIntervalMs),
+      clock.setInterval(() => node.sweepQueues(), QUEUE_SWEEP_MS),
+      clock.setInterval(() => {
+        if (node.compacting === null) void node.compactKeys();
+      }, config.retention.compactionIntervalMs),
+      clock.setInterval(() => {
+        if (node.closed || node.bootstrapping !== null) return;
+        node.bootstrapping = bootstrapSecurity(node.meta, bootstrapUsers, 5_000)
+          .catch((err: Error) => logger.debug({ err }, 'security bootstrap not written yet; retried'))
+          .finally(() => (node.bootstrapping = null));
+      }, SECURITY_BOOTSTRAP_CHECK_MS),
+    );
     node.reconcile();
     await node.reconciling;
     return node;
@@ -139,16 +174,21 @@ export class HeraldNode {
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.retentionTimer);
-    clearInterval(this.queueTimer);
-    clearInterval(this.compactionTimer);
+    for (const timer of this.timers) timer.cancel();
     this.deadLetters.close();
-    this.groups?.close();
-    for (const { partition } of this.partitions.values()) partition.failAll(() => new HeraldError('ShuttingDown', 'the node is shutting down; retry on another node'));
+    this.coordinator?.close();
+    this.meta.group.close(() => leadershipLost(META_GROUP_LABEL, 'the node stopped'));
+    for (const { partition } of this.partitions.values()) partition.group.close(() => leadershipLost(partition.name, 'the node stopped'));
     await this.host.stop();
     await this.reconciling;
     await this.transport.close();
     await this.store.close();
+  }
+
+  /** The consumer-group coordinator; it serves requests while this node is the controller. */
+  get groups(): GroupCoordinator {
+    if (this.coordinator === undefined) throw new HeraldError('ShuttingDown', 'the node is starting; retry shortly');
+    return this.coordinator;
   }
 
   get nodeId(): NodeId {
@@ -159,59 +199,76 @@ export class HeraldNode {
     return this.config.peers.find((p) => p.id === id);
   }
 
+  /** The node ids of the cluster's voters. */
+  nodeIds(): NodeId[] {
+    return this.config.peers.map((p) => p.id);
+  }
+
   clientAddress(id: NodeId): string {
     const peer = this.peer(id);
     return peer === undefined ? '' : `${peer.host}:${peer.clientPort}`;
   }
 
+  /** A topic by name, or the refusal saying it does not exist (or that this node cannot tell). */
+  topic(name: string): TopicRecord {
+    const topic = this.meta.state.topic(name);
+    // Only a node whose metadata is current may say the topic does not exist (MetaGroup.isCurrent).
+    if (topic === undefined) throw this.meta.unknownTopicError(name);
+    return topic;
+  }
+
   /** The partition replica hosted here, or a typed refusal naming where to go. */
   partition(topicName: string, partition: number): HostedPartition {
-    const topic = this.meta.state.topic(topicName);
-    // Only a node whose metadata is current may say the topic does not exist (MetaGroup.isCurrent).
-    if (topic === undefined) throw this.meta.unknownTopicError(topicName);
+    const topic = this.topic(topicName);
     const assignment = topic.partitions[partition];
-    if (assignment === undefined) {
-      throw new HeraldError('PartitionNotFound', `topic "${topicName}" has partitions 0 to ${topic.partitions.length - 1} (got ${partition})`);
-    }
+    if (assignment === undefined) throw partitionNotFound(topicName, partition, topic.partitions.length);
     const hosted = this.partitions.get(partitionGroupId(topic.id, partition));
     if (hosted !== undefined) return hosted;
     // Not a replica here (or not opened yet): point at the preferred leader; it knows better.
     const guess = assignment.replicas.find((id) => id !== this.nodeId) ?? assignment.replicas[0]!;
-    throw new HeraldError('NotLeader', `node ${this.nodeId} holds no replica of ${topicName}/${partition}; try node ${guess} at ${this.clientAddress(guess)}`, {
-      'herald-leader-id': String(guess),
-      'herald-leader-addr': this.clientAddress(guess),
-    });
+    throw notLeader(`${topicName}/${partition} (it holds no replica)`, { id: guess, addr: this.clientAddress(guess) });
   }
 
   /** What this node alone knows of a partition's leadership: complete when it leads the
    *  partition; as a follower it knows the leader and term but not the ISR. */
   partitionView(topicName: string, partition: number): PartitionView {
     const topic = this.meta.state.topic(topicName);
-    const state = topic === undefined ? undefined : this.localGroupStates([partitionGroupId(topic.id, partition)])[0];
+    const state = topic === undefined ? undefined : this.localReplicaStates([partitionGroupId(topic.id, partition)])[0];
     return state === undefined ? unknownView : toView(state);
   }
 
   /** Every partition of a topic as its leader sees it: local views where this node leads, the
-   *  leaders' answers (DescribeGroups) for the rest, and what a follower knows where no leader
+   *  leaders' answers (DescribeReplicas) for the rest, and what a follower knows where no leader
    *  answered in time. */
   async describePartitions(topic: TopicRecord): Promise<PartitionView[]> {
     const ids = topic.partitions.map((p) => partitionGroupId(topic.id, p.partition));
-    const local = new Map(this.localGroupStates(ids).map((s) => [s.group, s]));
+    const local = new Map(this.localReplicaStates(ids).map((s) => [s.group, s]));
     const missing = ids.filter((id) => local.get(id)?.isLeader !== true);
     // Short: a paused or partitioned peer must not hold up a client looking for a new leader
     // (what a follower knows stands in for a peer that did not answer).
-    const remote = missing.length === 0 ? [] : await this.transport.describeGroups(missing, DESCRIBE_PEERS_MS);
+    const remote = missing.length === 0 ? [] : await this.transport.describeReplicas(missing, DESCRIBE_PEERS_MS);
     return ids.map((id) => {
-      const answers = [local.get(id), ...remote.filter((s) => s.group === id)].filter((s): s is GroupState => s !== undefined);
+      const answers = [local.get(id), ...remote.filter((s) => s.group === id)].filter((s): s is ReplicaState => s !== undefined);
       const leader = answers.filter((s) => s.isLeader).sort((a, b) => b.term - a.term)[0];
       const best = leader ?? answers.sort((a, b) => b.term - a.term)[0];
       return best === undefined ? unknownView : toView(best);
     });
   }
 
+  /** Every partition of a topic as far as this node knows without waiting on its peers each
+   *  time (LeadershipCache): what Kafka's Metadata answers. */
+  async cachedPartitionViews(topic: TopicRecord): Promise<PartitionView[]> {
+    const ids = topic.partitions.map((p) => partitionGroupId(topic.id, p.partition));
+    const states = await this.leadership.states(ids);
+    return ids.map((id) => {
+      const state = states.get(id);
+      return state === undefined ? unknownView : toView(state);
+    });
+  }
+
   /**
    * Lookups on some partitions of a topic, answered by their leaders where they answer (this
-   * node's own replicas, or its peers over DescribeGroups), else by the most recent replica:
+   * node's own replicas, or its peers over DescribeReplicas), else by the most recent replica:
    * offsets, and the record timestamp or offset each query asks for. Partitions no replica
    * answered for are missing from the result.
    */
@@ -230,9 +287,9 @@ export class HeraldNode {
       if (query.offsetAtTimestamp !== undefined) offsetAtTimestamp[id] = query.offsetAtTimestamp;
     }
     const ids = [...partitionOf.keys()];
-    const local = await this.answerDescribeGroups({ groups: ids, timestampAtOffset, offsetAtTimestamp });
+    const local = await this.answerDescribeReplicas({ groups: ids, timestampAtOffset, offsetAtTimestamp });
     const missing = ids.filter((id) => local.find((s) => s.group === id)?.isLeader !== true);
-    const remote = missing.length === 0 ? [] : await this.transport.describeGroups(missing, 1_000, { timestampAtOffset, offsetAtTimestamp });
+    const remote = missing.length === 0 ? [] : await this.transport.describeReplicas(missing, 1_000, { timestampAtOffset, offsetAtTimestamp });
     for (const [id, partition] of partitionOf) {
       const answers = [...local, ...remote].filter((s) => s.group === id);
       const best = answers.filter((s) => s.isLeader).sort((a, b) => b.term - a.term)[0] ?? answers.sort((a, b) => b.term - a.term || b.highWatermark - a.highWatermark)[0];
@@ -247,37 +304,38 @@ export class HeraldNode {
     return out;
   }
 
-  /** A peer's DescribeGroups: the states of the groups hosted here, and the lookups asked. */
-  private async answerDescribeGroups(request: DescribeGroupsRequest): Promise<GroupState[]> {
-    const states = this.localGroupStates(request.groups);
+  /** A peer's DescribeReplicas: the states of the replicas hosted here, and the lookups asked. */
+  private async answerDescribeReplicas(request: DescribeReplicasRequest): Promise<ReplicaState[]> {
+    const states = this.localReplicaStates(request.groups);
     return Promise.all(
       states.map(async (state) => {
-        const partition = this.partitions.get(state.group)?.partition;
+        const log = this.partitions.get(state.group)?.partition.log;
         const at = request.timestampAtOffset?.[state.group];
         const since = request.offsetAtTimestamp?.[state.group];
         return {
           ...state,
-          recordTimestampMs: partition === undefined || at === undefined || at < 0 ? -1 : await partition.recordTimestamp(at),
-          offsetForTimestamp: partition === undefined || since === undefined || since < 0 ? -1 : await partition.offsetAtTimestamp(since),
+          recordTimestampMs: log === undefined || at === undefined || at < 0 ? -1 : await log.recordTimestamp(at),
+          offsetForTimestamp: log === undefined || since === undefined || since < 0 ? -1 : await log.offsetAtTimestamp(since),
         };
       }),
     );
   }
 
-  private localGroupStates(groups: readonly string[]): GroupState[] {
-    const out: GroupState[] = [];
+  private localReplicaStates(groups: readonly string[]): ReplicaState[] {
+    const out: ReplicaState[] = [];
     for (const id of groups) {
       const hosted = this.partitions.get(id);
       if (hosted === undefined) continue;
-      const status = hosted.partition.group.raft.status();
+      const { group, log } = hosted.partition;
+      const isLeader = group.isLeader();
       out.push({
         group: id,
-        leaderId: status.leaderId,
-        term: status.term,
-        isLeader: status.role === 'leader',
-        isr: status.isr,
-        highWatermark: hosted.partition.highWatermark,
-        logStartOffset: hosted.partition.state.logStartOffset,
+        leaderId: group.leaderId(),
+        term: group.term(),
+        isLeader,
+        isr: isLeader ? group.status().isr : [],
+        highWatermark: log.highWatermark,
+        logStartOffset: log.logStartOffset,
       });
     }
     return out;
@@ -293,17 +351,17 @@ export class HeraldNode {
 
   /** Each partition led here moves its log start past what its topic's retention.ms and
    *  retention.bytes no longer keep; every replica then compacts its raft log below it. */
-  enforceRetention(nowMs = Date.now()): void {
+  enforceRetention(nowMs = this.clock.now()): void {
     if (this.closed) return;
     for (const { topic, partition } of this.partitions.values()) {
       const { retentionMs, retentionBytes } = this.retentionOf(topic);
-      if ((retentionMs < 0 && retentionBytes < 0) || !cleanupPolicyOf(topic).includes('delete') || partition.group.raft.status().role !== 'leader') continue;
-      let target = partition.retentionTarget(nowMs, retentionMs, retentionBytes);
+      if ((retentionMs < 0 && retentionBytes < 0) || !cleanupPolicyOf(topic).includes('delete') || !partition.group.isLeader()) continue;
+      let target = partition.log.retentionTarget(nowMs, retentionMs, retentionBytes);
       // retention.unacked=keep (the default): never past a record a queue subscription has not settled.
-      const floor = topic.configs['retention.unacked'] === 'delete' ? undefined : partition.state.queues.lowestFloor();
+      const floor = topic.configs['retention.unacked'] === 'delete' ? undefined : partition.log.state.queues.lowestFloor();
       if (floor !== undefined) target = Math.min(target, floor);
-      if (target <= partition.state.logStartOffset) continue;
-      partition.trim(target, 10_000).then(
+      if (target <= partition.log.logStartOffset) continue;
+      partition.leader.trim(target, 10_000).then(
         (logStartOffset) => this.logger.info({ topic: topic.name, partition: partition.settings.partition, logStartOffset }, 'retention moved the log start'),
         (err: Error) => this.logger.debug({ err, topic: topic.name, partition: partition.settings.partition }, 'retention trim failed; retried at the next check'),
       );
@@ -312,10 +370,10 @@ export class HeraldNode {
 
   /** Every replica here of a topic with cleanup.policy compact removes the records a later
    *  record of the same key supersedes, and tombstones past delete.retention.ms (see
-   *  Partition.compactKeys). Passes run one at a time: a call during a pass runs after it. */
+   *  PartitionLog.compactKeys). Passes run one at a time: a call during a pass runs after it. */
   async compactKeys(nowMs?: number): Promise<void> {
     while (this.compacting !== null) await this.compacting;
-    this.compacting = this.compactOnce(nowMs ?? Date.now()).finally(() => (this.compacting = null));
+    this.compacting = this.compactOnce(nowMs ?? this.clock.now()).finally(() => (this.compacting = null));
     await this.compacting;
   }
 
@@ -323,11 +381,11 @@ export class HeraldNode {
     try {
       for (const { topic, partition } of [...this.partitions.values()]) {
         if (!cleanupPolicyOf(topic).includes('compact') || this.closed) continue;
-        const result = await partition.compactKeys({
+        const result = await partition.log.compactKeys({
           nowMs,
           deleteRetentionMs: Number(topic.configs['delete.retention.ms'] ?? DELETE_RETENTION_MS_DEFAULT),
           minCompactionLagMs: Number(topic.configs['min.compaction.lag.ms'] ?? 0),
-          limit: topic.configs['retention.unacked'] === 'delete' ? Number.MAX_SAFE_INTEGER : (partition.state.queues.lowestFloor() ?? Number.MAX_SAFE_INTEGER),
+          limit: topic.configs['retention.unacked'] === 'delete' ? Number.MAX_SAFE_INTEGER : (partition.log.state.queues.lowestFloor() ?? Number.MAX_SAFE_INTEGER),
         });
         if (result.batches > 0) this.logger.info({ topic: topic.name, partition: partition.settings.partition, ...result }, 'key compaction rewrote batches');
       }
@@ -341,8 +399,8 @@ export class HeraldNode {
   private sweepQueues(): void {
     if (this.closed) return;
     for (const { partition } of this.partitions.values()) {
-      if (partition.state.queues.subscriptions.size === 0 || partition.group.raft.status().role !== 'leader') continue;
-      partition.queues.sweep().catch((err: Error) => this.logger.debug({ err, partition: partition.name }, 'queue sweep failed'));
+      if (partition.log.state.queues.subscriptions.size === 0 || !partition.group.isLeader()) continue;
+      partition.leader.queues.sweep().catch((err: Error) => this.logger.debug({ err, partition: partition.name }, 'queue sweep failed'));
     }
   }
 
@@ -368,30 +426,17 @@ export class HeraldNode {
     }
     for (const [id, hosted] of this.partitions) {
       if (wanted.has(id)) continue;
-      hosted.partition.failAll(() => new HeraldError('TopicNotFound', `topic "${hosted.topic.name}" was deleted`));
+      hosted.partition.group.close(() => topicNotFound(hosted.topic.name));
       this.partitions.delete(id);
-      this.host.deleteGroup(id);
+      this.host.deleteRaftGroup(id);
+      this.metrics.forgetPartition(id, hosted.topic.name, hosted.partition.settings.partition);
       this.logger.info({ group: id, topic: hosted.topic.name }, 'deleted partition replica');
     }
     for (const [id, want] of wanted) {
       if (this.partitions.has(id) || this.closed) continue;
-      const partition = new Partition({
-        topic: want.topic.name,
-        partition: want.partition,
-        minInsyncReplicas: Number(want.topic.configs['min.insync.replicas'] ?? this.config.topicDefaults.minInsyncReplicas),
-        addressOf: (nodeId) => this.clientAddress(nodeId),
-        queue: {
-          maxDeliveries: Number(want.topic.configs['max.deliveries'] ?? 0),
-          deadLetter: async (subscription, letters) => {
-            const written = await this.deadLetters.write({ topic: want.topic.name, partition: want.partition, subscription, deadLetterTopic: deadLetterTopicOf(want.topic) }, letters);
-            this.metrics.queueDeadLetters.inc({ topic: want.topic.name, subscription, outcome: written ? 'written' : 'dropped' }, letters.length);
-            return written;
-          },
-          logger: this.logger.child({ group: `${want.topic.name}/${want.partition}` }),
-        },
-      });
+      const partition = this.newPartition(want.topic, want.partition);
       try {
-        partition.group = await this.host.openGroup(id, { voters: want.replicas, learners: [] }, partition);
+        partition.log.group = await this.host.openGroup(id, partition.name, { voters: want.replicas, learners: [] }, partition.log);
       } catch (err) {
         if (!(err instanceof UntrustedGroupError)) throw err;
         // This replica stays closed; the others serve the partition. The operator must act.
@@ -400,11 +445,28 @@ export class HeraldNode {
       }
       this.partitions.set(id, { topic: want.topic, partition });
       // The preferred leader (first replica) campaigns at once, so leadership starts balanced.
-      const status = partition.group.raft.status();
-      if (want.replicas[0] === this.nodeId && status.term === 0) partition.group.raft.campaign();
+      if (want.replicas[0] === this.nodeId && partition.group.term() === 0) partition.group.campaign();
       this.logger.info({ group: id, topic: want.topic.name, partition: want.partition }, 'opened partition replica');
     }
     this.host.schedule();
+  }
+
+  private newPartition(topic: TopicRecord, partition: number): Partition {
+    return new Partition({
+      topic: topic.name,
+      partition,
+      minInsyncReplicas: Number(topic.configs['min.insync.replicas'] ?? this.config.topicDefaults.minInsyncReplicas),
+      clock: this.clock,
+      queue: {
+        maxDeliveries: Number(topic.configs['max.deliveries'] ?? 0),
+        deadLetter: async (subscription, letters) => {
+          const written = await this.deadLetters.write({ topic: topic.name, partition, subscription, deadLetterTopic: deadLetterTopicOf(topic) }, letters);
+          this.metrics.queueDeadLetters.inc({ topic: topic.name, subscription, outcome: written ? 'written' : 'dropped' }, letters.length);
+          return written;
+        },
+        logger: this.logger.child({ group: `${topic.name}/${partition}` }),
+      },
+    });
   }
 
   private onRaftEvents(groupId: string, events: readonly RaftEvent[]): void {
@@ -421,18 +483,27 @@ export class HeraldNode {
 
   private *groupViews(): Iterable<GroupView> {
     const meta = this.host.group(META_GROUP_ID);
-    if (meta !== undefined) yield { id: META_GROUP_ID, status: () => meta.raft.status() };
+    if (meta !== undefined) yield { id: META_GROUP_ID, status: () => meta.status() };
     for (const [id, { topic, partition }] of this.partitions) {
-      const group: HostedGroup = partition.group;
       yield {
         id,
         topic: topic.name,
         partition: partition.settings.partition,
         minInsyncReplicas: partition.settings.minInsyncReplicas,
-        highWatermark: partition.highWatermark,
-        logBytes: partition.logBytes,
-        status: () => group.raft.status(),
+        highWatermark: partition.log.highWatermark,
+        logBytes: partition.log.logBytes,
+        status: () => partition.group.status(),
       };
     }
   }
+}
+
+/** Refuses a store written in a format this version does not read (a newer Herald's), and
+ *  records this version's format once the store is known to be readable. */
+async function checkStoreFormat(store: NodeStore, dir: string): Promise<void> {
+  const format = (await store.formatVersion()) ?? (store.groupIds().length > 0 ? 1 : null);
+  if (format !== null && !STORE_FORMATS_READ.includes(format)) {
+    throw new Error(`the store in ${dir} is in format ${format}, which Herald ${HERALD_VERSION} cannot read (it reads ${STORE_FORMATS_READ.join(', ')}); run a newer Herald`);
+  }
+  if (format !== STORE_FORMAT_VERSION) await store.setFormatVersion(STORE_FORMAT_VERSION);
 }

@@ -4,7 +4,7 @@
 // over small hand-made groups plus a sweep of every group shape up to 8 members, 40 partitions
 // and 3 topics.
 import { describe, expect, it } from 'vitest';
-import { rangeAssignor, roundRobinAssignor, stickyAssignor, assignorNamed, registerAssignor, type Assignor, type AssignorMember, type TopicPartitions } from '../src/groups/assignors.js';
+import { rangeAssignor, roundRobinAssignor, stickyAssignor, assignorNamed, registerAssignor, type Assignor, type AssignorMember, type TopicPartitions } from '../src/consumer-groups/assignors.js';
 
 const flat = (a: readonly TopicPartitions[]) => a.flatMap((tp) => tp.partitions.map((p) => `${tp.topic}/${p}`));
 const members = (ids: string[], topics: string[], previous: Record<string, TopicPartitions[]> = {}): AssignorMember[] =>

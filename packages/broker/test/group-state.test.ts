@@ -5,7 +5,7 @@
 // MetaState.apply() on hand-built command sequences.
 import { describe, expect, it } from 'vitest';
 import { MetaState, type MetaCommand } from '../src/meta/meta-state.js';
-import type { GroupMember } from '../src/groups/group-state.js';
+import type { GroupMember } from '../src/consumer-groups/group-state.js';
 
 const member = (memberId: string, partitions: number[]): GroupMember => ({
   memberId,

@@ -1,39 +1,37 @@
 // The host loop under slow turns: three Hosts in this process, each with its own NodeStore on
-// disk, wired by an in-memory sender, running one raft group. A store wrapper makes one chosen
-// write take seconds, as a large catch-up write or a stalled fsync does (test/bench/
-// rejoin-catchup.ts measured 2.2 s for 51 MB). Ticks keep coming meanwhile, and so do peers'
-// messages; what the host steps first, and how many ticks at once, decides whether a healthy
-// leader survives the slow turn.
-import { Role, type NodeId, type RaftEvent } from '@herald/raft';
+// disk, wired by an in-memory sender, running one raft group on a fake clock. A store wrapper
+// holds one chosen write until the test releases it, as a large catch-up write or a stalled
+// fsync does (test/bench/rejoin-catchup.ts measured 2.2 s for 51 MB), while the test moves the
+// clock: ticks keep coming meanwhile, and so do peers' messages. What the host steps first, and
+// how many ticks at once, decides whether a healthy leader survives the slow turn.
+import { type NodeId, type RaftEvent } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
-import { Host, ticksPerTurnMax, type GroupMessage, type HostedGroup, type HostRaftSettings } from '../src/host/host.js';
+import { Host, ticksPerTurnMax, type GroupMessage, type HostRaftSettings } from '../src/host/host.js';
+import { ProposalStage, type GroupStateMachine, type RaftGroup } from '../src/host/raft-group.js';
+import { FakeClock } from './support/fake-clock.js';
 
 const GROUP = 'g';
 const members = { voters: [1, 2, 3], learners: [] };
-const noopMachine = { apply() {}, restore() {}, afterTurn() {} };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const noopMachine: GroupStateMachine<unknown> = { apply: () => undefined, restore() {} };
 
-// 10 ms ticks. Timeouts are long enough for a loaded machine's timer hiccups, and the slow
-// writes several times longer still.
-/** Election timeouts of 0.5..1 s, heartbeats every 50 ms. */
+/** 10 ms ticks: election timeouts of 0.5..1 s, heartbeats every 50 ms. */
 const fast: HostRaftSettings = { tickMs: 10, electionTicksMin: 50, electionTicksMax: 100, heartbeatTicks: 5, maxInflightAppends: 16, maxAppendBytes: 1 << 20, maxInflightBytes: 1 << 20, lagTicksMax: 1_000 };
 /** Followers that do not campaign during the leader's slow write (6..12 s). */
 const patient: HostRaftSettings = { ...fast, electionTicksMin: 600, electionTicksMax: 1_200 };
 
 interface Node {
   readonly host: Host;
-  readonly store: NodeStore;
-  group: HostedGroup;
+  group: RaftGroup;
   readonly events: RaftEvent[];
   /** Bytes each storage write of the node wrote, in order. */
   readonly writes: number[];
-  /** The next storage write takes `nextWriteMs` longer. */
-  readonly slow: { nextWriteMs: number };
+  /** Holds the node's next storage write until release() is called; `held` says it started. */
+  hold(): { readonly held: () => boolean; readonly release: () => void };
 }
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -41,8 +39,19 @@ afterEach(async () => {
   for (const done of cleanup.splice(0).reverse()) await done();
 });
 
-/** Three hosts; `late` ones host no group until openGroup() is called for them. */
-async function cluster(settings: (id: NodeId) => HostRaftSettings, late: readonly NodeId[] = []): Promise<Map<NodeId, Node>> {
+const turnOfTheLoop = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Polls `condition` on the real clock (the hosts do real I/O) until it holds. */
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Three hosts on one fake clock; `late` ones host no group until openGroup() is called. */
+async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSettings, late: readonly NodeId[] = []): Promise<Map<NodeId, Node>> {
   const nodes = new Map<NodeId, Node>();
   const dir = await mkdtemp(join(tmpdir(), 'herald-host-'));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
@@ -51,22 +60,25 @@ async function cluster(settings: (id: NodeId) => HostRaftSettings, late: readonl
     const store = await NodeStore.open(join(dir, `node-${id}`));
     const events: RaftEvent[] = [];
     const writes: number[] = [];
-    const slow = { nextWriteMs: 0 };
-    const slowStore = Object.create(store) as NodeStore;
-    slowStore.batch = () => {
+    let gate: { started: boolean; opened: Promise<void>; open: () => void } | null = null;
+    const gatedStore = Object.create(store) as NodeStore;
+    gatedStore.batch = () => {
       const batch = store.batch();
       const write = batch.write.bind(batch);
       batch.write = async (options) => {
-        const delayMs = slow.nextWriteMs;
-        slow.nextWriteMs = 0;
-        if (delayMs > 0) await sleep(delayMs);
+        const held = gate;
+        gate = null;
+        if (held !== null) {
+          held.started = true;
+          await held.opened;
+        }
         return write(options);
       };
       return batch;
     };
     const host = new Host({
       nodeId: id,
-      store: slowStore,
+      store: gatedStore,
       sender: { send: deliver },
       raft: settings(id),
       logger: pino({ level: 'silent' }),
@@ -77,9 +89,18 @@ async function cluster(settings: (id: NodeId) => HostRaftSettings, late: readonl
       onTurn: (stats) => {
         if (stats.bytesWritten > 0) writes.push(stats.bytesWritten);
       },
+      addressOf: (nodeId) => `node-${nodeId}`,
+      clock,
     });
-    const group = late.includes(id) ? (undefined as unknown as HostedGroup) : await openGroup(host);
-    nodes.set(id, { host, store, group, events, writes, slow });
+    const hold = () => {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const g = { started: false, opened, open };
+      gate = g;
+      return { held: () => g.started, release: () => g.open() };
+    };
+    const group = late.includes(id) ? (undefined as unknown as RaftGroup) : await openGroup(host);
+    nodes.set(id, { host, group, events, writes, hold });
     cleanup.push(async () => {
       await host.stop();
       await store.close();
@@ -89,69 +110,69 @@ async function cluster(settings: (id: NodeId) => HostRaftSettings, late: readonl
   return nodes;
 }
 
-function openGroup(host: Host): Promise<HostedGroup> {
-  const opened = host.openGroup(GROUP, members, noopMachine);
-  host.schedule();
-  return opened;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
+function openGroup(host: Host): Promise<RaftGroup> {
+  return host.openGroup(GROUP, 'g', members, noopMachine);
 }
 
 async function electNode1(nodes: Map<NodeId, Node>, followers: readonly NodeId[] = [2, 3]): Promise<Node> {
   const leader = nodes.get(1)!;
-  leader.group.raft.campaign();
-  leader.host.schedule();
-  await until(() => leader.group.raft.status().role === Role.Leader && followers.every((id) => nodes.get(id)!.group.raft.status().leaderId === 1), 'node 1 leading');
+  leader.group.campaign();
+  await until(() => leader.group.isLeader() && followers.every((id) => nodes.get(id)!.group.leaderId() === 1), 'node 1 leading');
   return leader;
 }
 
-it('caps the ticks one turn steps below an election timeout', () => {
-  expect(ticksPerTurnMax(fast)).toBe(49);
+it('caps the ticks one turn steps at half an election timeout', () => {
+  expect(ticksPerTurnMax(fast)).toBe(25);
   expect(ticksPerTurnMax({ ...fast, electionTicksMin: 1 })).toBe(1);
 });
 
 it('a leader whose write took several election timeouts keeps its leadership: its followers answered meanwhile', async () => {
   // Method: node 1 leads with a 0.5..1 s election timeout; its followers have 6..12 s ones, so
-  // that they stay loyal through the slow write. Node 1 proposes, and that turn's write takes
-  // 2 s: about 200 ticks pass, and the followers' acks arrive, during it. Stepping the ticks
-  // first ran CheckQuorum several times with nothing heard in between, and node 1 stepped down.
-  const nodes = await cluster((id) => (id === 1 ? fast : patient));
+  // that they stay loyal through the slow write. Node 1's write of a proposal is held while the
+  // followers acknowledge it and 2 s (200 ticks) pass. Stepping the ticks first ran CheckQuorum
+  // several times with nothing heard in between, and node 1 stepped down.
+  const clock = new FakeClock();
+  const nodes = await cluster(clock, (id) => (id === 1 ? fast : patient));
   const leader = await electNode1(nodes);
-  const term = leader.group.raft.status().term;
-  await sleep(100);
-  leader.slow.nextWriteMs = 2_000;
-  const proposed = leader.group.raft.propose(new Uint8Array([1]));
-  expect(proposed.ok).toBe(true);
-  leader.host.schedule();
-  await sleep(2_500);
-  const status = leader.group.raft.status();
-  expect(status.role).toBe(Role.Leader);
+  const term = leader.group.term();
+  const write = leader.hold();
+  const proposal = leader.group.propose(new Uint8Array([1]), ProposalStage.Applied, 60_000, 'the test entry');
+  await until(write.held, 'the leader writing the entry');
+  await until(() => [2, 3].every((id) => nodes.get(id)!.group.status().lastIndex >= proposal.index), 'the followers holding the entry');
+  for (let i = 0; i < 10; i++) await turnOfTheLoop(); // their acks on the way to the leader
+  clock.advance(2_000);
+  write.release();
+  await proposal.result;
+  const status = leader.group.status();
+  expect(status.role).toBe('leader');
   expect(status.term).toBe(term);
-  expect(status.commitIndex).toBeGreaterThanOrEqual(proposed.ok ? proposed.index : 0);
+  expect(status.commitIndex).toBeGreaterThanOrEqual(proposal.index);
 });
 
-it('a follower whose write took several election timeouts does not campaign: its leader\'s heartbeats waited for it', async () => {
+it("a follower whose write took several election timeouts does not campaign: its leader's heartbeats waited for it", async () => {
   // Method: node 1 leads, with 0.5..1 s election timeouts everywhere; node 2's write of the next
-  // proposal takes 3 s while node 1 goes on heartbeating. Stepping the ticks first timed node 2
-  // out before it saw those heartbeats, and it started a (pre-)election.
-  const nodes = await cluster(() => fast);
+  // proposal is held while 3 s pass and node 1 goes on heartbeating. Stepping the ticks first
+  // timed node 2 out before it saw those heartbeats, and it started a (pre-)election.
+  const clock = new FakeClock();
+  const nodes = await cluster(clock, () => fast);
   const leader = await electNode1(nodes);
   const follower = nodes.get(2)!;
-  await sleep(100);
   follower.events.length = 0;
-  follower.slow.nextWriteMs = 3_000;
-  leader.group.raft.propose(new Uint8Array([2]));
-  leader.host.schedule();
-  await until(() => follower.group.raft.status().appliedIndex >= leader.group.raft.status().lastIndex, 'node 2 caught up', 10_000);
-  await sleep(200);
+  const write = follower.hold();
+  const proposal = leader.group.propose(new Uint8Array([2]), ProposalStage.Appended, 60_000, 'the test entry');
+  await until(write.held, 'node 2 writing the entry');
+  for (let ms = 0; ms < 3_000; ms += 10) {
+    clock.advance(10);
+    await turnOfTheLoop();
+  }
+  write.release();
+  await until(() => follower.group.status().appliedIndex >= proposal.index, 'node 2 caught up');
+  for (let ms = 0; ms < 500; ms += 10) {
+    clock.advance(10);
+    await turnOfTheLoop();
+  }
   expect(follower.events.filter((e) => e.type === 'ElectionStarted')).toEqual([]);
-  expect(leader.group.raft.status().role).toBe(Role.Leader);
+  expect(leader.group.isLeader()).toBe(true);
 });
 
 it('a node catching up steps at most maxAppendBytes of entries per turn, so every turn stays short', async () => {
@@ -159,15 +180,18 @@ it('a node catching up steps at most maxAppendBytes of entries per turn, so ever
   // then, empty, and node 1 catches it up with 1 MiB in flight at a time. Node 3 must write it in
   // turns of at most 64 KiB of entries (its maxAppendBytes, plus the hard state and keys), not
   // in 1 MiB gulps.
+  const clock = new FakeClock();
   const small: HostRaftSettings = { ...fast, maxAppendBytes: 64 << 10, maxInflightBytes: 1 << 20, maxInflightAppends: 256 };
-  const nodes = await cluster(() => small, [3]);
+  const nodes = await cluster(clock, () => small, [3]);
   const leader = await electNode1(nodes, [2]);
-  for (let i = 0; i < 64; i++) leader.group.raft.propose(new Uint8Array(32 << 10).fill(i));
-  leader.host.schedule();
-  await until(() => leader.group.raft.status().commitIndex >= 65, 'the 64 entries committed');
+  let last = 0;
+  for (let i = 0; i < 64; i++) last = leader.group.propose(new Uint8Array(32 << 10).fill(i), ProposalStage.Appended, 60_000, 'entry').index;
+  await until(() => leader.group.status().commitIndex >= last, 'the 64 entries committed');
   const late = nodes.get(3)!;
   late.group = await openGroup(late.host);
-  await until(() => late.group.raft.status().appliedIndex >= 65, 'node 3 caught up', 10_000); // applied: written
+  // Heartbeats (every 5 ticks) tell the leader about node 3.
+  const caughtUp = await clock.advanceUntil(() => late.group.status().appliedIndex >= last, { stepMs: 10, maxMs: 60_000, yield: () => new Promise((resolve) => setTimeout(resolve, 1)) });
+  expect(caughtUp).toBe(true);
   const total = late.writes.reduce((a, b) => a + b, 0);
   expect(total).toBeGreaterThan(2 << 20);
   expect(Math.max(...late.writes)).toBeLessThanOrEqual((64 << 10) + (4 << 10));

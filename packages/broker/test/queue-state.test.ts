@@ -73,7 +73,7 @@ describe('QueueState', () => {
 
   it('retention moving the log start drops what it removed', () => {
     const state = new PartitionState();
-    state.nextOffset = 10;
+    state.applyBatch({ recordCount: 10, maxTimestampMs: 0, producerId: -1, producerEpoch: -1, baseSequence: -1 });
     state.applyCommand(lease([2, 3]));
     state.applyCommand({ type: 'Trim', logStartOffset: 3 });
     const sub = state.queues.subscriptions.get('s')!;
@@ -84,7 +84,7 @@ describe('QueueState', () => {
 
   it('survives a snapshot round trip with its leases, counts and floor', () => {
     const state = new PartitionState();
-    state.nextOffset = 10;
+    state.applyBatch({ recordCount: 10, maxTimestampMs: 0, producerId: -1, producerEpoch: -1, baseSequence: -1 });
     state.applyCommand(lease([0, 1, 5]));
     state.applyCommand({ type: 'QueueAck', sub: 's', receipts: [[0, 1]] });
     const copy = PartitionState.fromJSON(JSON.parse(JSON.stringify(state.toJSON())));

@@ -1,10 +1,12 @@
-// One gRPC channel per node address, shared by the four services' stubs and reused for the
-// client's lifetime. grpc-js reconnects a channel by itself; its default reconnect backoff (1 s
+// One gRPC channel per node address, shared by the services' stubs and reused for the client's
+// lifetime; over TLS, with the session's token on every call, when the client has them
+// (security.ts). grpc-js reconnects a channel by itself; its default reconnect backoff (1 s
 // growing to 120 s) would keep a restarted node unused for minutes, so it is capped here.
 
 import * as grpc from '@grpc/grpc-js';
 import { invalidArgument, loadApiDefinition, type ApiGrpcType } from '@herald/protocol';
 import { toHeraldError } from './errors.js';
+import { channelCredentials, checkSecurityOptions, Session, tokenRefusalInterceptor, type AuthStub, type ClientCredentials, type TlsOptions } from './security.js';
 
 type V1 = ApiGrpcType['herald']['v1'];
 
@@ -16,6 +18,8 @@ export interface NodeStubs {
   readonly produce: InstanceType<V1['ProduceService']>;
   readonly groups: InstanceType<V1['GroupService']>;
   readonly queues: InstanceType<V1['QueueService']>;
+  readonly auth: AuthStub;
+  readonly security: InstanceType<V1['SecurityService']>;
 }
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -30,13 +34,16 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 
 let v1: V1 | undefined;
 
-/** Checks a broker address: host:port, with a port from 1 to 65535. */
-export function checkAddress(address: string): string {
+/** Whether `address` is host:port, with a port from 1 to 65535 (surrounding spaces allowed). */
+export function isAddress(address: string): boolean {
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d+)$/.exec(address.trim());
   const port = Number(match?.[2]);
-  if (match === null || !(port >= 1 && port <= 65535)) {
-    throw invalidArgument('brokers', `"${address}" is not host:port`);
-  }
+  return match !== null && port >= 1 && port <= 65535;
+}
+
+/** Checks a broker address: host:port, with a port from 1 to 65535. */
+export function checkAddress(address: string): string {
+  if (!isAddress(address)) throw invalidArgument('brokers', `"${address}" is not host:port`);
   return address.trim();
 }
 
@@ -44,6 +51,18 @@ export function checkAddress(address: string): string {
 export class Connections {
   private readonly nodes = new Map<string, NodeStubs>();
   private closed = false;
+  /** The login session, when the client has credentials. */
+  readonly session: Session | undefined;
+
+  /** Plaintext channels without options; TLS with `tls`; a SCRAM session with `credentials`
+   *  (which need `tls`). Throws InvalidArgument on options that cannot work. */
+  constructor(
+    private readonly tls?: TlsOptions,
+    credentials?: ClientCredentials,
+  ) {
+    checkSecurityOptions(tls, credentials);
+    this.session = credentials === undefined ? undefined : new Session(credentials, (address) => this.get(address).auth);
+  }
 
   /** The stubs for `address`, opening its channel on first use. */
   get(address: string): NodeStubs {
@@ -51,16 +70,19 @@ export class Connections {
     let stubs = this.nodes.get(address);
     if (stubs === undefined) {
       v1 ??= (grpc.loadPackageDefinition(loadApiDefinition()) as unknown as ApiGrpcType).herald.v1;
-      const credentials = grpc.credentials.createInsecure();
-      const admin = new v1.AdminService(address, credentials, CHANNEL_OPTIONS);
+      const credentials = channelCredentials(address, this.tls, this.session);
+      const interceptors = this.session === undefined ? [] : [tokenRefusalInterceptor(this.session)];
+      const admin = new v1.AdminService(address, credentials, { ...CHANNEL_OPTIONS, interceptors });
       const channelOverride = admin.getChannel();
       stubs = {
         address,
         admin,
-        consume: new v1.ConsumeService(address, credentials, { channelOverride }),
-        produce: new v1.ProduceService(address, credentials, { channelOverride }),
-        groups: new v1.GroupService(address, credentials, { channelOverride }),
-        queues: new v1.QueueService(address, credentials, { channelOverride }),
+        consume: new v1.ConsumeService(address, credentials, { channelOverride, interceptors }),
+        produce: new v1.ProduceService(address, credentials, { channelOverride, interceptors }),
+        groups: new v1.GroupService(address, credentials, { channelOverride, interceptors }),
+        queues: new v1.QueueService(address, credentials, { channelOverride, interceptors }),
+        auth: new v1.AuthService(address, credentials, { channelOverride, interceptors }),
+        security: new v1.SecurityService(address, credentials, { channelOverride, interceptors }),
       };
       this.nodes.set(address, stubs);
     }

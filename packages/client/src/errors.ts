@@ -4,7 +4,7 @@
 // carries no reason and is marked here as unreachable.
 
 import type * as grpc from '@grpc/grpc-js';
-import { fromWireError, HeraldError, MetadataKey } from '@herald/protocol';
+import { AuthFailure, fromWireError, HeraldError, MetadataKey, Outcome, type Reason } from '@herald/protocol';
 
 /** The detail key under which the client records the gRPC status of a failure that carried no
  *  `herald-reason` (e.g. "UNAVAILABLE"). Not a herald-* key: no broker sends it. */
@@ -29,8 +29,9 @@ export function statusName(code: number): string {
 /**
  * Rebuilds the HeraldError a failed call stands for. With a `herald-reason` trailer it is the
  * broker's refusal (reason, message and herald-* details as sent). Without one it is a failure
- * of the call itself; its reason is `Unknown` and its details name the gRPC status, so that
- * isUnreachable() can tell a node that could not be reached.
+ * of the call itself; its reason is `Unknown` (`Unauthenticated` when the login before the call
+ * failed) and its details name the gRPC status, so that isUnreachable() can tell a node that
+ * could not be reached.
  */
 export function toHeraldError(err: unknown, address: string): HeraldError {
   if (err instanceof HeraldError) return err;
@@ -47,10 +48,36 @@ export function toHeraldError(err: unknown, address: string): HeraldError {
     return new HeraldError(error.reason, error.message, { ...error.details, [ADDRESS_DETAIL]: address }, { cause: err });
   }
   const status = statusName(serviceError.code);
-  // grpc-js appends its name-resolution notes to connection failures; they say nothing here.
-  const details = (serviceError.details ?? '').replace(/\s*Resolution note:[\s\S]*$/, '');
-  const what = details === '' ? status : `${status}: ${details}`;
-  return new HeraldError('Unknown', `${address}: ${what}`, { [GRPC_STATUS_DETAIL]: status, [ADDRESS_DETAIL]: address }, { cause: err });
+  // grpc-js appends its name-resolution notes to connection failures, and prefixes failures of
+  // call credentials (a login that failed, security.ts); neither says anything here.
+  const raw = (serviceError.details ?? '').replace(/\s*Resolution note:[\s\S]*$/, '');
+  const loginFailed = PLUGIN_PREFIX.test(raw);
+  let details = raw.replace(PLUGIN_PREFIX, '');
+  if (details.startsWith(`${address}: `)) details = details.slice(address.length + 2);
+  // Refusals without a reason: the login of the call failed (UNAUTHENTICATED), or a node that
+  // predates the catalog's reasons refused it. They are what they say, not unknown.
+  const reason: Reason = STATUS_REASONS[status] ?? (status === 'RESOURCE_EXHAUSTED' && TOO_LARGE.test(details) ? 'RequestTooLarge' : 'Unknown');
+  const what = details === '' ? status : reason === 'Unknown' ? `${status}: ${details}` : details;
+  const extra: Record<string, string> = reason === 'Unauthenticated' && loginFailed ? { [MetadataKey.AuthFailure]: AuthFailure.LoginFailed } : {};
+  return new HeraldError(reason, `${address}: ${what}`, { [GRPC_STATUS_DETAIL]: status, [ADDRESS_DETAIL]: address, ...extra }, { cause: err });
+}
+
+/** What grpc-js says when a node refuses a message above its receive limit from its length
+ *  prefix alone, before any Herald code sees it: the request was never written. */
+const TOO_LARGE = /larger than max/i;
+
+/** What grpc-js puts before the message of a call whose call credentials failed. */
+const PLUGIN_PREFIX = /^Getting metadata from plugin failed with error: /;
+
+/** The reasons of statuses that carry no `herald-reason`. */
+const STATUS_REASONS: Readonly<Record<string, Reason>> = { UNAUTHENTICATED: 'Unauthenticated', PERMISSION_DENIED: 'PermissionDenied' };
+
+/** Whether a refusal says the node no longer takes the session's token (expired, or signed with
+ *  a key the cluster dropped, or its user is gone): a client with credentials logs in again
+ *  and retries once (withRetries). */
+export function isTokenRefused(err: HeraldError): boolean {
+  const failure = err.details[MetadataKey.AuthFailure];
+  return err.reason === 'Unauthenticated' && (failure === AuthFailure.TokenExpired || failure === AuthFailure.TokenInvalid);
 }
 
 /** A failure to reach a node at all: the call (or stream) ended UNAVAILABLE without a reason.
@@ -85,37 +112,22 @@ export const OUTCOME_DETAIL = 'outcome';
 export const SENT_DETAIL = 'sent';
 
 /**
- * The refusals a broker makes only before a batch enters the partition's log (validation, the
- * metadata lookup, min.insync.replicas, the idempotence check), or when the state machine
- * rejects it at apply time: an attempt refused with one of these was certainly not stored.
- * Every other failure may hide a stored batch: CommitTimedOut; NotLeader, NoLeader and
- * ShuttingDown, which a leader also answers for batches it had proposed when it stepped down
- * or stopped (broker/src/partition/partition.ts failAll; a new leader may still commit them);
- * a reason this client does not know; and a node that went away after the request was sent.
- * An allow-list, so that a reason added to the catalog later counts as unknown until listed.
+ * Whether the batch of a produce attempt that failed with `err` may have been stored anyway:
+ * the catalog's outcome column says so for every reason (`not-written`: refused before the
+ * batch entered the partition's log; `unknown`: it may be there, as after CommitTimedOut or
+ * LeadershipLost; a reason this client does not know counts as unknown). A node that went away
+ * after the request was sent may have stored it too; one never reached (the request never left
+ * the client) did not.
  */
-const REFUSED_BEFORE_LOG: ReadonlySet<string> = new Set([
-  'InvalidArgument',
-  'TopicNotFound',
-  'PartitionNotFound',
-  'RecordTooLarge',
-  'RequestTooLarge',
-  'TooManyStreams',
-  'NotEnoughReplicas',
-  'OutOfOrderSequence',
-  'ProducerFenced',
-]);
-
-/** Whether the batch of a produce attempt that failed with `err` may have been stored anyway. */
 export function mayHaveBeenWritten(err: HeraldError): boolean {
-  if (REFUSED_BEFORE_LOG.has(err.reason)) return false;
-  return !(isUnreachable(err) && err.details[SENT_DETAIL] === 'no');
+  if (isUnreachable(err)) return err.details[SENT_DETAIL] !== 'no';
+  return err.outcome !== Outcome.NotWritten;
 }
 
-/** Whether `err` reports a send whose outcome is unknown: it may or may not have been stored.
- *  CommitTimedOut is the catalog's name for that outcome. */
+/** Whether `err` reports a send whose outcome is unknown: it may or may not have been stored
+ *  (the catalog's outcome column: CommitTimedOut, LeadershipLost), or the client marked it so. */
 export function isOutcomeUnknown(err: HeraldError): boolean {
-  return err.reason === 'CommitTimedOut' || err.details[OUTCOME_DETAIL] === 'unknown';
+  return (err.outcome === Outcome.Unknown && err.reason !== 'Unknown') || err.details[OUTCOME_DETAIL] === 'unknown';
 }
 
 /**
@@ -134,9 +146,9 @@ export function outcomeUnknown(last: HeraldError, attempts: number, elapsedMs: n
   );
 }
 
-/** The leader a NotLeader refusal names, if it names one. */
+/** The leader a NotLeader (or LeadershipLost) refusal names, if it names one. */
 export function leaderHint(err: HeraldError): { readonly id: number; readonly address: string } | undefined {
-  if (err.reason !== 'NotLeader') return undefined;
+  if (err.reason !== 'NotLeader' && err.reason !== 'LeadershipLost') return undefined;
   const id = Number(err.details[MetadataKey.LeaderId]);
   const address = err.details[MetadataKey.LeaderAddr];
   if (!Number.isInteger(id) || id < 1 || address === undefined || address === '') return undefined;

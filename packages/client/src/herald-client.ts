@@ -1,4 +1,5 @@
 import { invalidArgument, type v1 } from '@herald/protocol';
+import { findClientConfig, readClientConfig } from './client-config.js';
 import { checkAddress, Connections, unaryCall } from './connections.js';
 import { Consumer, type ConsumerOptions } from './consumer.js';
 import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
@@ -7,12 +8,21 @@ import { Producer, RoutedProduceTransport, type ProducerOptions } from './produc
 import { deleteSubscription, describeSubscriptions, QueueConsumer, type QueueConsumerOptions, type SubscriptionDescription } from './queue-consumer.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { Router, type CallOptions } from './router.js';
+import { SecurityAdmin } from './security-admin.js';
+import type { ClientCredentials, TlsOptions } from './security.js';
 import type { ClusterDescription, TopicDescription, TopicSummary } from './types.js';
 
 /** Options of a HeraldClient. */
 export interface HeraldClientOptions {
-  /** Seed addresses, host:port; any one reachable node is enough to learn the rest. */
-  readonly brokers: readonly string[];
+  /** Seed addresses, host:port; any one reachable node is enough to learn the rest. When
+   *  omitted, the client config file gives them and its TLS and credentials (see HeraldClient). */
+  readonly brokers?: readonly string[];
+  /** TLS for every connection: the cluster CA, and a client certificate if the principal is to
+   *  come from one. Without it the client speaks plaintext (a cluster started --insecure). */
+  readonly tls?: TlsOptions;
+  /** A user's SCRAM credentials: the client logs in once and sends the session token with
+   *  every call. Needs `tls`. */
+  readonly credentials?: ClientCredentials;
   /** The budget of one admin or metadata call, retries included. */
   readonly callTimeoutMs?: number;
   /** How long to wait between retries. */
@@ -37,21 +47,53 @@ export type OffsetPosition = 'earliest' | 'latest' | { readonly timestampMs: num
  * leader for writes, any replica for reads), learned from the seeds and from the nodes' answers.
  * Refusals the catalog marks retryable are retried with capped exponential backoff until the
  * call's deadline; everything else is thrown as a HeraldError.
+ *
+ * Where the cluster is: `new HeraldClient({ brokers, tls?, credentials? })` uses exactly what it
+ * is given and reads no file. Without `brokers`, the client reads the client config file
+ * (HERALD_CLIENT_CONFIG, else ./data/client.json: client-config.ts) for brokers, TLS and
+ * credentials, the options given winning over the file's; `HeraldClient.fromConfigFile(path)`
+ * reads a file named explicitly. So code written for a local secure cluster runs unchanged with
+ * `new HeraldClient()`, and a program that names its brokers is never changed by a file lying
+ * around.
  */
 export class HeraldClient {
   /** @internal Routing state and routed calls; shared by this client's producers and consumers. */
   readonly router: Router;
   /** Consumer-group administration and offsets, at the group coordinator (the controller). */
   readonly groups: GroupAdmin;
+  /** Users, ACLs and quotas, and who this client is. */
+  readonly security: SecurityAdmin;
   private readonly closers = new Set<{ close(): Promise<void> }>();
 
-  constructor(options: HeraldClientOptions) {
-    if (options.brokers.length === 0) throw invalidArgument('brokers', 'at least one broker address is needed');
-    const seeds = options.brokers.map(checkAddress);
+  constructor(options: HeraldClientOptions = {}) {
+    let { brokers, tls, credentials } = options;
+    if (brokers === undefined) {
+      const config = findClientConfig();
+      if (config === undefined) {
+        throw invalidArgument('brokers', 'no brokers given and no client config file found (set HERALD_CLIENT_CONFIG, or run where ./data/client.json exists)');
+      }
+      ({ brokers } = config);
+      tls ??= config.tls;
+      credentials ??= config.credentials;
+    }
+    if (brokers.length === 0) throw invalidArgument('brokers', 'at least one broker address is needed');
+    const seeds = brokers.map(checkAddress);
     const callTimeoutMs = options.callTimeoutMs ?? 30_000;
     if (!(callTimeoutMs > 0)) throw invalidArgument('callTimeoutMs', `must be positive (got ${callTimeoutMs})`);
-    this.router = new Router(seeds, new Connections(), callTimeoutMs, { ...DEFAULT_RETRY_POLICY, ...options.retry });
+    this.router = new Router(seeds, new Connections(tls, credentials), callTimeoutMs, { ...DEFAULT_RETRY_POLICY, ...options.retry });
     this.groups = new GroupAdmin(this.router);
+    this.security = new SecurityAdmin(this.router);
+  }
+
+  /**
+   * A client for the cluster a client config file describes: `path`, else the file
+   * HERALD_CLIENT_CONFIG names, else ./data/client.json. `options` win over the file's fields
+   * (the CLI passes --brokers this way). Throws InvalidArgument naming the file and field.
+   */
+  static fromConfigFile(path?: string, options: HeraldClientOptions = {}): HeraldClient {
+    const config = path === undefined ? findClientConfig() : readClientConfig(path);
+    if (config === undefined) throw invalidArgument('HERALD_CLIENT_CONFIG', 'no client config file found (set HERALD_CLIENT_CONFIG, or run where ./data/client.json exists)');
+    return new HeraldClient({ ...options, brokers: options.brokers ?? config.brokers, tls: options.tls ?? config.tls, credentials: options.credentials ?? config.credentials });
   }
 
   /** The cluster's nodes and controller, as one node (the controller when known) sees them. */
@@ -63,7 +105,7 @@ export class HeraldClient {
   async createTopic(name: string, topic: CreateTopicOptions, options: CallOptions = {}): Promise<TopicDescription> {
     const response = await this.router.atController(
       (stubs, deadline) =>
-        unaryCall<v1.CreateTopicResponse__Output>(stubs.address, (o, cb) => stubs.admin.createTopic({ name, partitions: topic.partitions, replicationFactor: topic.replicationFactor ?? 0, configs: { ...topic.configs } }, o, cb), deadline),
+        unaryCall<v1.CreateTopicResponse__Output>(stubs.address, (o, cb) => stubs.admin.createTopic({ name, partitions: topic.partitions, replicationFactor: topic.replicationFactor, configs: { ...topic.configs } }, o, cb), deadline),
       options,
     );
     const created = response.topic;

@@ -5,6 +5,10 @@
 // queue consumers receive records one by one with ack/nack, redelivery and dead letters.
 
 export { HeraldClient, type CreateTopicOptions, type HeraldClientOptions, type OffsetPosition } from './herald-client.js';
+export { CLIENT_CONFIG_ENV, DEFAULT_CLIENT_CONFIG_PATH, clientConfigPath, findClientConfig, readClientConfig, type ClientConfig } from './client-config.js';
+export { AUTHORIZATION_KEY, type ClientCredentials, type TlsOptions } from './security.js';
+export { SecurityAdmin, type CredentialOptions, type Identity, type UserDescription } from './security-admin.js';
+export type { AclBinding, AclFilter, Principal, Quota } from '@herald/security/models';
 export { Producer, IDEMPOTENT_IN_FLIGHT_MAX, randomProducerId, type ProducerOptions } from './producer.js';
 export { Consumer, recordsFrom, type ConsumerOptions, type StartFrom } from './consumer.js';
 export { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
@@ -32,7 +36,7 @@ export { Partitioner } from './partitioner.js';
 export { PartitionSender, type ProducerBatch, type RecordWaiter, type SenderSettings } from './partition-sender.js';
 export { ProduceStream, RoutedProduceTransport, type ProduceAnswer, type ProduceRequestInput, type ProduceTransport } from './produce-transport.js';
 export { backoffMs, delayAfter, withRetries, DEFAULT_RETRY_POLICY, HINTED_RETRIES_MAX, PRODUCER_RETRY_POLICY, type RetryPolicy } from './retry.js';
-export { isOutcomeUnknown, isUnreachable, leaderHint, mayHaveBeenWritten, outcomeUnknown, shouldRetry, toHeraldError, unreachable, GRPC_STATUS_DETAIL, OUTCOME_DETAIL, SENT_DETAIL } from './errors.js';
+export { isOutcomeUnknown, isTokenRefused, isUnreachable, leaderHint, mayHaveBeenWritten, outcomeUnknown, shouldRetry, toHeraldError, unreachable, GRPC_STATUS_DETAIL, OUTCOME_DETAIL, SENT_DETAIL } from './errors.js';
 export { mergeTopicViews, settleMost, type CallOptions } from './router.js';
 export * from './types.js';
 // The catalog's error type and helpers, so that callers need no second import to handle errors.

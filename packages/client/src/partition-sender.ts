@@ -410,7 +410,7 @@ export class PartitionSender {
         // Given up, not refused: the old leader may still store it (outcome unknown); the
         // resent bytes carry the same sequence numbers, so the batch is stored once.
         entry.attempt.abort.abort(
-          new HeraldError('NotLeader', `${oldest.address}: no answer for ${waitedMs} ms, and the cluster now names node ${leader.id} at ${leader.address} as the leader of ${this.topic}/${this.partition}`, {
+          new HeraldError('LeadershipLost', `${oldest.address}: no answer for ${waitedMs} ms, and the cluster now names node ${leader.id} at ${leader.address} as the leader of ${this.topic}/${this.partition}`, {
             [MetadataKey.LeaderId]: String(leader.id),
             [MetadataKey.LeaderAddr]: leader.address,
             [ADDRESS_DETAIL]: oldest.address,

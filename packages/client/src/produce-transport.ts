@@ -133,8 +133,9 @@ export class ProduceStream {
       const error = toHeraldError(err, this.stubs.address);
       // A stream that breaks without a reason lost its requests somewhere: the node went away.
       // grpc-js says "No connection established" when the call never got a connection (the node
-      // refused it): then no request left, and none can have been stored.
-      const sent = !(isUnreachable(error) && /^No connection established/.test(err.details ?? ''));
+      // refused it), and "Getting metadata from plugin failed" when the login before the call
+      // failed: then no request left, and none can have been stored.
+      const sent = !(isUnreachable(error) && /^(No connection established|Getting metadata from plugin failed)/.test(err.details ?? ''));
       this.fail(call, isUnreachable(error) || error.reason === 'Unknown' ? unreachable(this.stubs.address, `produce stream failed (${error.message})`, { sent }) : error);
     });
     call.on('end', () => this.fail(call, unreachable(this.stubs.address, 'the node ended the produce stream')));

@@ -1,5 +1,5 @@
 import { getRandomValues } from 'node:crypto';
-import { Compression, HeraldError, invalidArgument, TIMESTAMP_MS_MAX, type RecordHeader, type RecordInput } from '@herald/protocol';
+import { Compression, HeraldError, invalidArgument, recordTooLarge, TIMESTAMP_MS_MAX, type RecordHeader, type RecordInput } from '@herald/protocol';
 import { toHeraldError } from './errors.js';
 import { PartitionSender, type RecordWaiter } from './partition-sender.js';
 import { Partitioner } from './partitioner.js';
@@ -22,6 +22,11 @@ export interface ProducerOptions {
    *  encoded batch adds a few bytes per record). A single larger record still goes, alone. */
   readonly batchBytesMax?: number;
   readonly compression?: Compression;
+  /** The largest record (key, value and headers) sent; 1,048,576 by default (the broker's
+   *  default max.message.bytes, and Kafka's max.request.size), or the topic's
+   *  max.message.bytes when it sets one. A larger record fails at once with RecordTooLarge,
+   *  never written, never retried. */
+  readonly maxRecordBytes?: number;
   /** Whether retries are deduplicated by the broker (producer id and sequence numbers); true by
    *  default. */
   readonly idempotent?: boolean;
@@ -102,6 +107,7 @@ export class Producer {
       compression,
       lingerMs: nonNegative('lingerMs', options.lingerMs ?? 5),
       batchBytesMax: positive('batchBytesMax', options.batchBytesMax ?? 512 * 1024),
+      maxRecordBytes: positive('maxRecordBytes', options.maxRecordBytes ?? 1 << 20),
       maxInFlightPerPartition: maxInFlight,
       deliveryTimeoutMs: positive('deliveryTimeoutMs', options.deliveryTimeoutMs ?? 30_000),
       requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? 5_000),
@@ -161,6 +167,11 @@ export class Producer {
   }
 
   private append(topic: string, item: Pending, partitionCount: number): void {
+    const limit = this.transport.maxMessageBytes?.(topic) ?? this.settings.maxRecordBytes;
+    if (item.sizeBytes > limit) {
+      item.waiter.reject(recordTooLarge(item.sizeBytes, limit));
+      return;
+    }
     const partition = item.partition ?? this.partitioner.partition(topic, item.record.key, partitionCount);
     if (partition >= partitionCount) {
       item.waiter.reject(new HeraldError('PartitionNotFound', `topic "${topic}" has partitions 0 to ${partitionCount - 1} (got ${partition})`));

@@ -2,7 +2,7 @@
 // connection-backoff and AWS's "equal jitter"). What is retried is decided in errors.ts.
 
 import { HeraldError } from '@herald/protocol';
-import { leaderHint, retryAfterMs, shouldRetry, toHeraldError } from './errors.js';
+import { isTokenRefused, leaderHint, retryAfterMs, shouldRetry, toHeraldError } from './errors.js';
 
 /** How the client waits between attempts. */
 export interface RetryPolicy {
@@ -54,7 +54,9 @@ export interface Attempt {
 /**
  * Runs `attempt` until it succeeds, fails with an error that is not retried, or the next try
  * would start after `deadline` (epoch ms); then throws the last error. `onRetry` sees every
- * error that is about to be retried (to update routing). Every error is a HeraldError.
+ * error that is about to be retried (to update routing). Every error is a HeraldError. A node's
+ * refusal of the session token is retried once at once: the session dropped the token when the
+ * refusal came in (security.ts), so the retry logs in again.
  */
 export async function withRetries<T>(
   deadline: number,
@@ -65,6 +67,7 @@ export async function withRetries<T>(
 ): Promise<T> {
   let hintedInARow = 0;
   let backoffs = 0;
+  let loggedInAgain = false;
   const started = Date.now();
   for (let number = 0; ; number++) {
     let err: HeraldError;
@@ -72,6 +75,11 @@ export async function withRetries<T>(
       return await attempt({ number, deadline });
     } catch (caught) {
       err = toHeraldError(caught, 'client');
+    }
+    if (isTokenRefused(err) && !loggedInAgain && signal?.aborted !== true && Date.now() < deadline) {
+      loggedInAgain = true;
+      onRetry(err);
+      continue;
     }
     if (!shouldRetry(err) || signal?.aborted === true) throw err;
     const delay = delayAfter(err, backoffs, hintedInARow, policy);

@@ -195,7 +195,7 @@ export class Router {
     if (hint !== undefined) {
       this.learnNode(hint.id, hint.address);
       this.leaders.set(key, hint.id);
-    } else if (err.reason === 'NotLeader' || err.reason === 'NoLeader' || isUnreachable(err)) {
+    } else if (err.reason === 'NotLeader' || err.reason === 'LeadershipLost' || err.reason === 'NoLeader' || isUnreachable(err)) {
       this.leaders.delete(key);
     }
   }

@@ -30,11 +30,13 @@ describe('which failed attempts may have stored their batch', () => {
     { err: new HeraldError('OutOfOrderSequence', 'x'), maybe: false },
     { err: new HeraldError('ProducerFenced', 'x'), maybe: false },
     { err: new HeraldError('CommitTimedOut', 'x'), maybe: true },
-    // A leader that steps down fails the batches it had proposed with these; a new leader may
-    // still commit them (broker/src/partition/partition.ts failAll).
-    { err: new HeraldError('NotLeader', 'x'), maybe: true },
-    { err: new HeraldError('NoLeader', 'x'), maybe: true },
-    { err: new HeraldError('ShuttingDown', 'x'), maybe: true },
+    // A leader that steps down fails the batches it had proposed with LeadershipLost; a new
+    // leader may still commit them (broker/src/host/raft-group.ts). The others are refusals
+    // made before proposing anything.
+    { err: new HeraldError('LeadershipLost', 'x'), maybe: true },
+    { err: new HeraldError('NotLeader', 'x'), maybe: false },
+    { err: new HeraldError('NoLeader', 'x'), maybe: false },
+    { err: new HeraldError('ShuttingDown', 'x'), maybe: false },
     { err: new HeraldError('Unknown', 'internal error'), maybe: true },
     { err: unreachable('a:1', 'connection dropped'), maybe: true },
     { err: unreachable('a:1', 'connection refused', { sent: false }), maybe: false },
@@ -66,10 +68,10 @@ describe('an unknown outcome is sticky', () => {
     await until(() => broker.held.length === 1, 'a resent');
     broker.loadError = new HeraldError('TopicNotFound', 'topic "t" does not exist');
     broker.refuse(0, new HeraldError('TopicNotFound', 'topic "t" does not exist'));
-    const err = await a.catch((e: unknown) => e as HeraldError);
+    const err = (await a.catch((e: unknown) => e)) as HeraldError;
     expect(err).toBeInstanceOf(HeraldError);
     expect(err.reason).toBe('CommitTimedOut');
-    expect(isOutcomeUnknown(err as HeraldError)).toBe(true);
+    expect(isOutcomeUnknown(err)).toBe(true);
     expect(broker.logs.get(0)).toEqual(['a']); // it was stored: "unknown" was the truth
   });
 
@@ -100,7 +102,7 @@ describe('an unknown outcome is sticky', () => {
     await expect(a).rejects.toMatchObject({ reason: 'CommitTimedOut', details: { outcome: 'unknown' } });
   });
 
-  it('reports unknown when it gives up after NoLeader refusals (a leader stepping down answers so for batches it proposed)', async () => {
+  it('reports unknown when it gives up after LeadershipLost refusals (a leader stepping down answers so for batches it proposed)', async () => {
     const broker = new FakeBroker();
     broker.autoAnswer = false;
     const producer = new Producer(broker, { lingerMs: 0, deliveryTimeoutMs: 50, retry: fastRetry });
@@ -108,13 +110,13 @@ describe('an unknown outcome is sticky', () => {
     const refused = (async () => {
       for (;;) {
         await until(() => broker.held.length > 0, 'a (re)sent', 100_000);
-        broker.refuse(0, new HeraldError('NoLeader', 'no leader yet'));
+        broker.refuse(0, new HeraldError('LeadershipLost', 'the leader stepped down'));
       }
     })();
     void refused.catch(() => {});
     const err = (await a.catch((e: unknown) => e)) as HeraldError;
     expect(isOutcomeUnknown(err)).toBe(true);
-    expect(err.message).toMatch(/NoLeader/);
+    expect(err.message).toMatch(/LeadershipLost/);
   });
 
   it('keeps a definite refusal definite when no attempt can have been stored', async () => {

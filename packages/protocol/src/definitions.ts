@@ -6,20 +6,25 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import type { ProtoGrpcType as AdminGrpcType } from './gen/admin.js';
+import type { ProtoGrpcType as AuthGrpcType } from './gen/auth.js';
 import type { ProtoGrpcType as ConsumeGrpcType } from './gen/consume.js';
 import type { ProtoGrpcType as GroupsGrpcType } from './gen/groups.js';
 import type { ProtoGrpcType as ProduceGrpcType } from './gen/produce.js';
 import type { ProtoGrpcType as QueuesGrpcType } from './gen/queues.js';
 import type { ProtoGrpcType as RaftGrpcType } from './gen/raft.js';
+import type { ProtoGrpcType as SecurityGrpcType } from './gen/security.js';
 
-/** The repository's proto/ folder. This file runs from packages/protocol/src (sources) or
- *  packages/protocol/dist (build); both sit three levels below the repository root. */
+/** Where Herald's .proto files can be, relative to this file, which runs from the package's src/
+ *  (sources) or dist/ (build): the copy an installed package carries beside dist/ (`npm pack`
+ *  copies it in, see package.json), then the repository's proto/ folder three levels up. */
+const PROTO_DIRS = ['../proto/', '../../../proto/'] as const;
+
+/** The folder holding Herald's .proto files: the installed package's copy, or the repository's. */
 export function protoDir(): string {
-  const dir = fileURLToPath(new URL('../../../proto/', import.meta.url));
-  if (!existsSync(`${dir}/herald/v1/produce.proto`)) {
-    throw new Error(`Herald's .proto files are not at ${dir}; packages/protocol expects the repository's proto/ folder there`);
-  }
-  return dir;
+  const dirs = PROTO_DIRS.map((dir) => fileURLToPath(new URL(dir, import.meta.url)));
+  const found = dirs.find((dir) => existsSync(`${dir}herald/v1/produce.proto`));
+  if (found === undefined) throw new Error(`Herald's .proto files are in none of ${dirs.join(', ')}; @herald/protocol carries them in proto/, a clone in its proto/ folder`);
+  return found;
 }
 
 /** The options every loader of Herald's .proto files uses, and scripts/gen-proto.sh mirrors:
@@ -34,14 +39,23 @@ export const protoLoaderOptions = {
 } as const satisfies Options;
 
 /** The public API's .proto files (package herald.v1), relative to protoDir(). */
-export const API_PROTO_FILES = ['herald/v1/produce.proto', 'herald/v1/consume.proto', 'herald/v1/admin.proto', 'herald/v1/groups.proto', 'herald/v1/queues.proto'] as const;
+export const API_PROTO_FILES = [
+  'herald/v1/produce.proto',
+  'herald/v1/consume.proto',
+  'herald/v1/admin.proto',
+  'herald/v1/groups.proto',
+  'herald/v1/queues.proto',
+  'herald/v1/auth.proto',
+  'herald/v1/security.proto',
+] as const;
 
 /** The peer transport's .proto file (package herald.internal.v1), relative to protoDir(). */
 export const PEER_PROTO_FILES = ['herald/internal/v1/raft.proto'] as const;
 
 /** What grpc.loadPackageDefinition(loadApiDefinition()) returns, typed: ProduceService,
- *  ConsumeService, AdminService, GroupService and QueueService under herald.v1. */
-export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType & GroupsGrpcType & QueuesGrpcType;
+ *  ConsumeService, AdminService, GroupService, QueueService, AuthService and SecurityService
+ *  under herald.v1. */
+export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType & GroupsGrpcType & QueuesGrpcType & AuthGrpcType & SecurityGrpcType;
 
 /** What grpc.loadPackageDefinition(loadPeerDefinition()) returns, typed: RaftTransport under
  *  herald.internal.v1. */

@@ -13,61 +13,94 @@ export type GrpcCodeName =
   | 'UNAVAILABLE'
   | 'RESOURCE_EXHAUSTED'
   | 'DEADLINE_EXCEEDED'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
   | 'UNKNOWN';
 
-/** Every reason, with its gRPC status and whether the same request may succeed if retried. */
+/**
+ * What a refused request did, for requests that change something (produce, commits, acks,
+ * admin changes): `not-written` — refused before anything entered a log, so nothing changed and
+ * a retry cannot duplicate; `unknown` — it may or may not have taken effect (a blind retry of a
+ * non-idempotent write may duplicate it); `n/a` — only reads are refused this way.
+ */
+export const Outcome = { NotWritten: 'not-written', Unknown: 'unknown', NotApplicable: 'n/a' } as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/** Every reason, with its gRPC status, whether the same request may succeed if retried, and
+ *  what a refused write did (Outcome). */
 export const Reason = {
   /** A request field is missing or wrong, or a record batch is malformed or fails its CRC. */
-  InvalidArgument: { code: 'INVALID_ARGUMENT', retryable: false },
-  TopicNotFound: { code: 'NOT_FOUND', retryable: false },
-  PartitionNotFound: { code: 'NOT_FOUND', retryable: false },
-  GroupNotFound: { code: 'NOT_FOUND', retryable: false },
+  InvalidArgument: { code: 'INVALID_ARGUMENT', retryable: false, outcome: 'not-written' },
+  TopicNotFound: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+  PartitionNotFound: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+  GroupNotFound: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
   /** No such queue subscription on the partition (DescribeSubscriptions, DeleteSubscription). */
-  SubscriptionNotFound: { code: 'NOT_FOUND', retryable: false },
+  SubscriptionNotFound: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
   /** An ack, nack or extend named a delivery its sender no longer holds: its lease expired and
    *  the record was delivered again, or it was settled or given back. Reported per receipt. */
-  NotHeld: { code: 'FAILED_PRECONDITION', retryable: false },
-  TopicExists: { code: 'ALREADY_EXISTS', retryable: false },
-  /** Retry at the leader named in `herald-leader-id` / `herald-leader-addr`. */
-  NotLeader: { code: 'FAILED_PRECONDITION', retryable: true },
+  NotHeld: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+  TopicExists: { code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
+  /** This node does not lead the partition (or is not the controller), so it refused the request
+   *  before proposing anything. Retry at the leader named in `herald-leader-id` /
+   *  `herald-leader-addr`. */
+  NotLeader: { code: 'FAILED_PRECONDITION', retryable: true, outcome: 'not-written' },
+  /** The leader proposed the request and then lost its leadership (stepped down, or stopped)
+   *  before the entry was committed: a new leader may still commit it. Retry at the new leader
+   *  (named like NotLeader when known); idempotent producers retry safely. */
+  LeadershipLost: { code: 'UNAVAILABLE', retryable: true, outcome: 'unknown' },
   /** The ISR is smaller than min.insync.replicas; it may grow back. */
-  NotEnoughReplicas: { code: 'FAILED_PRECONDITION', retryable: true },
+  NotEnoughReplicas: { code: 'FAILED_PRECONDITION', retryable: true, outcome: 'not-written' },
   /** An idempotent producer's batch skips sequence numbers: a batch before it was lost. The
    *  producer must not retry it as is (Kafka's OUT_OF_ORDER_SEQUENCE_NUMBER). */
-  OutOfOrderSequence: { code: 'FAILED_PRECONDITION', retryable: false },
+  OutOfOrderSequence: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
   /** An idempotent producer's epoch is older than the partition's: a newer instance of the
    *  same producer took over (Kafka's INVALID_PRODUCER_EPOCH). */
-  ProducerFenced: { code: 'FAILED_PRECONDITION', retryable: false },
+  ProducerFenced: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
   /** A consumer-group request carries a generation that is not the group's current one (or a
    *  member that does not own the partition in it): a newer generation owns the partitions.
    *  The member must join again; the same request never succeeds (Kafka's ILLEGAL_GENERATION). */
-  FencedGeneration: { code: 'FAILED_PRECONDITION', retryable: false },
+  FencedGeneration: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
   /** The group is rebalancing: the member must call JoinGroup again (Kafka's
    *  REBALANCE_IN_PROGRESS); repeating the same heartbeat does not help. */
-  RebalanceInProgress: { code: 'FAILED_PRECONDITION', retryable: false },
+  RebalanceInProgress: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
   /** The member is not in the group (its session expired, or it left): join again with an
    *  empty member id (Kafka's UNKNOWN_MEMBER_ID). */
-  UnknownMember: { code: 'NOT_FOUND', retryable: false },
+  UnknownMember: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
   /** Resetting offsets or deleting a group needs a group without members (Kafka's
    *  NON_EMPTY_GROUP). */
-  GroupNotEmpty: { code: 'FAILED_PRECONDITION', retryable: false },
+  GroupNotEmpty: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
   /** A read below log_start_offset or above the high watermark (Kafka's OFFSET_OUT_OF_RANGE). */
-  OffsetOutOfRange: { code: 'OUT_OF_RANGE', retryable: false },
-  /** No leader is elected yet; one usually is within an election timeout. */
-  NoLeader: { code: 'UNAVAILABLE', retryable: true },
-  /** The node is stopping; another node (or this one, restarted) will answer. */
-  ShuttingDown: { code: 'UNAVAILABLE', retryable: true },
-  RecordTooLarge: { code: 'RESOURCE_EXHAUSTED', retryable: false },
-  RequestTooLarge: { code: 'RESOURCE_EXHAUSTED', retryable: false },
+  OffsetOutOfRange: { code: 'OUT_OF_RANGE', retryable: false, outcome: 'n/a' },
+  /** No leader is elected yet, or a new one is still applying its log; one usually is ready
+   *  within an election timeout. Refused before proposing anything. */
+  NoLeader: { code: 'UNAVAILABLE', retryable: true, outcome: 'not-written' },
+  /** The node is stopping and refused the request before proposing it; another node (or this
+   *  one, restarted) will answer. */
+  ShuttingDown: { code: 'UNAVAILABLE', retryable: true, outcome: 'not-written' },
+  RecordTooLarge: { code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
+  RequestTooLarge: { code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
   /** The node's limit on concurrent streams is reached. Not retried automatically: a client
    *  that opens too many streams should learn it, not spin. */
-  TooManyStreams: { code: 'RESOURCE_EXHAUSTED', retryable: false },
+  TooManyStreams: { code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
   /** The deadline passed before the batch was committed: the outcome is unknown, so a blind
    *  retry could duplicate the batch (idempotent producers may retry themselves). */
-  CommitTimedOut: { code: 'DEADLINE_EXCEEDED', retryable: false },
+  CommitTimedOut: { code: 'DEADLINE_EXCEEDED', retryable: false, outcome: 'unknown' },
+  /** The request carries no credentials the node accepts: no session token and no client
+   *  certificate, a token that is expired, malformed or signed with an unknown key, or a login
+   *  that failed. `herald-auth-failure` says which (AuthFailure). A client with credentials logs
+   *  in again once on `token-expired` or `token-invalid`; nothing else is retried. */
+  Unauthenticated: { code: 'UNAUTHENTICATED', retryable: false, outcome: 'not-written' },
+  /** The principal is known but no ACL allows the operation (or one denies it). The message and
+   *  the `herald-operation`, `herald-resource-type`, `herald-resource-name` details name the
+   *  missing permission. */
+  PermissionDenied: { code: 'PERMISSION_DENIED', retryable: false, outcome: 'not-written' },
+  /** No such user (deleting a user or changing its password). */
+  UserNotFound: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+  /** A user of that name exists already. */
+  UserExists: { code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
   /** Made only by fromWireError() for a reason this catalog does not know (a newer node). */
-  Unknown: { code: 'UNKNOWN', retryable: false },
-} as const satisfies Record<string, { code: GrpcCodeName; retryable: boolean }>;
+  Unknown: { code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
+} as const satisfies Record<string, { code: GrpcCodeName; retryable: boolean; outcome: Outcome }>;
 export type Reason = keyof typeof Reason;
 
 /** Keys of the trailing metadata (and of HeraldError.details) that carry machine-readable
@@ -83,8 +116,24 @@ export const MetadataKey = {
   Limit: 'herald-limit',
   /** NoLeader, ShuttingDown: how long to wait before retrying, in milliseconds. */
   RetryAfterMs: 'herald-retry-after-ms',
+  /** InvalidArgument: the request field that is wrong. */
+  Field: 'herald-field',
+  /** Unauthenticated: what failed, an AuthFailure. */
+  AuthFailure: 'herald-auth-failure',
+  /** PermissionDenied: the operation refused (read, write, create, delete, alter, describe). */
+  Operation: 'herald-operation',
+  /** PermissionDenied: the type of the resource (topic, group, queue, cluster). */
+  ResourceType: 'herald-resource-type',
+  /** PermissionDenied: the name of the resource. */
+  ResourceName: 'herald-resource-name',
 } as const;
 export type MetadataKey = (typeof MetadataKey)[keyof typeof MetadataKey];
+
+/** Why a request was Unauthenticated: it carried neither a session token nor a client
+ *  certificate; its token expired; its token is malformed, forged, or signed with a key the
+ *  cluster no longer has (or names a user that no longer exists); a login (SCRAM) failed. */
+export const AuthFailure = { NoCredentials: 'no-credentials', TokenExpired: 'token-expired', TokenInvalid: 'token-invalid', LoginFailed: 'login-failed' } as const;
+export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
 
 /** A refusal the caller can act on. `details` travel as trailing metadata, keyed by
  *  MetadataKey values. */
@@ -107,6 +156,11 @@ export class HeraldError extends Error {
   /** Whether a client may send the same request again. */
   get retryable(): boolean {
     return Reason[this.reason].retryable;
+  }
+
+  /** What the refused request did (see Outcome). */
+  get outcome(): Outcome {
+    return Reason[this.reason].outcome;
   }
 }
 
@@ -167,9 +221,12 @@ export function formatCount(n: number): string {
   return numberFormat.format(n);
 }
 
-/** A request field is missing or wrong: names the field and says why. */
+// Constructors: every refusal the broker and the adapters make is built here, so that a reason's
+// message and details have one form. `what` names the partition ("orders/3") or the group.
+
+/** A request field is missing or wrong: names the field (also in `herald-field`) and says why. */
 export const invalidArgument = (field: string, why: string, options?: ErrorOptions) =>
-  new HeraldError('InvalidArgument', `${field}: ${why}`, {}, options);
+  new HeraldError('InvalidArgument', `${field}: ${why}`, { [MetadataKey.Field]: field }, options);
 
 export const topicNotFound = (topic: string) =>
   new HeraldError('TopicNotFound', `topic ${JSON.stringify(topic)} does not exist`);
@@ -207,28 +264,36 @@ export const groupNotEmpty = (group: string, members: number) =>
 export const topicExists = (topic: string) =>
   new HeraldError('TopicExists', `topic ${JSON.stringify(topic)} already exists`);
 
-/** This node does not lead the partition; the client should send to the named leader. */
-export const notLeader = (leader: { readonly id: number; readonly addr: string }) =>
-  new HeraldError(
-    'NotLeader',
-    `not the leader of this partition; send to node ${leader.id} at ${leader.addr}`,
-    { [MetadataKey.LeaderId]: String(leader.id), [MetadataKey.LeaderAddr]: leader.addr },
-  );
+/** The details that name a leader, for NotLeader and LeadershipLost. */
+function leaderDetails(leader: { readonly id: number; readonly addr: string } | undefined): Record<string, string> {
+  return leader === undefined ? {} : { [MetadataKey.LeaderId]: String(leader.id), [MetadataKey.LeaderAddr]: leader.addr };
+}
 
-export const notEnoughReplicas = (isrSize: number, minInsyncReplicas: number) =>
-  new HeraldError(
-    'NotEnoughReplicas',
-    `only ${isrSize} in-sync replicas, fewer than min.insync.replicas ${minInsyncReplicas}; retry once replicas catch up`,
-    { [MetadataKey.Limit]: String(minInsyncReplicas) },
-  );
+/** This node does not lead `what` and refused before writing anything; the client should send
+ *  to the named leader. */
+export const notLeader = (what: string, leader: { readonly id: number; readonly addr: string }) =>
+  new HeraldError('NotLeader', `this node does not lead ${what}; send to node ${leader.id} at ${leader.addr}`, leaderDetails(leader));
 
-export const noLeader = (group: string, retryAfterMs: number) =>
-  new HeraldError('NoLeader', `${group} has no leader yet; retry in ${retryAfterMs} ms`, {
+/** `what` has no leader yet (or a new one still applying its log); nothing was written. */
+export const noLeader = (what: string, retryAfterMs: number, why = 'has no leader yet') =>
+  new HeraldError('NoLeader', `${what} ${why}; retry in ${formatCount(retryAfterMs)} ms`, {
     [MetadataKey.RetryAfterMs]: String(retryAfterMs),
   });
 
+/** The leader proposed the write, then stopped leading before it was committed: a new leader may
+ *  still commit it (outcome unknown). Names the new leader when it is known. */
+export const leadershipLost = (what: string, why: string, leader?: { readonly id: number; readonly addr: string }) =>
+  new HeraldError('LeadershipLost', `${what}: ${why} before the write was committed; it may or may not be written`, leaderDetails(leader));
+
+export const notEnoughReplicas = (what: string, isrSize: number, minInsyncReplicas: number) =>
+  new HeraldError(
+    'NotEnoughReplicas',
+    `${what} has ${isrSize} in-sync replica${isrSize === 1 ? '' : 's'}, fewer than min.insync.replicas ${minInsyncReplicas}; retry when a replica catches up`,
+    { [MetadataKey.Limit]: String(minInsyncReplicas) },
+  );
+
 export const shuttingDown = (nodeId: number) =>
-  new HeraldError('ShuttingDown', `node ${nodeId} is shutting down; retry on another node`);
+  new HeraldError('ShuttingDown', `node ${nodeId} is shutting down; retry on another node`, { [MetadataKey.RetryAfterMs]: '100' });
 
 /** One record is larger than the topic allows. */
 export const recordTooLarge = (recordBytes: number, limitBytes: number, setting = 'max.message.bytes') =>
@@ -246,18 +311,37 @@ export const requestTooLarge = (what: string, sizeBytes: number, limitBytes: num
     { [MetadataKey.Limit]: String(limitBytes) },
   );
 
-export const tooManyStreams = (limit: number) =>
+export const tooManyStreams = (limit: number, scope: string) =>
   new HeraldError(
     'TooManyStreams',
-    `this node already serves ${formatCount(limit)} streams, its limit; close some or use another node`,
+    `${scope} already has ${formatCount(limit)} streams open, its limit; close some or use another node`,
     { [MetadataKey.Limit]: String(limit) },
   );
 
-export const commitTimedOut = (timeoutMs: number) =>
-  new HeraldError(
-    'CommitTimedOut',
-    `the batch was not committed within ${formatCount(timeoutMs)} ms; it may or may not have been written`,
-  );
+/** `what` (e.g. "the batch") was not committed within the timeout: outcome unknown. */
+export const commitTimedOut = (what: string, timeoutMs: number) =>
+  new HeraldError('CommitTimedOut', `${what} was not committed within ${formatCount(timeoutMs)} ms; it may or may not be written`);
+
+/** The request is not authenticated; `why` says what to do. */
+export const unauthenticated = (failure: AuthFailure, why: string) =>
+  new HeraldError('Unauthenticated', why, { [MetadataKey.AuthFailure]: failure });
+
+/**
+ * The principal may not perform `operation` on the resource. The message names the permission
+ * missing, e.g. `User:alice may not write topic "orders" (no ACL allows it)`, and `why` says
+ * whether no ACL allows it or one denies it.
+ */
+export const permissionDenied = (principal: string, operation: string, resource: { readonly type: string; readonly name: string }, why: string) =>
+  new HeraldError('PermissionDenied', `${principal} may not ${operation} ${resource.type} ${JSON.stringify(resource.name)} (${why})`, {
+    [MetadataKey.Operation]: operation,
+    [MetadataKey.ResourceType]: resource.type,
+    [MetadataKey.ResourceName]: resource.name,
+  });
+
+export const userNotFound = (name: string) => new HeraldError('UserNotFound', `user ${JSON.stringify(name)} does not exist`);
+
+export const userExists = (name: string) =>
+  new HeraldError('UserExists', `user ${JSON.stringify(name)} already exists; change its password with \`herald user passwd\``);
 
 export const outOfOrderSequence = (producerId: number, expectedSequence: number, baseSequence: number) =>
   new HeraldError(
@@ -274,5 +358,5 @@ export const producerFenced = (producerId: number, producerEpoch: number, curren
 export const offsetOutOfRange = (offset: number, logStartOffset: number, highWatermark: number) =>
   new HeraldError(
     'OffsetOutOfRange',
-    `offset ${offset} is outside the partition's range ${logStartOffset} to ${highWatermark}`,
+    `offset ${offset} is outside the partition's range ${logStartOffset} to ${highWatermark} (log start to high watermark)`,
   );

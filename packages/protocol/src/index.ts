@@ -21,6 +21,7 @@ export {
   BATCH_MAGIC,
   COMPACTED_FLAG,
   Compression,
+  HeaderOffset,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   NO_SEQUENCE,
@@ -32,7 +33,9 @@ export {
 } from './batch/format.js';
 
 /** Every generated type of package herald.v1: messages (`v1.ProduceRequest` to send,
- *  `v1.ProduceRequest__Output` as received), enums (`v1.Acks`), service clients and handlers. */
-export * as v1 from './gen/v1.js';
-/** Every generated type of package herald.internal.v1 (the peer transport). */
-export * as internalV1 from './gen/internal-v1.js';
+ *  `v1.ProduceRequest__Output` as received), enums (`v1.Acks`), service clients and handlers.
+ *  Types only: loading the hundred generated modules would cost every process tens of
+ *  milliseconds at start for nothing (the loader, not these modules, builds the messages). */
+export type * as v1 from './gen/v1.js';
+/** Every generated type of package herald.internal.v1 (the peer transport); types only. */
+export type * as internalV1 from './gen/internal-v1.js';

@@ -86,7 +86,12 @@ export type RaftMessage = Envelope &
         /** On rejection: the follower lost entries it had acknowledged and is repairing. */
         readonly logLost?: boolean;
       }
-    | { readonly type: 'Heartbeat'; readonly commitIndex: number }
+    | {
+        readonly type: 'Heartbeat';
+        readonly commitIndex: number;
+        /** The leader quiesces the idle group (raft: Heartbeat.quiesce). */
+        readonly quiesce?: boolean;
+      }
     | { readonly type: 'HeartbeatResponse' }
     | { readonly type: 'InstallSnapshot'; readonly snapshot: RaftSnapshot }
     | { readonly type: 'TimeoutNow' }
@@ -139,7 +144,7 @@ export function messageToProto(m: RaftMessage): RaftMessageProto {
         },
       };
     case 'Heartbeat':
-      return { ...envelope, heartbeat: { commitIndex: m.commitIndex } };
+      return { ...envelope, heartbeat: { commitIndex: m.commitIndex, quiesce: m.quiesce === true } };
     case 'HeartbeatResponse':
       return { ...envelope, heartbeatResponse: {} };
     case 'InstallSnapshot': {
@@ -308,7 +313,12 @@ export function messageFromProto(p: RaftMessageProtoOutput, what = 'raft message
     }
     case 'heartbeat': {
       const b = c.present(p.heartbeat, 'heartbeat');
-      return { ...envelope, type: 'Heartbeat', commitIndex: c.count(b.commitIndex, 'heartbeat.commitIndex') };
+      return {
+        ...envelope,
+        type: 'Heartbeat',
+        commitIndex: c.count(b.commitIndex, 'heartbeat.commitIndex'),
+        ...(c.bool(b.quiesce, 'heartbeat.quiesce') ? { quiesce: true } : {}),
+      };
     }
     case 'heartbeatResponse':
       return { ...envelope, type: 'HeartbeatResponse' };

@@ -6,11 +6,11 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { compress as zstdCompress } from '@mongodb-js/zstd';
-import { compress as lz4Compress } from 'lz4-napi';
+import { compress as lz4Compress, compressFrame as lz4CompressFrame } from 'lz4-napi';
 import { compress as snappyCompress } from 'snappy';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { zstdDecompressedBytesBound } from '../src/batch/compression.js';
+import { lz4FrameDecompressedBytesBound, zstdDecompressedBytesBound } from '../src/batch/compression.js';
 import { writeVarint, writeVarlong } from '../src/batch/varint.js';
 import {
   BATCH_HEADER_BYTES,
@@ -202,7 +202,7 @@ describe('batches with a correct CRC but wrong content are refused with InvalidA
     { name: 'more records than recordCount', batch: () => rawBatch(concat(rawRecord({}), rawRecord({ offsetDelta: 1 }))), message: /bytes after the last of 1 records/ },
     { name: 'a wrong offsetDelta', batch: () => rawBatch(concat(rawRecord({}), rawRecord({ offsetDelta: 5 })), { recordCount: 2 }), message: /record 1 of 2: offsetDelta is 5, expected 1/ },
     { name: 'record attributes set', batch: () => rawBatch(rawRecord({ attributes: 1 })), message: /record 0 of 1: attributes must be 0/ },
-    { name: 'a first record with a timestamp delta', batch: () => rawBatch(rawRecord({ timestampDelta: 3 }), { max: 103 }), message: /record 0 of 1: timestampDelta must be 0/ },
+    { name: 'a first record before firstTimestampMs', batch: () => rawBatch(rawRecord({ timestampDelta: -3 }), { max: 100 }), message: /record 0 of 1: timestampDelta must be at least 0/ },
     { name: 'a maxTimestamp the records do not reach', batch: () => rawBatch(rawRecord({}), { first: 100, max: 200 }), message: /maxTimestampMs is 200 but the records' largest timestamp is 100/ },
     { name: 'a record timestamp before 0', batch: () => rawBatch(concat(rawRecord({}), rawRecord({ offsetDelta: 1, timestampDelta: -101 })), { recordCount: 2 }), message: /record 1 of 2: timestamp -1 is negative/ },
     { name: 'a record length past the payload', batch: () => rawBatch(rawRecord({ length: 50 })), message: /record 0 of 1: truncated \(length 50, 7 bytes left\)/ },
@@ -287,6 +287,7 @@ describe('size limits', () => {
   // before the inflated payload is allocated (a 4 GiB allocation would fail the test run).
   const bombs: { name: string; attributes: number; payload: () => Promise<Uint8Array> }[] = [
     { name: 'lz4 declaring 4 GiB', attributes: 3, payload: async () => { const p = Buffer.from(await lz4Compress(Buffer.alloc(1000))); p.writeUInt32LE(0xffff_ffff, 0); return p; } },
+    { name: 'xerial snappy with a chunk declaring 4 GiB', attributes: 2, payload: async () => xerial([concat(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f), (await snappyCompress(Buffer.alloc(10))).subarray(1))]) },
     { name: 'snappy declaring 4 GiB', attributes: 2, payload: async () => concat(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f), (await snappyCompress(Buffer.alloc(10))).subarray(1)) },
     { name: 'zstd of 100 MiB of zeros', attributes: 4, payload: () => zstdCompress(Buffer.alloc(100 * MiB)) },
     { name: 'gzip of 100 MiB of zeros', attributes: 1, payload: () => promisify(gzip)(Buffer.alloc(100 * MiB)) },
@@ -301,6 +302,17 @@ describe('size limits', () => {
     await expectRefusal(() => decodeBatch(batch), 'RequestTooLarge', /exceeds the inflated payload limit 67,108,864/);
   });
 
+  it('bounds lz4 frame output from block headers: within a block of the real size for real data', async () => {
+    for (const size of [1, 1000, 64 * 1024, 1_000_000]) {
+      const bound = lz4FrameDecompressedBytesBound(await lz4CompressFrame(Buffer.from(text('x'.repeat(size)))));
+      expect(bound).toBeGreaterThanOrEqual(size);
+      expect(bound).toBeLessThanOrEqual(size + 4 * MiB);
+    }
+    // 100 blocks of 1,000 bytes may inflate to 100 × 255,064 bytes: refused from the headers.
+    const bomb = rawBatch(lz4Frame(0x70, Array.from({ length: 100 }, () => new Uint8Array(1000))), { attributes: 3, recordCount: 1 });
+    await expectRefusal(() => validateBatch(bomb, { recordBytesMax: MiB, batchBytesMax: MiB }), 'RecordTooLarge', /inflates to at least 25,506,400/);
+  });
+
   it('bounds zstd output from block headers: within a block of the real size for real data', async () => {
     for (const size of [1, 1000, 128 * 1024, 1_000_000]) {
       const bound = zstdDecompressedBytesBound(await zstdCompress(Buffer.from(text('x'.repeat(size)))));
@@ -309,3 +321,56 @@ describe('size limits', () => {
     }
   });
 });
+
+// What Kafka clients write, next to what Herald wrote before: lz4 in the frame format (KIP-57),
+// Herald's older lz4 block format, snappy in xerial's framing (the Java client's), and batches
+// whose first timestamp is the smallest rather than the first record's (kafkajs's).
+describe('the compressions and timestamps Kafka clients write', () => {
+  const records = () => concat(rawRecord({ value: [1] }), rawRecord({ offsetDelta: 1, value: [2] }));
+
+  it('writes lz4 as an LZ4 frame, and still reads the block format Herald wrote before', async () => {
+    const batch = await encodeBatch([{ key: null, value: text('framed'), timestampMs: 1 }], { compression: Compression.Lz4 });
+    expect(Buffer.from(batch).readUInt32LE(BATCH_HEADER_BYTES)).toBe(0x184d2204);
+    expect(Buffer.from((await decodeBatch(batch))[0]!.value!).toString()).toBe('framed');
+    const block = rawBatch(await lz4Compress(records()), { attributes: 3, recordCount: 2 });
+    expect((await decodeBatch(block)).map((r) => [...r.value!])).toEqual([[1], [2]]);
+  });
+
+  it('reads snappy in xerial framing, over several chunks', async () => {
+    const payload = records();
+    const chunks = [await snappyCompress(Buffer.from(payload.subarray(0, 5))), await snappyCompress(Buffer.from(payload.subarray(5)))];
+    const batch = rawBatch(xerial(chunks), { attributes: 2, recordCount: 2 });
+    expect((await decodeBatch(batch)).map((r) => [...r.value!])).toEqual([[1], [2]]);
+    await expectRefusal(() => decodeBatch(rawBatch(xerial(chunks).subarray(0, 20), { attributes: 2, recordCount: 2 })), 'InvalidArgument', /xerial chunk length truncated|runs past the payload/);
+  });
+
+  it('accepts a firstTimestampMs below the first record, and serves each record its own time', async () => {
+    const batch = rawBatch(concat(rawRecord({ timestampDelta: 5 }), rawRecord({ offsetDelta: 1, timestampDelta: 0 })), { recordCount: 2, first: 100, max: 105 });
+    expect((await decodeBatch(batch)).map((r) => r.timestampMs)).toEqual([105, 100]);
+  });
+});
+
+/** An LZ4 frame (version 1, independent blocks, no checksums) with the BD byte given and these
+ *  blocks, each marked compressed. */
+function lz4Frame(bd: number, blocks: Uint8Array[]): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.of(0x04, 0x22, 0x4d, 0x18, 0x60, bd, 0)];
+  for (const block of blocks) {
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(block.length);
+    parts.push(size, block);
+  }
+  parts.push(new Uint8Array(4));
+  return concat(...parts);
+}
+
+/** Raw snappy blocks in xerial's framing: magic, version 1, compatible version 1, then each
+ *  block after its 4-byte big-endian length. */
+function xerial(blocks: Uint8Array[]): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.of(0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00, 0, 0, 0, 1, 0, 0, 0, 1)];
+  for (const block of blocks) {
+    const size = Buffer.alloc(4);
+    size.writeUInt32BE(block.length);
+    parts.push(size, block);
+  }
+  return concat(...parts);
+}

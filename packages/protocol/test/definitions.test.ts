@@ -29,6 +29,10 @@ describe('definitions', () => {
     expect(methods('GroupService')).toEqual(
       ['CommitOffsets', 'DeleteGroup', 'DescribeGroup', 'FetchOffsets', 'Heartbeat', 'JoinGroup', 'LeaveGroup', 'ListGroups', 'ResetOffsets'].sort(),
     );
+    expect(methods('AuthService')).toEqual(['ScramFinish', 'ScramStart', 'WhoAmI']);
+    expect(methods('SecurityService')).toEqual(
+      ['CreateAcls', 'CreateUser', 'DeleteAcls', 'DeleteUser', 'ListAcls', 'ListQuotas', 'ListUsers', 'SetQuota', 'SetUserCredentials'].sort(),
+    );
     expect(Object.keys(api).filter((name) => name.includes('internal'))).toEqual([]);
   });
 

@@ -14,7 +14,8 @@ import {
   noLeader,
   notEnoughReplicas,
   notLeader,
-  outOfOrderSequence,
+  leadershipLost,
+  offsetOutOfRange,
   partitionNotFound,
   recordTooLarge,
   requestTooLarge,
@@ -22,43 +23,53 @@ import {
   tooManyStreams,
   topicExists,
   topicNotFound,
+  permissionDenied,
+  unauthenticated,
+  userExists,
+  userNotFound,
 } from '../src/index.js';
 
 describe('the catalog', () => {
   it.each([
-    { reason: 'InvalidArgument', code: 'INVALID_ARGUMENT', retryable: false },
-    { reason: 'TopicNotFound', code: 'NOT_FOUND', retryable: false },
-    { reason: 'PartitionNotFound', code: 'NOT_FOUND', retryable: false },
-    { reason: 'GroupNotFound', code: 'NOT_FOUND', retryable: false },
-    { reason: 'SubscriptionNotFound', code: 'NOT_FOUND', retryable: false },
-    { reason: 'NotHeld', code: 'FAILED_PRECONDITION', retryable: false },
-    { reason: 'TopicExists', code: 'ALREADY_EXISTS', retryable: false },
-    { reason: 'NotLeader', code: 'FAILED_PRECONDITION', retryable: true },
-    { reason: 'NotEnoughReplicas', code: 'FAILED_PRECONDITION', retryable: true },
-    { reason: 'OutOfOrderSequence', code: 'FAILED_PRECONDITION', retryable: false },
-    { reason: 'ProducerFenced', code: 'FAILED_PRECONDITION', retryable: false },
-    { reason: 'FencedGeneration', code: 'FAILED_PRECONDITION', retryable: false },
-    { reason: 'RebalanceInProgress', code: 'FAILED_PRECONDITION', retryable: false },
-    { reason: 'UnknownMember', code: 'NOT_FOUND', retryable: false },
-    { reason: 'GroupNotEmpty', code: 'FAILED_PRECONDITION', retryable: false },
-    { reason: 'OffsetOutOfRange', code: 'OUT_OF_RANGE', retryable: false },
-    { reason: 'NoLeader', code: 'UNAVAILABLE', retryable: true },
-    { reason: 'ShuttingDown', code: 'UNAVAILABLE', retryable: true },
-    { reason: 'RecordTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false },
-    { reason: 'RequestTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false },
-    { reason: 'TooManyStreams', code: 'RESOURCE_EXHAUSTED', retryable: false },
-    { reason: 'CommitTimedOut', code: 'DEADLINE_EXCEEDED', retryable: false },
-    { reason: 'Unknown', code: 'UNKNOWN', retryable: false },
-  ] as const)('$reason is $code, retryable: $retryable', ({ reason, code, retryable }) => {
-    expect(Reason[reason]).toEqual({ code, retryable });
+    { reason: 'InvalidArgument', code: 'INVALID_ARGUMENT', retryable: false, outcome: 'not-written' },
+    { reason: 'TopicNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+    { reason: 'PartitionNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+    { reason: 'GroupNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+    { reason: 'SubscriptionNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+    { reason: 'NotHeld', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'TopicExists', code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
+    { reason: 'NotLeader', code: 'FAILED_PRECONDITION', retryable: true, outcome: 'not-written' },
+    { reason: 'LeadershipLost', code: 'UNAVAILABLE', retryable: true, outcome: 'unknown' },
+    { reason: 'NotEnoughReplicas', code: 'FAILED_PRECONDITION', retryable: true, outcome: 'not-written' },
+    { reason: 'OutOfOrderSequence', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'ProducerFenced', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'FencedGeneration', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'RebalanceInProgress', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'UnknownMember', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+    { reason: 'GroupNotEmpty', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'OffsetOutOfRange', code: 'OUT_OF_RANGE', retryable: false, outcome: 'n/a' },
+    { reason: 'NoLeader', code: 'UNAVAILABLE', retryable: true, outcome: 'not-written' },
+    { reason: 'ShuttingDown', code: 'UNAVAILABLE', retryable: true, outcome: 'not-written' },
+    { reason: 'RecordTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
+    { reason: 'RequestTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
+    { reason: 'TooManyStreams', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
+    { reason: 'CommitTimedOut', code: 'DEADLINE_EXCEEDED', retryable: false, outcome: 'unknown' },
+    { reason: 'Unauthenticated', code: 'UNAUTHENTICATED', retryable: false, outcome: 'not-written' },
+    { reason: 'PermissionDenied', code: 'PERMISSION_DENIED', retryable: false, outcome: 'not-written' },
+    { reason: 'UserNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+    { reason: 'UserExists', code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
+    { reason: 'Unknown', code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
+  ] as const)('$reason is $code, retryable: $retryable, outcome: $outcome', ({ reason, code, retryable, outcome }) => {
+    expect(Reason[reason]).toEqual({ code, retryable, outcome });
     expect(isRetryable(reason)).toBe(retryable);
     const err = new HeraldError(reason, 'x');
     expect(err.code).toBe(code);
     expect(err.retryable).toBe(retryable);
+    expect(err.outcome).toBe(outcome);
   });
 
   it('has no reason the table above misses', () => {
-    expect(Object.keys(Reason)).toHaveLength(23);
+    expect(Object.keys(Reason)).toHaveLength(28);
   });
 
   it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {
@@ -69,12 +80,12 @@ describe('the catalog', () => {
 
 describe('constructors', () => {
   it('notLeader names the leader in the message and in the details', () => {
-    const err = notLeader({ id: 2, addr: '127.0.0.1:7402' });
+    const err = notLeader('orders/3', { id: 2, addr: '127.0.0.1:7402' });
     expect(err).toBeInstanceOf(HeraldError);
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe('HeraldError');
     expect(err.reason).toBe('NotLeader');
-    expect(err.message).toBe('not the leader of this partition; send to node 2 at 127.0.0.1:7402');
+    expect(err.message).toBe('this node does not lead orders/3; send to node 2 at 127.0.0.1:7402');
     expect(err.details).toEqual({ 'herald-leader-id': '2', 'herald-leader-addr': '127.0.0.1:7402' });
   });
 
@@ -84,11 +95,32 @@ describe('constructors', () => {
     { err: topicNotFound('orders'), text: 'topic "orders" does not exist' },
     { err: topicExists('orders'), text: 'topic "orders" already exists' },
     { err: partitionNotFound('orders', 6, 6), text: 'topic "orders" has no partition 6; its partitions are 0 to 5' },
-    { err: notEnoughReplicas(1, 2), text: 'only 1 in-sync replicas, fewer than min.insync.replicas 2; retry once replicas catch up' },
+    { err: notEnoughReplicas('orders/3', 1, 2), text: 'orders/3 has 1 in-sync replica, fewer than min.insync.replicas 2; retry when a replica catches up' },
     { err: noLeader('orders/3', 300), text: 'orders/3 has no leader yet; retry in 300 ms' },
-    { err: tooManyStreams(1000), text: 'this node already serves 1,000 streams, its limit; close some or use another node' },
-    { err: commitTimedOut(5000), text: 'the batch was not committed within 5,000 ms; it may or may not have been written' },
-    { err: outOfOrderSequence(7, 10, 12), text: 'producer 7 sent sequence 12 but the partition expects 10; an earlier batch was lost' },
+    { err: leadershipLost('orders/3', 'this node stopped leading'), text: 'orders/3: this node stopped leading before the write was committed; it may or may not be written' },
+    { err: tooManyStreams(1000, 'this node'), text: 'this node already has 1,000 streams open, its limit; close some or use another node' },
+    { err: commitTimedOut('orders/3: the batch', 5000), text: 'orders/3: the batch was not committed within 5,000 ms; it may or may not be written' },
+    { err: offsetOutOfRange(12, 3, 10), text: "offset 12 is outside the partition's range 3 to 10 (log start to high watermark)" },
+  ])('$text', ({ err, text }) => {
+    expect(err.message).toBe(text);
+  });
+
+  it('permissionDenied names the missing permission in the message and the details', () => {
+    const err = permissionDenied('User:alice', 'write', { type: 'topic', name: 'orders' }, 'no ACL allows it');
+    expect(err.reason).toBe('PermissionDenied');
+    expect(err.message).toBe('User:alice may not write topic "orders" (no ACL allows it)');
+    expect(err.details).toEqual({ 'herald-operation': 'write', 'herald-resource-type': 'topic', 'herald-resource-name': 'orders' });
+  });
+
+  it('unauthenticated says what failed in herald-auth-failure', () => {
+    const err = unauthenticated('token-expired', 'the session expired; log in again');
+    expect(err.details).toEqual({ 'herald-auth-failure': 'token-expired' });
+    expect(fromWireError(toWireError(err)).details).toEqual({ 'herald-auth-failure': 'token-expired' });
+  });
+
+  it.each([
+    { err: userNotFound('alice'), text: 'user "alice" does not exist' },
+    { err: userExists('alice'), text: 'user "alice" already exists; change its password with `herald user passwd`' },
   ])('$text', ({ err, text }) => {
     expect(err.message).toBe(text);
   });
@@ -100,7 +132,7 @@ describe('constructors', () => {
 
 describe('the wire form', () => {
   it('a known reason comes back as the same error', () => {
-    const original = notLeader({ id: 3, addr: 'node-3:7403' });
+    const original = notLeader('orders/3', { id: 3, addr: 'node-3:7403' });
     const rebuilt = fromWireError(toWireError(original));
     expect(rebuilt.reason).toBe('NotLeader');
     expect(rebuilt.message).toBe(original.message);

@@ -74,6 +74,8 @@ const examples: RaftMessage[] = [
   { type: 'TimeoutNow', from: 1, to: 2, term: 9 },
   // A repairing voter's answer (docs/design-notes.md "Two of three replicas repairing").
   { type: 'VoteResponse', from: 3, to: 1, term: 5, granted: false, pre: true, repairing: true },
+  // A leader quiescing its idle group (packages/raft/src/raft.ts "Quiescence").
+  { type: 'Heartbeat', from: 1, to: 2, term: 9, commitIndex: 100, quiesce: true },
 ];
 
 /** Buffers come back where Uint8Arrays went in; compare contents. */

@@ -2,7 +2,7 @@ import { assert } from './assert.js';
 import { RaftLog } from './log.js';
 import { encodeMembership, isMember, isVoter, membershipChangeProblem } from './membership.js';
 import { Progress, ProgressState } from './progress.js';
-import { computeCommitIndex, tallyVotes, VoteResult } from './quorum.js';
+import { computeCommitIndex, quorumSize, tallyVotes, VoteResult } from './quorum.js';
 import {
   EntryType,
   None,
@@ -26,6 +26,16 @@ type MessageOf<T extends Message['type']> = Extract<Message, { type: T }>;
 type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, 'from'> : never) : never;
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+/**
+ * The furthest ahead of this node's term a message's term may be. A term grows by one per
+ * election, and PreVote keeps a cut-off node from inflating it, so a real peer is never anywhere
+ * near 2^32 terms ahead (that is a century of elections every second). A message that is comes
+ * from a buggy or hostile member: adopting it could push the term to the end of the safe integers,
+ * where the next election no longer fits, and the group could never elect again (issue #12). It
+ * is dropped and reported instead.
+ */
+export const TERM_JUMP_MAX = 2 ** 32;
 const emptyData = new Uint8Array(0);
 
 /** What ready() handed out, so that advance() acknowledges exactly that. */
@@ -41,6 +51,16 @@ interface Handed {
  * One member of one Raft group: a pure state machine. Messages and ticks go in through step()
  * and tick(); everything the host must do comes out through ready(), acknowledged by advance().
  * It reads no clock, starts no timer and does no I/O, so the simulator runs it unchanged.
+ *
+ * Quiescence (CockroachDB's, on etcd/raft's model; configured by RaftConfig.liveness): a leader
+ * whose group is idle (everything committed, durable and applied, every member the node-level
+ * detector counts as up holding the whole log, the ISR complete, no transfer) sends quiesce
+ * heartbeats instead of heartbeats and stops counting time; a follower holding exactly the
+ * leader's log does the same. A quiescent node's tick() does nothing, so the host stops ticking
+ * it. Any message, a proposal, campaign(), transferLeadership(), wake(), or the detector's
+ * peerDown()/peerUp() wakes it. Failure detection moves to the node: a follower whose leader's
+ * node is declared down campaigns (peerDown), and a leader that no longer has a quorum of voters
+ * up wakes so that CheckQuorum runs. Only timing changes; no safety rule depends on it.
  *
  * Sources: the Raft paper (§ numbers below), Ongaro's thesis (PreVote §9.6, membership §4.1,
  * leadership transfer §3.10), and etcd/raft's design (progress states, flow control, CheckQuorum).
@@ -75,6 +95,8 @@ export class RaftNode {
   private repairIndex: number;
   /** The highest commit index a leader told this node (volatile; a lower bound of the group's). */
   private leaderCommitIndex = 0;
+  /** Idle: no time is counted and, as leader, no heartbeats are sent (see the class comment). */
+  private quiescent = false;
 
   private messages: Message[] = [];
   private events: RaftEvent[] = [];
@@ -107,8 +129,9 @@ export class RaftNode {
   // ---------------------------------------------------------------------------------------------
   // Inputs
 
-  /** One unit of logical time. */
+  /** One unit of logical time. Does nothing while quiescent. */
   tick(): void {
+    if (this.quiescent) return;
     this.nowTick++;
     if (this.role === Role.Leader) this.tickLeader();
     else this.tickElection();
@@ -117,6 +140,18 @@ export class RaftNode {
   /** Handles one message addressed to this node. Stale messages are dropped with a debug line. */
   step(m: Message): void {
     assert(m.to === this.id, 'message delivered to its addressee');
+    if (m.term > this.term + TERM_JUMP_MAX) {
+      this.log.warn({ from: m.from, term: m.term, ourTerm: this.term }, 'dropped a message whose term jumps too far ahead');
+      this.events.push({ type: 'MessageRefused', from: m.from, term: m.term, reason: 'term-jump' });
+      return;
+    }
+    if (this.quiescent && !(m.type === 'Heartbeat' && m.quiesce === true)) {
+      // Any message wakes a quiescent node. A follower tells its leader unless the message gets an
+      // answer that reaches the leader anyway (or, for TimeoutNow, a vote request).
+      const answered = m.from === this.leaderId && m.term === this.term &&
+        (m.type === 'Append' || m.type === 'Heartbeat' || m.type === 'InstallSnapshot' || m.type === 'TimeoutNow');
+      this.unquiesce(!answered);
+    }
     if (m.term > this.term) {
       if (m.type === 'Vote' && !m.transfer && this.inLease()) {
         // CheckQuorum's lease (thesis §4.2.3): we heard from a live leader less than a minimum
@@ -187,6 +222,7 @@ export class RaftNode {
     if (!isVoter(this.raftLog.membership(), to)) return false;
     const pr = this.progress.get(to);
     if (pr === undefined) return false;
+    this.unquiesce(false);
     this.transferee = to;
     this.transferElapsed = 0;
     this.log.info({ to }, 'started leadership transfer');
@@ -199,8 +235,48 @@ export class RaftNode {
    *  leader's connection reset (a killed process resets its sockets at once). */
   campaign(): void {
     if (this.role === Role.Leader) return;
+    this.unquiesce(false);
     this.setLeader(None); // we no longer vouch for the old leader, so our lease no longer holds
     this.startElection(false);
+  }
+
+  /**
+   * The host's node-level detector declared `peer` down (its connection reset, or nothing came
+   * from it for the detector's timeout). A node following it campaigns at once (as campaign()).
+   * A leader drops it from the ISR at once, as Kafka's controller does for a broker it declares
+   * dead (it rejoins once it answers holding the whole log), and a quiescent leader whose voters
+   * still up are no longer a quorum wakes: its CheckQuorum then runs as in an active group, and
+   * steps it down within an election timeout unless a quorum answers.
+   */
+  peerDown(peer: NodeId): void {
+    if (peer === this.id) return;
+    if (this.role !== Role.Leader) {
+      if (peer === this.leaderId) this.campaign();
+      return;
+    }
+    const pr = this.progress.get(peer);
+    if (pr === undefined) return;
+    this.dropFromIsr(pr);
+    this.updateIsr();
+    if (this.quiescent && !this.liveQuorum()) this.unquiesce(false);
+  }
+
+  /** The host's node-level detector hears `peer` again. A quiescent leader of a group it belongs
+   *  to wakes, so that its heartbeats bring the peer back into the ISR (and its answers, if it
+   *  lost entries, get them resent). */
+  peerUp(peer: NodeId): void {
+    if (this.role === Role.Leader && peer !== this.id && this.progress.has(peer)) this.unquiesce(false);
+  }
+
+  /** Wakes a quiescent node (nothing otherwise); a follower also tells its leader, which wakes
+   *  too. For the host's own reasons to want the group's timers running again. */
+  wake(): void {
+    this.unquiesce(true);
+  }
+
+  /** Whether the group is quiescent here: tick() does nothing, so the host need not call it. */
+  isQuiescent(): boolean {
+    return this.quiescent;
   }
 
   /** The state machine made a snapshot at `index` (applied): drop the log up to it. */
@@ -305,6 +381,7 @@ export class RaftNode {
         : [],
       isr: leader ? [...this.isr] : [],
       transferee: this.transferee,
+      quiescent: this.quiescent,
     };
   }
 
@@ -373,11 +450,82 @@ export class RaftNode {
       }
       for (const pr of this.progress.values()) if (pr.id !== this.id) pr.recentActive = false;
     }
+    this.updateIsr();
     if (this.heartbeatElapsed >= this.config.heartbeatTicks) {
       this.heartbeatElapsed = 0;
-      this.broadcastHeartbeat();
+      if (this.mayQuiesce()) this.quiesce();
+      else this.broadcastHeartbeat();
     }
-    this.updateIsr();
+  }
+
+  /**
+   * Whether the group is idle (CockroachDB's shouldReplicaQuiesce): every entry committed,
+   * durable here and applied; no leadership transfer; every member the node-level detector counts
+   * as up has acknowledged the whole log (so nothing is in flight to it) in Replicate and was told
+   * the commit index by an Append; and the voters up are all in the ISR and make a quorum. A
+   * committed last entry also means that no membership change is pending. Members counted down
+   * are left out, or a dead node would keep every group it belongs to awake; peerUp() wakes the
+   * group when one comes back.
+   */
+  private mayQuiesce(): boolean {
+    const liveness = this.config.liveness;
+    if (liveness === undefined || this.transferee !== None) return false;
+    const lastIndex = this.raftLog.lastIndex();
+    if (this.raftLog.commitIndex !== lastIndex || this.raftLog.stableIndex !== lastIndex || this.appliedIndex !== lastIndex) return false;
+    for (const pr of this.progress.values()) {
+      if (pr.id === this.id || !liveness.isLive(pr.id)) continue;
+      if (pr.matchIndex !== lastIndex || pr.state !== ProgressState.Replicate || pr.commitSent !== lastIndex) return false;
+    }
+    for (const id of this.raftLog.membership().voters) {
+      if ((id === this.id || liveness.isLive(id)) && !this.isr.includes(id)) return false;
+    }
+    return this.liveQuorum();
+  }
+
+  /** Sends quiesce heartbeats and stops counting time. They go only to members holding the whole
+   *  log: the commit index they carry needs no cap, and a member counted down that is behind
+   *  hears nothing, so cannot quiesce behind (peerUp() wakes the group for it). */
+  private quiesce(): void {
+    const commitIndex = this.raftLog.commitIndex;
+    assert(this.raftLog.lastTerm() === this.term, "a leader's last entry is of its own term (its no-op at least)");
+    this.setQuiescent(true);
+    this.log.debug({ term: this.term, commitIndex }, 'quiesced');
+    for (const pr of this.progress.values()) {
+      if (pr.id !== this.id && pr.matchIndex === commitIndex) this.send({ type: 'Heartbeat', to: pr.id, term: this.term, commitIndex, quiesce: true });
+    }
+  }
+
+  /** Whether the voters the node-level detector counts as up (this node included) are a quorum. */
+  private liveQuorum(): boolean {
+    const liveness = this.config.liveness;
+    const voters = this.raftLog.membership().voters;
+    let live = 0;
+    for (const id of voters) if (id === this.id || liveness === undefined || liveness.isLive(id)) live++;
+    return live >= quorumSize(voters.length);
+  }
+
+  /**
+   * Leaves quiescence. A leader decides at its next tick whether to heartbeat or quiesce again,
+   * and starts a fresh CheckQuorum round. A follower counts election time from now (its leader's
+   * node was up all along, or the detector would have had it campaign) and, when `pingLeader`,
+   * tells its leader with a HeartbeatResponse: a follower awake under a quiescent leader would
+   * hear nothing, time out and campaign.
+   */
+  private unquiesce(pingLeader: boolean): void {
+    if (!this.quiescent) return;
+    this.setQuiescent(false);
+    this.electionElapsed = 0;
+    if (this.role === Role.Leader) {
+      this.heartbeatElapsed = this.config.heartbeatTicks;
+      for (const pr of this.progress.values()) if (pr.id !== this.id) pr.recentActive = false;
+    } else if (pingLeader && this.leaderId !== None) {
+      this.send({ type: 'HeartbeatResponse', to: this.leaderId, term: this.term });
+    }
+  }
+
+  private setQuiescent(quiescent: boolean): void {
+    this.quiescent = quiescent;
+    this.events.push({ type: quiescent ? 'Quiesced' : 'Woke' });
   }
 
   private inLease(): boolean {
@@ -486,6 +634,7 @@ export class RaftNode {
   }
 
   private becomeFollower(term: number, leaderId: NodeId): void {
+    if (this.quiescent) this.setQuiescent(false);
     if (term !== this.term) {
       this.term = term;
       this.vote = None;
@@ -549,6 +698,9 @@ export class RaftNode {
   // Replication, leader side
 
   private proposeEntry(type: EntryType, data: Uint8Array): ProposeResult {
+    // A proposal wakes the group; at a follower it wakes the leader too, which also makes a
+    // follower whose leader is silently gone find out (it times out and campaigns).
+    this.unquiesce(true);
     if (this.role !== Role.Leader) return { ok: false, leaderId: this.leaderId, reason: 'not-leader' };
     if (this.transferee !== None) return { ok: false, leaderId: this.id, reason: 'transferring' };
     const entry = this.appendOwn(type, data);
@@ -589,8 +741,17 @@ export class RaftNode {
       pr.matchIndex = this.raftLog.stableIndex;
       pr.becomeReplicate();
       pr.recentActive = true;
+    } else if (this.config.liveness?.isLive(id) === false) {
+      // A new leader must not count a node that is down in sync (it may quiesce at once).
+      this.dropFromIsr(pr);
     }
     this.progress.set(id, pr);
+  }
+
+  /** Makes a follower's last caught-up time too old for the ISR: it rejoins once it answers
+   *  holding the whole log. */
+  private dropFromIsr(pr: Progress): void {
+    pr.lastCaughtUpTick = Math.min(pr.lastCaughtUpTick, this.nowTick - this.config.lagTicksMax - 1);
   }
 
   private broadcastAppend(): void {
@@ -805,6 +966,16 @@ export class RaftNode {
 
   private onHeartbeat(m: MessageOf<'Heartbeat'>): void {
     this.leaderCommitIndex = Math.max(this.leaderCommitIndex, m.commitIndex);
+    if (m.quiesce === true) {
+      if (this.mayQuiesceAsFollower(m)) {
+        // No answer: it would wake the leader.
+        this.raftLog.commitTo(m.commitIndex);
+        if (!this.quiescent) this.setQuiescent(true);
+        return;
+      }
+      // Answered below as a plain heartbeat, which wakes the leader.
+      this.unquiesce(false);
+    }
     if (this.repairIndex > 0 && m.commitIndex > this.raftLog.lastIndex()) {
       // The leader believes we hold entries we lost: say so, or it would never resend them.
       const lastIndex = this.raftLog.lastIndex();
@@ -812,6 +983,14 @@ export class RaftNode {
     }
     this.raftLog.commitTo(Math.min(m.commitIndex, this.raftLog.lastIndex()));
     this.send({ type: 'HeartbeatResponse', to: m.from, term: this.term });
+  }
+
+  /** A follower quiesces only when it holds exactly the leader's log (the quiesce heartbeat's
+   *  commit index is the leader's last index, of its term), is not repairing, and has a node-level
+   *  detector to stand in for its election timer. */
+  private mayQuiesceAsFollower(m: MessageOf<'Heartbeat'>): boolean {
+    return this.config.liveness !== undefined && this.repairIndex === 0 &&
+      this.raftLog.lastIndex() === m.commitIndex && this.raftLog.lastTerm() === m.term;
   }
 
   private onInstallSnapshot(m: MessageOf<'InstallSnapshot'>): void {

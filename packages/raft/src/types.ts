@@ -106,7 +106,15 @@ export type Message = Envelope &
          *  Without it the leader would take the rejection for a stale one (at or below match). */
         readonly logLost?: boolean;
       }
-    | { readonly type: 'Heartbeat'; readonly commitIndex: number }
+    | {
+        readonly type: 'Heartbeat';
+        readonly commitIndex: number;
+        /** The leader quiesces the group (see RaftNode "Quiescence"): sent only to a member known to
+         *  hold the leader's whole log, so `commitIndex` is the leader's last index, of its term. A
+         *  follower holding exactly that log stops counting election time and does not answer; any
+         *  other follower answers as to a plain heartbeat, which wakes the leader. */
+        readonly quiesce?: boolean;
+      }
     | { readonly type: 'HeartbeatResponse' }
     | { readonly type: 'InstallSnapshot'; readonly snapshot: Snapshot }
     | { readonly type: 'TimeoutNow' }
@@ -119,7 +127,13 @@ export type RaftEvent =
   | { readonly type: 'IsrShrunk'; readonly nodeId: NodeId; readonly isr: readonly NodeId[] }
   | { readonly type: 'IsrExpanded'; readonly nodeId: NodeId; readonly isr: readonly NodeId[] }
   | { readonly type: 'SnapshotSent'; readonly to: NodeId; readonly index: number }
-  | { readonly type: 'ElectionStarted'; readonly term: number; readonly pre: boolean };
+  | { readonly type: 'ElectionStarted'; readonly term: number; readonly pre: boolean }
+  /** The group went quiet here: tick() does nothing until it wakes, so the host may stop ticking it. */
+  | { readonly type: 'Quiesced' }
+  /** The group woke from quiescence: the host must tick it again. */
+  | { readonly type: 'Woke' }
+  /** A message was dropped for a term no honest member could have reached (see TERM_JUMP_MAX). */
+  | { readonly type: 'MessageRefused'; readonly from: NodeId; readonly term: number; readonly reason: 'term-jump' };
 
 /** Everything the host must do, in order, before calling advance(). */
 export interface Ready {
@@ -174,6 +188,17 @@ export interface Mutations {
   readonly skipLogUpToDateCheck?: boolean;
 }
 
+/**
+ * The host's node-level failure detector, shared by every group of the node: whether a peer node
+ * is up as this node last heard (see NodeLivenessTracker). It stands in for the per-group timers
+ * of quiescent groups, so it must be backed by traffic of its own (a liveness ping per peer every
+ * few ticks), not by the groups' heartbeats.
+ */
+export interface NodeLiveness {
+  /** Whether node `id` is up. Called for peers only. */
+  isLive(id: NodeId): boolean;
+}
+
 export interface RaftConfig {
   readonly id: NodeId;
   /** Election timeouts are drawn uniformly from [electionTicksMin, electionTicksMax]. */
@@ -196,6 +221,11 @@ export interface RaftConfig {
   readonly prng: Prng;
   readonly logger?: Logger;
   readonly mutations?: Mutations;
+  /** The node-level failure detector. Setting it turns quiescence on: an idle group stops ticking
+   *  and heartbeating, and the host must then call peerDown() and peerUp() on every group as the
+   *  detector's verdicts change (docs/design-notes.md, "Quiescence"). Absent, groups never
+   *  quiesce and rely on their own election timers alone. */
+  readonly liveness?: NodeLiveness;
 }
 
 /** The result of a proposal. A follower does not accept proposals: it names the leader it knows. */
@@ -234,4 +264,6 @@ export interface RaftStatus {
   /** Leader only: the in-sync replicas, the leader included; empty elsewhere. */
   readonly isr: readonly NodeId[];
   readonly transferee: NodeId;
+  /** Quiescent: the group is idle here and tick() does nothing (see RaftNode "Quiescence"). */
+  readonly quiescent: boolean;
 }

@@ -9,6 +9,7 @@ import {
   membershipChangeProblem,
   RaftNode,
   Role,
+  TERM_JUMP_MAX,
   tallyVotes,
   type Entry,
   type Membership,
@@ -135,6 +136,29 @@ describe('RaftNode on a perfect network', () => {
       expect(data).toEqual([[42]]);
     }
     expect([...c.nodes.values()].filter((n) => n.status().role === Role.Leader)).toHaveLength(1);
+  });
+
+  it('drops a message whose term jumps past TERM_JUMP_MAX, so no member can make the group unelectable', () => {
+    // Shows issue #12's forged vote, sent by (or in the name of) a member: a transfer vote of
+    // term 2^53-1 would make every node adopt it, and the next term would not fit a safe integer.
+    const c = new TinyCluster([1, 2, 3]);
+    c.tick(25);
+    const leader = c.leader()!;
+    const term = leader.status().term;
+    for (const node of c.nodes.values()) {
+      node.step({ type: 'Vote', from: leader.id === 1 ? 2 : 1, to: node.id, term: Number.MAX_SAFE_INTEGER, lastIndex: 1e9, lastTerm: 1e9, pre: false, transfer: true });
+    }
+    const events = [...c.nodes.values()].flatMap((n) => n.ready().events);
+    for (const node of c.nodes.values()) node.advance();
+    expect(events.filter((e) => e.type === 'MessageRefused')).toHaveLength(3);
+    expect([...c.nodes.values()].map((n) => n.status().term)).toEqual([term, term, term]);
+    // A jump within the bound is ordinary Raft: the group moves to that term and elects again.
+    const follower = [...c.nodes.values()].find((n) => n.id !== leader.id)!;
+    follower.step({ type: 'Vote', from: leader.id, to: follower.id, term: term + TERM_JUMP_MAX, lastIndex: 0, lastTerm: 0, pre: false, transfer: true });
+    c.settle();
+    c.tick(60);
+    expect(c.leader()).toBeDefined();
+    expect(c.leader()!.status().term).toBeGreaterThan(term + TERM_JUMP_MAX);
   });
 
   it('a follower refuses proposals and names the leader', () => {

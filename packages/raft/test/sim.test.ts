@@ -2,7 +2,10 @@
 // reordering network, partitions (symmetric, one-way, leader isolation, majority/minority), crashes
 // and restarts, pauses, compaction, leadership transfers and membership changes, with every safety
 // checker after every step; then it heals everything and requires new commits within a bound.
-// Odd seeds run 3 nodes, even seeds 5; the fault rates are drawn from the seed.
+// Odd seeds run 3 nodes, even seeds 5; the fault rates are drawn from the seed. Half the seeds run
+// with quiescence and node-level failure detection (liveness pings over the same faulty network),
+// one or three groups on the same nodes, and quiet spells without proposals so that groups
+// quiesce while the faults go on; then every group must commit again after the heal.
 //
 //   HERALD_SIM_SEEDS=20000 pnpm vitest run packages/raft/test/sim.test.ts   more seeds
 //   HERALD_SEED=1234 pnpm vitest run packages/raft/test/sim.test.ts         replay one seed
@@ -42,13 +45,14 @@ describe('simulation sweep', () => {
   });
 
   it('covers both cluster sizes and every kind of fault', () => {
-    const totals = { elections: 0, snapshotsSent: 0, crashes: 0, partitions: 0, transfers: 0, membershipChanges: 0, compactions: 0 };
+    const totals = { elections: 0, snapshotsSent: 0, crashes: 0, partitions: 0, transfers: 0, membershipChanges: 0, compactions: 0, quiesced: 0, livenessChanges: 0 };
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
       const stats = new Simulation(simulationOptionsFor(seed)).runAll({ ticks });
       for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += stats[key];
     }
     expect(simulationOptionsFor(1).nodes).toBe(3);
     expect(simulationOptionsFor(2).nodes).toBe(5);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((seed) => simulationOptionsFor(seed).groups ?? 1)).toContain(3);
     for (const [key, value] of Object.entries(totals)) expect(value, key).toBeGreaterThan(0);
   });
 });

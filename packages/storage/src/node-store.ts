@@ -1,7 +1,7 @@
 import { ClassicLevel } from 'classic-level';
 import { assert } from './assert.js';
 import { decodeHardState, decodeWriteCount, encodeHardState, encodeWriteCount } from './codec.js';
-import { GroupKeys, groupIdOfKey, groupNamespace, writeCountKey } from './keys.js';
+import { formatVersionKey, GroupKeys, groupIdOfKey, groupNamespace, writeCountKey } from './keys.js';
 import { isCorruption, loadGroup, type Database, type LoadedGroup } from './load-group.js';
 import { findLostWrites, levelDbDrops, marksPending, WriteMarker, type StoredCount } from './lost-writes.js';
 import { StoreBatch, emptyBounds, type BatchTarget, type GroupBounds, type Operation } from './store-batch.js';
@@ -89,6 +89,28 @@ export class NodeStore {
    *  it loads is then in repair mode. Null otherwise. */
   get lostWrites(): LostWrites | null {
     return this.lost;
+  }
+
+  /**
+   * The version of what the store's owner writes into entries and snapshots, as last recorded
+   * with setFormatVersion(); null when none was ever recorded (a new store, or one written
+   * before versions were recorded). The store itself does not interpret it: the broker decides
+   * what it can read, and refuses a store written by a newer version instead of misreading it.
+   */
+  async formatVersion(): Promise<number | null> {
+    const value = await this.db.get(formatVersionKey);
+    if (value === undefined) return null;
+    assert(value.length === 4, 'the format version record is 4 bytes');
+    return value.readUInt32BE(0);
+  }
+
+  /** Records the format version (synced). */
+  async setFormatVersion(version: number): Promise<void> {
+    assert(Number.isInteger(version) && version > 0 && version <= 0xffffffff, 'a format version is a positive u32');
+    assert(!this.writing, 'the format version is recorded between batches');
+    const value = Buffer.alloc(4);
+    value.writeUInt32BE(version, 0);
+    await this.db.put(formatVersionKey, value, { sync: true });
   }
 
   /** The ids of the groups with any stored state, sorted. */

@@ -5,20 +5,28 @@ import type { Logger } from 'pino';
 import type { HeraldNode } from '../node.js';
 import { groupService } from './group-service.js';
 import { queueService } from './queue-service.js';
+import { authService, securityService } from './security-service.js';
 import { adminService, consumeService, produceService } from './services.js';
 
-type Services = { herald: { v1: Record<'ProduceService' | 'ConsumeService' | 'AdminService' | 'GroupService' | 'QueueService', grpc.ServiceClientConstructor> } };
+type Services = {
+  herald: { v1: Record<'ProduceService' | 'ConsumeService' | 'AdminService' | 'GroupService' | 'QueueService' | 'AuthService' | 'SecurityService', grpc.ServiceClientConstructor> };
+};
 
 /**
- * The client-facing gRPC server: Produce, Consume, Admin, Group, Queue, and grpc.health.v1. Limits from the
- * node's config bound message sizes and concurrent streams; keepalive evicts dead clients.
+ * The client-facing gRPC server: Produce, Consume, Admin, Group, Queue, Auth, Security, and
+ * grpc.health.v1; TLS with an optional client certificate, or plaintext on an insecure node.
+ * Limits from the node's config bound message sizes and concurrent streams; keepalive evicts
+ * dead clients.
  */
 export class ClientServer {
   private readonly server: grpc.Server;
   readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
   private port = 0;
 
+  private readonly credentials: grpc.ServerCredentials;
+
   constructor(node: HeraldNode, log: Logger) {
+    this.credentials = node.security.clientServerCredentials();
     const limits = node.config.limits;
     this.server = new grpc.Server({
       'grpc.max_receive_message_length': limits.maxRequestBytes,
@@ -34,12 +42,14 @@ export class ClientServer {
     this.server.addService(v1.AdminService.service, adminService(node, log));
     this.server.addService(v1.GroupService.service, groupService(node, log));
     this.server.addService(v1.QueueService.service, queueService(node, log));
+    this.server.addService(v1.AuthService.service, authService(node, log));
+    this.server.addService(v1.SecurityService.service, securityService(node, log));
     this.health.addToServer(this.server);
   }
 
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+      this.server.bindAsync(`${host}:${port}`, this.credentials, (err, bound) => {
         if (err !== null) return reject(new Error(`cannot listen for clients on ${host}:${port}: ${err.message}`));
         this.port = bound;
         this.health.setStatus('', 'SERVING');

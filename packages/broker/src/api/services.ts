@@ -1,28 +1,29 @@
 import * as grpc from '@grpc/grpc-js';
-import { fencedGeneration, HeraldError, toWireError, validateBatch } from '@herald/protocol';
-import { Role } from '@herald/raft';
+import { HeraldError, invalidArgument, MetadataKey, tooManyStreams, toWireError } from '@herald/protocol';
 import type { Logger } from 'pino';
-import { assignReplicas } from '../meta/meta-state.js';
-import { deadLetterTopicOf, type HeraldNode } from '../node.js';
-import { Acks, type Partition } from '../partition/partition.js';
+import { checkMember, checkOffset, countFetched, fetch, startOffset, type GroupMemberRead, type StartPosition } from '../consume.js';
+import type { Clock } from '../host/clock.js';
+import { FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX, PARTITION_ID_MAX, PARTITIONS_MAX, PRODUCE_STREAM_INFLIGHT_MAX, PRODUCE_TIMEOUT_MS_MAX, TOPIC_MESSAGE_BYTES_MAX, WAIT_MS_MAX } from '../limits.js';
+import type { HeraldNode } from '../node.js';
+import { Acks } from '../partition/partition-leader.js';
+import type { FetchResult } from '../partition/partition-log.js';
+import { produce, ProducePipeline, type ProduceRequest } from '../produce.js';
+import { createTopic, deleteRecords, deleteTopic, describeTopic, replicationFactorOf, transferLeadership, type TopicDescription } from '../topics.js';
+import { CallContext } from './context.js';
 import { toServiceError } from './errors.js';
-import { bytes, intInRange, invalid, topicConfigs, topicName } from './validate.js';
+import { StreamBudget } from './stream-budget.js';
+import { bytes, intInRange, topicConfigs, topicName } from './validate.js';
 
 // Request shapes as proto-loader delivers them (defaults filled, longs as numbers, enums as
 // strings). Every field is validated before use: nothing here is trusted.
-interface ProduceRequest { topic: string; partition: number; acks: string; batch: Buffer; timeoutMs: number; correlationId: number }
+interface WireProduceRequest { topic: string; partition: number; acks: string; batch: Buffer; timeoutMs: number; correlationId: number }
 /** A consumer-group member's fetch or subscription names its group, member id and generation. */
 interface MemberFields { group: string; memberId: string; generation: number }
-interface FetchRequest extends MemberFields { topic: string; partition: number; offset: number; maxBytes: number; maxWaitMs: number }
+interface WireFetchRequest extends MemberFields { topic: string; partition: number; offset: number; maxBytes: number; maxWaitMs: number }
 interface SubscribeRequest extends MemberFields { topic: string; partition: number; startPosition: string; startOffset: number; startTimestampMs: number; maxBytes: number }
 interface ListOffsetsRequest { topic: string; partition: number; position: string; timestampMs: number }
-interface CreateTopicRequest { name: string; partitions: number; replicationFactor: number; configs: Record<string, string> }
+interface CreateTopicRequest { name: string; partitions?: number; replicationFactor?: number; configs: Record<string, string> }
 interface TransferLeadershipRequest { topic: string; partition: number; toNodeId: number }
-
-const FETCH_BYTES_DEFAULT = 1 << 20;
-const FETCH_BYTES_MAX = 64 << 20;
-const PRODUCE_STREAM_INFLIGHT_MAX = 4096;
-const PARTITIONS_MAX = 1024;
 
 const acksOf: Record<string, Acks> = {
   ACKS_UNSPECIFIED: Acks.Quorum,
@@ -32,11 +33,34 @@ const acksOf: Record<string, Acks> = {
   ACKS_ALL: Acks.All,
 };
 
-/** Wraps a handler: measures it, and maps whatever it throws to a status (errors.ts). */
-export function unary<Req, Res>(node: HeraldNode, log: Logger, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+/**
+ * Wraps a handler: authenticates the call (CallContext), runs it, holds the answer back while
+ * the principal is over a quota, measures it, and maps whatever it throws (at once or later) to
+ * a status (errors.ts).
+ */
+export function unary<Req, Res>(
+  node: HeraldNode,
+  log: Logger,
+  method: string,
+  fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>, ctx: CallContext) => Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  return handle(node, log, method, async (call) => {
+    const ctx = CallContext.of(node, call);
+    const response = await fn(call.request, call, ctx);
+    await ctx.release();
+    return response;
+  });
+}
+
+/** A handler that needs no credentials: the logins of AuthService. */
+export function publicUnary<Req, Res>(node: HeraldNode, log: Logger, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return handle(node, log, method, (call) => fn(call.request, call));
+}
+
+function handle<Req, Res>(node: HeraldNode, log: Logger, method: string, run: (call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const stop = node.metrics.requestSeconds.startTimer({ method });
-    fn(call.request, call).then(
+    new Promise<Res>((resolve) => resolve(run(call))).then(
       (response) => {
         stop();
         node.metrics.requests.inc({ method, code: 'OK' });
@@ -52,89 +76,85 @@ export function unary<Req, Res>(node: HeraldNode, log: Logger, method: string, f
   };
 }
 
-/** A validated produce request, ready to propose. */
-interface PreparedProduce {
-  readonly key: string;
-  /** Proposes the batch now (synchronously) and resolves once acknowledged per its acks. */
-  submit(): Promise<{ baseOffset: number; lastOffset: number; recordCount: number; duplicate: boolean }>;
+/** A partition id field. */
+export function partitionId(value: unknown, field = 'partition'): number {
+  return intInRange(value, field, 0, PARTITION_ID_MAX);
 }
 
-/** Validates a produce request (the batch check may decompress, so it is async). Nothing is
- *  proposed until submit(): Produce submits at once, ProduceStream in request order. */
-async function prepareProduce(node: HeraldNode, req: ProduceRequest): Promise<PreparedProduce> {
-  const name = topicName(req.topic);
-  const partitionId = intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1);
+function produceRequest(node: HeraldNode, req: WireProduceRequest): ProduceRequest {
   const acks = acksOf[req.acks];
-  if (acks === undefined) throw invalid('acks', `unknown acks level ${String(req.acks)}`);
-  const batch = bytes(req.batch, 'batch');
-  const timeoutMs = intInRange(req.timeoutMs, 'timeout_ms', 1, 300_000, node.config.limits.produceTimeoutMs);
-  const { topic, partition } = node.partition(name, partitionId);
-  const maxBatchBytes = Number(topic.configs['max.message.bytes'] ?? node.config.limits.maxMessageBytes);
-  const header = await validateBatch(batch, { recordBytesMax: maxBatchBytes, batchBytesMax: maxBatchBytes, recordBytesSetting: 'max.message.bytes', batchBytesSetting: 'max.message.bytes' });
+  if (acks === undefined) throw invalidArgument('acks', `unknown acks level ${String(req.acks)}`);
   return {
-    key: `${name}/${partitionId}`,
-    async submit() {
-      const appendStarted = performance.now();
-      const result = await partition.produce(batch, header, acks, timeoutMs);
-      if (acks !== Acks.None) node.metrics.appendSeconds.observe({ acks }, (performance.now() - appendStarted) / 1000);
-      node.metrics.producedRecords.inc({ topic: name }, result.recordCount);
-      node.metrics.producedBytes.inc({ topic: name }, batch.byteLength);
-      node.metrics.produceBatchRecords.observe(result.recordCount);
-      node.metrics.produceBatchBytes.observe(batch.byteLength);
-      return {
-        baseOffset: result.baseOffset,
-        lastOffset: result.baseOffset < 0 ? -1 : result.baseOffset + result.recordCount - 1,
-        recordCount: result.recordCount,
-        duplicate: result.duplicate,
-      };
-    },
+    topic: topicName(req.topic),
+    partition: partitionId(req.partition),
+    acks,
+    batch: bytes(req.batch, 'batch'),
+    timeoutMs: intInRange(req.timeoutMs, 'timeout_ms', 1, PRODUCE_TIMEOUT_MS_MAX, node.config.limits.produceTimeoutMs),
   };
 }
 
 export function produceService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
   return {
-    produce: unary(node, log, 'Produce', async (req: ProduceRequest) => (await prepareProduce(node, req)).submit()),
+    produce: unary(node, log, 'Produce', async (req: WireProduceRequest, _call, ctx) => {
+      const request = produceRequest(node, req);
+      ctx.authorize('write', 'topic', request.topic);
+      const answer = await produce(node, request);
+      ctx.count('produce', request.batch.byteLength);
+      return answer;
+    }),
     /** Pipelined produce: many requests in flight, each answered with its correlation id (answers
-     *  may come in any order); a refusal is answered in-band and the stream goes on. Requests are
-     *  validated in parallel but proposed in request order per partition, so one stream's
-     *  batches for a partition are stored in the order they were sent. */
-    produceStream(call: grpc.ServerDuplexStream<ProduceRequest, object>) {
+     *  may come in any order); a refusal is answered in-band and the stream goes on. Batches for
+     *  one partition are proposed in request order (ProducePipeline). */
+    produceStream(call: grpc.ServerDuplexStream<WireProduceRequest, object>) {
+      let ctx: CallContext;
+      try {
+        ctx = CallContext.of(node, call);
+      } catch (err) {
+        call.emit('error', toServiceError(err, log));
+        return;
+      }
+      const pipeline = new ProducePipeline(node);
       let inflight = 0;
       let ended = false;
-      /** Per partition: settles once the previous request was proposed (or refused). */
-      const proposed = new Map<string, Promise<unknown>>();
       const finishIfDone = () => {
         if (ended && inflight === 0) call.end();
       };
-      call.on('data', (req: ProduceRequest) => {
+      call.on('data', (req: WireProduceRequest) => {
         inflight++;
         if (inflight >= PRODUCE_STREAM_INFLIGHT_MAX) call.pause();
         const stop = node.metrics.requestSeconds.startTimer({ method: 'ProduceStream' });
-        const prepared = prepareProduce(node, req);
-        const key = `${req.topic}/${req.partition}`;
-        const turn = (proposed.get(key) ?? Promise.resolve()).then(() => prepared).then((p) => ({ ack: p.submit() }));
-        const settled = turn.then(() => undefined, () => undefined);
-        proposed.set(key, settled);
-        void settled.then(() => {
-          if (proposed.get(key) === settled) proposed.delete(key);
-        });
-        turn.then((t) => t.ack).then(
-          (produced) => {
-            node.metrics.requests.inc({ method: 'ProduceStream', code: 'OK' });
-            call.write({ correlationId: req.correlationId, produced });
-          },
-          (err: unknown) => {
-            const status = toServiceError(err, log);
-            node.metrics.requests.inc({ method: 'ProduceStream', code: grpc.status[status.code] });
-            const error = err instanceof HeraldError ? toWireError(err) : { reason: 'Unknown', message: 'internal error; see server log', details: {} };
-            call.write({ correlationId: req.correlationId, error });
-          },
-        ).finally(() => {
-          stop();
-          inflight--;
-          if (inflight < PRODUCE_STREAM_INFLIGHT_MAX / 2) call.resume();
-          finishIfDone();
-        });
+        let answer;
+        try {
+          const request = produceRequest(node, req);
+          ctx.authorize('write', 'topic', request.topic);
+          ctx.count('request', 1);
+          answer = pipeline.submit(request).then(async (produced) => {
+            ctx.count('produce', request.batch.byteLength);
+            await ctx.release();
+            return produced;
+          });
+        } catch (err) {
+          answer = Promise.reject(err);
+        }
+        answer
+          .then(
+            (produced) => {
+              node.metrics.requests.inc({ method: 'ProduceStream', code: 'OK' });
+              call.write({ correlationId: req.correlationId, produced });
+            },
+            (err: unknown) => {
+              const status = toServiceError(err, log);
+              node.metrics.requests.inc({ method: 'ProduceStream', code: grpc.status[status.code] });
+              const error = err instanceof HeraldError ? toWireError(err) : { reason: 'Unknown', message: 'internal error; see server log', details: {} };
+              call.write({ correlationId: req.correlationId, error });
+            },
+          )
+          .finally(() => {
+            stop();
+            inflight--;
+            if (inflight < PRODUCE_STREAM_INFLIGHT_MAX / 2) call.resume();
+            finishIfDone();
+          });
       });
       call.on('end', () => {
         ended = true;
@@ -145,14 +165,59 @@ export function produceService(node: HeraldNode, log: Logger): grpc.UntypedServi
   };
 }
 
-function checkOffset(partition: Partition, offset: number): void {
-  const { logStartOffset } = partition.state;
-  if (offset < logStartOffset || offset > partition.highWatermark) {
-    throw new HeraldError('OffsetOutOfRange', `offset ${offset} of ${partition.name} is outside ${logStartOffset} to ${partition.highWatermark} (log start to high watermark)`);
+/** The member fields of a read, when it names a consumer group. */
+function memberRead(req: MemberFields): GroupMemberRead | undefined {
+  if (typeof req.group !== 'string' || req.group === '') return undefined;
+  if (typeof req.memberId !== 'string') throw invalidArgument('member_id', 'must be a string');
+  return { group: req.group, memberId: req.memberId, generation: intInRange(req.generation, 'generation', 0, Number.MAX_SAFE_INTEGER) };
+}
+
+function startPosition(position: string, offset: unknown, timestampMs: unknown): StartPosition {
+  switch (position) {
+    case 'START_POSITION_EARLIEST':
+      return { kind: 'earliest' };
+    case 'START_POSITION_UNSPECIFIED':
+    case 'START_POSITION_LATEST':
+      return { kind: 'latest' };
+    case 'START_POSITION_OFFSET':
+      return { kind: 'offset', offset: intInRange(offset, 'start_offset', 0, Number.MAX_SAFE_INTEGER) };
+    case 'START_POSITION_TIMESTAMP':
+      return { kind: 'timestamp', timestampMs: intInRange(timestampMs, 'timestamp_ms', 0, Number.MAX_SAFE_INTEGER) };
+    default:
+      throw invalidArgument('start_position', `unknown position ${String(position)}`);
   }
 }
 
-function toWireBatches(partition: Partition, result: ReturnType<Partition['fetch']>) {
+/** Writes `message` to a server stream and resolves once it is flushed to the connection
+ *  ('flushed'), the stream ended ('aborted'), or the reader took nothing for `stallMs`
+ *  ('stalled'). */
+function writeWithin(call: grpc.ServerWritableStream<unknown, object>, message: object, stallMs: number, clock: Clock, signal: AbortSignal): Promise<'flushed' | 'stalled' | 'aborted'> {
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise((resolve) => {
+    const done = (outcome: 'flushed' | 'stalled' | 'aborted') => {
+      timer.cancel();
+      signal.removeEventListener('abort', aborted);
+      resolve(outcome);
+    };
+    const aborted = () => done('aborted');
+    const timer = clock.setTimeout(() => done('stalled'), stallMs);
+    signal.addEventListener('abort', aborted);
+    call.write(message, () => done('flushed'));
+  });
+}
+
+/** The end of a stream whose reader stopped reading. */
+function readerTooSlow(stallMs: number): HeraldError {
+  return new HeraldError('TooManyStreams', `this stream's reader took nothing for ${stallMs} ms: it was ended so that it holds no memory; subscribe again from the next offset`, {
+    [MetadataKey.Limit]: String(stallMs),
+  });
+}
+
+function fetchedBytes(result: FetchResult): number {
+  return result.batches.reduce((n, b) => n + b.bytes.byteLength, 0);
+}
+
+function toWireBatches(result: FetchResult) {
   return {
     batches: result.batches.map((b) => ({ baseOffset: b.baseOffset, recordCount: b.recordCount, batch: b.bytes })),
     highWatermark: result.highWatermark,
@@ -160,205 +225,168 @@ function toWireBatches(partition: Partition, result: ReturnType<Partition['fetch
   };
 }
 
-/**
- * Fences a consumer-group member's read: refused with FencedGeneration once a newer generation
- * of its group took the partition, as far as this node's copy of the metadata knows. A node
- * whose copy lags (it knows an older generation, or not the group) lets the read through.
- */
-function checkMember(node: HeraldNode, req: MemberFields, partition: Partition): void {
-  if (typeof req.group !== 'string' || req.group === '') return;
-  const generation = intInRange(req.generation, 'generation', 0, Number.MAX_SAFE_INTEGER);
-  const group = node.meta.state.groups.get(req.group);
-  if (group === undefined || generation > group.generation) return;
-  if (generation < group.generation) throw fencedGeneration(req.group, generation, group.generation);
-  const member = group.members.find((m) => m.memberId === req.memberId);
-  const { topic, partition: id } = partition.settings;
-  if (member?.assignment.some((tp) => tp.topic === topic && tp.partitions.includes(id)) !== true) {
-    throw new HeraldError('FencedGeneration', `member "${String(req.memberId).slice(0, 200)}" does not own ${partition.name} in generation ${generation} of consumer group "${req.group}"; join again`);
-  }
-}
-
 export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
-  const locate = (req: { topic: string; partition: number }) => node.partition(topicName(req.topic), intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1)).partition;
+  const streams = new StreamBudget(node.config.limits.streamBufferBytes, (held) => node.metrics.streamBufferBytes.set(held));
+  let openSubscriptions = 0;
   return {
     /** Any replica serves reads, of committed records only (below its high watermark). */
-    fetch: unary(node, log, 'Fetch', async (req: FetchRequest, call) => {
-      const partition = locate(req);
-      checkMember(node, req, partition);
-      const offset = intInRange(req.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
-      const maxBytes = intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT);
-      const maxWaitMs = Math.min(intInRange(req.maxWaitMs, 'max_wait_ms', 0, 3_600_000), node.config.limits.fetchMaxWaitMs);
-      checkOffset(partition, offset);
+    fetch: unary(node, log, 'Fetch', async (req: WireFetchRequest, call, ctx) => {
+      const topic = topicName(req.topic);
+      ctx.authorize('read', 'topic', topic);
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
-      await partition.waitForData(offset, maxWaitMs, abort.signal);
-      const result = partition.fetch(offset, maxBytes);
-      node.metrics.fetchedBytes.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.bytes.byteLength, 0));
-      node.metrics.fetchedRecords.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.recordCount, 0));
-      return toWireBatches(partition, result);
+      const result = await fetch(node, {
+        topic,
+        partition: partitionId(req.partition),
+        offset: intInRange(req.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
+        maxBytes: intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT),
+        maxWaitMs: intInRange(req.maxWaitMs, 'max_wait_ms', 0, WAIT_MS_MAX),
+        member: memberRead(req),
+        signal: abort.signal,
+      });
+      ctx.count('fetch', fetchedBytes(result));
+      return toWireBatches(result);
     }),
 
     /** Pushes committed batches from a start position until the client cancels, respecting the
      *  stream's flow control: nothing more is read while the client is behind. */
     subscribe(call: grpc.ServerWritableStream<SubscribeRequest, object>) {
       const req = call.request;
-      let partition: Partition;
+      let partition;
+      let member: GroupMemberRead | undefined;
       let offset: number;
       let maxBytes: number;
+      let topic: string;
+      let ctx: CallContext;
       try {
-        partition = locate(req);
-        checkMember(node, req, partition);
+        ctx = CallContext.of(node, call);
+        topic = topicName(req.topic);
+        ctx.authorize('read', 'topic', topic);
+        partition = node.partition(topic, partitionId(req.partition)).partition;
+        member = memberRead(req);
+        checkMember(node, member, partition);
         maxBytes = intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT);
-        offset = startOffset(partition, req.startPosition, req.startOffset, req.startTimestampMs);
+        offset = startOffset(partition, startPosition(req.startPosition, req.startOffset, req.startTimestampMs));
       } catch (err) {
         call.emit('error', toServiceError(err, log));
+        return;
+      }
+      if (openSubscriptions >= node.config.limits.maxSubscribeStreams) {
+        call.emit('error', toServiceError(tooManyStreams(node.config.limits.maxSubscribeStreams, `node ${node.nodeId}'s Subscribe`), log));
         return;
       }
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('error', () => abort.abort());
+      openSubscriptions++;
       node.metrics.subscriptions.inc();
       void (async () => {
         try {
           while (!abort.signal.aborted) {
-            await partition.waitForData(offset, 5_000, abort.signal);
+            await partition.log.waitForData(offset, 5_000, abort.signal);
             if (abort.signal.aborted) break;
             try {
               // A rebalance took the partition, or retention removed what the reader was at.
-              checkMember(node, req, partition);
+              checkMember(node, member, partition);
               checkOffset(partition, offset);
             } catch (err) {
               call.emit('error', toServiceError(err, log));
               abort.abort();
               break;
             }
-            const result = partition.fetch(offset, maxBytes);
+            const result = partition.log.fetch(offset, maxBytes);
             if (result.batches.length === 0) continue;
             const last = result.batches[result.batches.length - 1]!;
             offset = last.baseOffset + last.recordCount;
-            node.metrics.fetchedBytes.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.bytes.byteLength, 0));
-            node.metrics.fetchedRecords.inc({ topic: req.topic }, result.batches.reduce((n, b) => n + b.recordCount, 0));
-            if (!call.write(toWireBatches(partition, result))) await new Promise<void>((resolve) => { call.once('drain', resolve); abort.signal.addEventListener('abort', () => resolve()); });
+            countFetched(node, topic, result);
+            const bytes = fetchedBytes(result);
+            ctx.count('fetch', bytes);
+            await ctx.release();
+            if (!(await streams.acquire(bytes, abort.signal))) break;
+            if (abort.signal.aborted) {
+              streams.release(bytes); // the stream ended while it waited: nothing to write
+              break;
+            }
+            const flushed = await writeWithin(call, toWireBatches(result), node.config.limits.streamStallMs, node.clock, abort.signal).finally(() => streams.release(bytes));
+            if (flushed === 'stalled') {
+              node.metrics.streamsCut.inc();
+              call.emit('error', toServiceError(readerTooSlow(node.config.limits.streamStallMs), log));
+              abort.abort();
+            }
           }
         } finally {
+          openSubscriptions--;
           node.metrics.subscriptions.dec();
           if (!call.cancelled) call.end();
         }
       })();
     },
 
-    listOffsets: unary(node, log, 'ListOffsets', async (req: ListOffsetsRequest) => {
-      const partition = locate(req);
-      const offset = startOffset(partition, req.position, 0, req.timestampMs);
-      return { offset, timestampMs: req.timestampMs, highWatermark: partition.highWatermark, logStartOffset: partition.state.logStartOffset };
+    listOffsets: unary(node, log, 'ListOffsets', async (req: ListOffsetsRequest, _call, ctx) => {
+      const topic = topicName(req.topic);
+      ctx.authorize('read', 'topic', topic);
+      const { partition } = node.partition(topic, partitionId(req.partition));
+      const offset = startOffset(partition, startPosition(req.position, 0, req.timestampMs));
+      return { offset, timestampMs: req.timestampMs, highWatermark: partition.log.highWatermark, logStartOffset: partition.log.logStartOffset };
     }),
   };
 }
 
-function startOffset(partition: Partition, position: string, offset: number, timestampMs: number): number {
-  switch (position) {
-    case 'START_POSITION_EARLIEST':
-      return partition.state.logStartOffset;
-    case 'START_POSITION_UNSPECIFIED':
-    case 'START_POSITION_LATEST':
-      return partition.highWatermark;
-    case 'START_POSITION_OFFSET': {
-      const n = intInRange(offset, 'start_offset', 0, Number.MAX_SAFE_INTEGER);
-      checkOffset(partition, n);
-      return n;
-    }
-    case 'START_POSITION_TIMESTAMP':
-      return partition.offsetForTimestamp(intInRange(timestampMs, 'timestamp_ms', 0, Number.MAX_SAFE_INTEGER));
-    default:
-      throw invalid('start_position', `unknown position ${String(position)}`);
-  }
+function toWireTopic(topic: TopicDescription) {
+  return { ...topic, partitions: topic.partitions.map((p) => ({ ...p, replicas: [...p.replicas], isr: [...p.isr] })) };
 }
 
 export function adminService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
-  const nodeIds = () => node.config.peers.map((p) => p.id);
-  const describe = async (name: string) => {
-    const topic = node.meta.state.topic(name);
-    if (topic === undefined) throw node.meta.unknownTopicError(name);
-    const views = await node.describePartitions(topic);
-    return {
-      name: topic.name,
-      replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
-      configs: topic.configs,
-      partitions: topic.partitions.map((p, i) => ({ id: p.partition, replicas: p.replicas, ...views[i] })),
-    };
-  };
   return {
-    createTopic: unary(node, log, 'CreateTopic', async (req: CreateTopicRequest) => {
+    createTopic: unary(node, log, 'CreateTopic', async (req: CreateTopicRequest, _call, ctx) => {
       const name = topicName(req.name, 'name');
-      const partitions = intInRange(req.partitions, 'partitions', 1, PARTITIONS_MAX, node.config.topicDefaults.partitions);
-      const ids = nodeIds();
-      const replicationFactor = intInRange(req.replicationFactor, 'replication_factor', 1, ids.length, Math.min(node.config.topicDefaults.replicationFactor, ids.length));
-      const configs = topicConfigs(req.configs, replicationFactor, 64 << 20);
-      if (!node.meta.isController()) throw node.meta.notControllerError();
-      if (node.meta.state.topic(name) !== undefined) throw new HeraldError('TopicExists', `topic "${name}" already exists`);
-      const create = async (topic: string, topicConfigs: Record<string, string>) => {
-        const assignment = assignReplicas(partitions, replicationFactor, ids, node.meta.state.load(ids));
-        const outcome = await node.meta.propose({ type: 'CreateTopic', name: topic, partitions: assignment, configs: topicConfigs }, 10_000);
-        if (!outcome.ok) throw new HeraldError(outcome.reason, outcome.message);
-      };
-      // A topic that dead-letters gets its dead-letter topic with it (same partitions and replicas).
-      const deadLetterTopic = configs['max.deliveries'] === undefined ? undefined : deadLetterTopicOf({ name, configs });
-      if (deadLetterTopic === name) throw invalid('configs.dead.letter.topic', 'a topic cannot be its own dead-letter topic');
-      if (deadLetterTopic !== undefined && node.meta.state.topic(deadLetterTopic) === undefined) await create(deadLetterTopic, {});
-      await create(name, configs);
-      return { topic: await describe(name) };
+      // Kafka's rule: create on the cluster, or create on the topic (a prefixed ACL lets a team
+      // make the topics of its own prefix).
+      if (!ctx.allows('create', 'cluster')) ctx.authorize('create', 'topic', name);
+      const nodes = node.nodeIds().length;
+      // Unset (proto3 optional) is the default; 0 is refused, never read as unset.
+      const replicationFactor = req.replicationFactor === undefined ? Math.min(node.config.topicDefaults.replicationFactor, nodes) : intInRange(req.replicationFactor, 'replication_factor', 1, nodes);
+      const topic = await createTopic(node, {
+        name,
+        partitions: req.partitions === undefined ? node.config.topicDefaults.partitions : intInRange(req.partitions, 'partitions', 1, PARTITIONS_MAX),
+        replicationFactor,
+        configs: topicConfigs(req.configs, replicationFactor, TOPIC_MESSAGE_BYTES_MAX),
+      });
+      return { topic: toWireTopic(topic) };
     }),
-    deleteTopic: unary(node, log, 'DeleteTopic', async (req: { name: string }) => {
+    deleteTopic: unary(node, log, 'DeleteTopic', async (req: { name: string }, _call, ctx) => {
       const name = topicName(req.name, 'name');
-      if (!node.meta.isController()) throw node.meta.notControllerError();
-      const outcome = await node.meta.propose({ type: 'DeleteTopic', name }, 10_000);
-      if (!outcome.ok) throw new HeraldError(outcome.reason, outcome.message);
+      ctx.authorize('delete', 'topic', name);
+      await deleteTopic(node, name);
       return {};
     }),
-    listTopics: unary(node, log, 'ListTopics', async () => ({
-      topics: node.meta.state.allTopics().map((t) => ({ name: t.name, partitions: t.partitions.length, replicationFactor: t.partitions[0]?.replicas.length ?? 0 })),
+    listTopics: unary(node, log, 'ListTopics', async (_req: object, _call, ctx) => ({
+      topics: node.meta.state
+        .allTopics()
+        .filter((t) => ctx.allows('describe', 'topic', t.name))
+        .map((t) => ({ name: t.name, partitions: t.partitions.length, replicationFactor: replicationFactorOf(t) })),
     })),
-    describeTopic: unary(node, log, 'DescribeTopic', async (req: { name: string }) => ({ topic: await describe(topicName(req.name, 'name')) })),
-    describeCluster: unary(node, log, 'DescribeCluster', async () => ({
+    describeTopic: unary(node, log, 'DescribeTopic', async (req: { name: string }, _call, ctx) => {
+      const name = topicName(req.name, 'name');
+      ctx.authorize('describe', 'topic', name);
+      return { topic: toWireTopic(await describeTopic(node, name)) };
+    }),
+    describeCluster: unary(node, log, 'DescribeCluster', async (_req: object) => ({
       clusterId: 'herald',
       controllerId: node.meta.controllerId(),
       nodes: node.config.peers.map((p) => ({ id: p.id, address: `${p.host}:${p.clientPort}`, alive: p.id === node.nodeId || node.transport.isConnected(p.id) })),
     })),
-    transferLeadership: unary(node, log, 'TransferLeadership', async (req: TransferLeadershipRequest) => {
-      const name = topicName(req.topic);
-      const { partition } = node.partition(name, intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1));
-      const raft = partition.group.raft;
-      const before = raft.status();
-      if (before.role !== Role.Leader) throw partition.notLeaderError();
-      // 0: the leader chooses, the in-sync follower furthest along.
-      const chosen = before.progress.filter((p) => p.id !== node.nodeId && p.inSync && !p.learner).sort((a, b) => b.matchIndex - a.matchIndex)[0]?.id;
-      const requested = intInRange(req.toNodeId, 'to_node_id', 1, Number.MAX_SAFE_INTEGER, chosen ?? -1);
-      if (requested === -1) throw new HeraldError('NotEnoughReplicas', `${partition.name} has no in-sync follower to hand leadership to`);
-      const to = requested;
-      if (!before.membership.voters.includes(to)) throw invalid('to_node_id', `node ${to} is not a replica of ${partition.name} (replicas: ${before.membership.voters.join(', ')})`);
-      if (to === node.nodeId) return { leaderId: to, leaderTerm: before.term };
-      if (!raft.transferLeadership(to)) throw new HeraldError('NotLeader', `cannot transfer ${partition.name} now; retry`);
-      node.host.schedule();
-      const deadline = Date.now() + node.config.raft.electionTimeoutMaxMs * 2;
-      while (Date.now() < deadline) {
-        const now = raft.status();
-        if (now.leaderId !== 0 && now.leaderId !== node.nodeId) return { leaderId: now.leaderId, leaderTerm: now.term };
-        if (now.role === Role.Leader && now.transferee === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new HeraldError('CommitTimedOut', `leadership of ${partition.name} did not move to node ${to} in time; it may still move`);
+    transferLeadership: unary(node, log, 'TransferLeadership', async (req: TransferLeadershipRequest, _call, ctx) => {
+      ctx.authorize('alter', 'cluster');
+      const to = intInRange(req.toNodeId, 'to_node_id', 1, Number.MAX_SAFE_INTEGER, -1);
+      return transferLeadership(node, topicName(req.topic), partitionId(req.partition), to === -1 ? undefined : to);
     }),
     /** Kafka's DeleteRecords: the leader moves the log start through raft. */
-    deleteRecords: unary(node, log, 'DeleteRecords', async (req: { topic: string; partition: number; beforeOffset: number }) => {
-      const name = topicName(req.topic);
-      const { partition } = node.partition(name, intInRange(req.partition, 'partition', 0, PARTITIONS_MAX - 1));
+    deleteRecords: unary(node, log, 'DeleteRecords', async (req: { topic: string; partition: number; beforeOffset: number }, _call, ctx) => {
+      const topic = topicName(req.topic);
+      ctx.authorize('delete', 'topic', topic);
       const before = intInRange(req.beforeOffset, 'before_offset', -1, Number.MAX_SAFE_INTEGER);
-      if (partition.group.raft.status().role !== Role.Leader) throw partition.notLeaderError();
-      if (before > partition.highWatermark) {
-        throw new HeraldError('OffsetOutOfRange', `before_offset ${before} is beyond the high watermark ${partition.highWatermark} of ${partition.name}; records not yet written cannot be deleted`);
-      }
-      const logStartOffset = await partition.trim(before === -1 ? partition.highWatermark : before, node.config.limits.produceTimeoutMs);
-      return { logStartOffset };
+      return { logStartOffset: await deleteRecords(node, topic, partitionId(req.partition), before) };
     }),
   };
 }

@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
 const positiveMs = z.number().int().min(1);
+const principal = z.string().regex(/^User:[a-zA-Z0-9._-]{1,249}$/, 'must be User:<name>');
 
 const PeerSchema = z.object({
   id: z.number().int().min(1),
   host: z.string().min(1).default('127.0.0.1'),
   clientPort: port,
   peerPort: port,
+  /** Where Kafka clients reach this peer (its Kafka listener's advertised address): the host
+   *  defaults to `host`, the port to the local default 19090 + id. Metadata lists every peer. */
+  kafkaHost: z.string().min(1).optional(),
+  kafkaPort: port.optional(),
 });
 export type Peer = z.infer<typeof PeerSchema>;
 
@@ -26,6 +32,30 @@ export const NodeConfigSchema = z
     /** Every voter of the cluster, this node included. */
     peers: z.array(PeerSchema).min(1),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /**
+     * The node's certificate and the cluster CA (PEM files; `herald cluster up` and
+     * `herald cert` make them). The peer port is mutual TLS with these in every mode: only a
+     * node whose certificate names a member's id may send Raft messages (issue #12). Default:
+     * `<data root>/certs/ca.crt` and `<data root>/certs/node-<id>.crt|key`, where the data root
+     * is the folder holding dataDir (cluster up's layout).
+     */
+    tls: z.object({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) }),
+    security: z
+      .object({
+        /** secure (the default): TLS on the client, metrics and protocol ports, and every call
+         *  authenticated (a SCRAM login or a client certificate) and authorized by ACLs.
+         *  insecure: plaintext there and no authentication, on a loopback address only. */
+        mode: z.enum(['secure', 'insecure']).default('secure'),
+        /** Principals allowed everything. Nodes (User:herald-node-N) always are. */
+        superUsers: z.array(principal).default(['User:admin']),
+        /** A JSON file of users the controller creates when the cluster first forms
+         *  ({"users": [{"name", "credentials": [ScramCredential, ...]}]}; `herald cluster up`
+         *  writes one with the admin user). Passwords are never in it. */
+        bootstrapFile: z.string().min(1).optional(),
+        /** How long a session token lives. */
+        tokenLifetimeMs: z.number().int().min(60_000).max(86_400_000).default(3_600_000),
+      })
+      .prefault({}),
     /** This node lost its data (a wiped or replaced disk) and rejoins an existing cluster: every
      *  group it finds nothing stored for neither votes nor campaigns until a leader has
      *  re-replicated a committed log to it. Never set it on a cluster's first start. */
@@ -56,6 +86,14 @@ export const NodeConfigSchema = z
         /** The largest gRPC message accepted on the client port. */
         maxRequestBytes: z.number().int().min(1024).default(4 << 20),
         maxConcurrentStreams: z.number().int().min(1).default(256),
+        /** Subscribe streams a node serves at once; more are refused with TooManyStreams. */
+        maxSubscribeStreams: z.number().int().min(1).default(10_000),
+        /** Bytes all of a node's server streams may hold written and not yet taken by their
+         *  readers (api/stream-budget.ts). */
+        streamBufferBytes: z.number().int().min(1 << 20).default(64 << 20),
+        /** A stream whose reader takes nothing of what was written for this long is ended with
+         *  RESOURCE_EXHAUSTED; the reader reconnects from its offset. */
+        streamStallMs: positiveMs.default(30_000),
         produceTimeoutMs: positiveMs.default(30_000),
         fetchMaxWaitMs: positiveMs.default(30_000),
       })
@@ -83,6 +121,19 @@ export const NodeConfigSchema = z
         compactionIntervalMs: positiveMs.default(30_000),
       })
       .prefault({}),
+    /** The Kafka listener (@herald/kafka), started by `herald node start` when enabled. */
+    kafka: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** The port it binds on `host` (local default: 19090 + id). */
+        port: port.default(0),
+        /** The address Kafka clients are told to reach this node at (Metadata,
+         *  FindCoordinator); its peers entry's (kafkaHost, else host) and the bound port when
+         *  unset. */
+        advertisedHost: z.string().min(1).optional(),
+        advertisedPort: port.optional(),
+      })
+      .prefault({}),
     topicDefaults: z
       .object({
         partitions: z.number().int().min(1).default(1),
@@ -102,6 +153,9 @@ export const NodeConfigSchema = z
     if (c.raft.heartbeatIntervalMs * 2 > c.raft.electionTimeoutMinMs) ctx.addIssue({ code: 'custom', path: ['raft', 'heartbeatIntervalMs'], message: 'must be at most half of electionTimeoutMinMs' });
     if (c.raft.tickMs > c.raft.heartbeatIntervalMs) ctx.addIssue({ code: 'custom', path: ['raft', 'tickMs'], message: 'must be at most heartbeatIntervalMs' });
     if (c.groups.maxSessionTimeoutMs < c.groups.minSessionTimeoutMs) ctx.addIssue({ code: 'custom', path: ['groups', 'maxSessionTimeoutMs'], message: 'must be at least minSessionTimeoutMs' });
+    if (c.security.mode === 'insecure' && !isLoopback(c.host)) {
+      ctx.addIssue({ code: 'custom', path: ['security', 'mode'], message: `insecure serves plaintext without authentication: only on a loopback address (host is ${c.host}); use secure` });
+    }
   });
 export type NodeConfig = z.infer<typeof NodeConfigSchema>;
 
@@ -118,13 +172,25 @@ export function localPeer(id: number): Peer {
   return { id, host: '127.0.0.1', clientPort: 7400 + id, peerPort: 7500 + id };
 }
 
-/** Parses `HERALD_PEERS`: `1=127.0.0.1:7401:7501,2=...` (id=host:clientPort:peerPort). */
+/** The local default port of node N's Kafka listener (issue #13): 1909N. */
+export function localKafkaPort(id: number): number {
+  return 19090 + id;
+}
+
+/** Parses `HERALD_PEERS`: `1=127.0.0.1:7401:7501,2=...` (id=host:clientPort:peerPort), each
+ *  optionally followed by `:kafkaPort`. */
 export function parsePeers(text: string): Peer[] {
   return text.split(',').map((item) => {
-    const match = /^\s*(\d+)=([^:\s]+):(\d+):(\d+)\s*$/.exec(item);
-    if (match === null) throw new ConfigError(`peers: "${item}" is not id=host:clientPort:peerPort`);
-    return { id: Number(match[1]), host: match[2]!, clientPort: Number(match[3]), peerPort: Number(match[4]) };
+    const match = /^\s*(\d+)=([^:\s]+):(\d+):(\d+)(?::(\d+))?\s*$/.exec(item);
+    if (match === null) throw new ConfigError(`peers: "${item}" is not id=host:clientPort:peerPort[:kafkaPort]`);
+    const peer: Peer = { id: Number(match[1]), host: match[2]!, clientPort: Number(match[3]), peerPort: Number(match[4]) };
+    return match[5] === undefined ? peer : { ...peer, kafkaPort: Number(match[5]) };
   });
+}
+
+/** Whether `host` is a loopback address, where an insecure node may listen. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 const envKeys = {
@@ -136,6 +202,8 @@ const envKeys = {
   HERALD_METRICS_PORT: 'metricsPort',
   HERALD_LOG_LEVEL: 'logLevel',
 } as const;
+/** Environment variables of the Kafka listener's settings. */
+const kafkaEnvKeys = { HERALD_KAFKA_PORT: 'port', HERALD_KAFKA_ADVERTISED_HOST: 'advertisedHost', HERALD_KAFKA_ADVERTISED_PORT: 'advertisedPort' } as const;
 const numericKeys = new Set(['nodeId', 'clientPort', 'peerPort', 'metricsPort']);
 
 /**
@@ -162,14 +230,29 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     raw[key] = numericKeys.has(key) ? toNumber(value, name) : value;
   }
   if (env.HERALD_PEERS) raw.peers = parsePeers(env.HERALD_PEERS);
-  for (const [key, value] of Object.entries(options.overrides ?? {})) if (value !== undefined) raw[key] = value;
+  for (const [name, key] of Object.entries(kafkaEnvKeys)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    raw.kafka = { ...(raw.kafka as object | undefined), [key]: key === 'advertisedHost' ? value : toNumber(value, name) };
+  }
+  const tls = { ...(raw.tls as Record<string, unknown> | undefined) };
+  for (const [name, key] of [['HERALD_TLS_CA', 'ca'], ['HERALD_TLS_CERT', 'cert'], ['HERALD_TLS_KEY', 'key']] as const) {
+    if (env[name] !== undefined && env[name] !== '') tls[key] = env[name];
+  }
+  if (Object.keys(tls).length > 0) raw.tls = tls;
+  if (env.HERALD_SECURITY_MODE !== undefined && env.HERALD_SECURITY_MODE !== '') raw.security = { ...(raw.security as Record<string, unknown> | undefined), mode: env.HERALD_SECURITY_MODE };
+  // An override of a section (tls, security, …) changes the fields it names and keeps the rest.
+  const isSection = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) continue;
+    raw[key] = isSection(value) && isSection(raw[key]) ? { ...raw[key], ...value } : value;
+  }
   return withLocalDefaults(raw);
 }
 
 function toNumber(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number (got "${value}")`);
-  return n;
+  if (!/^\d{1,15}$/.test(value)) throw new ConfigError(`${name} must be a whole number, in decimal digits (got "${value}")`);
+  return Number(value);
 }
 
 /** Fills what a local 3-node cluster can derive from the node id, then validates. */
@@ -182,6 +265,10 @@ function withLocalDefaults(raw: Record<string, unknown>): NodeConfig {
     raw.peerPort ??= self?.peerPort ?? 7500 + id;
     raw.metricsPort ??= 9400 + id;
     raw.dataDir ??= `data/node-${id}`;
+    const kafka = (raw.kafka ?? {}) as Record<string, unknown>;
+    raw.kafka = { ...kafka, port: kafka.port ?? self?.kafkaPort ?? localKafkaPort(id) };
+    const certs = join(dirname(String(raw.dataDir)), 'certs');
+    raw.tls = { ca: join(certs, 'ca.crt'), cert: join(certs, `node-${id}.crt`), key: join(certs, `node-${id}.key`), ...(raw.tls as Record<string, unknown> | undefined) };
   }
   const result = NodeConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`invalid configuration:\n${z.prettifyError(result.error)}`);

@@ -1,6 +1,8 @@
-import { initialState, RaftNode, Role, type Entry, type HardState, type Membership, type Message, type NodeId, type RaftEvent, type Ready, type Snapshot } from '@herald/raft';
+import { initialState, RaftNode, type Entry, type HardState, type Membership, type Message, type NodeId, type RaftEvent, type Ready, type Snapshot } from '@herald/raft';
 import type { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
+import { systemClock, type Clock, type Timer } from './clock.js';
+import { RaftGroup, type GroupHost, type GroupStateMachine } from './raft-group.js';
 
 /** A raft message and the group it belongs to: the unit the transport carries. */
 export interface GroupMessage {
@@ -13,16 +15,6 @@ export interface PeerSender {
   /** Sends every message for one peer of one turn, as one frame. Never throws; a lost frame is
    *  a lost message, which raft tolerates. */
   send(to: NodeId, messages: readonly GroupMessage[]): void;
-}
-
-/** The state machine of one group: the partition log, or the cluster metadata. */
-export interface GroupStateMachine {
-  /** Committed entries, in order, each exactly once (after a restart, from the snapshot on). */
-  apply(entries: readonly Entry[]): void;
-  /** Replaces the whole state with a snapshot received from the leader. */
-  restore(snapshot: Snapshot): void;
-  /** Called once per turn that touched the group, after apply: events, and what is now durable. */
-  afterTurn(ready: Ready): void;
 }
 
 /** A group whose stored term and vote cannot be trusted: it must not run on this node until an
@@ -67,34 +59,20 @@ export interface HostOptions {
   readonly onEvents?: (group: string, events: readonly RaftEvent[]) => void;
   /** The node lost its data: groups with nothing stored start in repair mode (config.rejoin). */
   readonly rejoin?: boolean;
-}
-
-/** One raft group hosted on this node. */
-export interface HostedGroup {
-  readonly id: string;
-  readonly raft: RaftNode;
-  readonly stateMachine: GroupStateMachine;
-  /** The state machine made a snapshot of its state at `index` (applied, and not beyond what
-   *  raft has applied): raft drops its log up to there, and the next turn stores the snapshot
-   *  and deletes the stored entries it covers. Call it outside apply(), e.g. from afterTurn(). */
-  compact(index: number, data: Uint8Array): void;
-  /** Asks for a turn soon: call after proposing, so the entry is written and sent now rather
-   *  than at the next tick. */
-  schedule(): void;
-  /** Replaces an applied entry's data with an equivalent rewritten form (key compaction); the
-   *  next turn stores it (without a sync of its own: a rewrite lost in a crash leaves the
-   *  original, which means the same). */
-  rewrite(index: number, data: Uint8Array): void;
+  /** The client address of a node, for NotLeader hints. */
+  readonly addressOf: (id: NodeId) => string;
+  readonly clock?: Clock;
 }
 
 /**
  * Drives every raft group of the node in turns. A turn steps all queued messages and ticks into
  * the groups, collects every group's Ready, makes ONE storage write with ONE sync for all of them
- * (group commit), sends ONE frame per peer, applies committed entries, and advances. Turns never
- * overlap: whatever arrives during a write waits for the next turn.
+ * (group commit), sends the messages (one frame per peer for the messages that may leave before
+ * the write, one for those that wait for it), applies committed entries, and advances. Turns
+ * never overlap: whatever arrives during a write waits for the next turn.
  */
-export class Host {
-  private readonly groups = new Map<string, HostedGroup>();
+export class Host implements GroupHost {
+  private readonly groups = new Map<string, RaftGroup<unknown>>();
   private inbound: GroupMessage[] = [];
   private pendingTicks = 0;
   private lostPeers = new Set<NodeId>();
@@ -103,58 +81,61 @@ export class Host {
   /** Entries rewritten since the last turn, by group: stored in the next write. */
   private rewrites = new Map<string, Entry[]>();
   /** Groups compacted since the last turn: their new snapshot is stored in the next write. */
-  private compacted = new Set<string>();
-  private opening: { id: string; membership: Membership; stateMachine: GroupStateMachine; resolve: (g: HostedGroup) => void; reject: (err: Error) => void }[] = [];
+  private compactedGroups = new Set<RaftGroup<unknown>>();
+  private opening: { id: string; label: string; membership: Membership; machine: GroupStateMachine<unknown>; resolve: (g: RaftGroup<unknown>) => void; reject: (err: Error) => void }[] = [];
   private turnRunning = false;
   private turnRequested = false;
-  private ticker: NodeJS.Timeout | undefined;
+  private ticker: Timer | undefined;
   private stopped = false;
   private readonly random = { nextInt: (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)) };
   /** Term and vote last written per group: only their change needs a sync on its own. */
   private readonly syncedVotes = new Map<string, string>();
   private idleWaiters: (() => void)[] = [];
+  readonly clock: Clock;
 
-  constructor(private readonly options: HostOptions) {}
+  constructor(private readonly options: HostOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   get nodeId(): NodeId {
     return this.options.nodeId;
   }
 
+  addressOf(id: NodeId): string {
+    return this.options.addressOf(id);
+  }
+
   start(): void {
-    this.ticker = setInterval(() => {
+    this.ticker = this.clock.setInterval(() => {
       this.pendingTicks++;
       this.schedule();
     }, this.options.raft.tickMs);
-    this.ticker.unref?.();
   }
 
   /** Stops ticking and waits for the turn in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.ticker !== undefined) clearInterval(this.ticker);
+    this.ticker?.cancel();
     for (const request of this.opening.splice(0)) request.reject(new Error(`node stopping; group ${request.id} not opened`));
     while (this.turnRunning) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  group(id: string): HostedGroup | undefined {
+  group(id: string): RaftGroup<unknown> | undefined {
     return this.groups.get(id);
   }
 
-  allGroups(): IterableIterator<HostedGroup> {
-    return this.groups.values();
-  }
-
   /**
-   * Opens a group: from its stored state if there is any, else as a new member of `membership`.
-   * A group whose storage failed its checks is opened in repair mode: it neither votes nor
-   * campaigns until a leader has given it back everything it may have acknowledged. The store is
-   * read between turns, never while a turn's batch is being written.
+   * Opens a Raft group: from its stored state if there is any, else as a new member of
+   * `membership`. A group whose storage failed its checks is opened in repair mode: it neither
+   * votes nor campaigns until a leader has given it back everything it may have acknowledged.
+   * The store is read between turns, never while a turn's batch is being written. `label` names
+   * the group in messages to clients.
    */
-  openGroup(id: string, membership: Membership, stateMachine: GroupStateMachine): Promise<HostedGroup> {
+  openGroup<Outcome>(id: string, label: string, membership: Membership, machine: GroupStateMachine<Outcome>): Promise<RaftGroup<Outcome>> {
     const existing = this.groups.get(id);
-    if (existing !== undefined) return Promise.resolve(existing);
+    if (existing !== undefined) return Promise.resolve(existing as RaftGroup<Outcome>);
     return new Promise((resolve, reject) => {
-      this.opening.push({ id, membership, stateMachine, resolve, reject });
+      this.opening.push({ id, label, membership, machine: machine as GroupStateMachine<unknown>, resolve: resolve as (g: RaftGroup<unknown>) => void, reject });
       this.schedule();
     });
   }
@@ -162,14 +143,14 @@ export class Host {
   private async openPending(): Promise<void> {
     for (const request of this.opening.splice(0)) {
       try {
-        request.resolve(await this.load(request.id, request.membership, request.stateMachine));
+        request.resolve(await this.load(request.id, request.label, request.membership, request.machine));
       } catch (err) {
         request.reject(err as Error);
       }
     }
   }
 
-  private async load(id: string, membership: Membership, stateMachine: GroupStateMachine): Promise<HostedGroup> {
+  private async load(id: string, label: string, membership: Membership, machine: GroupStateMachine<unknown>): Promise<RaftGroup<unknown>> {
     const existing = this.groups.get(id);
     if (existing !== undefined) return existing;
     const loaded = await this.options.store.load(id);
@@ -197,36 +178,29 @@ export class Host {
       // A rejoining node does not know what it acknowledged before it lost its disk.
       { ...persisted, repairIndex: loaded.state === null && this.options.rejoin === true ? Number.MAX_SAFE_INTEGER : loaded.repairIndex },
     );
-    if (persisted.snapshot.meta.index > 0) stateMachine.restore(persisted.snapshot);
-    const group: HostedGroup = {
-      id,
-      raft,
-      stateMachine,
-      compact: (index, data) => this.compact(id, index, data),
-      schedule: () => this.schedule(),
-      rewrite: (index, data) => {
-        const list = this.rewrites.get(id) ?? [];
-        list.push(raft.rewriteEntry(index, data));
-        this.rewrites.set(id, list);
-        this.schedule();
-      },
-    };
+    if (persisted.snapshot.meta.index > 0) machine.restore(persisted.snapshot);
+    const group = new RaftGroup(id, raft, machine, this, label);
     this.groups.set(id, group);
     this.syncedVotes.set(id, `${persisted.hardState.term}/${persisted.hardState.vote}`);
     return group;
   }
 
-  /** See HostedGroup.compact. */
-  private compact(id: string, index: number, data: Uint8Array): void {
-    const group = this.groups.get(id);
-    if (group === undefined || index <= group.raft.status().snapshotIndex) return;
-    group.raft.compact(index, data);
-    this.compacted.add(id);
+  /** See RaftGroup.compact. */
+  compacted(group: RaftGroup<unknown>): void {
+    this.compactedGroups.add(group);
     this.schedule();
   }
 
-  /** Closes a group and deletes its stored state in the next turn's write. */
-  deleteGroup(id: string): void {
+  /** See RaftGroup.rewrite. */
+  rewritten(group: RaftGroup<unknown>, entry: Entry): void {
+    const list = this.rewrites.get(group.id) ?? [];
+    list.push(entry);
+    this.rewrites.set(group.id, list);
+    this.schedule();
+  }
+
+  /** Closes a Raft group and deletes its stored state in the next turn's write. */
+  deleteRaftGroup(id: string): void {
     if (!this.groups.delete(id)) return;
     this.syncedVotes.delete(id);
     this.deletedGroups.push(id);
@@ -268,7 +242,7 @@ export class Host {
       }
     } catch (err) {
       this.stopped = true;
-      if (this.ticker !== undefined) clearInterval(this.ticker);
+      this.ticker?.cancel();
       this.options.onFatal(err as Error);
     } finally {
       this.turnRunning = false;
@@ -285,7 +259,7 @@ export class Host {
     const store = this.options.store;
     const batch = store.batch();
     let sync = false;
-    const work: { group: HostedGroup; ready: Ready }[] = [];
+    const work: { group: RaftGroup<unknown>; ready: Ready }[] = [];
     const outbox = new Map<NodeId, GroupMessage[]>();
     const early = new Map<NodeId, GroupMessage[]>();
     for (const id of this.deletedGroups.splice(0)) batch.deleteGroup(id);
@@ -295,8 +269,8 @@ export class Host {
       if (this.groups.has(b.id)) batch.installSnapshot(b.id, b.snapshot).setHardState(b.id, b.hardState);
     }
     for (const group of this.groups.values()) {
-      if (!group.raft.hasReady()) continue;
-      const ready = group.raft.ready();
+      if (!group.hasReady()) continue;
+      const ready = group.ready();
       if (ready.snapshot !== null) {
         batch.installSnapshot(group.id, ready.snapshot);
         sync = true;
@@ -326,11 +300,8 @@ export class Host {
     // After this turn's entries (and any snapshot received), so that the batch's operations on
     // one group stay in order. No sync of its own: a compaction lost in a crash leaves the older
     // snapshot and the entries, which describe the same state.
-    for (const id of this.compacted) {
-      const group = this.groups.get(id);
-      if (group !== undefined) batch.compact(id, group.raft.snapshot());
-    }
-    this.compacted.clear();
+    for (const group of this.compactedGroups) if (this.groups.get(group.id) === group) batch.compact(group.id, group.snapshot());
+    this.compactedGroups.clear();
     if (work.length === 0 && batch.byteSize === 0) return;
     let messagesSent = 0;
     const sendAll = (box: Map<NodeId, GroupMessage[]>) => {
@@ -347,12 +318,9 @@ export class Host {
     for (const { group, ready } of work) {
       // A group deleted during the write is gone: its state machine no longer matters.
       if (this.groups.get(group.id) !== group) continue;
-      if (ready.snapshot !== null) group.stateMachine.restore(ready.snapshot);
-      if (ready.committed.length > 0) group.stateMachine.apply(ready.committed);
-      group.raft.advance();
-      group.stateMachine.afterTurn(ready);
-      if (ready.events.length > 0) this.options.onEvents?.(group.id, ready.events);
-      if (group.raft.hasReady()) this.turnRequested = true;
+      const events = group.finishTurn(ready);
+      if (events.length > 0) this.options.onEvents?.(group.id, events);
+      if (group.hasReady()) this.turnRequested = true;
     }
     const turnMs = performance.now() - turnStarted;
     // A turn this long silences every group of the node for an election timeout: leaders lose
@@ -369,7 +337,7 @@ export class Host {
    * arrived while those ticks passed (mostly during the last turn's write), and a leader that
    * ticked first would count its followers silent and step down by CheckQuorum with their
    * answers waiting here; a follower would campaign with its leader's heartbeat waiting here.
-   * Ticks are capped below one election timeout per turn, so that a turn can never run two
+   * Ticks are capped at half an election timeout per turn, so that a turn can never run two
    * CheckQuorum rounds, or time a follower out, with no message stepped in between: a node
    * whose turns are slow (a long write) lets its logical clock run slow rather than depose a
    * healthy leader. Found with a wiped node's catch-up (test/bench/rejoin-catchup.ts): a 2.2 s
@@ -400,18 +368,18 @@ export class Host {
       }
       stepped += bytes ?? 0;
       // A message for a group this node does not host (yet): raft retries, so dropping is safe.
-      this.groups.get(id)?.raft.step(message);
+      this.groups.get(id)?.step(message);
     }
     if (this.inbound.length > 0) this.turnRequested = true;
     const ticks = Math.min(this.pendingTicks, ticksPerTurnMax(this.options.raft));
     this.pendingTicks = 0;
-    for (let i = 0; i < ticks; i++) for (const group of this.groups.values()) group.raft.tick();
+    for (let i = 0; i < ticks; i++) for (const group of this.groups.values()) group.tick();
     if (this.lostPeers.size > 0) {
       for (const group of this.groups.values()) {
-        const status = group.raft.status();
-        if (status.role === Role.Follower && this.lostPeers.has(status.leaderId)) {
-          this.options.logger.info({ group: group.id, leader: status.leaderId }, 'leader connection reset; campaigning');
-          group.raft.campaign();
+        for (const peer of this.lostPeers) {
+          if (!group.followsLeader(peer)) continue;
+          this.options.logger.info({ group: group.id, leader: peer }, 'leader connection reset; campaigning');
+          group.campaign();
         }
       }
       this.lostPeers.clear();
@@ -443,9 +411,12 @@ function sendsBeforeWrite(message: Message): boolean {
   return message.type === 'Append' || message.type === 'Heartbeat' || message.type === 'InstallSnapshot' || message.type === 'TimeoutNow';
 }
 
-/** The most ticks one turn steps (see Host.stepInputs): fewer than an election timeout. */
+/** The most ticks one turn steps (see Host.stepInputs): half an election timeout. Messages are
+ *  stepped before the ticks, so after a slow turn a follower counts these ticks since the last
+ *  heartbeat that arrived during it; with half a timeout it still has half a timeout for the
+ *  next one (with the whole, a follower was one tick from campaigning after every slow turn). */
 export function ticksPerTurnMax(settings: HostRaftSettings): number {
-  return Math.max(1, settings.electionTicksMin - 1);
+  return Math.max(1, Math.floor(settings.electionTicksMin / 2));
 }
 
 /** Converts millisecond raft settings into ticks. */

@@ -1,5 +1,6 @@
 import type { NodeId } from '@herald/raft';
-import { ConsumerGroups, type GroupCommand, type GroupRefusal } from '../groups/group-state.js';
+import { ConsumerGroups, type GroupCommand, type GroupRefusal } from '../consumer-groups/group-state.js';
+import { isSecurityCommand, SecurityState, type SecurityCommand, type SecurityOutcome } from './security-state.js';
 
 /** One partition's replica set; the first replica is the preferred leader. */
 export interface PartitionAssignment {
@@ -20,11 +21,13 @@ export interface TopicRecord {
 export type MetaCommand =
   | { readonly type: 'CreateTopic'; readonly name: string; readonly partitions: readonly PartitionAssignment[]; readonly configs: Readonly<Record<string, string>> }
   | { readonly type: 'DeleteTopic'; readonly name: string }
-  | GroupCommand;
+  | GroupCommand
+  | SecurityCommand;
 
 export type MetaOutcome =
   | { readonly ok: true; readonly topic?: TopicRecord }
-  | { readonly ok: false; readonly reason: 'TopicExists' | 'TopicNotFound' | GroupRefusal; readonly message: string };
+  | { readonly ok: false; readonly reason: 'TopicExists' | 'TopicNotFound' | GroupRefusal; readonly message: string }
+  | SecurityOutcome;
 
 /** Whether a command changes topics (nodes reconcile their partitions after those only). */
 export function changesTopics(command: MetaCommand): boolean {
@@ -47,6 +50,7 @@ export class MetaState {
   private readonly topics = new Map<string, TopicRecord>();
   private nextTopicId = 1;
   groups = new ConsumerGroups();
+  security = new SecurityState();
 
   apply(command: MetaCommand): MetaOutcome {
     switch (command.type) {
@@ -64,6 +68,7 @@ export class MetaState {
         return { ok: true, topic };
       }
       default:
+        if (isSecurityCommand(command)) return this.security.apply(command);
         return this.groups.apply(command, (name) => this.topics.get(name)?.partitions.length);
     }
   }
@@ -93,14 +98,15 @@ export class MetaState {
   }
 
   toJSON(): object {
-    return { nextTopicId: this.nextTopicId, topics: [...this.topics.values()], groups: this.groups.toJSON() };
+    return { nextTopicId: this.nextTopicId, topics: [...this.topics.values()], groups: this.groups.toJSON(), security: this.security.toJSON() };
   }
 
-  static fromJSON(value: { nextTopicId: number; topics: TopicRecord[]; groups?: ReturnType<ConsumerGroups['toJSON']> }): MetaState {
+  static fromJSON(value: { nextTopicId: number; topics: TopicRecord[]; groups?: ReturnType<ConsumerGroups['toJSON']>; security?: Parameters<typeof SecurityState.fromJSON>[0] }): MetaState {
     const state = new MetaState();
     state.nextTopicId = value.nextTopicId;
     for (const topic of value.topics) state.topics.set(topic.name, topic);
     state.groups = ConsumerGroups.fromJSON(value.groups);
+    state.security = SecurityState.fromJSON(value.security);
     return state;
   }
 }

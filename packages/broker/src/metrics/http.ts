@@ -1,15 +1,18 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Registry } from 'prom-client';
 
 /**
  * The metrics port: /metrics (Prometheus text format), /healthz (the process answers) and
- * /readyz (the node can serve: it knows a controller).
+ * /readyz (the node can serve: it knows a controller). HTTPS with the node's certificate when
+ * `tls` is given (a secure node); nothing here needs a login, as with Kafka's JMX exporter and
+ * Redpanda's metrics endpoint: a scraper checks the node's certificate.
  */
 export class MetricsServer {
   private readonly server: Server;
 
-  constructor(registry: Registry, isReady: () => boolean) {
-    this.server = createServer((req, res) => {
+  constructor(registry: Registry, isReady: () => boolean, tls?: { readonly cert: Buffer; readonly key: Buffer }) {
+    const serve = (req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method !== 'GET') {
         res.writeHead(405).end();
@@ -28,7 +31,8 @@ export class MetricsServer {
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try /metrics, /healthz or /readyz\n');
       }
-    });
+    };
+    this.server = tls === undefined ? createServer(serve) : createHttpsServer({ cert: tls.cert, key: tls.key }, serve);
   }
 
   listen(host: string, port: number): Promise<number> {

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { Role, type RaftEvent, type RaftStatus } from '@herald/raft';
 import type { TurnStats } from '../host/host.js';
-import type { GroupLag } from '../groups/coordinator.js';
+import type { GroupLag } from '../consumer-groups/coordinator.js';
 
 /** What metrics need to know about a hosted group at scrape time. */
 export interface GroupView {
@@ -57,6 +57,13 @@ class ScrapeGauge {
   reset(): void {}
 }
 
+/** Removes every series of `metric` whose labels match. prom-client removes series by exact
+ *  label sets only, so the label sets are read from its (synchronous) internal table. */
+function removeSeries(metric: Counter<string>, match: (labels: Labels) => boolean): void {
+  const table = (metric as unknown as { hashMap: Record<string, { labels: Labels }> }).hashMap;
+  for (const { labels } of Object.values(table)) if (match(labels)) metric.remove(labels);
+}
+
 const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const byteBuckets = [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216];
 
@@ -81,12 +88,20 @@ export class NodeMetrics {
   /** Produce latency from proposal to the requested acks level: append (leader) and replicate (quorum, all). */
   readonly appendSeconds: Histogram<'acks'>;
   readonly subscriptions: Gauge;
+  /** Server streams ended because their reader stopped reading. */
+  readonly streamsCut: Counter;
+  /** Bytes written to server streams and not yet taken by their readers. */
+  readonly streamBufferBytes: Gauge;
   /** Queue subscriptions (QueueService): records leased, by first delivery or redelivery. */
   readonly queueDelivered: Counter<'topic' | 'subscription' | 'kind'>;
   /** Queue subscriptions: receipts applied, by ack, nack, reject or extend. */
   readonly queueSettled: Counter<'topic' | 'subscription' | 'kind'>;
   /** Queue subscriptions: records sent to the dead-letter topic (or dropped without one). */
   readonly queueDeadLetters: Counter<'topic' | 'subscription' | 'outcome'>;
+  /** Seconds answers were held back for principals over a quota. */
+  readonly quotaThrottled: Counter<'principal' | 'kind'>;
+  /** Peer traffic dropped: not from a member, a wrong sender, malformed (issue #12). */
+  readonly peerRefused: Counter<'reason'>;
   private readonly leaderChanges: Counter<GroupLabel>;
   private readonly elections: Counter<GroupLabel>;
   private readonly isrShrinks: Counter<'topic' | 'partition'>;
@@ -138,6 +153,8 @@ export class NodeMetrics {
       registers: r,
     });
     this.subscriptions = new Gauge({ name: 'herald_subscriptions_open', help: 'Open Subscribe streams.', registers: r });
+    this.streamBufferBytes = new Gauge({ name: 'herald_stream_buffer_bytes', help: 'Bytes written to Subscribe streams and not yet taken by their readers (bounded by limits.streamBufferBytes).', registers: r });
+    this.streamsCut = new Counter({ name: 'herald_streams_cut_total', help: 'Server streams ended because their reader took nothing for limits.streamStallMs.', registers: r });
     this.queueDelivered = new Counter({ name: 'herald_queue_delivered_records_total', help: 'Queue subscriptions: records leased to members, by kind (first, redelivery).', labelNames: ['topic', 'subscription', 'kind'], registers: r });
     this.queueSettled = new Counter({ name: 'herald_queue_settled_records_total', help: 'Queue subscriptions: receipts applied, by kind (ack, nack, reject, extend).', labelNames: ['topic', 'subscription', 'kind'], registers: r });
     this.queueDeadLetters = new Counter({ name: 'herald_queue_dead_letters_total', help: 'Queue subscriptions: records sent to the dead-letter topic (outcome written), or dropped for want of one (outcome dropped).', labelNames: ['topic', 'subscription', 'outcome'], registers: r });
@@ -168,6 +185,19 @@ export class NodeMetrics {
     });
     this.turnGroups = new Histogram({ name: 'herald_host_turn_groups', help: 'Raft groups with work per host turn.', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: r });
     this.peerMessages = new Counter({ name: 'herald_peer_messages_sent_total', help: 'Raft messages sent to peers.', registers: r });
+    this.quotaThrottled = new Counter({
+      name: 'herald_quota_throttle_seconds_total',
+      help: 'Seconds answers to a principal were held back because it exceeded a quota (kind: produce, fetch or request), Kafka-style throttling.',
+      labelNames: ['principal', 'kind'],
+      registers: r,
+    });
+    this.peerRefused = new Counter({
+      name: 'herald_peer_refused_total',
+      help: 'Peer-port traffic dropped: connections without a member certificate (not-member), frames or messages claiming another sender than their certificate (wrong-sender), messages that do not decode or carry impossible values (malformed), Raft messages whose term jumps too far ahead (term-jump).',
+      labelNames: ['reason'],
+      registers: r,
+    });
+    for (const reason of ['not-member', 'wrong-sender', 'malformed', 'term-jump']) this.peerRefused.inc({ reason }, 0);
 
     this.registerRaftGauges(this.registry, scrape);
   }
@@ -249,6 +279,21 @@ export class NodeMetrics {
     countPartitions('herald_partitions_without_leader', 'Partition replicas on this node that know no leader (offline if every replica says so).', (s) => s.leaderId === 0);
   }
 
+  /**
+   * A partition replica was deleted with its topic: its series go with it (a cluster that
+   * creates and deletes topics must not grow its scrape without bound). The per-topic series go
+   * too; a topic deleted and created again starts them afresh.
+   */
+  forgetPartition(group: string, topic: string, partition: number): void {
+    this.countedGroups.delete(group);
+    const groupLabels = { group, topic, partition: String(partition) };
+    for (const c of [this.leaderChanges, this.elections, this.snapshotsSent]) c.remove(groupLabels);
+    for (const c of [this.isrShrinks, this.isrExpands]) c.remove({ topic, partition: String(partition) });
+    for (const metric of [this.producedRecords, this.producedBytes, this.fetchedRecords, this.fetchedBytes, this.queueDelivered, this.queueSettled, this.queueDeadLetters] as Counter<string>[]) {
+      removeSeries(metric, (labels) => labels.topic === topic);
+    }
+  }
+
   /** Counts what raft reported in one Ready. */
   onRaftEvents(group: string, topicPartition: { topic: string; partition: number } | undefined, events: readonly RaftEvent[]): void {
     const labels: GroupLabels = topicPartition === undefined ? { group } : { group, topic: topicPartition.topic, partition: String(topicPartition.partition) };
@@ -256,6 +301,7 @@ export class NodeMetrics {
       if (e.type === 'RoleChanged' && e.leaderId !== 0) this.leaderChanges.inc(labels);
       else if (e.type === 'ElectionStarted') this.elections.inc(labels);
       else if (e.type === 'SnapshotSent') this.snapshotsSent.inc(labels);
+      else if (e.type === 'MessageRefused') this.peerRefused.inc({ reason: e.reason });
       else if (topicPartition !== undefined && (e.type === 'IsrShrunk' || e.type === 'IsrExpanded')) {
         const tp = { topic: topicPartition.topic, partition: String(topicPartition.partition) };
         (e.type === 'IsrShrunk' ? this.isrShrinks : this.isrExpands).inc(tp);

@@ -1,3 +1,7 @@
+import { outOfOrderSequence, producerFenced, type HeraldError } from '@herald/protocol';
+import { QueueState, type QueueOutcome } from '../queue/queue-state.js';
+import type { PartitionCommand } from './partition-commands.js';
+
 /** The fields of a record batch's header that the partition state machine decides on. */
 export interface BatchFacts {
   readonly recordCount: number;
@@ -8,23 +12,16 @@ export interface BatchFacts {
   readonly baseSequence: number;
 }
 
-import { QueueState, type QueueCommand, type QueueOutcome } from '../queue/queue-state.js';
-
-/** A command of the partition log other than a record batch. Its entry starts with "{" (0x7b),
- *  which no batch does (a batch starts with its magic byte, 1). */
-export type PartitionCommand =
-  /** Moves the log start up (retention.ms, retention.bytes, DeleteRecords). The leader decides
-   *  the offset; every replica applies the same command, so every replica agrees. */
-  | { readonly type: 'Trim'; readonly logStartOffset: number }
-  | QueueCommand;
-
 /** What applying one batch did. Every replica computes the same outcome for the same log. */
 export type BatchOutcome =
   | { readonly kind: 'appended'; readonly baseOffset: number; readonly recordCount: number }
   /** An idempotent retry of a batch already in the log: stored once, answered with its offsets
    *  (-1 when the original is older than the remembered window). */
   | { readonly kind: 'duplicate'; readonly baseOffset: number; readonly recordCount: number }
-  | { readonly kind: 'rejected'; readonly reason: 'OutOfOrderSequence' | 'ProducerFenced'; readonly message: string };
+  | { readonly kind: 'rejected'; readonly error: HeraldError };
+
+/** What applying one command did: a Trim, the log start after it; a queue command, its outcome. */
+export type CommandOutcome = { readonly kind: 'trimmed'; readonly logStartOffset: number } | { readonly kind: 'queue'; readonly outcome: QueueOutcome };
 
 /** The last batches of one idempotent producer, newest last. */
 interface ProducerEntry {
@@ -42,11 +39,25 @@ export const PRODUCER_BATCHES_REMEMBERED = 5;
  * of this over its not-yet-committed tail to answer acks NONE and LEADER with offsets.
  */
 export class PartitionState {
-  nextOffset = 0;
-  logStartOffset = 0;
-  /** The queue subscriptions of the partition (queue/queue-state.ts). */
-  queues = new QueueState();
+  private next = 0;
+  private start = 0;
+  private queueState = new QueueState();
   private readonly producers = new Map<number, ProducerEntry>();
+
+  /** The offset the next record gets: the high watermark, once applied. */
+  get nextOffset(): number {
+    return this.next;
+  }
+
+  /** The first offset still readable (retention and DeleteRecords move it up). */
+  get logStartOffset(): number {
+    return this.start;
+  }
+
+  /** The queue subscriptions of the partition (queue/queue-state.ts). */
+  get queues(): QueueState {
+    return this.queueState;
+  }
 
   /** Decides a batch's fate without changing anything. */
   decide(batch: BatchFacts): BatchOutcome {
@@ -57,12 +68,12 @@ export class PartitionState {
     // retry as a duplicate that was never written.
     if (producer === undefined || batch.producerEpoch > producer.epoch) {
       if (batch.baseSequence !== 0) {
-        return { kind: 'rejected', reason: 'OutOfOrderSequence', message: `producer ${batch.producerId} epoch ${batch.producerEpoch} must start at sequence 0 (got ${batch.baseSequence})` };
+        return { kind: 'rejected', error: outOfOrderSequence(batch.producerId, 0, batch.baseSequence) };
       }
       return { kind: 'appended', baseOffset: this.nextOffset, recordCount: batch.recordCount };
     }
     if (batch.producerEpoch < producer.epoch) {
-      return { kind: 'rejected', reason: 'ProducerFenced', message: `producer ${batch.producerId} epoch ${batch.producerEpoch} is older than its current epoch ${producer.epoch}` };
+      return { kind: 'rejected', error: producerFenced(batch.producerId, batch.producerEpoch, producer.epoch) };
     }
     const lastSequence = batch.baseSequence + batch.recordCount - 1;
     const newest = producer.batches[producer.batches.length - 1]!;
@@ -71,11 +82,7 @@ export class PartitionState {
       return { kind: 'duplicate', baseOffset: original?.baseOffset ?? -1, recordCount: batch.recordCount };
     }
     if (batch.baseSequence !== newest.lastSequence + 1) {
-      return {
-        kind: 'rejected',
-        reason: 'OutOfOrderSequence',
-        message: `producer ${batch.producerId} sent sequence ${batch.baseSequence} but ${newest.lastSequence + 1} was expected`,
-      };
+      return { kind: 'rejected', error: outOfOrderSequence(batch.producerId, newest.lastSequence + 1, batch.baseSequence) };
     }
     return { kind: 'appended', baseOffset: this.nextOffset, recordCount: batch.recordCount };
   }
@@ -84,7 +91,7 @@ export class PartitionState {
   applyBatch(batch: BatchFacts): BatchOutcome {
     const outcome = this.decide(batch);
     if (outcome.kind !== 'appended') return outcome;
-    this.nextOffset += batch.recordCount;
+    this.next += batch.recordCount;
     if (batch.producerId < 0) return outcome;
     const record = { baseSequence: batch.baseSequence, lastSequence: batch.baseSequence + batch.recordCount - 1, baseOffset: outcome.baseOffset, recordCount: batch.recordCount };
     const producer = this.producers.get(batch.producerId);
@@ -97,19 +104,19 @@ export class PartitionState {
     return outcome;
   }
 
-  /** Applies a command: Trim answers the log start after it, a queue command its outcome. */
-  applyCommand(command: PartitionCommand): number | QueueOutcome {
-    if (command.type !== 'Trim') return this.queues.apply(command, this.nextOffset, this.logStartOffset);
-    this.logStartOffset = Math.max(this.logStartOffset, Math.min(command.logStartOffset, this.nextOffset));
-    this.queues.trimmed(this.logStartOffset);
-    return this.logStartOffset;
+  /** Applies a command (see CommandOutcome). */
+  applyCommand(command: PartitionCommand): CommandOutcome {
+    if (command.type !== 'Trim') return { kind: 'queue', outcome: this.queues.apply(command, this.nextOffset, this.logStartOffset) };
+    this.start = Math.max(this.start, Math.min(command.logStartOffset, this.next));
+    this.queueState.trimmed(this.start);
+    return { kind: 'trimmed', logStartOffset: this.logStartOffset };
   }
 
   clone(): PartitionState {
     const copy = new PartitionState();
-    copy.nextOffset = this.nextOffset;
-    copy.logStartOffset = this.logStartOffset;
-    copy.queues = this.queues.clone();
+    copy.next = this.next;
+    copy.start = this.start;
+    copy.queueState = this.queueState.clone();
     for (const [id, p] of this.producers) copy.producers.set(id, { epoch: p.epoch, batches: p.batches.map((b) => ({ ...b })) });
     return copy;
   }
@@ -121,9 +128,9 @@ export class PartitionState {
 
   static fromJSON(value: { nextOffset: number; logStartOffset: number; producers: [number, ProducerEntry][]; queues?: ReturnType<QueueState['toJSON']> }): PartitionState {
     const state = new PartitionState();
-    state.nextOffset = value.nextOffset;
-    state.logStartOffset = value.logStartOffset;
-    state.queues = QueueState.fromJSON(value.queues);
+    state.next = value.nextOffset;
+    state.start = value.logStartOffset;
+    state.queueState = QueueState.fromJSON(value.queues);
     for (const [id, p] of value.producers) state.producers.set(id, p);
     return state;
   }

@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { encodeBatch, fromWireError, loadApiDefinition, partitionForKey, readBatchHeader, type ApiGrpcType, type RecordHeader } from '@herald/protocol';
 import type { NodeId } from '@herald/raft';
 import type { TopicRecord } from '../meta/meta-state.js';
-import { Acks, type Partition } from '../partition/partition.js';
+import { Acks } from '../partition/partition-leader.js';
+import type { Partition } from '../partition/partition.js';
 import type { DeadLetter } from './queue-leader.js';
 
 /** What the writer needs of the node. */
@@ -13,6 +14,8 @@ export interface DeadLetterHost {
   /** The partition's leader as far as the cluster knows; 0 when none answered. */
   leaderOf(topic: TopicRecord, partition: number): Promise<NodeId>;
   clientAddress(id: NodeId): string;
+  /** Credentials to call another node's client port as this node. */
+  credentials(): grpc.ChannelCredentials;
 }
 
 const PRODUCE_TIMEOUT_MS = 10_000;
@@ -62,8 +65,8 @@ export class DeadLetterWriter {
 
   private async produce(topic: TopicRecord, partition: number, batch: Uint8Array): Promise<void> {
     const local = this.host.localPartition(topic, partition);
-    if (local !== undefined && local.group.raft.status().role === 'leader') {
-      await local.produce(batch, readBatchHeader(batch), Acks.Quorum, PRODUCE_TIMEOUT_MS);
+    if (local?.group.isLeader() === true) {
+      await local.leader.produce(batch, readBatchHeader(batch), Acks.Quorum, PRODUCE_TIMEOUT_MS);
       return;
     }
     const leader = await this.host.leaderOf(topic, partition);
@@ -71,7 +74,7 @@ export class DeadLetterWriter {
     const address = this.host.clientAddress(leader);
     let client = this.clients.get(address);
     if (client === undefined) {
-      client = new this.produceService(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<string, unknown>;
+      client = new this.produceService(address, this.host.credentials()) as unknown as grpc.Client & Record<string, unknown>;
       this.clients.set(address, client);
     }
     const produce = client['produce'] as (req: object, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null) => void) => void;

@@ -1,7 +1,26 @@
 import { HeraldError, type BatchRecord, type RecordHeader } from '@herald/protocol';
 import type { Logger } from 'pino';
-import { keyText, type Partition } from '../partition/partition.js';
+import type { Clock } from '../host/clock.js';
+import { keyText, type DecodedBatch } from '../partition/partition-log.js';
 import { isDue, type QueueCommand, type QueueOutcome, type QueueStart, type Receipt, type SubscriptionState } from './queue-state.js';
+
+/** One subscription on one partition, as DescribeSubscriptions reports it. */
+export interface SubscriptionSummary {
+  readonly name: string;
+  readonly orderedByKey: boolean;
+  /** Every offset below is settled. */
+  readonly ackFloor: number;
+  readonly highWatermark: number;
+  /** Records at or above the floor not settled yet (never delivered, leased or available). */
+  readonly unacked: number;
+  /** Records leased now. */
+  readonly leased: number;
+  readonly acked: number;
+  readonly redelivered: number;
+  readonly deadLettered: number;
+  /** Members holding a lease now. */
+  readonly members: readonly string[];
+}
 
 /** The header that holds a record back from queue subscriptions until a time (epoch ms). */
 export const DELIVER_AT_HEADER = 'herald-deliver-at';
@@ -32,6 +51,24 @@ export interface QueueSettings {
    *  false when there is no dead-letter topic (the records are dropped, RabbitMQ's rule). */
   readonly deadLetter: (subscription: string, letters: readonly DeadLetter[]) => Promise<boolean>;
   readonly logger: Logger;
+}
+
+/** What the queue leader needs of its partition: the log's bounds and replicated queue state,
+ *  decoded batches, and proposing queue commands through the partition's Raft log. */
+export interface QueueLog {
+  /** The partition, e.g. "jobs/2", for messages. */
+  readonly name: string;
+  readonly clock: Clock;
+  highWatermark(): number;
+  logStartOffset(): number;
+  /** The replicated state of the partition's subscriptions (read only here). */
+  subscriptions(): ReadonlyMap<string, SubscriptionState>;
+  decodedBatchAt(offset: number): Promise<DecodedBatch | undefined>;
+  /** Proposes a queue command and resolves with its outcome once applied. */
+  propose(command: QueueCommand, timeoutMs: number, what: string): Promise<QueueOutcome>;
+  /** Resolves once this replica leads and has applied its own term (RaftGroup). */
+  untilCurrentLeader(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  waitForApply(timeoutMs: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface ReceiveOptions {
@@ -68,16 +105,16 @@ class SubscriptionView {
   }
 
   /** Decodes the next batches after `scanned` (up to about `records` records) into pending. */
-  extend(partition: Partition, records: number): Promise<void> {
+  extend(log: QueueLog, records: number): Promise<void> {
     this.extending ??= (async () => {
       try {
         let added = 0;
-        while (added < records && this.scanned < partition.highWatermark && this.pending.size < PENDING_MAX) {
-          const batch = await partition.decodedBatchAt(this.scanned);
+        while (added < records && this.scanned < log.highWatermark() && this.pending.size < PENDING_MAX) {
+          const batch = await log.decodedBatchAt(this.scanned);
           if (batch === undefined) {
             // Below the log start (retention removed it): go on from what is stored.
-            if (this.scanned >= partition.state.logStartOffset) break;
-            this.scanned = partition.state.logStartOffset;
+            if (this.scanned >= log.logStartOffset()) break;
+            this.scanned = log.logStartOffset();
             continue;
           }
           for (const record of batch.records) {
@@ -112,7 +149,7 @@ export class QueueLeader {
   private views = new Map<string, SubscriptionView>();
 
   constructor(
-    private readonly partition: Partition,
+    private readonly log: QueueLog,
     private readonly settings: QueueSettings,
   ) {}
 
@@ -122,14 +159,14 @@ export class QueueLeader {
   }
 
   async receive(o: ReceiveOptions): Promise<LeasedRecord[]> {
-    const deadline = Date.now() + o.maxWaitMs;
+    const deadline = this.log.clock.now() + o.maxWaitMs;
     for (;;) {
-      await this.partition.untilCurrentLeader(COMMAND_TIMEOUT_MS, o.signal);
-      const now = Date.now();
+      await this.log.untilCurrentLeader(COMMAND_TIMEOUT_MS, o.signal);
+      const now = this.log.clock.now();
       const untilMs = now + o.ackTimeoutMs;
       if (this.subscription(o.subscription) === undefined) {
         // Created by an empty lease, so its start is fixed now, not at its first record.
-        const start = o.start === 'earliest' ? this.partition.state.logStartOffset : this.partition.highWatermark;
+        const start = o.start === 'earliest' ? this.log.logStartOffset() : this.log.highWatermark();
         await this.propose({ type: 'QueueLease', sub: o.subscription, start, orderedByKey: o.orderedByKey, nowMs: now, untilMs, member: o.member, offsets: [] });
         continue;
       }
@@ -144,33 +181,83 @@ export class QueueLeader {
         if (outcome.applied.length > 0) return this.materialize(outcome.applied, untilMs);
         continue;
       }
-      const waitMs = Math.min(deadline, picked.wakeMs) - Date.now();
-      if (waitMs <= 0 && Date.now() >= deadline) return [];
-      await this.partition.waitForApply(Math.max(waitMs, 1), o.signal);
+      const waitMs = Math.min(deadline, picked.wakeMs) - this.log.clock.now();
+      if (waitMs <= 0 && this.log.clock.now() >= deadline) return [];
+      await this.log.waitForApply(Math.max(waitMs, 1), o.signal);
       if (o.signal?.aborted === true) return [];
     }
   }
 
-  /** Ack, nack or extend: answered with the receipts refused once the command is applied. */
-  async settle(command: Extract<QueueCommand, { type: 'QueueAck' | 'QueueNack' | 'QueueExtend' }>): Promise<QueueOutcome> {
-    await this.partition.untilCurrentLeader(COMMAND_TIMEOUT_MS);
+  /** Acks deliveries: answered, once applied, with the receipts refused (see QueueState). */
+  ack(sub: string, receipts: readonly Receipt[]): Promise<QueueOutcome> {
+    return this.settle({ type: 'QueueAck', sub, receipts });
+  }
+
+  /** Gives deliveries back: available again after `delayMs`, or to the dead-letter topic when
+   *  `reject`ed. Answered with the receipts refused. */
+  nack(sub: string, receipts: readonly Receipt[], options: { readonly delayMs: number; readonly reject: boolean }): Promise<QueueOutcome> {
+    return this.settle({ type: 'QueueNack', sub, receipts, nowMs: this.log.clock.now(), delayMs: options.delayMs, reject: options.reject });
+  }
+
+  /** Extends the leases of deliveries to `ackTimeoutMs` from now. Answered with the receipts
+   *  refused. */
+  extend(sub: string, receipts: readonly Receipt[], ackTimeoutMs: number): Promise<QueueOutcome> {
+    const nowMs = this.log.clock.now();
+    return this.settle({ type: 'QueueExtend', sub, receipts, nowMs, untilMs: nowMs + ackTimeoutMs });
+  }
+
+  /** What this leader knows of its subscriptions (only a current leader answers: a new one
+   *  still applying its log may not know every subscription yet). */
+  describe(): SubscriptionSummary[] {
+    const now = this.log.clock.now();
+    const hw = this.log.highWatermark();
+    const out: SubscriptionSummary[] = [];
+    for (const [name, sub] of this.log.subscriptions()) {
+      let settledAbove = 0;
+      let leased = 0;
+      const members = new Set<string>();
+      for (const d of sub.records.values()) {
+        if (d.state === 'settled') settledAbove++;
+        else if (d.state === 'leased' && d.untilMs > now) {
+          leased++;
+          members.add(d.member);
+        }
+      }
+      out.push({
+        name,
+        orderedByKey: sub.orderedByKey,
+        ackFloor: sub.floor,
+        highWatermark: hw,
+        unacked: Math.max(0, hw - sub.floor - settledAbove),
+        leased,
+        acked: sub.acked,
+        redelivered: sub.redelivered,
+        deadLettered: sub.deadLettered,
+        members: [...members].sort(),
+      });
+    }
+    return out;
+  }
+
+  private async settle(command: Extract<QueueCommand, { type: 'QueueAck' | 'QueueNack' | 'QueueExtend' }>): Promise<QueueOutcome> {
+    await this.log.untilCurrentLeader(COMMAND_TIMEOUT_MS);
     if (this.subscription(command.sub) === undefined) {
-      throw new HeraldError('SubscriptionNotFound', `subscription "${command.sub}" does not exist on ${this.partition.name}`);
+      throw new HeraldError('SubscriptionNotFound', `subscription "${command.sub}" does not exist on ${this.log.name}`);
     }
     const outcome = await this.propose(command);
     // A rejected record goes to the dead-letter topic now rather than at the next sweep.
-    if (command.type === 'QueueNack' && command.reject) this.pick(command.sub, Date.now(), 0).catch(() => {});
+    if (command.type === 'QueueNack' && command.reject) this.pick(command.sub, this.log.clock.now(), 0).catch(() => {});
     return outcome;
   }
 
   /** Looks for due dead letters of every subscription (a timer calls this on the leader). */
   async sweep(): Promise<void> {
-    for (const name of this.partition.state.queues.subscriptions.keys()) await this.pick(name, Date.now(), 0);
+    for (const name of this.log.subscriptions().keys()) await this.pick(name, this.log.clock.now(), 0);
   }
 
   /** Forgets a subscription. */
   async delete(sub: string): Promise<boolean> {
-    await this.partition.untilCurrentLeader(COMMAND_TIMEOUT_MS);
+    await this.log.untilCurrentLeader(COMMAND_TIMEOUT_MS);
     if (this.subscription(sub) === undefined) return false;
     await this.propose({ type: 'QueueDelete', sub });
     this.views.delete(sub);
@@ -178,7 +265,7 @@ export class QueueLeader {
   }
 
   private subscription(name: string): SubscriptionState | undefined {
-    return this.partition.state.queues.subscriptions.get(name);
+    return this.log.subscriptions().get(name);
   }
 
   private view(name: string, sub: SubscriptionState): SubscriptionView {
@@ -199,13 +286,13 @@ export class QueueLeader {
       const view = this.view(name, sub);
       const picked = this.select(view, sub, now, max);
       if (picked.deadLetters.length > 0) void this.deadLetter(name, view, picked.deadLetters);
-      const more = picked.offsets.length < Math.max(max, 1) && view.scanned < this.partition.highWatermark && view.pending.size < PENDING_MAX;
+      const more = picked.offsets.length < Math.max(max, 1) && view.scanned < this.log.highWatermark() && view.pending.size < PENDING_MAX;
       if (!more || round > 8) {
         // Marked before any await: a concurrent receive does not pick them too.
         for (const offset of picked.offsets) view.proposing.add(offset);
         return { offsets: picked.offsets, wakeMs: picked.wakeMs, view };
       }
-      await view.extend(this.partition, Math.max(max, 1_000));
+      await view.extend(this.log, Math.max(max, 1_000));
     }
   }
 
@@ -260,21 +347,21 @@ export class QueueLeader {
       }
       if (letters.length === 0) return;
       const written = await this.settings.deadLetter(name, letters);
-      if (!written) this.settings.logger.warn({ subscription: name, partition: this.partition.name, records: letters.length }, 'no dead-letter topic: dead letters dropped');
+      if (!written) this.settings.logger.warn({ subscription: name, partition: this.log.name, records: letters.length }, 'no dead-letter topic: dead letters dropped');
       await this.propose({ type: 'QueueDeadLettered', sub: name, receipts });
     } catch (err) {
-      this.settings.logger.warn({ err, subscription: name, partition: this.partition.name }, 'dead-lettering failed; retried at the next sweep');
+      this.settings.logger.warn({ err, subscription: name, partition: this.log.name }, 'dead-lettering failed; retried at the next sweep');
     } finally {
       view.deadLettering = false;
     }
   }
 
-  private async propose(command: QueueCommand): Promise<QueueOutcome> {
-    return (await this.partition.proposeCommand(command, COMMAND_TIMEOUT_MS, `the ${command.type} command`)) as QueueOutcome;
+  private propose(command: QueueCommand): Promise<QueueOutcome> {
+    return this.log.propose(command, COMMAND_TIMEOUT_MS, `the ${command.type} command`);
   }
 
   private async recordAt(offset: number): Promise<BatchRecord | undefined> {
-    const batch = await this.partition.decodedBatchAt(offset);
+    const batch = await this.log.decodedBatchAt(offset);
     // Records are in offsetDelta order; a compacted batch lacks some.
     return batch?.records.find((r) => batch.baseOffset + r.offsetDelta === offset);
   }

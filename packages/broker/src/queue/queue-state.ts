@@ -9,6 +9,15 @@
  * sent to the dead-letter topic). A delivery is named by its offset and its delivery count, so an
  * ack for an older delivery of the same record (whose lease expired and was given to another
  * member) is refused instead of settling the newer one.
+ *
+ * Which ack wins (docs/queues.md): an ack settles a record only while its receipt names the
+ * record's current delivery and the member still holds it. Once the lease has expired and the
+ * record was delivered again, an ack of the older delivery is refused (NotHeld), even when the
+ * newer delivery has been acked meanwhile: that ack did not happen while its sender held the
+ * record, and its sender must not believe that its copy was the one that counted. A retried ack
+ * of the delivery that did settle the record succeeds again (its first answer may have been
+ * lost with a leader). For that the state remembers the delivery that settled each record, also
+ * below the floor for records that were delivered more than once (SETTLED_REDELIVERED_KEPT).
  */
 
 /** Where a subscription starts when its first receive creates it. */
@@ -25,6 +34,8 @@ export interface Delivery {
   member: string;
   /** available: a consumer rejected it; it goes to the dead-letter topic instead of back out. */
   rejected: boolean;
+  /** settled: how; a later ack of the same delivery succeeds only when it was acked. */
+  settledBy?: 'ack' | 'dead-letter';
 }
 
 export interface SubscriptionState {
@@ -37,7 +48,17 @@ export interface SubscriptionState {
   acked: number;
   deadLettered: number;
   redelivered: number;
+  /** Below the floor: the delivery count that acked each record delivered more than once (a
+   *  record delivered once can only be acked by delivery 1), or 0 for a dead-lettered record
+   *  (no delivery acked it). The lowest offsets go first once SETTLED_REDELIVERED_KEPT are
+   *  kept. Absent: none. */
+  settledRedelivered?: Map<number, number>;
 }
+
+/** Settled, redelivered records below a subscription's floor whose acking delivery is kept, so
+ *  that a stale ack of an older delivery arriving late is still refused. A stale ack of a record
+ *  older than the newest this many is accepted as the retry it most likely is. */
+export const SETTLED_REDELIVERED_KEPT = 10_000;
 
 /** A delivery's name: its offset and its delivery count. */
 export type Receipt = readonly [offset: number, deliveries: number];
@@ -89,11 +110,13 @@ export class QueueState {
     for (const receipt of command.receipts) {
       const [offset, deliveries] = receipt;
       const record = sub.records.get(offset);
-      // An ack of a record already settled succeeds without changing anything: a retried ack
-      // whose first attempt was applied (its answer lost with a leader) must not fail, and the
-      // record is not delivered again either way.
       if (command.type === 'QueueAck' && (offset < sub.floor || record?.state === 'settled')) {
-        applied.push(receipt);
+        // A retried ack of the delivery that acked the record succeeds without changing anything
+        // (its first answer may have been lost with a leader); an ack of any other delivery is
+        // refused: it came after the record was given to another member.
+        const why = settledWhy(sub, record, offset, deliveries);
+        if (why === undefined) applied.push(receipt);
+        else refused.push({ offset, why });
         continue;
       }
       const why = heldWhy(record, offset, deliveries, command.type);
@@ -105,10 +128,12 @@ export class QueueState {
       switch (command.type) {
         case 'QueueAck':
           record!.state = 'settled';
+          record!.settledBy = 'ack';
           sub.acked++;
           break;
         case 'QueueDeadLettered':
           record!.state = 'settled';
+          record!.settledBy = 'dead-letter';
           sub.deadLettered++;
           break;
         case 'QueueNack':
@@ -164,18 +189,42 @@ export class QueueState {
   }
 
   toJSON(): [string, SubscriptionJSON][] {
-    return [...this.subscriptions].map(([name, s]) => [name, { ...s, records: [...s.records].map(([o, d]) => [o, { ...d }]) }]);
+    return [...this.subscriptions].map(([name, { settledRedelivered, ...s }]) => [
+      name,
+      { ...s, records: [...s.records].map(([o, d]) => [o, { ...d }]), ...(settledRedelivered === undefined ? {} : { settledRedelivered: [...settledRedelivered] }) },
+    ]);
   }
 
   static fromJSON(value: readonly [string, SubscriptionJSON][] | undefined): QueueState {
     const state = new QueueState();
-    for (const [name, s] of value ?? []) state.subscriptions.set(name, { ...s, records: new Map(s.records.map(([o, d]) => [o, { ...d }])) });
+    for (const [name, { settledRedelivered, ...s }] of value ?? []) {
+      state.subscriptions.set(name, {
+        ...s,
+        records: new Map(s.records.map(([o, d]) => [o, { ...d }])),
+        ...(settledRedelivered === undefined ? {} : { settledRedelivered: new Map(settledRedelivered) }),
+      });
+    }
     return state;
   }
 }
 
-interface SubscriptionJSON extends Omit<SubscriptionState, 'records'> {
+interface SubscriptionJSON extends Omit<SubscriptionState, 'records' | 'settledRedelivered'> {
   records: [number, Delivery][];
+  settledRedelivered?: [number, number][];
+}
+
+/** Why an ack of a settled record (at or below the floor) is refused; undefined when it names
+ *  the delivery that acked it. */
+function settledWhy(sub: SubscriptionState, record: Delivery | undefined, offset: number, deliveries: number): string | undefined {
+  if (record !== undefined) {
+    if (record.settledBy === 'dead-letter') return `offset ${offset} went to the dead-letter topic after delivery ${record.deliveries}`;
+    if (record.deliveries === deliveries) return undefined;
+    return `offset ${offset} was delivered again since and acked by delivery ${record.deliveries} (the receipt names ${deliveries})`;
+  }
+  const acking = sub.settledRedelivered?.get(offset);
+  if (acking === undefined || acking === deliveries) return undefined;
+  if (acking === 0) return `offset ${offset} went to the dead-letter topic`;
+  return `offset ${offset} was delivered again since and acked by delivery ${acking} (the receipt names ${deliveries})`;
 }
 
 /** Whether a delivered record may be leased (or dead-lettered) at `nowMs`. */
@@ -205,9 +254,18 @@ function advanceFloor(sub: SubscriptionState, logStartOffset: number): void {
   for (;;) {
     const record = sub.records.get(sub.floor);
     if (record?.state !== 'settled') return;
+    if (record.settledBy === 'dead-letter') rememberSettled(sub, sub.floor, 0);
+    else if (record.deliveries > 1) rememberSettled(sub, sub.floor, record.deliveries);
     sub.records.delete(sub.floor);
     sub.floor++;
   }
+}
+
+/** Keeps the acking delivery of a redelivered record that passes below the floor (bounded). */
+function rememberSettled(sub: SubscriptionState, offset: number, deliveries: number): void {
+  sub.settledRedelivered ??= new Map();
+  sub.settledRedelivered.set(offset, deliveries);
+  if (sub.settledRedelivered.size > SETTLED_REDELIVERED_KEPT) sub.settledRedelivered.delete(sub.settledRedelivered.keys().next().value!);
 }
 
 function sortRecords(sub: SubscriptionState): void {

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { messageFromProto, messageToProto, loadPeerDefinition, type internalV1, type RaftMessage } from '@herald/protocol';
 import type { Message, NodeId } from '@herald/raft';
+import { nodeIdFromCertificate } from '@herald/security';
 import type { Logger } from 'pino';
 import type { GroupMessage, PeerSender } from '../host/host.js';
 
@@ -23,21 +24,39 @@ export interface PeerTransportOptions {
   readonly onMessages: (messages: GroupMessage[]) => void;
   /** A connection to or from `peer` broke: its process may be gone. */
   readonly onPeerLost: (peer: NodeId) => void;
-  /** Answers a peer's DescribeGroups: this node's view of the groups it hosts among `groups`. */
-  readonly describeGroups: (request: DescribeGroupsRequest) => GroupState[] | Promise<GroupState[]>;
+  /** Answers a peer's DescribeReplicas: this node's view of the replicas it hosts among `groups`. */
+  readonly describeReplicas: (request: DescribeReplicasRequest) => ReplicaState[] | Promise<ReplicaState[]>;
   /** Frames above this are refused by the receiver (and never sent). */
   readonly maxFrameBytes?: number;
+  /** The peer port's server credentials: mutual TLS requiring a cluster certificate. */
+  readonly serverCredentials: grpc.ServerCredentials;
+  /** Credentials to dial peer `id`: they check that its certificate names node `id`. */
+  readonly channelCredentials: (id: NodeId) => grpc.ChannelCredentials;
+  /** Something arrived that no member sent: a connection without a member's certificate, or a
+   *  message claiming another sender than the certificate's node. Dropped; this counts it. */
+  readonly onRefused?: (reason: PeerRefusal) => void;
 }
 
-/** What DescribeGroups asks: groups, and per partition group optional lookups (see raft.proto). */
-export interface DescribeGroupsRequest {
+/** Why the peer port dropped something (herald_peer_refused_total{reason}). */
+export const PeerRefusal = {
+  /** A connection whose certificate names no member of the cluster. */
+  NotMember: 'not-member',
+  /** A frame or message whose `from` is not the node its connection's certificate names. */
+  WrongSender: 'wrong-sender',
+  /** A message that does not decode (or has values no Raft message may have). */
+  Malformed: 'malformed',
+} as const;
+export type PeerRefusal = (typeof PeerRefusal)[keyof typeof PeerRefusal];
+
+/** What DescribeReplicas asks: Raft groups, and per partition group optional lookups (see raft.proto). */
+export interface DescribeReplicasRequest {
   readonly groups: readonly string[];
   readonly timestampAtOffset?: Readonly<Record<string, number>>;
   readonly offsetAtTimestamp?: Readonly<Record<string, number>>;
 }
 
-/** One replica's view of its group, as DescribeGroups carries it. */
-export interface GroupState {
+/** One replica's view of its partition's Raft group, as DescribeReplicas carries it. */
+export interface ReplicaState {
   readonly group: string;
   readonly leaderId: number;
   readonly term: number;
@@ -45,14 +64,14 @@ export interface GroupState {
   readonly isr: readonly number[];
   readonly highWatermark: number;
   readonly logStartOffset: number;
-  /** Answers to the lookups of DescribeGroupsRequest; -1 when not asked or not found. */
+  /** Answers to the lookups of DescribeReplicasRequest; -1 when not asked or not found. */
   readonly recordTimestampMs?: number;
   readonly offsetForTimestamp?: number;
 }
 
 type PeerClient = grpc.Client & {
   send: (cb: (err: grpc.ServiceError | null) => void) => grpc.ClientWritableStream<WireFrame>;
-  describeGroups: (req: DescribeGroupsRequest, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { groups: GroupState[] }) => void) => void;
+  describeReplicas: (req: DescribeReplicasRequest, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { replicas: ReplicaState[] }) => void) => void;
 };
 
 /** Bytes buffered on one outgoing stream beyond which frames are dropped (raft retries). */
@@ -138,29 +157,32 @@ export class PeerTransport implements PeerSender {
   private readonly server: grpc.Server;
   private readonly links = new Map<NodeId, PeerLink>();
   private readonly maxFrameBytes: number;
+  private readonly members: ReadonlySet<NodeId>;
   private port = 0;
 
   constructor(private readonly options: PeerTransportOptions) {
     this.maxFrameBytes = options.maxFrameBytes ?? 256 << 20;
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': this.maxFrameBytes, 'grpc.max_concurrent_streams': 64 });
+    this.members = new Set(options.peers.map((p) => p.id));
     const definition = grpc.loadPackageDefinition(loadPeerDefinition()) as unknown as {
       herald: { internal: { v1: { RaftTransport: grpc.ServiceClientConstructor } } };
     };
     const Service = definition.herald.internal.v1.RaftTransport;
     this.server.addService(Service.service, {
       send: (call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>) => this.serve(call, callback),
-      describeGroups: (call: grpc.ServerUnaryCall<Required<DescribeGroupsRequest>, object>, callback: grpc.sendUnaryData<object>) => {
+      describeReplicas: (call: grpc.ServerUnaryCall<Required<DescribeReplicasRequest>, object>, callback: grpc.sendUnaryData<object>) => {
+        if (this.senderOf(call) === undefined) return callback({ code: grpc.status.PERMISSION_DENIED, details: 'only members of the cluster may ask' });
         const { groups, timestampAtOffset, offsetAtTimestamp } = call.request;
         Promise.resolve()
-          .then(() => options.describeGroups({ groups: groups.slice(0, 100_000), timestampAtOffset, offsetAtTimestamp }))
+          .then(() => options.describeReplicas({ groups: groups.slice(0, 100_000), timestampAtOffset, offsetAtTimestamp }))
           .then(
-            (states) => callback(null, { groups: states }),
+            (states) => callback(null, { replicas: states }),
             (err: Error) => callback({ code: grpc.status.INTERNAL, details: err.message }),
           );
       },
     });
     for (const peer of options.peers) {
-      const client = new Service(peer.address, grpc.credentials.createInsecure(), channelOptions(this.maxFrameBytes)) as unknown as PeerClient;
+      const client = new Service(peer.address, options.channelCredentials(peer.id), channelOptions(this.maxFrameBytes)) as unknown as PeerClient;
       this.links.set(peer.id, new PeerLink(peer.id, client, () => options.onPeerLost(peer.id), options.logger));
     }
   }
@@ -168,7 +190,7 @@ export class PeerTransport implements PeerSender {
   /** Listens on the peer port; returns the port bound (useful with port 0 in tests). */
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+      this.server.bindAsync(`${host}:${port}`, this.options.serverCredentials, (err, bound) => {
         if (err !== null) return reject(new Error(`cannot listen for peers on ${host}:${port}: ${err.message}`));
         this.port = bound;
         resolve(bound);
@@ -188,13 +210,13 @@ export class PeerTransport implements PeerSender {
 
   /** Asks every connected peer for its view of `groups`; peers that do not answer within
    *  `timeoutMs` are left out. */
-  async describeGroups(groups: readonly string[], timeoutMs: number, lookups: Omit<DescribeGroupsRequest, 'groups'> = {}): Promise<GroupState[]> {
+  async describeReplicas(groups: readonly string[], timeoutMs: number, lookups: Omit<DescribeReplicasRequest, 'groups'> = {}): Promise<ReplicaState[]> {
     const answers = await Promise.all(
       [...this.links.values()].map(
         (link) =>
-          new Promise<GroupState[]>((resolve) => {
+          new Promise<ReplicaState[]>((resolve) => {
             if (!link.isConnected()) return resolve([]);
-            link.client.describeGroups({ ...lookups, groups: [...groups] }, { deadline: Date.now() + timeoutMs }, (err, res) => resolve(err === null ? res.groups : []));
+            link.client.describeReplicas({ ...lookups, groups: [...groups] }, { deadline: Date.now() + timeoutMs }, (err, res) => resolve(err === null ? res.replicas : []));
           }),
       ),
     );
@@ -206,17 +228,48 @@ export class PeerTransport implements PeerSender {
     return this.links.get(peer)?.isConnected() ?? false;
   }
 
+  /** The member a call's certificate names (the peer port's TLS verified it against the
+   *  cluster CA), or undefined when it names none. */
+  private senderOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerReadableStream<unknown, unknown>): NodeId | undefined {
+    const certificate = call.getAuthContext().sslPeerCertificate;
+    const id = certificate === undefined ? undefined : nodeIdFromCertificate(certificate);
+    return id !== undefined && this.members.has(id) ? id : undefined;
+  }
+
+  private refuse(reason: PeerRefusal, detail: object): void {
+    this.options.onRefused?.(reason);
+    this.options.logger.warn({ reason, ...detail }, 'dropped peer traffic');
+  }
+
+  /**
+   * One peer's stream of frames. The stream's certificate names the member sending it; every
+   * frame and every message in it must claim that sender, or it is dropped (and counted): a
+   * member cannot speak for another, and nothing else can speak at all (issue #12's forged
+   * votes came from a process that only claimed to be a member).
+   */
   private serve(call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>): void {
-    let from: NodeId = 0;
+    const sender = this.senderOf(call);
+    if (sender === undefined) {
+      this.refuse(PeerRefusal.NotMember, { peer: call.getPeer() });
+      callback({ code: grpc.status.PERMISSION_DENIED, details: 'only members of the cluster may send Raft messages' });
+      return;
+    }
     call.on('data', (frame: WireFrame) => {
-      from = frame.from;
+      if (frame.from !== sender) {
+        this.refuse(PeerRefusal.WrongSender, { sender, claimed: frame.from });
+        return;
+      }
       const messages: GroupMessage[] = [];
       for (const m of frame.messages) {
         let message: Message;
         try {
           message = messageFromProto(m.message as internalV1.RaftMessage__Output);
         } catch (err) {
-          this.options.logger.warn({ from: frame.from, err: (err as Error).message }, 'dropped malformed peer message');
+          this.refuse(PeerRefusal.Malformed, { sender, err: (err as Error).message });
+          continue;
+        }
+        if (message.from !== sender) {
+          this.refuse(PeerRefusal.WrongSender, { sender, claimed: message.from });
           continue;
         }
         if (message.to !== this.options.nodeId) continue;
@@ -227,13 +280,21 @@ export class PeerTransport implements PeerSender {
     call.on('end', () => callback(null, {}));
     call.on('error', () => {
       // The sender vanished mid-stream (killed, or the network cut): it may be gone.
-      if (from !== 0) this.options.onPeerLost(from);
+      this.options.onPeerLost(sender);
     });
   }
 
+  /** Closes the links to peers and stops serving: the peers' streams get a second to end,
+   *  then are cut (a peer still running never ends its stream by itself). */
   async close(): Promise<void> {
     for (const link of this.links.values()) link.close();
-    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1_000);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     this.server.forceShutdown();
   }
 }

@@ -1,4 +1,4 @@
-import { Acks, Compression, HeraldClient, isHeraldError } from '@herald/client';
+import { Acks, Compression, HeraldClient, isHeraldError, type HeraldClientOptions } from '@herald/client';
 import { pollUntil, type Ack, type BenchProducer, type BenchTarget, type ProducerSettings, type ReadRecord, type TopicShape } from './target.js';
 
 /** Herald through its own SDK (@herald/client). */
@@ -6,8 +6,8 @@ export class HeraldTarget implements BenchTarget {
   readonly system = 'herald';
   private readonly client: HeraldClient;
 
-  constructor(brokers: readonly string[], callTimeoutMs: number) {
-    this.client = new HeraldClient({ brokers, callTimeoutMs });
+  constructor(options: HeraldClientOptions) {
+    this.client = new HeraldClient(options);
   }
 
   async ensureTopic(topic: string, shape: TopicShape): Promise<void> {

@@ -4,10 +4,11 @@ import { HeraldTarget } from '../bench/herald-target.js';
 import type { BenchTarget, ProducerSettings } from '../bench/target.js';
 import { runConsume, runFailover, runProduce, type BenchResult, type FailoverFault, type WorkloadOptions } from '../bench/workloads.js';
 import { formatTable, print, printJson } from '../output.js';
-import { integer, withClusterOptions, type ClusterOptions } from '../options.js';
+import { clientOptions, integer, withClusterOptions, type ClusterOptions } from '../options.js';
 
-/** The systems `herald bench` can drive. NATS is for side-by-side runs (scripts/bench-peers.sh). */
-const SYSTEMS = ['herald', 'nats'] as const;
+/** The systems `herald bench` can drive. NATS is for side-by-side runs (scripts/bench-peers.sh);
+ *  kafka is Herald through its Kafka listener, driven by kafkajs (scripts/bench/kafka.ts). */
+const SYSTEMS = ['herald', 'nats', 'kafka'] as const;
 
 interface CommonOptions extends ClusterOptions {
   system: (typeof SYSTEMS)[number];
@@ -68,7 +69,7 @@ function seconds(value: string): number {
 /** The options every `bench` workload takes. */
 function withCommonOptions(command: Command): Command {
   return withClusterOptions(command)
-    .addOption(new Option('--system <name>', 'the system under test; nats drives a NATS JetStream cluster through the npm nats client (for scripts/bench-peers.sh; --brokers then names NATS servers)').choices(SYSTEMS).default('herald'))
+    .addOption(new Option('--system <name>', 'the system under test; nats drives a NATS JetStream cluster through the npm nats client (for scripts/bench-peers.sh; --brokers then names NATS servers); kafka drives Herald through its Kafka listener with kafkajs (--brokers then names Kafka listeners)').choices(SYSTEMS).default('herald'))
     .option('--topic <name>', 'the topic (created if missing)', 'bench')
     .option('--partitions <n>', 'partitions of a topic the run creates', integer(1, 1024), 1)
     .option('--replication-factor <n>', 'replicas per partition of a topic the run creates', integer(1, 9), 3)
@@ -84,9 +85,7 @@ function withCommonOptions(command: Command): Command {
 }
 
 /** `herald bench produce|latency|consume|failover`. */
-export function registerBench(program: Command): void {
-  const bench = program.command('bench').description('measure a cluster: throughput, latency percentiles (HDR histogram), consume rate, failover unavailability');
-
+export function registerBench(bench: Command): void {
   withCommonOptions(
     bench
       .command('produce')
@@ -97,8 +96,8 @@ export function registerBench(program: Command): void {
       .option('--window <n>', 'unacknowledged records per producer at most (0: no limit)', integer(0), 1024)
       .option('--rate <n>', 'records per second over all producers (0: as fast as possible)', integer(0), 0)
       .option('--partition <n>', 'send every record to this partition (default: the client spreads them)', integer(0, 1023)),
-  ).action((options: ProduceFlags, command: Command) =>
-    run(options, command, (target) =>
+  ).action((options: ProduceFlags) =>
+    run(options, (target) =>
       runProduce(target, { ...workloadOptions(options), sizeBytes: options.size, count: options.count, producers: options.producers, window: options.window, rate: options.rate, warmupCount: 0, partition: options.partition }),
     ),
   );
@@ -113,8 +112,8 @@ export function registerBench(program: Command): void {
       .option('--warmup-s <s>', 'how long to send first without measuring', seconds, 1)
       .option('--window <n>', 'unacknowledged records at most (0: no limit)', integer(0), 0)
       .option('--partition <n>', 'send every record to this partition', integer(0, 1023)),
-  ).action((options: LatencyFlags, command: Command) =>
-    run(options, command, (target) =>
+  ).action((options: LatencyFlags) =>
+    run(options, (target) =>
       runProduce(
         target,
         {
@@ -137,7 +136,7 @@ export function registerBench(program: Command): void {
       .command('consume')
       .description('read a topic from the beginning of every partition (everything stored, or --count records); prints records/s and MB/s')
       .option('--count <n>', 'records to read at most (default: all)', integer(1)),
-  ).action((options: ConsumeFlags, command: Command) => run(options, command, (target) => runConsume(target, { ...workloadOptions(options), count: options.count, timeoutMs: options.timeoutMs })));
+  ).action((options: ConsumeFlags) => run(options, (target) => runConsume(target, { ...workloadOptions(options), count: options.count, timeoutMs: options.timeoutMs })));
 
   withCommonOptions(
     bench
@@ -152,8 +151,8 @@ export function registerBench(program: Command): void {
       .option('--duration-s <s>', 'how long to write (longer if no write was acknowledged after the kill yet)', seconds, 15)
       .option('--window <n>', 'unacknowledged records at most (0: no limit)', integer(0), 0)
       .addOption(new Option('--fault <kind>', 'kill: SIGKILL the leader, restart it later; pause: SIGSTOP it (sockets stay open, nothing answers), SIGCONT it later').choices(['kill', 'pause']).default('kill')),
-  ).action((options: FailoverFlags, command: Command) =>
-    run(options, command, (target) =>
+  ).action((options: FailoverFlags) =>
+    run(options, (target) =>
       runFailover(target, {
         ...workloadOptions(options),
         fault: options.fault,
@@ -189,16 +188,21 @@ function workloadOptions(options: CommonOptions): WorkloadOptions {
   };
 }
 
-async function connect(options: CommonOptions, command: Command): Promise<BenchTarget> {
-  if (options.system === 'herald') return new HeraldTarget(options.brokers, options.timeoutMs);
+async function connect(options: CommonOptions): Promise<BenchTarget> {
+  if (options.system === 'herald') return new HeraldTarget(await clientOptions(options));
+  if (options.system === 'kafka') {
+    // Loaded only here: `kafkajs` is a development dependency of the CLI.
+    const { KafkaTarget } = await import('../bench/kafka-target.js');
+    return KafkaTarget.connect(options.brokers ?? ['127.0.0.1:19091', '127.0.0.1:19092', '127.0.0.1:19093'], options.timeoutMs);
+  }
   // Loaded only here: `nats` is a development dependency of the CLI.
   const { NatsTarget } = await import('../bench/nats-target.js');
-  const servers = command.getOptionValueSource('brokers') === 'default' ? ['127.0.0.1:4222'] : options.brokers;
+  const servers = options.brokers ?? ['127.0.0.1:4222'];
   return NatsTarget.connect(servers, options.timeoutMs);
 }
 
-async function run(options: CommonOptions, command: Command, workload: (target: BenchTarget) => Promise<BenchResult>): Promise<void> {
-  const target = await connect(options, command);
+async function run(options: CommonOptions, workload: (target: BenchTarget) => Promise<BenchResult>): Promise<void> {
+  const target = await connect(options);
   let result: BenchResult;
   try {
     result = await workload(target);

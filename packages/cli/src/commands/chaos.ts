@@ -17,9 +17,9 @@ import {
   type FaultKind,
   type NodeLauncher,
 } from '@herald/chaos';
+import { nodeEntry } from '../launch.js';
 import { print, printJson } from '../output.js';
-import { integer } from '../options.js';
-import { LOG_LEVELS } from './node.js';
+import { integer, LOG_LEVELS } from '../options.js';
 
 /** The faults a run injects unless told otherwise: the three CI runs. */
 const DEFAULT_FAULTS = 'kill,pause,partition';
@@ -93,8 +93,7 @@ function withRunOptions(command: Command, defaults: { duration: [number, string]
 }
 
 /** `herald chaos run` and `herald chaos campaign`: Jepsen-style runs against a local cluster. */
-export function registerChaos(program: Command, cliEntry: string): void {
-  const chaos = program.command('chaos').description('break a local cluster on purpose and check that nothing acknowledged was lost');
+export function registerChaos(chaos: Command, cliEntry: string): void {
   withRunOptions(
     chaos
       .command('run')
@@ -144,13 +143,12 @@ function runCommand(options: SharedOptions, seed: number | string): string {
 
 /** What runChaos() needs from the shared options, but the seed, the report folder and hooks. */
 function runSettings(options: SharedOptions, cliEntry: string): Omit<ChaosRunOptions, 'seed' | 'outDir' | 'command'> {
-  // Each node runs this CLI's own entry under whatever runs this process (node on dist/main.js,
-  // or tsx on src/main.ts), as `cluster up` does.
+  // Each node runs the compiled CLI, as `cluster up`'s do (launch.ts).
+  const entry = nodeEntry(cliEntry);
   const launcher: NodeLauncher = (spec) => ({
     command: process.execPath,
     args: [
-      ...process.execArgv,
-      cliEntry,
+      entry,
       'node', 'start',
       '--id', String(spec.id),
       '--data-dir', spec.dataDir,
@@ -158,6 +156,9 @@ function runSettings(options: SharedOptions, cliEntry: string): Omit<ChaosRunOpt
       '--client-port', String(spec.clientPort),
       '--peer-port', String(spec.peerPort),
       '--metrics-port', String(spec.metricsPort),
+      // The workloads speak the SDK for now: the Kafka listeners take any free port, so that a
+      // run never collides with a local cluster's 1909N.
+      '--kafka-port', '0',
       '--peers', spec.peers,
       '--log-level', spec.logLevel,
       ...(spec.rejoin ? ['--rejoin'] : []),

@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { HeraldClient, type TopicDescription } from '@herald/client';
-import PinoPretty from 'pino-pretty';
+import type { TopicDescription } from '@herald/client';
+import { cliCommand, nodeEntry } from '../launch.js';
 import { formatTable, print, printJson } from '../output.js';
-import { DEFAULT_BROKERS, integer, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { DEFAULT_BROKERS, integer, LOG_LEVELS, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 import { partitionTable } from './topic.js';
-import { LOG_LEVELS } from './node.js';
 
 /** How long `cluster up` waits for a controller to be elected. */
 const ELECTION_TIMEOUT_MS = 30_000;
@@ -21,7 +21,24 @@ interface UpOptions {
   detach?: boolean;
   host: string;
   ports: [number, number, number];
+  kafkaPort: number;
   logLevel: string;
+  insecure?: boolean;
+}
+
+/** What `cluster up` starts. Steps that prepare more for the nodes (certificates, a client
+ *  configuration) add it here and to nodeArgs(). */
+interface LocalCluster {
+  readonly options: UpOptions;
+  readonly nodes: readonly LocalNode[];
+  /** The compiled CLI the nodes run (launch.ts). */
+  readonly entry: string;
+  /** The CLI as the user types it, for the hints printed (launch.ts). */
+  readonly herald: string;
+  /** Secure: the users file the controller bootstraps from (the admin). */
+  readonly bootstrapFile?: string;
+  /** The client config file written for the CLI and the SDK (brokers, CA, admin credentials). */
+  readonly clientConfig: string;
 }
 
 /** One node of a local cluster: its id, ports and folder. */
@@ -30,6 +47,8 @@ interface LocalNode {
   readonly clientAddress: string;
   readonly peerPort: number;
   readonly metricsPort: number;
+  /** Its Kafka listener's port (on the cluster's host). */
+  readonly kafkaPort: number;
   readonly dir: string;
   /** `dir` as the user named it (relative to the working directory if they gave it so). */
   readonly shownDir: string;
@@ -44,9 +63,7 @@ function basePorts(value: string): [number, number, number] {
 }
 
 /** `herald cluster up|down|status`. */
-export function registerCluster(program: Command, cliEntry: string): void {
-  const cluster = program.command('cluster').description('run a local cluster, stop it, and show the state of any cluster');
-
+export function registerCluster(cluster: Command, cliEntry: string): void {
   cluster
     .command('up')
     .description('run a local cluster of N nodes: in the foreground (Ctrl-C stops it) or, with --detach, in the background (stop it with `herald cluster down`)')
@@ -55,7 +72,9 @@ export function registerCluster(program: Command, cliEntry: string): void {
     .option('--detach', 'run the nodes in the background, logging to <dir>/node-N/herald.log, and return once a controller is elected')
     .option('--host <host>', 'the address the nodes listen on', '127.0.0.1')
     .addOption(new Option('--ports <client,peer,metrics>', 'base ports: node N listens on base + N').default([7400, 7500, 9400], '7400,7500,9400').argParser(basePorts))
+    .addOption(new Option('--kafka-port <port>', "base port of the nodes' Kafka listeners: node N listens on base + N").default(19090).argParser(integer(1, 65_000)))
     .addOption(new Option('--log-level <level>', "the nodes' log level").choices(LOG_LEVELS).default('info'))
+    .option('--insecure', 'plaintext and no authentication on the client and metrics ports (loopback only; the peer port stays mutual TLS)')
     .action((options: UpOptions) => clusterUp(options, cliEntry));
 
   cluster
@@ -92,19 +111,19 @@ function localNodes(options: UpOptions): LocalNode[] {
     clientAddress: `${options.host}:${client + i + 1}`,
     peerPort: peer + i + 1,
     metricsPort: metrics + i + 1,
+    kafkaPort: options.kafkaPort + i + 1,
     dir: join(data, `node-${i + 1}`),
     shownDir: join(options.data, `node-${i + 1}`),
   }));
 }
 
-/** The arguments that run node `n` with the CLI's own entry point, under whatever runs this
- *  process (node on dist/main.js, or tsx on src/main.ts). */
-function nodeArgs(cliEntry: string, n: LocalNode, all: readonly LocalNode[], options: UpOptions): string[] {
-  const peers = all.map((p) => `${p.id}=${options.host}:${p.clientAddress.split(':').pop()}:${p.peerPort}`).join(',');
+/** The arguments of node (the executable) that run node `n` of `cluster`. */
+function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
+  const { options } = cluster;
+  const peers = cluster.nodes.map((p) => `${p.id}=${options.host}:${p.clientAddress.split(':').pop()}:${p.peerPort}:${p.kafkaPort}`).join(',');
   const clientPort = n.clientAddress.split(':').pop()!;
   return [
-    ...process.execArgv,
-    cliEntry,
+    cluster.entry,
     'node', 'start',
     '--id', String(n.id),
     '--data-dir', n.dir,
@@ -112,9 +131,58 @@ function nodeArgs(cliEntry: string, n: LocalNode, all: readonly LocalNode[], opt
     '--client-port', clientPort,
     '--peer-port', String(n.peerPort),
     '--metrics-port', String(n.metricsPort),
+    '--kafka-port', String(n.kafkaPort),
     '--peers', peers,
     '--log-level', options.logLevel,
+    ...(options.insecure === true ? ['--insecure'] : []),
+    ...(cluster.bootstrapFile === undefined ? [] : ['--bootstrap-file', cluster.bootstrapFile]),
   ];
+}
+
+/**
+ * What a local cluster's security needs, in its data folder: the CA and node certificates
+ * (always: the peer port is mutual TLS), and, secure, an admin user with a random password
+ * (bootstrap.json holds its SCRAM credentials, never the password) and client.json (brokers, CA,
+ * the admin's credentials; mode 0600), which the CLI and the SDK read by themselves. A data
+ * folder used before keeps its CA and its admin.
+ */
+async function prepareSecurity(options: UpOptions, nodes: readonly LocalNode[]): Promise<{ bootstrapFile?: string; clientConfig: string }> {
+  const { ensureClusterCertificates, createScramCredential } = await import('@herald/security');
+  const data = resolve(options.data);
+  await ensureClusterCertificates(join(data, 'certs'), nodes.map((n) => n.id), [options.host]);
+  const clientConfig = join(data, 'client.json');
+  const brokers = nodes.map((n) => n.clientAddress);
+  if (options.insecure === true) {
+    writeFileSync(clientConfig, `${JSON.stringify({ brokers }, null, 2)}\n`, { mode: 0o600 });
+    writeKafkaProperties(data, nodes, options, undefined);
+    return { clientConfig };
+  }
+  const previous = existsSync(clientConfig) ? (JSON.parse(readFileSync(clientConfig, 'utf8')) as { credentials?: { username: string; password: string } }) : {};
+  const bootstrapFile = join(data, 'bootstrap.json');
+  let credentials = previous.credentials;
+  if (!existsSync(bootstrapFile)) {
+    credentials = { username: 'admin', password: randomBytes(18).toString('base64url') };
+    const scram = await Promise.all((['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const).map((mechanism) => createScramCredential(credentials!.password, mechanism)));
+    const stored = scram.map((c) => ({ mechanism: c.mechanism, salt: c.salt.toString('base64'), iterations: c.iterations, storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') }));
+    writeFileSync(bootstrapFile, `${JSON.stringify({ users: [{ name: 'admin', credentials: stored }] }, null, 2)}\n`, { mode: 0o600 });
+  } else if (credentials === undefined) {
+    process.stderr.write(`warning: ${clientConfig} holds no credentials and ${bootstrapFile} exists: the admin password of this data folder is lost; log in as another user\n`);
+  }
+  writeFileSync(clientConfig, `${JSON.stringify({ brokers, tls: { ca: 'certs/ca.crt' }, ...(credentials === undefined ? {} : { credentials }) }, null, 2)}\n`, { mode: 0o600 });
+  writeKafkaProperties(data, nodes, options, credentials);
+  return { bootstrapFile, clientConfig };
+}
+
+/** Writes `<data>/kafka.properties`: librdkafka's settings to reach the nodes' Kafka listeners
+ *  (`kcat -F data/kafka.properties`): the bootstrap servers and, secure, SASL_SSL with the CA and
+ *  the admin's SCRAM login (mode 0600: it holds the password). */
+function writeKafkaProperties(data: string, nodes: readonly LocalNode[], options: UpOptions, credentials: { username: string; password: string } | undefined): void {
+  const lines = ['# librdkafka (kcat -F) settings for this cluster\'s Kafka listeners, written by herald cluster up', `bootstrap.servers=${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')}`];
+  if (options.insecure !== true) {
+    lines.push('security.protocol=SASL_SSL', `ssl.ca.location=${join(data, 'certs', 'ca.crt')}`, 'sasl.mechanisms=SCRAM-SHA-512');
+    if (credentials !== undefined) lines.push(`sasl.username=${credentials.username}`, `sasl.password=${credentials.password}`);
+  }
+  writeFileSync(join(data, 'kafka.properties'), `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 function isAlive(pid: number): boolean {
@@ -160,8 +228,9 @@ async function waitForExit(pids: readonly number[], timeoutMs: number): Promise<
   return killed;
 }
 
-async function waitForController(nodes: readonly LocalNode[], failed: () => string | undefined): Promise<number> {
-  const client = new HeraldClient({ brokers: nodes.map((n) => n.clientAddress), callTimeoutMs: 1_000, retry: { backoffInitialMs: 100, backoffMaxMs: 300 } });
+async function waitForController(cluster: LocalCluster, failed: () => string | undefined): Promise<number> {
+  const { HeraldClient } = await import('@herald/client');
+  const client = HeraldClient.fromConfigFile(cluster.clientConfig, { callTimeoutMs: 1_000, retry: { backoffInitialMs: 100, backoffMaxMs: 300 } });
   const deadline = Date.now() + ELECTION_TIMEOUT_MS;
   try {
     for (;;) {
@@ -181,37 +250,44 @@ async function waitForController(nodes: readonly LocalNode[], failed: () => stri
   }
 }
 
-function summary(options: UpOptions, nodes: readonly LocalNode[], controllerId: number): void {
-  print(`Herald cluster is up: ${nodes.length} node${nodes.length === 1 ? '' : 's'}, controller node ${controllerId}`);
+function summary({ options, nodes, herald, clientConfig }: LocalCluster, controllerId: number): void {
+  const secure = options.insecure !== true;
+  print(`Herald cluster is up: ${nodes.length} node${nodes.length === 1 ? '' : 's'}, controller node ${controllerId}, ${secure ? 'secure (TLS, logins, ACLs)' : 'INSECURE (plaintext, no authentication)'}`);
   print(
     formatTable(
-      ['NODE', 'CLIENT', 'PEER PORT', 'METRICS', 'DATA'],
-      nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `http://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
+      ['NODE', 'CLIENT', 'PEER PORT', 'KAFKA', 'METRICS', 'DATA'],
+      nodes.map((n) => [n.id, n.clientAddress, n.peerPort, `${options.host}:${n.kafkaPort}`, `${secure ? 'https' : 'http'}://${options.host}:${n.metricsPort}/metrics`, n.shownDir]),
     ),
   );
+  const shownConfig = relative(process.cwd(), clientConfig);
+  print(secure ? `client config: ${shownConfig} (brokers, CA, the admin's password): the CLI and the SDK read it by themselves` : `client config: ${shownConfig} (brokers)`);
+  print(`Kafka clients: bootstrap servers ${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')} (librdkafka settings: ${relative(process.cwd(), join(resolve(options.data), 'kafka.properties'))}, e.g. kcat -F)`);
   const brokers = nodes.map((n) => n.clientAddress).join(',');
   if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
+  print(`Try: ${herald} cluster status${brokers === DEFAULT_BROKERS ? '' : ` --brokers ${brokers}`}`);
   if (options.detach !== true) print('Ctrl-C stops the cluster.');
-  else print(`Stop it with: herald cluster down${resolve(options.data) === resolve('data') ? '' : ` --data ${options.data}`}`);
+  else print(`Stop it with: ${herald} cluster down${resolve(options.data) === resolve('data') ? '' : ` --data ${options.data}`}`);
 }
 
 async function clusterUp(options: UpOptions, cliEntry: string): Promise<void> {
-  const nodes = localNodes(options);
+  const herald = cliCommand(cliEntry);
   const running = pidFiles(options.data).filter((f) => runsNodeOn(f.pid, f.dir));
   if (running.length > 0) {
-    throw new Error(`a cluster already runs from ${options.data} (pids ${running.map((r) => r.pid).join(', ')}); stop it with: herald cluster down --data ${options.data}`);
+    throw new Error(`a cluster already runs from ${options.data} (pids ${running.map((r) => r.pid).join(', ')}); stop it with: ${herald} cluster down --data ${options.data}`);
   }
+  const nodes = localNodes(options);
   for (const n of nodes) mkdirSync(n.dir, { recursive: true });
-  if (options.detach === true) return upDetached(options, nodes, cliEntry);
-  return upForeground(options, nodes, cliEntry);
+  const cluster: LocalCluster = { options, nodes, entry: nodeEntry(cliEntry), herald, ...(await prepareSecurity(options, nodes)) };
+  return options.detach === true ? upDetached(cluster) : upForeground(cluster);
 }
 
-async function upDetached(options: UpOptions, nodes: readonly LocalNode[], cliEntry: string): Promise<void> {
+async function upDetached(cluster: LocalCluster): Promise<void> {
+  const { nodes } = cluster;
   const children: { node: LocalNode; child: ChildProcess; log: string }[] = [];
   for (const n of nodes) {
     const log = join(n.dir, 'herald.log');
     const fd = openSync(log, 'a');
-    const child = spawn(process.execPath, nodeArgs(cliEntry, n, nodes, options), { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, nodeArgs(cluster, n), { detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     child.unref();
     writeFileSync(join(n.dir, 'herald.pid'), `${child.pid}\n`);
@@ -220,11 +296,11 @@ async function upDetached(options: UpOptions, nodes: readonly LocalNode[], cliEn
   const exited = new Map<number, number | null>();
   for (const { node, child } of children) child.once('exit', (code) => exited.set(node.id, code));
   try {
-    const controllerId = await waitForController(nodes, () => {
+    const controllerId = await waitForController(cluster, () => {
       const [id, code] = [...exited][0] ?? [];
       return id === undefined ? undefined : `node ${id} exited with code ${code}; see ${join(nodes[id - 1]!.shownDir, 'herald.log')}`;
     });
-    summary(options, nodes, controllerId);
+    summary(cluster, controllerId);
   } catch (err) {
     const pids = children.map((c) => c.child.pid!).filter(isAlive);
     for (const pid of pids) process.kill(pid, 'SIGTERM');
@@ -234,7 +310,9 @@ async function upDetached(options: UpOptions, nodes: readonly LocalNode[], cliEn
   }
 }
 
-async function upForeground(options: UpOptions, nodes: readonly LocalNode[], cliEntry: string): Promise<void> {
+async function upForeground(cluster: LocalCluster): Promise<void> {
+  const { nodes } = cluster;
+  const { default: PinoPretty } = await import('pino-pretty');
   const format = PinoPretty.prettyFactory({
     colorize: process.stdout.isTTY === true,
     singleLine: true,
@@ -248,7 +326,7 @@ async function upForeground(options: UpOptions, nodes: readonly LocalNode[], cli
   const done = new Promise<void>((resolve) => (allExited = resolve));
 
   for (const n of nodes) {
-    const child = spawn(process.execPath, nodeArgs(cliEntry, n, nodes, options), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs(cluster, n), { stdio: ['ignore', 'pipe', 'pipe'] });
     children.set(n.id, child);
     const prefix = `node-${n.id} | `;
     for (const stream of [child.stdout!, child.stderr!]) {
@@ -285,11 +363,11 @@ async function upForeground(options: UpOptions, nodes: readonly LocalNode[], cli
   process.on('SIGTERM', () => void stopAll());
 
   try {
-    const controllerId = await waitForController(nodes, () => {
+    const controllerId = await waitForController(cluster, () => {
       const [id, code] = [...exited][0] ?? [];
       return id === undefined || stopping ? undefined : `node ${id} exited with code ${code} before the cluster was up`;
     });
-    if (!stopping) summary(options, nodes, controllerId);
+    if (!stopping) summary(cluster, controllerId);
   } catch (err) {
     if (!stopping) {
       await stopAll();

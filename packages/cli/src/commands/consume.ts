@@ -18,11 +18,9 @@ interface ConsumeOptions extends ClusterOptions {
 const partitionList = (partitions: TopicPartitions[]) => partitions.map((tp) => `${tp.topic}/${tp.partitions.join(',')}`).join(' ') || 'none';
 
 /** `herald consume TOPIC`: prints records until --count or Ctrl-C. */
-export function registerConsume(program: Command): void {
+export function registerConsume(consume: Command): void {
   withClusterOptions(
-    program
-      .command('consume')
-      .description('print records of a topic as they arrive, until --count records or Ctrl-C (from the end of each partition unless told otherwise)')
+    consume
       .argument('<topic>', 'the topic')
       .option('--from-beginning', 'start at the first stored record of each partition')
       .option('--offset <n>', 'start at this offset (of each partition read)', integer(0))
@@ -35,16 +33,16 @@ export function registerConsume(program: Command): void {
       .option('--session-timeout-ms <ms>', 'with --group: the coordinator removes this member after this long without a heartbeat', integer(1), 10_000),
   ).action(async (topic: string, options: ConsumeOptions) => {
     if (options.fromBeginning === true && options.offset !== undefined) {
-      program.error('error: --from-beginning and --offset cannot be used together', { exitCode: 2 });
+      consume.error('error: --from-beginning and --offset cannot be used together', { exitCode: 2 });
     }
     if (options.group !== undefined) {
       if (options.offset !== undefined || options.partition !== undefined) {
-        program.error('error: --group cannot be used with --offset or --partition (the group assigns partitions; move its offsets with `herald group reset-offsets`)', { exitCode: 2 });
+        consume.error('error: --group cannot be used with --offset or --partition (the group assigns partitions; move its offsets with `herald group reset-offsets`)', { exitCode: 2 });
       }
       return consumeAsGroup(topic, options as ConsumeOptions & { group: string });
     }
     const from: StartFrom = options.offset !== undefined ? { offset: options.offset } : options.fromBeginning === true ? 'earliest' : 'latest';
-    const client = clientFor(options);
+    const client = await clientFor(options);
     const consumer = client.consumer({ topic, from, ...(options.partition === undefined ? {} : { partitions: [options.partition] }) });
     const stop = () => void consumer.close();
     process.once('SIGINT', stop);
@@ -66,7 +64,7 @@ export function registerConsume(program: Command): void {
 /** `herald consume TOPIC --group G`: a group member printing records; commits what it printed
  *  every few seconds, on a rebalance and when it stops (Ctrl-C or --count), then leaves. */
 async function consumeAsGroup(topic: string, options: ConsumeOptions & { group: string }): Promise<void> {
-  const client = clientFor(options);
+  const client = await clientFor(options);
   const consumer = client.groupConsumer({
     group: options.group,
     topics: [topic],

@@ -66,9 +66,7 @@ export function describeText(d: GroupDescription): string {
 }
 
 /** `herald group list|describe|reset-offsets|delete`. */
-export function registerGroup(program: Command): void {
-  const group = program.command('group').description('list, describe, reset the offsets of and delete consumer groups');
-
+export function registerGroup(group: Command): void {
   withClusterOptions(group.command('list').description('list every consumer group').option('--json', 'print JSON')).action(async (options: ClusterOptions & { json?: boolean }) => {
     const groups = await withClient(options, (client) => client.groups.list());
     if (options.json === true) return printJson(groups);
@@ -105,7 +103,7 @@ export function registerGroup(program: Command): void {
     if (options.toOffset !== undefined) targets.push({ offset: options.toOffset });
     if (options.toDatetime !== undefined) targets.push({ timestampMs: options.toDatetime });
     if (options.shiftBy !== undefined) targets.push({ shift: options.shiftBy });
-    if (targets.length !== 1) program.error('error: give exactly one of --to-earliest, --to-latest, --to-offset, --to-datetime, --shift-by', { exitCode: 2 });
+    if (targets.length !== 1) group.error('error: give exactly one of --to-earliest, --to-latest, --to-offset, --to-datetime, --shift-by', { exitCode: 2 });
     const offsets = await withClient(options, (client) =>
       client.groups.resetOffsets(name, options.topic, targets[0]!, { partitions: options.partition ?? [], dryRun: options.dryRun === true }),
     );

@@ -13,8 +13,7 @@ export function topicPartition(value: string): { topic: string; partition: numbe
 }
 
 /** `herald leader transfer TOPIC/PARTITION --to N`. */
-export function registerLeader(program: Command): void {
-  const leader = program.command('leader').description("move partitions' leadership");
+export function registerLeader(leader: Command): void {
   withClusterOptions(
     leader
       .command('transfer')

@@ -17,11 +17,9 @@ interface ProduceOptions extends ClusterOptions {
 }
 
 /** `herald produce TOPIC`: one record from --value, or one per line of standard input. */
-export function registerProduce(program: Command): void {
+export function registerProduce(produce: Command): void {
   withClusterOptions(
-    program
-      .command('produce')
-      .description('send records to a topic: the --value, or else one record per line of standard input')
+    produce
       .argument('<topic>', 'the topic')
       .option('--key <key>', 'the record key (chooses the partition)')
       .option('--value <value>', 'the record value; without it, each line of standard input is a record')
@@ -33,7 +31,7 @@ export function registerProduce(program: Command): void {
       .option('--json', 'print one JSON line per record'),
   ).action(async (topic: string, options: ProduceOptions) => {
     const headers = options.delay === undefined ? options.header : { ...options.header, [DELIVER_AT_HEADER]: String(Date.now() + options.delay) };
-    const client = clientFor(options);
+    const client = await clientFor(options);
     const producer = client.producer({ acks: options.acks, compression: options.compression, deliveryTimeoutMs: options.timeoutMs });
     let failed = 0;
     let printing = Promise.resolve();

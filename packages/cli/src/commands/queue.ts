@@ -30,9 +30,7 @@ export function durationMs(value: string): number {
 }
 
 /** `herald queue receive|describe|delete`: queue subscriptions (per-record ack on the log). */
-export function registerQueue(program: Command): void {
-  const queue = program.command('queue').description('receive from, describe and delete queue subscriptions: records shared by members, acked one by one, redelivered, dead-lettered');
-
+export function registerQueue(queue: Command): void {
   withClusterOptions(
     queue
       .command('receive')
@@ -48,7 +46,7 @@ export function registerQueue(program: Command): void {
       .option('--member-id <id>', 'the name this member shows in `herald queue describe`')
       .option('--json', 'print one JSON line per record'),
   ).action(async (topic: string, options: ReceiveOptions) => {
-    const client = clientFor(options);
+    const client = await clientFor(options);
     const consumer = client.queueConsumer({
       topic,
       subscription: options.subscription,

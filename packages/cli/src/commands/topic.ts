@@ -12,9 +12,7 @@ export function partitionTable(topics: readonly TopicDescription[]): string {
 }
 
 /** `herald topic create|list|describe|delete`. */
-export function registerTopic(program: Command): void {
-  const topic = program.command('topic').description('create, list, describe and delete topics');
-
+export function registerTopic(topic: Command): void {
   withClusterOptions(
     topic
       .command('create')

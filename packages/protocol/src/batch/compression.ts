@@ -3,20 +3,35 @@
 // runs off the event loop (zlib and the napi bindings use libuv's thread pool).
 //
 // Decompression is bounded before any output is allocated, because a batch of a few kilobytes
-// can claim gigabytes: snappy and lz4 (block format with its size prefixed) state the output
-// size up front; zstd frames are walked block by block to bound it; gzip is cut off by
-// zlib's maxOutputLength.
+// can claim gigabytes: snappy (raw, or each chunk of xerial's framing) and Herald's older lz4
+// (block format with its size prefixed) state the output size up front; lz4 and zstd frames are
+// walked block by block to bound it; gzip is cut off by zlib's maxOutputLength.
+//
+// lz4 is the LZ4 frame format (KIP-57: what Kafka's compression code 3 means), so that Kafka
+// clients and Herald read each other's batches; payloads written before in the block format
+// are still read, told apart by the frame's magic number. Snappy is written raw (librdkafka's
+// and Herald's); the xerial framing the Java client writes is read too.
 
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
-import { compress as lz4Compress, uncompress as lz4Uncompress } from 'lz4-napi';
-import { compress as snappyCompress, uncompress as snappyUncompress } from 'snappy';
 import { HeraldError } from '../errors.js';
 import { Compression } from './format.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/** A module loaded on first use, once. */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+// The napi codecs are loaded when a batch first needs them: each is a native module that takes
+// tens of milliseconds to load, which every CLI command and node start would pay, and most of
+// them never meet a compressed batch.
+const snappy = onFirstUse(() => import('snappy'));
+const lz4 = onFirstUse(() => import('lz4-napi'));
+const zstd = onFirstUse(() => import('@mongodb-js/zstd'));
 
 /** A view of `bytes` as a Buffer, without copying. */
 export function asBuffer(bytes: Uint8Array): Buffer {
@@ -31,13 +46,12 @@ export async function compress(compression: Compression, payload: Uint8Array): P
     case Compression.Gzip:
       return gzipAsync(payload);
     case Compression.Snappy:
-      return snappyCompress(payload);
+      return (await snappy()).compress(payload);
     case Compression.Lz4:
-      // The block format with the uncompressed size prefixed (lz4_flex's
-      // compress_prepend_size), which lets decompress() check the size before inflating.
-      return lz4Compress(payload);
+      // The LZ4 frame format (lz4_flex's FrameEncoder: 64 KiB independent blocks, no checksums).
+      return (await lz4()).compressFrame(payload);
     case Compression.Zstd:
-      return zstdCompress(asBuffer(payload));
+      return (await zstd()).compress(asBuffer(payload));
   }
 }
 
@@ -70,26 +84,131 @@ export async function decompress(
       }
     }
     case Compression.Snappy: {
-      const declared = snappyDeclaredBytes(data);
-      if (declared > limit.bytesMax) throw limit.tooLarge(declared);
-      const out = await inflate('snappy', () => snappyUncompress(data, { asBuffer: true }) as Promise<Buffer>);
-      return checkLength('snappy', out, declared);
+      if (startsWith(data, XERIAL_MAGIC)) return xerialUncompress(data, limit);
+      return snappyUncompress(data, limit);
     }
     case Compression.Lz4: {
+      if (data.length >= 4 && new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true) === LZ4_FRAME_MAGIC) {
+        const bound = lz4FrameDecompressedBytesBound(data);
+        if (bound > limit.bytesMax) throw limit.tooLarge(bound);
+        const { decompressFrame } = await lz4();
+        const out = await inflate('lz4', () => decompressFrame(data));
+        if (out.length > limit.bytesMax) throw limit.tooLarge(out.length);
+        return out;
+      }
+      // Herald's block format before the frame format: the size, little-endian, then a block.
       if (data.length < 4) throw malformed('lz4', 'shorter than its 4-byte size prefix');
       const declared = new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true);
       if (declared > limit.bytesMax) throw limit.tooLarge(declared);
-      const out = await inflate('lz4', () => lz4Uncompress(data));
+      const { uncompress } = await lz4();
+      const out = await inflate('lz4', () => uncompress(data));
       return checkLength('lz4', out, declared);
     }
     case Compression.Zstd: {
       const bound = zstdDecompressedBytesBound(data);
       if (bound > limit.bytesMax) throw limit.tooLarge(bound);
-      const out = await inflate('zstd', () => zstdDecompress(asBuffer(data)));
+      const { decompress } = await zstd();
+      const out = await inflate('zstd', () => decompress(asBuffer(data)));
       if (out.length > limit.bytesMax) throw limit.tooLarge(out.length);
       return out;
     }
   }
+}
+
+async function snappyUncompress(data: Uint8Array, limit: DecompressLimit): Promise<Uint8Array> {
+  const declared = snappyDeclaredBytes(data);
+  if (declared > limit.bytesMax) throw limit.tooLarge(declared);
+  const { uncompress } = await snappy();
+  const out = await inflate('snappy', () => uncompress(data, { asBuffer: true }) as Promise<Buffer>);
+  return checkLength('snappy', out, declared);
+}
+
+/** The header of xerial's snappy framing (snappy-java's SnappyOutputStream, what the Java
+ *  client writes): the magic, then a version and a compatible version, 4 bytes each. */
+const XERIAL_MAGIC = new Uint8Array([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
+const XERIAL_HEADER_BYTES = XERIAL_MAGIC.length + 8;
+
+function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
+  if (data.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** xerial's framing: after its header, chunks of a 4-byte big-endian length and a raw snappy
+ *  block. Every chunk's declared size counts against the limit before any is inflated. */
+async function xerialUncompress(data: Uint8Array, limit: DecompressLimit): Promise<Uint8Array> {
+  if (data.length < XERIAL_HEADER_BYTES) throw malformed('snappy', 'xerial header truncated');
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const chunks: Uint8Array[] = [];
+  let declared = 0;
+  for (let pos = XERIAL_HEADER_BYTES; pos < data.length; ) {
+    if (pos + 4 > data.length) throw malformed('snappy', `xerial chunk length truncated at byte ${pos}`);
+    const length = view.getUint32(pos);
+    pos += 4;
+    if (pos + length > data.length) throw malformed('snappy', `xerial chunk of ${length} bytes runs past the payload`);
+    const chunk = data.subarray(pos, pos + length);
+    declared += snappyDeclaredBytes(chunk);
+    if (declared > limit.bytesMax) throw limit.tooLarge(declared);
+    chunks.push(chunk);
+    pos += length;
+  }
+  const parts = [];
+  for (const chunk of chunks) parts.push(await snappyUncompress(chunk, limit));
+  return Buffer.concat(parts);
+}
+
+/** The LZ4 frame's magic number (LZ4 Frame Format Description §Frame Descriptor), as read
+ *  little-endian. */
+const LZ4_FRAME_MAGIC = 0x184d2204;
+/** Block maximum sizes by the BD byte's bits 4-6 (4: 64 KiB to 7: 4 MiB). */
+const LZ4_BLOCK_BYTES_MAX = [0, 0, 0, 0, 64 << 10, 256 << 10, 1 << 20, 4 << 20];
+
+/** How far an LZ4 block can inflate: each byte of a match length's extension adds at most 255
+ *  bytes (LZ4 Block Format Description §Sequence), plus one sequence's worth. */
+const LZ4_RATIO_MAX = 255;
+const LZ4_SEQUENCE_BYTES_MAX = 64;
+
+/**
+ * An upper bound on what LZ4 frames inflate to, from their headers alone: a stored block is its
+ * own size; a compressed one at most 255 times its size, and at most the frame's block maximum
+ * (so that a small batch in a frame of 4 MiB blocks is not taken for 4 MiB).
+ */
+export function lz4FrameDecompressedBytesBound(data: Uint8Array): number {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let pos = 0;
+  let bound = 0;
+  while (pos < data.length) {
+    const skipped = skipSkippableFrame(view, pos, 'lz4');
+    if (skipped !== pos) {
+      pos = skipped;
+      continue;
+    }
+    const magic = view.getUint32(pos, true);
+    if (magic !== LZ4_FRAME_MAGIC) throw malformed('lz4', `no frame magic at byte ${pos}`);
+    pos += 4;
+    if (pos + 2 > data.length) throw malformed('lz4', 'truncated frame descriptor');
+    const flags = data[pos] as number;
+    const blockBytesMax = LZ4_BLOCK_BYTES_MAX[((data[pos + 1] as number) >> 4) & 7]!;
+    if (flags >> 6 !== 1) throw malformed('lz4', `frame version ${flags >> 6} (only 1 exists)`);
+    if (blockBytesMax === 0) throw malformed('lz4', 'reserved block maximum size');
+    const blockChecksum = (flags >> 4) & 1;
+    const contentChecksum = (flags >> 2) & 1;
+    pos += 2 + ((flags >> 3) & 1 ? 8 : 0) + (flags & 1 ? 4 : 0) + 1; // FLG BD, content size, dictionary id, header checksum
+    for (;;) {
+      if (pos + 4 > data.length) throw malformed('lz4', 'truncated block size');
+      const word = view.getUint32(pos, true);
+      pos += 4;
+      if (word === 0) break; // the end mark
+      const size = word & 0x7fff_ffff;
+      if (size > blockBytesMax) throw malformed('lz4', `block of ${size} bytes exceeds the frame's ${blockBytesMax}`);
+      bound += word >>> 31 === 1 ? size : Math.min(blockBytesMax, size * LZ4_RATIO_MAX + LZ4_SEQUENCE_BYTES_MAX);
+      pos += size + (blockChecksum ? 4 : 0);
+      if (pos > data.length) throw malformed('lz4', 'truncated block');
+    }
+    pos += contentChecksum ? 4 : 0;
+    if (pos > data.length) throw malformed('lz4', 'truncated content checksum');
+  }
+  return bound;
 }
 
 async function inflate(codec: string, run: () => Promise<Buffer>): Promise<Buffer> {
@@ -123,8 +242,21 @@ function snappyDeclaredBytes(data: Uint8Array): number {
 }
 
 const ZSTD_MAGIC = 0xfd2fb528;
-const ZSTD_SKIPPABLE_MAGIC_MIN = 0x184d2a50;
-const ZSTD_SKIPPABLE_MAGIC_MAX = 0x184d2a5f;
+/** Skippable frames: the same magic numbers in LZ4's frame format and zstd's (RFC 8878 §3.1.2). */
+const SKIPPABLE_MAGIC_MIN = 0x184d2a50;
+const SKIPPABLE_MAGIC_MAX = 0x184d2a5f;
+
+/** Where the frame at `pos` ends when it is a skippable frame (its magic, a 4-byte size, that
+ *  many bytes), else `pos`. */
+function skipSkippableFrame(view: DataView, pos: number, codec: string): number {
+  if (pos + 4 > view.byteLength) throw malformed(codec, 'truncated frame magic');
+  const magic = view.getUint32(pos, true);
+  if (magic < SKIPPABLE_MAGIC_MIN || magic > SKIPPABLE_MAGIC_MAX) return pos;
+  if (pos + 8 > view.byteLength) throw malformed(codec, 'truncated skippable frame');
+  const end = pos + 8 + view.getUint32(pos + 4, true);
+  if (end > view.byteLength) throw malformed(codec, 'truncated skippable frame');
+  return end;
+}
 const ZSTD_BLOCK_BYTES_MAX = 128 * 1024;
 
 /**
@@ -139,14 +271,12 @@ export function zstdDecompressedBytesBound(data: Uint8Array): number {
   let bound = 0;
   if (data.length === 0) throw malformed('zstd', 'empty');
   while (pos < data.length) {
-    if (pos + 4 > data.length) throw malformed('zstd', 'truncated frame magic');
-    const magic = view.getUint32(pos, true);
-    if (magic >= ZSTD_SKIPPABLE_MAGIC_MIN && magic <= ZSTD_SKIPPABLE_MAGIC_MAX) {
-      if (pos + 8 > data.length) throw malformed('zstd', 'truncated skippable frame');
-      pos += 8 + view.getUint32(pos + 4, true);
-      if (pos > data.length) throw malformed('zstd', 'truncated skippable frame');
+    const skipped = skipSkippableFrame(view, pos, 'zstd');
+    if (skipped !== pos) {
+      pos = skipped;
       continue;
     }
+    const magic = view.getUint32(pos, true);
     if (magic !== ZSTD_MAGIC) throw malformed('zstd', `no frame magic at byte ${pos}`);
     pos += 4;
     if (pos >= data.length) throw malformed('zstd', 'truncated frame header');

@@ -215,8 +215,10 @@ async function decodeRecords(
     const attributes = reader.readByte('attributes');
     if (attributes !== 0) throw reader.fail(`attributes must be 0 (got ${attributes})`);
     const timestampDelta = reader.readVarlong('timestampDelta');
-    if (i === 0 && timestampDelta !== 0 && !header.compacted) {
-      throw reader.fail(`timestampDelta must be 0, since firstTimestampMs is its timestamp (got ${timestampDelta})`);
+    // firstTimestampMs is at most the first record's timestamp: Kafka producers set it to the
+    // first record's (the Java client, librdkafka) or to the smallest of the batch (kafkajs).
+    if (i === 0 && timestampDelta < 0 && !header.compacted) {
+      throw reader.fail(`timestampDelta must be at least 0, since firstTimestampMs is at most its timestamp (got ${timestampDelta})`);
     }
     const timestampMs = header.firstTimestampMs + timestampDelta;
     if (timestampMs < 0) throw reader.fail(`timestamp ${timestampMs} is negative`);

@@ -11,7 +11,8 @@
 //                                 4 zstd); bit 3: compacted (see below); bits 4-7: 0
 //        2    4  crc              CRC-32C of every byte after this field
 //        6    4  recordCount      u32, at least 1
-//       10    8  firstTimestampMs i64, the first record's timestamp
+//       10    8  firstTimestampMs i64, at most the first record's timestamp (the base of every
+//                                 record's timestampDelta; Herald writes the first's)
 //       18    8  maxTimestampMs   i64, the largest record timestamp
 //       26    8  producerId       i64, -1 when not idempotent
 //       34    2  producerEpoch    i16, -1 when not idempotent

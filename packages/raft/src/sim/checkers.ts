@@ -76,7 +76,7 @@ export function foldDigest(digest: number, entry: Entry): number {
   return h;
 }
 
-/** What the checkers remember between steps. One per simulated cluster. */
+/** What the checkers remember between steps. One per simulated raft group. */
 export class SafetyHistory {
   /** The step being checked; the cluster bumps it. Named in every violation. */
   step = 0;
@@ -99,7 +99,11 @@ export class SafetyHistory {
   /** Per node: up to where its log was shown to hold the committed prefix, as leader of a term. */
   readonly completeness = new Map<NodeId, { term: number; epoch: number; upTo: number }>();
 
-  constructor(readonly seed: number) {}
+  /** `group` names the group in violations when a cluster runs several (SimCluster's groups). */
+  constructor(
+    readonly seed: number,
+    readonly group?: number,
+  ) {}
 
   /** The highest index known committed. */
   get commitIndex(): number {
@@ -107,7 +111,7 @@ export class SafetyHistory {
   }
 
   violation(property: string, detail: string): SafetyViolation {
-    return new SafetyViolation(property, this.seed, this.step, detail);
+    return new SafetyViolation(property, this.seed, this.step, this.group === undefined ? detail : `group ${this.group}: ${detail}`);
   }
 }
 

@@ -21,7 +21,7 @@ interface Job {
   readonly ticks: number;
 }
 
-const totalKeys = ['steps', 'elections', 'leaderChanges', 'commits', 'snapshotsSent', 'crashes'] as const;
+const totalKeys = ['steps', 'elections', 'leaderChanges', 'commits', 'snapshotsSent', 'crashes', 'quiesced', 'livenessChanges'] as const;
 type Totals = Record<(typeof totalKeys)[number], number>;
 
 /** What a worker reports for one seed. */
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
   const nodes = values.nodes === undefined ? undefined : integerOption('nodes', values.nodes, 1);
   if (nodes !== undefined && nodes !== 3 && nodes !== 5) throw new Error(`--nodes must be 3 or 5 (got ${nodes})\n${usage}`);
 
-  const totals: Totals = { steps: 0, elections: 0, leaderChanges: 0, commits: 0, snapshotsSent: 0, crashes: 0 };
+  const totals: Totals = { steps: 0, elections: 0, leaderChanges: 0, commits: 0, snapshotsSent: 0, crashes: 0, quiesced: 0, livenessChanges: 0 };
   const failures: number[] = [];
   const started = performance.now();
   let lastReport = started;
@@ -115,7 +115,7 @@ async function main(): Promise<number> {
   const elapsed = performance.now() - started;
   console.log(`${done} seeds from ${from} (${jobs} jobs): ${totals.steps} steps, ${totals.elections} elections, ` +
     `${totals.leaderChanges} leader changes, ${totals.commits} commits, ${totals.snapshotsSent} snapshots sent, ` +
-    `${totals.crashes} crashes, ${failures.length} violations, ${rate(done, elapsed)} seeds/s (${(elapsed / 1000).toFixed(1)} s)`);
+    `${totals.crashes} crashes, ${totals.quiesced} quiescences, ${totals.livenessChanges} liveness verdicts, ${failures.length} violations, ${rate(done, elapsed)} seeds/s (${(elapsed / 1000).toFixed(1)} s)`);
   return failures.length === 0 && done === seeds ? 0 : 1;
 }
 

@@ -1,3 +1,4 @@
+import { NodeLivenessTracker } from '../liveness.js';
 import { decodeMembership, initialState } from '../membership.js';
 import { RaftNode } from '../raft.js';
 import {
@@ -32,7 +33,6 @@ import {
   entryKey,
   foldDigest,
   SafetyHistory,
-  SafetyViolation,
   type LogView,
 } from './checkers.js';
 import { reliableNetwork, SimNetwork, type NetworkOptions } from './network.js';
@@ -63,6 +63,21 @@ export interface SimClusterOptions {
   readonly traceLinesMax?: number;
   /** Also trace the core's own log lines (verbose; for debugging a seed). */
   readonly traceRaftLog?: boolean;
+  /** Raft groups (default 1). Each has a replica on every node, with the voters and learners
+   *  above; they share each node's fate (crash, pause), its links and its liveness tracker. */
+  readonly groups?: number;
+  /** Quiescence (default off): every node runs a NodeLivenessTracker, pinging its peers over the
+   *  simulated network, and gives it to its groups as RaftConfig.liveness; each node's host
+   *  ticks only its groups that are not quiescent, and calls peerDown()/peerUp() on all of them
+   *  as its tracker's verdicts change. A crash resets the crashed node's connections, which the
+   *  running nodes see at once (connectionLost). Off, the cluster behaves as before quiescence,
+   *  and nobody calls peerDown() on a crash (Simulation campaigns for the crashed leader's
+   *  followers instead, as today's host does on a connection reset). */
+  readonly quiesce?: boolean;
+  /** Liveness pings every this many ticks (default: heartbeatTicks). */
+  readonly livenessPingTicks?: number;
+  /** A peer silent this many ticks is down (default: electionTicksMin). */
+  readonly livenessTimeoutTicks?: number;
 }
 
 /** Counters over a cluster's life. */
@@ -74,6 +89,14 @@ export interface ClusterStats {
   leaderChanges: number;
   snapshotsSent: number;
   crashes: number;
+  /** tick() calls made on groups (a host ticks only groups that are not quiescent). */
+  groupTicks: number;
+  /** Times some group quiesced on some node. */
+  quiesced: number;
+  /** Liveness pings sent. */
+  pings: number;
+  /** Verdicts of the liveness trackers that changed (a peer declared down, or up again). */
+  livenessChanges: number;
 }
 
 /**
@@ -195,9 +218,16 @@ export class SimStateMachine {
   }
 }
 
-/** One simulated node: its disk survives a crash; its RaftNode and state machine do not. */
-interface SimNode {
-  readonly id: NodeId;
+/** What the simulated hosts send each other, through one SimNetwork so that every fault applies
+ *  to both kinds: a raft message of one group, or a node-level liveness ping. */
+export type SimPacket =
+  | { readonly kind: 'raft'; readonly from: NodeId; readonly to: NodeId; readonly group: number; readonly message: Message }
+  | { readonly kind: 'ping'; readonly from: NodeId; readonly to: NodeId };
+
+/** One group's replica on one node: its disk survives a crash; its RaftNode and state machine do not. */
+interface SimReplica {
+  readonly group: number;
+  readonly node: NodeId;
   disk: SimDisk;
   readonly prng: SeededPrng;
   raft: RaftNode | null;
@@ -207,52 +237,71 @@ interface SimNode {
   /** Role and term after the last step (kept while down, for the trace). */
   role: Role;
   term: number;
-  /** Paused (as by SIGSTOP): no ticks; messages wait in `held` until resume. */
+}
+
+/** One simulated node: the host of one replica of every group. */
+interface SimNode {
+  readonly id: NodeId;
+  /** By group. */
+  readonly replicas: readonly SimReplica[];
+  /** Paused (as by SIGSTOP): no ticks; packets wait in `held` until resume. */
   paused: boolean;
-  held: Message[];
+  held: SimPacket[];
+  /** Its node-level failure detector while it runs, when the cluster quiesces. */
+  liveness: NodeLivenessTracker | null;
 }
 
 /**
- * A cluster of RaftNodes on a virtual network and virtual disks. Every step (one delivered
- * message or one node's tick) runs the node's Ready loop (persist, send, apply, advance) and
- * then the safety checkers, which throw a SafetyViolation naming the seed and the step.
- * Scenario tests drive it by hand; Simulation drives it with a seeded random schedule.
+ * A cluster of nodes, each hosting a replica of every raft group, on a virtual network and
+ * virtual disks. Every step (one delivered message, or one replica's tick) runs the replica's
+ * Ready loop (persist, send, apply, advance) and then the safety checkers of its group, which
+ * throw a SafetyViolation naming the seed and the step. Scenario tests drive it by hand;
+ * Simulation drives it with a seeded random schedule. Methods that name a replica take the
+ * group last, default 0, so a one-group cluster reads as before.
  */
 export class SimCluster {
   readonly seed: number;
   readonly ids: readonly NodeId[];
-  readonly network: SimNetwork;
-  readonly history: SafetyHistory;
-  readonly stats: ClusterStats = { steps: 0, elections: 0, leaderChanges: 0, snapshotsSent: 0, crashes: 0 };
+  readonly network: SimNetwork<SimPacket>;
+  /** One per group. */
+  readonly histories: readonly SafetyHistory[];
+  readonly stats: ClusterStats = {
+    steps: 0, elections: 0, leaderChanges: 0, snapshotsSent: 0, crashes: 0, groupTicks: 0, quiesced: 0, pings: 0, livenessChanges: 0,
+  };
   /** Ticks done so far. */
   ticks = 0;
   private readonly nodes = new Map<NodeId, SimNode>();
   private readonly options: SimClusterOptions;
+  private readonly groupCount: number;
   private readonly traceLines: string[] = [];
   private readonly sentCounts = new Map<string, number>();
 
   constructor(options: SimClusterOptions) {
     this.options = options;
     this.seed = options.seed;
+    this.groupCount = options.groups ?? 1;
     this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
-    this.network = new SimNetwork(SeededPrng.derive(options.seed, 0), { ...reliableNetwork, ...options.network });
-    this.history = new SafetyHistory(options.seed);
-    const membership: Membership = { voters: [...(options.voters ?? this.ids)], learners: [...(options.learners ?? [])] };
+    this.network = new SimNetwork<SimPacket>(SeededPrng.derive(options.seed, 0), { ...reliableNetwork, ...options.network });
+    this.histories = Array.from({ length: this.groupCount }, (_, group) => new SafetyHistory(options.seed, this.groupCount > 1 ? group : undefined));
+    const membership = this.initialMembership();
     for (const id of this.ids) {
-      const disk = new SimDisk(initialState(membership));
-      const node: SimNode = {
-        id,
-        disk,
-        prng: SeededPrng.derive(options.seed, id),
-        raft: null,
-        machine: new SimStateMachine(disk.snapshot, options.keepApplied ?? true),
-        commitIndex: 0,
-        role: Role.Follower,
-        term: 0,
-        paused: false,
-        held: [],
-      };
-      node.raft = new RaftNode(this.config(node), disk.load());
+      const replicas = Array.from({ length: this.groupCount }, (_, group): SimReplica => {
+        const disk = new SimDisk(initialState(membership));
+        return {
+          group,
+          node: id,
+          disk,
+          // Group 0 draws what a one-group cluster always drew, so its seeds replay as before.
+          prng: SeededPrng.derive(options.seed, group * 65_536 + id),
+          raft: null,
+          machine: new SimStateMachine(disk.snapshot, options.keepApplied ?? true),
+          commitIndex: 0,
+          role: Role.Follower,
+          term: 0,
+        };
+      });
+      const node: SimNode = { id, replicas, paused: false, held: [], liveness: this.newLiveness(id) };
+      for (const replica of replicas) replica.raft = new RaftNode(this.config(node, replica), replica.disk.load());
       this.nodes.set(id, node);
     }
   }
@@ -260,60 +309,83 @@ export class SimCluster {
   // ---------------------------------------------------------------------------------------------
   // Looking
 
-  /** A live node's status. Throws for a crashed node. */
-  node(id: NodeId): RaftStatus {
-    return this.raft(id).status();
+  /** The group count. */
+  get groups(): number {
+    return this.groupCount;
   }
 
-  /** A live node's RaftNode, to call it directly. Throws for a crashed node. */
-  raft(id: NodeId): RaftNode {
-    const raft = this.simNode(id).raft;
+  /** The checkers' history of group 0. */
+  get history(): SafetyHistory {
+    return this.histories[0] as SafetyHistory;
+  }
+
+  /** A live node's status in `group`. Throws for a crashed node. */
+  node(id: NodeId, group = 0): RaftStatus {
+    return this.raft(id, group).status();
+  }
+
+  /** A live node's RaftNode of `group`, to call it directly. Throws for a crashed node. */
+  raft(id: NodeId, group = 0): RaftNode {
+    const raft = this.replica(id, group).raft;
     if (raft === null) throw new Error(`node ${id} is down (crashed and not restarted)`);
     return raft;
   }
 
   /** Whether `id` runs (was not crashed, or was restarted since). */
   isUp(id: NodeId): boolean {
-    return this.simNode(id).raft !== null;
+    return this.replica(id, 0).raft !== null;
   }
 
-  /** The live leader with the highest term, or None. */
-  leader(): NodeId {
+  /** The live leader of `group` with the highest term, or None. */
+  leader(group = 0): NodeId {
     let leader: NodeId = None;
     let term = -1;
     for (const node of this.nodes.values()) {
-      if (node.raft !== null && node.role === Role.Leader && node.term > term) {
+      const replica = node.replicas[group] as SimReplica;
+      if (replica.raft !== null && replica.role === Role.Leader && replica.term > term) {
         leader = node.id;
-        term = node.term;
+        term = replica.term;
       }
     }
     return leader;
   }
 
-  /** The node's disk: what it persisted. */
-  disk(id: NodeId): SimDisk {
-    return this.simNode(id).disk;
+  /** The node's disk of `group`: what it persisted. */
+  disk(id: NodeId, group = 0): SimDisk {
+    return this.replica(id, group).disk;
   }
 
-  /** The node's state machine. */
-  machine(id: NodeId): SimStateMachine {
-    return this.simNode(id).machine;
+  /** The node's state machine of `group`. */
+  machine(id: NodeId, group = 0): SimStateMachine {
+    return this.replica(id, group).machine;
   }
 
-  /** The data of the non-empty normal entries the node applied since its state machine was last
-   *  rebuilt (by a restart or a snapshot), as text. */
-  applied(id: NodeId): string[] {
-    return this.simNode(id).machine.applied
+  /** The data of the non-empty normal entries the node applied in `group` since its state
+   *  machine was last rebuilt (by a restart or a snapshot), as text. */
+  applied(id: NodeId, group = 0): string[] {
+    return this.replica(id, group).machine.applied
       .filter((e) => e.type === EntryType.Normal && e.data.length > 0)
       .map((e) => decodeText(e.data));
   }
 
-  /** Messages of `type` sent so far (to `to`, if given); dropped ones included. */
+  /** Raft messages of `type` sent so far, in every group (to `to`, if given); dropped ones included. */
   sent(type: MessageType, to?: NodeId): number {
     if (to !== undefined) return this.sentCounts.get(`${type}>${to}`) ?? 0;
     let total = 0;
     for (const id of this.ids) total += this.sentCounts.get(`${type}>${id}`) ?? 0;
     return total;
+  }
+
+  /** Raft messages of every type sent so far, in every group; dropped ones included. */
+  sentTotal(): number {
+    let total = 0;
+    for (const count of this.sentCounts.values()) total += count;
+    return total;
+  }
+
+  /** Whether node `id`'s liveness tracker counts `peer` as up (always true without quiescence). */
+  seesLive(id: NodeId, peer: NodeId): boolean {
+    return this.simNode(id).liveness?.isLive(peer) ?? true;
   }
 
   /** The trace so far: one line per event (role changes with their terms, commits, faults). */
@@ -345,15 +417,34 @@ export class SimCluster {
     this.tickNodes();
   }
 
-  /** Ticks every live node once, in id order, at the next whole tick. */
+  /**
+   * Ticks every live node once, in id order, at the next whole tick, as its host does: first its
+   * liveness tracker (peers it declares down get peerDown() in every group; pings go out when
+   * due), then every group that is not quiescent.
+   */
   private tickNodes(): void {
     this.ticks++;
     for (const node of this.nodes.values()) {
-      const raft = node.raft;
-      if (raft === null || node.paused) continue;
-      this.history.step = ++this.stats.steps;
-      raft.tick();
-      this.process(node);
+      if (!this.isUp(node.id) || node.paused) continue;
+      if (node.liveness !== null) {
+        const { down, ping } = node.liveness.tick();
+        for (const peer of down) this.onLivenessChange(node, peer, false);
+        if (ping) {
+          for (const to of this.ids) {
+            if (to === node.id) continue;
+            this.stats.pings++;
+            this.network.send({ kind: 'ping', from: node.id, to });
+          }
+        }
+      }
+      for (const replica of node.replicas) {
+        const raft = replica.raft as RaftNode;
+        if (raft.isQuiescent()) continue;
+        this.historyOf(replica).step = ++this.stats.steps;
+        this.stats.groupTicks++;
+        raft.tick();
+        this.process(replica);
+      }
     }
   }
 
@@ -426,83 +517,120 @@ export class SimCluster {
     return delivered;
   }
 
-  private deliver(m: Message): void {
-    const node = this.simNode(m.to);
-    if (node.raft === null) return; // its process is down: the connection is refused
+  /** Hands a packet to its node's host: anything from a peer tells its liveness tracker the peer
+   *  is up; a raft message then goes to its group. */
+  private deliver(packet: SimPacket): void {
+    const node = this.simNode(packet.to);
+    if (!this.isUp(node.id)) return; // its process is down: the connection is refused
     if (node.paused) {
-      node.held.push(m); // the kernel buffers it; the process reads it when resumed
+      node.held.push(packet); // the kernel buffers it; the process reads it when resumed
       return;
     }
-    this.history.step = ++this.stats.steps;
-    node.raft.step(m);
-    this.process(node);
+    if (node.liveness?.heard(packet.from) === true) this.onLivenessChange(node, packet.from, true);
+    if (packet.kind === 'ping') return;
+    const replica = node.replicas[packet.group] as SimReplica;
+    this.historyOf(replica).step = ++this.stats.steps;
+    (replica.raft as RaftNode).step(packet.message);
+    this.process(replica);
+  }
+
+  /** A node's tracker changed its verdict on `peer`: its host tells every group. */
+  private onLivenessChange(node: SimNode, peer: NodeId, live: boolean): void {
+    this.stats.livenessChanges++;
+    this.note(`n${node.id} sees n${peer} ${live ? 'up' : 'down'}`);
+    for (const replica of node.replicas) {
+      const raft = replica.raft as RaftNode;
+      this.historyOf(replica).step = ++this.stats.steps;
+      if (live) raft.peerUp(peer);
+      else raft.peerDown(peer);
+      this.process(replica);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Controls
 
-  /** Makes `id` campaign now and runs the cluster until it leads and its first entry (the no-op)
-   *  is committed. Throws if that takes more than ticksMax (default 100). */
-  electLeader(id: NodeId, options: { ticksMax?: number } = {}): void {
-    const raft = this.raft(id);
-    raft.campaign();
-    this.process(this.simNode(id));
+  /** Makes `id` campaign now and runs the cluster until it leads `group` and its first entry (the
+   *  no-op) is committed. Throws if that takes more than ticksMax (default 100). */
+  electLeader(id: NodeId, options: { ticksMax?: number; group?: number } = {}): void {
+    const group = options.group ?? 0;
+    this.raft(id, group).campaign();
+    this.process(this.replica(id, group));
     this.deliverAll();
-    this.tickUntil(() => this.isUp(id) && this.node(id).role === Role.Leader && this.node(id).commitIndex >= this.termStartIndex(id), {
+    this.tickUntil(() => this.isUp(id) && this.node(id, group).role === Role.Leader && this.node(id, group).commitIndex >= this.termStartIndex(id, group), {
       ticksMax: options.ticksMax ?? 100,
-      what: `node ${id} leads with its no-op committed`,
+      what: `node ${id} leads${this.groupCount > 1 ? ` group ${group}` : ''} with its no-op committed`,
     });
     this.deliverAll();
   }
 
   /** Proposes application data at `id`; text is encoded as bytes. */
-  propose(id: NodeId, data: Uint8Array | string): ProposeResult {
-    const node = this.simNode(id);
-    const raft = this.raft(id);
+  propose(id: NodeId, data: Uint8Array | string, group = 0): ProposeResult {
+    const replica = this.replica(id, group);
+    const raft = this.raft(id, group);
     const bytes = typeof data === 'string' ? encodeText(data) : data;
     const result = raft.propose(bytes);
-    if (typeof data === 'string') this.note(`n${id} propose "${data}" -> ${result.ok ? `index ${result.index}` : `refused (${result.reason})`}`);
-    this.process(node);
+    if (typeof data === 'string') this.note(`${this.label(replica)} propose "${data}" -> ${result.ok ? `index ${result.index}` : `refused (${result.reason})`}`);
+    this.process(replica);
     return result;
   }
 
   /** Proposes a membership change at `id`. */
-  proposeMembership(id: NodeId, next: Membership): ProposeResult {
-    const result = this.raft(id).proposeMembership(next);
-    this.note(`n${id} propose membership voters=[${next.voters.join(',')}] learners=[${next.learners.join(',')}] -> ${result.ok ? `index ${result.index}` : `refused (${result.reason})`}`);
-    this.process(this.simNode(id));
+  proposeMembership(id: NodeId, next: Membership, group = 0): ProposeResult {
+    const replica = this.replica(id, group);
+    const result = this.raft(id, group).proposeMembership(next);
+    this.note(`${this.label(replica)} propose membership voters=[${next.voters.join(',')}] learners=[${next.learners.join(',')}] -> ${result.ok ? `index ${result.index}` : `refused (${result.reason})`}`);
+    this.process(replica);
     return result;
   }
 
-  /** Asks leader `from` to hand leadership to `to`. */
-  transferLeadership(from: NodeId, to: NodeId): boolean {
-    const started = this.raft(from).transferLeadership(to);
-    this.note(`n${from} transfer leadership to n${to}: ${started ? 'started' : 'refused'}`);
-    this.process(this.simNode(from));
+  /** Asks leader `from` to hand leadership of `group` to `to`. */
+  transferLeadership(from: NodeId, to: NodeId, group = 0): boolean {
+    const replica = this.replica(from, group);
+    const started = this.raft(from, group).transferLeadership(to);
+    this.note(`${this.label(replica)} transfer leadership to n${to}: ${started ? 'started' : 'refused'}`);
+    this.process(replica);
     return started;
   }
 
   /** Tells `id` to start an election now (as its host does when the leader's connection resets). */
-  campaign(id: NodeId): void {
-    this.note(`n${id} campaign`);
-    this.raft(id).campaign();
-    this.process(this.simNode(id));
+  campaign(id: NodeId, group = 0): void {
+    const replica = this.replica(id, group);
+    this.note(`${this.label(replica)} campaign`);
+    this.raft(id, group).campaign();
+    this.process(replica);
+  }
+
+  /** The transport of `id` sees its connection to `peer` reset while `peer` runs (a network
+   *  blip): with quiescence, `id`'s tracker declares `peer` down until it hears from it again. */
+  resetConnection(id: NodeId, peer: NodeId): void {
+    const node = this.simNode(id);
+    this.note(`n${id} connection to n${peer} reset`);
+    if (node.liveness !== null && !node.paused && node.liveness.connectionLost(peer)) this.onLivenessChange(node, peer, false);
+  }
+
+  /** Wakes `id`'s replica of `group` if it is quiescent (RaftNode.wake). */
+  wake(id: NodeId, group = 0): void {
+    const replica = this.replica(id, group);
+    this.note(`${this.label(replica)} wake`);
+    this.raft(id, group).wake();
+    this.process(replica);
   }
 
   /** Snapshots `id`'s state machine at its applied index and compacts its log there. */
-  compact(id: NodeId): boolean {
-    const node = this.simNode(id);
-    const raft = this.raft(id);
-    const { machine, disk } = node;
+  compact(id: NodeId, group = 0): boolean {
+    const replica = this.replica(id, group);
+    const raft = this.raft(id, group);
+    const { machine, disk } = replica;
     const index = machine.appliedIndex;
     if (index <= disk.snapshotIndex) return false;
     const entry = disk.entry(index);
-    this.contract(entry !== undefined && entry.term === machine.appliedTerm, `node ${id}: the applied entry ${index} is on disk with term ${machine.appliedTerm}`);
+    this.contract(replica, entry !== undefined && entry.term === machine.appliedTerm, `node ${id}: the applied entry ${index} is on disk with term ${machine.appliedTerm}`);
     const data = machine.snapshotData();
     raft.compact(index, data);
     const meta: SnapshotMeta = { index, term: machine.appliedTerm, membership: machine.membership };
     const made = raft.snapshot().meta;
-    this.contract(made.index === meta.index && made.term === meta.term && sameMembership(made.membership, meta.membership),
+    this.contract(replica, made.index === meta.index && made.term === meta.term && sameMembership(made.membership, meta.membership),
       `node ${id}: compact(${index}) made a snapshot of index ${made.index} term ${made.term} voters [${made.membership.voters.join(',')}]` +
         `, the state machine says term ${meta.term} voters [${meta.membership.voters.join(',')}]`);
     disk.compact({ meta, data });
@@ -534,10 +662,10 @@ export class SimCluster {
   }
 
   /** Stops `id` as SIGSTOP does: it keeps its memory but neither ticks nor reads messages, which
-   *  wait for it. */
+   *  wait for it. Its connections stay up, so its peers notice only by its silence. */
   pause(id: NodeId): void {
     const node = this.simNode(id);
-    if (node.raft === null || node.paused) return;
+    if (!this.isUp(id) || node.paused) return;
     this.note(`n${id} pause`);
     node.paused = true;
   }
@@ -557,157 +685,183 @@ export class SimCluster {
     return this.simNode(id).paused;
   }
 
-  /** Kills `id`: everything not on its disk is lost, and messages in flight to it with it. */
+  /** Kills `id`: everything not on its disks is lost, and messages in flight to it with it. Its
+   *  sockets reset: with quiescence, every running node's tracker declares it down at once. */
   crash(id: NodeId): void {
     const node = this.simNode(id);
-    if (node.raft === null) return;
+    if (!this.isUp(id)) return;
     this.note(`n${id} crash`);
     this.stats.crashes++;
-    node.raft = null;
+    for (const replica of node.replicas) replica.raft = null;
     node.paused = false;
     node.held = [];
+    node.liveness = null;
     this.network.discardTo(id);
+    for (const other of this.nodes.values()) {
+      if (other.liveness !== null && !other.paused && other.liveness.connectionLost(id)) this.onLivenessChange(other, id, false);
+    }
   }
 
-  /** Kills `id`, replaces its disk by an empty one and starts it again as a node that lost its
-   *  data (the host's --rejoin): it knows the group's initial membership only, and neither votes
+  /** Kills `id`, replaces its disks by empty ones and starts it again as a node that lost its
+   *  data (the host's --rejoin): it knows the groups' initial membership only, and neither votes
    *  nor campaigns until a leader has repaired it. Its history starts over, as its disk did. */
   wipe(id: NodeId): void {
     const node = this.simNode(id);
     this.crash(id);
     this.note(`n${id} wipe`);
-    const membership: Membership = { voters: [...(this.options.voters ?? this.ids)], learners: [...(this.options.learners ?? [])] };
-    node.disk = new SimDisk(initialState(membership));
-    this.history.commitIndexLive.delete(id);
-    this.history.commitIndexPersisted.delete(id);
-    this.history.completeness.delete(id);
+    for (const replica of node.replicas) {
+      replica.disk = new SimDisk(initialState(this.initialMembership()));
+      const history = this.historyOf(replica);
+      history.commitIndexLive.delete(id);
+      history.commitIndexPersisted.delete(id);
+      history.completeness.delete(id);
+    }
     this.restart(id, { repairIndex: Number.MAX_SAFE_INTEGER });
   }
 
-  /** Starts `id` again from its disk: the state machine is rebuilt from the disk's snapshot and
-   *  the committed entries the node re-emits. */
+  /** Starts `id` again from its disks: each state machine is rebuilt from its disk's snapshot and
+   *  the committed entries the node re-emits. Its liveness tracker starts afresh, every peer up. */
   restart(id: NodeId, options: { repairIndex?: number } = {}): void {
     const node = this.simNode(id);
-    if (node.raft !== null) return;
-    const persisted = { ...node.disk.load(), ...(options.repairIndex !== undefined ? { repairIndex: options.repairIndex } : {}) };
-    node.machine = new SimStateMachine(persisted.snapshot, this.options.keepApplied ?? true);
-    this.checkRestoredMachine(node, persisted.snapshot);
-    node.raft = new RaftNode(this.config(node), persisted);
-    const status = node.raft.status();
-    node.role = status.role;
-    node.term = status.term;
-    node.commitIndex = status.commitIndex;
-    checkRestartCommitIndex(this.history, { id, commitIndex: status.commitIndex });
-    this.note(`n${id} restart term=${status.term} commit=${status.commitIndex} last=${status.lastIndex}`);
-    this.history.step = ++this.stats.steps;
-    this.process(node);
+    if (this.isUp(id)) return;
+    node.liveness = this.newLiveness(id);
+    const restarted: RaftStatus[] = [];
+    for (const replica of node.replicas) {
+      const persisted = { ...replica.disk.load(), ...(options.repairIndex !== undefined ? { repairIndex: options.repairIndex } : {}) };
+      replica.machine = new SimStateMachine(persisted.snapshot, this.options.keepApplied ?? true);
+      this.checkRestoredMachine(replica, persisted.snapshot);
+      replica.raft = new RaftNode(this.config(node, replica), persisted);
+      const status = replica.raft.status();
+      replica.role = status.role;
+      replica.term = status.term;
+      replica.commitIndex = status.commitIndex;
+      checkRestartCommitIndex(this.historyOf(replica), { id, commitIndex: status.commitIndex });
+      restarted.push(status);
+    }
+    const first = restarted[0] as RaftStatus;
+    this.note(`n${id} restart term=${first.term} commit=${first.commitIndex} last=${first.lastIndex}`);
+    for (const replica of node.replicas) {
+      this.historyOf(replica).step = ++this.stats.steps;
+      this.process(replica);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
   // The Ready loop and the checks
 
-  /** Runs `node`'s Ready loop until it has nothing more to do, then checks safety. */
-  private process(node: SimNode): void {
-    const raft = node.raft;
+  /** Runs the replica's Ready loop until it has nothing more to do, then checks safety. */
+  private process(replica: SimReplica): void {
+    const raft = replica.raft;
     if (raft === null) return;
+    const history = this.historyOf(replica);
     while (raft.hasReady()) {
       const ready = raft.ready();
       // 1. Persist.
-      const writtenFrom = node.disk.write(ready, (ok, what) => this.contract(ok, `node ${node.id}: ${what}`));
+      const writtenFrom = replica.disk.write(ready, (ok, what) => this.contract(replica, ok, `node ${replica.node}: ${what}`));
       if (writtenFrom !== Infinity || ready.snapshot !== null) {
-        checkLogMatching(this.history, node.id, node.disk, Math.min(writtenFrom, node.disk.snapshotIndex + 1));
+        checkLogMatching(history, replica.node, replica.disk, Math.min(writtenFrom, replica.disk.snapshotIndex + 1));
       }
       const status = raft.status();
-      this.noteCommit(node, status);
+      this.noteCommit(replica, status);
       // 2. Send.
-      for (const m of ready.messages) this.send(node.id, m);
+      for (const m of ready.messages) this.send(replica, m);
       // 3. Apply.
       if (ready.snapshot !== null) {
-        node.machine = new SimStateMachine(ready.snapshot, this.options.keepApplied ?? true);
-        this.checkRestoredMachine(node, ready.snapshot);
-        this.note(`n${node.id} restore snapshot index=${ready.snapshot.meta.index} term=${ready.snapshot.meta.term}`);
+        replica.machine = new SimStateMachine(ready.snapshot, this.options.keepApplied ?? true);
+        this.checkRestoredMachine(replica, ready.snapshot);
+        this.note(`${this.label(replica)} restore snapshot index=${ready.snapshot.meta.index} term=${ready.snapshot.meta.term}`);
       }
-      for (const entry of ready.committed) this.apply(node, entry, status.commitIndex);
-      this.onEvents(node, ready);
+      for (const entry of ready.committed) this.apply(replica, entry, status.commitIndex);
+      this.onEvents(replica, ready);
       raft.advance();
     }
     const status = raft.status();
-    this.noteCommit(node, status);
-    node.role = status.role;
-    node.term = status.term;
-    const view = { id: node.id, role: status.role, term: status.term, log: node.disk };
-    checkElectionSafety(this.history, view);
+    this.noteCommit(replica, status);
+    replica.role = status.role;
+    replica.term = status.term;
+    const view = { id: replica.node, role: status.role, term: status.term, log: replica.disk };
+    checkElectionSafety(history, view);
     for (const other of this.nodes.values()) {
-      if (other.raft !== null && other.role === Role.Leader) {
-        checkLeaderCompleteness(this.history, { id: other.id, role: other.role, term: other.term, log: other.disk });
+      const peer = other.replicas[replica.group] as SimReplica;
+      if (peer.raft !== null && peer.role === Role.Leader) {
+        checkLeaderCompleteness(history, { id: other.id, role: peer.role, term: peer.term, log: peer.disk });
       }
     }
   }
 
-  private noteCommit(node: SimNode, status: RaftStatus): void {
+  private noteCommit(replica: SimReplica, status: RaftStatus): void {
     const { commitIndex, term } = status;
-    const previous = node.commitIndex;
-    checkCommitIndex(this.history, { id: node.id, term, commitIndex, persistedCommitIndex: node.disk.hardState.commitIndex, log: node.disk }, previous);
+    const previous = replica.commitIndex;
+    checkCommitIndex(this.historyOf(replica), { id: replica.node, term, commitIndex, persistedCommitIndex: replica.disk.hardState.commitIndex, log: replica.disk }, previous);
     if (commitIndex > previous) {
-      node.commitIndex = commitIndex;
-      this.note(`n${node.id} commit=${commitIndex}`);
+      replica.commitIndex = commitIndex;
+      this.note(`${this.label(replica)} commit=${commitIndex}`);
     }
   }
 
-  private apply(node: SimNode, entry: Entry, commitIndex: number): void {
-    const onDisk = node.disk.entry(entry.index);
-    this.contract(onDisk !== undefined && entryKey(onDisk) === entryKey(entry), `node ${node.id}: committed entry ${entry.index} is persisted before it is applied`);
-    checkAppliedPrefix(this.history, { id: node.id, appliedIndex: node.machine.appliedIndex, commitIndex }, entry);
-    node.machine.apply(entry);
-    checkStateMachineSafety(this.history, node.id, entry, node.machine.digest);
+  private apply(replica: SimReplica, entry: Entry, commitIndex: number): void {
+    const onDisk = replica.disk.entry(entry.index);
+    this.contract(replica, onDisk !== undefined && entryKey(onDisk) === entryKey(entry), `node ${replica.node}: committed entry ${entry.index} is persisted before it is applied`);
+    const history = this.historyOf(replica);
+    checkAppliedPrefix(history, { id: replica.node, appliedIndex: replica.machine.appliedIndex, commitIndex }, entry);
+    replica.machine.apply(entry);
+    checkStateMachineSafety(history, replica.node, entry, replica.machine.digest);
   }
 
-  private checkRestoredMachine(node: SimNode, snapshot: Snapshot): void {
+  private checkRestoredMachine(replica: SimReplica, snapshot: Snapshot): void {
     const { index, digest } = SimStateMachine.decode(snapshot);
-    this.contract(index === snapshot.meta.index, `node ${node.id}: snapshot data is of index ${index}, its meta says ${snapshot.meta.index}`);
-    checkSnapshotRestore(this.history, node.id, { index, term: snapshot.meta.term, digest });
+    this.contract(replica, index === snapshot.meta.index, `node ${replica.node}: snapshot data is of index ${index}, its meta says ${snapshot.meta.index}`);
+    checkSnapshotRestore(this.historyOf(replica), replica.node, { index, term: snapshot.meta.term, digest });
   }
 
-  private onEvents(node: SimNode, ready: Ready): void {
+  private onEvents(replica: SimReplica, ready: Ready): void {
+    const who = this.label(replica);
     for (const event of ready.events) {
       switch (event.type) {
         case 'RoleChanged':
           if (event.role === Role.Leader) this.stats.leaderChanges++;
-          this.note(`n${node.id} ${event.role} term=${event.term}${event.leaderId !== None && event.role !== Role.Leader ? ` leader=n${event.leaderId}` : ''}`);
+          this.note(`${who} ${event.role} term=${event.term}${event.leaderId !== None && event.role !== Role.Leader ? ` leader=n${event.leaderId}` : ''}`);
           break;
         case 'ElectionStarted':
           if (!event.pre) this.stats.elections++;
-          this.note(`n${node.id} ${event.pre ? 'pre-vote' : 'election'} term=${event.term}`);
+          this.note(`${who} ${event.pre ? 'pre-vote' : 'election'} term=${event.term}`);
           break;
         case 'SnapshotSent':
           this.stats.snapshotsSent++;
-          this.note(`n${node.id} send snapshot index=${event.index} to n${event.to}`);
+          this.note(`${who} send snapshot index=${event.index} to n${event.to}`);
           break;
         case 'IsrShrunk':
         case 'IsrExpanded':
-          this.note(`n${node.id} isr ${event.type === 'IsrShrunk' ? '-' : '+'}n${event.nodeId} isr=[${event.isr.join(',')}]`);
+          this.note(`${who} isr ${event.type === 'IsrShrunk' ? '-' : '+'}n${event.nodeId} isr=[${event.isr.join(',')}]`);
+          break;
+        case 'Quiesced':
+          this.stats.quiesced++;
+          this.note(`${who} quiesced`);
+          break;
+        case 'Woke':
+          this.note(`${who} woke`);
           break;
       }
     }
   }
 
-  private send(from: NodeId, m: Message): void {
-    this.contract(m.from === from && m.to !== from, `node ${from} sent a ${m.type} from ${m.from} to ${m.to}`);
+  private send(replica: SimReplica, m: Message): void {
+    this.contract(replica, m.from === replica.node && m.to !== replica.node, `node ${replica.node} sent a ${m.type} from ${m.from} to ${m.to}`);
     const key = `${m.type}>${m.to}`;
     this.sentCounts.set(key, (this.sentCounts.get(key) ?? 0) + 1);
-    if (this.nodes.has(m.to)) this.network.send(m);
+    if (this.nodes.has(m.to)) this.network.send({ kind: 'raft', from: m.from, to: m.to, group: replica.group, message: m });
   }
 
   /** The Ready contract (persist before send, entries contiguous, and so on) is a safety property
    *  of the core too: a host that trusted a broken Ready would lose data. */
-  private contract(ok: boolean, what: string): void {
-    if (!ok) throw new SafetyViolation('Ready contract', this.seed, this.history.step, what);
+  private contract(replica: SimReplica, ok: boolean, what: string): void {
+    if (!ok) throw this.historyOf(replica).violation('Ready contract', what);
   }
 
-  private termStartIndex(id: NodeId): number {
+  private termStartIndex(id: NodeId, group: number): number {
     // The leader's no-op is the first entry of its term.
-    const { disk } = this.simNode(id);
-    const term = this.node(id).term;
+    const { disk } = this.replica(id, group);
+    const term = this.node(id, group).term;
     for (let index = disk.lastIndex; index > disk.snapshotIndex; index--) {
       if ((disk.entry(index) as Entry).term < term) return index + 1;
     }
@@ -720,7 +874,37 @@ export class SimCluster {
     return node;
   }
 
-  private config(node: SimNode): RaftConfig {
+  private replica(id: NodeId, group: number): SimReplica {
+    const replica = this.simNode(id).replicas[group];
+    if (replica === undefined) throw new Error(`no group ${group} in this cluster (${this.groupCount} groups)`);
+    return replica;
+  }
+
+  private historyOf(replica: SimReplica): SafetyHistory {
+    return this.histories[replica.group] as SafetyHistory;
+  }
+
+  /** How the trace names a replica: `n1`, or `g2.n1` when there are several groups. */
+  private label(replica: SimReplica): string {
+    return this.groupCount > 1 ? `g${replica.group}.n${replica.node}` : `n${replica.node}`;
+  }
+
+  private initialMembership(): Membership {
+    return { voters: [...(this.options.voters ?? this.ids)], learners: [...(this.options.learners ?? [])] };
+  }
+
+  private newLiveness(id: NodeId): NodeLivenessTracker | null {
+    if (this.options.quiesce !== true) return null;
+    const o = this.options;
+    return new NodeLivenessTracker({
+      self: id,
+      peers: this.ids,
+      pingTicks: o.livenessPingTicks ?? o.heartbeatTicks ?? 2,
+      timeoutTicks: o.livenessTimeoutTicks ?? o.electionTicksMin ?? 10,
+    });
+  }
+
+  private config(node: SimNode, replica: SimReplica): RaftConfig {
     const o = this.options;
     return {
       id: node.id,
@@ -733,14 +917,15 @@ export class SimCluster {
       maxAppendBytes: o.maxAppendBytes ?? 4096,
       maxInflightBytes: o.maxInflightBytes ?? Number.MAX_SAFE_INTEGER,
       lagTicksMax: o.lagTicksMax ?? 20,
-      prng: node.prng,
-      ...(o.traceRaftLog === true ? { logger: this.raftLogger(node.id) } : {}),
+      prng: replica.prng,
+      ...(o.traceRaftLog === true ? { logger: this.raftLogger(this.label(replica)) } : {}),
       ...(o.mutations !== undefined ? { mutations: o.mutations } : {}),
+      ...(node.liveness !== null ? { liveness: node.liveness } : {}),
     };
   }
 
-  private raftLogger(id: NodeId): Logger {
-    const line = (obj: object, msg: string): void => this.note(`  n${id} raft: ${msg} ${JSON.stringify(obj)}`);
+  private raftLogger(who: string): Logger {
+    const line = (obj: object, msg: string): void => this.note(`  ${who} raft: ${msg} ${JSON.stringify(obj)}`);
     return { debug: line, info: line, warn: line };
   }
 }

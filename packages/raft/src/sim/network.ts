@@ -31,23 +31,31 @@ export interface NetworkStats {
   cut: number;
 }
 
-interface InFlight {
+/** What the network carries: anything with a sender and an addressee. */
+export interface Addressed {
+  readonly from: NodeId;
+  readonly to: NodeId;
+}
+
+interface InFlight<T> {
   readonly deliverAt: number;
   /** Breaks ties between equal delivery times, in send order, so the order is total. */
   readonly seq: number;
-  readonly message: Message;
+  readonly message: T;
 }
 
 /** A virtual network with a virtual clock. Messages wait in a priority queue ordered by delivery
  *  time; the host pops the ones that are due. A link cut by a partition drops a message both when
  *  it is sent and when it would be delivered (a message in flight when a partition starts is
- *  lost, as on a real network). Links are directed, so one-way partitions are expressible. */
-export class SimNetwork {
+ *  lost, as on a real network). Links are directed, so one-way partitions are expressible. It
+ *  carries raft messages by default; SimCluster sends its hosts' packets (a group's message, or a
+ *  node-level liveness ping) through it, so every fault applies to both. */
+export class SimNetwork<T extends Addressed = Message> {
   /** The virtual clock, in ticks. Only moves forward. */
   now = 0;
   readonly stats: NetworkStats = { sent: 0, dropped: 0, duplicated: 0, delivered: 0, cut: 0 };
   private options: NetworkOptions;
-  private readonly heap: InFlight[] = [];
+  private readonly heap: InFlight<T>[] = [];
   private seq = 0;
   /** Cut directed links, keyed by linkKey(from, to). */
   private readonly cut = new Set<number>();
@@ -70,7 +78,7 @@ export class SimNetwork {
   }
 
   /** Hands a message to the network. It may be dropped, duplicated and delayed. */
-  send(message: Message): void {
+  send(message: T): void {
     this.stats.sent++;
     if (this.isCut(message.from, message.to)) {
       this.stats.cut++;
@@ -90,7 +98,7 @@ export class SimNetwork {
   /** Removes and returns the next message due at or before `until`, moving the clock to its
    *  delivery time (unless `moveClock` is false); undefined when none is due. Messages whose link
    *  is cut are dropped. */
-  popDue(until: number, moveClock = true): Message | undefined {
+  popDue(until: number, moveClock = true): T | undefined {
     for (;;) {
       const head = this.heap[0];
       if (head === undefined || head.deliverAt > until) return undefined;
@@ -159,21 +167,21 @@ export class SimNetwork {
     return this.cut.size > 0;
   }
 
-  private enqueue(message: Message): void {
+  private enqueue(message: T): void {
     const { delayTicksMin, delayTicksMax } = this.options;
     const delay = delayTicksMin + this.prng.float() * (delayTicksMax - delayTicksMin);
     this.push({ deliverAt: this.now + delay, seq: this.seq++, message });
   }
 
   // A binary min-heap on (deliverAt, seq).
-  private push(item: InFlight): void {
+  private push(item: InFlight<T>): void {
     const heap = this.heap;
     heap.push(item);
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(item, heap[parent] as InFlight)) break;
-      heap[i] = heap[parent] as InFlight;
+      if (!before(item, heap[parent] as InFlight<T>)) break;
+      heap[i] = heap[parent] as InFlight<T>;
       i = parent;
     }
     heap[i] = item;
@@ -188,16 +196,16 @@ export class SimNetwork {
       const left = 2 * i + 1;
       if (left >= heap.length) break;
       const right = left + 1;
-      const child = right < heap.length && before(heap[right] as InFlight, heap[left] as InFlight) ? right : left;
-      if (!before(heap[child] as InFlight, last)) break;
-      heap[i] = heap[child] as InFlight;
+      const child = right < heap.length && before(heap[right] as InFlight<T>, heap[left] as InFlight<T>) ? right : left;
+      if (!before(heap[child] as InFlight<T>, last)) break;
+      heap[i] = heap[child] as InFlight<T>;
       i = child;
     }
     heap[i] = last;
   }
 }
 
-function before(a: InFlight, b: InFlight): boolean {
+function before<T>(a: InFlight<T>, b: InFlight<T>): boolean {
   return a.deliverAt < b.deliverAt || (a.deliverAt === b.deliverAt && a.seq < b.seq);
 }
 

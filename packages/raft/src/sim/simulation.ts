@@ -35,8 +35,10 @@ export interface SimulationOptions {
   /** Chance of the next membership change: remove a voter, add it back as learner, promote it
    *  (default 0.005). */
   readonly membershipRate?: number;
-  /** Chance of a spurious campaign() at a random node, as on a reset connection (default 0.002).
-   *  A crashed leader's followers always campaign, as their hosts see its connections reset. */
+  /** Chance of a spurious campaign() at a random node, as on a reset connection (default 0.002);
+   *  with quiescence, of a connection reset between two running nodes, which the liveness
+   *  tracker of one takes for the other's death. A crashed leader's followers always campaign, as
+   *  their hosts see its connections reset. */
   readonly campaignRate?: number;
   readonly preVote?: boolean;
   readonly checkQuorum?: boolean;
@@ -45,6 +47,13 @@ export interface SimulationOptions {
   /** Bytes of entry data in flight per follower (default: unbounded; only the count bounds). */
   readonly maxInflightBytes?: number;
   readonly mutations?: Mutations;
+  /** Quiescence and node-level failure detection (SimClusterOptions.quiesce; default off). */
+  readonly quiesce?: boolean;
+  /** Raft groups sharing the nodes (default 1); each action picks one at random. */
+  readonly groups?: number;
+  /** Chance, while faults run, that clients go quiet for 20..120 ticks (default 0): no proposals,
+   *  so idle groups quiesce while crashes, pauses and partitions go on. */
+  readonly quietRate?: number;
 }
 
 /** Ticks of the faulty phase per seed in the sweep (pnpm sim and sim.test.ts). */
@@ -53,7 +62,7 @@ export const defaultTicks = 400;
 /** Counters of one run. */
 export interface SimulationStats extends ClusterStats {
   ticks: number;
-  /** Entries committed (the highest index known committed). */
+  /** Entries committed (the highest index known committed, summed over the groups). */
   commits: number;
   proposals: number;
   partitions: number;
@@ -75,7 +84,8 @@ export class LivenessViolation extends Error {
 
 /** The options the sweep uses for a seed: the node count alternates (odd seeds 3, even 5) and
  *  the fault rates are drawn from the seed, so that the sweep covers calm and rough networks and
- *  a seed alone replays a run. */
+ *  a seed alone replays a run. Half the seeds run with quiescence, with one or three groups and
+ *  quiet spells; the choices are drawn last, so the other seeds run as they did before it. */
 export function simulationOptionsFor(seed: number, overrides: Partial<SimulationOptions> = {}): SimulationOptions {
   const prng = SeededPrng.derive(seed, 7_919);
   return {
@@ -95,8 +105,14 @@ export function simulationOptionsFor(seed: number, overrides: Partial<Simulation
     maxAppendBytes: prng.pick([0, 64, 4096]),
     // Byte-bounded flight (a window smaller than, about, or far above one Append), or none.
     maxInflightBytes: prng.pick([1, 64, 256, Number.MAX_SAFE_INTEGER]),
+    ...quiescenceOptions(prng),
     ...overrides,
   };
+}
+
+function quiescenceOptions(prng: SeededPrng): Partial<SimulationOptions> {
+  if (!prng.chance(0.5)) return {};
+  return { quiesce: true, groups: prng.pick([1, 3]), quietRate: prng.pick([0.01, 0.05]) };
 }
 
 /**
@@ -118,7 +134,9 @@ export class Simulation {
   private transfers = 0;
   private membershipChanges = 0;
   private compactions = 0;
-  private commitIndexAtHeal = 0;
+  private commitIndexAtHeal: number[] = [];
+  /** No proposals before this tick (a quiet spell). */
+  private quietUntil = 0;
 
   constructor(options: SimulationOptions) {
     this.options = options;
@@ -139,6 +157,8 @@ export class Simulation {
       ...(options.maxAppendBytes !== undefined ? { maxAppendBytes: options.maxAppendBytes } : {}),
       ...(options.maxInflightBytes !== undefined ? { maxInflightBytes: options.maxInflightBytes } : {}),
       ...(options.mutations !== undefined ? { mutations: options.mutations } : {}),
+      ...(options.quiesce !== undefined ? { quiesce: options.quiesce } : {}),
+      ...(options.groups !== undefined ? { groups: options.groups } : {}),
     });
   }
 
@@ -161,12 +181,13 @@ export class Simulation {
     }
     this.restartAt.clear();
     this.resumeAt.clear();
-    this.commitIndexAtHeal = this.cluster.history.commitIndex;
+    this.quietUntil = 0;
+    this.commitIndexAtHeal = this.cluster.histories.map((h) => h.commitIndex);
   }
 
-  /** Entries committed since heal(). */
+  /** Entries committed since heal() in the group that committed fewest. */
   committedSinceHeal(): number {
-    return this.cluster.history.commitIndex - this.commitIndexAtHeal;
+    return Math.min(...this.cluster.histories.map((h, group) => h.commitIndex - (this.commitIndexAtHeal[group] ?? 0)));
   }
 
   /** Runs the schedule (clients keep proposing) until `condition` holds; a LivenessViolation if
@@ -199,7 +220,7 @@ export class Simulation {
     return {
       ...this.cluster.stats,
       ticks: this.cluster.ticks,
-      commits: this.cluster.history.commitIndex,
+      commits: this.cluster.histories.reduce((sum, h) => sum + h.commitIndex, 0),
       proposals: this.proposals,
       partitions: this.partitions,
       transfers: this.transfers,
@@ -220,18 +241,30 @@ export class Simulation {
       }
       if (prng.chance(options.crashRate)) this.crashOne();
       if (prng.chance(options.pauseRate ?? options.crashRate)) this.pauseOne();
-      if (prng.chance(options.campaignRate ?? 0.002)) this.campaignAt(prng.pick(cluster.ids));
+      if (prng.chance(options.campaignRate ?? 0.002)) {
+        if (options.quiesce === true) this.resetConnection();
+        else this.campaignAt(prng.pick(cluster.ids));
+      }
       if (prng.chance(options.transferRate ?? 0.005)) this.transfer();
       if (prng.chance(options.membershipRate ?? 0.005)) this.changeMembership();
+      if (cluster.ticks >= this.quietUntil && prng.chance(options.quietRate ?? 0)) this.quietUntil = cluster.ticks + prng.nextInt(20, 120);
     }
-    if (prng.chance(options.proposeRate ?? 0.5)) this.propose();
-    for (const id of cluster.ids) {
-      if (!this.isRunning(id) || !prng.chance(options.compactRate ?? 0.1)) continue;
-      const machine = cluster.machine(id);
-      if (machine.appliedIndex - cluster.disk(id).snapshotIndex >= (options.compactEntriesMin ?? 8) && cluster.compact(id)) {
-        this.compactions++;
+    if (cluster.ticks >= this.quietUntil && prng.chance(options.proposeRate ?? 0.5)) this.propose();
+    for (let group = 0; group < cluster.groups; group++) {
+      for (const id of cluster.ids) {
+        if (!this.isRunning(id) || !prng.chance(options.compactRate ?? 0.1)) continue;
+        const machine = cluster.machine(id, group);
+        if (machine.appliedIndex - cluster.disk(id, group).snapshotIndex >= (options.compactEntriesMin ?? 8) && cluster.compact(id, group)) {
+          this.compactions++;
+        }
       }
     }
+  }
+
+  /** A group for the next action: one at random when there are several (no draw otherwise, so a
+   *  one-group run draws what it always drew). */
+  private group(): number {
+    return this.cluster.groups > 1 ? this.prng.nextInt(0, this.cluster.groups - 1) : 0;
   }
 
   private restartDue(): void {
@@ -256,7 +289,7 @@ export class Simulation {
     const { cluster, prng } = this;
     const running = cluster.ids.filter((id) => this.isRunning(id));
     if (running.length === 0) return;
-    const leader = cluster.leader();
+    const leader = cluster.leader(this.group());
     const id = running.includes(leader) && prng.chance(0.5) ? leader : prng.pick(running);
     cluster.pause(id);
     this.resumeAt.set(id, cluster.ticks + this.downTicks());
@@ -265,7 +298,7 @@ export class Simulation {
   private startPartition(): void {
     const { cluster, prng } = this;
     const ids = cluster.ids;
-    const leader = cluster.leader();
+    const leader = cluster.leader(this.group());
     this.partitions++;
     switch (prng.nextInt(0, 4)) {
       case 0: // the leader alone on one side
@@ -299,22 +332,30 @@ export class Simulation {
   }
 
   private crashOne(): void {
-    const { cluster, prng } = this;
+    const { cluster, prng, options } = this;
     const up = cluster.ids.filter((id) => cluster.isUp(id));
     if (up.length === 0) return;
-    const leader = cluster.leader();
+    const leader = cluster.leader(this.group());
     const id = leader !== None && prng.chance(0.5) ? leader : prng.pick(up);
+    const led = Array.from({ length: cluster.groups }, (_, group) => group).filter((group) => cluster.leader(group) === id);
     cluster.crash(id);
     this.resumeAt.delete(id);
     this.restartAt.set(id, cluster.ticks + this.downTicks());
-    if (id === leader) {
-      // The followers' hosts see the leader's connections reset, and each campaigns at once.
-      for (const other of up) if (other !== id) this.campaignAt(other);
+    // The followers' hosts see the leader's connections reset, and each campaigns at once. With
+    // quiescence the cluster's liveness trackers do that (crash() resets the connections).
+    if (options.quiesce !== true) {
+      for (const group of led) for (const other of up) if (other !== id) this.campaignAt(other, group);
     }
   }
 
-  private campaignAt(id: NodeId): void {
-    if (this.isRunning(id)) this.cluster.campaign(id);
+  /** A connection between two running nodes resets, seen from one side. */
+  private resetConnection(): void {
+    const [id, peer] = this.prng.shuffle(this.cluster.ids);
+    if (id !== undefined && peer !== undefined && this.isRunning(id)) this.cluster.resetConnection(id, peer);
+  }
+
+  private campaignAt(id: NodeId, group = this.group()): void {
+    if (this.isRunning(id)) this.cluster.campaign(id, group);
   }
 
   /** Up and not paused: able to act on a call from its host. */
@@ -324,31 +365,34 @@ export class Simulation {
 
   private propose(): void {
     const { cluster, prng } = this;
-    const leader = cluster.leader();
+    const group = this.group();
+    const leader = cluster.leader(group);
     // Mostly at the leader; sometimes at a random node, which a follower must refuse.
     const id = leader !== None && prng.chance(0.9) ? leader : prng.pick(cluster.ids);
     if (!this.isRunning(id)) return;
     this.proposals++;
-    cluster.propose(id, `s${this.options.seed}p${this.proposals}`);
+    cluster.propose(id, `s${this.options.seed}p${this.proposals}`, group);
   }
 
   private transfer(): void {
     const { cluster, prng } = this;
-    const leader = cluster.leader();
+    const group = this.group();
+    const leader = cluster.leader(group);
     if (leader === None || !this.isRunning(leader)) return;
-    const voters = cluster.node(leader).membership.voters.filter((id) => id !== leader);
+    const voters = cluster.node(leader, group).membership.voters.filter((id) => id !== leader);
     if (voters.length === 0) return;
     this.transfers++;
-    cluster.transferLeadership(leader, prng.pick(voters));
+    cluster.transferLeadership(leader, prng.pick(voters), group);
   }
 
   /** The next step of the cycle: remove a voter (never the leader), add it back as a learner,
    *  promote it. Voters never drop below two. */
   private changeMembership(): void {
     const { cluster, prng } = this;
-    const leader = cluster.leader();
+    const group = this.group();
+    const leader = cluster.leader(group);
     if (leader === None || !this.isRunning(leader)) return;
-    const current = cluster.node(leader).membership;
+    const current = cluster.node(leader, group).membership;
     let next: Membership;
     const learner = current.learners[0];
     const absent = cluster.ids.find((id) => !current.voters.includes(id) && !current.learners.includes(id));
@@ -363,6 +407,6 @@ export class Simulation {
       next = { voters: current.voters.filter((id) => id !== removed), learners: current.learners };
     }
     this.membershipChanges++;
-    cluster.proposeMembership(leader, next);
+    cluster.proposeMembership(leader, next, group);
   }
 }

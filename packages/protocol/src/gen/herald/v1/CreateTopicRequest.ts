@@ -7,12 +7,13 @@ export interface CreateTopicRequest {
    */
   'name'?: (string);
   /**
-   * The number of partitions, at least 1.
+   * The number of partitions, 1 to 1024; unset: the broker's default (topicDefaults.partitions).
+   * 0 is refused, not read as unset.
    */
   'partitions'?: (number);
   /**
    * The number of replicas of each partition, at least 1 and at most the number of nodes;
-   * 0 means the broker's default.
+   * unset: the broker's default. 0 is refused.
    */
   'replicationFactor'?: (number);
   /**
@@ -23,6 +24,8 @@ export interface CreateTopicRequest {
    * INVALID_ARGUMENT.
    */
   'configs'?: ({[key: string]: string});
+  '_partitions'?: "partitions";
+  '_replicationFactor'?: "replicationFactor";
 }
 
 export interface CreateTopicRequest__Output {
@@ -31,14 +34,15 @@ export interface CreateTopicRequest__Output {
    */
   'name': (string);
   /**
-   * The number of partitions, at least 1.
+   * The number of partitions, 1 to 1024; unset: the broker's default (topicDefaults.partitions).
+   * 0 is refused, not read as unset.
    */
-  'partitions': (number);
+  'partitions'?: (number);
   /**
    * The number of replicas of each partition, at least 1 and at most the number of nodes;
-   * 0 means the broker's default.
+   * unset: the broker's default. 0 is refused.
    */
-  'replicationFactor': (number);
+  'replicationFactor'?: (number);
   /**
    * Topic configuration overriding the broker's defaults, with Kafka's names where Kafka has
    * the setting: "min.insync.replicas", "max.message.bytes", "retention.ms" (records whose
@@ -47,4 +51,6 @@ export interface CreateTopicRequest__Output {
    * INVALID_ARGUMENT.
    */
   'configs': ({[key: string]: string});
+  '_partitions'?: "partitions";
+  '_replicationFactor'?: "replicationFactor";
 }

@@ -2,8 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { DescribeGroupsRequest as _herald_internal_v1_DescribeGroupsRequest, DescribeGroupsRequest__Output as _herald_internal_v1_DescribeGroupsRequest__Output } from '../../../herald/internal/v1/DescribeGroupsRequest.js';
-import type { DescribeGroupsResponse as _herald_internal_v1_DescribeGroupsResponse, DescribeGroupsResponse__Output as _herald_internal_v1_DescribeGroupsResponse__Output } from '../../../herald/internal/v1/DescribeGroupsResponse.js';
+import type { DescribeReplicasRequest as _herald_internal_v1_DescribeReplicasRequest, DescribeReplicasRequest__Output as _herald_internal_v1_DescribeReplicasRequest__Output } from '../../../herald/internal/v1/DescribeReplicasRequest.js';
+import type { DescribeReplicasResponse as _herald_internal_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _herald_internal_v1_DescribeReplicasResponse__Output } from '../../../herald/internal/v1/DescribeReplicasResponse.js';
 import type { Empty as _herald_internal_v1_Empty, Empty__Output as _herald_internal_v1_Empty__Output } from '../../../herald/internal/v1/Empty.js';
 import type { Frame as _herald_internal_v1_Frame, Frame__Output as _herald_internal_v1_Frame__Output } from '../../../herald/internal/v1/Frame.js';
 
@@ -13,23 +13,25 @@ import type { Frame as _herald_internal_v1_Frame, Frame__Output as _herald_inter
  */
 export interface RaftTransportClient extends grpc.Client {
   /**
-   * What the receiving node knows of the named groups it hosts: leader, term and, where it leads,
-   * ISR and offsets. A node answering a client's DescribeTopic asks its peers for the partitions
-   * it does not lead itself. Groups the receiver does not host are left out of the answer.
+   * What the receiving node knows of the partition replicas it hosts among the named Raft
+   * groups: leader, term and, where it leads, ISR and offsets. A node answering a client's
+   * DescribeTopic asks its peers for the partitions it does not lead itself. Groups the receiver
+   * does not host are left out of the answer.
    */
-  DescribeGroups(argument: _herald_internal_v1_DescribeGroupsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_internal_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
-  DescribeGroups(argument: _herald_internal_v1_DescribeGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_internal_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
-  DescribeGroups(argument: _herald_internal_v1_DescribeGroupsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_internal_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
-  DescribeGroups(argument: _herald_internal_v1_DescribeGroupsRequest, callback: grpc.requestCallback<_herald_internal_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicas(argument: _herald_internal_v1_DescribeReplicasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_internal_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicas(argument: _herald_internal_v1_DescribeReplicasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_internal_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicas(argument: _herald_internal_v1_DescribeReplicasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_internal_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicas(argument: _herald_internal_v1_DescribeReplicasRequest, callback: grpc.requestCallback<_herald_internal_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * What the receiving node knows of the named groups it hosts: leader, term and, where it leads,
-   * ISR and offsets. A node answering a client's DescribeTopic asks its peers for the partitions
-   * it does not lead itself. Groups the receiver does not host are left out of the answer.
+   * What the receiving node knows of the partition replicas it hosts among the named Raft
+   * groups: leader, term and, where it leads, ISR and offsets. A node answering a client's
+   * DescribeTopic asks its peers for the partitions it does not lead itself. Groups the receiver
+   * does not host are left out of the answer.
    */
-  describeGroups(argument: _herald_internal_v1_DescribeGroupsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_internal_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
-  describeGroups(argument: _herald_internal_v1_DescribeGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_internal_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
-  describeGroups(argument: _herald_internal_v1_DescribeGroupsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_internal_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
-  describeGroups(argument: _herald_internal_v1_DescribeGroupsRequest, callback: grpc.requestCallback<_herald_internal_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicas(argument: _herald_internal_v1_DescribeReplicasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_internal_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicas(argument: _herald_internal_v1_DescribeReplicasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_internal_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicas(argument: _herald_internal_v1_DescribeReplicasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_internal_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicas(argument: _herald_internal_v1_DescribeReplicasRequest, callback: grpc.requestCallback<_herald_internal_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Delivers frames until either side closes the stream. Nothing is answered per frame: Raft
@@ -56,11 +58,12 @@ export interface RaftTransportClient extends grpc.Client {
  */
 export interface RaftTransportHandlers extends grpc.UntypedServiceImplementation {
   /**
-   * What the receiving node knows of the named groups it hosts: leader, term and, where it leads,
-   * ISR and offsets. A node answering a client's DescribeTopic asks its peers for the partitions
-   * it does not lead itself. Groups the receiver does not host are left out of the answer.
+   * What the receiving node knows of the partition replicas it hosts among the named Raft
+   * groups: leader, term and, where it leads, ISR and offsets. A node answering a client's
+   * DescribeTopic asks its peers for the partitions it does not lead itself. Groups the receiver
+   * does not host are left out of the answer.
    */
-  DescribeGroups: grpc.handleUnaryCall<_herald_internal_v1_DescribeGroupsRequest__Output, _herald_internal_v1_DescribeGroupsResponse>;
+  DescribeReplicas: grpc.handleUnaryCall<_herald_internal_v1_DescribeReplicasRequest__Output, _herald_internal_v1_DescribeReplicasResponse>;
   
   /**
    * Delivers frames until either side closes the stream. Nothing is answered per frame: Raft
@@ -71,6 +74,6 @@ export interface RaftTransportHandlers extends grpc.UntypedServiceImplementation
 }
 
 export interface RaftTransportDefinition extends grpc.ServiceDefinition {
-  DescribeGroups: MethodDefinition<_herald_internal_v1_DescribeGroupsRequest, _herald_internal_v1_DescribeGroupsResponse, _herald_internal_v1_DescribeGroupsRequest__Output, _herald_internal_v1_DescribeGroupsResponse__Output>
+  DescribeReplicas: MethodDefinition<_herald_internal_v1_DescribeReplicasRequest, _herald_internal_v1_DescribeReplicasResponse, _herald_internal_v1_DescribeReplicasRequest__Output, _herald_internal_v1_DescribeReplicasResponse__Output>
   Send: MethodDefinition<_herald_internal_v1_Frame, _herald_internal_v1_Empty, _herald_internal_v1_Frame__Output, _herald_internal_v1_Empty__Output>
 }

@@ -1,0 +1,343 @@
+import { compactBatch, decodeBatch, readBatchHeader, type BatchRecord } from '@herald/protocol';
+import { assert, EntryType, type Entry, type Snapshot } from '@herald/raft';
+import type { GroupStateMachine, RaftGroup } from '../host/raft-group.js';
+import { decodeCommand, EntryKind, isRecordBatch } from '../store-format.js';
+import { OffsetIndex } from './offset-index.js';
+import { partitionCommandSchema, type PartitionCommand } from './partition-commands.js';
+import { PartitionState, type BatchOutcome, type CommandOutcome } from './partition-state.js';
+
+/** A stored batch as fetch serves it: the bytes exactly as the producer sent them. */
+export interface FetchedBatch {
+  readonly baseOffset: number;
+  readonly recordCount: number;
+  readonly bytes: Uint8Array;
+  /** The raft term of the entry that carries the batch: the term of the leader that appended
+   *  it, Kafka's partitionLeaderEpoch (KIP-101). */
+  readonly leaderEpoch: number;
+}
+
+export interface FetchResult {
+  readonly batches: readonly FetchedBatch[];
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+}
+
+/** A batch decoded, with the offset of its first record. */
+export interface DecodedBatch {
+  readonly baseOffset: number;
+  /** The offset after the batch's last (a compacted batch may not hold every offset it spans). */
+  readonly end: number;
+  readonly records: readonly BatchRecord[];
+}
+
+/** What applying one entry of a partition log did: a batch's outcome, or a command's. */
+export type EntryOutcome = BatchOutcome | CommandOutcome;
+
+/** A record key as text (one char per byte), for maps keyed by record key. */
+export function keyText(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+}
+
+/** Decoded batches a partition keeps for queue deliveries (by raft index). */
+const DECODED_BATCHES_KEPT = 64;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Runs one committed entry of a partition log through a state: the partition's transition
+ * function. Apply, the snapshot replay and the leader's projection of its uncommitted tail all
+ * go through here, so they cannot disagree.
+ */
+export function applyEntry(state: PartitionState, entry: Entry, where: string): EntryOutcome {
+  if (isRecordBatch(entry.data)) return state.applyBatch(readBatchHeader(entry.data));
+  return state.applyCommand(decodeCommand<PartitionCommand>(entry.data, EntryKind.PartitionCommand, partitionCommandSchema, where));
+}
+
+/**
+ * One partition replica's state machine: the partition log. Offsets are assigned here, at apply
+ * time, not when the leader receives a batch, so every replica numbers every record the same.
+ * It keeps the replicated state (next offset, log start, idempotent producers, queue
+ * subscriptions), an index from offsets to the Raft entries holding the batches, and serves
+ * reads: fetch of the stored bytes unchanged, lookups by time, decoded batches. The records
+ * themselves live once, in the Raft log. The leader's side (produce, trim, queues) is
+ * PartitionLeader.
+ */
+export class PartitionLog implements GroupStateMachine<EntryOutcome> {
+  private stateValue = new PartitionState();
+  private indexValue = new OffsetIndex();
+  /** The state at the raft snapshot index: where the replay that computes the state at the
+   *  next compaction point starts. */
+  private snapshotState = new PartitionState();
+  private snapshotIndex = 0;
+  /** A Trim moved the log start: compact the raft log below it after this turn. */
+  private compactionPending = false;
+  /** The raft index of the last applied entry. */
+  private appliedIndexValue = 0;
+  private logBytesValue = 0;
+  private readonly decoded = new Map<number, Promise<DecodedBatch>>();
+  private readonly leadershipListeners = new Set<() => void>();
+  private groupValue: RaftGroup<EntryOutcome> | undefined;
+
+  constructor(readonly name: string) {}
+
+  /** The Raft group this log is the state machine of (set once, when the group opens). */
+  get group(): RaftGroup<EntryOutcome> {
+    assert(this.groupValue !== undefined, 'a partition log is read once its group is open');
+    return this.groupValue;
+  }
+
+  set group(group: RaftGroup<EntryOutcome>) {
+    assert(this.groupValue === undefined, 'a partition log belongs to one group');
+    this.groupValue = group;
+  }
+
+  /** The replicated state (read only outside this class; replaced when a snapshot is restored). */
+  get state(): PartitionState {
+    return this.stateValue;
+  }
+
+  /** Offsets below this are committed: readable, and never lost. */
+  get highWatermark(): number {
+    return this.stateValue.nextOffset;
+  }
+
+  get logStartOffset(): number {
+    return this.stateValue.logStartOffset;
+  }
+
+  /** The raft index of the last applied entry. */
+  get appliedIndex(): number {
+    return this.appliedIndexValue;
+  }
+
+  /** Bytes of the retained committed batches (herald_partition_log_bytes). */
+  get logBytes(): number {
+    return this.logBytesValue;
+  }
+
+  /** The batches the log holds, in offset order (read only). */
+  get index(): OffsetIndex {
+    return this.indexValue;
+  }
+
+  /** Called when this replica's leadership changes (the leader side resets what it derived). */
+  onLeadership(listener: () => void): void {
+    this.leadershipListeners.add(listener);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // GroupStateMachine
+
+  apply(entry: Entry): EntryOutcome {
+    assert(entry.index > this.appliedIndexValue, 'entries are applied in order');
+    this.appliedIndexValue = entry.index;
+    const before = this.stateValue.logStartOffset;
+    const outcome = applyEntry(this.stateValue, entry, this.name);
+    if (outcome.kind === 'appended') {
+      const facts = readBatchHeader(entry.data);
+      this.indexValue.add({ baseOffset: outcome.baseOffset, recordCount: outcome.recordCount, raftIndex: entry.index, maxTimestampMs: facts.maxTimestampMs, bytes: entry.data.byteLength });
+      this.logBytesValue += entry.data.byteLength;
+    } else if (this.stateValue.logStartOffset > before) {
+      this.logBytesValue -= this.indexValue.dropBefore(this.stateValue.logStartOffset);
+      this.compactionPending = true;
+    }
+    return outcome;
+  }
+
+  /** Replaces the state with a snapshot's (at start, from the stored snapshot; on a follower far
+   *  behind, from the leader's). The snapshot holds the state machine only: no record is below
+   *  the log start it carries, and every retained batch comes after it in the raft log, so the
+   *  offset index is rebuilt as those entries are applied. */
+  restore(snapshot: Snapshot): void {
+    assert(snapshot.data.byteLength > 0, 'a partition snapshot carries its state');
+    this.stateValue = PartitionState.fromJSON(JSON.parse(decoder.decode(snapshot.data)));
+    this.snapshotState = this.stateValue.clone();
+    this.snapshotIndex = snapshot.meta.index;
+    this.appliedIndexValue = snapshot.meta.index;
+    this.indexValue = new OffsetIndex();
+    this.logBytesValue = 0;
+    this.decoded.clear();
+    for (const listener of this.leadershipListeners) listener();
+  }
+
+  afterTurn(): void {
+    if (this.compactionPending) this.compact();
+  }
+
+  onLeadershipChange(): void {
+    for (const listener of this.leadershipListeners) listener();
+  }
+
+  /**
+   * Compacts the raft log below the first retained batch: a snapshot of the state at the entry
+   * before it, computed by replaying the log from the previous snapshot's state (the producer
+   * table at that entry differs from today's). Every replica does this for itself.
+   */
+  private compact(): void {
+    this.compactionPending = false;
+    const first = this.indexValue.at(0);
+    const index = first === undefined ? this.appliedIndexValue : first.raftIndex - 1;
+    if (index <= this.snapshotIndex) return;
+    const state = this.snapshotState.clone();
+    for (let i = this.snapshotIndex + 1; i <= index; i++) {
+      const entry = this.group.entry(i);
+      assert(entry !== undefined, 'entries after the snapshot are in memory');
+      if (entry.data.byteLength > 0 && entry.type === EntryType.Normal) applyEntry(state, entry, this.name);
+    }
+    this.group.compact(index, encoder.encode(JSON.stringify(state.toJSON())));
+    this.snapshotState = state;
+    this.snapshotIndex = index;
+    // The leader's projection may replay from an entry now compacted: it is rebuilt.
+    for (const listener of this.leadershipListeners) listener();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads
+
+  /** Committed batches from `offset` on, up to `maxBytes` (at least one batch if any). */
+  fetch(offset: number, maxBytes: number): FetchResult {
+    const batches: FetchedBatch[] = [];
+    let bytes = 0;
+    for (let position = this.indexValue.positionOf(offset); ; position++) {
+      const batch = this.indexValue.at(position);
+      if (batch === undefined) break;
+      const entry = this.group.entry(batch.raftIndex);
+      assert(entry !== undefined, 'an indexed batch is in the log');
+      if (batches.length > 0 && bytes + entry.data.byteLength > maxBytes) break;
+      bytes += entry.data.byteLength;
+      batches.push({ baseOffset: batch.baseOffset, recordCount: batch.recordCount, bytes: entry.data, leaderEpoch: entry.term });
+    }
+    return { batches, highWatermark: this.highWatermark, logStartOffset: this.logStartOffset };
+  }
+
+  /** Resolves once the high watermark passes `offset`, or after `timeoutMs`, or on abort. */
+  waitForData(offset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.highWatermark > offset) return Promise.resolve();
+    return this.group.waitUntil(() => this.highWatermark > offset, timeoutMs, signal);
+  }
+
+  /** The committed batch holding `offset`, decoded (a few recent ones are kept); undefined
+   *  when the offset is below the log start or at or past the high watermark. */
+  decodedBatchAt(offset: number): Promise<DecodedBatch | undefined> {
+    if (offset < this.logStartOffset || offset >= this.highWatermark) return Promise.resolve(undefined);
+    const batch = this.indexValue.at(this.indexValue.positionOf(offset));
+    if (batch === undefined || offset < batch.baseOffset) return Promise.resolve(undefined);
+    let decoded = this.decoded.get(batch.raftIndex);
+    if (decoded === undefined) {
+      const entry = this.group.entry(batch.raftIndex);
+      if (entry === undefined) return Promise.resolve(undefined);
+      decoded = decodeBatch(entry.data).then((records) => ({ baseOffset: batch.baseOffset, end: batch.baseOffset + batch.recordCount, records }));
+      this.decoded.set(batch.raftIndex, decoded);
+      if (this.decoded.size > DECODED_BATCHES_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
+    }
+    return decoded;
+  }
+
+  /** The timestamp of the first retained committed record at or after `offset`; -1 when there
+   *  is none (the offset is at or past the high watermark). A consumer group's lag in seconds is
+   *  the age of this record at its committed offset. */
+  async recordTimestamp(offset: number): Promise<number> {
+    const wanted = Math.max(offset, this.logStartOffset);
+    if (wanted >= this.highWatermark) return -1;
+    const batch = this.indexValue.at(this.indexValue.positionOf(wanted));
+    if (batch === undefined) return -1;
+    const entry = this.group.entry(batch.raftIndex);
+    if (entry === undefined) return -1; // compacted meanwhile
+    const records = await decodeBatch(entry.data);
+    // A compacted batch may lack `wanted`: the first record after it then counts.
+    return records.find((r) => batch.baseOffset + r.offsetDelta >= wanted)?.timestampMs ?? -1;
+  }
+
+  /** The offset of the first retained record stamped at or after `timestampMs`, exactly (the
+   *  batch found by the index is decoded); the high watermark when there is none. */
+  async offsetAtTimestamp(timestampMs: number): Promise<number> {
+    for (let position = this.indexValue.positionOfTimestamp(timestampMs); ; position++) {
+      const batch = this.indexValue.at(position);
+      if (batch === undefined) return this.highWatermark;
+      const entry = this.group.entry(batch.raftIndex);
+      if (entry === undefined) continue;
+      const records = await decodeBatch(entry.data);
+      const found = records.find((r) => r.timestampMs >= timestampMs && batch.baseOffset + r.offsetDelta >= this.logStartOffset);
+      if (found !== undefined) return batch.baseOffset + found.offsetDelta;
+    }
+  }
+
+  /** The first offset whose record may be at or after `timestampMs` (ListOffsets by time). */
+  offsetForTimestamp(timestampMs: number): number {
+    const batch = this.indexValue.at(this.indexValue.positionOfTimestamp(timestampMs));
+    return batch === undefined ? this.highWatermark : batch.baseOffset;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Retention and compaction of this replica
+
+  /**
+   * The log start retention asks for now: past every batch whose newest record is older than
+   * `retentionMs` (Kafka's rule, per batch instead of per segment), and past the oldest batches
+   * while the partition holds more than `retentionBytes`. -1 turns a limit off. Never beyond
+   * the high watermark; the current log start when nothing is due.
+   */
+  retentionTarget(nowMs: number, retentionMs: number, retentionBytes: number): number {
+    let target = this.logStartOffset;
+    let bytes = this.logBytesValue;
+    for (let position = 0; ; position++) {
+      const batch = this.indexValue.at(position);
+      if (batch === undefined) break;
+      const expired = retentionMs >= 0 && batch.maxTimestampMs < nowMs - retentionMs;
+      const oversize = retentionBytes >= 0 && bytes > retentionBytes;
+      if (!expired && !oversize) break;
+      target = Math.max(target, batch.baseOffset + batch.recordCount);
+      bytes -= batch.bytes;
+    }
+    return Math.min(target, this.highWatermark);
+  }
+
+  /**
+   * Key compaction of this replica (cleanup.policy=compact), Kafka's log cleaner: every record
+   * below the cleanable point whose key has a later record, and every tombstone (null value)
+   * older than `deleteRetentionMs`, is removed from the batch that holds it; offsets never
+   * change (a compacted batch keeps its offset span, see the batch format). The cleanable point
+   * is the high watermark, held back to batches older than `minCompactionLagMs` and to `limit`
+   * (a queue subscription's floor: what it has not settled stays). Each replica compacts its own
+   * log: the result depends only on the committed log, and raft compares entries by index and
+   * term, so a follower catching up from a compacted leader and one compacting itself agree.
+   * Records without a key are kept.
+   */
+  async compactKeys(options: { nowMs: number; deleteRetentionMs: number; minCompactionLagMs: number; limit: number }): Promise<{ batches: number; bytesFreed: number }> {
+    const latest = new Map<string, number>();
+    const batches: { raftIndex: number; baseOffset: number; recordCount: number; data: Uint8Array }[] = [];
+    let cleanable = Math.min(this.highWatermark, options.limit);
+    for (let position = 0; ; position++) {
+      const batch = this.indexValue.at(position);
+      if (batch === undefined) break;
+      const entry = this.group.entry(batch.raftIndex);
+      if (entry === undefined) return { batches: 0, bytesFreed: 0 }; // compacted meanwhile: next time
+      if (batch.maxTimestampMs > options.nowMs - options.minCompactionLagMs) cleanable = Math.min(cleanable, batch.baseOffset);
+      for (const record of await decodeBatch(entry.data)) {
+        if (record.key !== null) latest.set(keyText(record.key), batch.baseOffset + record.offsetDelta);
+      }
+      batches.push({ raftIndex: batch.raftIndex, baseOffset: batch.baseOffset, recordCount: batch.recordCount, data: entry.data });
+    }
+    let rewritten = 0;
+    let bytesFreed = 0;
+    for (const batch of batches) {
+      if (batch.baseOffset + batch.recordCount > cleanable) break;
+      const compacted = await compactBatch(batch.data, (r) => {
+        if (r.key === null) return true;
+        const superseded = latest.get(keyText(r.key)) !== batch.baseOffset + r.offsetDelta;
+        const expiredTombstone = r.value === null && r.timestampMs < options.nowMs - options.deleteRetentionMs;
+        return !superseded && !expiredTombstone;
+      });
+      // The entry must still be the one read: retention may have compacted it away meanwhile.
+      if (compacted === null || this.group.entry(batch.raftIndex)?.data !== batch.data) continue;
+      this.group.rewrite(batch.raftIndex, compacted);
+      this.indexValue.setBytes(this.indexValue.positionOf(batch.baseOffset), compacted.byteLength);
+      this.decoded.delete(batch.raftIndex);
+      bytesFreed += batch.data.byteLength - compacted.byteLength;
+      this.logBytesValue -= batch.data.byteLength - compacted.byteLength;
+      rewritten++;
+    }
+    return { batches: rewritten, bytesFreed };
+  }
+}

@@ -1,0 +1,17 @@
+// Original file: proto/herald/v1/security.proto
+
+import type { AclBinding as _herald_v1_AclBinding, AclBinding__Output as _herald_v1_AclBinding__Output } from '../../herald/v1/AclBinding.js';
+
+export interface DeleteAclsResponse {
+  /**
+   * The bindings removed.
+   */
+  'deleted'?: (_herald_v1_AclBinding)[];
+}
+
+export interface DeleteAclsResponse__Output {
+  /**
+   * The bindings removed.
+   */
+  'deleted': (_herald_v1_AclBinding__Output)[];
+}

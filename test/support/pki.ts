@@ -1,0 +1,39 @@
+import { createScramCredential, ensureClusterCertificates, type ClusterCertificates } from '@herald/security';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let shared: Promise<ClusterCertificates> | undefined;
+
+/**
+ * A cluster CA and certificates for nodes 1 to 5, made once per test process (EC keys, about a
+ * second in all) and shared by every test cluster it starts: every node needs them, since the
+ * peer port is mutual TLS in every mode.
+ */
+export function testCertificates(): Promise<ClusterCertificates> {
+  shared ??= ensureClusterCertificates(join(mkdtempSync(`${tmpdir()}/herald-pki-`), 'certs'), [1, 2, 3, 4, 5]);
+  return shared;
+}
+
+/** The tls section of node `id`'s configuration, from testCertificates(). */
+export async function testTls(id: number): Promise<{ ca: string; cert: string; key: string }> {
+  const certs = await testCertificates();
+  const node = certs.nodes.get(id);
+  if (node === undefined) throw new Error(`the test PKI has no certificate for node ${id}`);
+  return { ca: certs.ca.cert, cert: node.cert, key: node.key };
+}
+
+/** Writes a security bootstrap file (security.bootstrapFile) holding the user `admin` with
+ *  `password`, SCRAM-SHA-256 and SCRAM-SHA-512 credentials; returns its path. */
+export async function bootstrapAdmin(password: string): Promise<string> {
+  const pki = await testCertificates();
+  const file = join(pki.dir, `bootstrap-${process.pid}-${Date.now()}.json`);
+  const credentials = await Promise.all(['SCRAM-SHA-256', 'SCRAM-SHA-512'].map((m) => createScramCredential(password, m as 'SCRAM-SHA-256')));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      users: [{ name: 'admin', credentials: credentials.map((c) => ({ mechanism: c.mechanism, salt: c.salt.toString('base64'), iterations: c.iterations, storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') })) }],
+    }),
+  );
+  return file;
+}
