@@ -18,6 +18,7 @@ export * from './workload.js';
 export * from './consumer-workloads.js';
 export * from './final-read.js';
 export * from './faults.js';
+export * from './cluster-security.js';
 export * from './run.js';
 export * from './host-faults.js';
 export * from './campaign.js';

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { NodeSecurity } from './cluster-security.js';
 
 /** What the harness asks of one node process; the launcher turns it into a command line. */
 export interface NodeLaunchSpec {
@@ -22,6 +23,8 @@ export interface NodeLaunchSpec {
   /** Environment variables the node's process gets besides the harness's own (e.g. libfaketime's
    *  for a node whose clock a fault moves). */
   readonly env: Readonly<Record<string, string>>;
+  /** The node's certificate files and the bootstrap users (cluster-security.ts). */
+  readonly security: NodeSecurity;
 }
 
 /** The command that runs one node: `herald node start ...` under whatever runs the CLI. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeraldClient } from '@herald/client';
 import { check, computeTimeline, type Verdict } from './checker.js';
+import { secureRun, type ClusterAccess } from './cluster-security.js';
 import { FaultInjector, FindingKind, brokerFindingKinds, type ActiveFault, type Finding, type HostFaultSetup, type InjectedFault } from './faults.js';
 import { FakeClock, TmpfsDisk, unavailableHostFaults } from './host-faults.js';
 import { finalRead, leaderEndOffsets, type FinalReadResult } from './final-read.js';
@@ -17,8 +18,9 @@ import { Consumers, LeaderWatcher, Producers, recorderFor, sleep, type Recorder,
 
 /** What a workload of `ChaosRunOptions.workloads` gets to work with. */
 export interface WorkloadContext {
-  /** The client links of the nodes (`host:port`, through the harness's proxies). */
-  readonly brokers: readonly string[];
+  /** How a client reaches the cluster: the client links of the nodes (`host:port`, through the
+   *  harness's proxies), TLS and the admin's credentials; `new HeraldClient({ ...cluster })`. */
+  readonly cluster: ClusterAccess;
   /** The run's topic, with `partitions` partitions and one replica per node. */
   readonly topic: string;
   readonly partitions: number;
@@ -201,6 +203,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const real = new Map(ids.map((id, i) => [id, { client: ports[3 * i]!, peer: ports[3 * i + 1]!, metrics: ports[3 * i + 2]! }]));
   const links = await LinkTable.start(ids.map((id) => ({ id, peer: { host: HOST, port: real.get(id)!.peer }, client: { host: HOST, port: real.get(id)!.client } })));
   const brokers = ids.map((id) => links.clientLink(id).address);
+  const security = await secureRun(dataRoot, ids, HOST, brokers);
+  const cluster = security.access;
   const specs = new Map<number, Omit<NodeLaunchSpec, 'rejoin'>>(
     ids.map((id) => {
       const peers = ids
@@ -210,7 +214,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       const disk = disks.get(id);
       const dataDir = disk === undefined ? join(dataRoot, `node-${id}`) : join(disk.mountPoint, 'node');
       const env = clocks.get(id)?.env() ?? {};
-      return [id, { id, dataDir, host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info', env }];
+      const node = { id, dataDir, host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info', env };
+      return [id, { ...node, security: security.nodes.get(id)! }];
     }),
   );
   const nodes = new NodeProcesses({
@@ -227,14 +232,12 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline && !signal.aborted) {
       if (!nodes.isRunning(id)) return false;
-      const res = await fetch(`http://${HOST}:${real.get(id)!.metrics}/readyz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-      await res?.body?.cancel().catch(() => undefined);
-      if (res?.status === 200) return true;
+      if (await security.ready(HOST, real.get(id)!.metrics, 1_000)) return true;
       await sleep(100, signal);
     }
     return false;
   };
-  const admin = new HeraldClient({ brokers, callTimeoutMs: 10_000 });
+  const admin = new HeraldClient({ ...cluster, callTimeoutMs: 10_000 });
   const waitInSync = async (timeoutMs: number): Promise<boolean> => {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline && !signal.aborted) {
@@ -249,9 +252,9 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     return false;
   };
 
-  const watcher = new LeaderWatcher(brokers, TOPIC, record, () => clock());
+  const watcher = new LeaderWatcher(cluster, TOPIC, record, () => clock());
   const producers = new Producers({
-    brokers,
+    cluster,
     topic: TOPIC,
     partitions: options.partitions,
     producers: options.producers,
@@ -261,10 +264,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     clock: () => clock(),
     counters,
   });
-  const consumers = new Consumers({ brokers, topic: TOPIC, partitions: options.partitions, consumers: options.consumers ?? 1, record, clock: () => clock(), counters });
+  const consumers = new Consumers({ cluster, topic: TOPIC, partitions: options.partitions, consumers: options.consumers ?? 1, record, clock: () => clock(), counters });
   const groupMemberCount = options.groupMembers ?? 2;
   const queueMemberCount = options.queueMembers ?? 2;
-  const shared = { brokers, topic: TOPIC, partitions: options.partitions, record, clock: () => clock(), counters };
+  const shared = { cluster, topic: TOPIC, partitions: options.partitions, record, clock: () => clock(), counters };
   const group = groupMemberCount === 0 ? null : new GroupMembers({ ...shared, group: GROUP, members: groupMemberCount, seed: options.seed });
   const queue = queueMemberCount === 0 ? null : new QueueMembers({ ...shared, subscription: SUBSCRIPTION, members: queueMemberCount, seed: options.seed });
 
@@ -287,7 +290,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
 
   /** Starts the nodes, creates the topic, runs the workload under the schedule. */
   const runSchedule = async (): Promise<void> => {
-    emit(`starting ${ids.length} nodes (data in ${dataRoot}, logs in ${join(reportDir, 'nodes')})`);
+    emit(`starting ${ids.length} nodes (data in ${dataRoot}, the admin's client config ${security.clientConfig}, logs in ${join(reportDir, 'nodes')})`);
     for (const id of ids) await nodes.start(id);
     for (const id of ids) {
       if (!(await waitReady(id, 60_000))) throw new Error(`node ${id} was not ready within 60 s; see ${nodes.logPath(id)}`);
@@ -303,7 +306,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     consumers.start();
     group?.start();
     queue?.start();
-    for (const workload of options.workloads ?? []) workload.start({ brokers, topic: TOPIC, partitions: options.partitions, record, clock, seed: options.seed });
+    for (const workload of options.workloads ?? []) workload.start({ cluster, topic: TOPIC, partitions: options.partitions, record, clock, seed: options.seed });
     producers.start();
     workloadStarted = true;
     phase = 'running';
@@ -440,7 +443,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     } catch (err) {
       addFinding({ kind: FindingKind.FinalRead, message: (err as Error).message });
     }
-    const readOptions = { brokers, topic: TOPIC, partitions: options.partitions, record, clock, ...(endOffsets === undefined ? {} : { endOffsets }) };
+    const readOptions = { cluster, topic: TOPIC, partitions: options.partitions, record, clock, ...(endOffsets === undefined ? {} : { endOffsets }) };
     const finalResult = await finalRead({ ...readOptions, process: 'final', timeoutMs: 120_000 });
     outcome.finalRead = finalResult;
     if (!finalResult.complete) {
