@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { herald } from './herald-cli.js';
 
 /** The invalidating anomalies: each must be zero in a passing run. */
-export const MUST_BE_ZERO = [
+const MUST_BE_ZERO = [
   'lost', 'duplicated', 'unexpected', 'nonmonotonic-send', 'inconsistent-offsets', 'G1a', 'lost-on-node',
   'group-offset-regressed', 'group-behind', 'group-unconsumed',
   'queue-redelivered-after-ack', 'queue-nonmonotonic-delivery', 'queue-unacked',
@@ -59,4 +60,21 @@ export async function runChaosCli(args: readonly string[], outDir: string, timeo
   } catch {
     throw new Error(`herald chaos run printed no JSON (exit ${run.code}); its stderr:\n${run.stderr.slice(-4_000)}`);
   }
+}
+
+/**
+ * Asserts a clean run: no invalidating anomaly, a valid verdict, the final read and every node's
+ * own read complete, exit code 0 (from the result and from the process), and more than
+ * `sendsMin` sends acknowledged (the workload really ran). Failures name the report and the
+ * command that repeats the run.
+ */
+export function expectCleanRun(code: number | null, result: RunJson, nodes: number, sendsMin: number): void {
+  const context = `report in ${result.reportDir}; repeat with: ${result.command}`;
+  for (const anomaly of MUST_BE_ZERO) expect(result.counts[anomaly], `${anomaly}; ${context}`).toBe(0);
+  expect(result.valid, context).toBe(true);
+  expect(result.finalRead?.complete, `final read; ${context}`).toBe(true);
+  expect(result.replicaReads.map((r) => r.result.complete), `each node's own copy; ${context}`).toEqual(Array.from({ length: nodes }, () => true));
+  expect(result.exitCode, context).toBe(0);
+  expect(code, context).toBe(0);
+  expect(result.sends.ok).toBeGreaterThan(sendsMin);
 }
