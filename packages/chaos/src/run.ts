@@ -238,6 +238,19 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     return false;
   };
   const admin = new HeraldClient({ ...cluster, callTimeoutMs: 10_000 });
+  const waitLoggedIn = async (timeoutMs: number): Promise<boolean> => {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline && !signal.aborted) {
+      try {
+        await admin.describeCluster({ timeoutMs: 2_000 });
+        return true;
+      } catch {
+        // not bootstrapped yet
+      }
+      await sleep(200, signal);
+    }
+    return false;
+  };
   const waitInSync = async (timeoutMs: number): Promise<boolean> => {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline && !signal.aborted) {
@@ -295,6 +308,9 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     for (const id of ids) {
       if (!(await waitReady(id, 60_000))) throw new Error(`node ${id} was not ready within 60 s; see ${nodes.logPath(id)}`);
     }
+    // The first controller writes the admin user from the bootstrap file once the meta group
+    // has formed: until then every login fails (cluster up waits the same way).
+    if (!(await waitLoggedIn(30_000))) throw new Error('the admin could not log in within 30 s of the nodes being ready (the controller writes the bootstrap users)');
     await admin.createTopic(TOPIC, { partitions: options.partitions, replicationFactor: options.nodes });
     if (!(await waitInSync(30_000))) throw new Error(`topic ${TOPIC} did not get a leader and a full ISR on every partition within 30 s`);
 
