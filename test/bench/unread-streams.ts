@@ -3,13 +3,15 @@
 // its leader by a raw HTTP/2 client that never reads a byte (the cheapest attack: no gRPC
 // library buffers anything on the reader's side). Samples the leader's RSS and its
 // herald_stream_buffer_bytes while the streams are open, then cancels them all and samples
-// again; counts elections meanwhile (there should be none). Prints one JSON line.
+// again; counts elections in each phase (there should be none) and notes the machine's load
+// average, which decides whether an election is the streams' doing. Prints one JSON line.
 //
 //   pnpm exec tsx --conditions=@herald/source test/bench/unread-streams.ts [streams] [megabytes] [open seconds]
 import { HeraldClient } from '@herald/client';
 import { loadApiDefinition } from '@herald/protocol';
 import * as http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { heraldCompiled, ProcessCluster } from '../support/process-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -92,11 +94,12 @@ try {
   }
   await waitFor(async () => (await scrape(metricsPort, 'herald_subscriptions_open')) >= streamCount, { timeoutMs: 60_000, what: `${streamCount} subscriptions open` });
   const open = await sampleFor(openSeconds);
+  const electionsOpen = (await elections()) - electionsBefore;
 
   for (const session of sessions) session.destroy();
   await waitFor(async () => (await scrape(metricsPort, 'herald_subscriptions_open')) === 0, { timeoutMs: 60_000, what: 'every subscription closed' });
   const after = (await sampleFor(5)).peak;
-  const electionsDuring = (await elections()) - electionsBefore;
+  const electionsAfterCancel = (await elections()) - electionsBefore - electionsOpen;
   const leaderAfter = (await client.describeTopic('unread')).partitions[0]!;
   console.log(
     JSON.stringify({
@@ -105,7 +108,8 @@ try {
       openSeconds,
       leaderRssMb: { baseline, peakOpen: open.peak, afterCancel: after, growth: open.peak - baseline },
       peakStreamBufferMb: Math.round(open.peakHeld / (1 << 20)),
-      elections: electionsDuring,
+      elections: { whileOpen: electionsOpen, afterCancel: electionsAfterCancel },
+      loadAverage: loadavg().map((n) => Number(n.toFixed(2))),
       leaderUnchanged: leaderAfter.leaderId === leader && leaderAfter.leaderTerm === before.leaderTerm,
     }),
   );

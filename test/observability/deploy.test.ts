@@ -63,15 +63,32 @@ describe('deploy/docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty(data!.source);
   });
 
-  it('Prometheus scrapes every node at its metrics port, with the rules mounted next to its config', () => {
+  it('makes the certificates once in a volume every node reads them from, where its config looks', () => {
+    const certs = compose.services['herald-certs']!;
+    const volume = mounts(certs).find((m) => m.target === '/var/lib/certs')!;
+    expect(compose.volumes).toHaveProperty(volume.source);
+    const script = (certs.command ?? []).join('\n');
+    for (const [name, service] of heraldServices) {
+      const config = loadConfig({ env: service.environment });
+      expect(service.depends_on, name).toContain('herald-certs');
+      expect(mounts(service).find((m) => m.source === volume.source)?.target).toBe('/var/lib/certs');
+      expect([config.tls.ca, config.tls.cert, config.tls.key]).toEqual(['ca.crt', `node-${config.nodeId}.crt`, `node-${config.nodeId}.key`].map((f) => `/var/lib/certs/${f}`));
+      expect(script).toContain(`--host "herald-$$n"`); // each node's certificate names its service
+    }
+    expect(mounts(compose.services.prometheus!).find((m) => m.source === volume.source)?.target).toBe('/etc/prometheus/certs');
+  });
+
+  it('Prometheus scrapes every node at its metrics port over TLS, with the rules mounted next to its config', () => {
     const prometheus = compose.services.prometheus!;
     const configPath = prometheus.command!.find((c) => c.startsWith('--config.file='))!.slice('--config.file='.length);
     const mount = mounts(prometheus).find((m) => m.bind && configPath.startsWith(`${m.target}/`))!;
     expect(mount.source).toBe(PROMETHEUS_DIR);
     const hostFile = join(mount.source, configPath.slice(mount.target.length + 1));
-    const config = parse(readFileSync(hostFile, 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; static_configs: { targets: string[]; labels: { node: string } }[] }[] };
+    const config = parse(readFileSync(hostFile, 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; scheme: string; tls_config: { ca_file: string }; static_configs: { targets: string[]; labels: { node: string } }[] }[] };
     for (const rules of config.rule_files) expect(existsSync(join(mount.source, rules)), rules).toBe(true);
     const job = config.scrape_configs.find((j) => j.job_name === 'herald')!;
+    expect(job.scheme).toBe('https');
+    expect(job.tls_config.ca_file).toBe('/etc/prometheus/certs/ca.crt');
     const targets = job.static_configs.map((s) => ({ node: s.labels.node, targets: s.targets }));
     const expected = heraldServices.map(([name, service]) => {
       const c = loadConfig({ env: service.environment });
@@ -101,7 +118,9 @@ describe('deploy/docker-compose.yml', () => {
 describe('deploy/docker-compose.host.yml', () => {
   const hostFile = join(DEPLOY_DIR, 'docker-compose.host.yml');
   const hostCompose = parse(readFileSync(hostFile, 'utf8'), { merge: true }) as { services: Record<string, Service & { network_mode?: string }>; volumes: Record<string, unknown> };
-  const nodes = Object.entries(hostCompose.services).map(([name, service]) => ({ name, service, config: loadConfig({ env: service.environment }) }));
+  const nodes = Object.entries(hostCompose.services)
+    .filter(([, service]) => service.environment?.HERALD_NODE_ID !== undefined)
+    .map(([name, service]) => ({ name, service, config: loadConfig({ env: service.environment }) }));
 
   it('runs three Herald nodes on the host network, on the local cluster ports, from the Dockerfile', () => {
     expect(nodes.map((n) => n.name).sort()).toEqual(['herald-1', 'herald-2', 'herald-3']);

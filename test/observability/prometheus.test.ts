@@ -2,13 +2,14 @@
 // real Prometheus: every expression parses, every dashboard query returns data, the
 // leader-change and under-replicated alerts fire when a node stops and clear when it returns,
 // and the consumer lag alerts fire for a group far behind, whose lag only the controller exports.
-// Method: three in-process nodes (TestCluster) and Debian's prometheus scraping them every
-// second with the rules of deploy/prometheus/alerts.yml in compressed time (durations / 30);
+// Method: three in-process nodes of a secure cluster (TestCluster) and Debian's prometheus
+// scraping them over TLS every second with the rules of deploy/prometheus/alerts.yml in compressed time (durations / 30);
 // a produce/fetch/subscribe workload, a consumer group that committed an offset far below the
 // high watermark of an old backlog, a leadership transfer, one node stopped and restarted.
 // Needs prometheus and promtool (scripts/lib/ensure-prometheus.sh): skipped without them
 // locally, failed without them in CI.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeraldClient } from '@herald/client';
@@ -17,6 +18,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, TestCluster } from '../support/cluster.js';
+import { testCertificates } from '../support/pki.js';
 import { freePorts } from '../support/ports.js';
 import { waitFor } from '../support/wait-for.js';
 import { dashboardQueries, interpolate, labelVariables, loadDashboards } from './dashboard-queries.js';
@@ -74,18 +76,19 @@ describe.skipIf(missing.length > 0)('a real Prometheus scraping a real cluster',
     startedSeconds = Date.now() / 1000;
     // A short lag bound, so that a stopped follower leaves the ISR within a second.
     // A lag refresh per scrape interval, so that the lag gauges follow the controller promptly.
-    cluster = await TestCluster.start({ overrides: { raft: { replicaLagTimeMaxMs: 1_000 }, groups: { lagRefreshMs: 1_000 } } });
+    cluster = await TestCluster.start({ secure: true, overrides: { raft: { replicaLagTimeMaxMs: 1_000 }, groups: { lagRefreshMs: 1_000 } } });
     for (const id of [1, 2, 3]) metricsPorts.set(id, cluster.node(id).metricsPort);
     const rules = stringify(compressRules(loadAlertRules(), TIME_COMPRESSION, RATE_INTERVAL_SECONDS));
     const [port] = await freePorts(1);
-    const configText = testConfig(metricsPorts, join(dir, 'alerts.test-compressed.yml'));
+    // Scraped over TLS, as deploy/prometheus/prometheus.yml scrapes a secure cluster.
+    const configText = testConfig(metricsPorts, join(dir, 'alerts.test-compressed.yml'), (await testCertificates()).ca.cert);
     writeFileSync(join(dir, 'alerts.test-compressed.yml'), rules);
     writeFileSync(join(dir, 'prometheus.yml'), configText);
     const checked = promtool(['check', 'config', join(dir, 'prometheus.yml')]);
     expect(checked.status, checked.output).toBe(0);
     prometheus = await PrometheusServer.start({ dir, port: port!, configText });
     await cluster.createTopic(TOPIC, PARTITIONS);
-    client = new HeraldClient({ brokers: cluster.peers.map((peer) => `127.0.0.1:${peer.clientPort}`) });
+    client = new HeraldClient({ brokers: cluster.peers.map((peer) => `127.0.0.1:${peer.clientPort}`), tls: cluster.clientTls! });
     await createBacklog(cluster, client);
     stopWorkload = startWorkload(cluster);
   });
@@ -169,7 +172,7 @@ describe.skipIf(missing.length > 0)('a real Prometheus scraping a real cluster',
     const labels = `group="${BACKLOG_GROUP}",topic="${BACKLOG_TOPIC}",partition="0",node="${controller}"`;
     const scraped = await waitFor(
       async () => {
-        const text = await (await fetch(`http://127.0.0.1:${metricsPorts.get(controller)}/metrics`)).text();
+        const text = await scrapeOverTls(metricsPorts.get(controller)!, c.clientTls!.ca);
         const lines = text.split('\n').filter((l) => l.startsWith('herald_consumer_group_lag_') && l.includes(`group="${BACKLOG_GROUP}"`));
         return lines.includes(`herald_consumer_group_lag_records{${labels}} ${lagRecords}`) ? lines : undefined;
       },
@@ -259,6 +262,20 @@ function iso(seconds: number): string {
  * max.message.bytes), then the group's offset committed at BACKLOG_COMMITTED with HeraldClient
  * (a standalone commit: the group has no members).
  */
+/** A node's /metrics over HTTPS, trusting the cluster CA. */
+function scrapeOverTls(port: number, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    https
+      .get({ host: '127.0.0.1', port, path: '/metrics', ca }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`HTTP ${res.statusCode}`))));
+      })
+      .on('error', reject);
+  });
+}
+
 async function createBacklog(cluster: TestCluster, client: HeraldClient): Promise<void> {
   await cluster.createTopic(BACKLOG_TOPIC, 1);
   const stampedMs = Date.now() - BACKLOG_AGE_MS;

@@ -74,15 +74,17 @@ export function compressRules(rules: RuleFile, factor: number, minRangeSeconds: 
  * targets replaced by the nodes' metrics ports, 1 s scrape and evaluation intervals, and the
  * given rule file.
  */
-export function testConfig(metricsPorts: ReadonlyMap<number, number>, ruleFile: string): string {
+export function testConfig(metricsPorts: ReadonlyMap<number, number>, ruleFile: string, caFile: string): string {
   const config = parse(readFileSync(join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8')) as {
     global: Record<string, string>;
     rule_files: string[];
-    scrape_configs: { job_name: string; static_configs: { targets: string[]; labels: { node: string } }[] }[];
+    scrape_configs: { job_name: string; scheme: string; tls_config: { ca_file: string }; static_configs: { targets: string[]; labels: { node: string } }[] }[];
   };
   config.global = { ...config.global, scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' };
   config.rule_files = [ruleFile];
   for (const job of config.scrape_configs) {
+    if (job.scheme !== 'https') throw new Error(`job ${job.job_name} of prometheus.yml does not scrape over TLS`);
+    job.tls_config = { ...job.tls_config, ca_file: caFile };
     for (const target of job.static_configs) {
       const port = metricsPorts.get(Number(target.labels.node));
       if (port === undefined) throw new Error(`no test node ${target.labels.node} for target ${target.targets.join(', ')}`);

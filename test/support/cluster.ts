@@ -5,7 +5,7 @@ import { loadApiDefinition, type ApiGrpcType } from '@herald/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
-import { testTls } from './pki.js';
+import { testAdminTls, testTls } from './pki.js';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait-for.js';
 
@@ -34,7 +34,9 @@ export function reasonOf(err: unknown): string | undefined {
 /**
  * A cluster of real nodes in this process, over real gRPC on 127.0.0.1, each with its own data
  * directory. Nodes can be stopped and restarted (keeping their data) to exercise failover. With
- * `kafka: true` every node also serves Kafka clients (@herald/kafka) on a free port.
+ * `kafka: true` every node also serves Kafka clients (@herald/kafka) on a free port. With
+ * `secure: true` the client and metrics ports are TLS and every call authenticated: client()
+ * and clientTls speak as User:admin with a client certificate of the test CA.
  */
 export class TestCluster {
   private readonly running = new Map<number, RunningNode>();
@@ -47,15 +49,19 @@ export class TestCluster {
     readonly dataDir: string,
     private readonly overrides: Record<string, unknown>,
     private readonly listeners: readonly ListenerFactory[],
+    /** TLS as User:admin when the cluster is secure. */
+    readonly clientTls: { ca: string; cert: string; key: string } | undefined,
   ) {}
 
-  static async start(options: { nodes?: number; overrides?: Record<string, unknown>; kafka?: boolean } = {}): Promise<TestCluster> {
+  static async start(options: { nodes?: number; overrides?: Record<string, unknown>; kafka?: boolean; secure?: boolean } = {}): Promise<TestCluster> {
     const count = options.nodes ?? 3;
     const ports = await freePorts(count * 4);
     const peers = Array.from({ length: count }, (_, i) => ({ id: i + 1, host: '127.0.0.1', clientPort: ports[i * 4]!, peerPort: ports[i * 4 + 1]!, kafkaPort: ports[i * 4 + 3]! }));
     const metrics = new Map(peers.map((p, i) => [p.id, ports[i * 4 + 2]!]));
     const kafka = options.kafka === true;
-    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), options.overrides ?? {}, kafka ? [kafkaListener()] : []);
+    const secure = options.secure === true;
+    const overrides = secure ? { security: { mode: 'secure' }, ...options.overrides } : (options.overrides ?? {});
+    const cluster = new TestCluster(peers, metrics, mkdtempSync(`${tmpdir()}/herald-test-`), overrides, kafka ? [kafkaListener()] : [], secure ? await testAdminTls() : undefined);
     await Promise.all(peers.map((p) => cluster.startNode(p.id)));
     await cluster.controller();
     return cluster;
@@ -126,7 +132,8 @@ export class TestCluster {
     let clients = this.clients.get(id);
     if (clients === undefined) {
       const address = `127.0.0.1:${this.peers.find((p) => p.id === id)!.clientPort}`;
-      const creds = grpc.credentials.createInsecure();
+      const tls = this.clientTls;
+      const creds = tls === undefined ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(Buffer.from(tls.ca), Buffer.from(tls.key), Buffer.from(tls.cert));
       const v1 = this.api.herald.v1;
       clients = {
         produce: new v1.ProduceService(address, creds),

@@ -1,4 +1,4 @@
-import { bootstrapUser, ensureClusterCertificates, writeBootstrapFile, type ClusterCertificates } from '@herald/security';
+import { bootstrapUser, createClientCertificate, ensureClusterCertificates, readCertificateFiles, writeBootstrapFile, type ClusterCertificates } from '@herald/security';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,19 @@ export async function testTls(id: number): Promise<{ ca: string; cert: string; k
   const node = certs.nodes.get(id);
   if (node === undefined) throw new Error(`the test PKI has no certificate for node ${id}`);
   return { ca: certs.ca.cert, cert: node.cert, key: node.key };
+}
+
+let admin: Promise<{ ca: string; cert: string; key: string }> | undefined;
+
+/** TLS for a client of a secure test cluster: the test CA, and a client certificate of
+ *  User:admin (a superuser by default), so that no login is needed. */
+export function testAdminTls(): Promise<{ ca: string; cert: string; key: string }> {
+  admin ??= testCertificates().then(async (pki) => {
+    const ca = readCertificateFiles(pki.ca);
+    const cert = await createClientCertificate(ca, 'admin');
+    return { ca: ca.cert, cert: cert.cert, key: cert.key };
+  });
+  return admin;
 }
 
 /** Writes a security bootstrap file (security.bootstrapFile) holding the user `admin` with

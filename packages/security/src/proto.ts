@@ -11,8 +11,9 @@ import { checkScramCredential, type ScramCredential, type ScramMechanism } from 
 const PREFIX = { resourceType: 'RESOURCE_TYPE_', patternType: 'PATTERN_TYPE_', operation: 'ACL_OPERATION_', permission: 'ACL_PERMISSION_' } as const;
 
 /** `RESOURCE_TYPE_TOPIC` → `topic`; UNSPECIFIED → undefined; anything else as it came, so that
- *  the check names it. */
-function fromEnum(prefix: string, value: string): string | undefined {
+ *  the check names it. A number the .proto does not name arrives as a number, not a name. */
+function fromEnum(prefix: string, value: string | number): string | undefined {
+  if (typeof value === 'number') return `unknown value ${value}`;
   if (value === `${prefix}UNSPECIFIED` || value === '') return undefined;
   return value.startsWith(prefix) ? value.slice(prefix.length).toLowerCase() : value;
 }

@@ -46,6 +46,13 @@ describe('ACL messages', () => {
     const message = wire<v1.ListAclsRequest__Output>('ListAcls', { filter: { principal: 'alice' } });
     expect(() => aclFilterFromProto(message.filter!)).toThrow(/^filter\.principal: "alice" is not a principal/);
   });
+
+  it('refuse enum numbers the .proto does not name (found by the fuzz test)', () => {
+    const message = wire<v1.ListAclsRequest__Output>('ListAcls', { filter: { patternType: -1 as never } });
+    expect(() => aclFilterFromProto(message.filter!)).toThrow(/^filter\.pattern_type: must be one of literal, prefixed or unspecified \(got "unknown value -1"\)/);
+    const binding = wire<v1.CreateAclsRequest__Output>('CreateAcls', { acls: [{ principal: 'User:a', resourceType: 7 as never, patternType: 'PATTERN_TYPE_LITERAL', resourceName: 'x', operation: 'ACL_OPERATION_READ', permission: 'ACL_PERMISSION_ALLOW' }] });
+    expect(() => aclBindingFromProto(binding.acls[0]!, 'acls[0]')).toThrow(/^acls\[0\]\.resource_type: /);
+  });
 });
 
 describe('credential and quota messages', () => {
