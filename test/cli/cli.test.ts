@@ -148,6 +148,39 @@ describe('herald against a 3-node cluster', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ node: 2, moved: [], kept: [] });
     const stranger = await herald(['node', 'drain', '--node', '7'], { env });
     expect(stranger).toMatchObject({ code: 2, stderr: 'error: node 7 is not a member of the cluster (nodes 1, 2, 3)\n' });
+
+    // The controller's drain hands the controller role away too.
+    const controller = await cluster.controller();
+    await waitFor(async () => (JSON.parse((await herald(['cluster', 'status', '--json'], { env })).stdout) as { controllerIsr: number[] }).controllerIsr.length === 3, { timeoutMs: 10_000, what: 'the meta group ISR of 3' });
+    const handed = JSON.parse((await herald(['node', 'drain', '--node', String(controller), '--json'], { env })).stdout) as { controllerMovedTo: number };
+    expect(handed.controllerMovedTo).not.toBe(0);
+    expect(handed.controllerMovedTo).not.toBe(controller);
+  });
+
+  it('plans a roll, and rolls with --manual as the operator confirms each restart', async () => {
+    const status = JSON.parse((await herald(['cluster', 'status', '--json'], { env })).stdout) as { controllerId: number };
+    const order = [1, 2, 3].filter((id) => id !== status.controllerId).concat(status.controllerId);
+    const plan = await herald(['cluster', 'roll', '--dry-run'], { env });
+    expect(plan.stdout.split('\n')[0]).toBe(`roll order: ${order.map((id) => `node ${id}${id === status.controllerId ? ' (controller)' : ''}`).join(', ')}`);
+    for (const id of order) expect(plan.stdout).toContain(`node ${id}: safe to restart now\n`);
+
+    // Nothing restarts the in-process nodes here: the operator "restarts" each at once, so the
+    // roll sees every node safe and in sync, and moves the leaderships and the controller role.
+    const rolled = await herald(['cluster', 'roll', '--manual', '--json'], { env, input: '\n\n\n', timeoutMs: 60_000 });
+    expect(rolled.code).toBe(0);
+    expect(rolled.stderr).toBe(order.map((id) => `node ${id} is drained and safe to restart: restart it now, then press Enter\n`).join(''));
+    const result = JSON.parse(rolled.stdout) as { nodes: { node: number; controllerMoved: boolean }[] };
+    expect(result.nodes.map((n) => n.node)).toEqual(order);
+    expect(result.nodes.at(-1)!.controllerMoved).toBe(true);
+
+    const short = await herald(['cluster', 'roll', '--manual', '--json'], { env, input: '\n', timeoutMs: 60_000 });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('error: standard input closed before the restart was confirmed');
+    const stranger = await herald(['cluster', 'roll', '--nodes', '1,7'], { env });
+    expect(stranger).toMatchObject({ code: 2, stderr: 'error: node 7 is not a member of the cluster (nodes 1, 2, 3)\n' });
+    const notLocal = await herald(['cluster', 'roll', '--data', '/nonexistent'], { env });
+    expect(notLocal.code).toBe(2);
+    expect(notLocal.stderr).toContain('does not run from /nonexistent');
   });
 
   it('deletes a topic', async () => {

@@ -19,8 +19,9 @@ const TOPIC = 'kf-orders';
 const RATE_PER_S = 1_000;
 const BEFORE_KILL_MS = 5_000;
 // acks -1 waits for every in-sync replica: sends to partitions whose leader survived stall until
-// the killed follower leaves the ISR (raft.replicaLagTimeMaxMs, 10 s), as Kafka's do
-// (replica.lag.time.max.ms); the producer then catches up on what fell due meanwhile.
+// the killed follower leaves the ISR (at once when its connection resets, at the latest after
+// raft.replicaLagTimeMaxMs, 10 s, as Kafka's replica.lag.time.max.ms); the producer then
+// catches up on what fell due meanwhile.
 const AFTER_KILL_MS = 15_000;
 const RESTART_AFTER_MS = 3_000;
 

@@ -35,6 +35,7 @@ describe('renderTemplate', () => {
     { template: '{{ add 1 2 3 }} {{ sub 5 2 }} {{ int "7" }} {{ "hi" | b64enc }}', expected: '6 3 7 aGk=', what: 'arithmetic and b64enc' },
     { template: 'a:{{ toYaml .Values.map | nindent 2 }}', expected: 'a:\n  a: 2\n  z: 1', what: 'toYaml (keys in order) and nindent' },
     { template: '{{ toYaml .Values.list | indent 4 }}|{{ toYaml .Values.none }}', expected: '    - a\n    - b|{}', what: 'indent, and an empty map' },
+    { template: '{{ get .Values.map "a" }}|{{ get .Values.map "nope" }}|{{ get (dict "k" "v") "k" }}|{{ toYaml (dict) }}', expected: '2||v|{}', what: 'get (a missing key is empty) and dict' },
   ])('$what', ({ template, expected }) => {
     expect(renderTemplate(template, data)).toBe(expected);
   });

@@ -1,8 +1,9 @@
 // Shows that the SDK works against a real 3-node cluster: topics made through the admin calls,
 // 3,000 keyed records produced through the idempotent producer come back through the consumer
-// complete, each partition in send order, each key in one partition; and a batch whose answer
-// is lost is resent and stored once. Method: three nodes in this process over real gRPC on
-// 127.0.0.1 (test/support/cluster.ts), each with its own temporary data directory.
+// complete, each partition in send order, each key in one partition; a batch whose answer is
+// lost is resent and stored once; the controller role moves on request. Method: three nodes in
+// this process over real gRPC on 127.0.0.1 (test/support/cluster.ts), each with its own
+// temporary data directory.
 //
 // @herald/client is imported by path: the test package's dependencies are not this change's.
 
@@ -137,6 +138,18 @@ describe('HeraldClient against a 3-node cluster', () => {
     const records = await take(consumer[Symbol.asyncIterator](), total, 20_000);
     await consumer.close();
     expect(records.map((r) => r.value!.toString())).toEqual(Array.from({ length: total }, (_, i) => `m-${i}`));
+  });
+
+  it('describes the meta group\'s ISR and hands the controller role to another node', async () => {
+    const before = await waitFor(async () => {
+      const c = await client.describeCluster();
+      return c.controllerId !== 0 && c.controllerIsr.length === 3 ? c : undefined;
+    }, { timeoutMs: 10_000, what: 'a controller with all three nodes in sync' });
+    expect(before.controllerIsr).toEqual([1, 2, 3]);
+    const to = before.controllerId === 3 ? 1 : before.controllerId + 1;
+    await expect(client.transferController(to)).resolves.toMatchObject({ leaderId: to });
+    await waitFor(async () => (await client.describeCluster()).controllerId === to, { timeoutMs: 10_000, what: `node ${to} the controller` });
+    await expect(client.transferController(9)).rejects.toThrow('node 9 is not a voter of the meta group (voters: 1, 2, 3)');
   });
 
   it('stores a batch once when its answer is lost and the producer resends it', async () => {

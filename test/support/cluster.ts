@@ -16,6 +16,7 @@ type Clients = {
   admin: InstanceType<V1['AdminService']>;
   groups: InstanceType<V1['GroupService']>;
   queues: InstanceType<V1['QueueService']>;
+  transactions: InstanceType<V1['TransactionService']>;
 };
 
 /** Calls a unary method of a generated client as a promise. */
@@ -102,6 +103,7 @@ export class TestCluster {
     this.clients.get(id)?.admin.close();
     this.clients.get(id)?.groups.close();
     this.clients.get(id)?.queues.close();
+    this.clients.get(id)?.transactions.close();
     this.clients.delete(id);
     await node?.stop();
   }
@@ -141,6 +143,7 @@ export class TestCluster {
         admin: new v1.AdminService(address, creds),
         groups: new v1.GroupService(address, creds),
         queues: new v1.QueueService(address, creds),
+        transactions: new v1.TransactionService(address, creds),
       };
       this.clients.set(id, clients);
     }

@@ -13,7 +13,7 @@
 //   operands   .Field.Chains, $, $var.Field, "strings", numbers, true, false, nil, ( pipelines )
 //   functions  include, toYaml, indent, nindent, quote, default, required, printf (%s %d %v %q),
 //              int, add, add1, sub, until, eq, ne, lt, gt, and, or, not, empty, contains,
-//              trunc, trimSuffix, b64enc
+//              trunc, trimSuffix, b64enc, dict, get
 //   objects    .Values (values.yaml, deep-merged with the test's values), .Release.Name,
 //              .Release.Namespace, .Release.Service, .Chart.Name, .Chart.Version, .Chart.AppVersion
 
@@ -319,6 +319,12 @@ class Renderer {
     trunc: (length, text) => String(text).slice(0, Number(length)),
     trimSuffix: (suffix, text) => (String(text).endsWith(String(suffix)) ? String(text).slice(0, -String(suffix).length) : String(text)),
     b64enc: (text) => Buffer.from(String(text)).toString('base64'),
+    // Sprig's dict and get: a missing key gets "", and get of something not a map is an error.
+    dict: (...pairs) => Object.fromEntries(Array.from({ length: Math.floor(pairs.length / 2) }, (_, i) => [String(pairs[i * 2]), pairs[i * 2 + 1]])),
+    get: (map, key) => {
+      if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new TemplateError(`get: ${JSON.stringify(map)} is not a map`);
+      return (map as Record<string, unknown>)[String(key)] ?? '';
+    },
   };
 
   render(nodes: readonly TemplateNode[], dot: unknown, scope: Scope): string {

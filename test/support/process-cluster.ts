@@ -38,6 +38,8 @@ export interface ProcessPeer {
  */
 export class ProcessCluster {
   private readonly children = new Map<number, ChildProcess>();
+  /** Nodes that run another `herald` than the cluster's (an upgraded node). */
+  private readonly commands = new Map<number, HeraldCommand>();
 
   private constructor(
     readonly peers: readonly ProcessPeer[],
@@ -73,14 +75,18 @@ export class ProcessCluster {
     return this.children.get(id)?.pid;
   }
 
-  startNode(id: number): void {
+  /** Starts node `id`, run by `herald` from now on when given (a rolling upgrade), else by what
+   *  ran it before. */
+  startNode(id: number, herald?: HeraldCommand): void {
     if (this.children.has(id)) throw new Error(`node ${id} is already running`);
+    if (herald !== undefined) this.commands.set(id, herald);
+    const command = this.commands.get(id) ?? this.herald;
     const self = this.peers.find((p) => p.id === id)!;
     const peers = this.peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}:${p.kafkaPort}`).join(',');
     const log = createWriteStream(`${this.dataDir}/node-${id}.log`, { flags: 'a' });
     const child = spawn(
-      this.herald.file,
-      [...this.herald.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--insecure', '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
+      command.file,
+      [...command.args, 'node', 'start', '--id', String(id), '--data-dir', `${this.dataDir}/node-${id}`, '--peers', peers, '--metrics-port', String(self.metricsPort), '--insecure', '--log-level', process.env.HERALD_TEST_LOG ?? 'info'],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.pipe(log);

@@ -40,3 +40,9 @@ export const QUEUE_MEMBER_BYTES_MAX = 512;
 export const WAIT_MS_MAX = 3_600_000;
 /** The longest a produce may ask to wait for its acks. */
 export const PRODUCE_TIMEOUT_MS_MAX = 300_000;
+
+/** WatchChecks streams (half-message check-backs) a node serves at once. */
+export const CHECK_STREAMS_MAX = 10_000;
+
+/** A half message's id: 1 to HALF_ID_MAX of [a-zA-Z0-9._-]. */
+export const HALF_ID_MAX = 128;

@@ -16,6 +16,8 @@ import { DeadLetterWriter } from './queue/dead-letters.js';
 import { bootstrapSecurity, readBootstrapUsers } from './security/bootstrap.js';
 import { NodeSecurity } from './security/node-security.js';
 import { STORE_FORMAT_VERSION, STORE_FORMATS_READ } from './store-format.js';
+import { CheckRegistry } from './transactions/check-registry.js';
+import type { CheckSettings } from './transactions/half-leader.js';
 import { PeerTransport, type DescribeReplicasRequest, type ReplicaState } from './transport/peer-transport.js';
 
 export const HERALD_VERSION = '0.1.0';
@@ -25,6 +27,12 @@ const DESCRIBE_PEERS_MS = 300;
 
 /** How often partition leaders look for queue records due for the dead-letter topic. */
 const QUEUE_SWEEP_MS = 1_000;
+
+/** How often partition leaders look for half messages due for a check-back. */
+const HALF_SWEEP_MS = 250;
+
+/** How long a check-back's or a check-max rollback's command may take to commit. */
+const HALF_SWEEP_TIMEOUT_MS = 10_000;
 
 /** How often a controller checks that the cluster's security state was written (bootstrap). */
 const SECURITY_BOOTSTRAP_CHECK_MS = 200;
@@ -81,6 +89,8 @@ export class HeraldNode {
   readonly security: NodeSecurity;
   /** Refuses produce while the data disk is nearly full (limits.diskFreeMinBytes). */
   readonly diskGuard: DiskGuard;
+  /** The WatchChecks streams open here: live producer-group members (half messages). */
+  readonly checks: CheckRegistry;
   private coordinator: GroupCoordinator | undefined;
   /** Partitions hosted here, by Raft group id. */
   private readonly partitions = new Map<string, HostedPartition>();
@@ -102,6 +112,8 @@ export class HeraldNode {
     this.clock = clock;
     this.security = new NodeSecurity(config, () => this.meta.state, clock);
     this.diskGuard = new DiskGuard(config.dataDir, config.limits.diskFreeMinBytes, logger.child({ component: 'disk' }));
+    // Check-backs unflushed to their streams hold at most a quarter of what Subscribe streams may.
+    this.checks = new CheckRegistry(Math.floor(config.limits.streamBufferBytes / 4));
     // The coordinator is made in start(), after the constructor; until then there is no lag.
     this.metrics = new NodeMetrics(config.nodeId, HERALD_VERSION, () => this.groupViews(), () => this.coordinator?.lag() ?? []);
     this.transport = new PeerTransport({
@@ -162,6 +174,7 @@ export class HeraldNode {
       clock.setInterval(() => void node.diskGuard.refresh(), DISK_CHECK_MS),
       clock.setInterval(() => node.enforceRetention(), config.retention.checkIntervalMs),
       clock.setInterval(() => node.sweepQueues(), QUEUE_SWEEP_MS),
+      clock.setInterval(() => node.sweepHalves(), HALF_SWEEP_MS),
       clock.setInterval(() => {
         if (node.compacting === null) void node.compactKeys();
       }, config.retention.compactionIntervalMs),
@@ -327,9 +340,23 @@ export class HeraldNode {
     );
   }
 
+  /** The meta group's ISR as the controller reports it: this node's own when it is the
+   *  controller, else the controller's answer to DescribeReplicas; empty when none answered. */
+  async controllerIsr(): Promise<NodeId[]> {
+    if (this.meta.isController()) return [...this.meta.group.status().isr];
+    const answers = await this.transport.describeReplicas([META_GROUP_ID], DESCRIBE_PEERS_MS);
+    return [...(answers.filter((s) => s.group === META_GROUP_ID && s.isLeader).sort((a, b) => b.term - a.term)[0]?.isr ?? [])];
+  }
+
   private localReplicaStates(groups: readonly string[]): ReplicaState[] {
     const out: ReplicaState[] = [];
     for (const id of groups) {
+      if (id === META_GROUP_ID) {
+        const { group } = this.meta;
+        const isLeader = group.isLeader();
+        out.push({ group: id, leaderId: group.leaderId(), term: group.term(), isLeader, isr: isLeader ? [...group.status().isr] : [], highWatermark: 0, logStartOffset: 0 });
+        continue;
+      }
       const hosted = this.partitions.get(id);
       if (hosted === undefined) continue;
       const { group, log } = hosted.partition;
@@ -407,6 +434,35 @@ export class HeraldNode {
     for (const { partition } of this.partitions.values()) {
       if (partition.log.state.queues.subscriptions.size === 0 || !partition.group.isLeader()) continue;
       partition.leader.queues.sweep().catch((err: Error) => this.logger.debug({ err, partition: partition.name }, 'queue sweep failed'));
+    }
+  }
+
+  /** When the half messages of a topic are checked back: its configs, else the node's. */
+  private checkSettingsOf(topic: TopicRecord): CheckSettings {
+    const defaults = this.config.transactions;
+    return {
+      afterMs: Number(topic.configs['transaction.check.after.ms'] ?? defaults.checkAfterMs),
+      intervalMs: Number(topic.configs['transaction.check.interval.ms'] ?? defaults.checkIntervalMs),
+      max: Number(topic.configs['transaction.check.max'] ?? defaults.checkMax),
+    };
+  }
+
+  /** Each partition led here with undecided half messages checks back those that are due with
+   *  the live members of their producer groups (WatchChecks streams on this node), and rolls
+   *  back those past transaction.check.max checks. */
+  private sweepHalves(): void {
+    if (this.closed) return;
+    const nowMs = this.clock.now();
+    for (const { topic, partition } of this.partitions.values()) {
+      if (partition.log.state.halves.pending.size === 0 || !partition.group.isLeader()) continue;
+      const { topic: name, partition: id } = partition.settings;
+      partition.leader.halves.sweep(nowMs, this.checkSettingsOf(topic), (notice) => this.checks.deliver({ ...notice, topic: name, partition: id }), HALF_SWEEP_TIMEOUT_MS).then(
+        (result) => {
+          for (const check of result.checks) this.metrics.halfChecks.inc({ topic: name, delivered: String(check.delivered > 0) });
+          if (result.rolledBack > 0) this.metrics.halfDecisions.inc({ topic: name, decision: 'rollback', by: 'check-max' }, result.rolledBack);
+        },
+        (err: Error) => this.logger.debug({ err, partition: partition.name }, 'half message check-back failed; retried at the next sweep'),
+      );
     }
   }
 
@@ -498,6 +554,7 @@ export class HeraldNode {
         minInsyncReplicas: partition.settings.minInsyncReplicas,
         highWatermark: partition.log.highWatermark,
         logBytes: partition.log.logBytes,
+        pendingHalves: partition.log.state.halves.pending.size,
         status: () => partition.group.status(),
       };
     }

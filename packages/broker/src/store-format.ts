@@ -14,6 +14,10 @@ export const EntryKind = {
   PartitionCommand: 0x10,
   /** A cluster metadata command (JSON after the byte). */
   MetaCommand: 0x11,
+  /** A half message (transactions/half-state.ts): a 4-byte big-endian length, that many bytes of
+   *  JSON (its id, producer group and the leader's clock), then the record batch, unchanged.
+   *  Once committed, fetch serves the batch from this entry (storedBatch), so it is stored once. */
+  HalfMessage: 0x12,
   /** Store format 1 wrote commands as bare JSON: its first byte is "{". Read, never written. */
   LegacyJson: 0x7b,
 } as const;
@@ -46,6 +50,59 @@ export function isRecordBatch(data: Uint8Array): boolean {
   return data.byteLength > 0 && data[0]! < 0x10;
 }
 
+/** Encodes a half message entry: its kind byte, the length and JSON of `meta`, the batch. */
+export function encodeHalfEntry(meta: object, batch: Uint8Array): Uint8Array {
+  return encodeHalfEntryRaw(encoder.encode(JSON.stringify(meta)), batch);
+}
+
+/** The two parts of a half message entry: its JSON (undecoded) and its record batch. */
+export function halfEntryParts(data: Uint8Array): { readonly meta: Uint8Array; readonly batch: Uint8Array } {
+  assert(data[0] === EntryKind.HalfMessage && data.byteLength >= 5, 'a half message entry starts with its kind and length');
+  const length = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(1);
+  assert(5 + length <= data.byteLength, 'a half message entry holds its JSON');
+  return { meta: data.subarray(5, 5 + length), batch: data.subarray(5 + length) };
+}
+
+/** The record batch an indexed entry holds: the entry itself, or a committed half message's
+ *  batch inside its entry. */
+export function storedBatch(data: Uint8Array): Uint8Array {
+  return data[0] === EntryKind.HalfMessage ? halfEntryParts(data).batch : data;
+}
+
+/** An indexed entry with its record batch replaced by `batch` (key compaction): a half message
+ *  entry keeps its JSON. */
+export function withStoredBatch(data: Uint8Array, batch: Uint8Array): Uint8Array {
+  if (data[0] !== EntryKind.HalfMessage) return batch;
+  return encodeHalfEntryRaw(halfEntryParts(data).meta, batch);
+}
+
+function encodeHalfEntryRaw(json: Uint8Array, batch: Uint8Array): Uint8Array {
+  const out = new Uint8Array(5 + json.byteLength + batch.byteLength);
+  out[0] = EntryKind.HalfMessage;
+  new DataView(out.buffer).setUint32(1, json.byteLength);
+  out.set(json, 5);
+  out.set(batch, 5 + json.byteLength);
+  return out;
+}
+
+/** Decodes and validates the JSON of a committed half message entry (see decodeCommand). */
+export function decodeHalfMeta<T>(meta: Uint8Array, schema: z.ZodType<T>, where: string): T {
+  return parseCommitted(decoder.decode(meta), schema, `${where}: a committed half message`);
+}
+
+/** Parses and validates the JSON of a committed entry; `what` names it in the assertion. */
+function parseCommitted<T>(json: string, schema: z.ZodType<T>, what: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
+  }
+  const parsed = schema.safeParse(value);
+  assert(parsed.success, `${what} does not decode: ${parsed.success ? '' : parsed.error.message.slice(0, 500)}`);
+  return parsed.data;
+}
+
 /**
  * Decodes and validates a committed command entry of `kind` (or of store format 1). A committed
  * entry that does not decode is a damaged or foreign store, never a client's input: the node
@@ -54,14 +111,5 @@ export function isRecordBatch(data: Uint8Array): boolean {
 export function decodeCommand<T>(data: Uint8Array, kind: typeof EntryKind.PartitionCommand | typeof EntryKind.MetaCommand, schema: z.ZodType<T>, where: string): T {
   const first = data[0];
   assert(first === kind || first === EntryKind.LegacyJson, `${where}: an entry of kind 0x${(first ?? 0).toString(16)} where a command of kind 0x${kind.toString(16)} belongs`);
-  const json = decoder.decode(first === EntryKind.LegacyJson ? data : data.subarray(1));
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    value = undefined;
-  }
-  const parsed = schema.safeParse(value);
-  assert(parsed.success, `${where}: a committed command does not decode: ${parsed.success ? '' : parsed.error.message.slice(0, 500)}`);
-  return parsed.data;
+  return parseCommitted(decoder.decode(first === EntryKind.LegacyJson ? data : data.subarray(1)), schema, `${where}: a committed command`);
 }

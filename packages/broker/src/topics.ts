@@ -1,5 +1,6 @@
 import { HeraldError, invalidArgument, topicExists } from '@herald/protocol';
 import type { NodeId } from '@herald/raft';
+import type { RaftGroup } from './host/raft-group.js';
 import { assignReplicas, type TopicRecord } from './meta/meta-state.js';
 import { deadLetterTopicOf, type HeraldNode, type PartitionView } from './node.js';
 
@@ -72,13 +73,22 @@ export function replicationFactorOf(topic: TopicRecord): number {
  */
 export async function transferLeadership(node: HeraldNode, topic: string, partitionId: number, to: NodeId | undefined): Promise<{ leaderId: NodeId; leaderTerm: number }> {
   const { partition } = node.partition(topic, partitionId);
-  const group = partition.group;
+  return handOver(node, partition.group, partition.name, to);
+}
+
+/** Hands the controller role (the meta group's leadership, which this node must hold) to `to`,
+ *  or to the in-sync voter furthest along, as transferLeadership does for a partition. */
+export async function transferController(node: HeraldNode, to: NodeId | undefined): Promise<{ leaderId: NodeId; leaderTerm: number }> {
+  return handOver(node, node.meta.group, 'the meta group', to);
+}
+
+async function handOver<O>(node: HeraldNode, group: RaftGroup<O>, name: string, to: NodeId | undefined): Promise<{ leaderId: NodeId; leaderTerm: number }> {
   group.requireLeader();
   const status = group.status();
   const target = to ?? status.progress.filter((p) => p.id !== node.nodeId && p.inSync && !p.learner).sort((a, b) => b.matchIndex - a.matchIndex)[0]?.id;
-  if (target === undefined) throw new HeraldError('NotEnoughReplicas', `${partition.name} has no in-sync follower to hand leadership to`);
+  if (target === undefined) throw new HeraldError('NotEnoughReplicas', `${name} has no in-sync follower to hand leadership to`);
   if (!status.membership.voters.includes(target)) {
-    throw invalidArgument('to_node_id', `node ${target} is not a replica of ${partition.name} (replicas: ${status.membership.voters.join(', ')})`);
+    throw invalidArgument('to_node_id', `node ${target} is not a voter of ${name} (voters: ${status.membership.voters.join(', ')})`);
   }
   if (target === node.nodeId) return { leaderId: target, leaderTerm: status.term };
   const moved = await group.transferLeadership(target, node.config.raft.electionTimeoutMaxMs * 2);

@@ -118,3 +118,22 @@ export async function drainNode(client: DrainClient, nodeId: number, options: Dr
     if (failed) await new Promise((resolve) => setTimeout(resolve, Math.min(ROUND_PAUSE_MAX_MS, 100 * (round + 1), left())));
   }
 }
+
+/** What moving the controller role needs of the SDK. */
+export type ControllerClient = Pick<HeraldClient, 'describeCluster' | 'transferController'>;
+
+/** Hands the controller role (the meta group's leadership) to the lowest-numbered other member
+ *  of the meta group's ISR when `nodeId` holds it; says whether it moved. A refusal is left to
+ *  the election that follows the node's stop. */
+export async function moveController(client: ControllerClient, nodeId: number, timeoutMs: number): Promise<boolean> {
+  const cluster = await client.describeCluster({ timeoutMs });
+  if (cluster.controllerId !== nodeId) return false;
+  const to = cluster.controllerIsr.filter((id) => id !== nodeId).sort((a, b) => a - b)[0];
+  if (to === undefined) return false;
+  try {
+    const moved = await client.transferController(to, { timeoutMs });
+    return moved.leaderId !== nodeId && moved.leaderId !== 0;
+  } catch {
+    return false;
+  }
+}

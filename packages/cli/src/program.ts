@@ -28,6 +28,11 @@ const COMMANDS: readonly { readonly name: string; readonly description: string; 
     description: 'receive from, describe and delete queue subscriptions: records shared by members, acked one by one, redelivered, dead-lettered',
     load: async () => (await import('./commands/queue.js')).registerQueue,
   },
+  {
+    name: 'txn',
+    description: 'half messages (transactional messages): send, commit, roll back, list and describe them',
+    load: async () => (await import('./commands/txn.js')).registerTxn,
+  },
   { name: 'leader', description: "move partitions' leadership", load: async () => (await import('./commands/leader.js')).registerLeader },
   { name: 'chaos', description: 'break a local cluster on purpose and check that nothing acknowledged was lost', load: async () => (await import('./commands/chaos.js')).registerChaos },
   {

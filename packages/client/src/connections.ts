@@ -20,6 +20,7 @@ export interface NodeStubs {
   readonly queues: InstanceType<V1['QueueService']>;
   readonly auth: AuthStub;
   readonly security: InstanceType<V1['SecurityService']>;
+  readonly transactions: InstanceType<V1['TransactionService']>;
 }
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -83,6 +84,7 @@ export class Connections {
         queues: new v1.QueueService(address, credentials, { channelOverride, interceptors }),
         auth: new v1.AuthService(address, credentials, { channelOverride, interceptors }),
         security: new v1.SecurityService(address, credentials, { channelOverride, interceptors }),
+        transactions: new v1.TransactionService(address, credentials, { channelOverride, interceptors }),
       };
       this.nodes.set(address, stubs);
     }

@@ -4,6 +4,7 @@ import { checkAddress, Connections, unaryCall } from './connections.js';
 import { Consumer, type ConsumerOptions } from './consumer.js';
 import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 import { GroupAdmin } from './groups.js';
+import { HalfMessages, listHalves, type HalfDescription } from './half-messages.js';
 import { Producer, RoutedProduceTransport, type ProducerOptions } from './producer.js';
 import { deleteSubscription, describeSubscriptions, QueueConsumer, type QueueConsumerOptions, type SubscriptionDescription } from './queue-consumer.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
@@ -148,6 +149,17 @@ export class HeraldClient {
     return { leaderId: response.leaderId, leaderTerm: response.leaderTerm };
   }
 
+  /** Hands the controller role (the meta group's leadership) to `toNodeId`, a member of its
+   *  ISR (0: the controller picks the most up-to-date one), e.g. before restarting the
+   *  controller; resolves once the new controller leads. */
+  async transferController(toNodeId: number, options: CallOptions = {}): Promise<{ leaderId: number; leaderTerm: number }> {
+    const response = await this.router.atController(
+      (stubs, deadline) => unaryCall<v1.TransferLeadershipResponse__Output>(stubs.address, (o, cb) => stubs.admin.transferController({ toNodeId }, o, cb), deadline),
+      options,
+    );
+    return { leaderId: response.leaderId, leaderTerm: response.leaderTerm };
+  }
+
   /** An offset of a partition: its first ('earliest'), its next ('latest'), or the first at or
    *  after a time. Asked of any replica. */
   async listOffsets(topic: string, partition: number, position: OffsetPosition, options: CallOptions = {}): Promise<{ offset: number; highWatermark: number; logStartOffset: number }> {
@@ -165,7 +177,13 @@ export class HeraldClient {
 
   /** A producer over this client's connections (see Producer). */
   producer(options: ProducerOptions = {}): Producer {
-    const producer = new Producer(new RoutedProduceTransport(this.router), options);
+    const halves = new HalfMessages(this.router, {
+      producerGroup: options.producerGroup,
+      onCheck: options.onCheck,
+      requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+      deliveryTimeoutMs: options.deliveryTimeoutMs ?? 30_000,
+    });
+    const producer = new Producer(new RoutedProduceTransport(this.router), options, halves);
     this.track(producer);
     return producer;
   }
@@ -195,6 +213,12 @@ export class HeraldClient {
   /** The queue subscriptions of a topic (or one of them), per partition as its leader sees it. */
   describeSubscriptions(topic: string, subscription = '', options: CallOptions = {}): Promise<SubscriptionDescription[]> {
     return describeSubscriptions(this.router, topic, subscription, options);
+  }
+
+  /** The undecided half messages of a topic (with `decided`, also the decisions its
+   *  partitions remember), from every partition's leader. */
+  listHalves(topic: string, options: CallOptions & { readonly decided?: boolean } = {}): Promise<HalfDescription[]> {
+    return listHalves(this.router, topic, options.decided === true, options);
   }
 
   /** Forgets a queue subscription on every partition; the count of partitions where it existed. */

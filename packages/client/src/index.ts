@@ -2,7 +2,8 @@
 // and routes every request to the node that can answer it; producers batch, compress and
 // pipeline records with idempotent retries; consumers long-poll partitions from any replica;
 // group consumers share a topic's partitions through a consumer group with committed offsets;
-// queue consumers receive records one by one with ack/nack, redelivery and dead letters.
+// queue consumers receive records one by one with ack/nack, redelivery and dead letters;
+// producers store half messages, decide them and answer check-backs (transactional messages).
 
 export { HeraldClient, type CreateTopicOptions, type HeraldClientOptions, type OffsetPosition } from './herald-client.js';
 export { CLIENT_CONFIG_ENV, DEFAULT_CLIENT_CONFIG_PATH, clientConfigPath, findClientConfig, readClientConfig, type ClientConfig } from './client-config.js';
@@ -32,6 +33,7 @@ export {
   type SubscriptionDescription,
   type SubscriptionPartitionDescription,
 } from './queue-consumer.js';
+export { HalfMessages, parseHalfId, type CheckAnswer, type CheckHandler, type HalfCheck, type HalfDescription, type HalfMessage, type HalfRecord } from './half-messages.js';
 export { Partitioner } from './partitioner.js';
 export { PartitionSender, type ProducerBatch, type RecordWaiter, type SenderSettings } from './partition-sender.js';
 export { ProduceStream, RoutedProduceTransport, type ProduceAnswer, type ProduceRequestInput, type ProduceTransport } from './produce-transport.js';

@@ -1,6 +1,7 @@
 import { getRandomValues } from 'node:crypto';
-import { Compression, HeraldError, invalidArgument, recordTooLarge, TIMESTAMP_MS_MAX, type RecordHeader, type RecordInput } from '@herald/protocol';
+import { Compression, encodeBatch, HeraldError, invalidArgument, recordTooLarge, TIMESTAMP_MS_MAX, type RecordHeader, type RecordInput } from '@herald/protocol';
 import { toHeraldError } from './errors.js';
+import type { CheckHandler, HalfMessage, HalfMessages } from './half-messages.js';
 import { PartitionSender, type RecordWaiter } from './partition-sender.js';
 import { Partitioner } from './partitioner.js';
 import { PRODUCER_RETRY_POLICY, type RetryPolicy } from './retry.js';
@@ -46,6 +47,13 @@ export interface ProducerOptions {
   /** Waits between attempts that found no leader; 20 ms doubling up to 500 ms by default. A
    *  NotLeader naming the leader, or a node that cannot be reached, is retried at once. */
   readonly retry?: Partial<RetryPolicy>;
+  /** The producer group of this producer's half messages (sendHalf): check-backs for them go
+   *  to the group's live members (RocketMQ's producer group). Needed by sendHalf and onCheck. */
+  readonly producerGroup?: string;
+  /** Answers check-backs for the producer group's undecided half messages (sent by this
+   *  producer or another member of the group, before or after a restart): 'commit',
+   *  'rollback', or 'unknown' to be asked again later. */
+  readonly onCheck?: CheckHandler;
 }
 
 /** The most batches an idempotent producer may have outstanding per partition. */
@@ -76,7 +84,7 @@ interface OpenBatch {
  * order send() was called, retries included (PartitionSender).
  */
 export class Producer {
-  private readonly settings: Required<Omit<ProducerOptions, 'retry' | 'idempotent'>> & { retry: RetryPolicy; producerId: number };
+  private readonly settings: Required<Omit<ProducerOptions, 'retry' | 'idempotent' | 'producerGroup' | 'onCheck'>> & { retry: RetryPolicy; producerId: number };
   private readonly partitioner = new Partitioner();
   private readonly open = new Map<string, OpenBatch>();
   private readonly senders = new Map<string, PartitionSender>();
@@ -87,9 +95,12 @@ export class Producer {
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
 
+  /** `halves` serves sendHalf, commit and rollback (HeraldClient.producer() passes it; a
+   *  producer without it sends plain records only). */
   constructor(
     private readonly transport: ProduceTransport,
     options: ProducerOptions = {},
+    private readonly halves?: HalfMessages,
   ) {
     const idempotent = options.idempotent ?? true;
     const maxInFlight = options.maxInFlightPerPartition ?? (idempotent ? IDEMPOTENT_IN_FLIGHT_MAX : 1);
@@ -115,6 +126,7 @@ export class Producer {
       retry: { ...PRODUCER_RETRY_POLICY, ...options.retry },
       producerId: idempotent ? randomProducerId() : -1,
     };
+    void halves?.watch();
   }
 
   /** The idempotent producer's id (random, fixed for its life), or -1 without idempotence. */
@@ -154,6 +166,42 @@ export class Producer {
     const forget = () => this.unsettled.delete(promise);
     promise.then(forget, forget);
     return promise;
+  }
+
+  /**
+   * Stores one record as a half message (RocketMQ's transactional message): invisible to every
+   * reader until commit(id), never visible after rollback(id). Resolves once a majority of the
+   * partition's replicas holds it, so the caller may run its local transaction, then decide.
+   * Undecided, it is checked back with the producer group's live members (onCheck) after the
+   * partition's transaction.check.after.ms, and rolled back after transaction.check.max checks.
+   */
+  async sendHalf(topic: string, record: ProducerRecord): Promise<HalfMessage> {
+    if (this.closed) throw new HeraldError('InvalidArgument', 'the producer is closed');
+    if (this.halves === undefined) throw invalidArgument('sendHalf', 'this producer has no half-message transport; make it with HeraldClient.producer()');
+    const pending = toPending(record);
+    if (this.transport.partitionCount(topic) === undefined) await this.transport.loadTopic(topic);
+    const count = this.transport.partitionCount(topic);
+    if (count === undefined) throw new HeraldError('TopicNotFound', `topic "${topic}" has no metadata`);
+    const limit = this.transport.maxMessageBytes?.(topic) ?? this.settings.maxRecordBytes;
+    if (pending.sizeBytes > limit) throw recordTooLarge(pending.sizeBytes, limit);
+    const partition = pending.partition ?? this.partitioner.partition(topic, pending.record.key, count);
+    if (partition >= count) throw new HeraldError('PartitionNotFound', `topic "${topic}" has partitions 0 to ${count - 1} (got ${partition})`);
+    return this.halves.send(topic, partition, await encodeBatch([pending.record], { compression: this.settings.compression }));
+  }
+
+  /** Commits a half message (its id from sendHalf or a check-back): its records become visible
+   *  at the partition's next offsets. Resolves with where the first one is. Refused with
+   *  HalfAlreadyDecided if it was rolled back. */
+  commit(id: string): Promise<RecordMetadata> {
+    if (this.halves === undefined) return Promise.reject(invalidArgument('commit', 'this producer has no half-message transport; make it with HeraldClient.producer()'));
+    return this.halves.commit(id);
+  }
+
+  /** Rolls a half message back: its records are never visible. Refused with
+   *  HalfAlreadyDecided if it was committed. */
+  rollback(id: string): Promise<void> {
+    if (this.halves === undefined) return Promise.reject(invalidArgument('rollback', 'this producer has no half-message transport; make it with HeraldClient.producer()'));
+    return this.halves.rollback(id);
   }
 
   private drainWaiting(topic: string): void {
@@ -283,6 +331,7 @@ export class Producer {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    this.halves?.close();
     await this.transport.close();
     for (const listener of this.closeListeners.splice(0)) listener();
   }

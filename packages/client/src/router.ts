@@ -227,6 +227,7 @@ export class Router {
       clusterId: cluster.clusterId,
       controllerId: cluster.controllerId,
       nodes: cluster.nodes.map((n) => ({ id: n.id, address: n.address, alive: n.alive })),
+      controllerIsr: cluster.controllerIsr,
     };
     this.learnCluster(description);
     return description;

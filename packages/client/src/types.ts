@@ -15,6 +15,9 @@ export interface ClusterDescription {
   readonly clusterId: string;
   readonly controllerId: number;
   readonly nodes: readonly NodeDescription[];
+  /** The meta group's in-sync voters as the controller reports them; empty when the answering
+   *  node could not learn them. */
+  readonly controllerIsr: readonly number[];
 }
 
 /** A topic in a list. */

@@ -242,6 +242,10 @@ export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
  * anything else is treated as a bug (logged, answered UNKNOWN_SERVER_ERROR).
  */
 export interface KafkaBackend {
+  /** Counts `amount` of a request's `kind` (one request, bytes produced, bytes fetched) against
+   *  the principal's quotas; answers how long to hold its response back (0: at once). */
+  throttleMs?(principal: string, kind: 'request' | 'produce' | 'fetch', amount: number): number;
+
   // Cluster ------------------------------------------------------------------------------------
 
   /** Brokers, controller and the named topics (all topics for null). Topics that do not exist

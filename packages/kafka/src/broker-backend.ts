@@ -24,7 +24,7 @@ import {
   type HeraldNode,
 } from '@herald/broker';
 import { invalidArgument, offsetOutOfRange, topicExists } from '@herald/protocol';
-import { CLUSTER_RESOURCE_NAME, createScramCredential, ScramMechanism as HeraldScram, type Operation, type Principal, type ResourceType } from '@herald/security/models';
+import { CLUSTER_RESOURCE_NAME, createScramCredential, ScramMechanism as HeraldScram, type Operation, type Principal, type QuotaKind, type ResourceType } from '@herald/security/models';
 import type {
   BrokerEndpoint,
   ClusterMetadata,
@@ -129,10 +129,10 @@ const toGroupState = (state: string): GroupSummary['state'] => state as GroupSum
 /**
  * The Kafka listener's view of a Herald node. Every request is authorized as the gRPC API's
  * are (the cluster's ACLs, per topic and group, with Kafka's operations: Write to produce, Read
- * to fetch, join and commit, Describe to look up); quotas are not applied to Kafka requests yet.
+ * to fetch, join and commit, Describe to look up), and counted against the principal's quotas
+ * as the gRPC API's are (the same per-principal rates: a user over its quota is slowed down on
+ * both protocols together).
  */
-// TODO(#12): count Kafka requests and bytes against the principal's quotas (NodeSecurity.throttleMs)
-// and hold answers back by the throttle, as the gRPC API does (Kafka's throttle_time_ms).
 export class BrokerBackend implements KafkaBackend {
   /** Proposes each partition's batches in call order (a Kafka producer pipelines requests and
    *  its sequence numbers assume that order). */
@@ -145,6 +145,12 @@ export class BrokerBackend implements KafkaBackend {
   ) {
     this.pipeline = new ProducePipeline(node);
     this.credentials = options.credentials ?? NO_USERS;
+  }
+
+  throttleMs(principal: string, kind: QuotaKind, amount: number): number {
+    const ms = this.node.security.throttleMs(principal as Principal, kind, amount);
+    if (ms > 0) this.node.metrics.quotaThrottled.inc({ principal, kind }, ms / 1000);
+    return ms;
   }
 
   /** Throws PermissionDenied unless the request's principal may perform `operation` on the

@@ -240,10 +240,10 @@ export class KafkaConnection {
       this.reject(MalformedReason.Malformed, `${served.spec.name} v${version}: ${err.message}`);
       return;
     }
-    this.enqueue(served.exclusive, () => this.handle(served, version, correlationId, clientId, request));
+    this.enqueue(served.exclusive, () => this.handle(served, version, correlationId, clientId, request, frame.length));
   }
 
-  private async handle(served: ServedApi, version: number, correlationId: number, clientId: string, request: unknown): Promise<Uint8Array[] | null> {
+  private async handle(served: ServedApi, version: number, correlationId: number, clientId: string, request: unknown, requestBytes: number): Promise<Uint8Array[] | null> {
     const started = performance.now();
     const ctx: HandlerContext = {
       principal: this.session.principal,
@@ -258,7 +258,36 @@ export class KafkaConnection {
     };
     const body = await served.handler(request as never, ctx);
     this.deps.metrics?.request(served.spec.name, version, (performance.now() - started) / 1000, body === null ? 0 : firstErrorCode(body));
-    return body === null ? null : encodeResponse(served.spec, version, correlationId, body);
+    if (body === null) return null;
+    const response = encodeResponse(served.spec, version, correlationId, body);
+    await this.throttle(served.spec.key, requestBytes, response);
+    return response;
+  }
+
+  /**
+   * Counts the request against its principal's quotas (one request; the frame's bytes for a
+   * Produce, the response's for a Fetch) and holds the response back as long as the broker says,
+   * as Kafka brokers did before KIP-219 and as Herald's gRPC API does: every client slows down,
+   * whatever it makes of throttle_time_ms (left 0, so that none waits twice).
+   */
+  private async throttle(apiKey: number, requestBytes: number, response: readonly Uint8Array[]): Promise<void> {
+    const quotas = this.deps.backend.throttleMs?.bind(this.deps.backend);
+    if (quotas === undefined || !this.session.authenticated) return;
+    const principal = this.session.principal;
+    let ms = quotas(principal, 'request', 1);
+    if (apiKey === ApiKey.Produce) ms = Math.max(ms, quotas(principal, 'produce', requestBytes));
+    if (apiKey === ApiKey.Fetch) ms = Math.max(ms, quotas(principal, 'fetch', response.reduce((n, chunk) => n + chunk.byteLength, 0)));
+    if (ms <= 0 || this.abort.signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const signal = this.abort.signal;
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done);
+    });
   }
 
   private async rawSaslStep(frame: Buffer): Promise<Uint8Array[] | null> {

@@ -102,6 +102,10 @@ export const KAFKA_ERROR_BY_REASON = {
   PermissionDenied: byScope(ErrorCode.TopicAuthorizationFailed, ErrorCode.GroupAuthorizationFailed, ErrorCode.ClusterAuthorizationFailed),
   UserNotFound: ErrorCode.ResourceNotFound,
   UserExists: ErrorCode.DuplicateResource,
+  // Half messages have no Kafka API; these only reach a Kafka client through a shared helper.
+  HalfNotFound: ErrorCode.InvalidRequest,
+  HalfAlreadyDecided: ErrorCode.InvalidTxnState,
+  TooManyHalfMessages: ErrorCode.UnknownServerError,
   Unknown: ErrorCode.UnknownServerError,
 } as const satisfies Record<Reason, Codes>;
 

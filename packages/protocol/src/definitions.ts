@@ -13,6 +13,7 @@ import type { ProtoGrpcType as ProduceGrpcType } from './gen/produce.js';
 import type { ProtoGrpcType as QueuesGrpcType } from './gen/queues.js';
 import type { ProtoGrpcType as RaftGrpcType } from './gen/raft.js';
 import type { ProtoGrpcType as SecurityGrpcType } from './gen/security.js';
+import type { ProtoGrpcType as TransactionsGrpcType } from './gen/transactions.js';
 
 /** Where Herald's .proto files can be, relative to this file, which runs from the package's src/
  *  (sources) or dist/ (build): the copy an installed package carries beside dist/ (`npm pack`
@@ -47,15 +48,16 @@ export const API_PROTO_FILES = [
   'herald/v1/queues.proto',
   'herald/v1/auth.proto',
   'herald/v1/security.proto',
+  'herald/v1/transactions.proto',
 ] as const;
 
 /** The peer transport's .proto file (package herald.internal.v1), relative to protoDir(). */
 export const PEER_PROTO_FILES = ['herald/internal/v1/raft.proto'] as const;
 
 /** What grpc.loadPackageDefinition(loadApiDefinition()) returns, typed: ProduceService,
- *  ConsumeService, AdminService, GroupService, QueueService, AuthService and SecurityService
- *  under herald.v1. */
-export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType & GroupsGrpcType & QueuesGrpcType & AuthGrpcType & SecurityGrpcType;
+ *  ConsumeService, AdminService, GroupService, QueueService, AuthService, SecurityService and
+ *  TransactionService under herald.v1. */
+export type ApiGrpcType = ProduceGrpcType & ConsumeGrpcType & AdminGrpcType & GroupsGrpcType & QueuesGrpcType & AuthGrpcType & SecurityGrpcType & TransactionsGrpcType;
 
 /** What grpc.loadPackageDefinition(loadPeerDefinition()) returns, typed: RaftTransport under
  *  herald.internal.v1. */

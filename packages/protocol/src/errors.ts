@@ -102,6 +102,14 @@ export const Reason = {
   UserNotFound: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
   /** A user of that name exists already. */
   UserExists: { code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
+  /** No half message of that id on the partition: never sent there, or decided so long ago that
+   *  the partition no longer remembers it (transactions.proto). */
+  HalfNotFound: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+  /** A half message was already decided the other way (a commit after a rollback, or the
+   *  reverse); the message says when and by whom. Final: the same request never succeeds. */
+  HalfAlreadyDecided: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+  /** The partition holds as many undecided half messages as it may; decide some first. */
+  TooManyHalfMessages: { code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
   /** Made only by fromWireError() for a reason this catalog does not know (a newer node). */
   Unknown: { code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
 } as const satisfies Record<string, { code: GrpcCodeName; retryable: boolean; outcome: Outcome }>;
@@ -116,8 +124,8 @@ export const MetadataKey = {
   LeaderId: 'herald-leader-id',
   /** NotLeader: the leader's client address, host:port. */
   LeaderAddr: 'herald-leader-addr',
-  /** RecordTooLarge, RequestTooLarge, TooManyStreams, NotEnoughReplicas, DiskFull: the limit, a
-   *  number. */
+  /** RecordTooLarge, RequestTooLarge, TooManyStreams, NotEnoughReplicas, TooManyHalfMessages,
+   *  DiskFull: the limit, a number. */
   Limit: 'herald-limit',
   /** NoLeader, ShuttingDown: how long to wait before retrying, in milliseconds. */
   RetryAfterMs: 'herald-retry-after-ms',
@@ -359,6 +367,21 @@ export const producerFenced = (producerId: number, producerEpoch: number, curren
     'ProducerFenced',
     `producer ${producerId} epoch ${producerEpoch} is fenced by epoch ${currentEpoch}; a newer instance of this producer took over`,
   );
+
+export const halfNotFound = (what: string, id: string) =>
+  new HeraldError('HalfNotFound', `${what} holds no half message ${JSON.stringify(id)} (never sent there, or decided long ago and forgotten)`);
+
+/** A half message was decided the other way already: `decision` is what it became. */
+export const halfAlreadyDecided = (what: string, id: string, decision: 'committed' | 'rolled back', by: string, decidedMs: number) =>
+  new HeraldError(
+    'HalfAlreadyDecided',
+    `half message ${JSON.stringify(id)} of ${what} was already ${decision} (by ${by}, at ${new Date(decidedMs).toISOString()}); a decision is final`,
+  );
+
+export const tooManyHalfMessages = (what: string, limit: number) =>
+  new HeraldError('TooManyHalfMessages', `${what} already holds ${formatCount(limit)} undecided half messages, its limit; commit or roll back some first`, {
+    [MetadataKey.Limit]: String(limit),
+  });
 
 export const offsetOutOfRange = (offset: number, logStartOffset: number, highWatermark: number) =>
   new HeraldError(

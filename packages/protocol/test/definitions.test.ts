@@ -33,6 +33,7 @@ describe('definitions', () => {
     expect(methods('SecurityService')).toEqual(
       ['CreateAcls', 'CreateUser', 'DeleteAcls', 'DeleteUser', 'ListAcls', 'ListQuotas', 'ListUsers', 'SetQuota', 'SetUserCredentials'].sort(),
     );
+    expect(methods('TransactionService')).toEqual(['EndHalf', 'ListHalves', 'SendHalf', 'WatchChecks']);
     expect(Object.keys(api).filter((name) => name.includes('internal'))).toEqual([]);
   });
 
@@ -46,6 +47,7 @@ describe('definitions', () => {
     expect(kind('ProduceService', 'ProduceStream')).toBe('stream→stream');
     expect(kind('ConsumeService', 'Fetch')).toBe('unary→unary');
     expect(kind('ConsumeService', 'Subscribe')).toBe('unary→stream');
+    expect(kind('TransactionService', 'WatchChecks')).toBe('unary→stream');
     const peer = loadPeerDefinition()['herald.internal.v1.RaftTransport'] as Record<string, { requestStream: boolean; responseStream: boolean }>;
     expect(peer['Send']).toMatchObject({ requestStream: true, responseStream: false });
   });

@@ -59,6 +59,9 @@ describe('the catalog', () => {
     { reason: 'PermissionDenied', code: 'PERMISSION_DENIED', retryable: false, outcome: 'not-written' },
     { reason: 'UserNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
     { reason: 'UserExists', code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
+    { reason: 'HalfNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+    { reason: 'HalfAlreadyDecided', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'TooManyHalfMessages', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
     { reason: 'Unknown', code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
   ] as const)('$reason is $code, retryable: $retryable, outcome: $outcome', ({ reason, code, retryable, outcome }) => {
     expect(Reason[reason]).toEqual({ code, retryable, outcome });
@@ -70,7 +73,7 @@ describe('the catalog', () => {
   });
 
   it('has no reason the table above misses', () => {
-    expect(Object.keys(Reason)).toHaveLength(29);
+    expect(Object.keys(Reason)).toHaveLength(32);
   });
 
   it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {

@@ -7,13 +7,14 @@ import { groupService } from './group-service.js';
 import { queueService } from './queue-service.js';
 import { authService, securityService } from './security-service.js';
 import { adminService, consumeService, produceService } from './services.js';
+import { transactionService } from './transaction-service.js';
 
 type Services = {
-  herald: { v1: Record<'ProduceService' | 'ConsumeService' | 'AdminService' | 'GroupService' | 'QueueService' | 'AuthService' | 'SecurityService', grpc.ServiceClientConstructor> };
+  herald: { v1: Record<'ProduceService' | 'ConsumeService' | 'AdminService' | 'GroupService' | 'QueueService' | 'AuthService' | 'SecurityService' | 'TransactionService', grpc.ServiceClientConstructor> };
 };
 
 /**
- * The client-facing gRPC server: Produce, Consume, Admin, Group, Queue, Auth, Security, and
+ * The client-facing gRPC server: Produce, Consume, Admin, Group, Queue, Auth, Security, Transaction, and
  * grpc.health.v1; TLS with an optional client certificate, or plaintext on an insecure node.
  * Limits from the node's config bound message sizes and concurrent streams; keepalive evicts
  * dead clients.
@@ -44,6 +45,7 @@ export class ClientServer {
     this.server.addService(v1.QueueService.service, queueService(node, log));
     this.server.addService(v1.AuthService.service, authService(node, log));
     this.server.addService(v1.SecurityService.service, securityService(node, log));
+    this.server.addService(v1.TransactionService.service, transactionService(node, log));
     this.health.addToServer(this.server);
   }
 

@@ -8,7 +8,7 @@ import type { HeraldNode } from '../node.js';
 import { Acks } from '../partition/partition-leader.js';
 import type { FetchResult } from '../partition/partition-log.js';
 import { produce, ProducePipeline, type ProduceRequest } from '../produce.js';
-import { createTopic, deleteRecords, deleteTopic, describeTopic, replicationFactorOf, transferLeadership, type TopicDescription } from '../topics.js';
+import { createTopic, deleteRecords, deleteTopic, describeTopic, replicationFactorOf, transferController, transferLeadership, type TopicDescription } from '../topics.js';
 import { CallContext } from './context.js';
 import { toServiceError } from './errors.js';
 import { StreamBudget } from './stream-budget.js';
@@ -375,11 +375,17 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
       clusterId: 'herald',
       controllerId: node.meta.controllerId(),
       nodes: node.config.peers.map((p) => ({ id: p.id, address: `${p.host}:${p.clientPort}`, alive: p.id === node.nodeId || node.transport.isConnected(p.id) })),
+      controllerIsr: await node.controllerIsr(),
     })),
     transferLeadership: unary(node, log, 'TransferLeadership', async (req: TransferLeadershipRequest, _call, ctx) => {
       ctx.authorize('alter', 'cluster');
       const to = intInRange(req.toNodeId, 'to_node_id', 1, Number.MAX_SAFE_INTEGER, -1);
       return transferLeadership(node, topicName(req.topic), partitionId(req.partition), to === -1 ? undefined : to);
+    }),
+    transferController: unary(node, log, 'TransferController', async (req: { toNodeId: number }, _call, ctx) => {
+      ctx.authorize('alter', 'cluster');
+      const to = intInRange(req.toNodeId, 'to_node_id', 1, Number.MAX_SAFE_INTEGER, -1);
+      return transferController(node, to === -1 ? undefined : to);
     }),
     /** Kafka's DeleteRecords: the leader moves the log start through raft. */
     deleteRecords: unary(node, log, 'DeleteRecords', async (req: { topic: string; partition: number; beforeOffset: number }, _call, ctx) => {

@@ -43,6 +43,9 @@ const TOPIC_CONFIGS = [
   'min.compaction.lag.ms',
   'max.deliveries',
   'dead.letter.topic',
+  'transaction.check.after.ms',
+  'transaction.check.interval.ms',
+  'transaction.check.max',
 ];
 
 /** Topic configs Herald enforces; anything else is refused rather than silently ignored. */
@@ -82,6 +85,13 @@ export function topicConfigs(value: unknown, replicationFactor: number, maxMessa
         break;
       case 'dead.letter.topic':
         out[key] = topicName(text, `configs.${key}`);
+        break;
+      case 'transaction.check.after.ms':
+      case 'transaction.check.interval.ms':
+        out[key] = String(intInRange(text, `configs.${key}`, 1, 86_400_000));
+        break;
+      case 'transaction.check.max':
+        out[key] = String(intInRange(text, `configs.${key}`, 1, 1_000));
         break;
       case 'retention.unacked':
         if (text !== 'keep' && text !== 'delete') throw invalidArgument(`configs.${key}`, `must be "keep" or "delete" (got "${text.slice(0, 100)}")`);

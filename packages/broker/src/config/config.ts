@@ -124,6 +124,19 @@ export const NodeConfigSchema = z
         compactionIntervalMs: positiveMs.default(30_000),
       })
       .prefault({}),
+    /** Half messages (transactions.proto): when their leader checks back with the producer
+     *  group (RocketMQ's transactionTimeOut, transactionCheckInterval, transactionCheckMax). A
+     *  topic overrides them with transaction.check.after.ms, .interval.ms and .max. */
+    transactions: z
+      .object({
+        /** An undecided half message is first checked back this long after it was stored. */
+        checkAfterMs: positiveMs.default(6_000),
+        /** Then again this often. */
+        checkIntervalMs: positiveMs.default(60_000),
+        /** After this many check-backs without a decision it is rolled back. */
+        checkMax: z.number().int().min(1).max(1_000).default(15),
+      })
+      .prefault({}),
     /** The Kafka listener (@herald/kafka), started by `herald node start` when enabled. */
     kafka: z
       .object({

@@ -213,8 +213,11 @@ export class Host implements GroupHost {
     this.schedule();
   }
 
-  /** The connection to a peer reset: every group it leads campaigns now, without waiting for an
-   *  election timeout (a killed process resets its sockets at once). */
+  /** The connection to a peer reset or ended: every group it leads campaigns now, without
+   *  waiting for an election timeout (a killed process resets its sockets at once), and every
+   *  group led here drops it from the ISR at once (Kafka's controller does so for a broker it
+   *  declares dead), so that acks ALL does not wait replica.lag.time.max.ms for a node that is
+   *  gone; it rejoins the ISR once it answers holding the whole log. */
   peerLost(peer: NodeId): void {
     this.lostPeers.add(peer);
     this.schedule();
@@ -377,9 +380,8 @@ export class Host implements GroupHost {
     if (this.lostPeers.size > 0) {
       for (const group of this.groups.values()) {
         for (const peer of this.lostPeers) {
-          if (!group.followsLeader(peer)) continue;
-          this.options.logger.info({ group: group.id, leader: peer }, 'leader connection reset; campaigning');
-          group.campaign();
+          if (group.followsLeader(peer)) this.options.logger.info({ group: group.id, leader: peer }, 'leader connection reset; campaigning');
+          group.peerDown(peer);
         }
       }
       this.lostPeers.clear();

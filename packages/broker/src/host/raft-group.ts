@@ -351,6 +351,13 @@ export class RaftGroup<Outcome = unknown> {
     return this.raft.ready();
   }
 
+  /** @internal The node's connection to `peer` broke (RaftNode.peerDown): a follower of it
+   *  campaigns, a leader drops it from the ISR. */
+  peerDown(peer: NodeId): void {
+    this.raft.peerDown(peer);
+    this.host.schedule();
+  }
+
   /** @internal The leader's known follower: whether the host should campaign for it. */
   followsLeader(id: NodeId): boolean {
     const status = this.raft.status();

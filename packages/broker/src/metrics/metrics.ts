@@ -12,6 +12,8 @@ export interface GroupView {
   readonly minInsyncReplicas?: number;
   readonly highWatermark?: number;
   readonly logBytes?: number;
+  /** Undecided half messages of the partition (transactions). */
+  readonly pendingHalves?: number;
   status(): RaftStatus;
 }
 
@@ -98,6 +100,14 @@ export class NodeMetrics {
   readonly queueSettled: Counter<'topic' | 'subscription' | 'kind'>;
   /** Queue subscriptions: records sent to the dead-letter topic (or dropped without one). */
   readonly queueDeadLetters: Counter<'topic' | 'subscription' | 'outcome'>;
+  /** Half messages stored by this node as partition leader (a retry of one is not counted). */
+  readonly halfSent: Counter<'topic'>;
+  /** Half messages decided by this node as partition leader, by decision and by whom. */
+  readonly halfDecisions: Counter<'topic' | 'decision' | 'by'>;
+  /** Check-backs this node sent as partition leader, by whether a live member took them. */
+  readonly halfChecks: Counter<'topic' | 'delivered'>;
+  /** WatchChecks streams open on this node. */
+  readonly checkStreams: Gauge;
   /** Seconds answers were held back for principals over a quota. */
   readonly quotaThrottled: Counter<'principal' | 'kind'>;
   /** Peer traffic dropped: not from a member, a wrong sender, malformed (issue #12). */
@@ -158,6 +168,15 @@ export class NodeMetrics {
     this.queueDelivered = new Counter({ name: 'herald_queue_delivered_records_total', help: 'Queue subscriptions: records leased to members, by kind (first, redelivery).', labelNames: ['topic', 'subscription', 'kind'], registers: r });
     this.queueSettled = new Counter({ name: 'herald_queue_settled_records_total', help: 'Queue subscriptions: receipts applied, by kind (ack, nack, reject, extend).', labelNames: ['topic', 'subscription', 'kind'], registers: r });
     this.queueDeadLetters = new Counter({ name: 'herald_queue_dead_letters_total', help: 'Queue subscriptions: records sent to the dead-letter topic (outcome written), or dropped for want of one (outcome dropped).', labelNames: ['topic', 'subscription', 'outcome'], registers: r });
+    this.halfSent = new Counter({ name: 'herald_txn_half_sent_total', help: 'Half messages stored by this node as partition leader (retries not counted).', labelNames: ['topic'], registers: r });
+    this.halfDecisions = new Counter({
+      name: 'herald_txn_half_decisions_total',
+      help: 'Half messages decided by this node as partition leader, by decision (commit, rollback) and by whom (producer, check: a producer answering a check-back, check-max: rolled back after transaction.check.max checks).',
+      labelNames: ['topic', 'decision', 'by'],
+      registers: r,
+    });
+    this.halfChecks = new Counter({ name: 'herald_txn_half_checks_total', help: 'Check-backs sent by this node as partition leader, by whether a live member of the producer group took them (delivered true or false).', labelNames: ['topic', 'delivered'], registers: r });
+    this.checkStreams = new Gauge({ name: 'herald_txn_check_streams_open', help: 'Open WatchChecks streams (live producer-group members) on this node.', registers: r });
     // Read from the coordinator's lag cache at each scrape: a group deleted since, or a node that
     // is no longer the controller, leaves no stale series behind.
     const lagGauge = (name: string, help: string, value: (l: GroupLag) => number) =>
@@ -265,6 +284,7 @@ export class NodeMetrics {
     perPartition('herald_partition_min_insync_replicas', 'Leader only: the min.insync.replicas setting of the partition.', (s, g) => leaderOnly(s, g.minInsyncReplicas ?? 1));
     perPartition('herald_partition_high_watermark', 'Leader only: the partition high watermark (next committed offset).', (s, g) => leaderOnly(s, g.highWatermark ?? 0));
     perPartition('herald_partition_log_bytes', 'Bytes of committed record batches in the partition log on this node.', (_s, g) => g.logBytes);
+    perPartition('herald_txn_half_pending', 'Leader only: undecided half messages of the partition.', (s, g) => leaderOnly(s, g.pendingHalves ?? 0));
     perPartition('herald_partition_has_leader', '1 if this replica knows a leader for the partition.', (s) => (s.leaderId !== 0 ? 1 : 0));
     const countPartitions = (name: string, help: string, test: (s: RaftStatus, g: GroupView) => boolean) =>
       new ScrapeGauge(name, help, registry, () => {
@@ -289,7 +309,7 @@ export class NodeMetrics {
     const groupLabels = { group, topic, partition: String(partition) };
     for (const c of [this.leaderChanges, this.elections, this.snapshotsSent]) c.remove(groupLabels);
     for (const c of [this.isrShrinks, this.isrExpands]) c.remove({ topic, partition: String(partition) });
-    for (const metric of [this.producedRecords, this.producedBytes, this.fetchedRecords, this.fetchedBytes, this.queueDelivered, this.queueSettled, this.queueDeadLetters] as Counter<string>[]) {
+    for (const metric of [this.producedRecords, this.producedBytes, this.fetchedRecords, this.fetchedBytes, this.queueDelivered, this.queueSettled, this.queueDeadLetters, this.halfSent, this.halfDecisions, this.halfChecks] as Counter<string>[]) {
       removeSeries(metric, (labels) => labels.topic === topic);
     }
   }

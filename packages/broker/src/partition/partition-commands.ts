@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { QueueCommand } from '../queue/queue-state.js';
+import type { HalfCommand } from '../transactions/half-state.js';
 
 /** A command of the partition log other than a record batch (its entry's kind byte is
  *  EntryKind.PartitionCommand, store-format.ts). */
@@ -7,7 +8,8 @@ export type PartitionCommand =
   /** Moves the log start up (retention.ms, retention.bytes, DeleteRecords). The leader decides
    *  the offset; every replica applies the same command, so every replica agrees. */
   | { readonly type: 'Trim'; readonly logStartOffset: number }
-  | QueueCommand;
+  | QueueCommand
+  | HalfCommand;
 
 const offset = z.number().int().nonnegative();
 const name = z.string().min(1);
@@ -25,6 +27,8 @@ export const partitionCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('QueueExtend'), sub: name, receipts, nowMs: time, untilMs: time }).readonly(),
   z.object({ type: z.literal('QueueDeadLettered'), sub: name, receipts }).readonly(),
   z.object({ type: z.literal('QueueDelete'), sub: name }).readonly(),
+  z.object({ type: z.literal('HalfCheck'), ids: z.array(name).readonly(), nowMs: time }).readonly(),
+  z.object({ type: z.literal('HalfEnd'), id: name, commit: z.boolean(), by: z.enum(['producer', 'check', 'check-max']), nowMs: time }).readonly(),
 ]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -4,6 +4,7 @@ import type { Clock } from '../host/clock.js';
 import { ProposalStage } from '../host/raft-group.js';
 import { QueueLeader, type QueueSettings } from '../queue/queue-leader.js';
 import type { QueueCommand, QueueOutcome } from '../queue/queue-state.js';
+import { HalfLeader } from '../transactions/half-leader.js';
 import { encodeCommand, EntryKind } from '../store-format.js';
 import type { PartitionCommand } from './partition-commands.js';
 import { applyEntry, type EntryOutcome, type PartitionLog } from './partition-log.js';
@@ -34,7 +35,8 @@ export interface PartitionLeaderSettings {
 
 /**
  * The leader's side of a partition: produce with its acks, min.insync.replicas and idempotence
- * checks; trims of the log start; and the queue subscriptions' leader (QueueLeader). Everything
+ * checks; trims of the log start; the queue subscriptions' leader (QueueLeader); and the half
+ * messages' leader (HalfLeader). Everything
  * it changes goes through the partition's Raft log; what it keeps besides (the projection of
  * the uncommitted tail, the queue views) is derived, and rebuilt when leadership changes.
  */
@@ -44,6 +46,7 @@ export class PartitionLeader {
    *  state machine would reject never enters the log. Rebuilt after a leadership change. */
   private projected: { state: PartitionState; index: number } | null = null;
   readonly queues: QueueLeader;
+  readonly halves: HalfLeader;
 
   constructor(
     private readonly log: PartitionLog,
@@ -63,6 +66,7 @@ export class PartitionLeader {
       },
       settings.queue,
     );
+    this.halves = new HalfLeader(log, { minInsyncReplicas: settings.minInsyncReplicas, clock: settings.clock });
     log.onLeadership(() => {
       this.projected = null;
       this.queues.reset();

@@ -1,7 +1,8 @@
 import { compactBatch, decodeBatch, readBatchHeader, type BatchRecord } from '@herald/protocol';
 import { assert, EntryType, type Entry, type Snapshot } from '@herald/raft';
 import type { GroupStateMachine, RaftGroup } from '../host/raft-group.js';
-import { decodeCommand, EntryKind, isRecordBatch } from '../store-format.js';
+import { decodeCommand, decodeHalfMeta, EntryKind, halfEntryParts, isRecordBatch, storedBatch, withStoredBatch } from '../store-format.js';
+import { halfMetaSchema } from '../transactions/half-state.js';
 import { OffsetIndex } from './offset-index.js';
 import { partitionCommandSchema, type PartitionCommand } from './partition-commands.js';
 import { PartitionState, type BatchOutcome, type CommandOutcome } from './partition-state.js';
@@ -51,7 +52,11 @@ const decoder = new TextDecoder();
  */
 export function applyEntry(state: PartitionState, entry: Entry, where: string): EntryOutcome {
   if (isRecordBatch(entry.data)) return state.applyBatch(readBatchHeader(entry.data));
-  return state.applyCommand(decodeCommand<PartitionCommand>(entry.data, EntryKind.PartitionCommand, partitionCommandSchema, where));
+  if (entry.data[0] === EntryKind.HalfMessage) {
+    const { meta, batch } = halfEntryParts(entry.data);
+    return state.applyHalf(decodeHalfMeta(meta, halfMetaSchema, where), { ...readBatchHeader(batch), bytes: batch.byteLength }, entry.index);
+  }
+  return state.applyCommand(decodeCommand<PartitionCommand>(entry.data, EntryKind.PartitionCommand, partitionCommandSchema, where), where);
 }
 
 /**
@@ -76,6 +81,9 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
   private appliedIndexValue = 0;
   private logBytesValue = 0;
   private readonly decoded = new Map<number, Promise<DecodedBatch>>();
+  /** Committed half messages since the last compaction, or retained since: their batches live
+   *  in entries (raftIndex) older than their commits (commitIndex), see compact(). */
+  private committedHalves: { readonly end: number; readonly raftIndex: number; readonly commitIndex: number }[] = [];
   private readonly leadershipListeners = new Set<() => void>();
   private groupValue: RaftGroup<EntryOutcome> | undefined;
 
@@ -138,6 +146,12 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
       const facts = readBatchHeader(entry.data);
       this.indexValue.add({ baseOffset: outcome.baseOffset, recordCount: outcome.recordCount, raftIndex: entry.index, maxTimestampMs: facts.maxTimestampMs, bytes: entry.data.byteLength });
       this.logBytesValue += entry.data.byteLength;
+    } else if (outcome.kind === 'half' && outcome.outcome.kind === 'committed' && outcome.outcome.batch !== undefined) {
+      // The committed batch is served from the half message's entry, an older one.
+      const { batch, baseOffset } = outcome.outcome;
+      this.indexValue.add({ baseOffset, recordCount: batch.recordCount, raftIndex: batch.raftIndex, maxTimestampMs: batch.maxTimestampMs, bytes: batch.bytes });
+      this.committedHalves.push({ end: baseOffset + batch.recordCount, raftIndex: batch.raftIndex, commitIndex: entry.index });
+      this.logBytesValue += batch.bytes;
     } else if (this.stateValue.logStartOffset > before) {
       this.logBytesValue -= this.indexValue.dropBefore(this.stateValue.logStartOffset);
       this.compactionPending = true;
@@ -156,6 +170,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     this.snapshotIndex = snapshot.meta.index;
     this.appliedIndexValue = snapshot.meta.index;
     this.indexValue = new OffsetIndex();
+    this.committedHalves = [];
     this.logBytesValue = 0;
     this.decoded.clear();
     for (const listener of this.leadershipListeners) listener();
@@ -172,12 +187,28 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
   /**
    * Compacts the raft log below the first retained batch: a snapshot of the state at the entry
    * before it, computed by replaying the log from the previous snapshot's state (the producer
-   * table at that entry differs from today's). Every replica does this for itself.
+   * table at that entry differs from today's). Every replica does this for itself. The entries
+   * of half messages are kept where their batches are still read: undecided ones; retained
+   * committed ones; and committed ones whose commit comes after the compaction point, even if
+   * retention removed them since, because a replica restored from the snapshot replays that
+   * commit (and indexes the batch) before it replays the trim that removes it.
    */
   private compact(): void {
     this.compactionPending = false;
     const first = this.indexValue.at(0);
-    const index = first === undefined ? this.appliedIndexValue : first.raftIndex - 1;
+    let keepFrom = Math.min(first === undefined ? this.appliedIndexValue + 1 : first.raftIndex, this.stateValue.halves.lowestRaftIndex() ?? Number.MAX_SAFE_INTEGER);
+    const start = this.stateValue.logStartOffset;
+    // Lowering keepFrom may bring more commits after it: until nothing changes.
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const half of this.committedHalves) {
+        if (half.raftIndex < keepFrom && (half.end > start || half.commitIndex >= keepFrom)) {
+          keepFrom = half.raftIndex;
+          moved = true;
+        }
+      }
+    }
+    const index = keepFrom - 1;
     if (index <= this.snapshotIndex) return;
     const state = this.snapshotState.clone();
     for (let i = this.snapshotIndex + 1; i <= index; i++) {
@@ -188,6 +219,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     this.group.compact(index, encoder.encode(JSON.stringify(state.toJSON())));
     this.snapshotState = state;
     this.snapshotIndex = index;
+    this.committedHalves = this.committedHalves.filter((h) => h.end > start || h.commitIndex > index);
     // The leader's projection may replay from an entry now compacted: it is rebuilt.
     for (const listener of this.leadershipListeners) listener();
   }
@@ -204,9 +236,10 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
       if (batch === undefined) break;
       const entry = this.group.entry(batch.raftIndex);
       assert(entry !== undefined, 'an indexed batch is in the log');
-      if (batches.length > 0 && bytes + entry.data.byteLength > maxBytes) break;
-      bytes += entry.data.byteLength;
-      batches.push({ baseOffset: batch.baseOffset, recordCount: batch.recordCount, bytes: entry.data, leaderEpoch: entry.term });
+      const data = storedBatch(entry.data);
+      if (batches.length > 0 && bytes + data.byteLength > maxBytes) break;
+      bytes += data.byteLength;
+      batches.push({ baseOffset: batch.baseOffset, recordCount: batch.recordCount, bytes: data, leaderEpoch: entry.term });
     }
     return { batches, highWatermark: this.highWatermark, logStartOffset: this.logStartOffset };
   }
@@ -227,7 +260,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     if (decoded === undefined) {
       const entry = this.group.entry(batch.raftIndex);
       if (entry === undefined) return Promise.resolve(undefined);
-      decoded = decodeBatch(entry.data).then((records) => ({ baseOffset: batch.baseOffset, end: batch.baseOffset + batch.recordCount, records }));
+      decoded = decodeBatch(storedBatch(entry.data)).then((records) => ({ baseOffset: batch.baseOffset, end: batch.baseOffset + batch.recordCount, records }));
       this.decoded.set(batch.raftIndex, decoded);
       if (this.decoded.size > DECODED_BATCHES_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
     }
@@ -244,7 +277,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     if (batch === undefined) return -1;
     const entry = this.group.entry(batch.raftIndex);
     if (entry === undefined) return -1; // compacted meanwhile
-    const records = await decodeBatch(entry.data);
+    const records = await decodeBatch(storedBatch(entry.data));
     // A compacted batch may lack `wanted`: the first record after it then counts.
     return records.find((r) => batch.baseOffset + r.offsetDelta >= wanted)?.timestampMs ?? -1;
   }
@@ -257,7 +290,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
       if (batch === undefined) return this.highWatermark;
       const entry = this.group.entry(batch.raftIndex);
       if (entry === undefined) continue;
-      const records = await decodeBatch(entry.data);
+      const records = await decodeBatch(storedBatch(entry.data));
       const found = records.find((r) => r.timestampMs >= timestampMs && batch.baseOffset + r.offsetDelta >= this.logStartOffset);
       if (found !== undefined) return batch.baseOffset + found.offsetDelta;
     }
@@ -314,7 +347,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
       const entry = this.group.entry(batch.raftIndex);
       if (entry === undefined) return { batches: 0, bytesFreed: 0 }; // compacted meanwhile: next time
       if (batch.maxTimestampMs > options.nowMs - options.minCompactionLagMs) cleanable = Math.min(cleanable, batch.baseOffset);
-      for (const record of await decodeBatch(entry.data)) {
+      for (const record of await decodeBatch(storedBatch(entry.data))) {
         if (record.key !== null) latest.set(keyText(record.key), batch.baseOffset + record.offsetDelta);
       }
       batches.push({ raftIndex: batch.raftIndex, baseOffset: batch.baseOffset, recordCount: batch.recordCount, data: entry.data });
@@ -323,7 +356,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     let bytesFreed = 0;
     for (const batch of batches) {
       if (batch.baseOffset + batch.recordCount > cleanable) break;
-      const compacted = await compactBatch(batch.data, (r) => {
+      const compacted = await compactBatch(storedBatch(batch.data), (r) => {
         if (r.key === null) return true;
         const superseded = latest.get(keyText(r.key)) !== batch.baseOffset + r.offsetDelta;
         const expiredTombstone = r.value === null && r.timestampMs < options.nowMs - options.deleteRetentionMs;
@@ -331,11 +364,12 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
       });
       // The entry must still be the one read: retention may have compacted it away meanwhile.
       if (compacted === null || this.group.entry(batch.raftIndex)?.data !== batch.data) continue;
-      this.group.rewrite(batch.raftIndex, compacted);
+      this.group.rewrite(batch.raftIndex, withStoredBatch(batch.data, compacted));
       this.indexValue.setBytes(this.indexValue.positionOf(batch.baseOffset), compacted.byteLength);
       this.decoded.delete(batch.raftIndex);
-      bytesFreed += batch.data.byteLength - compacted.byteLength;
-      this.logBytesValue -= batch.data.byteLength - compacted.byteLength;
+      const freed = storedBatch(batch.data).byteLength - compacted.byteLength;
+      bytesFreed += freed;
+      this.logBytesValue -= freed;
       rewritten++;
     }
     return { batches: rewritten, bytesFreed };

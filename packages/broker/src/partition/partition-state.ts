@@ -1,5 +1,6 @@
 import { outOfOrderSequence, producerFenced, type HeraldError } from '@herald/protocol';
 import { QueueState, type QueueOutcome } from '../queue/queue-state.js';
+import { HalfState, type HalfMeta, type HalfOutcome } from '../transactions/half-state.js';
 import type { PartitionCommand } from './partition-commands.js';
 
 /** The fields of a record batch's header that the partition state machine decides on. */
@@ -21,7 +22,11 @@ export type BatchOutcome =
   | { readonly kind: 'rejected'; readonly error: HeraldError };
 
 /** What applying one command did: a Trim, the log start after it; a queue command, its outcome. */
-export type CommandOutcome = { readonly kind: 'trimmed'; readonly logStartOffset: number } | { readonly kind: 'queue'; readonly outcome: QueueOutcome };
+export type CommandOutcome =
+  | { readonly kind: 'trimmed'; readonly logStartOffset: number }
+  | { readonly kind: 'queue'; readonly outcome: QueueOutcome }
+  /** A half message stored, checked, committed or rolled back (transactions/half-state.ts). */
+  | { readonly kind: 'half'; readonly outcome: HalfOutcome };
 
 /** The last batches of one idempotent producer, newest last. */
 interface ProducerEntry {
@@ -42,6 +47,7 @@ export class PartitionState {
   private next = 0;
   private start = 0;
   private queueState = new QueueState();
+  private halfState = new HalfState();
   private readonly producers = new Map<number, ProducerEntry>();
 
   /** The offset the next record gets: the high watermark, once applied. */
@@ -57,6 +63,16 @@ export class PartitionState {
   /** The queue subscriptions of the partition (queue/queue-state.ts). */
   get queues(): QueueState {
     return this.queueState;
+  }
+
+  /** The half messages of the partition (transactions/half-state.ts). */
+  get halves(): HalfState {
+    return this.halfState;
+  }
+
+  /** Stores a half message held in the raft entry at `raftIndex`: no offsets until committed. */
+  applyHalf(meta: HalfMeta, batch: BatchFacts & { readonly bytes: number }, raftIndex: number): CommandOutcome {
+    return { kind: 'half', outcome: this.halfState.prepare(meta, { recordCount: batch.recordCount, maxTimestampMs: batch.maxTimestampMs, bytes: batch.bytes }, raftIndex) };
   }
 
   /** Decides a batch's fate without changing anything. */
@@ -104,8 +120,14 @@ export class PartitionState {
     return outcome;
   }
 
-  /** Applies a command (see CommandOutcome). */
-  applyCommand(command: PartitionCommand): CommandOutcome {
+  /** Applies a command (see CommandOutcome); `where` names the partition in refusals. */
+  applyCommand(command: PartitionCommand, where = 'the partition'): CommandOutcome {
+    if (command.type === 'HalfCheck') return { kind: 'half', outcome: this.halfState.check(command) };
+    if (command.type === 'HalfEnd') {
+      const outcome = this.halfState.end(command, this.next, where);
+      if (outcome.kind === 'committed' && !outcome.duplicate) this.next += outcome.recordCount;
+      return { kind: 'half', outcome };
+    }
     if (command.type !== 'Trim') return { kind: 'queue', outcome: this.queues.apply(command, this.nextOffset, this.logStartOffset) };
     this.start = Math.max(this.start, Math.min(command.logStartOffset, this.next));
     this.queueState.trimmed(this.start);
@@ -117,20 +139,28 @@ export class PartitionState {
     copy.next = this.next;
     copy.start = this.start;
     copy.queueState = this.queueState.clone();
+    copy.halfState = this.halfState.clone();
     for (const [id, p] of this.producers) copy.producers.set(id, { epoch: p.epoch, batches: p.batches.map((b) => ({ ...b })) });
     return copy;
   }
 
   /** A compact JSON form, for raft snapshots of the partition. */
   toJSON(): object {
-    return { nextOffset: this.nextOffset, logStartOffset: this.logStartOffset, producers: [...this.producers], queues: this.queues.toJSON() };
+    return { nextOffset: this.nextOffset, logStartOffset: this.logStartOffset, producers: [...this.producers], queues: this.queues.toJSON(), halves: this.halfState.toJSON() };
   }
 
-  static fromJSON(value: { nextOffset: number; logStartOffset: number; producers: [number, ProducerEntry][]; queues?: ReturnType<QueueState['toJSON']> }): PartitionState {
+  static fromJSON(value: {
+    nextOffset: number;
+    logStartOffset: number;
+    producers: [number, ProducerEntry][];
+    queues?: ReturnType<QueueState['toJSON']>;
+    halves?: ReturnType<HalfState['toJSON']>;
+  }): PartitionState {
     const state = new PartitionState();
     state.next = value.nextOffset;
     state.start = value.logStartOffset;
     state.queueState = QueueState.fromJSON(value.queues);
+    state.halfState = HalfState.fromJSON(value.halves);
     for (const [id, p] of value.producers) state.producers.set(id, p);
     return state;
   }

@@ -22,7 +22,7 @@ export interface PeerTransportOptions {
   readonly peers: readonly { id: NodeId; address: string }[];
   readonly logger: Logger;
   readonly onMessages: (messages: GroupMessage[]) => void;
-  /** A connection to or from `peer` broke: its process may be gone. */
+  /** A connection to or from `peer` broke, or `peer` ended its stream: its process may be gone. */
   readonly onPeerLost: (peer: NodeId) => void;
   /** Answers a peer's DescribeReplicas: this node's view of the replicas it hosts among `groups`. */
   readonly describeReplicas: (request: DescribeReplicasRequest) => ReplicaState[] | Promise<ReplicaState[]>;
@@ -277,7 +277,11 @@ export class PeerTransport implements PeerSender {
       }
       if (messages.length > 0) this.options.onMessages(messages);
     });
-    call.on('end', () => callback(null, {}));
+    call.on('end', () => {
+      callback(null, {});
+      // The sender closed its stream: it is stopping (a clean stop ends its streams first).
+      this.options.onPeerLost(sender);
+    });
     call.on('error', () => {
       // The sender vanished mid-stream (killed, or the network cut): it may be gone.
       this.options.onPeerLost(sender);

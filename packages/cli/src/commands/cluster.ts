@@ -7,7 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { TopicDescription } from '@herald/client';
 import { cliCommand, nodeEntry } from '../launch.js';
 import { formatTable, print, printJson } from '../output.js';
-import { DEFAULT_BROKERS, integer, LOG_LEVELS, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 import { partitionTable } from './topic.js';
 
 /** How long `cluster up` waits for a controller to be elected. */
@@ -83,6 +83,8 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
     .option('--data <dir>', 'the data folder given to cluster up', './data')
     .action((options: { data: string }) => clusterDown(options.data));
 
+  registerRoll(cluster, cliEntry);
+
   withClusterOptions(cluster.command('status').description("show the nodes, the controller, and every partition's leader, replicas, ISR and high watermark").option('--json', 'print JSON')).action(
     async (options: ClusterOptions & { json?: boolean }) => {
       const { description, topics } = await withClient(options, async (client) => {
@@ -101,6 +103,142 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
       print(topics.length === 0 ? 'no topics' : partitionTable(topics));
     },
   );
+}
+
+interface RollCommandOptions extends ClusterOptions {
+  data: string;
+  nodes?: number[];
+  manual?: boolean;
+  dryRun?: boolean;
+  waitMs: number;
+  drainMs: number;
+  json?: boolean;
+}
+
+/** A parser of node id lists (1,2,3), for commander. */
+function nodeIds(value: string): number[] {
+  const ids = value.split(',').map((v) => integer(1)(v));
+  if (new Set(ids).size !== ids.length) throw new InvalidArgumentError('names a node twice');
+  return ids;
+}
+
+function registerRoll(cluster: Command, cliEntry: string): void {
+  withClusterOptions(
+    cluster
+      .command('roll')
+      .description(
+        "restart every node, one at a time, each only when every Raft group it votes in keeps an in-sync majority without it, after handing its leaderships away, and once the one before is back in every ISR. A cluster started by `cluster up --detach` is restarted here (on this CLI's build: a roll upgrades it); any other is restarted by you with --manual",
+      )
+      .option('--data <dir>', 'the data folder given to cluster up --detach (its node-N/herald.pid name the processes)', './data')
+      .addOption(new Option('--nodes <ids>', 'roll only these nodes, e.g. 1,3 (default: all; the controller last)').argParser(nodeIds))
+      .option('--manual', 'do not restart nodes here: say when each one may be restarted, and wait for Enter once you restarted it')
+      .option('--dry-run', 'print the order and what would hold each node back now; restart nothing')
+      .addOption(new Option('--wait-ms <ms>', 'stop the roll when a node stays unsafe to restart, or behind after its restart, this long').default(120_000).argParser(integer(1)))
+      .addOption(new Option('--drain-ms <ms>', "how long moving one node's leaderships may take").default(30_000).argParser(integer(1)))
+      .option('--json', 'print JSON (the result per node)'),
+  ).action((options: RollCommandOptions) => clusterRoll(options, cliEntry));
+}
+
+async function clusterRoll(options: RollCommandOptions, cliEntry: string): Promise<void> {
+  const { rollBlockers, rollCluster, rollOrder, RollStopped, viewCluster } = await import('../roll.js');
+  await withClient(options, async (client) => {
+    const view = await viewCluster(client, options.timeoutMs);
+    const known = view.cluster.nodes.map((n) => n.id);
+    const unknown = (options.nodes ?? []).filter((id) => !known.includes(id));
+    if (unknown.length > 0) throw new UsageError(`node ${unknown.join(', ')} is not a member of the cluster (nodes ${known.join(', ')})`);
+    const order = rollOrder(view.cluster, options.nodes);
+    if (options.dryRun === true) {
+      const plan = order.map((node) => ({ node, controller: node === view.cluster.controllerId, blockers: rollBlockers(view, node) }));
+      if (options.json === true) return printJson({ order, plan });
+      print(`roll order: ${order.map((id) => `node ${id}${id === view.cluster.controllerId ? ' (controller)' : ''}`).join(', ')}`);
+      for (const p of plan) print(p.blockers.length === 0 ? `node ${p.node}: safe to restart now` : `node ${p.node}: waits for ${p.blockers.join('; ')}`);
+      return;
+    }
+    const operator = options.manual === true ? operatorRestarts() : undefined;
+    const restart = operator?.restart ?? localRestarter(options.data, nodeEntry(cliEntry), order);
+    const json = options.json === true;
+    try {
+      const results = await rollCluster(client, {
+        restart,
+        nodes: order,
+        waitMs: options.waitMs,
+        drainMs: options.drainMs,
+        onEvent: (e) => {
+          if (json) return;
+          if (e.type === 'waiting') print(`node ${e.node}: waiting until it is safe to restart: ${e.blockers.join('; ')}`);
+          else if (e.type === 'drained') print(`node ${e.node}: ${e.moved} leadership${e.moved === 1 ? '' : 's'} moved away${e.kept > 0 ? `, ${e.kept} kept` : ''}${e.controllerMoved ? ', controller role moved away' : ''}`);
+          else if (e.type === 'restarted') print(`node ${e.node}: restarted in ${e.restartMs} ms`);
+          else if (e.type === 'behind') print(`node ${e.node}: waiting until it is back in sync: ${e.lag.join(', ')}`);
+          else if (e.type === 'healed') print(`node ${e.node}: back in every ISR ${e.result.healMs} ms later`);
+        },
+      });
+      if (json) printJson({ nodes: results });
+      else print(`rolled ${results.length} node${results.length === 1 ? '' : 's'}`);
+    } catch (err) {
+      if (!(err instanceof RollStopped)) throw err;
+      if (json) printJson({ nodes: err.done, stopped: { node: err.node, reasons: err.reasons } });
+      else print(`roll stopped at node ${err.node}: ${err.message}: ${err.reasons.join('; ')}`);
+      process.exitCode = 1;
+    } finally {
+      operator?.close();
+    }
+  });
+}
+
+/** --manual: the operator restarts each node (a Kubernetes pod delete, a systemd restart) and
+ *  presses Enter; the roll then waits for the node to be back in sync. One reader of standard
+ *  input serves every node (lines typed ahead count, in order); close() lets the process end. */
+function operatorRestarts(): { restart: (id: number) => Promise<void>; close: () => void } {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const typed: string[] = [];
+  let waiting: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  let ended = false;
+  lines.on('line', (line) => {
+    if (waiting === undefined) typed.push(line);
+    else waiting.resolve();
+    waiting = undefined;
+  });
+  lines.once('close', () => {
+    ended = true;
+    waiting?.reject(new Error('standard input closed before the restart was confirmed'));
+  });
+  return {
+    restart: async (id) => {
+      process.stderr.write(`node ${id} is drained and safe to restart: restart it now, then press Enter\n`);
+      if (typed.shift() !== undefined) return;
+      if (ended) throw new Error('standard input closed before the restart was confirmed');
+      await new Promise<void>((resolve, reject) => (waiting = { resolve, reject }));
+    },
+    close: () => lines.close(),
+  };
+}
+
+/**
+ * Restarts the nodes of a cluster started by `cluster up --detach` from `data`: SIGTERM to the
+ * process its PID file names, then the same command line again, detached, except that the
+ * entry point is `entry` (this CLI's build), so rolling a local cluster upgrades it to the CLI
+ * that runs the roll. Checks first that every node of `order` runs, so nothing restarts when one
+ * cannot be.
+ */
+function localRestarter(data: string, entry: string, order: readonly number[]): (id: number) => Promise<void> {
+  const running = new Map(pidFiles(data).filter((f) => runsNodeOn(f.pid, f.dir)).map((f) => [Number(/node-(\d+)$/.exec(f.dir)![1]), f]));
+  const missing = order.filter((id) => !running.has(id));
+  if (missing.length > 0) {
+    throw new UsageError(`node ${missing.join(', ')} does not run from ${data} (no live ${join(data, 'node-N', 'herald.pid')}): pass the --data of \`cluster up --detach\`, or restart the nodes yourself with --manual`);
+  }
+  return async (id) => {
+    const { pid, dir, file } = running.get(id)!;
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1, -1);
+    args[0] = entry;
+    process.kill(pid, 'SIGTERM');
+    await waitForExit([pid], STOP_TIMEOUT_MS);
+    const fd = openSync(join(dir, 'herald.log'), 'a');
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    child.unref();
+    writeFileSync(file, `${child.pid}\n`);
+    running.set(id, { pid: child.pid!, dir, file });
+  };
 }
 
 function localNodes(options: UpOptions): LocalNode[] {
@@ -260,9 +398,9 @@ function summary({ options, nodes, herald, clientConfig }: LocalCluster, control
   const shownConfig = relative(process.cwd(), clientConfig);
   print(secure ? `client config: ${shownConfig} (brokers, CA, the admin's password): the CLI and the SDK read it by themselves` : `client config: ${shownConfig} (brokers)`);
   print(`Kafka clients: bootstrap servers ${nodes.map((n) => `${options.host}:${n.kafkaPort}`).join(',')} (librdkafka settings: ${relative(process.cwd(), join(resolve(options.data), 'kafka.properties'))}, e.g. kcat -F)`);
-  const brokers = nodes.map((n) => n.clientAddress).join(',');
-  if (brokers !== DEFAULT_BROKERS) print(`brokers: ${brokers} (pass --brokers or set HERALD_BROKERS)`);
-  print(`Try: ${herald} cluster status${brokers === DEFAULT_BROKERS ? '' : ` --brokers ${brokers}`}`);
+  // The CLI finds ./data/client.json by itself; a config elsewhere must be named.
+  if (resolve(options.data) !== resolve('data')) print(`Elsewhere than here, name it: export HERALD_CLIENT_CONFIG=${resolve(clientConfig)}`);
+  print(`Try: ${herald} cluster status`);
   if (options.detach !== true) print('Ctrl-C stops the cluster.');
   else print(`Stop it with: ${herald} cluster down${resolve(options.data) === resolve('data') ? '' : ` --data ${options.data}`}`);
 }

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { NodeConfig } from '@herald/broker';
 import type { Logger } from 'pino';
-import { drainNode } from '../drain.js';
+import { drainNode, moveController } from '../drain.js';
 import { print, printJson } from '../output.js';
 import { integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 
@@ -102,13 +102,13 @@ export function registerNode(node: Command): void {
     node
       .command('drain')
       .description(
-        'hand every partition leadership of a node to another in-sync replica and wait until it leads none (before stopping it: a Kubernetes preStop hook, a rolling restart); prints what moved',
+        'hand every partition leadership of a node to another in-sync replica and wait until it leads none, then the controller role if it holds it (before stopping it: a Kubernetes preStop hook, a rolling restart); prints what moved',
       )
       .requiredOption('--node <id>', 'the node to drain', integer(1))
       .addOption(new Option('--deadline-ms <ms>', 'give up on partitions that have not moved after this long (exit code 1)').default(30_000).argParser(integer(1)))
       .option('--json', 'print JSON'),
   ).action(async (options: NodeDrainOptions) => {
-    const { controllerId, result } = await withClient(options, async (client) => {
+    const { controllerId, controllerMoved, result } = await withClient(options, async (client) => {
       const cluster = await client.describeCluster();
       if (!cluster.nodes.some((n) => n.id === options.node)) {
         throw new UsageError(`node ${options.node} is not a member of the cluster (nodes ${cluster.nodes.map((n) => n.id).join(', ')})`);
@@ -117,13 +117,14 @@ export function registerNode(node: Command): void {
         deadlineMs: options.deadlineMs,
         onMove: (m) => options.json !== true && print(`${m.topic}/${m.partition}: leader node ${m.from} -> node ${m.to}`),
       });
-      return { controllerId: cluster.controllerId, result };
+      const controllerMoved = await moveController(client, options.node, options.deadlineMs);
+      return { controllerId: controllerMoved ? (await client.describeCluster()).controllerId : cluster.controllerId, controllerMoved, result };
     });
     if (result.kept.length > 0) process.exitCode = 1;
-    if (options.json === true) return printJson({ node: options.node, controller: controllerId === options.node, ...result });
+    if (options.json === true) return printJson({ node: options.node, controller: controllerId === options.node, controllerMovedTo: controllerMoved ? controllerId : 0, ...result });
     for (const k of result.kept) print(`${k.topic}/${k.partition}: still led by node ${options.node}: ${k.reason}`);
-    // TODO(#16): hand the meta group's leadership over too, once the API can.
-    if (controllerId === options.node) print(`node ${options.node} is the controller; that role moves when the node stops (no call hands it over yet)`);
+    if (controllerMoved) print(`controller: node ${options.node} -> node ${controllerId}`);
+    else if (controllerId === options.node) print(`node ${options.node} is still the controller (no other node of the meta group's ISR took it); that role moves when the node stops`);
     const moved = `${result.moved.length} leadership${result.moved.length === 1 ? '' : 's'} moved`;
     print(result.kept.length === 0 ? `node ${options.node} leads no partition (${moved})` : `node ${options.node} still leads ${result.kept.length} partition${result.kept.length === 1 ? '' : 's'} (${moved})`);
   });

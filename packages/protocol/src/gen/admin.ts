@@ -18,6 +18,7 @@ import type { Node as _herald_v1_Node, Node__Output as _herald_v1_Node__Output }
 import type { PartitionDescription as _herald_v1_PartitionDescription, PartitionDescription__Output as _herald_v1_PartitionDescription__Output } from './herald/v1/PartitionDescription.js';
 import type { TopicDescription as _herald_v1_TopicDescription, TopicDescription__Output as _herald_v1_TopicDescription__Output } from './herald/v1/TopicDescription.js';
 import type { TopicSummary as _herald_v1_TopicSummary, TopicSummary__Output as _herald_v1_TopicSummary__Output } from './herald/v1/TopicSummary.js';
+import type { TransferControllerRequest as _herald_v1_TransferControllerRequest, TransferControllerRequest__Output as _herald_v1_TransferControllerRequest__Output } from './herald/v1/TransferControllerRequest.js';
 import type { TransferLeadershipRequest as _herald_v1_TransferLeadershipRequest, TransferLeadershipRequest__Output as _herald_v1_TransferLeadershipRequest__Output } from './herald/v1/TransferLeadershipRequest.js';
 import type { TransferLeadershipResponse as _herald_v1_TransferLeadershipResponse, TransferLeadershipResponse__Output as _herald_v1_TransferLeadershipResponse__Output } from './herald/v1/TransferLeadershipResponse.js';
 
@@ -54,6 +55,7 @@ export interface ProtoGrpcType {
       PartitionDescription: MessageTypeDefinition<_herald_v1_PartitionDescription, _herald_v1_PartitionDescription__Output>
       TopicDescription: MessageTypeDefinition<_herald_v1_TopicDescription, _herald_v1_TopicDescription__Output>
       TopicSummary: MessageTypeDefinition<_herald_v1_TopicSummary, _herald_v1_TopicSummary__Output>
+      TransferControllerRequest: MessageTypeDefinition<_herald_v1_TransferControllerRequest, _herald_v1_TransferControllerRequest__Output>
       TransferLeadershipRequest: MessageTypeDefinition<_herald_v1_TransferLeadershipRequest, _herald_v1_TransferLeadershipRequest__Output>
       TransferLeadershipResponse: MessageTypeDefinition<_herald_v1_TransferLeadershipResponse, _herald_v1_TransferLeadershipResponse__Output>
     }

@@ -14,6 +14,7 @@ import type { DescribeTopicRequest as _herald_v1_DescribeTopicRequest, DescribeT
 import type { DescribeTopicResponse as _herald_v1_DescribeTopicResponse, DescribeTopicResponse__Output as _herald_v1_DescribeTopicResponse__Output } from '../../herald/v1/DescribeTopicResponse.js';
 import type { ListTopicsRequest as _herald_v1_ListTopicsRequest, ListTopicsRequest__Output as _herald_v1_ListTopicsRequest__Output } from '../../herald/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _herald_v1_ListTopicsResponse, ListTopicsResponse__Output as _herald_v1_ListTopicsResponse__Output } from '../../herald/v1/ListTopicsResponse.js';
+import type { TransferControllerRequest as _herald_v1_TransferControllerRequest, TransferControllerRequest__Output as _herald_v1_TransferControllerRequest__Output } from '../../herald/v1/TransferControllerRequest.js';
 import type { TransferLeadershipRequest as _herald_v1_TransferLeadershipRequest, TransferLeadershipRequest__Output as _herald_v1_TransferLeadershipRequest__Output } from '../../herald/v1/TransferLeadershipRequest.js';
 import type { TransferLeadershipResponse as _herald_v1_TransferLeadershipResponse, TransferLeadershipResponse__Output as _herald_v1_TransferLeadershipResponse__Output } from '../../herald/v1/TransferLeadershipResponse.js';
 
@@ -126,6 +127,25 @@ export interface AdminServiceClient extends grpc.Client {
   listTopics(argument: _herald_v1_ListTopicsRequest, callback: grpc.requestCallback<_herald_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Hands the controller role (the meta group's leadership) to another node, e.g. before
+   * restarting the controller. Send it to the controller; another node refuses with NotLeader
+   * naming it.
+   */
+  TransferController(argument: _herald_v1_TransferControllerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_TransferLeadershipResponse__Output>): grpc.ClientUnaryCall;
+  TransferController(argument: _herald_v1_TransferControllerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_TransferLeadershipResponse__Output>): grpc.ClientUnaryCall;
+  TransferController(argument: _herald_v1_TransferControllerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_TransferLeadershipResponse__Output>): grpc.ClientUnaryCall;
+  TransferController(argument: _herald_v1_TransferControllerRequest, callback: grpc.requestCallback<_herald_v1_TransferLeadershipResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Hands the controller role (the meta group's leadership) to another node, e.g. before
+   * restarting the controller. Send it to the controller; another node refuses with NotLeader
+   * naming it.
+   */
+  transferController(argument: _herald_v1_TransferControllerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_TransferLeadershipResponse__Output>): grpc.ClientUnaryCall;
+  transferController(argument: _herald_v1_TransferControllerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_TransferLeadershipResponse__Output>): grpc.ClientUnaryCall;
+  transferController(argument: _herald_v1_TransferControllerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_TransferLeadershipResponse__Output>): grpc.ClientUnaryCall;
+  transferController(argument: _herald_v1_TransferControllerRequest, callback: grpc.requestCallback<_herald_v1_TransferLeadershipResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Hands a partition's leadership to another replica, e.g. before restarting the current
    * leader. Send it to any node; it is forwarded to the partition's leader.
    */
@@ -189,6 +209,13 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   ListTopics: grpc.handleUnaryCall<_herald_v1_ListTopicsRequest__Output, _herald_v1_ListTopicsResponse>;
   
   /**
+   * Hands the controller role (the meta group's leadership) to another node, e.g. before
+   * restarting the controller. Send it to the controller; another node refuses with NotLeader
+   * naming it.
+   */
+  TransferController: grpc.handleUnaryCall<_herald_v1_TransferControllerRequest__Output, _herald_v1_TransferLeadershipResponse>;
+  
+  /**
    * Hands a partition's leadership to another replica, e.g. before restarting the current
    * leader. Send it to any node; it is forwarded to the partition's leader.
    */
@@ -203,5 +230,6 @@ export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   DescribeCluster: MethodDefinition<_herald_v1_DescribeClusterRequest, _herald_v1_DescribeClusterResponse, _herald_v1_DescribeClusterRequest__Output, _herald_v1_DescribeClusterResponse__Output>
   DescribeTopic: MethodDefinition<_herald_v1_DescribeTopicRequest, _herald_v1_DescribeTopicResponse, _herald_v1_DescribeTopicRequest__Output, _herald_v1_DescribeTopicResponse__Output>
   ListTopics: MethodDefinition<_herald_v1_ListTopicsRequest, _herald_v1_ListTopicsResponse, _herald_v1_ListTopicsRequest__Output, _herald_v1_ListTopicsResponse__Output>
+  TransferController: MethodDefinition<_herald_v1_TransferControllerRequest, _herald_v1_TransferLeadershipResponse, _herald_v1_TransferControllerRequest__Output, _herald_v1_TransferLeadershipResponse__Output>
   TransferLeadership: MethodDefinition<_herald_v1_TransferLeadershipRequest, _herald_v1_TransferLeadershipResponse, _herald_v1_TransferLeadershipRequest__Output, _herald_v1_TransferLeadershipResponse__Output>
 }

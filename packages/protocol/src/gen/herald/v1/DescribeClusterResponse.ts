@@ -15,6 +15,12 @@ export interface DescribeClusterResponse {
    * Every node of the cluster, ordered by id.
    */
   'nodes'?: (_herald_v1_Node)[];
+  /**
+   * The meta group's in-sync voters, the controller included, as the controller reports them
+   * (Kafka's definition, as for a partition). Empty when the answering node could not learn
+   * them (no controller, or it did not answer in time).
+   */
+  'controllerIsr'?: (number)[];
 }
 
 export interface DescribeClusterResponse__Output {
@@ -30,4 +36,10 @@ export interface DescribeClusterResponse__Output {
    * Every node of the cluster, ordered by id.
    */
   'nodes': (_herald_v1_Node__Output)[];
+  /**
+   * The meta group's in-sync voters, the controller included, as the controller reports them
+   * (Kafka's definition, as for a partition). Empty when the answering node could not learn
+   * them (no controller, or it did not answer in time).
+   */
+  'controllerIsr': (number)[];
 }
