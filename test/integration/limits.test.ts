@@ -1,7 +1,8 @@
 // Shows that nothing a client sends can topple a node (issue #12): Subscribe streams whose
 // readers never read hold at most the node's stream budget and are ended after the stall time;
-// a record over the limit fails at once with RecordTooLarge, never retried; a deleted topic
-// leaves no metric series behind.
+// a record over the limit fails at once with RecordTooLarge, never retried; a node whose data
+// disk has less free space than its guard refuses produce with DiskFull, writing nothing; a
+// deleted topic leaves no metric series behind.
 import * as grpc from '@grpc/grpc-js';
 import { HeraldClient, HeraldError } from '@herald/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +66,29 @@ describe('streams whose readers never read', () => {
     }
     expect(await gauge(id, 'herald_stream_buffer_bytes')).toBe(0);
     expect(await gauge(id, 'herald_subscriptions_open')).toBe(0);
+  });
+});
+
+describe('a data disk below the free-space guard', () => {
+  it('refuses produce with DiskFull (RESOURCE_EXHAUSTED), nothing written, and says why', async () => {
+    // A guard larger than any disk: the node counts its disk as full from its start.
+    const full = await TestCluster.start({ nodes: 1, overrides: { limits: { diskFreeMinBytes: 2 ** 52 } } });
+    const fullClient = new HeraldClient({ brokers: [`127.0.0.1:${full.peers[0]!.clientPort}`] });
+    try {
+      await full.createTopic('no-room', 1);
+      const producer = fullClient.producer({ lingerMs: 0, deliveryTimeoutMs: 1_500 });
+      const err = (await producer.send('no-room', { value: Buffer.from('x') }).catch((e: unknown) => e)) as HeraldError;
+      expect(err).toBeInstanceOf(HeraldError);
+      expect(err.reason).toBe('DiskFull');
+      expect(err.code).toBe('RESOURCE_EXHAUSTED');
+      expect(err.outcome).toBe('not-written');
+      expect(err.message).toMatch(/disk full: \d+ bytes free on .*, below the 4503599627370496 byte guard/);
+      await producer.close();
+      expect((await fullClient.describeTopic('no-room')).partitions[0]!.highWatermark).toBe(0);
+    } finally {
+      await fullClient.close();
+      await full.stop();
+    }
   });
 });
 

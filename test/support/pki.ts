@@ -1,5 +1,5 @@
-import { createClientCertificate, createScramCredential, ensureClusterCertificates, readCertificateFiles, type ClusterCertificates } from '@herald/security';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { bootstrapUser, createClientCertificate, ensureClusterCertificates, readCertificateFiles, writeBootstrapFile, type ClusterCertificates } from '@herald/security';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,12 +41,6 @@ export function testAdminTls(): Promise<{ ca: string; cert: string; key: string 
 export async function bootstrapAdmin(password: string): Promise<string> {
   const pki = await testCertificates();
   const file = join(pki.dir, `bootstrap-${process.pid}-${Date.now()}.json`);
-  const credentials = await Promise.all(['SCRAM-SHA-256', 'SCRAM-SHA-512'].map((m) => createScramCredential(password, m as 'SCRAM-SHA-256')));
-  writeFileSync(
-    file,
-    JSON.stringify({
-      users: [{ name: 'admin', credentials: credentials.map((c) => ({ mechanism: c.mechanism, salt: c.salt.toString('base64'), iterations: c.iterations, storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') })) }],
-    }),
-  );
+  writeBootstrapFile(file, [await bootstrapUser('admin', password)]);
   return file;
 }

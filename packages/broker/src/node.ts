@@ -4,6 +4,7 @@ import { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
 import type { NodeConfig, Peer } from './config/config.js';
 import { GroupCoordinator, type PartitionFacts, type PartitionQuery } from './consumer-groups/coordinator.js';
+import { DISK_CHECK_MS, DiskGuard } from './disk-guard.js';
 import { systemClock, type Clock, type Timer } from './host/clock.js';
 import { Host, raftSettingsFromMs, UntrustedGroupError } from './host/host.js';
 import { LeadershipCache } from './leadership-cache.js';
@@ -86,6 +87,8 @@ export class HeraldNode {
   /** Partition leadership for Kafka's Metadata, without asking the peers on every request. */
   readonly leadership: LeadershipCache;
   readonly security: NodeSecurity;
+  /** Refuses produce while the data disk is nearly full (limits.diskFreeMinBytes). */
+  readonly diskGuard: DiskGuard;
   /** The WatchChecks streams open here: live producer-group members (half messages). */
   readonly checks: CheckRegistry;
   private coordinator: GroupCoordinator | undefined;
@@ -109,6 +112,7 @@ export class HeraldNode {
     this.store = store;
     this.clock = clock;
     this.security = new NodeSecurity(config, () => this.meta.state, clock);
+    this.diskGuard = new DiskGuard(config.dataDir, config.limits.diskFreeMinBytes, logger.child({ component: 'disk' }));
     // Check-backs unflushed to their streams hold at most a quarter of what Subscribe streams may.
     this.checks = new CheckRegistry(Math.floor(config.limits.streamBufferBytes / 4));
     // The coordinator is made in start(), after the constructor; until then there is no lag.
@@ -166,8 +170,10 @@ export class HeraldNode {
     node.meta.onChange(() => node.reconcile());
     node.coordinator = new GroupCoordinator(node.meta, config.groups, (topic, queries) => node.queryPartitions(topic, queries), logger.child({ component: 'groups' }), clock);
     await node.transport.listen(config.host, config.peerPort);
+    await node.diskGuard.refresh();
     node.host.start();
     node.timers.push(
+      clock.setInterval(() => void node.diskGuard.refresh(), DISK_CHECK_MS),
       clock.setInterval(() => node.enforceRetention(), config.retention.checkIntervalMs),
       clock.setInterval(() => node.sweepQueues(), QUEUE_SWEEP_MS),
       clock.setInterval(() => node.sweepHalves(), HALF_SWEEP_MS),

@@ -29,7 +29,8 @@ export interface PreparedProduce {
 /**
  * Validates a produce request at the partition's replica on this node: the topic and partition
  * exist here, and the batch is well formed, within max.message.bytes, with intact CRC (which may
- * decompress it, so this is asynchronous). Refusals are thrown (nothing written).
+ * decompress it, so this is asynchronous). Refusals are thrown (nothing written); a nearly full
+ * data disk refuses it at submit() (DiskFull), just before it would be proposed.
  */
 export async function prepareProduce(node: HeraldNode, request: ProduceRequest): Promise<PreparedProduce> {
   const { topic, partition } = node.partition(request.topic, request.partition);
@@ -43,6 +44,7 @@ export async function prepareProduce(node: HeraldNode, request: ProduceRequest):
   const { metrics } = node;
   return {
     async submit() {
+      node.diskGuard.check();
       const started = performance.now();
       const result = await partition.leader.produce(request.batch, facts, request.acks, request.timeoutMs);
       if (request.acks !== Acks.None) metrics.appendSeconds.observe({ acks: request.acks }, (performance.now() - started) / 1000);

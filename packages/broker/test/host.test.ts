@@ -3,7 +3,9 @@
 // holds one chosen write until the test releases it, as a large catch-up write or a stalled
 // fsync does (test/bench/rejoin-catchup.ts measured 2.2 s for 51 MB), while the test moves the
 // clock: ticks keep coming meanwhile, and so do peers' messages. What the host steps first, and
-// how many ticks at once, decides whether a healthy leader survives the slow turn.
+// how many ticks at once, decides whether a healthy leader survives the slow turn. The same
+// wrapper fails a chosen write (EIO), as the chaos harness's fsync-error and disk-full faults do:
+// the host must stop, and nothing it could not persist may count as acknowledged.
 import { type NodeId, type RaftEvent } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,6 +34,10 @@ interface Node {
   readonly writes: number[];
   /** Holds the node's next storage write until release() is called; `held` says it started. */
   hold(): { readonly held: () => boolean; readonly release: () => void };
+  /** Makes the node's next storage write fail with `err` (an fsync's EIO, a full disk's ENOSPC),
+   *  as a failed NodeStore write does; the host's fatal errors then go to `fatal`. */
+  failNextWrite(err: Error): void;
+  readonly fatal: Error[];
 }
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -61,11 +67,14 @@ async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSetti
     const events: RaftEvent[] = [];
     const writes: number[] = [];
     let gate: { started: boolean; opened: Promise<void>; open: () => void } | null = null;
+    let failure: Error | null = null;
+    const fatal: Error[] = [];
     const gatedStore = Object.create(store) as NodeStore;
     gatedStore.batch = () => {
       const batch = store.batch();
       const write = batch.write.bind(batch);
       batch.write = async (options) => {
+        if (failure !== null) throw failure;
         const held = gate;
         gate = null;
         if (held !== null) {
@@ -84,7 +93,8 @@ async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSetti
       raft: settings(id),
       logger: pino({ level: 'silent' }),
       onFatal: (err) => {
-        throw err;
+        if (failure === null) throw err;
+        fatal.push(err);
       },
       onEvents: (_group, e) => events.push(...e),
       onTurn: (stats) => {
@@ -101,7 +111,7 @@ async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSetti
       return { held: () => g.started, release: () => g.open() };
     };
     const group = late.includes(id) ? (undefined as unknown as RaftGroup) : await openGroup(host);
-    nodes.set(id, { host, group, events, writes, hold });
+    nodes.set(id, { host, group, events, writes, hold, failNextWrite: (err) => (failure = err), fatal });
     cleanup.push(async () => {
       await host.stop();
       await store.close();
@@ -196,4 +206,51 @@ it('a node catching up steps at most maxAppendBytes of entries per turn, so ever
   const total = late.writes.reduce((a, b) => a + b, 0);
   expect(total).toBeGreaterThan(2 << 20);
   expect(Math.max(...late.writes)).toBeLessThanOrEqual((64 << 10) + (4 << 10));
+});
+
+it('a leader whose storage write fails stops at once, and acknowledges nothing it could not persist', async () => {
+  // Method: node 1 leads; its write of the next proposal fails with EIO, as an fsync under the
+  // chaos harness's fsync-error fault does. The host must report the failure (the node then
+  // exits) and step nothing more: the proposal is never answered OK, though the followers,
+  // whose Appends went out before the leader's own write, may hold it (a new leader may commit
+  // it; only a majority's disks count).
+  const clock = new FakeClock();
+  const nodes = await cluster(clock, (id) => (id === 1 ? fast : patient));
+  const leader = await electNode1(nodes);
+  leader.failNextWrite(Object.assign(new Error('storage write failed: Input/output error'), { code: 'EIO' }));
+  const proposal = leader.group.propose(new Uint8Array([3]), ProposalStage.Applied, 60_000, 'the test entry');
+  let answered = false;
+  proposal.result.then(
+    () => (answered = true),
+    () => undefined,
+  );
+  await until(() => leader.fatal.length > 0, 'the leader reporting its failed write');
+  expect(leader.fatal[0]!.message).toMatch(/Input\/output error/);
+  await until(() => [2, 3].every((id) => nodes.get(id)!.group.status().lastIndex >= proposal.index), 'the followers holding the entry');
+  for (let ms = 0; ms < 200; ms += 10) {
+    clock.advance(10);
+    await turnOfTheLoop();
+  }
+  expect(answered).toBe(false);
+  expect(leader.group.status().commitIndex).toBeLessThan(proposal.index);
+});
+
+it('a follower whose storage write fails stops without acknowledging the entry', async () => {
+  // Method: node 1 leads; node 2's write of the next proposal fails with EIO while node 3's is
+  // held. The entry may commit only once a majority persisted it: node 2's failed write must not
+  // count, so nothing commits until node 3's write is released.
+  const clock = new FakeClock();
+  const nodes = await cluster(clock, () => patient);
+  const leader = await electNode1(nodes);
+  const failing = nodes.get(2)!;
+  failing.failNextWrite(Object.assign(new Error('storage write failed: Input/output error'), { code: 'EIO' }));
+  const slow = nodes.get(3)!.hold();
+  const proposal = leader.group.propose(new Uint8Array([4]), ProposalStage.Applied, 60_000, 'the test entry');
+  await until(() => failing.fatal.length > 0 && slow.held(), 'node 2 failing and node 3 writing');
+  for (let i = 0; i < 20; i++) await turnOfTheLoop();
+  expect(leader.group.status().commitIndex).toBeLessThan(proposal.index);
+  expect(leader.group.status().progress.find((p) => p.id === 2)?.matchIndex ?? 0).toBeLessThan(proposal.index);
+  slow.release();
+  await proposal.result;
+  expect(leader.group.status().commitIndex).toBeGreaterThanOrEqual(proposal.index);
 });

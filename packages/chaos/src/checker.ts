@@ -54,7 +54,17 @@ export interface FaultAvailability extends FaultWindow {
   readonly recovered: boolean;
   /** Per partition with sends invoked after the start: time to its first such acknowledgement. */
   readonly partitions: Readonly<Record<string, number | null>>;
+  /**
+   * The longest time without an acknowledged send, on the worst-hit partition, while the fault
+   * was in force or just after (until AFTER_FAULT_MS past its end): from the fault's start or an
+   * acknowledgement in that window to the next acknowledgement, wherever that falls. A partition
+   * with no traffic from the start on does not count. Null when the fault never `recovered`.
+   */
+  readonly longestGapMs: number | null;
 }
+
+/** How long after a fault's end its consequences still count for `longestGapMs`. */
+export const AFTER_FAULT_MS = 5_000;
 
 /** A change of leader seen in the history's leader events. */
 export interface LeaderChange {
@@ -760,7 +770,8 @@ function availability(
     const invokeTimes = Float64Array.from(acked, (send) => send.invokeTime);
     const firstOkFrom = new Float64Array(acked.length + 1).fill(Infinity);
     for (let i = acked.length - 1; i >= 0; i--) firstOkFrom[i] = Math.min(acked[i]!.doneTime, firstOkFrom[i + 1]!);
-    return { key: state.key, invokeTimes, firstOkFrom, lastInvokeTime };
+    const okTimes = Float64Array.from(acked, (send) => send.doneTime).sort();
+    return { key: state.key, invokeTimes, firstOkFrom, okTimes, lastInvokeTime };
   });
 
   const faults = faultWindows(history).map((fault): FaultAvailability => {
@@ -781,7 +792,12 @@ function availability(
       worst = Math.max(worst, firstOk - fault.startMs);
     }
     recovered &&= affected > 0;
-    return { ...fault, unavailableMs: recovered ? worst : null, recovered, partitions };
+    let longestGap = 0;
+    for (const { okTimes, lastInvokeTime } of series) {
+      if (lastInvokeTime < fault.startMs) continue;
+      longestGap = Math.max(longestGap, longestGapIn(okTimes, lastInvokeTime, fault.startMs, fault.endMs + AFTER_FAULT_MS));
+    }
+    return { ...fault, unavailableMs: recovered ? worst : null, recovered, partitions, longestGapMs: recovered ? longestGap : null };
   });
 
   const recoveredTimes = Float64Array.from(
@@ -796,6 +812,23 @@ function availability(
     leaderChanges: leaderChanges(history).length,
     okSendsPerSecond: sendSpanMs > 0 ? okSends / (sendSpanMs / 1000) : 0,
   };
+}
+
+/**
+ * The longest stretch without an acknowledgement that starts in [fromMs, toMs): from `fromMs` or
+ * an acknowledgement before `toMs` to the next acknowledgement. When none follows, the stretch
+ * counts up to the last send invoked (traffic that stopped is not unavailability).
+ */
+function longestGapIn(okTimes: Float64Array, lastInvokeTime: number, fromMs: number, toMs: number): number {
+  let previous = fromMs;
+  let longest = 0;
+  for (let i = upperBound(okTimes, fromMs); i < okTimes.length; i++) {
+    const time = okTimes[i]!;
+    longest = Math.max(longest, time - previous);
+    if (time >= toMs) return longest;
+    previous = time;
+  }
+  return Math.max(longest, lastInvokeTime - previous);
 }
 
 function isSortedByInvokeTime(sends: readonly SendState[]): boolean {

@@ -1,4 +1,5 @@
 import { HeraldClient, HeraldError, type GroupConsumer, type QueueMessage } from '@herald/client';
+import type { ClusterAccess } from './cluster-security.js';
 import { leaderEndOffsets } from './final-read.js';
 import type { PartitionOffset, PolledRecord, SubscriptionPartition } from './history.js';
 import { createPrng, type Prng } from './schedule.js';
@@ -19,7 +20,8 @@ const refusedBy = (reasons: ReadonlySet<string>, err: unknown): boolean => err i
 
 /** Options of the consumer-group workload. */
 export interface GroupMembersOptions {
-  readonly brokers: readonly string[];
+  /** How the clients reach the cluster: the proxies, TLS and the admin (cluster-security.ts). */
+  readonly cluster: ClusterAccess;
   readonly topic: string;
   readonly partitions: number;
   readonly group: string;
@@ -165,12 +167,12 @@ export class GroupMembers {
   private draining = false;
 
   constructor(private readonly options: GroupMembersOptions) {
-    this.admin = new HeraldClient({ brokers: options.brokers, callTimeoutMs: 5_000 });
+    this.admin = new HeraldClient({ ...options.cluster, callTimeoutMs: 5_000 });
   }
 
   start(): void {
     for (let k = 1; k <= this.options.members; k++) {
-      const client = new HeraldClient({ brokers: this.options.brokers, callTimeoutMs: 5_000 });
+      const client = new HeraldClient({ ...this.options.cluster, callTimeoutMs: 5_000 });
       this.clients.push(client);
       this.loops.push(this.memberLoop(client, `g${k}`, createPrng(this.options.seed * 17 + k)), this.commitLoop(client, `g${k}`));
     }
@@ -326,7 +328,8 @@ const offsetsOf = (offsets: readonly { topic: string; partition: number; offset:
 
 /** Options of the queue-subscription workload. */
 export interface QueueMembersOptions {
-  readonly brokers: readonly string[];
+  /** How the clients reach the cluster: the proxies, TLS and the admin (cluster-security.ts). */
+  readonly cluster: ClusterAccess;
   readonly topic: string;
   readonly partitions: number;
   readonly subscription: string;
@@ -362,13 +365,13 @@ export class QueueMembers {
   private readonly stopped: Promise<typeof stopping>;
 
   constructor(private readonly options: QueueMembersOptions) {
-    this.admin = new HeraldClient({ brokers: options.brokers, callTimeoutMs: 5_000 });
+    this.admin = new HeraldClient({ ...options.cluster, callTimeoutMs: 5_000 });
     this.stopped = new Promise((resolve) => this.abort.signal.addEventListener('abort', () => resolve(stopping), { once: true }));
   }
 
   start(): void {
     for (let k = 1; k <= this.options.members; k++) {
-      const client = new HeraldClient({ brokers: this.options.brokers, callTimeoutMs: 5_000 });
+      const client = new HeraldClient({ ...this.options.cluster, callTimeoutMs: 5_000 });
       this.clients.push(client);
       this.loops.push(this.memberLoop(client, `q${k}`, createPrng(this.options.seed * 31 + k)));
     }

@@ -66,3 +66,45 @@ export async function flipBytes(storeDir: string, prng: Prng, count: number): Pr
   }
   return flips;
 }
+
+/** What damageLogTail() did. */
+export interface TailDamage {
+  /** The write-ahead log file, relative to the store directory (e.g. `000012.log`). */
+  readonly file: string;
+  /** Its size before. */
+  readonly size: number;
+  /** How many of its last bytes were cut off or overwritten. */
+  readonly bytes: number;
+  readonly damage: 'truncate' | 'garbage';
+}
+
+/** The most bytes damageLogTail() takes: one LevelDB log block (32 KiB) of recent batches. */
+const TAIL_BYTES_MAX = 32 * 1024;
+
+/**
+ * Damages the end of a stopped node's newest LevelDB write-ahead log, the part that holds its
+ * latest batches: cuts its last 1 to 32 KiB off (`truncate`, what a lost tail of the file looks
+ * like), or overwrites them with random bytes (`garbage`). LevelDB drops such a tail when it
+ * opens the database, silently for a cut record; the node must notice that it lost writes it had
+ * synced, and repair from its peers before it votes. Null when there is no non-empty log.
+ */
+export async function damageLogTail(storeDir: string, prng: Prng, damage: 'truncate' | 'garbage'): Promise<TailDamage | null> {
+  const logs = (await logFiles(storeDir)).filter((file) => file.name.endsWith('.log'));
+  // LevelDB numbers its files in creation order, in fixed-width names: the last is the newest.
+  const newest = logs[logs.length - 1];
+  if (newest === undefined) return null;
+  const bytes = prng.int(1, Math.min(newest.size, TAIL_BYTES_MAX));
+  const handle = await open(join(storeDir, newest.name), 'r+');
+  try {
+    if (damage === 'truncate') await handle.truncate(newest.size - bytes);
+    else {
+      const garbage = Buffer.alloc(bytes);
+      for (let i = 0; i < bytes; i++) garbage[i] = prng.int(0, 255);
+      await handle.write(garbage, 0, bytes, newest.size - bytes);
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return { file: newest.name, size: newest.size, bytes, damage };
+}

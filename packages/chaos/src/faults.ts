@@ -1,6 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { flipBytes, type ByteFlip } from './corrupt.js';
+import { damageLogTail, flipBytes, type ByteFlip } from './corrupt.js';
+import { SyscallFault, type FakeClock, type TmpfsDisk } from './host-faults.js';
 import type { LinkTable } from './link-table.js';
 import type { NodeExit, NodeProcesses } from './node-processes.js';
 import { createPrng, describeTarget, FaultKind, type ScheduledFault } from './schedule.js';
@@ -18,8 +19,9 @@ export interface Finding {
 /**
  * Kinds of finding. `crash` and `crash-loop` (a node exited without being asked), `not-ready`,
  * `not-converged` (the cluster did not heal) and `final-read` point at the broker;
- * `corruption-*` and `storage-dropped` say what a node made of a corrupt fault; `replaced-data`
- * is the operator's remedy the harness applied.
+ * `corruption-*` and `storage-dropped` say what a node made of a corrupt or wal-tail fault;
+ * `replaced-data` is the operator's remedy the harness applied; `fault-exit` is a node stopping
+ * because of an injected disk fault, as it must (a storage failure is fatal).
  */
 export const FindingKind = {
   Crash: 'crash',
@@ -35,6 +37,8 @@ export const FindingKind = {
   FinalRead: 'final-read',
   /** The consumer group or the queue subscription did not catch up after the producers stopped. */
   Drain: 'drain',
+  /** A node exited on a storage failure the harness injected (disk-full, fsync-error). */
+  FaultExit: 'fault-exit',
 } as const;
 export type FindingKind = (typeof FindingKind)[keyof typeof FindingKind];
 
@@ -59,6 +63,15 @@ export interface InjectedFault {
   readonly notes: string[];
 }
 
+/** What the host faults need of the run: a node's tmpfs and clock when it has them (the run
+ *  sets them up for the nodes the schedule's host faults target), and where strace writes. */
+export interface HostFaultSetup {
+  disk(id: number): TmpfsDisk | undefined;
+  clock(id: number): FakeClock | undefined;
+  /** The strace output of fault number `index` on node `id`. */
+  traceLog(id: number, index: number): string;
+}
+
 /** What the injector drives. */
 export interface FaultContext {
   readonly nodes: NodeProcesses;
@@ -73,6 +86,7 @@ export interface FaultContext {
   readonly waitInSync: (timeoutMs: number) => Promise<boolean>;
   readonly addFinding: (finding: Omit<Finding, 'time'>) => void;
   readonly signal: AbortSignal;
+  readonly host: HostFaultSetup;
 }
 
 /** A fault in progress; end() heals it and records its end. */
@@ -85,6 +99,12 @@ export interface ActiveFault {
 const CORRUPT_BYTES = 4;
 /** How long a node gets to start and answer ready. */
 const READY_TIMEOUT_MS = 30_000;
+/** How long after a disk fault heals an exit still counts as its consequence. */
+const FAULT_EXIT_GRACE_MS = 5_000;
+/** What a node says when it stops on a storage failure: Herald's fatal exit code (server.ts),
+ *  or an error naming the failed disk operation (a store that cannot open at start). */
+const STORAGE_EXIT_CODE = 70;
+const storageFailure = /ENOSPC|no space left|EIO|input\/output error|storage failed|storage write/i;
 
 /**
  * Injects the faults of a schedule into a cluster of node processes behind a link table, and
@@ -100,6 +120,11 @@ export class FaultInjector {
   private readonly replacing = new Set<number>();
   /** Where each node's log ended when its current process started. */
   private readonly logOffsets = new Map<number, number>();
+  /** Starts under way, by node (startNode). */
+  private readonly starts = new Map<number, Promise<void>>();
+  /** Nodes under a disk fault that may make them exit: the fault's kind, and until when (run
+   *  time) an exit counts as its consequence (Infinity while the fault lasts). */
+  private readonly diskFaults = new Map<number, { kind: FaultKind; untilMs: number; exits: number }>();
   private stopped = false;
 
   constructor(private readonly ctx: FaultContext) {}
@@ -115,24 +140,53 @@ export class FaultInjector {
     const quick = ranMs < 10_000 ? (this.quickExits.get(exit.id) ?? 0) + 1 : 0;
     this.quickExits.set(exit.id, quick);
     const corrupted = this.corrupted.has(exit.id);
+    const diskFault = this.diskFaults.get(exit.id);
+    const underDiskFault = diskFault !== undefined && exit.time <= diskFault.untilMs;
     void lastLogErrors(ctx.nodes.logPath(exit.id), this.logOffsets.get(exit.id) ?? 0).then(async (errors) => {
       const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.code}`;
       const why = errors.length > 0 ? `; last error: ${errors[errors.length - 1]}` : '; nothing logged';
-      const message = `node ${exit.id} (pid ${exit.pid}) exited by itself (${how}) after ${(ranMs / 1000).toFixed(1)} s${corrupted ? ', running on the store the harness corrupted' : ''}${why}`;
-      ctx.addFinding({ node: exit.id, kind: corrupted ? FindingKind.CorruptionCrash : FindingKind.Crash, message });
+      // A node that stops on the storage failure the harness injected does what it must; any
+      // other exit, even during that fault, is a crash.
+      // An exit the disk fault explains is its consequence even on a store the harness damaged
+      // before: the node gets restarted, not its data replaced.
+      const faultExit = underDiskFault && isStorageExit(exit, errors);
+      if (faultExit) diskFault.exits += 1;
+      const during = faultExit ? ` under the injected ${diskFault.kind} fault` : corrupted ? ', running on the store the harness corrupted' : '';
+      const message = `node ${exit.id} (pid ${exit.pid}) exited by itself (${how}) after ${(ranMs / 1000).toFixed(1)} s${during}${why}`;
+      ctx.addFinding({ node: exit.id, kind: faultExit ? FindingKind.FaultExit : corrupted ? FindingKind.CorruptionCrash : FindingKind.Crash, message });
       if (this.stopped) return;
       await sleep(1_000, ctx.signal);
       if (this.stopped || ctx.nodes.isRunning(exit.id) || this.replacing.has(exit.id)) return;
-      if (corrupted) {
+      if (corrupted && !faultExit) {
         await this.replaceData(exit.id, 'it exited while running on its corrupted store').catch(() => undefined);
         return;
       }
       if (quick >= 3) {
-        ctx.addFinding({ node: exit.id, kind: FindingKind.CrashLoop, message: `node ${exit.id} exited ${quick} times within 10 s of starting; left down until the heal` });
+        // Under a disk fault that lasts, the node fails again at every start: the fault's end
+        // starts it.
+        const kind = faultExit ? FindingKind.FaultExit : FindingKind.CrashLoop;
+        ctx.addFinding({ node: exit.id, kind, message: `node ${exit.id} exited ${quick} times within 10 s of starting; left down until ${faultExit ? 'the fault heals' : 'the heal'}` });
         return;
       }
       await this.startNode(exit.id).catch(() => undefined);
     });
+  }
+
+  /** Counts exits of `id` as consequences of a `kind` fault until it ends (see endDiskFault). */
+  private beginDiskFault(id: number, kind: FaultKind): void {
+    this.diskFaults.set(id, { kind, untilMs: Infinity, exits: 0 });
+  }
+
+  /** The disk fault on `id` healed: exits in the next few seconds still count as its
+   *  consequence. Returns how many exits it caused so far; starts the node if it is down. */
+  private async endDiskFault(id: number): Promise<number> {
+    const fault = this.diskFaults.get(id);
+    if (fault !== undefined) fault.untilMs = this.ctx.clock() + FAULT_EXIT_GRACE_MS;
+    if (!this.ctx.nodes.isRunning(id) && !this.replacing.has(id) && !this.ctx.signal.aborted) {
+      this.quickExits.delete(id);
+      await this.startNode(id);
+    }
+    return fault?.exits ?? 0;
   }
 
   /**
@@ -162,9 +216,17 @@ export class FaultInjector {
 
   /** Starts a node and remembers when (crash loops) and where its log then ended. */
   async startNode(id: number, options: { rejoin?: boolean } = {}): Promise<void> {
-    this.startedAt.set(id, this.ctx.clock());
-    this.logOffsets.set(id, await fileSize(this.ctx.nodes.logPath(id)));
-    await this.ctx.nodes.start(id, options);
+    // The supervisor's restart and a fault's heal may both find the node down at once: the
+    // second waits for the first start instead of failing on it.
+    const underWay = this.starts.get(id);
+    if (underWay !== undefined) return underWay;
+    const start = (async () => {
+      this.startedAt.set(id, this.ctx.clock());
+      this.logOffsets.set(id, await fileSize(this.ctx.nodes.logPath(id)));
+      await this.ctx.nodes.start(id, options);
+    })().finally(() => this.starts.delete(id));
+    this.starts.set(id, start);
+    return start;
   }
 
   /** Begins a scheduled fault and records its start. */
@@ -277,28 +339,123 @@ export class FaultInjector {
       }
       case FaultKind.Corrupt: {
         const id = 'nodes' in t ? t.nodes[0]! : nodes.ids[0]!;
-        const injected = started();
-        await recordStart(injected);
-        await nodes.kill(id);
-        const storeDir = join(nodes.dataDir(id), 'store');
-        const flips = await flipBytes(storeDir, createPrng(ctx.seed * 7919 + index), CORRUPT_BYTES);
-        notes.push(`node ${id} killed; flipped ${describeFlips(flips)}`);
-        this.corrupted.add(id);
-        await this.startNode(id);
-        const logFrom = this.logOffsets.get(id) ?? 0;
-        return finish(injected, async () => {
-          // What the node made of it, once it had its chance to start (or crashed: then the
-          // supervisor has already replaced its data, see onUnexpectedExit).
-          const replaced = !this.corrupted.has(id);
-          const ready = !replaced && nodes.isRunning(id) && (await ctx.waitReady(id, READY_TIMEOUT_MS));
-          await this.reportCorruption(id, storeDir, logFrom, replaced ? 'crashed' : ready ? 'ready' : 'not-ready', notes);
-          if (ready || !this.corrupted.has(id)) return;
-          if (ctx.signal.aborted) return;
-          notes.push(`node ${id} was not running and ready at the end of the fault; its data was replaced`);
-          await this.replaceData(id, 'it was not running and ready on its corrupted store at the end of the fault');
+        return this.damageStore(id, { damagedAfterStart: true }, started, recordStart, finish, notes, async (storeDir) => {
+          const flips = await flipBytes(storeDir, createPrng(ctx.seed * 7919 + index), CORRUPT_BYTES);
+          return `flipped ${describeFlips(flips)}`;
         });
       }
+      case FaultKind.WalTail: {
+        const id = 'nodes' in t ? t.nodes[0]! : nodes.ids[0]!;
+        // Once LevelDB dropped the tail, the store is whole again (the node repairs what it
+        // lost from its peers): a later exit is not one on a corrupted store.
+        return this.damageStore(id, { damagedAfterStart: false }, started, recordStart, finish, notes, async (storeDir) => {
+          const damage = await damageLogTail(storeDir, createPrng(ctx.seed * 7919 + index), fault.damage ?? 'truncate');
+          if (damage === null) return 'no write-ahead log to damage';
+          const what = damage.damage === 'truncate' ? 'cut off' : 'overwrote with random bytes';
+          return `${what} the last ${damage.bytes} bytes of ${damage.file} (${damage.size} bytes)`;
+        });
+      }
+      case FaultKind.DiskFull: {
+        const id = 'nodes' in t ? t.nodes[0]! : nodes.ids[0]!;
+        const disk = ctx.host.disk(id);
+        const injected = started();
+        await recordStart(injected);
+        if (disk === undefined) {
+          notes.push(`node ${id} has no tmpfs of its own; nothing injected`);
+          return finish(injected, async () => undefined);
+        }
+        this.beginDiskFault(id, fault.kind);
+        const bytes = await disk.keepFull();
+        notes.push(`node ${id}: a ballast of ${mib(bytes)} filled its ${mib(disk.sizeBytes)} tmpfs, topped up while the fault lasts`);
+        return finish(injected, async () => {
+          await disk.empty();
+          const exits = await this.endDiskFault(id);
+          notes.push(exits === 0 ? `node ${id} did not exit` : `node ${id} exited ${exits} time(s) on the full disk`);
+        });
+      }
+      case FaultKind.FsyncError:
+      case FaultKind.SlowDisk: {
+        const id = 'nodes' in t ? t.nodes[0]! : nodes.ids[0]!;
+        const stallMs = fault.stallMs ?? 1_000;
+        if (fault.kind === FaultKind.SlowDisk) target = `${id} +${stallMs}ms`;
+        const injected = started();
+        await recordStart(injected);
+        const pid = nodes.pid(id);
+        const inject = fault.kind === FaultKind.FsyncError ? 'error=EIO' : `delay_enter=${stallMs * 1_000}`;
+        let tracer: SyscallFault | null = null;
+        try {
+          if (pid === undefined) throw new Error('it is not running');
+          if (fault.kind === FaultKind.FsyncError) this.beginDiskFault(id, fault.kind);
+          tracer = await SyscallFault.attach(pid, inject, ctx.host.traceLog(id, index));
+          notes.push(`strace attached to node ${id} (pid ${pid}): fsync and fdatasync ${fault.kind === FaultKind.FsyncError ? 'fail with EIO' : `stall ${stallMs} ms each`}`);
+        } catch (err) {
+          notes.push(`could not trace node ${id}: ${(err as Error).message}; nothing injected`);
+        }
+        return finish(injected, async () => {
+          const calls = tracer === null ? 0 : (await tracer.detach()).injected;
+          notes.push(`${calls} fsync/fdatasync call(s) ${fault.kind === FaultKind.FsyncError ? 'failed' : 'stalled'}`);
+          if (fault.kind === FaultKind.FsyncError) {
+            const exits = await this.endDiskFault(id);
+            notes.push(exits === 0 ? `node ${id} did not exit` : `node ${id} exited ${exits} time(s)`);
+          }
+        });
+      }
+      case FaultKind.ClockJump: {
+        const id = 'nodes' in t ? t.nodes[0]! : nodes.ids[0]!;
+        const jumpMs = fault.jumpMs ?? 60_000;
+        target = `${id} ${jumpMs < 0 ? '-' : '+'}${Math.round(Math.abs(jumpMs) / 1000)}s`;
+        const clock = ctx.host.clock(id);
+        const injected = started();
+        await recordStart(injected);
+        if (clock === undefined) {
+          notes.push(`node ${id} does not run on a fake clock; nothing injected`);
+          return finish(injected, async () => undefined);
+        }
+        await clock.set(jumpMs);
+        notes.push(`node ${id}'s wall clock jumped ${jumpMs < 0 ? 'back' : 'forward'} ${Math.round(Math.abs(jumpMs) / 1000)} s (its monotonic clock did not); back to real time at the heal`);
+        return finish(injected, () => clock.set(0));
+      }
     }
+  }
+
+  /**
+   * Kills a node, damages its store with `damage` (which returns a note), restarts it on the
+   * damaged store, and at the fault's end says what the node made of it (reportCorruption); a
+   * node that crashed on it, or is not ready, gets its data replaced. With `damagedAfterStart`
+   * (flipped bytes may lie in tables the node reads later) it counts as running on a corrupted
+   * store until its data is replaced; without, only until it is ready.
+   */
+  private async damageStore(
+    id: number,
+    how: { readonly damagedAfterStart: boolean },
+    started: () => InjectedFault,
+    recordStart: (injected: InjectedFault) => Promise<void>,
+    finish: (injected: InjectedFault, heal: () => Promise<void>) => ActiveFault,
+    notes: string[],
+    damage: (storeDir: string) => Promise<string>,
+  ): Promise<ActiveFault> {
+    const { ctx } = this;
+    const { nodes } = ctx;
+    const injected = started();
+    await recordStart(injected);
+    await nodes.kill(id);
+    const storeDir = join(nodes.dataDir(id), 'store');
+    notes.push(`node ${id} killed; ${await damage(storeDir)}`);
+    this.corrupted.add(id);
+    await this.startNode(id);
+    const logFrom = this.logOffsets.get(id) ?? 0;
+    return finish(injected, async () => {
+      // What the node made of it, once it had its chance to start (or crashed: then the
+      // supervisor has already replaced its data, see onUnexpectedExit).
+      const replaced = !this.corrupted.has(id);
+      const ready = !replaced && nodes.isRunning(id) && (await ctx.waitReady(id, READY_TIMEOUT_MS));
+      await this.reportCorruption(id, storeDir, logFrom, replaced ? 'crashed' : ready ? 'ready' : 'not-ready', notes);
+      if (ready && !how.damagedAfterStart) this.corrupted.delete(id);
+      if (ready || !this.corrupted.has(id)) return;
+      if (ctx.signal.aborted) return;
+      notes.push(`node ${id} was not running and ready at the end of the fault; its data was replaced`);
+      await this.replaceData(id, 'it was not running and ready on its damaged store at the end of the fault');
+    });
   }
 
   /** Says what a node made of its corrupted store, from its log and LevelDB's. */
@@ -306,7 +463,7 @@ export class FaultInjector {
     const { ctx } = this;
     const ready = outcome === 'ready';
     const errors = await lastLogErrors(ctx.nodes.logPath(id), logFrom, 20);
-    const detected = errors.filter((line) => /check|corrupt|checksum|repair|trusted/i.test(line));
+    const detected = errors.filter((line) => /check|corrupt|checksum|repair|trusted|lost writes/i.test(line));
     // LevelDB rewrites its info log at every open: read it only while the damaged store is there.
     const leveldb = outcome === 'crashed' ? [] : await levelDbCorruption(storeDir);
     if (leveldb.length > 0) {
@@ -328,6 +485,8 @@ export class FaultInjector {
   }
 }
 
+const mib = (bytes: number): string => `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+
 function describeFlips(flips: readonly ByteFlip[]): string {
   if (flips.length === 0) return 'nothing (no stored log files)';
   return flips.map((f) => `${f.file}@${f.offset} ${hex(f.before)}→${hex(f.after)}`).join(', ');
@@ -341,6 +500,16 @@ async function fileSize(path: string): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Whether a node's exit is the one a storage failure calls for (STYLE.md §3: log, exit non-zero,
+ * let the supervisor restart): Herald's exit code for it, or an error that names a failed disk
+ * operation (a store that could not open at start exits with code 1 and says why).
+ */
+export function isStorageExit(exit: Pick<NodeExit, 'code' | 'signal'>, errors: readonly string[]): boolean {
+  if (exit.code === STORAGE_EXIT_CODE) return true;
+  return exit.signal === null && errors.some((line) => storageFailure.test(line));
 }
 
 /**

@@ -1,10 +1,12 @@
 import { HeraldClient } from '@herald/client';
+import type { ClusterAccess } from './cluster-security.js';
 import type { PolledRecord } from './history.js';
 import { describeError, PollReader, sleep, type Recorder } from './workload.js';
 
 /** Options of finalRead(). */
 export interface FinalReadOptions {
-  readonly brokers: readonly string[];
+  /** How the clients reach the cluster: the proxies, TLS and the admin (cluster-security.ts). */
+  readonly cluster: ClusterAccess;
   readonly topic: string;
   readonly partitions: number;
   /** The history process, e.g. `final` or `final-n2`. */
@@ -38,7 +40,7 @@ export async function finalRead(options: FinalReadOptions): Promise<FinalReadRes
   const { topic, process, record, clock } = options;
   const chunkRecords = options.chunkRecords ?? 5_000;
   const deadline = performance.now() + options.timeoutMs;
-  const client = new HeraldClient({ brokers: options.brokers, callTimeoutMs: 5_000 });
+  const client = new HeraldClient({ ...options.cluster, callTimeoutMs: 5_000 });
   const node = options.node === undefined ? {} : { node: options.node };
   const results: { partition: number; endOffset: number; readTo: number; error?: string }[] = [];
   let first = true;

@@ -2,7 +2,8 @@
  * @herald/chaos: Herald's Jepsen-style fault harness. The history format, the checker and the
  * report work on any recorded history; link proxies, node processes, fault injection, the
  * workloads (producers, consumers, a consumer group, a queue subscription) and runChaos() run a
- * whole chaos test against a local cluster.
+ * whole chaos test against a local cluster; runCampaign() runs seeded tests until a number of
+ * fault cycles is reached, and adds them up.
  */
 export * from './history.js';
 export * from './checker.js';
@@ -17,4 +18,7 @@ export * from './workload.js';
 export * from './consumer-workloads.js';
 export * from './final-read.js';
 export * from './faults.js';
+export * from './cluster-security.js';
 export * from './run.js';
+export * from './host-faults.js';
+export * from './campaign.js';

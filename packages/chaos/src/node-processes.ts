@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { NodeSecurity } from './cluster-security.js';
 
 /** What the harness asks of one node process; the launcher turns it into a command line. */
 export interface NodeLaunchSpec {
@@ -19,6 +20,11 @@ export interface NodeLaunchSpec {
   readonly logLevel: string;
   /** The node lost its data (wipe, or a corrupt store replaced): `herald node start --rejoin`. */
   readonly rejoin: boolean;
+  /** Environment variables the node's process gets besides the harness's own (e.g. libfaketime's
+   *  for a node whose clock a fault moves). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The node's certificate files and the bootstrap users (cluster-security.ts). */
+  readonly security: NodeSecurity;
 }
 
 /** The command that runs one node: `herald node start ...` under whatever runs the CLI. */
@@ -26,6 +32,8 @@ export interface NodeCommand {
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd?: string;
+  /** The whole environment of the process; the harness's own when absent. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -138,8 +146,8 @@ export class NodeProcesses {
       this.starting.delete(id);
     }
     const log = this.log(id);
-    const { command, args, cwd } = this.options.launcher(spec);
-    const child = spawn(command, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const { command, args, cwd, env } = this.options.launcher(spec);
+    const child = spawn(command, [...args], { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const pid = child.pid;
     if (pid === undefined) {
       const err = await new Promise<Error>((resolve) => child.once('error', resolve));

@@ -1,6 +1,7 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  AFTER_FAULT_MS,
   anomalies,
   invalidatingAnomalies,
   quantile,
@@ -155,7 +156,10 @@ export interface RunInfo {
   readonly groupMembers?: number;
   readonly queueMembers?: number;
   readonly durationMs: number;
+  /** The kinds the schedule was drawn from: those asked for that this machine can inject. */
   readonly faultKinds: readonly FaultKind[];
+  /** Kinds asked for that this machine cannot inject, and why (absent in older reports). */
+  readonly unavailableKinds?: readonly { readonly kind: FaultKind; readonly reason: string }[];
   /** ISO time. */
   readonly startedAt: string;
   /** Stopped early (Ctrl-C): no final read, so unread values are `unseen`, not `lost`. */
@@ -184,6 +188,7 @@ function renderRun(run: RunInfo): string {
     ['cluster', `${run.nodes} nodes, ${run.partitions} partitions (replication factor ${run.nodes}), ${run.producers} producers`
       + `${run.groupMembers === undefined ? '' : `, ${run.groupMembers} group members`}${run.queueMembers === undefined ? '' : `, ${run.queueMembers} queue members`}`],
     ['faults injected', `${run.injected.length}${counts === '' ? '' : ` (${counts})`} of ${run.scheduled} scheduled${run.skipped.length === 0 ? '' : `; skipped ${skippedSummary(run)}`}`],
+    ...(run.unavailableKinds ?? []).map(({ kind, reason }): [string, string] => [`${kind} left out`, reason]),
     ['final read', `${reads}${replicas === '' ? '' : `; each node alone: ${replicas}`}`],
     ['findings', `${run.findings.length} (${run.brokerFindings} about the broker)${run.interrupted ? '; run interrupted' : ''}`],
   ];
@@ -354,8 +359,9 @@ function renderFaultTable(verdict: Verdict): string {
   return `<table><thead><tr><th>fault</th><th>target</th><th>start (s)</th><th>duration (s)</th><th>unavailable</th><th>worst partition</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table>
 <p class="legend">Unavailable: from the fault's start to the first acknowledgement of a send invoked after it, on the worst-hit partition. Max ${formatMs(unavailableMsMax)}, median ${formatMs(unavailableMsMedian)}.</p>
-<table><thead><tr><th>fault kind</th><th>count</th><th>recovered</th><th>median</th><th>max</th></tr></thead>
-<tbody>${unavailabilityByKind(verdict).map((row) => `<tr><td>${escapeHtml(row.kind)}</td><td>${row.count}</td><td${row.recovered < row.count ? ' class="bad"' : ''}>${row.recovered}</td><td>${formatMs(row.medianMs)}</td><td>${formatMs(row.maxMs)}</td></tr>`).join('')}</tbody></table>`;
+<p class="legend">Longest gap: the longest time without any acknowledged send on the worst-hit partition while a fault of that kind was in force or within ${AFTER_FAULT_MS / 1000} s after it.</p>
+<table><thead><tr><th>fault kind</th><th>count</th><th>recovered</th><th>median</th><th>max</th><th>longest gap</th></tr></thead>
+<tbody>${unavailabilityByKind(verdict).map((row) => `<tr><td>${escapeHtml(row.kind)}</td><td>${row.count}</td><td${row.recovered < row.count ? ' class="bad"' : ''}>${row.recovered}</td><td>${formatMs(row.medianMs)}</td><td>${formatMs(row.maxMs)}</td><td>${formatMs(row.maxGapMs)}</td></tr>`).join('')}</tbody></table>`;
 }
 
 /** Unavailability of one fault kind over its recovered faults. */
@@ -365,23 +371,35 @@ export interface KindUnavailability {
   readonly recovered: number;
   readonly medianMs: number | null;
   readonly maxMs: number | null;
+  /** The longest time without an acknowledged send during or just after a fault of this kind
+   *  (FaultAvailability.longestGapMs), over the faults that recovered. */
+  readonly maxGapMs: number | null;
 }
 
 /** Unavailability per fault kind (median and max over the faults of that kind that recovered). */
 export function unavailabilityByKind(verdict: Verdict): KindUnavailability[] {
-  const byKind = new Map<string, { count: number; times: number[] }>();
+  const byKind = new Map<string, { count: number; times: number[]; gaps: number[] }>();
   for (const fault of verdict.availability.faults) {
     let entry = byKind.get(fault.name);
     if (!entry) {
-      entry = { count: 0, times: [] };
+      entry = { count: 0, times: [], gaps: [] };
       byKind.set(fault.name, entry);
     }
     entry.count += 1;
     if (fault.unavailableMs !== null) entry.times.push(fault.unavailableMs);
+    // Absent from reports older than the measure.
+    if (fault.longestGapMs !== null && fault.longestGapMs !== undefined) entry.gaps.push(fault.longestGapMs);
   }
-  return [...byKind].map(([kind, { count, times }]) => {
+  return [...byKind].map(([kind, { count, times, gaps }]) => {
     const sorted = Float64Array.from(times).sort();
-    return { kind, count, recovered: times.length, medianMs: quantile(sorted, 0.5), maxMs: sorted.length === 0 ? null : sorted[sorted.length - 1]! };
+    return {
+      kind,
+      count,
+      recovered: times.length,
+      medianMs: quantile(sorted, 0.5),
+      maxMs: sorted.length === 0 ? null : sorted[sorted.length - 1]!,
+      maxGapMs: gaps.length === 0 ? null : Math.max(...gaps),
+    };
   });
 }
 
@@ -390,9 +408,9 @@ export function renderKindTable(verdict: Verdict): string {
   const rows = unavailabilityByKind(verdict);
   if (rows.length === 0) return 'no faults\n';
   const width = Math.max(5, ...rows.map((row) => row.kind.length));
-  const lines = [`${'fault'.padEnd(width)}  count  recovered  unavailable median      max`];
+  const lines = [`${'fault'.padEnd(width)}  count  recovered  unavailable median      max  longest gap`];
   for (const row of rows) {
-    lines.push(`${row.kind.padEnd(width)}  ${String(row.count).padStart(5)}  ${String(row.recovered).padStart(9)}  ${formatMs(row.medianMs).padStart(18)}  ${formatMs(row.maxMs).padStart(7)}`);
+    lines.push(`${row.kind.padEnd(width)}  ${String(row.count).padStart(5)}  ${String(row.recovered).padStart(9)}  ${formatMs(row.medianMs).padStart(18)}  ${formatMs(row.maxMs).padStart(7)}  ${formatMs(row.maxGapMs).padStart(11)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,17 +1,49 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeraldClient } from '@herald/client';
 import { check, computeTimeline, type Verdict } from './checker.js';
-import { FaultInjector, FindingKind, brokerFindingKinds, type ActiveFault, type Finding, type InjectedFault } from './faults.js';
+import { secureRun, type ClusterAccess } from './cluster-security.js';
+import { FaultInjector, FindingKind, brokerFindingKinds, type ActiveFault, type Finding, type HostFaultSetup, type InjectedFault } from './faults.js';
+import { FakeClock, TmpfsDisk, unavailableHostFaults } from './host-faults.js';
 import { finalRead, leaderEndOffsets, type FinalReadResult } from './final-read.js';
 import { HistoryWriter, readHistory, startRunClock } from './history.js';
 import { LinkTable } from './link-table.js';
 import { freePorts, NodeProcesses, type NodeLauncher, type NodeLaunchSpec } from './node-processes.js';
 import { renderReport, reportDirName, writeReportFiles, type RunInfo } from './report.js';
-import { faultKinds, generateSchedule, type FaultKind, type ScheduledFault } from './schedule.js';
+import { FaultKind, faultKinds, generateSchedule, type ScheduledFault } from './schedule.js';
 import { GroupMembers, QueueMembers } from './consumer-workloads.js';
-import { Consumers, LeaderWatcher, Producers, recorderFor, sleep, type WorkloadCounters } from './workload.js';
+import { Consumers, LeaderWatcher, Producers, recorderFor, sleep, type Recorder, type WorkloadCounters } from './workload.js';
+
+/** What a workload of `ChaosRunOptions.workloads` gets to work with. */
+export interface WorkloadContext {
+  /** How a client reaches the cluster: the client links of the nodes (`host:port`, through the
+   *  harness's proxies), TLS and the admin's credentials; `new HeraldClient({ ...cluster })`. */
+  readonly cluster: ClusterAccess;
+  /** The run's topic, with `partitions` partitions and one replica per node. */
+  readonly topic: string;
+  readonly partitions: number;
+  /** Appends to the run's history, which the checker reads (history.ts). */
+  readonly record: Recorder;
+  readonly clock: () => number;
+  readonly seed: number;
+}
+
+/**
+ * A workload besides the built-in ones (producers, consumers, the consumer group, the queue
+ * subscription): the place for the Kafka, MQTT and transaction workloads once Herald speaks
+ * those. It starts with the others once the cluster and the topic are up, and stops with the
+ * producers, before the drain and the final reads; what it records goes into the same history,
+ * where the checker must learn its operations.
+ */
+export interface ExtraWorkload {
+  /** Shown in the run's start line, e.g. `kafka producers`. */
+  readonly name: string;
+  start(context: WorkloadContext): void;
+  /** Stops invoking and waits for the outstanding operations to complete; may be called twice. */
+  stop(): Promise<void>;
+}
 
 /** Options of runChaos(). */
 export interface ChaosRunOptions {
@@ -32,6 +64,8 @@ export interface ChaosRunOptions {
   /** How long the group and the subscription may take to catch up once the producers stopped;
    *  default 60 s. */
   readonly drainMs?: number;
+  /** Workloads besides the built-in ones (see ExtraWorkload); none by default. */
+  readonly workloads?: readonly ExtraWorkload[];
   /** Sends each producer keeps outstanding per partition; default 2. */
   readonly inflightPerPartition?: number;
   /** Total sends per second; 0 (default) for as fast as the cluster acknowledges. */
@@ -51,6 +85,9 @@ export interface ChaosRunOptions {
   readonly onEvent?: (line: string) => void;
   /** Keep the nodes' data directories (they are deleted by default). */
   readonly keepData?: boolean;
+  /** The size of the tmpfs a node gets for its data when a disk-full fault targets it; default
+   *  256 MiB. */
+  readonly diskBytes?: number;
   /** Schedule tuning (tests): fault and gap lengths. */
   readonly schedule?: Partial<Pick<Parameters<typeof generateSchedule>[0], 'faultMsMin' | 'faultMsMax' | 'gapMsMin' | 'gapMsMax'>>;
 }
@@ -82,6 +119,7 @@ const SUBSCRIPTION = 'chaos-queue';
 /** How long the harness waits for every partition to have a leader and a full ISR before a fault. */
 const WHOLE_WAIT_MS = 60_000;
 const HOST = '127.0.0.1';
+const DISK_BYTES = 256 * 1024 * 1024;
 
 /**
  * Runs a chaos test end to end: a local cluster of real node processes with every peer link
@@ -134,20 +172,50 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const replicaReads: { node: number; result: FinalReadResult }[] = [];
 
   const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
-  const schedule: ScheduledFault[] = generateSchedule({ durationMs: options.durationMs, seed: options.seed, kinds: options.faults, nodes: ids, ...options.schedule });
+  // Host faults this machine cannot inject (no root for a tmpfs, no strace, no libfaketime) are
+  // left out, and said so; the schedule is drawn from the rest.
+  const unavailable = await unavailableHostFaults(options.faults);
+  const kinds = options.faults.filter((kind) => !unavailable.has(kind));
+  const unavailableKinds = [...unavailable].map(([kind, reason]) => ({ kind, reason }));
+  for (const { kind, reason } of unavailableKinds) emit(`${kind} left out: ${reason}`);
+  if (kinds.length === 0) throw new Error(`none of the fault kinds can be injected here: ${unavailableKinds.map((u) => `${u.kind}: ${u.reason}`).join('; ')}`);
+  const schedule: ScheduledFault[] = generateSchedule({ durationMs: options.durationMs, seed: options.seed, kinds, nodes: ids, ...options.schedule });
+
+  // A node a disk-full fault targets keeps its data on a tmpfs of its own; a node whose clock a
+  // fault moves runs under libfaketime from its first start.
+  const targets = (kind: FaultKind): Set<number> => new Set(schedule.flatMap((f) => (f.kind === kind && 'nodes' in f.target ? f.target.nodes : [])));
+  const disks = new Map<number, TmpfsDisk>();
+  const clocks = new Map<number, FakeClock>();
+  const unmountNow = (): void => {
+    for (const disk of disks.values()) spawnSync('umount', ['-l', disk.mountPoint]);
+  };
+  process.once('exit', unmountNow);
+  for (const id of targets(FaultKind.DiskFull)) disks.set(id, await TmpfsDisk.mount(join(dataRoot, `disk-${id}`), options.diskBytes ?? DISK_BYTES));
+  for (const id of targets(FaultKind.ClockJump)) clocks.set(id, await FakeClock.create(join(dataRoot, `clock-${id}`)));
+  const host: HostFaultSetup = {
+    disk: (id) => disks.get(id),
+    clock: (id) => clocks.get(id),
+    traceLog: (id, index) => join(reportDir, 'nodes', `strace-node-${id}-fault-${index}.log`),
+  };
 
   // Real ports, then a proxy in front of each, then each node told the proxies' ports.
   const ports = await freePorts(ids.length * 3, HOST);
   const real = new Map(ids.map((id, i) => [id, { client: ports[3 * i]!, peer: ports[3 * i + 1]!, metrics: ports[3 * i + 2]! }]));
   const links = await LinkTable.start(ids.map((id) => ({ id, peer: { host: HOST, port: real.get(id)!.peer }, client: { host: HOST, port: real.get(id)!.client } })));
   const brokers = ids.map((id) => links.clientLink(id).address);
+  const security = await secureRun(dataRoot, ids, HOST, brokers);
+  const cluster = security.access;
   const specs = new Map<number, Omit<NodeLaunchSpec, 'rejoin'>>(
     ids.map((id) => {
       const peers = ids
         .map((other) => `${other}=${HOST}:${links.clientLink(other).port}:${other === id ? real.get(id)!.peer : links.peerLink(id, other).port}`)
         .join(',');
       const ports = real.get(id)!;
-      return [id, { id, dataDir: join(dataRoot, `node-${id}`), host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info' }];
+      const disk = disks.get(id);
+      const dataDir = disk === undefined ? join(dataRoot, `node-${id}`) : join(disk.mountPoint, 'node');
+      const env = clocks.get(id)?.env() ?? {};
+      const node = { id, dataDir, host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info', env };
+      return [id, { ...node, security: security.nodes.get(id)! }];
     }),
   );
   const nodes = new NodeProcesses({
@@ -164,14 +232,25 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline && !signal.aborted) {
       if (!nodes.isRunning(id)) return false;
-      const res = await fetch(`http://${HOST}:${real.get(id)!.metrics}/readyz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-      await res?.body?.cancel().catch(() => undefined);
-      if (res?.status === 200) return true;
+      if (await security.ready(HOST, real.get(id)!.metrics, 1_000)) return true;
       await sleep(100, signal);
     }
     return false;
   };
-  const admin = new HeraldClient({ brokers, callTimeoutMs: 10_000 });
+  const admin = new HeraldClient({ ...cluster, callTimeoutMs: 10_000 });
+  const waitLoggedIn = async (timeoutMs: number): Promise<boolean> => {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline && !signal.aborted) {
+      try {
+        await admin.describeCluster({ timeoutMs: 2_000 });
+        return true;
+      } catch {
+        // not bootstrapped yet
+      }
+      await sleep(200, signal);
+    }
+    return false;
+  };
   const waitInSync = async (timeoutMs: number): Promise<boolean> => {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline && !signal.aborted) {
@@ -186,9 +265,9 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     return false;
   };
 
-  const watcher = new LeaderWatcher(brokers, TOPIC, record, () => clock());
+  const watcher = new LeaderWatcher(cluster, TOPIC, record, () => clock());
   const producers = new Producers({
-    brokers,
+    cluster,
     topic: TOPIC,
     partitions: options.partitions,
     producers: options.producers,
@@ -198,10 +277,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     clock: () => clock(),
     counters,
   });
-  const consumers = new Consumers({ brokers, topic: TOPIC, partitions: options.partitions, consumers: options.consumers ?? 1, record, clock: () => clock(), counters });
+  const consumers = new Consumers({ cluster, topic: TOPIC, partitions: options.partitions, consumers: options.consumers ?? 1, record, clock: () => clock(), counters });
   const groupMemberCount = options.groupMembers ?? 2;
   const queueMemberCount = options.queueMembers ?? 2;
-  const shared = { brokers, topic: TOPIC, partitions: options.partitions, record, clock: () => clock(), counters };
+  const shared = { cluster, topic: TOPIC, partitions: options.partitions, record, clock: () => clock(), counters };
   const group = groupMemberCount === 0 ? null : new GroupMembers({ ...shared, group: GROUP, members: groupMemberCount, seed: options.seed });
   const queue = queueMemberCount === 0 ? null : new QueueMembers({ ...shared, subscription: SUBSCRIPTION, members: queueMemberCount, seed: options.seed });
 
@@ -224,28 +303,33 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
 
   /** Starts the nodes, creates the topic, runs the workload under the schedule. */
   const runSchedule = async (): Promise<void> => {
-    emit(`starting ${ids.length} nodes (data in ${dataRoot}, logs in ${join(reportDir, 'nodes')})`);
+    emit(`starting ${ids.length} nodes (data in ${dataRoot}, the admin's client config ${security.clientConfig}, logs in ${join(reportDir, 'nodes')})`);
     for (const id of ids) await nodes.start(id);
     for (const id of ids) {
       if (!(await waitReady(id, 60_000))) throw new Error(`node ${id} was not ready within 60 s; see ${nodes.logPath(id)}`);
     }
+    // The first controller writes the admin user from the bootstrap file once the meta group
+    // has formed: until then every login fails (cluster up waits the same way).
+    if (!(await waitLoggedIn(30_000))) throw new Error('the admin could not log in within 30 s of the nodes being ready (the controller writes the bootstrap users)');
     await admin.createTopic(TOPIC, { partitions: options.partitions, replicationFactor: options.nodes });
     if (!(await waitInSync(30_000))) throw new Error(`topic ${TOPIC} did not get a leader and a full ISR on every partition within 30 s`);
 
     clock = startRunClock();
-    const injector = new FaultInjector({ nodes, links, leaders: watcher, record, clock, seed: options.seed, waitReady, waitInSync, addFinding, signal });
+    const injector = new FaultInjector({ nodes, links, leaders: watcher, record, clock, seed: options.seed, waitReady, waitInSync, addFinding, signal, host });
     outcome.injector = injector;
     watcher.start();
     await watcher.refresh();
     consumers.start();
     group?.start();
     queue?.start();
+    for (const workload of options.workloads ?? []) workload.start({ cluster, topic: TOPIC, partitions: options.partitions, record, clock, seed: options.seed });
     producers.start();
     workloadStarted = true;
     phase = 'running';
     const members = [
       ...(group === null ? [] : [`a consumer group of ${groupMemberCount}`]),
       ...(queue === null ? [] : [`a queue subscription of ${queueMemberCount}`]),
+      ...(options.workloads ?? []).map((workload) => workload.name),
     ];
     emit(`workload started: ${options.producers} producers on ${options.partitions} partitions${members.length === 0 ? '' : `, ${members.join(' and ')}`}; ${schedule.length} faults scheduled over ${formatS(options.durationMs)}`);
 
@@ -327,6 +411,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       await sleep(1_000, signal);
     }
     await producers.stop();
+    await Promise.all((options.workloads ?? []).map((workload) => workload.stop()));
     await consumers.stop();
     await drainConsumers();
   };
@@ -374,7 +459,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     } catch (err) {
       addFinding({ kind: FindingKind.FinalRead, message: (err as Error).message });
     }
-    const readOptions = { brokers, topic: TOPIC, partitions: options.partitions, record, clock, ...(endOffsets === undefined ? {} : { endOffsets }) };
+    const readOptions = { cluster, topic: TOPIC, partitions: options.partitions, record, clock, ...(endOffsets === undefined ? {} : { endOffsets }) };
     const finalResult = await finalRead({ ...readOptions, process: 'final', timeoutMs: 120_000 });
     outcome.finalRead = finalResult;
     if (!finalResult.complete) {
@@ -412,6 +497,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     await consumers.stop().catch(() => undefined);
     await group?.stop().catch(() => undefined);
     await queue?.stop().catch(() => undefined);
+    await Promise.all((options.workloads ?? []).map((workload) => workload.stop().catch(() => undefined)));
     await watcher.stop().catch(() => undefined);
     await admin.close().catch(() => undefined);
     await nodes.killAll();
@@ -420,6 +506,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     process.removeListener('exit', killOnExit);
     options.signal?.removeEventListener('abort', onAbort);
     await history.close();
+    for (const [id, disk] of disks) {
+      if (options.keepData === true) await cp(join(disk.mountPoint, 'node'), join(dataRoot, `node-${id}`), { recursive: true }).catch(() => undefined);
+      await disk.unmount().catch((err: Error) => emit(`could not unmount ${disk.mountPoint}: ${err.message}`));
+    }
+    process.removeListener('exit', unmountNow);
     if (options.keepData !== true) await rm(dataRoot, { recursive: true, force: true });
   }
   interrupted ||= signal.aborted;
@@ -438,7 +529,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     groupMembers: groupMemberCount,
     queueMembers: queueMemberCount,
     durationMs: options.durationMs,
-    faultKinds: [...options.faults],
+    faultKinds: [...kinds],
+    unavailableKinds,
     startedAt: startedAt.toISOString(),
     interrupted,
     faultCounts,

@@ -2,7 +2,11 @@
  * The faults a chaos run can inject, after RELIABILITY.md's list of faults that find bugs.
  * `isolate-leader` picks its node at run time (whoever leads then); `wipe` deletes one node's
  * data and restarts it empty; `corrupt` damages one node's files (a checksum failure must be
- * repaired from peers, never truncated over).
+ * repaired from peers, never truncated over); `wal-tail` cuts or damages the end of one node's
+ * LevelDB write-ahead log (LevelDB drops such a tail silently). The host faults need the
+ * machine's help (host-faults.ts): `disk-full` fills one node's own small filesystem,
+ * `fsync-error` and `slow-disk` make one node's fsync and fdatasync fail with EIO or stall
+ * (strace), `clock-jump` moves one node's wall clock (libfaketime).
  */
 export const FaultKind = {
   Kill: 'kill',
@@ -14,6 +18,11 @@ export const FaultKind = {
   RollingRestart: 'rolling-restart',
   Wipe: 'wipe',
   Corrupt: 'corrupt',
+  WalTail: 'wal-tail',
+  DiskFull: 'disk-full',
+  FsyncError: 'fsync-error',
+  SlowDisk: 'slow-disk',
+  ClockJump: 'clock-jump',
 } as const;
 export type FaultKind = (typeof FaultKind)[keyof typeof FaultKind];
 
@@ -22,7 +31,8 @@ export const faultKinds: readonly FaultKind[] = Object.values(FaultKind);
 
 /** What a fault hits. */
 export type FaultTarget =
-  /** kill, pause, slow, wipe, corrupt: these nodes (always a minority, for wipe exactly one). */
+  /** kill, pause, slow: these nodes (always a minority); wipe, corrupt, wal-tail and the host
+   *  faults: exactly one node. */
   | { readonly nodes: readonly number[] }
   /** partition: no link between the sides; the first side is the minority. */
   | { readonly sides: readonly [readonly number[], readonly number[]] }
@@ -42,6 +52,12 @@ export interface ScheduledFault {
   readonly durationMs: number;
   /** For `slow`: the delay added to every byte to and from the target. */
   readonly delayMs?: number;
+  /** For `slow-disk`: how long every fsync and fdatasync of the target stalls. */
+  readonly stallMs?: number;
+  /** For `clock-jump`: how far the target's wall clock jumps (negative: back). */
+  readonly jumpMs?: number;
+  /** For `wal-tail`: cut the log's last bytes off, or overwrite them with garbage. */
+  readonly damage?: 'truncate' | 'garbage';
 }
 
 /** Options of generateSchedule(). */
@@ -62,6 +78,12 @@ export interface ScheduleOptions {
   /** The delay a `slow` fault adds; defaults 50 and 500. */
   readonly slowDelayMsMin?: number;
   readonly slowDelayMsMax?: number;
+  /** The fsync stall of a `slow-disk` fault; defaults 500 and 4,000 (RELIABILITY.md saw 4 s). */
+  readonly stallMsMin?: number;
+  readonly stallMsMax?: number;
+  /** The size of a `clock-jump`, either way; defaults 5,000 and 600,000 (seconds to minutes). */
+  readonly jumpMsMin?: number;
+  readonly jumpMsMax?: number;
 }
 
 /** A seeded generator of uniform numbers; the same seed gives the same sequence. */
@@ -88,9 +110,9 @@ export function createPrng(seed: number): Prng {
 /**
  * A seeded fault schedule: faults one at a time, each followed by a recovery gap, chosen among
  * `kinds`. The same options give the same schedule, so a failing run replays by its seed.
- * Faults that take nodes away hit a minority, so the cluster should stay available; `wipe` needs
- * three nodes or more, because wiping a node of a smaller cluster loses acknowledged data by
- * design.
+ * Faults that take nodes away hit a minority, so the cluster should stay available; `wipe` and
+ * `wal-tail` need three nodes or more, because losing one node's data in a smaller cluster loses
+ * acknowledged data by design. Adding a kind to `kinds` changes the schedules of every seed.
  */
 export function generateSchedule(options: ScheduleOptions): ScheduledFault[] {
   const nodes = options.nodes ?? [1, 2, 3];
@@ -100,9 +122,15 @@ export function generateSchedule(options: ScheduleOptions): ScheduledFault[] {
   const gapMsMax = options.gapMsMax ?? 6_000;
   const slowDelayMsMin = options.slowDelayMsMin ?? 50;
   const slowDelayMsMax = options.slowDelayMsMax ?? 500;
+  const stallMsMin = options.stallMsMin ?? 500;
+  const stallMsMax = options.stallMsMax ?? 4_000;
+  const jumpMsMin = options.jumpMsMin ?? 5_000;
+  const jumpMsMax = options.jumpMsMax ?? 600_000;
   requireRange('faultMs', faultMsMin, faultMsMax);
   requireRange('gapMs', gapMsMin, gapMsMax);
   requireRange('slowDelayMs', slowDelayMsMin, slowDelayMsMax);
+  requireRange('stallMs', stallMsMin, stallMsMax);
+  requireRange('jumpMs', jumpMsMin, jumpMsMax);
   if (options.kinds.length === 0) throw new RangeError('at least one fault kind is needed');
   if (nodes.length === 0) throw new RangeError('at least one node is needed');
   if (new Set(nodes).size !== nodes.length) throw new RangeError(`node ids must be distinct (got ${nodes.join(', ')})`);
@@ -110,8 +138,8 @@ export function generateSchedule(options: ScheduleOptions): ScheduledFault[] {
     if (nodes.length < 2 && (kind === FaultKind.Partition || kind === FaultKind.PartitionOneWay)) {
       throw new RangeError(`${kind} needs at least 2 nodes (got ${nodes.length})`);
     }
-    if (nodes.length < 3 && kind === FaultKind.Wipe) {
-      throw new RangeError(`wipe needs at least 3 nodes (got ${nodes.length}): in a smaller cluster it loses acknowledged data by design`);
+    if (nodes.length < 3 && (kind === FaultKind.Wipe || kind === FaultKind.WalTail)) {
+      throw new RangeError(`${kind} needs at least 3 nodes (got ${nodes.length}): in a smaller cluster it loses acknowledged data by design`);
     }
   }
 
@@ -127,7 +155,7 @@ export function generateSchedule(options: ScheduleOptions): ScheduledFault[] {
     const shuffled = shuffle(nodes, prng);
     const minority = shuffled.slice(0, prng.int(1, minorityMax));
     let target: FaultTarget;
-    let delayMs: number | undefined;
+    let extra: Pick<ScheduledFault, 'delayMs' | 'stallMs' | 'jumpMs' | 'damage'> = {};
     switch (kind) {
       case FaultKind.Kill:
       case FaultKind.Pause:
@@ -135,11 +163,25 @@ export function generateSchedule(options: ScheduleOptions): ScheduledFault[] {
         break;
       case FaultKind.Slow:
         target = { nodes: minority };
-        delayMs = prng.int(slowDelayMsMin, slowDelayMsMax);
+        extra = { delayMs: prng.int(slowDelayMsMin, slowDelayMsMax) };
         break;
       case FaultKind.Wipe:
       case FaultKind.Corrupt:
+      case FaultKind.DiskFull:
+      case FaultKind.FsyncError:
         target = { nodes: [shuffled[0]!] };
+        break;
+      case FaultKind.WalTail:
+        target = { nodes: [shuffled[0]!] };
+        extra = { damage: prng.int(0, 1) === 0 ? 'truncate' : 'garbage' };
+        break;
+      case FaultKind.SlowDisk:
+        target = { nodes: [shuffled[0]!] };
+        extra = { stallMs: prng.int(stallMsMin, stallMsMax) };
+        break;
+      case FaultKind.ClockJump:
+        target = { nodes: [shuffled[0]!] };
+        extra = { jumpMs: (prng.int(0, 1) === 0 ? -1 : 1) * prng.int(jumpMsMin, jumpMsMax) };
         break;
       case FaultKind.Partition:
         target = { sides: [minority, shuffled.slice(minority.length)] };
@@ -154,7 +196,7 @@ export function generateSchedule(options: ScheduleOptions): ScheduledFault[] {
         target = { order: shuffled };
         break;
     }
-    schedule.push(delayMs === undefined ? { at, kind, target, durationMs } : { at, kind, target, durationMs, delayMs });
+    schedule.push({ at, kind, target, durationMs, ...extra });
     at += durationMs + prng.int(gapMsMin, gapMsMax);
   }
   return schedule;

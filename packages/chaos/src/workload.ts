@@ -1,14 +1,17 @@
 import { HeraldClient, HeraldError, type Consumer, type ConsumedRecord, type Producer } from '@herald/client';
+import type { ClusterAccess } from './cluster-security.js';
 import type { HistoryEvent, HistoryWriter, PolledRecord } from './history.js';
 
 /**
  * Reasons that say for certain a send was not written: the broker refused the request before
- * it could enter a log, and the client does not retry them. Everything else (timeouts, lost
- * connections, retryable refusals the client gave up on after earlier attempts that may have
- * been written) is an unknown outcome, recorded as `info`: it may appear or not, and is never
+ * it could enter a log. Everything else (timeouts, lost connections, retryable refusals the
+ * client gave up on after earlier attempts that may have been written, which it reports as
+ * CommitTimedOut) is an unknown outcome, recorded as `info`: it may appear or not, and is never
  * counted lost. Calling one of those `fail` would turn a legitimate late write into a false G1a.
+ * `DiskFull` is the free-disk guard's refusal (docs/chaos.md, disk-full): gRPC
+ * RESOURCE_EXHAUSTED with a message starting `disk full:`, made before the batch is proposed.
  */
-const definiteRefusals: ReadonlySet<string> = new Set(['InvalidArgument', 'RecordTooLarge', 'TopicNotFound', 'PartitionNotFound']);
+const definiteRefusals: ReadonlySet<string> = new Set(['InvalidArgument', 'RecordTooLarge', 'TopicNotFound', 'PartitionNotFound', 'DiskFull']);
 
 /** Whether a send that failed with `err` definitely did not happen. */
 export function isDefiniteFailure(err: unknown): boolean {
@@ -49,7 +52,8 @@ export interface WorkloadCounters {
 
 /** Options of the producers of a workload. */
 export interface ProducersOptions {
-  readonly brokers: readonly string[];
+  /** How the clients reach the cluster: the proxies, TLS and the admin (cluster-security.ts). */
+  readonly cluster: ClusterAccess;
   readonly topic: string;
   readonly partitions: number;
   readonly producers: number;
@@ -85,7 +89,7 @@ export class Producers {
   start(): void {
     const { producers, partitions, inflightPerPartition } = this.options;
     for (let k = 0; k < producers; k++) {
-      const client = new HeraldClient({ brokers: this.options.brokers, callTimeoutMs: 5_000 });
+      const client = new HeraldClient({ ...this.options.cluster, callTimeoutMs: 5_000 });
       // lingerMs 0: every send is its own batch, so pipelined sends are separate requests with
       // their own sequence numbers, which is what idempotence and ordering must survive.
       const producer = client.producer({ acks: 'quorum', idempotent: true, lingerMs: 0 });
@@ -176,7 +180,8 @@ class Pacer {
 
 /** Options of the consumers of a workload. */
 export interface ConsumersOptions {
-  readonly brokers: readonly string[];
+  /** How the clients reach the cluster: the proxies, TLS and the admin (cluster-security.ts). */
+  readonly cluster: ClusterAccess;
   readonly topic: string;
   readonly partitions: number;
   readonly consumers: number;
@@ -205,7 +210,7 @@ export class Consumers {
 
   start(): void {
     for (let j = 0; j < this.options.consumers; j++) {
-      const client = new HeraldClient({ brokers: this.options.brokers, callTimeoutMs: 5_000 });
+      const client = new HeraldClient({ ...this.options.cluster, callTimeoutMs: 5_000 });
       this.clients.push(client);
       for (let partition = 0; partition < this.options.partitions; partition++) {
         this.loops.push(this.loop(client, partition, `c${j + 1}-${partition}`));
@@ -338,13 +343,13 @@ export class LeaderWatcher {
   private readonly abort = new AbortController();
 
   constructor(
-    brokers: readonly string[],
+    cluster: ClusterAccess,
     private readonly topic: string,
     private readonly record: Recorder,
     private readonly clock: () => number,
     private readonly intervalMs = 250,
   ) {
-    this.client = new HeraldClient({ brokers, callTimeoutMs: 1_000, retry: { backoffInitialMs: 50, backoffMaxMs: 200 } });
+    this.client = new HeraldClient({ ...cluster, callTimeoutMs: 1_000, retry: { backoffInitialMs: 50, backoffMaxMs: 200 } });
   }
 
   start(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anomalies, check, computeTimeline, HistoryError, type Anomaly, type Verdict } from '../src/checker.js';
+import { AFTER_FAULT_MS, anomalies, check, computeTimeline, HistoryError, type Anomaly, type Verdict } from '../src/checker.js';
 import { HistoryBuilder, values } from './support/history-builder.js';
 
 /** Asserts the verdict's total counts are exactly `expected`, every other anomaly zero. */
@@ -280,6 +280,37 @@ describe('availability', () => {
     expect(verdict.availability.unavailableMsMax).toBe(300);
     expect(verdict.availability.unavailableMsMedian).toBe(300);
     expect(verdict.availability.unrecoveredFaults).toBe(1);
+    // The longest stretch without an acknowledgement within 5 s of the kill: on orders/0, from
+    // its ack at 400 on; it never acknowledges again, so the stretch counts up to its last
+    // send, invoked at 1,001.
+    expect(kill!.longestGapMs).toBe(601);
+    expect(partition!.longestGapMs).toBeNull();
+  });
+
+  // Shows the longest gap: from the fault's start or an acknowledgement during it (or within
+  // AFTER_FAULT_MS after its end) to the next acknowledgement, on the worst partition, also when
+  // that next one comes well after the fault; acknowledgements before the fault do not count.
+  // Method: a pause from 1,000 to 2,000, so the window ends at 7,000; orders/0 acknowledges at
+  // 900 (before: not counted), 1,200, 6,500 (a gap of 5,300 that starts inside), 9,000 (one of
+  // 2,500 that starts inside and ends outside) and 9,100 (outside); orders/1 acknowledges at
+  // 1,100 and 1,300 and has no traffic after.
+  it('measures the longest gap without acknowledgements during and just after a fault', () => {
+    let offset = 0;
+    const h = new HistoryBuilder();
+    const ack = (partition: number, invokeAt: number, doneAt: number) =>
+      h.send(`p${offset}`, partition, `v${offset}`, { type: 'ok', offset: offset++ }, { invokeAt, doneAt });
+    ack(0, 800, 900);
+    h.fault('pause', 'start', 1_000, '3');
+    ack(0, 1_001, 1_200);
+    ack(1, 1_002, 1_100);
+    ack(1, 1_101, 1_300);
+    ack(0, 1_201, 6_500);
+    h.fault('pause', 'end', 2_000, '3');
+    ack(0, 6_501, 9_000);
+    ack(0, 9_001, 9_100);
+    const [pause] = check(h.events).availability.faults;
+    expect(pause!.longestGapMs).toBe(5_300);
+    expect(AFTER_FAULT_MS).toBe(5_000);
   });
 
   // Shows that leader changes count new leaders and re-elections, not first sightings or "no

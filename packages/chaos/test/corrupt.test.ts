@@ -2,11 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flipBytes, logFiles } from '../src/corrupt.js';
+import { damageLogTail, flipBytes, logFiles } from '../src/corrupt.js';
 import { createPrng } from '../src/schedule.js';
 
 // Shows that the corrupt fault damages only the files that hold the raft log, changes exactly
-// the bytes it reports, and does the same for the same seed. Method: a fake LevelDB folder.
+// the bytes it reports, and does the same for the same seed; and that the wal-tail fault cuts or
+// overwrites the end of the newest non-empty write-ahead log only. Method: a fake LevelDB folder.
 
 let dir: string;
 const original = new Map<string, Buffer>();
@@ -74,6 +75,37 @@ describe('flipBytes', () => {
     const empty = await mkdtemp(join(tmpdir(), 'herald-corrupt-empty-'));
     try {
       expect(await flipBytes(empty, createPrng(1), 3)).toEqual([]);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('damageLogTail', () => {
+  it('cuts the end off the newest non-empty write-ahead log, and nothing else', async () => {
+    const damage = await damageLogTail(dir, createPrng(3), 'truncate');
+    expect(damage).toMatchObject({ file: '000012.log', size: 1_000, damage: 'truncate' });
+    expect(damage!.bytes).toBeGreaterThanOrEqual(1);
+    expect(damage!.bytes).toBeLessThanOrEqual(1_000);
+    expect((await readFile(join(dir, '000012.log'))).equals(original.get('000012.log')!.subarray(0, 1_000 - damage!.bytes))).toBe(true);
+    for (const name of ['000005.ldb', 'MANIFEST-000004', 'CURRENT', '000013.log']) {
+      expect((await readFile(join(dir, name))).equals(original.get(name)!), name).toBe(true);
+    }
+  });
+
+  it('overwrites the end with other bytes, keeping the size', async () => {
+    const damage = await damageLogTail(dir, createPrng(4), 'garbage');
+    const after = await readFile(join(dir, '000012.log'));
+    expect(after.length).toBe(1_000);
+    const kept = 1_000 - damage!.bytes;
+    expect(after.subarray(0, kept).equals(original.get('000012.log')!.subarray(0, kept))).toBe(true);
+    expect(after.subarray(kept).equals(original.get('000012.log')!.subarray(kept))).toBe(false);
+  });
+
+  it('does nothing in a folder without a write-ahead log', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'herald-corrupt-empty-'));
+    try {
+      expect(await damageLogTail(empty, createPrng(1), 'truncate')).toBeNull();
     } finally {
       await rm(empty, { recursive: true, force: true });
     }

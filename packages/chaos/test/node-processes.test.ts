@@ -28,7 +28,8 @@ beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'herald-nodes-'));
   exits = [];
   const spec = (id: number): Omit<NodeLaunchSpec, 'rejoin'> => ({
-    id, dataDir: join(root, `node-${id}`), host: '127.0.0.1', clientPort: 1, peerPort: 2, metricsPort: 3, peers: '1=x', logLevel: 'info',
+    id, dataDir: join(root, `node-${id}`), host: '127.0.0.1', clientPort: 1, peerPort: 2, metricsPort: 3, peers: '1=x', logLevel: 'info', env: {},
+    security: { ca: 'ca.crt', cert: 'node.crt', key: 'node.key', bootstrapFile: 'bootstrap.json' },
   });
   nodes = new NodeProcesses({
     launcher: (s) => ({ command: process.execPath, args: ['-e', script, '--', '--data-dir', s.dataDir, ...(s.rejoin ? ['--rejoin'] : [])] }),

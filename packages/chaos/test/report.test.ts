@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check, computeTimeline } from '../src/checker.js';
 import { renderKindTable, renderReport, renderTerminalSummary, unavailabilityByKind, writeReportDir, writeReportFiles, type RunInfo } from '../src/report.js';
+import { faultKinds, type FaultKind } from '../src/schedule.js';
 import { HistoryBuilder, values } from './support/history-builder.js';
 import { htmlProblems } from './support/html-check.js';
 
@@ -70,7 +71,8 @@ function sampleRunInfo(): RunInfo {
     faultKinds: ['kill', 'corrupt'],
     startedAt: '2026-01-02T03:04:05.678Z',
     interrupted: false,
-    faultCounts: { kill: 1, pause: 0, partition: 0, 'partition-one-way': 0, 'isolate-leader': 0, slow: 0, 'rolling-restart': 0, wipe: 0, corrupt: 1 },
+    faultCounts: { ...Object.fromEntries(faultKinds.map((kind) => [kind, 0])), kill: 1, corrupt: 1 } as Record<FaultKind, number>,
+    unavailableKinds: [{ kind: 'clock-jump', reason: 'libfaketime is missing' }],
     scheduled: 3,
     skipped: [{ kind: 'kill', atMs: 9_500, reason: 'out of time' }],
     injected: [
@@ -97,6 +99,7 @@ describe('renderReport with run information', () => {
     expect(html).toContain('[corruption-detected] node 3 detected the damage');
     expect(html).toContain('0x01→0x80 &lt;&amp;&gt;');
     expect(html).toContain('complete; each node alone: node 1 complete');
+    expect(html).toContain('<dt>clock-jump left out</dt><dd>libfaketime is missing</dd>');
   });
 });
 
@@ -115,10 +118,11 @@ describe('unavailabilityByKind', () => {
     ack(4_001, 4_050);
     const verdict = check(h.events);
     expect(unavailabilityByKind(verdict)).toEqual([
-      { kind: 'kill', count: 3, recovered: 3, medianMs: 200, maxMs: 300 },
-      { kind: 'pause', count: 1, recovered: 1, medianMs: 50, maxMs: 50 },
+      // The first kill's window runs until 6,500: 1,100 to 2,300 is its longest gap.
+      { kind: 'kill', count: 3, recovered: 3, medianMs: 200, maxMs: 300, maxGapMs: 1_200 },
+      { kind: 'pause', count: 1, recovered: 1, medianMs: 50, maxMs: 50, maxGapMs: 50 },
     ]);
-    expect(renderKindTable(verdict).split('\n')[1]).toMatch(/^kill\s+3\s+3\s+200 ms\s+300 ms$/);
+    expect(renderKindTable(verdict).split('\n')[1]).toMatch(/^kill\s+3\s+3\s+200 ms\s+300 ms\s+1,200 ms$/);
   });
 });
 

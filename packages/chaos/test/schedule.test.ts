@@ -42,9 +42,39 @@ describe('generateSchedule', () => {
     }
   });
 
+  // The kinds that hit one node, and the settings only some kinds carry, over many seeds.
+  it('hits one node with the storage and host faults, and draws their settings in range', () => {
+    const kinds = ['wal-tail', 'disk-full', 'fsync-error', 'slow-disk', 'clock-jump'] as const;
+    const jumps: number[] = [];
+    const damages = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++) {
+      for (const fault of generateSchedule({ ...options, seed, kinds, nodes: [1, 2, 3] })) {
+        expect(fault.target).toEqual({ nodes: [expect.any(Number)] });
+        expect(fault.stallMs !== undefined).toBe(fault.kind === 'slow-disk');
+        expect(fault.jumpMs !== undefined).toBe(fault.kind === 'clock-jump');
+        expect(fault.damage !== undefined).toBe(fault.kind === 'wal-tail');
+        expect(fault.delayMs).toBeUndefined();
+        if (fault.stallMs !== undefined) {
+          expect(fault.stallMs).toBeGreaterThanOrEqual(500);
+          expect(fault.stallMs).toBeLessThanOrEqual(4_000);
+        }
+        if (fault.jumpMs !== undefined) jumps.push(fault.jumpMs);
+        if (fault.damage !== undefined) damages.add(fault.damage);
+      }
+    }
+    for (const jump of jumps) {
+      expect(Math.abs(jump)).toBeGreaterThanOrEqual(5_000);
+      expect(Math.abs(jump)).toBeLessThanOrEqual(600_000);
+    }
+    expect(jumps.some((jump) => jump < 0) && jumps.some((jump) => jump > 0)).toBe(true);
+    expect([...damages].sort()).toEqual(['garbage', 'truncate']);
+  });
+
   it('refuses options that cannot make sense', () => {
     expect(() => generateSchedule({ ...options, kinds: [] })).toThrow(/at least one fault kind/);
     expect(() => generateSchedule({ ...options, kinds: ['wipe'], nodes: [1, 2] })).toThrow(/wipe needs at least 3 nodes/);
+    expect(() => generateSchedule({ ...options, kinds: ['wal-tail'], nodes: [1, 2] })).toThrow(/wal-tail needs at least 3 nodes/);
+    expect(() => generateSchedule({ ...options, stallMsMin: 5_000, stallMsMax: 1_000 })).toThrow(/stallMsMin/);
     expect(() => generateSchedule({ ...options, faultMsMin: 9_000, faultMsMax: 1_000 })).toThrow(/faultMsMin/);
   });
 

@@ -18,6 +18,12 @@ describe('isDefiniteFailure', () => {
     expect(isDefiniteFailure(new HeraldError(reason, 'x'))).toBe(definite);
   });
 
+  // The free-disk guard's refusal, once the catalog has it: refused before the log. Given up on
+  // after an earlier attempt that may have been written, the client reports CommitTimedOut.
+  it('counts the free-disk guard\'s DiskFull refusal as definite', () => {
+    expect(isDefiniteFailure(new HeraldError('DiskFull' as never, 'disk full: 0 bytes free on /data, below the 64 MiB guard'))).toBe(true);
+  });
+
   it('treats anything that is not a HeraldError as unknown', () => {
     expect(isDefiniteFailure(new Error('boom'))).toBe(false);
   });

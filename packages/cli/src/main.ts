@@ -44,9 +44,19 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`error: ${isUnreachable(err) ? `no broker answered${hint}; last error: ${err.message}` : err.message}\n`);
       return err.reason === 'InvalidArgument' && err.details.address === undefined ? EXIT_USAGE : EXIT_FAILED;
     }
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`error: ${withCauses(err)}\n`);
     return EXIT_FAILED;
   }
+}
+
+/** An error's message followed by its causes' ("Database failed to open: IO error: ... No space
+ *  left on device"): the cause is often what an operator, or the chaos harness, needs. */
+function withCauses(err: unknown): string {
+  const messages: string[] = [];
+  for (let cause: unknown = err; cause !== undefined && messages.length < 5; cause = cause instanceof Error ? cause.cause : undefined) {
+    messages.push(cause instanceof Error ? cause.message : String(cause));
+  }
+  return messages.join(': ');
 }
 
 process.exitCode = await main(process.argv);

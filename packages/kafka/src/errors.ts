@@ -42,6 +42,7 @@ export const ErrorCode = {
   OutOfOrderSequenceNumber: 45,
   InvalidProducerEpoch: 47,
   InvalidTxnState: 48,
+  KafkaStorageError: 56,
   SaslAuthenticationFailed: 58,
   NonEmptyGroup: 68,
   GroupIdNotFound: 69,
@@ -94,6 +95,8 @@ export const KAFKA_ERROR_BY_REASON = {
   RecordTooLarge: ErrorCode.MessageTooLarge,
   RequestTooLarge: ErrorCode.MessageTooLarge,
   TooManyStreams: ErrorCode.UnknownServerError,
+  // Retriable in Kafka too: the producer retries, and refreshes its metadata.
+  DiskFull: ErrorCode.KafkaStorageError,
   CommitTimedOut: ErrorCode.RequestTimedOut,
   Unauthenticated: ErrorCode.SaslAuthenticationFailed,
   PermissionDenied: byScope(ErrorCode.TopicAuthorizationFailed, ErrorCode.GroupAuthorizationFailed, ErrorCode.ClusterAuthorizationFailed),

@@ -82,6 +82,10 @@ export const Reason = {
   /** The node's limit on concurrent streams is reached. Not retried automatically: a client
    *  that opens too many streams should learn it, not spin. */
   TooManyStreams: { code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
+  /** The node's data disk has less free space than its guard (limits.diskFreeMinBytes), so it
+   *  refused the produce before proposing it. Retryable: the space may return, or leadership
+   *  move to a node with room (Kafka's KAFKA_STORAGE_ERROR is retriable too). */
+  DiskFull: { code: 'RESOURCE_EXHAUSTED', retryable: true, outcome: 'not-written' },
   /** The deadline passed before the batch was committed: the outcome is unknown, so a blind
    *  retry could duplicate the batch (idempotent producers may retry themselves). */
   CommitTimedOut: { code: 'DEADLINE_EXCEEDED', retryable: false, outcome: 'unknown' },
@@ -120,8 +124,8 @@ export const MetadataKey = {
   LeaderId: 'herald-leader-id',
   /** NotLeader: the leader's client address, host:port. */
   LeaderAddr: 'herald-leader-addr',
-  /** RecordTooLarge, RequestTooLarge, TooManyStreams, NotEnoughReplicas, TooManyHalfMessages: the
-   *  limit, a number. */
+  /** RecordTooLarge, RequestTooLarge, TooManyStreams, NotEnoughReplicas, TooManyHalfMessages,
+   *  DiskFull: the limit, a number. */
   Limit: 'herald-limit',
   /** NoLeader, ShuttingDown: how long to wait before retrying, in milliseconds. */
   RetryAfterMs: 'herald-retry-after-ms',

@@ -53,6 +53,7 @@ describe('the catalog', () => {
     { reason: 'RecordTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
     { reason: 'RequestTooLarge', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
     { reason: 'TooManyStreams', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
+    { reason: 'DiskFull', code: 'RESOURCE_EXHAUSTED', retryable: true, outcome: 'not-written' },
     { reason: 'CommitTimedOut', code: 'DEADLINE_EXCEEDED', retryable: false, outcome: 'unknown' },
     { reason: 'Unauthenticated', code: 'UNAUTHENTICATED', retryable: false, outcome: 'not-written' },
     { reason: 'PermissionDenied', code: 'PERMISSION_DENIED', retryable: false, outcome: 'not-written' },
@@ -72,7 +73,7 @@ describe('the catalog', () => {
   });
 
   it('has no reason the table above misses', () => {
-    expect(Object.keys(Reason)).toHaveLength(31);
+    expect(Object.keys(Reason)).toHaveLength(32);
   });
 
   it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {

@@ -58,17 +58,22 @@ export interface ClusterCertificates {
 /**
  * The certificates of a local cluster in `dir`: the CA (`ca.crt`, `ca.key`) and one certificate
  * per node (`node-<id>.crt`, `.key`), each valid for `hosts` besides loopback. What exists is
- * kept (a cluster started again keeps its CA); what is missing is made. `herald cluster up`, the
- * chaos harness and the test clusters use it.
+ * kept (a cluster started again keeps its CA); what is missing is made, valid from `options.now`
+ * (now by default). `herald cluster up`, the chaos harness and the test clusters use it.
  */
-export async function ensureClusterCertificates(dir: string, nodeIds: readonly number[], hosts: readonly string[] = []): Promise<ClusterCertificates> {
+export async function ensureClusterCertificates(
+  dir: string,
+  nodeIds: readonly number[],
+  hosts: readonly string[] = [],
+  options: { readonly now?: Date } = {},
+): Promise<ClusterCertificates> {
   const caFiles = certificateFiles(dir, 'ca');
-  const ca = existsSync(caFiles.cert) && existsSync(caFiles.key) ? readCertificateFiles(caFiles) : await createCa();
+  const ca = existsSync(caFiles.cert) && existsSync(caFiles.key) ? readCertificateFiles(caFiles) : await createCa(options);
   if (!existsSync(caFiles.cert)) writeCertificateFiles(dir, 'ca', ca, { overwrite: true });
   const nodes = new Map<number, CertificateFiles>();
   for (const id of nodeIds) {
     const files = certificateFiles(dir, `node-${id}`);
-    if (!existsSync(files.cert) || !existsSync(files.key)) writeCertificateFiles(dir, `node-${id}`, await createNodeCertificate(ca, id, { hosts }), { overwrite: true });
+    if (!existsSync(files.cert) || !existsSync(files.key)) writeCertificateFiles(dir, `node-${id}`, await createNodeCertificate(ca, id, { ...options, hosts }), { overwrite: true });
     nodes.set(id, files);
   }
   return { dir, ca: caFiles, nodes };

@@ -8,5 +8,6 @@
 export * from './models.js';
 export * from './certs.js';
 export * from './cert-files.js';
+export * from './bootstrap-file.js';
 export * from './authenticate.js';
 export * from './pending-logins.js';

@@ -13,6 +13,7 @@ import { readUint64, writeUint64 } from './uint64.js';
  *   hard state  version=1 | term u64 | vote u64 | commitIndex u64 | crc32c u32
  *   snapshot    version=1 | index u64 | term u64 | voterCount u32 | voters u64 * voterCount
  *               | learnerCount u32 | learners u64 * learnerCount | data ... | crc32c u32
+ *   write count version=1 | count u64 | crc32c u32   (in the store and in its synced-write marker)
  *
  * An entry records its own index (and term) so that a value stored under the wrong key, or a
  * stale value read back, is detected rather than trusted.
@@ -26,6 +27,8 @@ const entryHeaderBytes = 1 + 1 + 8 + 8;
 const hardStateBytes = 1 + 8 + 8 + 8 + 8 + crcBytes;
 const hardStateBytesWithoutRepair = hardStateBytes - 8;
 const snapshotFixedBytes = 1 + 8 + 8 + 4 + 4 + crcBytes;
+/** The size of an encoded write count. */
+export const writeCountBytes = 1 + 8 + crcBytes;
 
 const entryTypeCodes: Readonly<Record<EntryType, number>> = { normal: 0, config: 1 };
 const entryTypesByCode: readonly EntryType[] = ['normal', 'config'];
@@ -141,6 +144,25 @@ export function decodeSnapshot(value: Buffer): Decoded<Snapshot> {
   }
   const membership: Membership = { voters: lists[0] ?? [], learners: lists[1] ?? [] };
   return { ok: true, value: { meta: { index, term, membership }, data: value.subarray(offset, end) } };
+}
+
+/** Encodes the number of batches a store has written (see NodeStore: the synced-write marker). */
+export function encodeWriteCount(count: number): Buffer {
+  const value = Buffer.allocUnsafe(writeCountBytes);
+  value[0] = valueVersion;
+  writeUint64(value, 1, count);
+  sealValue(value);
+  return value;
+}
+
+/** Decodes a write count. */
+export function decodeWriteCount(value: Buffer): Decoded<number> {
+  const problem = checkValue(value, writeCountBytes);
+  if (problem !== null) return { ok: false, reason: problem };
+  if (value.length !== writeCountBytes) return { ok: false, reason: `is ${value.length} bytes, not ${writeCountBytes}` };
+  const count = readUint64(value, 1);
+  if (count === null) return { ok: false, reason: 'has a count beyond 2^53' };
+  return { ok: true, value: count };
 }
 
 /** Writes the version-independent trailer: the CRC32C of every byte before it. */

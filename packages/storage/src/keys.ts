@@ -4,7 +4,8 @@ import { readUint64, writeUint64 } from './uint64.js';
 /**
  * Key layout. Every key of a group starts with the group's prefix:
  *
- *   0x01                 namespace: raft group state (other namespaces are free for later use)
+ *   0x01                 namespace: raft group state (0x00 holds the store's own records:
+ *                        the format version and the write count; others are free)
  *   u16 BE               byte length of the group id's UTF-8
  *   UTF-8 bytes          the group id
  *   kind                 0x01 hard state | 0x02 snapshot | 0x03 entry
@@ -17,8 +18,14 @@ import { readUint64, writeUint64 } from './uint64.js';
  */
 export const groupNamespace = 0x01;
 
-/** Namespace 0x00 holds the store's own records; its only key so far is the format version. */
-export const formatVersionKey = Buffer.from([0x00, 0x01]);
+/** Namespace of the store's own records, outside every group's key range. */
+const storeNamespace = 0x00;
+
+/** The key of the format version the store's owner records (NodeStore.setFormatVersion). */
+export const formatVersionKey: Buffer = Buffer.from([storeNamespace, 0x01]);
+
+/** The key of the number of batches the store has written, put by every batch (NodeStore). */
+export const writeCountKey: Buffer = Buffer.from([storeNamespace, 0x02]);
 
 /** The kind byte after the group prefix. */
 export const RecordKind = { HardState: 0x01, Snapshot: 0x02, Entry: 0x03 } as const;

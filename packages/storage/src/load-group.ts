@@ -203,7 +203,8 @@ async function readValue(db: Database, key: Buffer): Promise<Buffer | undefined 
   }
 }
 
-function isCorruption(err: unknown): boolean {
+/** Whether LevelDB failed a read because it found a block it cannot read. */
+export function isCorruption(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === 'LEVEL_CORRUPTION';
 }
 

@@ -1,7 +1,9 @@
 import { ClassicLevel } from 'classic-level';
 import { assert } from './assert.js';
-import { formatVersionKey, GroupKeys, groupIdOfKey, groupNamespace } from './keys.js';
-import { loadGroup, type Database, type LoadedGroup } from './load-group.js';
+import { decodeHardState, decodeWriteCount, encodeHardState, encodeWriteCount } from './codec.js';
+import { formatVersionKey, GroupKeys, groupIdOfKey, groupNamespace, writeCountKey } from './keys.js';
+import { isCorruption, loadGroup, type Database, type LoadedGroup } from './load-group.js';
+import { findLostWrites, levelDbDrops, marksPending, WriteMarker, type StoredCount } from './lost-writes.js';
 import { StoreBatch, emptyBounds, type BatchTarget, type GroupBounds, type Operation } from './store-batch.js';
 
 /** The subset of pino's interface the store logs through. */
@@ -17,6 +19,17 @@ export interface NodeStoreOptions {
 
 const silentLogger: StoreLogger = { info() {}, warn() {}, error() {} };
 
+/** The repair index of a group that may have lost any part of its log: what `--rejoin` uses
+ *  for a node that lost its disk. Raft clears it once the group holds its leader's log through
+ *  the leader's commit index (docs/design-notes.md, "Storage repair"). */
+export const unknownRepairIndex = Number.MAX_SAFE_INTEGER;
+
+/** The store found at open that it may have lost writes it had synced (see NodeStore.open). */
+export interface LostWrites {
+  /** Why it thinks so, with the numbers. */
+  readonly reason: string;
+}
+
 /**
  * The durable state of every Raft group a node hosts (the meta group and one per partition):
  * hard state, log and snapshot, in one LevelDB database per node directory. The host writes all
@@ -26,6 +39,14 @@ const silentLogger: StoreLogger = { info() {}, warn() {}, error() {} };
  * current by each write), so a batch deletes a replaced tail key by key without reading. For
  * that to hold, batches are written one at a time, each built after the previous one was
  * written.
+ *
+ * LevelDB drops a damaged or truncated tail of its write-ahead log when it opens a database,
+ * silently, so a node could come back without entries it acknowledged, and vote. So every batch
+ * also puts its number (the write count), and after each synced batch the store rewrites a
+ * marker file outside LevelDB with that number (WriteMarker). At open, fewer batches than the
+ * marker claims, or LevelDB's report that it dropped log records, means writes were lost: every
+ * group then opens in repair mode with an unknown repair index, durably, so it neither votes nor
+ * campaigns until a leader has given its log back (`lostWrites` says why).
  */
 export class NodeStore {
   private readonly bounds = new Map<string, GroupBounds>();
@@ -35,26 +56,39 @@ export class NodeStore {
   private writing = false;
   /** The first failed write. After it nothing is written: the node must stop. */
   private failure: Error | null = null;
+  /** The number of the last batch written (every batch puts it under writeCountKey). */
+  private writeCount = 0;
+  private marker: WriteMarker | null = null;
+  private lost: LostWrites | null = null;
 
   private constructor(
     private readonly db: Database,
     private readonly log: StoreLogger,
   ) {}
 
-  /** Opens (creating if needed) the database in `dir` and finds the groups it stores. Rejects
-   *  when LevelDB cannot open it, e.g. when another process holds it. */
+  /** Opens (creating if needed) the database in `dir`, finds the groups it stores, and checks
+   *  that LevelDB kept every batch it had synced (see the class comment). Rejects when LevelDB
+   *  cannot open it, e.g. when another process holds it. */
   static async open(dir: string, options: NodeStoreOptions = {}): Promise<NodeStore> {
     const db: Database = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     await db.open();
     const store = new NodeStore(db, options.logger ?? silentLogger);
     try {
       await store.findGroups();
+      await store.checkWrites(dir);
     } catch (err) {
+      await store.marker?.close();
       await db.close();
       throw err;
     }
-    store.log.info({ dir, groups: store.bounds.size }, 'opened node store');
+    store.log.info({ dir, groups: store.bounds.size, writeCount: store.writeCount }, 'opened node store');
     return store;
+  }
+
+  /** Set when the store found at open that it may have lost writes it had synced: every group
+   *  it loads is then in repair mode. Null otherwise. */
+  get lostWrites(): LostWrites | null {
+    return this.lost;
   }
 
   /**
@@ -91,10 +125,19 @@ export class NodeStore {
   async load(groupId: string): Promise<LoadedGroup> {
     assert(!this.writing, 'load() runs at start, not while a batch is being written');
     const bounds = this.boundsOf(groupId);
-    // Nothing stored (open() found every stored group): no read needed. A node opening thousands
-    // of new partition replicas would otherwise read two missing keys for each.
-    if (!bounds.stored) return { state: null, repairIndex: 0, problems: [], fatal: false };
-    const { loaded, snapshotIndex } = await loadGroup(this.db, this.keysOf(groupId), bounds);
+    // Nothing stored (open() found every stored group) on a store that lost nothing: no read
+    // needed. A node opening thousands of new partition replicas would otherwise read two missing
+    // keys for each.
+    if (!bounds.stored && this.lost === null) return { state: null, repairIndex: 0, problems: [], fatal: false };
+    const found = await loadGroup(this.db, this.keysOf(groupId), bounds);
+    const { snapshotIndex } = found;
+    let { loaded } = found;
+    if (this.lost !== null && !loaded.fatal) {
+      // A group lost whole (nothing stored) may have acknowledged entries too: it starts empty,
+      // like a group of a node that rejoins after losing its disk.
+      const problem = `group ${groupId} may have lost entries it acknowledged: ${this.lost.reason}; it votes again once a leader has repaired it`;
+      loaded = { ...loaded, repairIndex: unknownRepairIndex, problems: [...loaded.problems, problem] };
+    }
     this.bounds.set(groupId, { ...bounds, snapshotIndex });
     if (loaded.problems.length > 0) {
       this.log.warn(
@@ -120,6 +163,8 @@ export class NodeStore {
 
   /** Closes the database. */
   async close(): Promise<void> {
+    await this.marker?.close();
+    this.marker = null;
     await this.db.close();
     this.log.info({}, 'closed node store');
   }
@@ -136,8 +181,13 @@ export class NodeStore {
     assert(!this.writing, 'batches are written one at a time');
     if (operations.length > 0) {
       this.writing = true;
+      const count = this.writeCount + 1;
       try {
-        await this.db.batch(operations.slice(), { sync });
+        await this.db.batch([...operations, { type: 'put', key: writeCountKey, value: encodeWriteCount(count) }], { sync });
+        this.writeCount = count;
+        // Only now, and before anyone hears of this batch: the marker never claims a batch
+        // LevelDB has not synced, and covers every batch the node acknowledged.
+        if (sync) await this.marker!.write(count);
       } catch (err) {
         this.failure = new Error(
           `storage write of ${operations.length} operations (${byteSize} bytes, sync ${sync}) failed; the node must stop`,
@@ -163,6 +213,51 @@ export class NodeStore {
    *  the bounds do not describe, so writing on would be a bug. */
   private assertWritable(): void {
     if (this.failure !== null) throw new Error('the node store failed a write earlier; the node must stop', { cause: this.failure });
+  }
+
+  /**
+   * Compares the batches LevelDB recovered with the marker and LevelDB's own reports (see
+   * findLostWrites). When writes may have been lost, marks every stored group as repairing in
+   * its hard state, with the write count past the marker's in the same synced batch, before the
+   * marker moves on: a crash at any point leaves either the evidence or the marks.
+   */
+  private async checkWrites(dir: string): Promise<void> {
+    const raw = await this.db.get(writeCountKey).catch((err: unknown) => {
+      if (isCorruption(err)) return err as Error;
+      throw err;
+    });
+    let stored: StoredCount = { state: 'ok', count: 0 };
+    if (raw instanceof Error) stored = { state: 'unreadable', reason: `is unreadable (${raw.message})` };
+    else if (raw !== undefined) {
+      const decoded = decodeWriteCount(raw);
+      stored = decoded.ok ? { state: 'ok', count: decoded.value } : { state: 'unreadable', reason: decoded.reason };
+    }
+    const drops = await levelDbDrops(dir);
+    const storedCount = stored.state === 'ok' ? stored.count : 0;
+    const { marker, reading } = await WriteMarker.open(dir, storedCount);
+    this.marker = marker;
+    this.writeCount = Math.max(storedCount, reading.state === 'ok' && reading.count !== marksPending ? reading.count : 0);
+    const reason = findLostWrites(stored, reading, drops);
+    if (reason === null) return;
+    this.lost = { reason };
+    const groups = this.groupIds();
+    this.log.error({ dir, reason, groups: groups.length }, 'the store may have lost writes it had synced; every group repairs from its peers before it votes');
+    // LevelDB has already turned the damaged log into a table and rewritten its info log: until
+    // the marks below are written, the marker is the only evidence left, durably.
+    await marker.write(marksPending);
+    await marker.sync();
+    const operations: { type: 'put'; key: Buffer; value: Buffer }[] = [];
+    for (const groupId of groups) {
+      const key = this.keysOf(groupId).hardState;
+      const value = await this.db.get(key).catch(() => undefined);
+      const decoded = value === undefined ? null : decodeHardState(value);
+      // A hard state that cannot be read makes load() refuse the group; nothing to mark.
+      if (decoded?.ok === true) operations.push({ type: 'put', key, value: encodeHardState({ ...decoded.value, repairIndex: unknownRepairIndex }) });
+    }
+    this.writeCount += 1;
+    operations.push({ type: 'put', key: writeCountKey, value: encodeWriteCount(this.writeCount) });
+    await this.db.batch(operations, { sync: true });
+    await marker.write(this.writeCount);
   }
 
   private keysOf(groupId: string): GroupKeys {

@@ -100,6 +100,9 @@ export const NodeConfigSchema = z
          *  RESOURCE_EXHAUSTED; the reader reconnects from its offset. */
         streamStallMs: positiveMs.default(30_000),
         produceTimeoutMs: positiveMs.default(30_000),
+        /** The free-disk guard (disk-guard.ts): a produce is refused with DiskFull while the data
+         *  directory's filesystem has less free space than this; 0 turns the guard off. */
+        diskFreeMinBytes: z.number().int().min(0).default(64 << 20),
         fetchMaxWaitMs: positiveMs.default(30_000),
       })
       .prefault({}),

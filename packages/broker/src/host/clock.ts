@@ -10,7 +10,7 @@ export interface Timer {
  * controlled clock (test/support/fake-clock.ts) instead of sleeping.
  */
 export interface Clock {
-  /** Epoch milliseconds (Date.now()). */
+  /** Epoch milliseconds: the system clock, but never stepping (steadyWallClock). */
   now(): number;
   /** Runs `fn` once after `ms`. The timer does not keep the process alive. */
   setTimeout(fn: () => void, ms: number): Timer;
@@ -18,9 +18,39 @@ export interface Clock {
   setInterval(fn: () => void, ms: number): Timer;
 }
 
-/** The real clock. */
+/** How fast the broker's clock may close a gap to the system clock: 1 % of the time elapsed
+ *  (10 ms a second), twenty times what NTP daemons slew (ntpd and chrony: at most 500 ppm). */
+export const CLOCK_SLEW_MAX = 0.01;
+
+/**
+ * A wall clock that never steps: it runs on the monotonic clock, and follows the system clock's
+ * changes at most CLOCK_SLEW_MAX faster or slower than real time, so it never runs backwards
+ * either. An NTP daemon's slewing is followed exactly; a step of the system clock (a clock set
+ * by hand, a VM restored from a snapshot, the chaos harness's clock-jump) is not taken at once,
+ * only worked off gradually. The broker stamps queue leases and nack delays with this clock
+ * (QueueLease `nowMs`, `untilMs`): a leader whose system clock jumped 8 minutes ahead would
+ * otherwise park every record it nacked for 8 minutes once the clock came back, and a lease
+ * deadline from a clock that jumped back would outlive the ack timeout by the jump. Ticks and
+ * timers use the monotonic clock already. `wall` and `monotonic` are the sources (tests pass
+ * their own); both in milliseconds.
+ */
+export function steadyWallClock(wall: () => number = Date.now, monotonic: () => number = () => performance.now()): () => number {
+  let lastMonotonic = monotonic();
+  let last = wall();
+  return () => {
+    const at = monotonic();
+    const elapsed = Math.max(0, at - lastMonotonic);
+    lastMonotonic = at;
+    const predicted = last + elapsed;
+    const most = elapsed * CLOCK_SLEW_MAX;
+    last = predicted + Math.min(most, Math.max(-most, wall() - predicted));
+    return Math.floor(last);
+  };
+}
+
+/** The real clock: steadyWallClock() for the time, Node's timers for timeouts. */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: steadyWallClock(),
   setTimeout(fn, ms) {
     const handle = setTimeout(fn, ms);
     handle.unref?.();

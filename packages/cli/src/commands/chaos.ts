@@ -5,12 +5,15 @@ import {
   faultKinds,
   parseDuration,
   parseFaultKinds,
+  renderCampaignTable,
   renderKindTable,
   renderTerminalSummary,
+  runCampaign,
   runChaos,
   skippedSummary,
   unavailabilityByKind,
   type ChaosProgress,
+  type ChaosRunOptions,
   type FaultKind,
   type NodeLauncher,
 } from '@herald/chaos';
@@ -20,12 +23,14 @@ import { integer, LOG_LEVELS } from '../options.js';
 
 /** The faults a run injects unless told otherwise: the three CI runs. */
 const DEFAULT_FAULTS = 'kill,pause,partition';
+/** The tmpfs a disk-full fault's node gets, in MiB, unless told otherwise. */
+const DEFAULT_DISK_MIB = 256;
 
-interface RunOptions {
+/** The options `chaos run` and `chaos campaign` share: the cluster, workload and faults of a run. */
+interface SharedOptions {
   nodes: string;
   duration: number;
   faults: FaultKind[];
-  seed?: number;
   partitions: number;
   producers: number;
   consumers: number;
@@ -35,9 +40,20 @@ interface RunOptions {
   queue: boolean;
   rate: number;
   out: string;
-  json?: boolean;
   logLevel: string;
   keepData?: boolean;
+  diskSize: number;
+}
+
+interface RunOptions extends SharedOptions {
+  seed?: number;
+  json?: boolean;
+}
+
+interface CampaignCommandOptions extends SharedOptions {
+  cycles: number;
+  seedStart: number;
+  runsMax?: number;
 }
 
 function duration(value: string): number {
@@ -58,38 +74,60 @@ function faultList(value: string): FaultKind[] {
   }
 }
 
-/** `herald chaos run`: a Jepsen-style run against a local cluster, with a verdict and a report. */
-export function registerChaos(chaos: Command, cliEntry: string): void {
-  chaos
-    .command('run')
-    .description(
-      'start a local cluster of real nodes behind controllable TCP proxies, write and read under a seeded schedule of faults, '
-        + 'then check the history; writes <out>/<time>/{history.jsonl,verdict.json,report.html}. '
-        + 'Exit code 0 only when nothing acknowledged was lost, duplicated, reordered, unexpected or inconsistent',
-    )
+/** Adds the options of one run's cluster, workload and faults. */
+function withRunOptions(command: Command, defaults: { duration: [number, string]; faults: string; out: string }): Command {
+  return command
     .addOption(new Option('--nodes <n>', 'cluster size').choices(['3', '5']).default('3'))
-    .addOption(new Option('--duration <time>', 'how long to inject faults under load: 90s, 10m, 1m30s').default(60_000, '60s').argParser(duration))
-    .addOption(new Option('--faults <list>', `comma-separated, or "all": ${faultKinds.join(', ')}`).default(parseFaultKinds(DEFAULT_FAULTS), DEFAULT_FAULTS).argParser(faultList))
-    .addOption(new Option('--seed <n>', 'seed of the fault schedule (default: random, printed)').argParser(integer(0, 2 ** 31 - 1)))
+    .addOption(new Option('--duration <time>', 'how long to inject faults under load: 90s, 10m, 1m30s').default(defaults.duration[0], defaults.duration[1]).argParser(duration))
+    .addOption(new Option('--faults <list>', `comma-separated, or "all": ${faultKinds.join(', ')}`).default(faultList(defaults.faults), defaults.faults).argParser(faultList))
     .addOption(new Option('--partitions <n>', 'partitions of the test topic').default(3).argParser(integer(1, 64)))
     .addOption(new Option('--producers <n>', 'idempotent acks-QUORUM producers, each writing to every partition').default(3).argParser(integer(1, 32)))
     .addOption(new Option('--consumers <n>', 'consumers reading every partition from the start').default(1).argParser(integer(0, 8)))
     .option('--no-group', 'leave out the consumer group (2 members committing offsets; checked: committed offsets never go back, every acknowledged send consumed)')
     .option('--no-queue', 'leave out the queue subscription (2 members acking, some nacks; checked: an acked record is never delivered again, every one settled)')
     .addOption(new Option('--rate <n>', 'total sends per second; 0 for as fast as acknowledged').default(0).argParser(integer(0)))
-    .option('--out <dir>', 'where reports go', 'chaos-reports')
-    .option('--json', 'print the result as JSON instead of the table')
+    .option('--out <dir>', 'where reports go', defaults.out)
     .addOption(new Option('--log-level <level>', "the nodes' log level (logs go to <report>/nodes/)").choices(LOG_LEVELS).default('info'))
     .option('--keep-data', "keep the nodes' data directories (deleted by default)")
-    .action((options: RunOptions) => chaosRun(options, cliEntry));
+    .addOption(new Option('--disk-size <MiB>', 'the tmpfs a node gets for its data when a disk-full fault targets it (needs root)').default(DEFAULT_DISK_MIB).argParser(integer(16, 65_536)));
 }
 
-async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
-  const seed = options.seed ?? randomInt(1, 2 ** 31 - 1);
-  const nodes = Number(options.nodes);
-  const command = [
+/** `herald chaos run` and `herald chaos campaign`: Jepsen-style runs against a local cluster. */
+export function registerChaos(chaos: Command, cliEntry: string): void {
+  withRunOptions(
+    chaos
+      .command('run')
+      .description(
+        'start a local cluster of real nodes behind controllable TCP proxies, write and read under a seeded schedule of faults, '
+          + 'then check the history; writes <out>/<time>/{history.jsonl,verdict.json,report.html}. '
+          + 'Exit code 0 only when nothing acknowledged was lost, duplicated, reordered, unexpected or inconsistent',
+      ),
+    { duration: [60_000, '60s'], faults: DEFAULT_FAULTS, out: 'chaos-reports' },
+  )
+    .addOption(new Option('--seed <n>', 'seed of the fault schedule (default: random, printed)').argParser(integer(0, 2 ** 31 - 1)))
+    .option('--json', 'print the result as JSON instead of the table')
+    .action((options: RunOptions) => chaosRun(options, cliEntry));
+  withRunOptions(
+    chaos
+      .command('campaign')
+      .description(
+        'run seeded chaos runs (every fault kind and workload by default), one seed after another, until at least --cycles faults '
+          + 'were injected; keep the report of every failing run, and print one table: runs, fault cycles by kind, operations, '
+          + 'anomalies by kind, the worst unavailability per fault kind. Exit code 0 only when no run failed',
+      ),
+    { duration: [180_000, '3m'], faults: 'all', out: 'chaos-campaign' },
+  )
+    .addOption(new Option('--cycles <n>', 'fault cycles to inject in all').default(1_000).argParser(integer(1)))
+    .addOption(new Option('--seed-start <n>', 'the first run\'s seed; the next runs take the next seeds').default(1).argParser(integer(0, 2 ** 31 - 1)))
+    .addOption(new Option('--runs-max <n>', 'stop after this many runs, whatever the cycles').argParser(integer(1)))
+    .action((options: CampaignCommandOptions) => chaosCampaign(options, cliEntry));
+}
+
+/** The command line that repeats one run of these options with `seed`. */
+function runCommand(options: SharedOptions, seed: number | string): string {
+  return [
     'herald chaos run',
-    `--nodes ${nodes}`,
+    `--nodes ${options.nodes}`,
     `--duration ${formatDuration(options.duration)}`,
     `--faults ${options.faults.join(',')}`,
     `--seed ${seed}`,
@@ -99,7 +137,12 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
     ...(options.group ? [] : ['--no-group']),
     ...(options.queue ? [] : ['--no-queue']),
     ...(options.rate === 0 ? [] : [`--rate ${options.rate}`]),
+    ...(options.diskSize === DEFAULT_DISK_MIB ? [] : [`--disk-size ${options.diskSize}`]),
   ].join(' ');
+}
+
+/** What runChaos() needs from the shared options, but the seed, the report folder and hooks. */
+function runSettings(options: SharedOptions, cliEntry: string): Omit<ChaosRunOptions, 'seed' | 'outDir' | 'command'> {
   // Each node runs the compiled CLI, as `cluster up`'s do (launch.ts).
   const entry = nodeEntry(cliEntry);
   const launcher: NodeLauncher = (spec) => ({
@@ -118,24 +161,61 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
       '--kafka-port', '0',
       '--peers', spec.peers,
       '--log-level', spec.logLevel,
+      '--tls-ca', spec.security.ca,
+      '--tls-cert', spec.security.cert,
+      '--tls-key', spec.security.key,
+      '--bootstrap-file', spec.security.bootstrapFile,
       ...(spec.rejoin ? ['--rejoin'] : []),
     ],
+    env: { ...process.env, ...spec.env },
   });
+  return {
+    nodes: Number(options.nodes),
+    durationMs: options.duration,
+    faults: options.faults,
+    partitions: options.partitions,
+    producers: options.producers,
+    consumers: options.consumers,
+    groupMembers: options.group ? 2 : 0,
+    queueMembers: options.queue ? 2 : 0,
+    ratePerSecond: options.rate,
+    launcher,
+    logLevel: options.logLevel,
+    keepData: options.keepData === true,
+    diskBytes: options.diskSize * 1024 * 1024,
+  };
+}
 
+/**
+ * Ctrl-C (or SIGTERM) aborts the returned signal: the run heals, stops its nodes and writes its
+ * report; a second one exits at once (the harness's exit handler kills the nodes by PID).
+ * `release()` removes the handlers.
+ */
+function interruptible(what: string): { signal: AbortSignal; release: () => void } {
   const abort = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write('\nstopping: healing, stopping the nodes, writing the report (Ctrl-C again to quit at once)\n');
+      process.stderr.write(`\nstopping: ${what} (Ctrl-C again to quit at once)\n`);
       abort.abort();
     } else {
-      process.exit(130); // the harness's exit handler kills the nodes by PID
+      process.exit(130);
     }
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  return {
+    signal: abort.signal,
+    release: () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    },
+  };
+}
 
+/** The progress line (redrawn on a terminal, every 10 s otherwise) and event lines, on stderr. */
+function progressOutput(): { onProgress: (p: ChaosProgress) => void; onEvent: (line: string) => void; clearLine: () => void } {
   const tty = process.stderr.isTTY === true;
   let lastLineMs = 0;
   let lineShown = false;
@@ -148,7 +228,7 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
     if (tty) {
       process.stderr.write(`\r\x1b[2K${line}`);
       lineShown = true;
-    } else if (p.elapsedMs - lastLineMs >= 10_000) {
+    } else if (p.elapsedMs - lastLineMs >= 10_000 || p.elapsedMs < lastLineMs) {
       lastLineMs = p.elapsedMs;
       process.stderr.write(`${line}\n`);
     }
@@ -157,29 +237,17 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
     clearLine();
     process.stderr.write(`${line}\n`);
   };
+  return { onProgress, onEvent, clearLine };
+}
 
+async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
+  const seed = options.seed ?? randomInt(1, 2 ** 31 - 1);
+  const command = runCommand(options, seed);
+  const { signal, release } = interruptible('healing, stopping the nodes, writing the report');
+  const { onProgress, onEvent, clearLine } = progressOutput();
   process.stderr.write(`${command}\n`);
   try {
-    const result = await runChaos({
-      nodes,
-      durationMs: options.duration,
-      faults: options.faults,
-      seed,
-      partitions: options.partitions,
-      producers: options.producers,
-      consumers: options.consumers,
-      groupMembers: options.group ? 2 : 0,
-      queueMembers: options.queue ? 2 : 0,
-      ratePerSecond: options.rate,
-      outDir: options.out,
-      launcher,
-      logLevel: options.logLevel,
-      command,
-      signal: abort.signal,
-      onProgress,
-      onEvent,
-      keepData: options.keepData === true,
-    });
+    const result = await runChaos({ ...runSettings(options, cliEntry), seed, outDir: options.out, command, signal, onProgress, onEvent });
     clearLine();
     const { verdict, run } = result;
     const reportDir = relative(process.cwd(), result.reportDir) || '.';
@@ -200,13 +268,14 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
         faultsScheduled: run.scheduled,
         faultsSkipped: run.skipped,
         faultCounts: run.faultCounts,
+        faultsUnavailable: run.unavailableKinds ?? [],
         unavailability: {
           medianMs: verdict.availability.unavailableMsMedian,
           maxMs: verdict.availability.unavailableMsMax,
           unrecoveredFaults: verdict.availability.unrecoveredFaults,
           byKind: unavailabilityByKind(verdict),
         },
-        faults: verdict.availability.faults.map((f) => ({ name: f.name, target: f.target, startMs: f.startMs, endMs: f.endMs, unavailableMs: f.unavailableMs, recovered: f.recovered })),
+        faults: verdict.availability.faults.map((f) => ({ name: f.name, target: f.target, startMs: f.startMs, endMs: f.endMs, unavailableMs: f.unavailableMs, longestGapMs: f.longestGapMs, recovered: f.recovered })),
         leaderChanges: verdict.availability.leaderChanges,
         findings: run.findings,
         finalRead: run.finalRead,
@@ -220,6 +289,7 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
       const counts = Object.entries(run.faultCounts).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`).join(', ');
       const skipped = run.skipped.length === 0 ? '' : `; skipped ${skippedSummary(run)}`;
       print(`faults injected: ${run.injected.length} of ${run.scheduled} scheduled${counts === '' ? '' : ` (${counts})`}${skipped}`);
+      for (const { kind, reason } of run.unavailableKinds ?? []) print(`  ${kind} left out: ${reason}`);
       process.stdout.write(renderKindTable(verdict));
       if (run.findings.length > 0) {
         print();
@@ -233,8 +303,40 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
     }
     process.exitCode = result.exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    release();
+  }
+}
+
+async function chaosCampaign(options: CampaignCommandOptions, cliEntry: string): Promise<void> {
+  const { signal, release } = interruptible('finishing the current run, then the campaign\'s table');
+  const { onProgress, onEvent, clearLine } = progressOutput();
+  let cycles = 0;
+  try {
+    const summary = await runCampaign({
+      cycles: options.cycles,
+      seedStart: options.seedStart,
+      run: { ...runSettings(options, cliEntry), onProgress, onEvent },
+      runChaos,
+      outDir: options.out,
+      commandTemplate: runCommand(options, '{seed}'),
+      signal,
+      ...(options.runsMax === undefined ? {} : { runsMax: options.runsMax }),
+      onRun: (run, runs) => {
+        clearLine();
+        cycles += Object.values(run.faults).reduce((sum, n) => sum + n, 0);
+        const anomalies = Object.entries(run.anomalies).map(([name, n]) => `${name} ${n}`).join(', ');
+        process.stderr.write(`campaign: run ${runs.length} (seed ${run.seed}) ${run.kept ? 'FAILED, report kept' : 'passed'}; `
+          + `${cycles} of ${options.cycles} fault cycles${anomalies === '' ? '' : `; ${anomalies}`}\n`);
+      },
+    });
+    clearLine();
+    print();
+    process.stdout.write(renderCampaignTable(summary));
+    print();
+    print(`campaign folder: ${relative(process.cwd(), options.out) || '.'} (campaign.txt, campaign.json, campaign.jsonl; runs/ holds failing runs' reports)`);
+    process.exitCode = summary.failed.length === 0 ? (signal.aborted ? 130 : 0) : 1;
+  } finally {
+    release();
   }
 }
 

@@ -303,7 +303,7 @@ function nodeArgs(cluster: LocalCluster, n: LocalNode): string[] {
  * folder used before keeps its CA and its admin.
  */
 async function prepareSecurity(options: UpOptions, nodes: readonly LocalNode[]): Promise<{ bootstrapFile?: string; clientConfig: string }> {
-  const { ensureClusterCertificates, createScramCredential } = await import('@herald/security');
+  const { bootstrapUser, ensureClusterCertificates, writeBootstrapFile } = await import('@herald/security');
   const data = resolve(options.data);
   await ensureClusterCertificates(join(data, 'certs'), nodes.map((n) => n.id), [options.host]);
   const clientConfig = join(data, 'client.json');
@@ -318,9 +318,7 @@ async function prepareSecurity(options: UpOptions, nodes: readonly LocalNode[]):
   let credentials = previous.credentials;
   if (!existsSync(bootstrapFile)) {
     credentials = { username: 'admin', password: randomBytes(18).toString('base64url') };
-    const scram = await Promise.all((['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const).map((mechanism) => createScramCredential(credentials!.password, mechanism)));
-    const stored = scram.map((c) => ({ mechanism: c.mechanism, salt: c.salt.toString('base64'), iterations: c.iterations, storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') }));
-    writeFileSync(bootstrapFile, `${JSON.stringify({ users: [{ name: 'admin', credentials: stored }] }, null, 2)}\n`, { mode: 0o600 });
+    writeBootstrapFile(bootstrapFile, [await bootstrapUser(credentials.username, credentials.password)]);
   } else if (credentials === undefined) {
     process.stderr.write(`warning: ${clientConfig} holds no credentials and ${bootstrapFile} exists: the admin password of this data folder is lost; log in as another user\n`);
   }
