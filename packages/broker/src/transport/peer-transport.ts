@@ -238,6 +238,10 @@ export class PeerTransport implements PeerSender {
     return id !== undefined && this.members.has(id) ? id : undefined;
   }
 
+  /** Streams of frames open from each member, so that one ending while another is open is not
+   *  taken for the member being gone. */
+  private readonly inboundStreams = new Map<NodeId, number>();
+
   private refuse(reason: PeerRefusal, detail: object): void {
     this.options.onRefused?.(reason);
     this.options.logger.warn({ reason, ...detail }, 'dropped peer traffic');
@@ -279,15 +283,28 @@ export class PeerTransport implements PeerSender {
       }
       this.options.onFrame(sender, messages);
     });
+    this.inboundStreams.set(sender, (this.inboundStreams.get(sender) ?? 0) + 1);
+    let ended = false;
+    // The sender closed its stream (a clean stop ends its streams first), or vanished mid-stream
+    // (killed, or the network cut): it may be gone, unless another stream of its is still open
+    // (a reconnection's old stream ending late, or a second connection with a member's
+    // certificate, must not make this node think a live peer is down).
+    const lost = () => {
+      if (ended) return;
+      ended = true;
+      const open = (this.inboundStreams.get(sender) ?? 1) - 1;
+      if (open > 0) {
+        this.inboundStreams.set(sender, open);
+        return;
+      }
+      this.inboundStreams.delete(sender);
+      this.options.onPeerLost(sender);
+    };
     call.on('end', () => {
       callback(null, {});
-      // The sender closed its stream: it is stopping (a clean stop ends its streams first).
-      this.options.onPeerLost(sender);
+      lost();
     });
-    call.on('error', () => {
-      // The sender vanished mid-stream (killed, or the network cut): it may be gone.
-      this.options.onPeerLost(sender);
-    });
+    call.on('error', lost);
   }
 
   /** Closes the links to peers and stops serving: the peers' streams get a second to end,
