@@ -26,6 +26,19 @@ export interface PreparedProduce {
   submit(): Promise<ProduceAnswer>;
 }
 
+/** Checks a produced batch against its topic (well formed, within max.message.bytes, intact
+ *  CRC); refusals are thrown. Shared by produce and half messages. */
+export async function checkProducedBatch(node: HeraldNode, topicName: string, partitionId: number, batch: Uint8Array): ReturnType<typeof validateBatch> {
+  const { topic } = node.partition(topicName, partitionId);
+  const maxBatchBytes = Number(topic.configs['max.message.bytes'] ?? node.config.limits.maxMessageBytes);
+  return validateBatch(batch, {
+    recordBytesMax: maxBatchBytes,
+    batchBytesMax: maxBatchBytes,
+    recordBytesSetting: 'max.message.bytes',
+    batchBytesSetting: 'max.message.bytes',
+  });
+}
+
 /**
  * Validates a produce request at the partition's replica on this node: the topic and partition
  * exist here, and the batch is well formed, within max.message.bytes, with intact CRC (which may
@@ -33,14 +46,8 @@ export interface PreparedProduce {
  * data disk refuses it at submit() (DiskFull), just before it would be proposed.
  */
 export async function prepareProduce(node: HeraldNode, request: ProduceRequest): Promise<PreparedProduce> {
-  const { topic, partition } = node.partition(request.topic, request.partition);
-  const maxBatchBytes = Number(topic.configs['max.message.bytes'] ?? node.config.limits.maxMessageBytes);
-  const facts = await validateBatch(request.batch, {
-    recordBytesMax: maxBatchBytes,
-    batchBytesMax: maxBatchBytes,
-    recordBytesSetting: 'max.message.bytes',
-    batchBytesSetting: 'max.message.bytes',
-  });
+  const { partition } = node.partition(request.topic, request.partition);
+  const facts = await checkProducedBatch(node, request.topic, request.partition, request.batch);
   const { metrics } = node;
   return {
     async submit() {

@@ -1,4 +1,4 @@
-import { validateBatch } from '@herald/protocol';
+import { checkProducedBatch } from '../produce.js';
 import type { HeraldNode } from '../node.js';
 import { DecidedBy } from './half-state.js';
 import type { EndResult, HalfView } from './half-leader.js';
@@ -27,14 +27,8 @@ export interface EndHalfRequest {
 /** Stores a half message at the partition's leader on this node: invisible to every reader
  *  until committed. The batch is checked as a produced one is (max.message.bytes, CRC). */
 export async function sendHalf(node: HeraldNode, request: SendHalfRequest): Promise<{ recordCount: number; duplicate: boolean }> {
-  const { topic, partition } = node.partition(request.topic, request.partition);
-  const maxBatchBytes = Number(topic.configs['max.message.bytes'] ?? node.config.limits.maxMessageBytes);
-  const facts = await validateBatch(request.batch, {
-    recordBytesMax: maxBatchBytes,
-    batchBytesMax: maxBatchBytes,
-    recordBytesSetting: 'max.message.bytes',
-    batchBytesSetting: 'max.message.bytes',
-  });
+  const { partition } = node.partition(request.topic, request.partition);
+  const facts = await checkProducedBatch(node, request.topic, request.partition, request.batch);
   const result = await partition.leader.halves.send(request.id, request.producerGroup, request.batch, facts, request.timeoutMs);
   if (!result.duplicate) node.metrics.halfSent.inc({ topic: request.topic });
   return result;
