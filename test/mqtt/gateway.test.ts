@@ -209,6 +209,28 @@ describe('persistent sessions', () => {
     expect(got.map((m) => Number(m.payload)).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(got.map((m) => m.topic)).not.toContain('alerts/short');
   });
+
+  it('answer a PUBREL repeated after a reconnect to another node with PUBCOMP success, and store the message once', async () => {
+    const watcher = await client(3, { protocolVersion: 5, clientId: 'pubrel-watch' });
+    const got = collect(watcher);
+    await watcher.subscribeAsync('pubrel/#', { qos: 1 });
+    const persistent = { clean: false, properties: { sessionExpiryInterval: 600 } };
+    const first = await raw(1, 'pubrel-dev', persistent);
+    first.socket.write(mqttPacket.generate({ cmd: 'publish', topic: 'pubrel/x', payload: Buffer.from('once'), qos: 2, messageId: 7, dup: false, retain: false }, { protocolVersion: 5 }));
+    await waitFor(() => first.packets.some((p) => p.cmd === 'pubrec'), { timeoutMs: 10_000, what: 'PUBREC' });
+    first.socket.write(mqttPacket.generate({ cmd: 'pubrel', messageId: 7 }, { protocolVersion: 5 }));
+    await waitFor(() => first.packets.some((p) => p.cmd === 'pubcomp'), { timeoutMs: 10_000, what: 'PUBCOMP' });
+    first.socket.destroy();
+    // The client did not see that PUBCOMP (as when its node died): it resumes elsewhere and repeats the PUBREL.
+    const again = await raw(2, 'pubrel-dev', persistent);
+    again.socket.write(mqttPacket.generate({ cmd: 'pubrel', messageId: 7 }, { protocolVersion: 5 }));
+    await waitFor(() => again.packets.some((p) => p.cmd === 'pubcomp'), { timeoutMs: 10_000, what: 'the second PUBCOMP' });
+    expect((again.packets.find((p) => p.cmd === 'pubcomp') as mqttPacket.IPubcompPacket).reasonCode ?? 0).toBe(0);
+    again.socket.write(mqttPacket.generate({ cmd: 'publish', topic: 'pubrel/end', payload: Buffer.from('end'), qos: 1, messageId: 8, dup: false, retain: false }, { protocolVersion: 5 }));
+    await waitFor(() => got.some((m) => m.topic === 'pubrel/end'), { timeoutMs: 10_000, what: 'the end marker' });
+    expect(got.filter((m) => m.topic === 'pubrel/x').map((m) => m.payload)).toEqual(['once']);
+    again.socket.destroy();
+  });
 });
 
 describe('wills and takeover', () => {
@@ -360,7 +382,7 @@ describe.skipIf(chromiumMissing)('in a browser (headless Chromium)', () => {
 });
 
 /** A raw MQTT 5 connection, for what mqtt.js would refuse to send. */
-async function raw(node: number, clientId: string): Promise<{ socket: Socket; packets: mqttPacket.Packet[]; closed: Promise<unknown> }> {
+async function raw(node: number, clientId: string, session: Partial<mqttPacket.IConnectPacket> = { clean: true }): Promise<{ socket: Socket; packets: mqttPacket.Packet[]; closed: Promise<unknown> }> {
   const socket = connectTcp(mqttPort(node), '127.0.0.1');
   await once(socket, 'connect');
   const packets: mqttPacket.Packet[] = [];
@@ -368,7 +390,7 @@ async function raw(node: number, clientId: string): Promise<{ socket: Socket; pa
   parser.on('packet', (p: mqttPacket.Packet) => packets.push(p));
   socket.on('data', (chunk) => parser.parse(chunk));
   const closed = once(socket, 'close');
-  socket.write(mqttPacket.generate({ cmd: 'connect', clientId, protocolVersion: 5, clean: true, keepalive: 0 } as mqttPacket.IConnectPacket, { protocolVersion: 5 }));
+  socket.write(mqttPacket.generate({ cmd: 'connect', clientId, protocolVersion: 5, keepalive: 0, ...session } as mqttPacket.IConnectPacket, { protocolVersion: 5 }));
   await waitFor(() => packets.some((p) => p.cmd === 'connack'), { timeoutMs: 10_000, what: 'CONNACK' });
   return { socket, packets, closed };
 }

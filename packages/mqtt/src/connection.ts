@@ -55,7 +55,6 @@ export const ReasonCode = {
   SessionTakenOver: 0x8e,
   TopicFilterInvalid: 0x8f,
   TopicNameInvalid: 0x90,
-  PacketIdNotFound: 0x92,
   ReceiveMaximumExceeded: 0x93,
   TopicAliasInvalid: 0x94,
   PacketTooLarge: 0x95,
@@ -574,7 +573,11 @@ export class Connection implements Link {
     const session = this.session!;
     const key = String(packetId);
     const known = session.persistent ? session.record.qos2In[key] !== undefined : this.qos2In.has(packetId);
-    const pubcomp = () => this.send(known || this.version === 4 ? { cmd: 'pubcomp', messageId: packetId } : { cmd: 'pubcomp', messageId: packetId, reasonCode: ReasonCode.PacketIdNotFound });
+    // An id we do not hold is answered with success, not 0x92 (as Mosquitto does): PUBREC went
+    // out only once the message was stored, so an unknown PUBREL is a repeat of one already
+    // released, typically re-sent after a reconnect (to another node) lost the PUBCOMP. mqtt.js
+    // and others fail the publish on 0x92 although the message is stored.
+    const pubcomp = () => this.send({ cmd: 'pubcomp', messageId: packetId });
     if (!session.persistent || !known) {
       this.qos2In.delete(packetId);
       this.ackChain = this.ackChain.then(pubcomp);
