@@ -1,4 +1,5 @@
 import type { HeraldClient, PartitionReassignment } from '@herald/client';
+import { withClient, type ClusterOptions } from './options.js';
 import { formatTable, ids } from './output.js';
 
 /** How often the CLI looks at the partitions it waits for. */
@@ -59,4 +60,22 @@ export async function electPreferredLeaders(client: HeraldClient, plan: readonly
     }
   }
   return moved;
+}
+
+/**
+ * Waits until node `id` is out of the cluster (no longer listed, not even as leaving), asking only
+ * the other nodes: a removed node never hears of its own removal from the meta group, so its own
+ * answers list it for good. Resolves with whether it left within `waitMs`.
+ */
+export async function waitUntilRemoved(client: HeraldClient, options: ClusterOptions, id: number, waitMs: number): Promise<boolean> {
+  const others = (await client.describeCluster()).nodes.filter((n) => n.id !== id && n.address !== '').map((n) => n.address);
+  return withClient({ ...options, brokers: others }, async (rest) => {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const cluster = await rest.describeCluster().catch(() => undefined);
+      if (cluster !== undefined && !cluster.nodes.some((n) => n.id === id)) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  });
 }

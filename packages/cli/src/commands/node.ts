@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { NodeConfig } from '@herald/broker';
 import type { Logger } from 'pino';
 import { drainNode, moveController } from '../drain.js';
-import { currentReplicas, electPreferredLeaders, reassignmentTable, waitForReassignments } from '../reassign.js';
+import { currentReplicas, electPreferredLeaders, reassignmentTable, waitForReassignments, waitUntilRemoved } from '../reassign.js';
 import { withMoveOptions, type MoveOptions } from './partition.js';
 import { print, printJson } from '../output.js';
 import { integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
@@ -206,13 +206,7 @@ function registerMembership(node: Command): void {
   ).action(async (options: ClusterOptions & { node: number; waitMs: number }) => {
     const left = await withClient(options, async (client) => {
       await client.removeNode(options.node);
-      const deadline = Date.now() + options.waitMs;
-      while (Date.now() < deadline) {
-        const cluster = await client.describeCluster();
-        if (!cluster.nodes.some((n) => n.id === options.node)) return true;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      return false;
+      return waitUntilRemoved(client, options, options.node, options.waitMs);
     });
     if (left) return print(`node ${options.node} left the cluster; it can be stopped`);
     print(`node ${options.node} was removed from the node list but is still a member of the meta group after ${options.waitMs} ms; the controller keeps trying`);
@@ -238,7 +232,8 @@ function registerDecommission(node: Command): void {
       if (left.length > 0) return { plan, left, removed: false, elapsedMs: Date.now() - started };
       await electPreferredLeaders(client, begun);
       await client.removeNode(options.node);
-      return { plan, left, removed: true, elapsedMs: Date.now() - started };
+      const removed = await waitUntilRemoved(client, options, options.node, options.waitMs);
+      return { plan, left, removed, elapsedMs: Date.now() - started };
     });
     if (!result.removed && options.dryRun !== true) process.exitCode = 1;
     if (options.json === true) return printJson({ node: options.node, moves: result.plan, removed: result.removed, elapsedMs: result.elapsedMs });
@@ -246,8 +241,10 @@ function registerDecommission(node: Command): void {
     if (options.dryRun === true) return;
     print(
       result.removed
-        ? `node ${options.node}: ${result.plan.length} replica${result.plan.length === 1 ? '' : 's'} moved and the node removed in ${(result.elapsedMs / 1000).toFixed(1)} s; it can be stopped once \`herald cluster status\` no longer lists it`
-        : `node ${options.node}: ${result.left.length} of ${result.plan.length} replicas still moving after ${options.waitMs} ms; run the command again to finish`,
+        ? `node ${options.node}: ${result.plan.length} replica${result.plan.length === 1 ? '' : 's'} moved and the node removed in ${(result.elapsedMs / 1000).toFixed(1)} s; it can be stopped`
+        : result.left.length > 0
+          ? `node ${options.node}: ${result.left.length} of ${result.plan.length} replicas still moving after ${options.waitMs} ms; run the command again to finish`
+          : `node ${options.node}: its replicas moved, and it is out of the node list but still in the meta group after ${options.waitMs} ms; the controller keeps trying`,
     );
   });
 }
