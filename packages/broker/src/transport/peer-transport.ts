@@ -69,6 +69,10 @@ export interface ReplicaState {
   /** Answers to the lookups of DescribeReplicasRequest; -1 when not asked or not found. */
   readonly recordTimestampMs?: number;
   readonly offsetForTimestamp?: number;
+  /** The node answering (the replica this state is of), and whether it is repairing a log it
+   *  lost; optional, so a state built in memory may leave them out. */
+  readonly nodeId?: number;
+  readonly repairing?: boolean;
 }
 
 type PeerClient = grpc.Client & {

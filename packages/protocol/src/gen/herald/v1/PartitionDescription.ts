@@ -35,6 +35,14 @@ export interface PartitionDescription {
    * The first offset still stored.
    */
   'logStartOffset'?: (number | string | Long);
+  /**
+   * The replicas that answered that they are repairing a log they lost (a wiped or damaged
+   * store): they neither vote nor campaign until a leader has resent what they lost. A replica
+   * that did not answer in time is not listed. Take no other replica's data away (a disk
+   * replacement, a wipe) while this is not empty: with every replica repairing, the partition
+   * cannot elect a leader.
+   */
+  'repairing'?: (number)[];
 }
 
 /**
@@ -70,4 +78,12 @@ export interface PartitionDescription__Output {
    * The first offset still stored.
    */
   'logStartOffset': (number);
+  /**
+   * The replicas that answered that they are repairing a log they lost (a wiped or damaged
+   * store): they neither vote nor campaign until a leader has resent what they lost. A replica
+   * that did not answer in time is not listed. Take no other replica's data away (a disk
+   * replacement, a wipe) while this is not empty: with every replica repairing, the partition
+   * cannot elect a leader.
+   */
+  'repairing': (number)[];
 }

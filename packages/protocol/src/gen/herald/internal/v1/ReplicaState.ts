@@ -44,6 +44,16 @@ export interface ReplicaState {
    * time (the high watermark when none); -1 when not asked.
    */
   'offsetForTimestamp'?: (number | string | Long);
+  /**
+   * The node answering: the replica this state is of.
+   */
+  'nodeId'?: (number);
+  /**
+   * Whether this replica is repairing a log it lost (wiped, or a damaged store): it neither
+   * votes nor campaigns until a leader has resent what it lost. An operator waits for no
+   * replica of a partition to be repairing before taking another replica's data away.
+   */
+  'repairing'?: (boolean);
 }
 
 /**
@@ -88,4 +98,14 @@ export interface ReplicaState__Output {
    * time (the high watermark when none); -1 when not asked.
    */
   'offsetForTimestamp': (number);
+  /**
+   * The node answering: the replica this state is of.
+   */
+  'nodeId': (number);
+  /**
+   * Whether this replica is repairing a log it lost (wiped, or a damaged store): it neither
+   * votes nor campaigns until a leader has resent what it lost. An operator waits for no
+   * replica of a partition to be repairing before taking another replica's data away.
+   */
+  'repairing': (boolean);
 }
