@@ -2,13 +2,18 @@
 // that the consumer group and the queue subscription keep their guarantees, under every kind of
 // fault the harness injects, the storage and host faults included: a cut or damaged
 // write-ahead-log tail, a full disk, fsync failing with EIO, fsync stalling for seconds, a wall
-// clock jumping minutes either way. Method: the CLI as a user runs it, `herald chaos run
-// --duration 3m --faults all --seed 77` on 3 real nodes (seed 77 draws 12 of the 14 kinds, the
-// five storage and host faults among them within its first 60 s); its --json result is checked.
+// clock jumping minutes either way; and that clients of the other protocols keep theirs under
+// the same faults: kafkajs idempotent producers and a kafkajs consumer group (checked by the same
+// rules as the SDK's), mqtt.js QoS 1 publishers and a persistent-session subscriber (no
+// acknowledged publish lost), half messages committed, rolled back or left to a check-back
+// (never visible before a commit, once after it, never after a rollback). Method: the CLI as a
+// user runs it, `herald chaos run --duration 3m --faults all --workloads all --seed 77` on 3
+// real nodes (seed 77 draws 12 of the 14 kinds, the five storage and host faults among them
+// within its first 60 s); its --json result is checked.
 // Host faults this machine cannot inject are left out by the harness, and said so; under CI,
 // only disk-full may be (it needs root), since CI installs strace and libfaketime
 // (scripts/lib/ensure-host-faults.sh). Replays with:
-// herald chaos run --duration 3m --faults all --seed 77
+// herald chaos run --duration 3m --faults all --workloads all --seed 77
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +29,7 @@ let result: RunJson;
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'herald-chaos-all-'));
-  ({ code, result } = await runChaosCli(['--nodes', '3', '--duration', '3m', '--faults', 'all', '--seed', String(SEED)], outDir, 590_000));
+  ({ code, result } = await runChaosCli(['--nodes', '3', '--duration', '3m', '--faults', 'all', '--workloads', 'all', '--seed', String(SEED)], outDir, 590_000));
 }, 600_000);
 
 afterAll(async () => {
@@ -51,5 +56,23 @@ describe('herald chaos run, 3 min of every fault kind on 3 nodes', () => {
     // not catch up.
     const brokerFindings = result.findings.filter((f) => ['crash', 'crash-loop', 'not-ready', 'not-converged', 'final-read', 'drain'].includes(f.kind));
     expect(brokerFindings, context).toEqual([]);
+  });
+
+  it('had the Kafka, MQTT and half-message clients work through the faults', () => {
+    const context = `report in ${result.reportDir}`;
+    // kafkajs: its group is the second group of the topic, and consumed every acknowledged send.
+    const kafka = result.groups.find((g) => g.group === 'chaos-kafka-group');
+    expect(kafka, context).toBeDefined();
+    expect(kafka!.distinct, context).toBeGreaterThanOrEqual(result.sends.ok);
+    expect(kafka!.final?.offsets, context).toEqual(kafka!.final?.endOffsets);
+    // mqtt.js: publishes acknowledged, every one received (mqtt-lost is zero above).
+    expect(result.mqtt?.publishes.ok, context).toBeGreaterThan(20);
+    expect(result.mqtt?.drained, context).toBe(true);
+    // Half messages: committed by producers and by check-backs, the topic read to its end.
+    expect(result.halves?.sends.ok, context).toBeGreaterThan(10);
+    expect(result.halves?.checkAnswers.commit, context).toBeGreaterThan(0);
+    expect(result.halves?.listed?.['committed by producer'], context).toBeGreaterThan(0);
+    expect(result.halves?.listed?.pending ?? 0, context).toBe(0);
+    expect(result.halves?.finalRead, context).toBe(true);
   });
 });

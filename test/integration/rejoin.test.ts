@@ -79,3 +79,32 @@ it('two wiped nodes rejoin with the one intact node, which leads and repairs the
     }, { timeoutMs: 20_000, what: `node ${id} repaired, holding all 11 records` });
   }
 });
+
+// Shows that DescribeTopic names a replica that repairs a lost log (what an operator, and the
+// chaos harness, waits on before taking another disk away), and stops naming it once repaired.
+// Method: five in-process nodes (so the meta group keeps a majority); a topic of replication
+// factor 2; stop one of its replicas, wipe the other and restart it with rejoin: it learns the
+// topic from the meta group but cannot repair the partition (no leader without its peer), so
+// it stays repairing and DescribeTopic, asked of a node holding no replica, lists it; then the
+// peer comes back, leads, repairs it, and the list empties.
+it('DescribeTopic lists the replicas repairing a lost log until they are repaired', async () => {
+  cluster = await TestCluster.start({ nodes: 5 });
+  const c = cluster;
+  await c.createTopic('repairs', 1, 2);
+  await c.leaderOf('repairs', 0);
+  type Described = { topic: { partitions: { replicas: number[]; repairing: number[]; leaderId: number }[] } };
+  const describe = (via: number) => call<Described>(c.client(via).admin, 'describeTopic', { name: 'repairs' });
+  const [wiped, peer] = (await describe(1)).topic.partitions[0]!.replicas as [number, number];
+  const outsider = [1, 2, 3, 4, 5].find((id) => id !== wiped && id !== peer)!;
+  expect((await describe(outsider)).topic.partitions[0]!.repairing).toEqual([]);
+  await c.stopNode(peer);
+  await c.stopNode(wiped);
+  c.wipe(wiped);
+  await c.startNode(wiped, { rejoin: true });
+  await waitFor(async () => (await describe(outsider)).topic.partitions[0]!.repairing.includes(wiped), { timeoutMs: 20_000, what: `node ${wiped} listed as repairing` });
+  await c.startNode(peer);
+  await waitFor(async () => {
+    const [partition] = (await describe(outsider)).topic.partitions;
+    return partition!.leaderId !== 0 && partition!.repairing.length === 0;
+  }, { timeoutMs: 20_000, what: `node ${wiped} repaired by node ${peer}` });
+}, 60_000);

@@ -8,6 +8,8 @@ const MUST_BE_ZERO = [
   'lost', 'duplicated', 'unexpected', 'nonmonotonic-send', 'inconsistent-offsets', 'G1a', 'lost-on-node',
   'group-offset-regressed', 'group-behind', 'group-unconsumed',
   'queue-redelivered-after-ack', 'queue-nonmonotonic-delivery', 'queue-unacked',
+  'mqtt-lost', 'mqtt-unexpected', 'mqtt-reordered',
+  'half-visible-before-commit', 'half-visible-after-rollback', 'half-duplicated', 'half-lost-commit',
 ] as const;
 
 interface Outcomes {
@@ -36,6 +38,10 @@ export interface RunJson {
     final: { offsets: { partition: number; offset: number }[]; endOffsets: { partition: number; offset: number }[] } | null;
   }[];
   queues: { subscription: string; deliveries: Outcomes; redeliveries: number; distinct: number; acks: Outcomes; nacks: Outcomes; deadLettered: number | null }[];
+  /** With --workloads mqtt. */
+  mqtt: { publishes: Outcomes; received: number; distinct: number; duplicates: number; drained: boolean } | null;
+  /** With --workloads half. */
+  halves: { sends: Outcomes; ends: Outcomes; checkAnswers: Record<'commit' | 'rollback' | 'unknown', number>; listed: Record<string, number> | null; visible: number; finalRead: boolean } | null;
   faultsInjected: number;
   faultCounts: Record<string, number>;
   faultsUnavailable: { kind: string; reason: string }[];

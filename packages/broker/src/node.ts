@@ -57,12 +57,14 @@ export interface PartitionView {
   readonly isr: readonly number[];
   readonly highWatermark: number;
   readonly logStartOffset: number;
+  /** The replicas that answered that they are repairing a log they lost, by id. */
+  readonly repairing: readonly number[];
 }
 
-const unknownView: PartitionView = { leaderId: 0, leaderTerm: 0, isr: [], highWatermark: 0, logStartOffset: 0 };
+const unknownView: PartitionView = { leaderId: 0, leaderTerm: 0, isr: [], highWatermark: 0, logStartOffset: 0, repairing: [] };
 
-function toView(state: ReplicaState): PartitionView {
-  return { leaderId: state.leaderId, leaderTerm: state.term, isr: state.isLeader ? [...state.isr] : [], highWatermark: state.highWatermark, logStartOffset: state.logStartOffset };
+function toView(state: ReplicaState, repairing: readonly number[] = state.repairing === true && state.nodeId !== undefined ? [state.nodeId] : []): PartitionView {
+  return { leaderId: state.leaderId, leaderTerm: state.term, isr: state.isLeader ? [...state.isr] : [], highWatermark: state.highWatermark, logStartOffset: state.logStartOffset, repairing };
 }
 
 /** A partition hosted here, and where it came from. */
@@ -278,19 +280,21 @@ export class HeraldNode {
 
   /** Every partition of a topic as its leader sees it: local views where this node leads, the
    *  leaders' answers (DescribeReplicas) for the rest, and what a follower knows where no leader
-   *  answered in time. */
+   *  answered in time; with the replicas that answered that they are repairing. Every peer is
+   *  asked about every partition, led here or not, because only a replica knows whether it is
+   *  repairing. */
   async describePartitions(topic: TopicRecord): Promise<PartitionView[]> {
     const ids = topic.partitions.map((p) => partitionGroupId(topic.id, p.partition));
     const local = new Map(this.localReplicaStates(ids).map((s) => [s.group, s]));
-    const missing = ids.filter((id) => local.get(id)?.isLeader !== true);
     // Short: a paused or partitioned peer must not hold up a client looking for a new leader
     // (what a follower knows stands in for a peer that did not answer).
-    const remote = missing.length === 0 ? [] : await this.transport.describeReplicas(missing, DESCRIBE_PEERS_MS);
+    const remote = await this.transport.describeReplicas(ids, DESCRIBE_PEERS_MS);
     return ids.map((id) => {
       const answers = [local.get(id), ...remote.filter((s) => s.group === id)].filter((s): s is ReplicaState => s !== undefined);
       const leader = answers.filter((s) => s.isLeader).sort((a, b) => b.term - a.term)[0];
       const best = leader ?? answers.sort((a, b) => b.term - a.term)[0];
-      return best === undefined ? unknownView : toView(best);
+      const repairing = [...new Set(answers.flatMap((s) => (s.repairing === true && s.nodeId !== undefined ? [s.nodeId] : [])))].sort((a, b) => a - b);
+      return best === undefined ? unknownView : toView(best, repairing);
     });
   }
 
@@ -393,6 +397,7 @@ export class HeraldNode {
           logStartOffset: 0,
           nodeId: this.nodeId,
           featureLevel: FEATURE_LEVEL_MAX,
+          repairing: group.isRepairing(),
         });
         continue;
       }
@@ -413,6 +418,8 @@ export class HeraldNode {
         logStartOffset: log.logStartOffset,
         voters: [...membership.voters],
         learners: [...membership.learners],
+        nodeId: this.nodeId,
+        repairing: group.isRepairing(),
       });
     }
     return out;

@@ -40,6 +40,24 @@
  *   (at or above its ack floor), or settled although no ack of it succeeded or had an unknown
  *   outcome (and nothing was dead-lettered); or a partition whose ack floor is below its high
  *   watermark.
+ *
+ * MQTT (mqtt-checks.ts):
+ * - `mqtt-lost`: a QoS 1 publish acknowledged (PUBACK) that the persistent-session subscriber
+ *   never received, although it drained.
+ * - `mqtt-unexpected`: a message received that no client published.
+ * - `mqtt-reordered`: two acknowledged publishes of one client (one MQTT topic, so one
+ *   partition) first received in the other order than they were acknowledged.
+ *
+ * Half messages (half-checks.ts):
+ * - `half-visible-before-commit`: a half message's record read before any commit of it was
+ *   asked (by its producer, or by a check-back answer), or never asked at all.
+ * - `half-visible-after-rollback`: a record read whose half message was rolled back (the
+ *   rollback acknowledged, or the broker's final listing says so).
+ * - `half-duplicated`: a half message's record read at two or more offsets.
+ * - `half-lost-commit`: a half message whose commit was acknowledged (or listed as committed)
+ *   missing from the final read of the whole topic.
+ * - `half-undecided`: a half message still pending after the drain (check-backs had no time to
+ *   decide it); reported, not invalidating.
  */
 export const Anomaly = {
   Lost: 'lost',
@@ -59,6 +77,14 @@ export const Anomaly = {
   QueueRedeliveredAfterAck: 'queue-redelivered-after-ack',
   QueueNonmonotonicDelivery: 'queue-nonmonotonic-delivery',
   QueueUnacked: 'queue-unacked',
+  MqttLost: 'mqtt-lost',
+  MqttUnexpected: 'mqtt-unexpected',
+  MqttReordered: 'mqtt-reordered',
+  HalfVisibleBeforeCommit: 'half-visible-before-commit',
+  HalfVisibleAfterRollback: 'half-visible-after-rollback',
+  HalfDuplicated: 'half-duplicated',
+  HalfLostCommit: 'half-lost-commit',
+  HalfUndecided: 'half-undecided',
 } as const;
 export type Anomaly = (typeof Anomaly)[keyof typeof Anomaly];
 
@@ -80,6 +106,13 @@ export const invalidatingAnomalies: ReadonlySet<Anomaly> = new Set<Anomaly>([
   Anomaly.QueueRedeliveredAfterAck,
   Anomaly.QueueNonmonotonicDelivery,
   Anomaly.QueueUnacked,
+  Anomaly.MqttLost,
+  Anomaly.MqttUnexpected,
+  Anomaly.MqttReordered,
+  Anomaly.HalfVisibleBeforeCommit,
+  Anomaly.HalfVisibleAfterRollback,
+  Anomaly.HalfDuplicated,
+  Anomaly.HalfLostCommit,
 ]);
 
 /** One instance of an anomaly, enough for a person to find it in the history. */

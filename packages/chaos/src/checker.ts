@@ -9,10 +9,14 @@ import {
   type OutcomeCounts,
 } from './anomaly.js';
 import { ConsumerChecks, type AckedSend, type GroupVerdict, type QueueVerdict } from './consumer-checks.js';
-import type { CommitEvent, ConsumeEvent, DeliverEvent, FaultEvent, HistoryEvent, LeaderEvent, OffsetsEvent, PollEvent, SendEvent, SettleEvent, SubscriptionEvent } from './history.js';
+import { HalfChecks, type HalfVerdict } from './half-checks.js';
+import type { CommitEvent, ConsumeEvent, DeliverEvent, FaultEvent, HistoryEvent, LeaderEvent, OffsetsEvent, PollEvent, ProtocolOpEvent, PublishEvent, ReceiveEvent, SendEvent, SettleEvent, SubscriptionEvent } from './history.js';
+import { MqttChecks, type MqttVerdict } from './mqtt-checks.js';
 
 export * from './anomaly.js';
 export type { GroupVerdict, QueueVerdict } from './consumer-checks.js';
+export type { MqttVerdict } from './mqtt-checks.js';
+export type { HalfVerdict } from './half-checks.js';
 
 /** The checker's findings for one partition. */
 export interface PartitionVerdict {
@@ -116,6 +120,10 @@ export interface Verdict {
   readonly groups: readonly GroupVerdict[];
   /** Queue subscriptions of the history (empty when it has none). */
   readonly queues: readonly QueueVerdict[];
+  /** The MQTT workload's figures; null when the history has none. */
+  readonly mqtt: MqttVerdict | null;
+  /** The half-message workload's figures; null when the history has none. */
+  readonly halves: HalfVerdict | null;
 }
 
 /** Tuning of check(). */
@@ -179,7 +187,14 @@ interface PendingConsumerOp {
 }
 
 /** A process's outstanding operation; a send's state doubles as its pending entry. */
-type Pending = SendState | PendingPoll | PendingConsumerOp;
+interface PendingProtocolOp {
+  readonly f: ProtocolOpEvent['f'];
+  readonly invoke: ProtocolOpEvent;
+}
+type Pending = SendState | PendingPoll | PendingConsumerOp | PendingProtocolOp;
+
+const isMqttOp = (event: ConsumerOp | ProtocolOpEvent): event is PublishEvent | ReceiveEvent => event.f === 'publish' || event.f === 'receive';
+const isHalfOp = (event: ConsumerOp | ProtocolOpEvent): event is Exclude<ProtocolOpEvent, PublishEvent | ReceiveEvent> => event.f.startsWith('half-');
 
 interface SkipCandidate {
   readonly process: string;
@@ -249,6 +264,8 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
   const sendCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
   const pollCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
   const consumerChecks = new ConsumerChecks();
+  const mqttChecks = new MqttChecks();
+  const halfChecks = new HalfChecks();
   let recordsRead = 0;
   let durationMs = 0;
 
@@ -292,6 +309,10 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
         };
         partition.sends.set(event.value, send);
         pending.set(event.process, send);
+      } else if (event.f !== 'poll' && (isMqttOp(event) || isHalfOp(event))) {
+        if (isMqttOp(event)) mqttChecks.invoked(event);
+        else halfChecks.invoked(event);
+        pending.set(event.process, { f: event.f, invoke: event });
       } else if (event.f !== 'poll') {
         consumerChecks.invoked(event);
         pending.set(event.process, { f: event.f, invoke: event });
@@ -321,6 +342,13 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
       invoke.doneTime = completion.time;
       sendCounts[completion.type] += 1;
       if (completion.type === 'ok') invoke.ackOffset = completion.offset;
+      continue;
+    }
+    if ('invoke' in invoke && (isMqttOp(invoke.invoke) || isHalfOp(invoke.invoke))) {
+      const op = invoke.invoke;
+      // The completion's f matched the invoke's above.
+      const problem = isMqttOp(op) ? mqttChecks.completed(op, event as Exclude<PublishEvent | ReceiveEvent, { type: 'invoke' }>) : halfChecks.completed(op, event as Parameters<HalfChecks['completed']>[1]);
+      if (problem !== null) throw new HistoryError(i, problem);
       continue;
     }
     if (invoke.f !== 'poll') {
@@ -365,6 +393,8 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
   for (const invoke of pending.values()) {
     if (invoke.f === 'send') sendCounts.pending += 1;
     else if (invoke.f === 'poll') pollCounts.pending += 1;
+    else if (isMqttOp(invoke.invoke)) mqttChecks.unfinished(invoke.invoke);
+    else if (isHalfOp(invoke.invoke)) halfChecks.unfinished(invoke.invoke);
     else consumerChecks.unfinished(invoke.invoke);
   }
 
@@ -386,6 +416,9 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
     }
   }
 
+  mqttChecks.analyze((anomaly, example) => total.add(anomaly, example));
+  halfChecks.analyze((anomaly, example) => total.add(anomaly, example));
+
   const counts = total.counts;
   const valid = anomalies.every((name) => !invalidatingAnomalies.has(name) || counts[name] === 0);
   const states = sortedTopics.flatMap((topic) => topics.get(topic)!.filter((p) => p !== undefined));
@@ -402,6 +435,8 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
     availability: availability(history, states, sendCounts.ok),
     groups: consumerChecks.groupVerdicts(),
     queues: consumerChecks.queueVerdicts(),
+    mqtt: mqttChecks.verdict(),
+    halves: halfChecks.verdict(),
   };
 }
 

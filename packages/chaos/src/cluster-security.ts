@@ -30,6 +30,9 @@ export interface RunSecurity {
   /** Whether node `port`'s metrics port answers /readyz with 200 within `timeoutMs` (HTTPS with
    *  the run's CA, as every secure node's metrics port is). */
   ready(host: string, port: number, timeoutMs: number): Promise<boolean>;
+  /** The node's /metrics page (Prometheus text) from its metrics port, or null when it did not
+   *  answer 200 within `timeoutMs`. */
+  metrics(host: string, port: number, timeoutMs: number): Promise<string | null>;
 }
 
 /** How far before the run its certificates become valid: a clock-jump fault sets a node's wall
@@ -56,14 +59,21 @@ export async function secureRun(dir: string, ids: readonly number[], host: strin
     access: { brokers: config.brokers, ...(config.tls === undefined ? {} : { tls: config.tls }), ...(config.credentials === undefined ? {} : { credentials: config.credentials }) },
     nodes: new Map(ids.map((id) => [id, { ca: certs.ca.cert, cert: certs.nodes.get(id)!.cert, key: certs.nodes.get(id)!.key, bootstrapFile }])),
     clientConfig,
-    ready: (host, port, timeoutMs) =>
-      new Promise((resolve) => {
-        const request = get({ host, port, path: '/readyz', ca, timeout: timeoutMs }, (res) => {
-          res.resume();
-          resolve(res.statusCode === 200);
-        });
-        request.once('timeout', () => request.destroy());
-        request.once('error', () => resolve(false));
-      }),
+    ready: async (host, port, timeoutMs) => (await fetchPage(host, port, '/readyz', ca, timeoutMs)) !== null,
+    metrics: (host, port, timeoutMs) => fetchPage(host, port, '/metrics', ca, timeoutMs),
   };
+}
+
+/** GET `path` over HTTPS (the run's CA): the body when the answer is 200, else null. */
+function fetchPage(host: string, port: number, path: string, ca: Buffer, timeoutMs: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const request = get({ host, port, path, ca, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('end', () => resolve(res.statusCode === 200 ? Buffer.concat(chunks).toString() : null));
+      res.once('error', () => resolve(null));
+    });
+    request.once('timeout', () => request.destroy());
+    request.once('error', () => resolve(null));
+  });
 }

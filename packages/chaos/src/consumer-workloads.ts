@@ -158,16 +158,14 @@ class GroupMember {
  */
 export class GroupMembers {
   private readonly clients: HeraldClient[] = [];
-  private readonly admin: HeraldClient;
+  private readonly offsets: GroupOffsets;
   private readonly current = new Map<string, GroupMember>();
   private loops: Promise<void>[] = [];
-  private watcher: Promise<void> | null = null;
   private readonly abort = new AbortController();
-  private readonly watcherAbort = new AbortController();
   private draining = false;
 
   constructor(private readonly options: GroupMembersOptions) {
-    this.admin = new HeraldClient({ ...options.cluster, callTimeoutMs: 5_000 });
+    this.offsets = new GroupOffsets({ ...options, process: 'offsets', ...(options.offsetsIntervalMs === undefined ? {} : { intervalMs: options.offsetsIntervalMs }) });
   }
 
   start(): void {
@@ -176,7 +174,7 @@ export class GroupMembers {
       this.clients.push(client);
       this.loops.push(this.memberLoop(client, `g${k}`, createPrng(this.options.seed * 17 + k)), this.commitLoop(client, `g${k}`));
     }
-    this.watcher = this.watch();
+    this.offsets.start();
   }
 
   /**
@@ -186,52 +184,21 @@ export class GroupMembers {
    */
   async drain(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
     this.draining = true; // members stay: the group settles
-    await this.stopWatcher();
-    const deadline = performance.now() + timeoutMs;
-    while (performance.now() < deadline && !signal.aborted) {
-      const ends = await leaderEndOffsets(this.admin, this.options.topic, this.options.partitions, Math.min(deadline, performance.now() + 5_000)).catch(() => null);
-      const committed = ends === null ? null : await this.readOffsets();
-      if (ends !== null && committed !== null && ends.every((end, partition) => (committed.get(partition) ?? 0) >= end)) return true;
-      await sleep(500, signal);
-    }
-    return false;
+    return this.offsets.caughtUp(timeoutMs, signal);
   }
 
   /** Stops the members (they leave the group) and the committers. */
   async stop(): Promise<void> {
     this.abort.abort();
-    await this.stopWatcher();
+    await this.offsets.stopWatching();
     await Promise.all(this.loops);
     await Promise.allSettled([...this.current.values()].map((member) => member.close()));
     await Promise.allSettled(this.clients.map((client) => client.close()));
   }
 
-  /**
-   * Records the final read of the group's committed offsets with the high watermarks taken just
-   * before (in the same operation), trying for up to `timeoutMs`; false if no read succeeded.
-   */
-  async recordFinal(timeoutMs: number): Promise<boolean> {
-    const { topic, group, record, clock } = this.options;
-    const deadline = performance.now() + timeoutMs;
-    try {
-      while (performance.now() < deadline) {
-        const fields = { process: 'offsets', f: 'offsets' as const, topic, group };
-        await record({ time: clock(), type: 'invoke', ...fields });
-        try {
-          const ends = await leaderEndOffsets(this.admin, topic, this.options.partitions, Math.min(deadline, performance.now() + 10_000));
-          const offsets = await this.admin.groups.fetchOffsets(group, [topic], { timeoutMs: 5_000 });
-          const endOffsets = ends.map((offset, partition) => ({ partition, offset }));
-          await record({ time: clock(), type: 'ok', ...fields, offsets: offsetsOf(offsets, topic), final: true, endOffsets });
-          return true;
-        } catch (err) {
-          await record({ time: clock(), type: 'info', ...fields, error: describeError(err) });
-          await sleep(500);
-        }
-      }
-      return false;
-    } finally {
-      await this.admin.close();
-    }
+  /** Records the final read of the group's committed offsets (GroupOffsets.recordFinal). */
+  recordFinal(timeoutMs: number): Promise<boolean> {
+    return this.offsets.recordFinal(timeoutMs);
   }
 
   private async memberLoop(client: HeraldClient, name: string, prng: Prng): Promise<void> {
@@ -292,24 +259,110 @@ export class GroupMembers {
     }
   }
 
-  /** Reads the group's committed offsets back every offsetsIntervalMs until the drain. */
-  private async watch(): Promise<void> {
-    const signal = this.watcherAbort.signal;
-    while (!signal.aborted) {
-      await sleep(this.options.offsetsIntervalMs ?? 1_000, signal);
-      if (!signal.aborted) await this.readOffsets();
-    }
+}
+
+/** Options of GroupOffsets. */
+export interface GroupOffsetsOptions {
+  readonly cluster: ClusterAccess;
+  readonly topic: string;
+  readonly partitions: number;
+  readonly group: string;
+  readonly record: Recorder;
+  readonly clock: () => number;
+  /** The history process of the reads (one per group: a process has one operation at a time). */
+  readonly process: string;
+  /** How often the committed offsets are read back while the group runs; 1,000 by default. */
+  readonly intervalMs?: number;
+}
+
+/**
+ * A consumer group's committed offsets of the topic, read back through the Herald SDK as
+ * recorded `offsets` operations: every intervalMs while the group runs (the checker holds them
+ * to never going back), until they reach the high watermarks after the producers stopped (the
+ * drain), and once more as the final read, with the high watermarks. A Kafka consumer group is
+ * a Herald consumer group, so this serves the SDK's group and the Kafka clients' group alike.
+ */
+export class GroupOffsets {
+  private readonly admin: HeraldClient;
+  private watcher: Promise<void> | null = null;
+  private readonly watcherAbort = new AbortController();
+
+  constructor(private readonly options: GroupOffsetsOptions) {
+    this.admin = new HeraldClient({ ...options.cluster, callTimeoutMs: 5_000 });
   }
 
-  private async stopWatcher(): Promise<void> {
+  /** Starts reading the offsets back every intervalMs. */
+  start(): void {
+    this.watcher = this.watch();
+  }
+
+  /** Stops the periodic reads. */
+  async stopWatching(): Promise<void> {
     this.watcherAbort.abort();
     await this.watcher;
   }
 
+  /** Stops the periodic reads, then reads until the committed offset of every partition has
+   *  reached its high watermark, at most `timeoutMs`; resolves whether it got there. */
+  async caughtUp(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    await this.stopWatching();
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline && !signal.aborted) {
+      const ends = await leaderEndOffsets(this.admin, this.options.topic, this.options.partitions, Math.min(deadline, performance.now() + 5_000)).catch(() => null);
+      const committed = ends === null ? null : await this.readOffsets();
+      if (ends !== null && committed !== null && ends.every((end, partition) => (committed.get(partition) ?? 0) >= end)) return true;
+      await sleep(500, signal);
+    }
+    return false;
+  }
+
+  /**
+   * Records the final read of the group's committed offsets with the high watermarks taken just
+   * before (in the same operation), trying for up to `timeoutMs`; false if no read succeeded.
+   * Closes the reader's client.
+   */
+  async recordFinal(timeoutMs: number): Promise<boolean> {
+    const { topic, group, record, clock, process } = this.options;
+    const deadline = performance.now() + timeoutMs;
+    try {
+      while (performance.now() < deadline) {
+        const fields = { process, f: 'offsets' as const, topic, group };
+        await record({ time: clock(), type: 'invoke', ...fields });
+        try {
+          const ends = await leaderEndOffsets(this.admin, topic, this.options.partitions, Math.min(deadline, performance.now() + 10_000));
+          const offsets = await this.admin.groups.fetchOffsets(group, [topic], { timeoutMs: 5_000 });
+          const endOffsets = ends.map((offset, partition) => ({ partition, offset }));
+          await record({ time: clock(), type: 'ok', ...fields, offsets: offsetsOf(offsets, topic), final: true, endOffsets });
+          return true;
+        } catch (err) {
+          await record({ time: clock(), type: 'info', ...fields, error: describeError(err) });
+          await sleep(500);
+        }
+      }
+      return false;
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Stops the reads and closes the reader's client; safe to call more than once. */
+  async close(): Promise<void> {
+    await this.stopWatching();
+    await this.admin.close();
+  }
+
+  private async watch(): Promise<void> {
+    const signal = this.watcherAbort.signal;
+    while (!signal.aborted) {
+      await sleep(this.options.intervalMs ?? 1_000, signal);
+      if (!signal.aborted) await this.readOffsets();
+    }
+  }
+
   /** One recorded read of the committed offsets; null when it failed. */
   private async readOffsets(): Promise<Map<number, number> | null> {
-    const { topic, group, record, clock } = this.options;
-    const fields = { process: 'offsets', f: 'offsets' as const, topic, group };
+    const { topic, group, record, clock, process } = this.options;
+    const fields = { process, f: 'offsets' as const, topic, group };
     await record({ time: clock(), type: 'invoke', ...fields });
     try {
       const offsets = offsetsOf(await this.admin.groups.fetchOffsets(group, [topic], { timeoutMs: 3_000 }), topic);

@@ -18,7 +18,10 @@ export type OpType = (typeof OpType)[keyof typeof OpType];
  * The workload's operations: `send` and `poll` (producers and plain consumers); `consume`,
  * `commit` and `offsets` (a consumer group: records a member consumed, offsets it committed, the
  * group's committed offsets read back); `deliver`, `ack`, `nack` and `subscription` (a queue
- * subscription: a record handed to a member, its settlement, the subscription described).
+ * subscription: a record handed to a member, its settlement, the subscription described);
+ * `publish` and `receive` (MQTT: a QoS 1 publish, messages a subscriber received);
+ * `half-send`, `half-end`, `half-check`, `half-read` and `half-list` (half messages: stored,
+ * decided by their producer, answered at a check-back, read, listed).
  */
 export const OpFunction = {
   Send: 'send',
@@ -30,6 +33,13 @@ export const OpFunction = {
   Ack: 'ack',
   Nack: 'nack',
   Subscription: 'subscription',
+  Publish: 'publish',
+  Receive: 'receive',
+  HalfSend: 'half-send',
+  HalfEnd: 'half-end',
+  HalfCheck: 'half-check',
+  HalfRead: 'half-read',
+  HalfList: 'half-list',
 } as const;
 export type OpFunction = (typeof OpFunction)[keyof typeof OpFunction];
 
@@ -75,7 +85,10 @@ export interface PolledRecord {
  * node's replica; a `final` read by such a process is that node's whole copy, so an
  * acknowledged value it lacks is `lost-on-node`.
  */
-export type PollEvent = OpBase & { readonly f: 'poll'; readonly topic: string } & (
+export type PollEvent = ReadEvent<'poll'>;
+
+/** A poll's shape, under the name `f` (a poll, or a read of half messages). */
+type ReadEvent<F extends string> = OpBase & { readonly f: F; readonly topic: string } & (
     | { readonly type: 'invoke'; readonly reset?: boolean }
     | { readonly type: 'ok'; readonly records: readonly PolledRecord[]; readonly final?: boolean; readonly node?: number }
     | { readonly type: 'fail' | 'info'; readonly error?: string }
@@ -188,8 +201,82 @@ export type SubscriptionEvent = OpBase & { readonly f: 'subscription'; readonly 
     | { readonly type: 'fail' | 'info'; readonly error?: string }
   );
 
+/**
+ * An MQTT publish by one client (its process), QoS `qos`, of a unique payload `value` to the
+ * MQTT topic `topic`; `ok` when its PUBACK arrived (acknowledged), `info` when it did not in
+ * time (it may still be stored).
+ */
+export type PublishEvent = OpBase & { readonly f: 'publish'; readonly topic: string; readonly value: string; readonly qos: number } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok' }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/** One MQTT message as a subscriber received it. */
+export interface ReceivedMessage {
+  /** The MQTT topic it was published to. */
+  readonly topic: string;
+  readonly value: string;
+}
+
+/**
+ * Messages an MQTT subscriber (its process, one client id with a persistent session) received
+ * on the filter `topic` within one window. `final` on the ok says the subscriber had drained:
+ * it received what it would, so an acknowledged publish it never received is lost.
+ */
+export type ReceiveEvent = OpBase & { readonly f: 'receive'; readonly topic: string } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok'; readonly messages: readonly ReceivedMessage[]; readonly final?: boolean }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/** A half message of one record `value` stored on `partition` (sendHalf); its ok names the id
+ *  the broker knows it by. */
+export type HalfSendEvent = OpBase & { readonly f: 'half-send'; readonly topic: string; readonly partition: number; readonly value: string } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok'; readonly id: string }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/** A producer's decision on its half message (commit or rollback); `fail` when the broker
+ *  refused it (decided the other way already, or unknown). */
+export type HalfEndEvent = OpBase & { readonly f: 'half-end'; readonly topic: string; readonly value: string; readonly id: string; readonly commit: boolean } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok' }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/** A producer group member's answer to a check-back of the half message holding `value`. */
+export type HalfCheckEvent = OpBase & { readonly f: 'half-check'; readonly topic: string; readonly value: string; readonly id: string; readonly answer: 'commit' | 'rollback' | 'unknown' } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok' }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/** A read of the half messages' topic, shaped as a poll (PollEvent: `final` says the read
+ *  covered every partition to its end); what it returns is what readers see. */
+export type HalfReadEvent = ReadEvent<'half-read'>;
+
+/** A half message as the broker listed it at the end (ListHalves, decided ones included). */
+export interface ListedHalf {
+  readonly id: string;
+  readonly state: 'pending' | 'committed' | 'rolled-back';
+  /** `producer`, `check`, `check-max`, or '' while pending. */
+  readonly decidedBy: string;
+}
+
+/** The half messages of the topic listed (`final`: after the workload stopped and drained). */
+export type HalfListEvent = OpBase & { readonly f: 'half-list'; readonly topic: string } & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok'; readonly halves: readonly ListedHalf[]; readonly final?: boolean }
+    | { readonly type: 'fail' | 'info'; readonly error?: string }
+  );
+
+/** The operations of the MQTT and half-message workloads (mqtt-checks.ts, half-checks.ts). */
+export type ProtocolOpEvent = PublishEvent | ReceiveEvent | HalfSendEvent | HalfEndEvent | HalfCheckEvent | HalfReadEvent | HalfListEvent;
+
 /** Any operation of the workload. */
-export type OpEvent = SendEvent | PollEvent | ConsumeEvent | CommitEvent | OffsetsEvent | DeliverEvent | SettleEvent | SubscriptionEvent;
+export type OpEvent = SendEvent | PollEvent | ConsumeEvent | CommitEvent | OffsetsEvent | DeliverEvent | SettleEvent | SubscriptionEvent | ProtocolOpEvent;
 /** One line of a history. */
 export type HistoryEvent = OpEvent | FaultEvent | LeaderEvent;
 
@@ -362,7 +449,7 @@ function validateOp(raw: Fields, type: OpType): string | null {
     if (type === 'ok' && !isCount(raw.offset)) return 'a send ok must carry offset, a non-negative integer';
     return null;
   }
-  if (raw.f === 'poll') {
+  if (raw.f === 'poll' || raw.f === 'half-read') {
     if (raw.reset !== undefined && typeof raw.reset !== 'boolean') return 'reset must be a boolean';
     if (raw.final !== undefined && typeof raw.final !== 'boolean') return 'final must be a boolean';
     if (raw.node !== undefined && !(Number.isSafeInteger(raw.node) && (raw.node as number) >= 1)) return 'node must be a node id';
@@ -380,6 +467,14 @@ function validateOp(raw: Fields, type: OpType): string | null {
     case 'nack':
     case 'subscription':
       return validateQueueOp(raw, type);
+    case 'publish':
+    case 'receive':
+      return validateMqttOp(raw, type);
+    case 'half-send':
+    case 'half-end':
+    case 'half-check':
+    case 'half-list':
+      return validateHalfOp(raw, type);
     default:
       return `f must be one of ${Object.values(OpFunction).join(', ')} (got ${JSON.stringify(raw.f)})`;
   }
@@ -450,6 +545,45 @@ function validateQueueOp(raw: Fields, type: OpType): string | null {
     }
   }
   return null;
+}
+
+function validateMqttOp(raw: Fields, type: OpType): string | null {
+  if (raw.f === 'publish') {
+    if (typeof raw.value !== 'string' || raw.value === '') return 'value must be a non-empty string';
+    if (raw.qos !== 0 && raw.qos !== 1 && raw.qos !== 2) return 'qos must be 0, 1 or 2';
+    return null;
+  }
+  if (type !== 'ok') return null;
+  if (raw.final !== undefined && typeof raw.final !== 'boolean') return 'final must be a boolean';
+  if (!Array.isArray(raw.messages)) return 'a receive ok must carry messages, an array';
+  for (let i = 0; i < raw.messages.length; i++) {
+    const message: unknown = raw.messages[i];
+    if (!isObject(message) || typeof message.topic !== 'string' || typeof message.value !== 'string') return `messages[${i}] must be an object with topic and value, strings`;
+  }
+  return null;
+}
+
+function validateHalfOp(raw: Fields, type: OpType): string | null {
+  if (raw.f === 'half-list') {
+    if (type !== 'ok') return null;
+    if (raw.final !== undefined && typeof raw.final !== 'boolean') return 'final must be a boolean';
+    if (!Array.isArray(raw.halves)) return 'a half-list ok must carry halves, an array';
+    for (let i = 0; i < raw.halves.length; i++) {
+      const half: unknown = raw.halves[i];
+      if (!isObject(half) || typeof half.id !== 'string' || typeof half.decidedBy !== 'string') return `halves[${i}] must be an object with id and decidedBy, strings`;
+      if (half.state !== 'pending' && half.state !== 'committed' && half.state !== 'rolled-back') return `halves[${i}].state must be pending, committed or rolled-back`;
+    }
+    return null;
+  }
+  if (typeof raw.value !== 'string' || raw.value === '') return 'value must be a non-empty string';
+  if (raw.f === 'half-send') {
+    if (!isCount(raw.partition)) return 'partition must be a non-negative integer';
+    if (type === 'ok' && (typeof raw.id !== 'string' || raw.id === '')) return 'a half-send ok must carry id, a non-empty string';
+    return null;
+  }
+  if (typeof raw.id !== 'string' || raw.id === '') return 'id must be a non-empty string';
+  if (raw.f === 'half-end') return typeof raw.commit === 'boolean' ? null : 'commit must be a boolean';
+  return raw.answer === 'commit' || raw.answer === 'rollback' || raw.answer === 'unknown' ? null : 'answer must be commit, rollback or unknown';
 }
 
 function validateFault(raw: Fields): string | null {

@@ -22,3 +22,7 @@ export * from './cluster-security.js';
 export * from './run.js';
 export * from './host-faults.js';
 export * from './campaign.js';
+export * from './protocol-workloads.js';
+export * from './kafka-workload.js';
+export * from './mqtt-workload.js';
+export * from './half-workload.js';

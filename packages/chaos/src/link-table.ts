@@ -7,6 +7,9 @@ export interface LinkNode {
   readonly peer: ProxyTarget;
   /** The client API port. */
   readonly client: ProxyTarget;
+  /** The node's other client listeners that clients of a workload reach (Kafka, MQTT), by
+   *  name; each gets a proxy that the client faults hit as they hit the client port. */
+  readonly listeners?: Readonly<Record<string, ProxyTarget>>;
 }
 
 /** Options of LinkTable.start(). */
@@ -40,9 +43,11 @@ export class LinkTable {
     readonly nodeIds: readonly number[],
     private readonly peerLinks: ReadonlyMap<string, LinkProxy>,
     private readonly clientLinks: ReadonlyMap<number, LinkProxy>,
+    private readonly listenerLinks: ReadonlyMap<string, LinkProxy>,
   ) {}
 
-  /** Starts N·(N−1) peer proxies and N client proxies on loopback. */
+  /** Starts N·(N−1) peer proxies, N client proxies and one proxy per node's listener on
+   *  loopback. */
   static async start(nodes: readonly LinkNode[], options: LinkTableOptions = {}): Promise<LinkTable> {
     const ids = nodes.map((node) => node.id);
     if (new Set(ids).size !== ids.length) throw new RangeError(`node ids must be distinct (got ${ids.join(', ')})`);
@@ -55,13 +60,15 @@ export class LinkTable {
     try {
       const peerLinks = new Map<string, LinkProxy>();
       const clientLinks = new Map<number, LinkProxy>();
+      const listenerLinks = new Map<string, LinkProxy>();
       for (const from of nodes) {
         for (const to of nodes) {
           if (from.id !== to.id) peerLinks.set(linkKey(from.id, to.id), await begin(`${from.id}->${to.id}`, to.peer));
         }
         clientLinks.set(from.id, await begin(`client->${from.id}`, from.client));
+        for (const [name, target] of Object.entries(from.listeners ?? {})) listenerLinks.set(listenerKey(name, from.id), await begin(`${name}->${from.id}`, target));
       }
-      return new LinkTable(ids, peerLinks, clientLinks);
+      return new LinkTable(ids, peerLinks, clientLinks, listenerLinks);
     } catch (err) {
       await Promise.all(started.map((proxy) => proxy.close()));
       throw err;
@@ -79,6 +86,13 @@ export class LinkTable {
   clientLink(node: number): LinkProxy {
     const link = this.clientLinks.get(node);
     if (!link) throw new RangeError(`no client link to node ${node}; nodes are ${this.nodeIds.join(', ')}`);
+    return link;
+  }
+
+  /** The proxy clients dial to reach `node`'s listener `name` (LinkNode.listeners). */
+  listenerLink(name: string, node: number): LinkProxy {
+    const link = this.listenerLinks.get(listenerKey(name, node));
+    if (!link) throw new RangeError(`no ${name} link to node ${node}`);
     return link;
   }
 
@@ -139,7 +153,7 @@ export class LinkTable {
     this.partition(groupA, groupB);
   }
 
-  /** Delays every byte to and from `node`, on peer links and its client link. */
+  /** Delays every byte to and from `node`, on peer links and its client and listener links. */
   slow(node: number, delayMs: number): void {
     this.requireNodes([node]);
     if (!(Number.isFinite(delayMs) && delayMs >= 0)) throw new RangeError(`delayMs must be a non-negative number (got ${delayMs})`);
@@ -157,7 +171,7 @@ export class LinkTable {
 
   /** Closes every proxy. */
   async close(): Promise<void> {
-    await Promise.all([...this.peerLinks.values(), ...this.clientLinks.values()].map((proxy) => proxy.close()));
+    await Promise.all([...this.peerLinks.values(), ...this.clientLinks.values(), ...this.listenerLinks.values()].map((proxy) => proxy.close()));
   }
 
   private apply(): void {
@@ -172,7 +186,9 @@ export class LinkTable {
       }
       const clientCut = this.clientCuts.has(from);
       const delayMs = this.slowMs.get(from) ?? 0;
-      this.clientLink(from).configure({ forward: flow(clientCut, delayMs), backward: flow(clientCut, delayMs) });
+      const client = { forward: flow(clientCut, delayMs), backward: flow(clientCut, delayMs) };
+      this.clientLink(from).configure(client);
+      for (const [key, link] of this.listenerLinks) if (key.endsWith(`@${from}`)) link.configure(client);
     }
   }
 
@@ -184,4 +200,5 @@ export class LinkTable {
 }
 
 const linkKey = (from: number, to: number): string => `${from}>${to}`;
+const listenerKey = (name: string, node: number): string => `${name}@${node}`;
 const flow = (drop: boolean, delayMs: number): FlowFault => ({ drop, delayMs });

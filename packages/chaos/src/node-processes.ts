@@ -25,6 +25,10 @@ export interface NodeLaunchSpec {
   readonly env: Readonly<Record<string, string>>;
   /** The node's certificate files and the bootstrap users (cluster-security.ts). */
   readonly security: NodeSecurity;
+  /** The Kafka listener's port (`--kafka-port`); absent: any free port (0), nobody dials it. */
+  readonly kafkaPort?: number;
+  /** The MQTT port (`--mqtt --mqtt-port`); absent: MQTT is not served. */
+  readonly mqttPort?: number;
 }
 
 /** The command that runs one node: `herald node start ...` under whatever runs the CLI. */

@@ -35,7 +35,26 @@ const shortNames: Readonly<Record<Anomaly, string>> = {
   'queue-redelivered-after-ack': 'q-reack',
   'queue-nonmonotonic-delivery': 'q-count',
   'queue-unacked': 'q-unack',
+  'mqtt-lost': 'm-lost',
+  'mqtt-unexpected': 'm-unexp',
+  'mqtt-reordered': 'm-reord',
+  'half-visible-before-commit': 'h-early',
+  'half-visible-after-rollback': 'h-rolled',
+  'half-duplicated': 'h-dup',
+  'half-lost-commit': 'h-lost',
+  'half-undecided': 'h-undec',
 };
+
+/** The anomalies a verdict's tables show: the MQTT and half-message ones only when the run had
+ *  that workload (or, from another history, found one), so the usual tables stay narrow. */
+function shownAnomalies(verdict: Verdict): Anomaly[] {
+  return anomalies.filter((name) => {
+    if (verdict.counts[name] > 0) return true;
+    if (name.startsWith('mqtt-')) return verdict.mqtt !== null;
+    if (name.startsWith('half-')) return verdict.halves !== null;
+    return true;
+  });
+}
 
 /**
  * Renders the run as one self-contained HTML page: inline CSS, an inline SVG timeline drawn
@@ -139,6 +158,22 @@ export function consumerSummary(verdict: Verdict): [string, string][] {
         + `nacks ${outcomes(q.nacks, 'refused')}; ${dead}`,
     ]);
   }
+  const { mqtt, halves } = verdict;
+  if (mqtt !== null) {
+    rows.push([
+      'mqtt',
+      `QoS 1 publishes ${outcomes(mqtt.publishes)}; the persistent subscriber received ${mqtt.received} messages (${mqtt.distinct} distinct, `
+        + `${mqtt.duplicates} duplicates, ${mqtt.unknownReceived} of unknown publishes)${mqtt.drained ? '' : '; it never drained'}`,
+    ]);
+  }
+  if (halves !== null) {
+    const listed = halves.listed === null ? 'no final listing' : `listed ${Object.entries(halves.listed).map(([state, n]) => `${n} ${state}`).join(', ') || 'none'}`;
+    rows.push([
+      'half messages',
+      `sends ${outcomes(halves.sends)}; producer decisions ${outcomes(halves.ends, 'refused')}; check-backs answered ${halves.checkAnswers.commit} commit, `
+        + `${halves.checkAnswers.rollback} rollback, ${halves.checkAnswers.unknown} unknown; ${listed}; ${halves.visible} visible${halves.finalRead ? '' : ' (no complete final read)'}`,
+    ]);
+  }
   return rows;
 }
 
@@ -155,6 +190,8 @@ export interface RunInfo {
    *  absent in reports from before these workloads). */
   readonly groupMembers?: number;
   readonly queueMembers?: number;
+  /** The workloads added to the built-in ones (ExtraWorkload.name; absent in older reports). */
+  readonly workloads?: readonly string[];
   readonly durationMs: number;
   /** The kinds the schedule was drawn from: those asked for that this machine can inject. */
   readonly faultKinds: readonly FaultKind[];
@@ -168,7 +205,8 @@ export interface RunInfo {
   /** Faults in the seeded schedule; some may be skipped (see `skipped`). */
   readonly scheduled: number;
   /** Faults not injected: `out of time` (the schedule was pushed back past --duration by
-   *  faults that ran long) or `cluster not whole` (the previous fault never fully healed). */
+   *  faults that ran long), `cluster not whole` (the previous fault never fully healed) or, for
+   *  a data-loss fault, `replicas repairing` (replicas still repairing a lost log). */
   readonly skipped: readonly { readonly kind: FaultKind; readonly atMs: number; readonly reason: string }[];
   readonly injected: readonly InjectedFault[];
   readonly findings: readonly Finding[];
@@ -187,6 +225,7 @@ function renderRun(run: RunInfo): string {
     ['started', run.startedAt],
     ['cluster', `${run.nodes} nodes, ${run.partitions} partitions (replication factor ${run.nodes}), ${run.producers} producers`
       + `${run.groupMembers === undefined ? '' : `, ${run.groupMembers} group members`}${run.queueMembers === undefined ? '' : `, ${run.queueMembers} queue members`}`],
+    ...(run.workloads ?? []).map((name): [string, string] => ['workload', name]),
     ['faults injected', `${run.injected.length}${counts === '' ? '' : ` (${counts})`} of ${run.scheduled} scheduled${run.skipped.length === 0 ? '' : `; skipped ${skippedSummary(run)}`}`],
     ...(run.unavailableKinds ?? []).map(({ kind, reason }): [string, string] => [`${kind} left out`, reason]),
     ['final read', `${reads}${replicas === '' ? '' : `; each node alone: ${replicas}`}`],
@@ -306,9 +345,10 @@ export function renderTimeline(timeline: Timeline): string {
 }
 
 function renderVerdictTable(verdict: Verdict): string {
-  const header = `<tr><th>partition</th>${anomalies.map((name) => `<th>${name}</th>`).join('')}</tr>`;
+  const shown = shownAnomalies(verdict);
+  const header = `<tr><th>partition</th>${shown.map((name) => `<th>${name}</th>`).join('')}</tr>`;
   const row = (label: string, counts: AnomalyCounts, className = ''): string =>
-    `<tr${className === '' ? '' : ` class="${className}"`}><td>${escapeHtml(label)}</td>${anomalies
+    `<tr${className === '' ? '' : ` class="${className}"`}><td>${escapeHtml(label)}</td>${shown
       .map((name) => `<td${cellClass(name, counts[name])}>${counts[name]}</td>`)
       .join('')}</tr>`;
   const rows = verdict.partitions.map((partition) => row(partition.key, partition.counts));
@@ -424,12 +464,13 @@ export function renderTerminalSummary(verdict: Verdict): string {
     + `${verdict.recordsRead} records read)`);
   for (const [label, text] of consumerSummary(verdict)) lines.push(`${label}: ${text}`);
   const labelWidth = Math.max(9, ...verdict.partitions.map((partition) => partition.key.length));
-  const widths = anomalies.map((name) => Math.max(shortNames[name].length, 5));
+  const shown = shownAnomalies(verdict);
+  const widths = shown.map((name) => Math.max(shortNames[name].length, 5));
   const line = (label: string, cells: readonly string[]): string =>
     `${label.padEnd(labelWidth)}  ${cells.map((cell, i) => cell.padStart(widths[i]!)).join(' ')}`;
-  lines.push(line('partition', anomalies.map((name) => shortNames[name])));
-  for (const partition of verdict.partitions) lines.push(line(partition.key, anomalies.map((name) => String(partition.counts[name]))));
-  lines.push(line('total', anomalies.map((name) => String(verdict.counts[name]))));
+  lines.push(line('partition', shown.map((name) => shortNames[name])));
+  for (const partition of verdict.partitions) lines.push(line(partition.key, shown.map((name) => String(partition.counts[name]))));
+  lines.push(line('total', shown.map((name) => String(verdict.counts[name]))));
   lines.push(`faults ${availability.faults.length}, unavailable max ${formatMs(availability.unavailableMsMax)} `
     + `median ${formatMs(availability.unavailableMsMedian)}, never recovered ${availability.unrecoveredFaults}; `
     + `leader changes ${availability.leaderChanges}; latency p50 ${formatMs(verdict.latency.p50Ms)} p99 ${formatMs(verdict.latency.p99Ms)}`);

@@ -28,7 +28,14 @@ export interface WorkloadContext {
   readonly record: Recorder;
   readonly clock: () => number;
   readonly seed: number;
+  /** Per listener a workload asked for (ExtraWorkload.listeners), each node's address as
+   *  clients reach it: through its proxy, which the client faults hit, and what the node
+   *  advertises (Kafka's Metadata names the proxies too). */
+  readonly listeners: Readonly<Partial<Record<Listener, readonly string[]>>>;
 }
+
+/** A node's client listener besides the gRPC port that a workload may drive. */
+export type Listener = 'kafka' | 'mqtt';
 
 /**
  * A workload besides the built-in ones (producers, consumers, the consumer group, the queue
@@ -40,9 +47,19 @@ export interface WorkloadContext {
 export interface ExtraWorkload {
   /** Shown in the run's start line, e.g. `kafka producers`. */
   readonly name: string;
+  /** The nodes' listeners it drives: each node serves them, each behind a proxy of its own. */
+  readonly listeners?: readonly Listener[];
   start(context: WorkloadContext): void;
-  /** Stops invoking and waits for the outstanding operations to complete; may be called twice. */
+  /** Stops invoking writes and waits for the outstanding ones to complete; its readers go on
+   *  until drain() or close(). May be called twice. */
   stop(): Promise<void>;
+  /** After every writer stopped: lets the workload's readers catch up with what was written
+   *  (at most `timeoutMs`), stops them and records their final state. Resolves with what did
+   *  not catch up (a `drain` finding), or null. */
+  drain?(timeoutMs: number, signal: AbortSignal): Promise<string | null>;
+  /** Stops everything and releases its clients, at the run's end (also an interrupted one's);
+   *  may be called twice. */
+  close(): Promise<void>;
 }
 
 /** Options of runChaos(). */
@@ -64,8 +81,10 @@ export interface ChaosRunOptions {
   /** How long the group and the subscription may take to catch up once the producers stopped;
    *  default 60 s. */
   readonly drainMs?: number;
-  /** Workloads besides the built-in ones (see ExtraWorkload); none by default. */
-  readonly workloads?: readonly ExtraWorkload[];
+  /** Makes the workloads besides the built-in ones (see ExtraWorkload; createWorkloads() makes
+   *  the Kafka, MQTT and half-message ones); called once per run, since a workload serves one
+   *  run. None by default. */
+  readonly workloads?: () => readonly ExtraWorkload[];
   /** Sends each producer keeps outstanding per partition; default 2. */
   readonly inflightPerPartition?: number;
   /** Total sends per second; 0 (default) for as fast as the cluster acknowledges. */
@@ -120,6 +139,12 @@ const SUBSCRIPTION = 'chaos-queue';
 const WHOLE_WAIT_MS = 60_000;
 const HOST = '127.0.0.1';
 const DISK_BYTES = 256 * 1024 * 1024;
+/** The faults that take a replica's data away (deleted, damaged, or replaced after damage):
+ *  the replica repairs from its peers. One of them while other replicas of the same partitions
+ *  still repair could leave every replica repairing, which by design no partition recovers from
+ *  (none of them may vote: docs/design-notes.md, "Storage repair"); an operator waits for the
+ *  repairs to finish before taking another disk away, and so does the harness. */
+const dataLossKinds: ReadonlySet<FaultKind> = new Set([FaultKind.Wipe, FaultKind.Corrupt, FaultKind.WalTail]);
 
 /**
  * Runs a chaos test end to end: a local cluster of real node processes with every peer link
@@ -199,22 +224,41 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   };
 
   // Real ports, then a proxy in front of each, then each node told the proxies' ports.
-  const ports = await freePorts(ids.length * 3, HOST);
-  const real = new Map(ids.map((id, i) => [id, { client: ports[3 * i]!, peer: ports[3 * i + 1]!, metrics: ports[3 * i + 2]! }]));
-  const links = await LinkTable.start(ids.map((id) => ({ id, peer: { host: HOST, port: real.get(id)!.peer }, client: { host: HOST, port: real.get(id)!.client } })));
+  const extras = options.workloads?.() ?? [];
+  const listeners = [...new Set(extras.flatMap((workload) => workload.listeners ?? []))];
+  const perNode = 3 + listeners.length;
+  const ports = await freePorts(ids.length * perNode, HOST);
+  const real = new Map(
+    ids.map((id, i) => [
+      id,
+      { client: ports[perNode * i]!, peer: ports[perNode * i + 1]!, metrics: ports[perNode * i + 2]!, listeners: Object.fromEntries(listeners.map((name, k) => [name, ports[perNode * i + 3 + k]!])) as Partial<Record<Listener, number>> },
+    ]),
+  );
+  const links = await LinkTable.start(
+    ids.map((id) => {
+      const ports = real.get(id)!;
+      const proxied = Object.fromEntries(listeners.map((name) => [name, { host: HOST, port: ports.listeners[name]! }]));
+      return { id, peer: { host: HOST, port: ports.peer }, client: { host: HOST, port: ports.client }, listeners: proxied };
+    }),
+  );
   const brokers = ids.map((id) => links.clientLink(id).address);
+  const listenerAddresses = Object.fromEntries(listeners.map((name) => [name, ids.map((id) => links.listenerLink(name, id).address)]));
   const security = await secureRun(dataRoot, ids, HOST, brokers);
   const cluster = security.access;
   const specs = new Map<number, Omit<NodeLaunchSpec, 'rejoin'>>(
     ids.map((id) => {
+      // With the Kafka workload, every node names each node's Kafka proxy (its `:kafkaPort`), and
+      // advertises its own proxy for itself, so Kafka clients dial proxies only.
+      const kafka = listeners.includes('kafka');
       const peers = ids
-        .map((other) => `${other}=${HOST}:${links.clientLink(other).port}:${other === id ? real.get(id)!.peer : links.peerLink(id, other).port}`)
+        .map((other) => `${other}=${HOST}:${links.clientLink(other).port}:${other === id ? real.get(id)!.peer : links.peerLink(id, other).port}${kafka ? `:${links.listenerLink('kafka', other).port}` : ''}`)
         .join(',');
       const ports = real.get(id)!;
       const disk = disks.get(id);
       const dataDir = disk === undefined ? join(dataRoot, `node-${id}`) : join(disk.mountPoint, 'node');
-      const env = clocks.get(id)?.env() ?? {};
-      const node = { id, dataDir, host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info', env };
+      const env = { ...clocks.get(id)?.env(), ...(kafka ? { HERALD_KAFKA_ADVERTISED_PORT: String(links.listenerLink('kafka', id).port) } : {}) };
+      const served = { ...(ports.listeners.kafka === undefined ? {} : { kafkaPort: ports.listeners.kafka }), ...(ports.listeners.mqtt === undefined ? {} : { mqttPort: ports.listeners.mqtt }) };
+      const node = { id, dataDir, host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info', env, ...served };
       return [id, { ...node, security: security.nodes.get(id)! }];
     }),
   );
@@ -263,6 +307,40 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       await sleep(200, signal);
     }
     return false;
+  };
+
+  /** Waits until no replica says it is repairing a log it lost: of the run's topic, as
+   *  DescribeTopic lists them (`repairing`), and of any group on any node (the meta group and
+   *  the other workloads' topics too), as each node's metrics count them
+   *  (`herald_raft_repairing{group="meta"}`, `herald_partitions_repairing`). Resolves with what
+   *  still repaired at the deadline (`left`, null once nothing does), and what was first seen
+   *  repairing (`seen`, null when nothing was). */
+  const waitRepaired = async (timeoutMs: number): Promise<{ left: string | null; seen: string | null }> => {
+    const deadline = performance.now() + timeoutMs;
+    let last = 'no answer yet';
+    let seen: string | null = null;
+    while (!signal.aborted) {
+      const found: string[] = [];
+      try {
+        const description = await admin.describeTopic(TOPIC, { timeoutMs: 2_000 });
+        for (const p of description.partitions) if (p.repairing.length > 0) found.push(`${TOPIC}/${p.id} on node ${p.repairing.join(', ')}`);
+        if (description.partitions.some((p) => p.leaderId === 0)) found.push(`a partition of ${TOPIC} without a leader`);
+      } catch (err) {
+        found.push(`DescribeTopic: ${(err as Error).message}`);
+      }
+      const pages = await Promise.all(ids.map((id) => security.metrics(HOST, real.get(id)!.metrics, 1_000)));
+      pages.forEach((page, i) => {
+        const repairing = page === null ? null : repairingOnNode(page);
+        if (repairing === null) found.push(`no metrics from node ${ids[i]}`);
+        else if (repairing !== '') found.push(`node ${ids[i]}: ${repairing}`);
+      });
+      if (found.length === 0) return { left: null, seen };
+      last = found.join('; ');
+      seen ??= last;
+      if (performance.now() >= deadline) return { left: last, seen };
+      await sleep(250, signal);
+    }
+    return { left: last, seen };
   };
 
   const watcher = new LeaderWatcher(cluster, TOPIC, record, () => clock());
@@ -322,14 +400,14 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     consumers.start();
     group?.start();
     queue?.start();
-    for (const workload of options.workloads ?? []) workload.start({ cluster, topic: TOPIC, partitions: options.partitions, record, clock, seed: options.seed });
+    for (const workload of extras) workload.start({ cluster, topic: TOPIC, partitions: options.partitions, record, clock, seed: options.seed, listeners: listenerAddresses });
     producers.start();
     workloadStarted = true;
     phase = 'running';
     const members = [
       ...(group === null ? [] : [`a consumer group of ${groupMemberCount}`]),
       ...(queue === null ? [] : [`a queue subscription of ${queueMemberCount}`]),
-      ...(options.workloads ?? []).map((workload) => workload.name),
+      ...extras.map((workload) => workload.name),
     ];
     emit(`workload started: ${options.producers} producers on ${options.partitions} partitions${members.length === 0 ? '' : `, ${members.join(' and ')}`}; ${schedule.length} faults scheduled over ${formatS(options.durationMs)}`);
 
@@ -343,8 +421,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       // Faults pushed back (a rolling restart waits for each node) past the run's end are not
       // injected: --duration bounds the run.
       const outOfTime = (): boolean => clock() + fault.durationMs + gapMsMin > options.durationMs;
-      if (outOfTime()) {
+      const skipTheRest = (): void => {
         for (const rest of schedule.slice(i)) skipped.push({ kind: rest.kind, atMs: clock(), reason: 'out of time' });
+      };
+      if (outOfTime()) {
+        skipTheRest();
         break;
       }
       // Every fault hits a whole cluster: one that is still repairing from the last fault (a
@@ -365,10 +446,30 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       }
       notWholeReported = false;
       if (outOfTime()) {
-        for (const rest of schedule.slice(i)) skipped.push({ kind: rest.kind, atMs: clock(), reason: 'out of time' });
+        skipTheRest();
         break;
       }
+      // A data-loss fault waits until no replica repairs any more (see dataLossKinds).
+      let repairNote: string | null = null;
+      if (dataLossKinds.has(fault.kind)) {
+        const repairStartMs = clock();
+        const repairs = await waitRepaired(Math.min(WHOLE_WAIT_MS, Math.max(0, options.durationMs - clock())));
+        const repairWaitMs = clock() - repairStartMs;
+        shiftMs += repairWaitMs;
+        if (signal.aborted) break;
+        if (repairs.left !== null) {
+          skipped.push({ kind: fault.kind, atMs: clock(), reason: 'replicas repairing' });
+          addFinding({ kind: FindingKind.NotConverged, message: `replicas still repairing ${formatS(repairWaitMs)} after the ${fault.kind} fault was due (${repairs.left}); the fault is skipped, since taking another copy away could leave no replica able to vote` });
+          continue;
+        }
+        if (repairs.seen !== null) repairNote = `began after waiting ${formatS(repairWaitMs)} for no replica to be repairing (at first: ${repairs.seen})`;
+        if (outOfTime()) {
+          skipTheRest();
+          break;
+        }
+      }
       active = await injector.begin(fault, i);
+      if (repairNote !== null) active.injected.notes.unshift(repairNote);
       if (waitedMs > 1_000) active.injected.notes.unshift(`began after waiting ${formatS(waitedMs)} for every ISR to be full`);
       injected.push(active.injected);
       const notes = active.injected.notes.length > 0 ? `: ${active.injected.notes.join('; ')}` : '';
@@ -411,7 +512,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       await sleep(1_000, signal);
     }
     await producers.stop();
-    await Promise.all((options.workloads ?? []).map((workload) => workload.stop()));
+    await Promise.all(extras.map((workload) => workload.stop()));
     await consumers.stop();
     await drainConsumers();
   };
@@ -426,14 +527,20 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     phase = 'draining';
     const drainMs = options.drainMs ?? 60_000;
     const startMs = clock();
-    const drained = await Promise.all([group?.drain(drainMs, signal), queue?.drain(drainMs, signal)]);
+    const [drained, extraDrained] = await Promise.all([
+      Promise.all([group?.drain(drainMs, signal), queue?.drain(drainMs, signal)]),
+      Promise.all(extras.map((workload) => workload.drain?.(drainMs, signal).catch((err: Error) => `failed: ${err.message}`))),
+    ]);
     const names = [group === null ? null : `group ${GROUP}`, queue === null ? null : `subscription ${SUBSCRIPTION}`];
     drained.forEach((done, i) => {
       if (done === false && !signal.aborted) {
         addFinding({ kind: FindingKind.Drain, message: `${names[i]} did not catch up with the high watermarks within ${formatS(drainMs)} after the producers stopped` });
       }
     });
-    if (drained.some((done) => done !== undefined)) emit(`consumers drained in ${formatS(clock() - startMs)}`);
+    extraDrained.forEach((problem, i) => {
+      if (typeof problem === 'string' && !signal.aborted) addFinding({ kind: FindingKind.Drain, message: `${extras[i]!.name}: ${problem}` });
+    });
+    if (drained.some((done) => done !== undefined) || extraDrained.some((problem) => problem !== undefined)) emit(`consumers drained in ${formatS(clock() - startMs)}`);
     await Promise.all([group?.stop(), queue?.stop()]);
     const finals = await Promise.all([group?.recordFinal(30_000), queue?.recordFinal(30_000)]);
     finals.forEach((done, i) => {
@@ -497,7 +604,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     await consumers.stop().catch(() => undefined);
     await group?.stop().catch(() => undefined);
     await queue?.stop().catch(() => undefined);
-    await Promise.all((options.workloads ?? []).map((workload) => workload.stop().catch(() => undefined)));
+    await Promise.all(extras.map((workload) => workload.stop().then(() => workload.close()).catch(() => undefined)));
     await watcher.stop().catch(() => undefined);
     await admin.close().catch(() => undefined);
     await nodes.killAll();
@@ -528,6 +635,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     producers: options.producers,
     groupMembers: groupMemberCount,
     queueMembers: queueMemberCount,
+    workloads: extras.map((workload) => workload.name),
     durationMs: options.durationMs,
     faultKinds: [...kinds],
     unavailableKinds,
@@ -547,6 +655,13 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const readComplete = outcome.finalRead?.complete === true && replicaReads.every((r) => r.result.complete) && consumerFinals;
   const exitCode = interrupted ? 130 : verdict.valid && readComplete ? 0 : 1;
   return { reportDir, verdict, run, exitCode };
+}
+
+/** What a node's metrics say it repairs: `meta group` and/or `N partitions`, or ''. */
+export function repairingOnNode(metrics: string): string {
+  const meta = /^herald_raft_repairing\{[^}]*group="meta"[^}]*\} 1$/m.test(metrics);
+  const partitions = Number(/^herald_partitions_repairing (\d+)$/m.exec(metrics)?.[1] ?? 0);
+  return [...(meta ? ['meta group'] : []), ...(partitions > 0 ? [`${partitions} partitions`] : [])].join(', ');
 }
 
 function describeRead(result: FinalReadResult): string {

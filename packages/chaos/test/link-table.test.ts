@@ -10,12 +10,13 @@ let table: LinkTable;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  servers = await Promise.all(Array.from({ length: nodeIds.length * 2 }, () => startEchoServer()));
+  servers = await Promise.all(Array.from({ length: nodeIds.length * 3 }, () => startEchoServer()));
   table = await LinkTable.start(
     nodeIds.map((id, i) => ({
       id,
-      peer: { host: '127.0.0.1', port: servers[2 * i]!.port },
-      client: { host: '127.0.0.1', port: servers[2 * i + 1]!.port },
+      peer: { host: '127.0.0.1', port: servers[3 * i]!.port },
+      client: { host: '127.0.0.1', port: servers[3 * i + 1]!.port },
+      listeners: { kafka: { host: '127.0.0.1', port: servers[3 * i + 2]!.port } },
     })),
   );
 });
@@ -65,6 +66,24 @@ describe('LinkTable', () => {
     expect(table.clientLink(1).faults.forward.drop).toBe(false);
   });
 
+  // Shows that a node's other listeners (Kafka's, in a run with the Kafka workload) get proxies
+  // of their own that the client faults hit as they hit its client link, and pass bytes.
+  it('gives each listener a proxy that follows the client link\'s faults', async () => {
+    expect(new Set(nodeIds.map((id) => table.listenerLink('kafka', id).port)).size).toBe(3);
+    expect(() => table.listenerLink('mqtt', 1)).toThrow(/no mqtt link to node 1/);
+    table.isolate(2, { clients: true });
+    expect(table.listenerLink('kafka', 2).faults).toMatchObject({ forward: { drop: true }, backward: { drop: true } });
+    expect(table.listenerLink('kafka', 1).faults.forward.drop).toBe(false);
+    table.heal();
+    table.slow(3, 40);
+    expect(table.listenerLink('kafka', 3).faults).toMatchObject({ forward: { delayMs: 40 }, backward: { delayMs: 40 } });
+    table.heal();
+    const client = await connectClient(table.listenerLink('kafka', 1).port);
+    sockets.push(client.socket);
+    client.socket.write('metadata');
+    await waitFor(() => client.received() === 'metadata', { timeoutMs: 5_000, what: 'the listener proxy to echo' });
+  });
+
   it('partitions two groups, leaving links within each group', () => {
     table.partition([1], [2, 3]);
     expect(droppedPairs()).toEqual(['1>2', '1>3', '2>1', '3>1']);
@@ -110,7 +129,7 @@ describe('LinkTable', () => {
     await waitFor(() => nodeOnePeer.received().includes('from-2'), { what: "node 2's bytes to reach node 1" });
     await waitFor(() => table.peerLink(2, 1).stats().droppedBytesBackward === 6, { what: "node 1's reply to be dropped" });
     await waitFor(() => table.peerLink(1, 2).stats().droppedBytesForward === 6, { what: "node 1's request to be dropped" });
-    expect(servers[2]!.received()).toBe('');
+    expect(servers[3]!.received()).toBe('');
     expect(oneToTwo.received()).toBe('');
     expect(twoToOne.received()).toBe('');
   });

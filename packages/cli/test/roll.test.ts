@@ -13,7 +13,7 @@ function cluster(controllerId: number, controllerIsr: number[], nodes = [1, 2, 3
 }
 
 function partition(id: number, leaderId: number, replicas: number[], isr: number[]): PartitionDescription {
-  return { id, leaderId, leaderTerm: 1, replicas, isr, highWatermark: 0, logStartOffset: 0, targetReplicas: [] };
+  return { id, leaderId, leaderTerm: 1, replicas, isr, highWatermark: 0, logStartOffset: 0, targetReplicas: [], repairing: [] };
 }
 
 function topic(name: string, partitions: PartitionDescription[]): TopicDescription {

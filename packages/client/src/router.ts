@@ -28,6 +28,7 @@ interface RawPartition {
   targetReplicas?: number[];
   highWatermark: number;
   logStartOffset: number;
+  repairing: number[];
 }
 interface RawTopic {
   name: string;
@@ -344,7 +345,10 @@ export function mergeTopicViews(views: readonly { readonly nodeId: number; reado
       if (best === undefined || better({ self, p }, best)) best = { self, p };
     }
     const p = best!.p;
-    partitions.push({ id, leaderId: p.leaderId, leaderTerm: p.leaderTerm, replicas: [...p.replicas], isr: [...p.isr], highWatermark: p.highWatermark, logStartOffset: p.logStartOffset, targetReplicas: [...(p.targetReplicas ?? [])] });
+    // Any node may be the one that heard a replica say it is repairing (a peer may not have
+    // answered another node in time): the union of what the views say.
+    const repairing = [...new Set(views.flatMap((view) => view.topic.partitions.find((q) => q.id === id)?.repairing ?? []))].sort((a, b) => a - b);
+    partitions.push({ id, leaderId: p.leaderId, leaderTerm: p.leaderTerm, replicas: [...p.replicas], isr: [...p.isr], highWatermark: p.highWatermark, logStartOffset: p.logStartOffset, targetReplicas: [...(p.targetReplicas ?? [])], repairing });
   }
   return { name: first.name, replicationFactor: first.replicationFactor, configs: { ...first.configs }, partitions };
 }

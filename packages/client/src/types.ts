@@ -42,6 +42,9 @@ export interface PartitionDescription {
   readonly logStartOffset: number;
   /** The replicas a reassignment in progress moves the partition to (empty: none). */
   readonly targetReplicas: readonly number[];
+  /** The replicas repairing a log they lost (wiped or damaged): they neither vote nor campaign
+   *  until a leader has resent it. Take no other replica's data away while this is not empty. */
+  readonly repairing: readonly number[];
 }
 
 /** A topic in full. */

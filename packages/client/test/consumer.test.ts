@@ -30,8 +30,8 @@ describe('recordsFrom', () => {
 });
 
 describe('mergeTopicViews', () => {
-  const partition = (id: number, leaderId: number, leaderTerm: number, isr: number[], highWatermark: number) => ({
-    id, leaderId, leaderTerm, replicas: [1, 2, 3], isr, highWatermark, logStartOffset: 0,
+  const partition = (id: number, leaderId: number, leaderTerm: number, isr: number[], highWatermark: number, repairing: number[] = []) => ({
+    id, leaderId, leaderTerm, replicas: [1, 2, 3], isr, highWatermark, logStartOffset: 0, repairing,
   });
   const topic = (partitions: ReturnType<typeof partition>[]) => ({ name: 't', replicationFactor: 3, configs: {}, partitions });
 
@@ -53,6 +53,17 @@ describe('mergeTopicViews', () => {
       { nodeId: 2, topic: topic([partition(0, 2, 5, [], 0)]) },
     ]);
     expect(merged.partitions[0]).toMatchObject({ leaderId: 2, leaderTerm: 5 });
+  });
+
+  // Shows that a replica repairing a lost log is listed when any node heard it say so (a peer
+  // may not have answered every node in time).
+  it('lists the replicas any view names as repairing', () => {
+    const merged = mergeTopicViews([
+      { nodeId: 1, topic: topic([partition(0, 1, 4, [1, 2, 3], 40, [3])]) },
+      { nodeId: 2, topic: topic([partition(0, 1, 4, [], 40, [2])]) },
+      { nodeId: 3, topic: topic([partition(0, 1, 4, [], 40, [3])]) },
+    ]);
+    expect(merged.partitions[0]!.repairing).toEqual([2, 3]);
   });
 
   it('prefers the newest term when no leader answered for itself', () => {
@@ -96,7 +107,7 @@ describe('Consumer prefetch', () => {
       },
     };
     const router = {
-      refreshTopic: async () => ({ name: 't', replicationFactor: 1, configs: {}, partitions: [{ id: 0, leaderId: 1, leaderTerm: 1, replicas: [1], isr: [1], highWatermark: 0, logStartOffset: 0 }] }),
+      refreshTopic: async () => ({ name: 't', replicationFactor: 1, configs: {}, partitions: [{ id: 0, leaderId: 1, leaderTerm: 1, replicas: [1], isr: [1], highWatermark: 0, logStartOffset: 0, repairing: [] }] }),
       replicaAddresses: () => ['n1:1'],
       addresses: () => ['n1:1'],
       nextReplica: () => 'n1:1',

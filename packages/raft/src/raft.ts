@@ -382,6 +382,7 @@ export class RaftNode {
       isr: leader ? [...this.isr] : [],
       transferee: this.transferee,
       quiescent: this.quiescent,
+      repairing: this.repairIndex > 0,
     };
   }
 

@@ -272,4 +272,7 @@ export interface RaftStatus {
   readonly transferee: NodeId;
   /** Quiescent: the group is idle here and tick() does nothing (see RaftNode "Quiescence"). */
   readonly quiescent: boolean;
+  /** Repairing a log it lost (RaftNode.isRepairing): it neither votes nor campaigns until a
+   *  leader has resent what it lost (docs/design-notes.md, "Storage repair"). */
+  readonly repairing: boolean;
 }

@@ -69,7 +69,8 @@ describe('re-replicating a wiped follower', () => {
 
   it('the leader keeps its leadership while its only live follower is a wiped node it re-replicates', () => {
     // Shows that a follower being repaired counts for CheckQuorum whatever its progress state
-    // (probe, snapshot, replicate): its heartbeat and append answers keep the leader active.
+    // (probe, snapshot, replicate): its heartbeat and append answers keep the leader active, and
+    // its status says it repairs until it is repaired.
     // Method: 3 nodes, 100 entries, compact the leader's log (so the wiped node needs the
     // snapshot), crash n2, wipe n3, tick through the whole repair and check n1 stayed leader
     // of its term, and that n3 went through snapshot and probe states and was repaired.
@@ -81,6 +82,8 @@ describe('re-replicating a wiped follower', () => {
     const term = c.node(1).term;
     c.crash(2);
     c.wipe(3);
+    // The status says so (metrics and DescribeTopic show it to operators).
+    expect(c.raft(3).status().repairing).toBe(true);
     const states = new Set<string>();
     c.stepUntil(() => {
       states.add(progressOf(c, 1, 3).state);
@@ -90,6 +93,7 @@ describe('re-replicating a wiped follower', () => {
     expect(c.node(1).role).toBe(Role.Leader);
     expect(c.node(1).term).toBe(term);
     expect([...states]).toEqual(expect.arrayContaining(['snapshot', 'replicate']));
+    expect(c.raft(3).status().repairing).toBe(false);
   });
 });
 

@@ -288,6 +288,7 @@ export class NodeMetrics {
     perGroup('herald_raft_commit_index', 'Highest log index known committed.', (s) => s.commitIndex);
     perGroup('herald_raft_applied_index', 'Highest log index applied to the state machine.', (s) => s.appliedIndex);
     perGroup('herald_raft_last_index', 'Index of the last entry in the log.', (s) => s.lastIndex);
+    perGroup('herald_raft_repairing', '1 while this replica repairs a log it lost (wiped or damaged store): it neither votes nor campaigns.', (s) => (s.repairing ? 1 : 0));
     new ScrapeGauge('herald_raft_follower_lag_entries', 'Leader only: entries a follower is behind the leader (per topic: the most over its partitions).', registry, () => {
       const out = new Map<string, Sample>();
       for (const { status: s, labels } of scrape()) {
@@ -313,6 +314,7 @@ export class NodeMetrics {
     countPartitions('herald_partitions_under_replicated', 'Partitions this node leads whose ISR is smaller than their replica set.', underReplicated);
     countPartitions('herald_partitions_under_min_isr', 'Partitions this node leads whose ISR is below min.insync.replicas.', underMinIsr);
     countPartitions('herald_partitions_without_leader', 'Partition replicas on this node that know no leader (offline if every replica says so).', withoutLeader);
+    countPartitions('herald_partitions_repairing', 'Partition replicas on this node repairing a log they lost; they neither vote nor campaign until repaired.', (s) => s.repairing);
     countPartitions('herald_raft_groups_quiescent', 'Partition groups quiescent on this node: idle, neither ticked nor heartbeating.', (s) => s.quiescent);
   }
 

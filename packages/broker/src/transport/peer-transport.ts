@@ -78,9 +78,12 @@ export interface ReplicaState {
    *  from nodes of an older release). */
   readonly voters?: readonly number[];
   readonly learners?: readonly number[];
-  /** For the meta group: the answering node and the highest metadata feature level it supports
-   *  (0 from a node of an older release). */
+  /** The node answering (the replica this state is of), and whether it is repairing a log it
+   *  lost; optional, so a state built in memory may leave them out. */
   readonly nodeId?: number;
+  readonly repairing?: boolean;
+  /** For the meta group: the highest metadata feature level the answering node supports (0 from
+   *  a node of an older release). */
   readonly featureLevel?: number;
   /** Answers to the lookups of DescribeReplicasRequest; -1 when not asked or not found. */
   readonly recordTimestampMs?: number;

@@ -2,8 +2,10 @@ import { randomInt } from 'node:crypto';
 import { relative } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
+  createWorkloads,
   faultKinds,
   parseDuration,
+  parseWorkloads,
   parseFaultKinds,
   renderCampaignTable,
   renderKindTable,
@@ -16,6 +18,7 @@ import {
   type ChaosRunOptions,
   type FaultKind,
   type NodeLauncher,
+  type WorkloadName,
 } from '@herald/chaos';
 import { nodeEntry } from '../launch.js';
 import { print, printJson } from '../output.js';
@@ -38,6 +41,8 @@ interface SharedOptions {
   group: boolean;
   /** False with --no-queue. */
   queue: boolean;
+  /** --workloads: the Kafka, MQTT and half-message workloads to add. */
+  workloads: WorkloadName[];
   rate: number;
   out: string;
   logLevel: string;
@@ -66,6 +71,14 @@ function duration(value: string): number {
   }
 }
 
+function workloadList(value: string): WorkloadName[] {
+  try {
+    return parseWorkloads(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
 function faultList(value: string): FaultKind[] {
   try {
     return parseFaultKinds(value === 'all' ? faultKinds.join(',') : value);
@@ -75,7 +88,7 @@ function faultList(value: string): FaultKind[] {
 }
 
 /** Adds the options of one run's cluster, workload and faults. */
-function withRunOptions(command: Command, defaults: { duration: [number, string]; faults: string; out: string }): Command {
+function withRunOptions(command: Command, defaults: { duration: [number, string]; faults: string; workloads: string; out: string }): Command {
   return command
     .addOption(new Option('--nodes <n>', 'cluster size').choices(['3', '5']).default('3'))
     .addOption(new Option('--duration <time>', 'how long to inject faults under load: 90s, 10m, 1m30s').default(defaults.duration[0], defaults.duration[1]).argParser(duration))
@@ -85,6 +98,11 @@ function withRunOptions(command: Command, defaults: { duration: [number, string]
     .addOption(new Option('--consumers <n>', 'consumers reading every partition from the start').default(1).argParser(integer(0, 8)))
     .option('--no-group', 'leave out the consumer group (2 members committing offsets; checked: committed offsets never go back, every acknowledged send consumed)')
     .option('--no-queue', 'leave out the queue subscription (2 members acking, some nacks; checked: an acked record is never delivered again, every one settled)')
+    .addOption(
+      new Option('--workloads <list>', 'workloads to add, comma-separated, "all" or "none": kafka (kafkajs idempotent producers and a consumer group), mqtt (QoS 1 publishers and a persistent subscriber), half (half messages with check-back)')
+        .default(workloadList(defaults.workloads), defaults.workloads)
+        .argParser(workloadList),
+    )
     .addOption(new Option('--rate <n>', 'total sends per second; 0 for as fast as acknowledged').default(0).argParser(integer(0)))
     .option('--out <dir>', 'where reports go', defaults.out)
     .addOption(new Option('--log-level <level>', "the nodes' log level (logs go to <report>/nodes/)").choices(LOG_LEVELS).default('info'))
@@ -102,7 +120,7 @@ export function registerChaos(chaos: Command, cliEntry: string): void {
           + 'then check the history; writes <out>/<time>/{history.jsonl,verdict.json,report.html}. '
           + 'Exit code 0 only when nothing acknowledged was lost, duplicated, reordered, unexpected or inconsistent',
       ),
-    { duration: [60_000, '60s'], faults: DEFAULT_FAULTS, out: 'chaos-reports' },
+    { duration: [60_000, '60s'], faults: DEFAULT_FAULTS, workloads: 'none', out: 'chaos-reports' },
   )
     .addOption(new Option('--seed <n>', 'seed of the fault schedule (default: random, printed)').argParser(integer(0, 2 ** 31 - 1)))
     .option('--json', 'print the result as JSON instead of the table')
@@ -115,7 +133,7 @@ export function registerChaos(chaos: Command, cliEntry: string): void {
           + 'were injected; keep the report of every failing run, and print one table: runs, fault cycles by kind, operations, '
           + 'anomalies by kind, the worst unavailability per fault kind. Exit code 0 only when no run failed',
       ),
-    { duration: [180_000, '3m'], faults: 'all', out: 'chaos-campaign' },
+    { duration: [180_000, '3m'], faults: 'all', workloads: 'all', out: 'chaos-campaign' },
   )
     .addOption(new Option('--cycles <n>', 'fault cycles to inject in all').default(1_000).argParser(integer(1)))
     .addOption(new Option('--seed-start <n>', 'the first run\'s seed; the next runs take the next seeds').default(1).argParser(integer(0, 2 ** 31 - 1)))
@@ -136,6 +154,7 @@ function runCommand(options: SharedOptions, seed: number | string): string {
     ...(options.consumers === 1 ? [] : [`--consumers ${options.consumers}`]),
     ...(options.group ? [] : ['--no-group']),
     ...(options.queue ? [] : ['--no-queue']),
+    ...(options.workloads.length === 0 ? [] : [`--workloads ${options.workloads.join(',')}`]),
     ...(options.rate === 0 ? [] : [`--rate ${options.rate}`]),
     ...(options.diskSize === DEFAULT_DISK_MIB ? [] : [`--disk-size ${options.diskSize}`]),
   ].join(' ');
@@ -156,9 +175,10 @@ function runSettings(options: SharedOptions, cliEntry: string): Omit<ChaosRunOpt
       '--client-port', String(spec.clientPort),
       '--peer-port', String(spec.peerPort),
       '--metrics-port', String(spec.metricsPort),
-      // The workloads speak the SDK for now: the Kafka listeners take any free port, so that a
-      // run never collides with a local cluster's 1909N.
-      '--kafka-port', '0',
+      // Without the Kafka workload nobody dials the Kafka listeners: they take any free port,
+      // so that a run never collides with a local cluster's 1909N.
+      '--kafka-port', String(spec.kafkaPort ?? 0),
+      ...(spec.mqttPort === undefined ? [] : ['--mqtt', '--mqtt-port', String(spec.mqttPort), '--mqtt-http-port', '0']),
       '--peers', spec.peers,
       '--log-level', spec.logLevel,
       '--tls-ca', spec.security.ca,
@@ -178,6 +198,7 @@ function runSettings(options: SharedOptions, cliEntry: string): Omit<ChaosRunOpt
     consumers: options.consumers,
     groupMembers: options.group ? 2 : 0,
     queueMembers: options.queue ? 2 : 0,
+    ...(options.workloads.length === 0 ? {} : { workloads: () => createWorkloads(options.workloads) }),
     ratePerSecond: options.rate,
     launcher,
     logLevel: options.logLevel,
@@ -263,6 +284,8 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
         recordsRead: verdict.recordsRead,
         groups: verdict.groups,
         queues: verdict.queues,
+        mqtt: verdict.mqtt,
+        halves: verdict.halves,
         latency: verdict.latency,
         faultsInjected: run.injected.length,
         faultsScheduled: run.scheduled,

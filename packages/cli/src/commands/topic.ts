@@ -6,9 +6,9 @@ import { integer, keyValue, withClient, withClusterOptions, type ClusterOptions 
 /** The partitions of a topic as a table. */
 export function partitionTable(topics: readonly TopicDescription[]): string {
   const rows = topics.flatMap((t) =>
-    t.partitions.map((p) => [t.name, p.id, nodeId(p.leaderId), ids(p.replicas), ids(p.isr), p.highWatermark]),
+    t.partitions.map((p) => [t.name, p.id, nodeId(p.leaderId), ids(p.replicas), ids(p.isr), p.highWatermark, p.repairing.length === 0 ? '-' : ids(p.repairing)]),
   );
-  return formatTable(['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'HIGH WATERMARK'], rows);
+  return formatTable(['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'HIGH WATERMARK', 'REPAIRING'], rows);
 }
 
 /** `herald topic create|list|describe|delete`. */
@@ -38,7 +38,7 @@ export function registerTopic(topic: Command): void {
   });
 
   withClusterOptions(
-    topic.command('describe').description("show a topic's settings and each partition's leader, replicas, ISR and high watermark").argument('<name>', 'the topic').option('--json', 'print JSON'),
+    topic.command('describe').description("show a topic's settings and each partition's leader, replicas, ISR, high watermark and the replicas repairing a lost log").argument('<name>', 'the topic').option('--json', 'print JSON'),
   ).action(async (name: string, options: ClusterOptions & { json?: boolean }) => {
     const described = await withClient(options, (client) => client.describeTopic(name));
     if (options.json === true) return printJson(described);

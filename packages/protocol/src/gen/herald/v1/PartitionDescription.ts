@@ -40,6 +40,14 @@ export interface PartitionDescription {
    * first; empty when none is in progress.
    */
   'targetReplicas'?: (number)[];
+  /**
+   * The replicas that answered that they are repairing a log they lost (a wiped or damaged
+   * store): they neither vote nor campaign until a leader has resent what they lost. A replica
+   * that did not answer in time is not listed. Take no other replica's data away (a disk
+   * replacement, a wipe) while this is not empty: with every replica repairing, the partition
+   * cannot elect a leader.
+   */
+  'repairing'?: (number)[];
 }
 
 /**
@@ -80,4 +88,12 @@ export interface PartitionDescription__Output {
    * first; empty when none is in progress.
    */
   'targetReplicas': (number)[];
+  /**
+   * The replicas that answered that they are repairing a log they lost (a wiped or damaged
+   * store): they neither vote nor campaign until a leader has resent what they lost. A replica
+   * that did not answer in time is not listed. Take no other replica's data away (a disk
+   * replacement, a wipe) while this is not empty: with every replica repairing, the partition
+   * cannot elect a leader.
+   */
+  'repairing': (number)[];
 }

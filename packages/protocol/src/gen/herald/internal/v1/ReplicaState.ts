@@ -51,11 +51,18 @@ export interface ReplicaState {
   'voters'?: (number)[];
   'learners'?: (number)[];
   /**
-   * For the meta group: the answering node, and the highest metadata feature level it supports
-   * (0 from a node of a release before feature levels, which counts as 1).
+   * The answering node (the replica this state is of); for the meta group also the highest
+   * metadata feature level it supports (0 from a node of a release before feature levels,
+   * which counts as 1).
    */
   'nodeId'?: (number);
   'featureLevel'?: (number);
+  /**
+   * Whether this replica is repairing a log it lost (wiped, or a damaged store): it neither
+   * votes nor campaigns until a leader has resent what it lost. An operator waits for no
+   * replica of a partition to be repairing before taking another replica's data away.
+   */
+  'repairing'?: (boolean);
 }
 
 /**
@@ -107,9 +114,16 @@ export interface ReplicaState__Output {
   'voters': (number)[];
   'learners': (number)[];
   /**
-   * For the meta group: the answering node, and the highest metadata feature level it supports
-   * (0 from a node of a release before feature levels, which counts as 1).
+   * The answering node (the replica this state is of); for the meta group also the highest
+   * metadata feature level it supports (0 from a node of a release before feature levels,
+   * which counts as 1).
    */
   'nodeId': (number);
   'featureLevel': (number);
+  /**
+   * Whether this replica is repairing a log it lost (wiped, or a damaged store): it neither
+   * votes nor campaigns until a leader has resent what it lost. An operator waits for no
+   * replica of a partition to be repairing before taking another replica's data away.
+   */
+  'repairing': (boolean);
 }
