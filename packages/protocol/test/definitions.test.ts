@@ -24,7 +24,7 @@ describe('definitions', () => {
     expect(methods('ProduceService')).toEqual(['Produce', 'ProduceStream']);
     expect(methods('ConsumeService')).toEqual(['Fetch', 'ListOffsets', 'Subscribe']);
     expect(methods('AdminService')).toEqual(
-      ['CreateTopic', 'DeleteRecords', 'DeleteTopic', 'DescribeCluster', 'DescribeTopic', 'ListTopics', 'TransferController', 'TransferLeadership'].sort(),
+      ['AddNode', 'CreateTopic', 'DecommissionNode', 'DeleteRecords', 'DeleteTopic', 'DescribeCluster', 'DescribeTopic', 'ListTopics', 'ReassignPartitions', 'RebalanceCluster', 'RemoveNode', 'TransferController', 'TransferLeadership'].sort(),
     );
     expect(methods('GroupService')).toEqual(
       ['CommitOffsets', 'DeleteGroup', 'DescribeGroup', 'FetchOffsets', 'Heartbeat', 'JoinGroup', 'LeaveGroup', 'ListGroups', 'ResetOffsets'].sort(),
