@@ -1,5 +1,6 @@
 import type { NodeId } from '@herald/raft';
 import { ConsumerGroups, type GroupCommand, type GroupRefusal } from '../consumer-groups/group-state.js';
+import { isTxnCommand, TxnCoordinatorState, type TxnCommand, type TxnOutcome, type TxnRecord } from '../transactions/txn-state.js';
 import { isSecurityCommand, SecurityState, type SecurityCommand, type SecurityOutcome } from './security-state.js';
 
 /** One partition's replica set; the first replica is the preferred leader. */
@@ -32,14 +33,16 @@ export type MetaCommand =
   | { readonly type: 'CreateTopics'; readonly topics: readonly TopicCreation[] }
   | { readonly type: 'DeleteTopic'; readonly name: string }
   | GroupCommand
-  | SecurityCommand;
+  | SecurityCommand
+  | TxnCommand;
 
 export type MetaOutcome =
   | { readonly ok: true; readonly topic?: TopicRecord }
   /** CreateTopics: each topic's outcome, in order. */
   | { readonly ok: true; readonly topics: readonly MetaOutcome[] }
   | { readonly ok: false; readonly reason: 'TopicExists' | 'TopicNotFound' | GroupRefusal; readonly message: string }
-  | SecurityOutcome;
+  | SecurityOutcome
+  | TxnOutcome;
 
 /** Whether a command changes topics (nodes reconcile their partitions after those only). */
 export function changesTopics(command: MetaCommand): boolean {
@@ -63,6 +66,7 @@ export class MetaState {
   private nextTopicId = 1;
   groups = new ConsumerGroups();
   security = new SecurityState();
+  txns = new TxnCoordinatorState();
 
   apply(command: MetaCommand): MetaOutcome {
     switch (command.type) {
@@ -79,8 +83,19 @@ export class MetaState {
       }
       default:
         if (isSecurityCommand(command)) return this.security.apply(command);
+        if (isTxnCommand(command)) return this.applyTxn(command);
         return this.groups.apply(command, (name) => this.topics.get(name)?.partitions.length);
     }
+  }
+
+  /** A transaction command; a completed commit's offsets go to their groups in the same step,
+   *  so the offsets and the transaction's records become committed together. */
+  private applyTxn(command: TxnCommand): TxnOutcome {
+    const outcome = this.txns.apply(command);
+    if (outcome.ok && command.type === 'TxnComplete') {
+      for (const g of outcome.offsets ?? []) this.groups.commitTransactional(g.group, g.offsets, command.nowMs, (name) => this.topics.get(name)?.partitions.length);
+    }
+    return outcome;
   }
 
   private createTopic(creation: TopicCreation): MetaOutcome {
@@ -115,15 +130,16 @@ export class MetaState {
   }
 
   toJSON(): object {
-    return { nextTopicId: this.nextTopicId, topics: [...this.topics.values()], groups: this.groups.toJSON(), security: this.security.toJSON() };
+    return { nextTopicId: this.nextTopicId, topics: [...this.topics.values()], groups: this.groups.toJSON(), security: this.security.toJSON(), txns: this.txns.toJSON() };
   }
 
-  static fromJSON(value: { nextTopicId: number; topics: TopicRecord[]; groups?: ReturnType<ConsumerGroups['toJSON']>; security?: Parameters<typeof SecurityState.fromJSON>[0] }): MetaState {
+  static fromJSON(value: { nextTopicId: number; topics: TopicRecord[]; groups?: ReturnType<ConsumerGroups['toJSON']>; security?: Parameters<typeof SecurityState.fromJSON>[0]; txns?: TxnRecord[] }): MetaState {
     const state = new MetaState();
     state.nextTopicId = value.nextTopicId;
     for (const topic of value.topics) state.topics.set(topic.name, topic);
     state.groups = ConsumerGroups.fromJSON(value.groups);
     state.security = SecurityState.fromJSON(value.security);
+    state.txns = TxnCoordinatorState.fromJSON(value.txns);
     return state;
   }
 }
