@@ -106,14 +106,18 @@ describe('the Kafka listener of a secure cluster', () => {
     await admin.security.createAcls([topicAcl('describe'), topicAcl('write')]);
     const tina = kafka({ mechanism: 'scram-sha-512', username: 'tina', password: 'tina-password' });
     const refused = tina.producer({ transactionalId: 'tina-tx', idempotent: true, maxInFlightRequests: 1 });
-    const denied = (await failure(refused.connect())) as { type?: string; cause?: { type?: string } };
+    await refused.connect();
+    // kafkajs asks InitProducerId at its first transaction().
+    const denied = (await failure(refused.transaction())) as { type?: string; cause?: { type?: string } };
     expect(denied.type ?? denied.cause?.type).toBe('TRANSACTIONAL_ID_AUTHORIZATION_FAILED');
     await refused.disconnect();
     await admin.security.createAcls([{ principal: 'User:tina', resourceType: 'transactional-id', patternType: 'prefixed', resourceName: 'tina-', operation: 'write', permission: 'allow' }]);
     const producer = tina.producer({ transactionalId: 'tina-tx', idempotent: true, maxInFlightRequests: 1 });
-    await waitFor(async () => producer.connect().then(() => true, () => false), { timeoutMs: 10_000, what: 'tina initializes her transactional id once allowed' });
+    await producer.connect();
     cleanups.push(() => producer.disconnect());
-    const txn = await producer.transaction();
+    let txn: Awaited<ReturnType<typeof producer.transaction>> | undefined;
+    await waitFor(async () => (txn = await producer.transaction().catch(() => undefined)) !== undefined, { timeoutMs: 10_000, what: 'tina initializes her transactional id once allowed' });
+    if (txn === undefined) throw new Error('no transaction');
     await txn.send({ topic: 's-orders', acks: -1, messages: [{ value: 'in a transaction' }] });
     await txn.commit();
   });
