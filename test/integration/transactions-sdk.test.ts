@@ -6,12 +6,12 @@
 // with the same transactional id fences the first; `herald txn ids` lists the ids; bad input is
 // refused. Method: three nodes in this process (test/support/cluster.ts) on 127.0.0.1.
 
-import { HeraldClient, type ConsumedRecord } from '@herald/client';
+import { HeraldClient } from '@herald/client';
 import { encodeBatch } from '@herald/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
 import { herald } from '../support/herald-cli.js';
-import { waitFor } from '../support/wait-for.js';
+import { readTopic } from '../support/read-topic.js';
 
 let cluster: TestCluster;
 let client: HeraldClient;
@@ -30,24 +30,7 @@ afterAll(async () => {
 });
 
 /** Reads `topic` from the beginning through the SDK until `count` records came. */
-async function read(topic: string, count: number): Promise<ConsumedRecord[]> {
-  const consumer = client.consumer({ topic, from: 'earliest' });
-  const records: ConsumedRecord[] = [];
-  try {
-    const iterator = consumer[Symbol.asyncIterator]();
-    await waitFor(
-      async () => {
-        const next = await iterator.next();
-        if (next.done !== true) records.push(next.value);
-        return records.length >= count;
-      },
-      { timeoutMs: 15_000, intervalMs: 0, what: `${count} records of ${topic} (got ${records.length})` },
-    );
-  } finally {
-    await consumer.close();
-  }
-  return records;
-}
+const read = (topic: string, count: number) => readTopic(client, topic, count, { timeoutMs: 15_000 });
 
 async function lastStableOffset(topic: string, partition: number): Promise<number> {
   return cluster.node(await cluster.leaderOf(topic, partition)).node.partition(topic, partition).partition.log.lastStableOffset;
