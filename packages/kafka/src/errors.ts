@@ -110,6 +110,11 @@ export const KAFKA_ERROR_BY_REASON = {
   HalfNotFound: ErrorCode.InvalidRequest,
   HalfAlreadyDecided: ErrorCode.InvalidTxnState,
   TooManyHalfMessages: ErrorCode.UnknownServerError,
+  // Node membership has no Kafka API either.
+  NodeNotFound: ErrorCode.InvalidRequest,
+  NodeExists: ErrorCode.InvalidRequest,
+  NodeInUse: ErrorCode.InvalidRequest,
+  FeatureDisabled: ErrorCode.InvalidRequest,
   InvalidTxnState: ErrorCode.InvalidTxnState,
   // Retried by clients (kafkajs, the Java client) although Kafka's table says otherwise.
   ConcurrentTransactions: ErrorCode.ConcurrentTransactions,
