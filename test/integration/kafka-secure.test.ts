@@ -2,7 +2,8 @@
 // TLS with the node's certificate, a client that does not authenticate gets nothing but
 // ApiVersions and the SASL handshake, a wrong password fails, the cluster's users log in with
 // SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN, and what a user may do is what the cluster's ACLs allow
-// (TOPIC_AUTHORIZATION_FAILED without one, through with one). Method: three secure nodes in this
+// (TOPIC_AUTHORIZATION_FAILED without one, through with one; a transactional id needs Write on
+// it). Method: three secure nodes in this
 // process (test/support/cluster.ts) with the admin user bootstrapped, kafkajs and kcat.
 
 import { readFileSync } from 'node:fs';
@@ -97,6 +98,28 @@ describe('the Kafka listener of a secure cluster', () => {
     expect(refused.type).toBe('TOPIC_AUTHORIZATION_FAILED');
     await admin.security.createAcls([{ principal: 'User:alice', resourceType: 'topic', patternType: 'literal', resourceName: 's-orders', operation: 'write', permission: 'allow' }]);
     await waitFor(async () => (await producer.send({ topic: 's-orders', acks: -1, messages: [{ value: 'paid' }] }).then(() => true, () => false)), { timeoutMs: 10_000, what: 'alice writes once allowed' });
+  });
+
+  it('lets a user use a transactional id only with Write on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED without)', async () => {
+    await admin.security.createUser('tina', 'tina-password');
+    const topicAcl = (operation: 'describe' | 'write') => ({ principal: 'User:tina' as const, resourceType: 'topic' as const, patternType: 'literal' as const, resourceName: 's-orders', operation, permission: 'allow' as const });
+    await admin.security.createAcls([topicAcl('describe'), topicAcl('write')]);
+    const tina = kafka({ mechanism: 'scram-sha-512', username: 'tina', password: 'tina-password' });
+    const refused = tina.producer({ transactionalId: 'tina-tx', idempotent: true, maxInFlightRequests: 1 });
+    await refused.connect();
+    // kafkajs asks InitProducerId at its first transaction().
+    const denied = (await failure(refused.transaction())) as { type?: string; cause?: { type?: string } };
+    expect(denied.type ?? denied.cause?.type).toBe('TRANSACTIONAL_ID_AUTHORIZATION_FAILED');
+    await refused.disconnect();
+    await admin.security.createAcls([{ principal: 'User:tina', resourceType: 'transactional-id', patternType: 'prefixed', resourceName: 'tina-', operation: 'write', permission: 'allow' }]);
+    const producer = tina.producer({ transactionalId: 'tina-tx', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    let txn: Awaited<ReturnType<typeof producer.transaction>> | undefined;
+    await waitFor(async () => (txn = await producer.transaction().catch(() => undefined)) !== undefined, { timeoutMs: 10_000, what: 'tina initializes her transactional id once allowed' });
+    if (txn === undefined) throw new Error('no transaction');
+    await txn.send({ topic: 's-orders', acks: -1, messages: [{ value: 'in a transaction' }] });
+    await txn.commit();
   });
 
   it('slows a user over its produce quota down, on the Kafka port as on the gRPC port', async () => {

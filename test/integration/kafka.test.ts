@@ -193,7 +193,7 @@ describe('kafkajs against a 3-node cluster', () => {
     const ctx: RequestContext = { principal: 'User:ANONYMOUS', clientId: 't', clientHost: '127.0.0.1', signal: new AbortController().signal };
     const backendAt = (id: number) => new BrokerBackend(cluster.node(id).node, { boundPort: () => 0 });
     const batch = await encodeBatch([{ key: null, value: Buffer.from('x'), timestampMs: 1 }]);
-    const produced = await backendAt(follower).produce({ topic: 'k-refusals', partition: 0, batches: [batch], acks: 'all', timeoutMs: 1_000 }, ctx).catch((e: unknown) => e);
+    const produced = await backendAt(follower).produce({ topic: 'k-refusals', partition: 0, batches: [batch], acks: 'all', timeoutMs: 1_000, transactionalId: null }, ctx).catch((e: unknown) => e);
     expect(errorCodeOf(produced, Scope.Partition)).toBe(ErrorCode.NotLeaderOrFollower);
     const joined = await backendAt(other)
       .joinGroup({ group: 'k-nowhere', memberId: '', clientId: 't', clientHost: '127.0.0.1', topics: ['k-refusals'], strategies: ['range'], sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000 }, ctx)

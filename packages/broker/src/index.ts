@@ -1,6 +1,6 @@
 export { ConfigError, loadConfig, localKafkaPort, localPeer, NodeConfigSchema, parsePeers, type NodeConfig, type Peer } from './config/config.js';
 export { MqttConfigSchema, type MqttConfig } from './config/mqtt.js';
-export { HeraldNode, HERALD_VERSION, type HostedPartition, type PartitionView } from './node.js';
+export { HeraldNode, HERALD_VERSION, randomProducerId, type HostedPartition, type PartitionView } from './node.js';
 export { nodeLogger, startNode, type Listener, type ListenerFactory, type RunningNode } from './server.js';
 export { Acks } from './partition/partition-leader.js';
 export { systemClock, type Clock, type Timer } from './host/clock.js';
@@ -12,3 +12,6 @@ export { intInRange, topicConfigs, topicName } from './api/validate.js';
 export * from './limits.js';
 export { countFetched } from './consume.js';
 export { groupName } from './api/group-service.js';
+export { Isolation } from './partition/partition-log.js';
+export { transactionalIdOf, TRANSACTION_TIMEOUT_MAX_MS } from './transactions/txn-coordinator.js';
+export { TxnStatus, type TxnRecord } from './transactions/txn-state.js';

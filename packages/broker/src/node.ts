@@ -1,4 +1,5 @@
-import { HeraldError, leadershipLost, notLeader, partitionNotFound, topicNotFound } from '@herald/protocol';
+import { getRandomValues } from 'node:crypto';
+import { HeraldError, invalidTxnState, leadershipLost, noLeader, notLeader, partitionNotFound, producerFenced, topicNotFound } from '@herald/protocol';
 import type { NodeId, RaftEvent } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
@@ -18,6 +19,9 @@ import { NodeSecurity } from './security/node-security.js';
 import { FEATURE_LEVEL_MAX, STORE_FORMAT_VERSION, STORE_FORMATS_READ } from './store-format.js';
 import { CheckRegistry } from './transactions/check-registry.js';
 import type { CheckSettings } from './transactions/half-leader.js';
+import { TxnCoordinator } from './transactions/txn-coordinator.js';
+import { TxnStatus, type TxnPartition } from './transactions/txn-state.js';
+import type { MarkerRequest } from './partition/partition-leader.js';
 import { PeerTransport, type DescribeReplicasRequest, type ReplicaState } from './transport/peer-transport.js';
 
 export const HERALD_VERSION = '0.1.0';
@@ -61,6 +65,23 @@ export interface PartitionView {
   readonly repairing: readonly number[];
 }
 
+/**
+ * A producer id: random in [0, 2^53), as the Herald SDK draws its own (@herald/client
+ * randomProducerId). Idempotent Kafka producers, transactional ids and SDK producers draw from
+ * one space, uniformly, so any two collide with a chance of about n²/2^54 for n producers;
+ * blocks allocated by the controller would make the broker's ids unique among themselves but
+ * not against the SDK's, and would put a meta-group commit in every producer's start.
+ */
+export function randomProducerId(): number {
+  const [high, low] = getRandomValues(new Uint32Array(2));
+  return (high! & 0x1f_ffff) * 2 ** 32 + low!;
+}
+
+/** How long a transactional batch waits for this node's copy of the coordinator's state to show
+ *  its partition added (AddPartitionsToTxn answered once the controller applied it; a follower
+ *  applies it a moment later). */
+const TXN_VERIFY_WAIT_MS = 2_000;
+
 const unknownView: PartitionView = { leaderId: 0, leaderTerm: 0, isr: [], highWatermark: 0, logStartOffset: 0, repairing: [] };
 
 function toView(state: ReplicaState, repairing: readonly number[] = state.repairing === true && state.nodeId !== undefined ? [state.nodeId] : []): PartitionView {
@@ -94,6 +115,7 @@ export class HeraldNode {
   /** The WatchChecks streams open here: live producer-group members (half messages). */
   readonly checks: CheckRegistry;
   private coordinator: GroupCoordinator | undefined;
+  private txnCoordinator: TxnCoordinator | undefined;
   /** Partitions hosted here, by Raft group id. */
   private readonly partitions = new Map<string, HostedPartition>();
   private reconciling: Promise<void> = Promise.resolve();
@@ -131,6 +153,7 @@ export class HeraldNode {
       onFrame: (from, messages) => this.host.receive(from, messages),
       onPeerLost: (peer) => this.host.peerLost(peer),
       describeReplicas: (request) => this.answerDescribeReplicas(request),
+      writeTxnMarker: (group, marker, timeoutMs) => this.writeLocalMarker(group, marker, timeoutMs),
       serverCredentials: this.security.peerServerCredentials(),
       channelCredentials: (id) => this.security.peerChannelCredentials(id),
       onRefused: (reason) => this.metrics.peerRefused.inc({ reason }),
@@ -182,6 +205,7 @@ export class HeraldNode {
     node.meta.group = await node.host.openGroup(META_GROUP_ID, META_GROUP_LABEL, metaMembership, node.meta, { repairingAnswers: () => node.meta.state.nodes().length === 0 });
     node.meta.onChange(() => node.reconcile());
     node.coordinator = new GroupCoordinator(node.meta, config.groups, (topic, queries) => node.queryPartitions(topic, queries), logger.child({ component: 'groups' }), clock);
+    node.txnCoordinator = new TxnCoordinator(node.meta, (p, marker, ms) => node.writeMarker(p, marker, ms), randomProducerId, logger.child({ component: 'transactions' }), clock);
     await node.transport.listen(config.host, config.peerPort);
     await node.diskGuard.refresh();
     node.host.start();
@@ -211,6 +235,7 @@ export class HeraldNode {
     for (const timer of this.timers) timer.cancel();
     this.deadLetters.close();
     this.coordinator?.close();
+    this.txnCoordinator?.close();
     this.meta.group.close(() => leadershipLost(META_GROUP_LABEL, 'the node stopped'));
     for (const { partition } of this.partitions.values()) partition.group.close(() => leadershipLost(partition.name, 'the node stopped'));
     await this.host.stop();
@@ -223,6 +248,60 @@ export class HeraldNode {
   get groups(): GroupCoordinator {
     if (this.coordinator === undefined) throw new HeraldError('ShuttingDown', 'the node is starting; retry shortly');
     return this.coordinator;
+  }
+
+  /** The transaction coordinator; it serves requests while this node is the controller. */
+  get transactions(): TxnCoordinator {
+    if (this.txnCoordinator === undefined) throw new HeraldError('ShuttingDown', 'the node is starting; retry shortly');
+    return this.txnCoordinator;
+  }
+
+  /**
+   * The number of the ongoing transaction of `producerId` at `producerEpoch` that `topic`'s
+   * `partition` was added to, as this node's copy of the coordinator's state says (the partition
+   * leader's check before a transaction's first write there, KIP-890 part 1); throws the
+   * refusal otherwise.
+   */
+  transactionOf(topic: string, partition: number, producerId: number, producerEpoch: number): number {
+    const record = this.meta.state.txns.ofProducer(producerId);
+    if (record === undefined) throw invalidTxnState(`producer ${producerId} holds no transactional id; call InitProducerId with one first`);
+    if (producerEpoch < record.producerEpoch) throw producerFenced(producerId, producerEpoch, record.producerEpoch);
+    const added = record.partitions.some((p) => p.topic === topic && p.partition === partition);
+    if (producerEpoch !== record.producerEpoch || record.status !== TxnStatus.Ongoing || !added) {
+      throw invalidTxnState(`${topic}/${partition} is not in an ongoing transaction of producer ${producerId} epoch ${producerEpoch} (transaction ${record.txn} of ${JSON.stringify(record.transactionalId)} is ${record.status}); add it first (AddPartitionsToTxn)`);
+    }
+    return record.txn;
+  }
+
+  /** Waits (briefly) until this node's copy of the coordinator's state shows `topic`/`partition`
+   *  in an ongoing transaction of the producer, or shows that it cannot be (a newer epoch). */
+  async untilTransactionKnown(topic: string, partition: number, producerId: number, producerEpoch: number): Promise<void> {
+    const known = () => {
+      const record = this.meta.state.txns.ofProducer(producerId);
+      return record !== undefined && (record.producerEpoch > producerEpoch || (record.status === TxnStatus.Ongoing && record.partitions.some((p) => p.topic === topic && p.partition === partition)));
+    };
+    if (!known()) await this.meta.group.waitUntil(known, TXN_VERIFY_WAIT_MS);
+  }
+
+  /** Writes a transaction marker through the partition's leader: here when this node leads it,
+   *  else at every other replica (only the leader writes it; the others answer NotLeader). */
+  private async writeMarker(p: TxnPartition, marker: MarkerRequest, timeoutMs: number): Promise<void> {
+    const topic = this.topic(p.topic);
+    const assignment = topic.partitions[p.partition];
+    if (assignment === undefined) throw partitionNotFound(p.topic, p.partition, topic.partitions.length);
+    const group = partitionGroupId(topic.id, p.partition);
+    const local = this.partitions.get(group)?.partition;
+    if (local?.group.isLeader() === true) return local.leader.writeMarker(marker, timeoutMs);
+    const others = assignment.replicas.filter((id) => id !== this.nodeId);
+    const answers = await Promise.allSettled(others.map((id) => this.transport.writeTxnMarker(id, group, marker, timeoutMs)));
+    if (!answers.some((a) => a.status === 'fulfilled')) throw noLeader(`${p.topic}/${p.partition}`, 100, 'has no leader that wrote the transaction marker');
+  }
+
+  /** A peer coordinator's marker for a partition hosted here: written if this replica leads. */
+  private async writeLocalMarker(group: string, marker: MarkerRequest, timeoutMs: number): Promise<void> {
+    const partition = this.partitions.get(group)?.partition;
+    if (partition === undefined) throw new HeraldError('NotLeader', `no replica of ${group} here`);
+    await partition.leader.writeMarker(marker, timeoutMs);
   }
 
   get nodeId(): NodeId {
@@ -622,6 +701,7 @@ export class HeraldNode {
       partition,
       minInsyncReplicas: Number(topic.configs['min.insync.replicas'] ?? this.config.topicDefaults.minInsyncReplicas),
       clock: this.clock,
+      transactionOf: (producerId, producerEpoch) => this.transactionOf(topic.name, partition, producerId, producerEpoch),
       queue: {
         maxDeliveries: Number(topic.configs['max.deliveries'] ?? 0),
         deadLetter: async (subscription, letters) => {

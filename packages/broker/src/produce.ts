@@ -48,6 +48,11 @@ export async function checkProducedBatch(node: HeraldNode, topicName: string, pa
 export async function prepareProduce(node: HeraldNode, request: ProduceRequest): Promise<PreparedProduce> {
   const { partition } = node.partition(request.topic, request.partition);
   const facts = await checkProducedBatch(node, request.topic, request.partition, request.batch);
+  // A transaction's first batch here: this node's copy of the coordinator's state must show the
+  // partition added before the leader lets it begin (it may lag the controller by a moment).
+  if (facts.transactional && partition.log.state.txns?.isOpen(facts.producerId, facts.producerEpoch) !== true) {
+    await node.untilTransactionKnown(request.topic, request.partition, facts.producerId, facts.producerEpoch);
+  }
   const { metrics } = node;
   return {
     async submit() {

@@ -18,6 +18,10 @@ export const EntryKind = {
    *  JSON (its id, producer group and the leader's clock), then the record batch, unchanged.
    *  Once committed, fetch serves the batch from this entry (storedBatch), so it is stored once. */
   HalfMessage: 0x12,
+  /** A transaction marker (transactions/txn-partition.ts), framed as a half message is: a 4-byte
+   *  big-endian length, that many bytes of JSON (producer id, epoch, transaction number,
+   *  commit), then the control batch (KIP-98) that readers are served at the marker's offset. */
+  TxnMarker: 0x13,
   /** Store format 1 wrote commands as bare JSON: its first byte is "{". Read, never written. */
   LegacyJson: 0x7b,
 } as const;
@@ -69,44 +73,65 @@ export function isRecordBatch(data: Uint8Array): boolean {
   return data.byteLength > 0 && data[0]! < 0x10;
 }
 
+/** The entries that frame a record batch after a JSON header. */
+type FramedKind = typeof EntryKind.HalfMessage | typeof EntryKind.TxnMarker;
+
 /** Encodes a half message entry: its kind byte, the length and JSON of `meta`, the batch. */
 export function encodeHalfEntry(meta: object, batch: Uint8Array): Uint8Array {
-  return encodeHalfEntryRaw(encoder.encode(JSON.stringify(meta)), batch);
+  return encodeFramed(EntryKind.HalfMessage, encoder.encode(JSON.stringify(meta)), batch);
+}
+
+/** Encodes a transaction marker entry: its kind byte, the length and JSON of `meta`, the
+ *  control batch. */
+export function encodeMarkerEntry(meta: object, batch: Uint8Array): Uint8Array {
+  return encodeFramed(EntryKind.TxnMarker, encoder.encode(JSON.stringify(meta)), batch);
 }
 
 /** The two parts of a half message entry: its JSON (undecoded) and its record batch. */
 export function halfEntryParts(data: Uint8Array): { readonly meta: Uint8Array; readonly batch: Uint8Array } {
-  assert(data[0] === EntryKind.HalfMessage && data.byteLength >= 5, 'a half message entry starts with its kind and length');
+  return framedParts(data, EntryKind.HalfMessage);
+}
+
+/** The two parts of a transaction marker entry: its JSON (undecoded) and its control batch. */
+export function markerEntryParts(data: Uint8Array): { readonly meta: Uint8Array; readonly batch: Uint8Array } {
+  return framedParts(data, EntryKind.TxnMarker);
+}
+
+function framedParts(data: Uint8Array, kind: FramedKind): { readonly meta: Uint8Array; readonly batch: Uint8Array } {
+  assert(data[0] === kind && data.byteLength >= 5, 'a framed entry starts with its kind and length');
   const length = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(1);
-  assert(5 + length <= data.byteLength, 'a half message entry holds its JSON');
+  assert(5 + length <= data.byteLength, 'a framed entry holds its JSON');
   return { meta: data.subarray(5, 5 + length), batch: data.subarray(5 + length) };
 }
 
-/** The record batch an indexed entry holds: the entry itself, or a committed half message's
- *  batch inside its entry. */
+/** The record batch an indexed entry holds: the entry itself, a committed half message's batch
+ *  inside its entry, or a transaction marker's control batch. A plain batch costs one
+ *  comparison. */
 export function storedBatch(data: Uint8Array): Uint8Array {
-  return data[0] === EntryKind.HalfMessage ? halfEntryParts(data).batch : data;
+  const kind = data[0]!;
+  return kind < 0x10 ? data : framedParts(data, kind as FramedKind).batch;
 }
 
 /** An indexed entry with its record batch replaced by `batch` (key compaction): a half message
  *  entry keeps its JSON. */
 export function withStoredBatch(data: Uint8Array, batch: Uint8Array): Uint8Array {
   if (data[0] !== EntryKind.HalfMessage) return batch;
-  return encodeHalfEntryRaw(halfEntryParts(data).meta, batch);
+  return encodeFramed(EntryKind.HalfMessage, halfEntryParts(data).meta, batch);
 }
 
-function encodeHalfEntryRaw(json: Uint8Array, batch: Uint8Array): Uint8Array {
+function encodeFramed(kind: FramedKind, json: Uint8Array, batch: Uint8Array): Uint8Array {
   const out = new Uint8Array(5 + json.byteLength + batch.byteLength);
-  out[0] = EntryKind.HalfMessage;
+  out[0] = kind;
   new DataView(out.buffer).setUint32(1, json.byteLength);
   out.set(json, 5);
   out.set(batch, 5 + json.byteLength);
   return out;
 }
 
-/** Decodes and validates the JSON of a committed half message entry (see decodeCommand). */
+/** Decodes and validates the JSON of a committed half message or marker entry (see
+ *  decodeCommand). */
 export function decodeHalfMeta<T>(meta: Uint8Array, schema: z.ZodType<T>, where: string): T {
-  return parseCommitted(decoder.decode(meta), schema, `${where}: a committed half message`);
+  return parseCommitted(decoder.decode(meta), schema, `${where}: a committed framed entry`);
 }
 
 /** Parses and validates the JSON of a committed entry; `what` names it in the assertion. */

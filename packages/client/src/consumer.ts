@@ -1,4 +1,4 @@
-import { decodeBatch, HeraldError, invalidArgument, type BatchRecord, type v1 } from '@herald/protocol';
+import { decodeBatch, HeraldError, invalidArgument, readBatchHeader, type BatchRecord, type v1 } from '@herald/protocol';
 import { unaryCall } from './connections.js';
 import { GRPC_STATUS_DETAIL, isUnreachable, leaderHint, shouldRetry, toHeraldError } from './errors.js';
 import { Handoff } from './handoff.js';
@@ -153,7 +153,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
           ahead = { address, position: next, answer: prefetch };
         }
         for (const batch of response.batches) {
-          const records = await decodeBatch(batch.batch);
+          const records = await applicationRecords(batch.batch);
           for (const record of recordsFrom(topic, partition, batch.baseOffset, records, position)) this.handoff.push(record);
           position = Math.max(position, batch.baseOffset + batch.recordCount);
         }
@@ -216,6 +216,12 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
 
 /** The records of a fetched batch at or after `position`, with their offsets: a batch may start
  *  before the offset asked for, and the reader skips what it has already seen. */
+/** The records of a fetched batch that an application reads: none for a transaction marker
+ *  (a control batch, KIP-98), which the reader only moves past. */
+export async function applicationRecords(batch: Uint8Array): Promise<BatchRecord[]> {
+  return readBatchHeader(batch).control ? [] : decodeBatch(batch);
+}
+
 export function recordsFrom(topic: string, partition: number, baseOffset: number, records: readonly BatchRecord[], position: number): ConsumedRecord[] {
   const out: ConsumedRecord[] = [];
   for (const record of records) {

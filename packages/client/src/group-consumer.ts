@@ -1,6 +1,6 @@
-import { decodeBatch, HeraldError, invalidArgument, type v1 } from '@herald/protocol';
+import { HeraldError, invalidArgument, type v1 } from '@herald/protocol';
 import { unaryCall } from './connections.js';
-import { recordsFrom } from './consumer.js';
+import { applicationRecords, recordsFrom } from './consumer.js';
 import { isUnreachable, leaderHint, shouldRetry, toHeraldError } from './errors.js';
 import { GroupAdmin, type TopicPartitions } from './groups.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js';
@@ -417,7 +417,7 @@ export class GroupConsumer implements AsyncIterable<ConsumedRecord> {
         const response = await unaryCall<v1.FetchResponse__Output>(address, (o, cb) => stubs.consume.fetch(request, o, cb), Date.now() + this.settings.maxWaitMs + 10_000, signal);
         failures = 0;
         for (const batch of response.batches) {
-          const records = await decodeBatch(batch.batch);
+          const records = await applicationRecords(batch.batch);
           if (signal.aborted) return;
           for (const record of recordsFrom(topic, partition, batch.baseOffset, records, position)) this.push({ record, epoch });
           position = Math.max(position, batch.baseOffset + batch.recordCount);

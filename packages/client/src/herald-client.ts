@@ -10,6 +10,7 @@ import { deleteSubscription, describeSubscriptions, QueueConsumer, type QueueCon
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { Router, type CallOptions } from './router.js';
 import { SecurityAdmin } from './security-admin.js';
+import { Transactions, type TransactionDescription } from './transactions.js';
 import type { ClientCredentials, TlsOptions } from './security.js';
 import type { ClusterDescription, NodeDescription, PartitionReassignment, TopicDescription, TopicSummary } from './types.js';
 
@@ -237,7 +238,16 @@ export class HeraldClient {
       requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
       deliveryTimeoutMs: options.deliveryTimeoutMs ?? 30_000,
     });
-    const producer = new Producer(new RoutedProduceTransport(this.router), options, halves);
+    const transactions =
+      options.transactionalId === undefined
+        ? undefined
+        : new Transactions(this.router, {
+            transactionalId: options.transactionalId,
+            transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+            requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+            deliveryTimeoutMs: options.deliveryTimeoutMs ?? 30_000,
+          });
+    const producer = new Producer(new RoutedProduceTransport(this.router), options, halves, transactions);
     this.track(producer);
     return producer;
   }
@@ -273,6 +283,12 @@ export class HeraldClient {
    *  partitions remember), from every partition's leader. */
   listHalves(topic: string, options: CallOptions & { readonly decided?: boolean } = {}): Promise<HalfDescription[]> {
     return listHalves(this.router, topic, options.decided === true, options);
+  }
+
+  /** Every transactional id of the cluster and its current or last transaction (Describe on
+   *  the cluster). */
+  listTransactions(options: CallOptions = {}): Promise<TransactionDescription[]> {
+    return Transactions.list(this.router, options.timeoutMs ?? 10_000);
   }
 
   /** Forgets a queue subscription on every partition; the count of partitions where it existed. */

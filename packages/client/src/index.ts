@@ -35,6 +35,7 @@ export {
 } from './queue-consumer.js';
 export { HalfMessages, parseHalfId, type CheckAnswer, type CheckHandler, type HalfCheck, type HalfDescription, type HalfMessage, type HalfRecord } from './half-messages.js';
 export { Partitioner } from './partitioner.js';
+export { Transaction, Transactions, type TransactionDescription, type TransactionOffset, type TransactionSettings } from './transactions.js';
 export { PartitionSender, type ProducerBatch, type RecordWaiter, type SenderSettings } from './partition-sender.js';
 export { ProduceStream, RoutedProduceTransport, type ProduceAnswer, type ProduceRequestInput, type ProduceTransport } from './produce-transport.js';
 export { backoffMs, delayAfter, withRetries, DEFAULT_RETRY_POLICY, HINTED_RETRIES_MAX, PRODUCER_RETRY_POLICY, type RetryPolicy } from './retry.js';

@@ -1,11 +1,13 @@
 import { getRandomValues } from 'node:crypto';
-import { Compression, encodeBatch, HeraldError, invalidArgument, recordTooLarge, TIMESTAMP_MS_MAX, type RecordHeader, type RecordInput } from '@herald/protocol';
+import { Compression, encodeBatch, HeraldError, invalidArgument, recordTooLarge, TIMESTAMP_MS_MAX, type RecordInput } from '@herald/protocol';
 import { toHeraldError } from './errors.js';
 import type { CheckHandler, HalfMessage, HalfMessages } from './half-messages.js';
+import type { Transaction, Transactions } from './transactions.js';
 import { PartitionSender, type RecordWaiter } from './partition-sender.js';
+import { bytesOf, headersOf } from './record-input.js';
 import { Partitioner } from './partitioner.js';
 import { PRODUCER_RETRY_POLICY, type RetryPolicy } from './retry.js';
-import { Acks, type HeadersInput, type ProducerRecord, type RecordMetadata } from './types.js';
+import { Acks, type ProducerRecord, type RecordMetadata } from './types.js';
 
 export { RoutedProduceTransport, type ProduceTransport } from './produce-transport.js';
 import type { ProduceTransport } from './produce-transport.js';
@@ -57,6 +59,13 @@ export interface ProducerOptions {
    *  producer or another member of the group, before or after a restart): 'commit',
    *  'rollback', or 'unknown' to be asked again later. */
   readonly onCheck?: CheckHandler;
+  /** A transactional id (KIP-98): transaction() begins transactions of it, and a producer
+   *  starting with the same id fences this one. 1 to 249 of [a-zA-Z0-9._-]; Write on its
+   *  transactional-id resource is needed. */
+  readonly transactionalId?: string;
+  /** A transaction not ended within this is aborted by the cluster (and this producer fenced):
+   *  1 to 900,000; 60,000 by default. */
+  readonly transactionTimeoutMs?: number;
 }
 
 /** The most batches an idempotent producer may have outstanding per partition. */
@@ -88,7 +97,7 @@ interface OpenBatch {
  * order send() was called, retries included (PartitionSender).
  */
 export class Producer {
-  private readonly settings: Required<Omit<ProducerOptions, 'retry' | 'idempotent' | 'producerGroup' | 'onCheck'>> & { retry: RetryPolicy; producerId: number };
+  private readonly settings: Required<Omit<ProducerOptions, 'retry' | 'idempotent' | 'producerGroup' | 'onCheck' | 'transactionalId' | 'transactionTimeoutMs'>> & { retry: RetryPolicy; producerId: number };
   private readonly partitioner = new Partitioner();
   private readonly open = new Map<string, OpenBatch>();
   private readonly senders = new Map<string, PartitionSender>();
@@ -99,12 +108,13 @@ export class Producer {
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
 
-  /** `halves` serves sendHalf, commit and rollback (HeraldClient.producer() passes it; a
-   *  producer without it sends plain records only). */
+  /** `halves` serves sendHalf, commit and rollback, `transactions` transaction()
+   *  (HeraldClient.producer() passes them; a producer without them sends plain records only). */
   constructor(
     private readonly transport: ProduceTransport,
     options: ProducerOptions = {},
     private readonly halves?: HalfMessages,
+    private readonly transactions?: Transactions,
   ) {
     const idempotent = options.idempotent ?? true;
     const maxInFlight = options.maxInFlightPerPartition ?? (idempotent ? IDEMPOTENT_IN_FLIGHT_MAX : 1);
@@ -170,6 +180,17 @@ export class Producer {
     const forget = () => this.unsettled.delete(promise);
     promise.then(forget, forget);
     return promise;
+  }
+
+  /**
+   * Begins a transaction of this producer's transactionalId (KIP-98): records sent with its
+   * send() to any partitions, and consumer-group offsets (sendOffsets), become readable and
+   * committed together at commit(), or never (abort()). One transaction at a time; the first
+   * call fences every older producer with the same id.
+   */
+  transaction(): Promise<Transaction> {
+    if (this.transactions === undefined) return Promise.reject(invalidArgument('transactionalId', 'transaction() needs ProducerOptions.transactionalId, on a producer made with HeraldClient.producer()'));
+    return this.transactions.begin();
   }
 
   /**
@@ -370,19 +391,6 @@ function nonNegative(field: string, value: number): number {
 export function randomProducerId(): number {
   const [high, low] = getRandomValues(new Uint32Array(2));
   return (high! & 0x1f_ffff) * 2 ** 32 + low!;
-}
-
-const utf8 = new TextEncoder();
-
-function bytesOf(value: string | Uint8Array | null | undefined): Uint8Array | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? utf8.encode(value) : value;
-}
-
-function headersOf(headers: HeadersInput | undefined): RecordHeader[] {
-  if (headers === undefined) return [];
-  const list = Array.isArray(headers) ? (headers as readonly { key: string; value: string | Uint8Array }[]) : Object.entries(headers as Record<string, string | Uint8Array>).map(([key, value]) => ({ key, value }));
-  return list.map((h) => ({ key: h.key, value: bytesOf(h.value)! }));
 }
 
 /** Checks a record and turns it into what the codec encodes, with its size for batching. */

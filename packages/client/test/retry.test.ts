@@ -13,9 +13,9 @@ describe('classification', () => {
     expect(shouldRetry(new HeraldError(reason, 'x'))).toBe(Reason[reason].retryable);
   });
 
-  it('retries NotLeader, LeadershipLost, NoLeader, NotEnoughReplicas, ShuttingDown and DiskFull', () => {
+  it('retries NotLeader, LeadershipLost, NoLeader, NotEnoughReplicas, ShuttingDown, DiskFull and ConcurrentTransactions', () => {
     const retried = (Object.keys(Reason) as (keyof typeof Reason)[]).filter((r) => shouldRetry(new HeraldError(r, 'x')));
-    expect(retried.sort()).toEqual(['DiskFull', 'LeadershipLost', 'NoLeader', 'NotEnoughReplicas', 'NotLeader', 'ShuttingDown']);
+    expect(retried.sort()).toEqual(['ConcurrentTransactions', 'DiskFull', 'LeadershipLost', 'NoLeader', 'NotEnoughReplicas', 'NotLeader', 'ShuttingDown']);
   });
 
   it('retries a node that cannot be reached, elsewhere', () => {

@@ -74,6 +74,8 @@ export interface ProduceRequest {
   readonly batches: readonly Uint8Array[];
   readonly acks: Acks;
   readonly timeoutMs: number;
+  /** A transactional producer's id (Produce v3+): Write on it is checked too. */
+  readonly transactionalId: string | null;
 }
 
 /** Where a produce landed. */
@@ -91,6 +93,18 @@ export interface FetchRequest {
   readonly offset: number;
   /** At least one batch is returned when one is there, even a larger one (KIP-74). */
   readonly maxBytes: number;
+  readonly isolation: Isolation;
+}
+
+/** Kafka's isolation levels (Fetch v4+, ListOffsets v2+; KIP-98): read_committed stops at the
+ *  last stable offset and leaves aborted transactions out. */
+export const Isolation = { ReadUncommitted: 'read_uncommitted', ReadCommitted: 'read_committed' } as const;
+export type Isolation = (typeof Isolation)[keyof typeof Isolation];
+
+/** An aborted transaction a read committed fetch met: its producer and first offset. */
+export interface AbortedTransaction {
+  readonly producerId: number;
+  readonly firstOffset: number;
 }
 
 /** What a read of one partition found. */
@@ -99,13 +113,18 @@ export interface FetchResult {
   readonly batches: readonly StoredBatchRef[];
   readonly highWatermark: number;
   readonly logStartOffset: number;
+  /** Read committed readers stop here; the high watermark while no transaction is open. */
+  readonly lastStableOffset: number;
+  /** Read committed: the aborted transactions in the range read (their batches are left out). */
+  readonly abortedTransactions: readonly AbortedTransaction[];
 }
 
-/** A partition and the offset a fetch waits to pass. */
+/** A partition and the offset a fetch waits to pass (read committed: the last stable offset). */
 export interface FetchPosition {
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
+  readonly isolation: Isolation;
 }
 
 /** What ListOffsets looks up. */
@@ -119,6 +138,8 @@ export interface ListOffsetRequest {
   readonly spec: OffsetSpec;
   /** With OffsetSpec.Timestamp: epoch milliseconds. */
   readonly timestampMs: number;
+  /** Latest under read_committed is the last stable offset. */
+  readonly isolation: Isolation;
 }
 
 /** The offset a lookup found. */
@@ -310,9 +331,24 @@ export interface KafkaBackend {
 
   // Producers and principals --------------------------------------------------------------------
 
-  /** A producer id and epoch for an idempotent producer (transactionalId null); a transactional
-   *  id is refused until transactions are served. */
+  /** A producer id and epoch: for an idempotent producer (transactionalId null) a fresh one;
+   *  for a transactional id, its producer id with a bumped epoch, which fences older instances
+   *  and aborts what they left open (KIP-98). */
   initProducerId(transactionalId: string | null, transactionTimeoutMs: number, ctx: RequestContext): Promise<{ producerId: number; producerEpoch: number }>;
+
+  // Transactions (KIP-98; the coordinator runs on the controller) ----------------------------
+
+  /** AddPartitionsToTxn: all or none. */
+  addPartitionsToTxn(transactionalId: string, producerId: number, producerEpoch: number, partitions: readonly TopicPartitions[], ctx: RequestContext): Promise<void>;
+
+  /** AddOffsetsToTxn: the group's offsets may be committed in the transaction. */
+  addOffsetsToTxn(transactionalId: string, producerId: number, producerEpoch: number, group: string, ctx: RequestContext): Promise<void>;
+
+  /** TxnOffsetCommit: offsets committed when the transaction commits; all or none. */
+  txnOffsetCommit(transactionalId: string, group: string, producerId: number, producerEpoch: number, offsets: readonly OffsetToCommit[], ctx: RequestContext): Promise<void>;
+
+  /** EndTxn: commits or aborts; resolves once the transaction is complete. */
+  endTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean, ctx: RequestContext): Promise<void>;
 
   /** SASL PLAIN: the principal ("User:name") for a valid user and password, else null. */
   authenticatePlain(username: string, password: string): Promise<string | null>;

@@ -2,7 +2,6 @@
 // operations in @herald/broker), reached the way Herald's own gRPC API reaches them. The adapter
 // imports the broker; the broker never imports the adapter (DESIGN.md).
 
-import { getRandomValues } from 'node:crypto';
 import {
   countFetched,
   createTopic,
@@ -15,12 +14,15 @@ import {
   GROUP_TOPICS_MAX,
   groupName,
   intInRange,
+  Isolation as HeraldIsolation,
   localKafkaPort,
   PARTITIONS_MAX,
   ProducePipeline,
+  randomProducerId,
   TOPIC_MESSAGE_BYTES_MAX,
   topicConfigs,
   topicName,
+  transactionalIdOf,
   type HeraldNode,
 } from '@herald/broker';
 import { invalidArgument, offsetOutOfRange, topicExists } from '@herald/protocol';
@@ -35,6 +37,7 @@ import type {
   FetchRequest,
   FetchResult,
   GroupDescription,
+  Isolation,
   GroupSummary,
   JoinGroupRequest,
   JoinGroupResult,
@@ -100,19 +103,6 @@ function defaultConfigs(node: HeraldNode): Record<string, string> {
     'retention.ms': String(d.retentionMs),
     'retention.bytes': String(d.retentionBytes),
   };
-}
-
-/**
- * A producer id for an idempotent Kafka producer: random in [0, 2^53), as the Herald SDK draws
- * its own (@herald/client randomProducerId). Both draw from one space, uniformly, so a Kafka
- * producer and an SDK producer are as unlikely to collide as two SDK producers (about n²/2^54
- * for n producers); blocks allocated by the controller would make Kafka's ids unique among
- * themselves but not against the SDK's, and would put a meta-group commit in every producer's
- * start.
- */
-function randomProducerId(): number {
-  const [high, low] = getRandomValues(new Uint32Array(2));
-  return (high! & 0x1f_ffff) * 2 ** 32 + low!;
 }
 
 /** Kafka's group states are Herald's by the same names. */
@@ -207,6 +197,7 @@ export class BrokerBackend implements KafkaBackend {
 
   async produce(request: ProduceRequest, ctx: RequestContext): Promise<ProduceResult> {
     this.authorize(ctx, 'write', 'topic', request.topic);
+    if (request.transactionalId !== null) this.authorize(ctx, 'write', 'transactional-id', request.transactionalId);
     // Every batch is queued now, before any await: call order is proposal order.
     const answers = request.batches.map((batch) =>
       this.pipeline.submit({ topic: request.topic, partition: request.partition, acks: request.acks, batch, timeoutMs: request.timeoutMs }),
@@ -226,12 +217,14 @@ export class BrokerBackend implements KafkaBackend {
     const { partition } = this.node.partition(request.topic, request.partition);
     const { logStartOffset, highWatermark } = partition.log;
     if (request.offset < logStartOffset || request.offset > highWatermark) throw offsetOutOfRange(request.offset, logStartOffset, highWatermark);
-    const result = partition.log.fetch(request.offset, request.maxBytes);
+    const result = partition.log.fetch(request.offset, request.maxBytes, heraldIsolation(request.isolation));
     countFetched(this.node, request.topic, result);
     return {
       batches: result.batches.map((b) => ({ baseOffset: b.baseOffset, leaderEpoch: b.leaderEpoch, bytes: b.bytes })),
       highWatermark: result.highWatermark,
       logStartOffset: result.logStartOffset,
+      lastStableOffset: result.lastStableOffset,
+      abortedTransactions: result.aborted.map((r) => ({ producerId: r.producerId, firstOffset: r.firstOffset })),
     };
   }
 
@@ -243,7 +236,7 @@ export class BrokerBackend implements KafkaBackend {
     for (const pos of positions) {
       try {
         const { partition } = this.node.partition(pos.topic, pos.partition);
-        waits.push(partition.log.waitForData(pos.offset, timeoutMs, done.signal));
+        waits.push(partition.log.waitForData(pos.offset, timeoutMs, done.signal, heraldIsolation(pos.isolation)));
       } catch {
         // A partition not hosted here (or gone) has nothing to wait for; the next read reports it.
       }
@@ -271,7 +264,7 @@ export class BrokerBackend implements KafkaBackend {
     const log = partition.log;
     const leaderEpoch = partition.group.term();
     if (request.spec === 'earliest') return { offset: log.logStartOffset, timestampMs: -1, leaderEpoch };
-    if (request.spec === 'latest') return { offset: log.highWatermark, timestampMs: -1, leaderEpoch };
+    if (request.spec === 'latest') return { offset: request.isolation === 'read_committed' ? log.lastStableOffset : log.highWatermark, timestampMs: -1, leaderEpoch };
     const offset = await log.offsetAtTimestamp(request.timestampMs);
     const timestampMs = offset >= log.highWatermark ? -1 : await log.recordTimestamp(offset);
     return { offset, timestampMs, leaderEpoch };
@@ -325,15 +318,8 @@ export class BrokerBackend implements KafkaBackend {
   async commitOffsets(group: string, memberId: string, generation: number, offsets: readonly OffsetToCommit[], ctx: RequestContext): Promise<void> {
     this.authorize(ctx, 'read', 'group', group);
     for (const topic of new Set(offsets.map((o) => o.topic))) this.authorize(ctx, 'read', 'topic', topic);
-    if (offsets.length > GROUP_OFFSETS_MAX) throw invalidArgument('offsets', `at most ${GROUP_OFFSETS_MAX} offsets per commit`);
     if (generation < 0) throw invalidArgument('generation', `must be at least 0 (got ${generation})`);
-    // Checked here, before anything is proposed: the meta log refuses such entries when it
-    // applies them, and a committed entry it cannot read stops every node.
-    const checked = offsets.map((o, i) => {
-      if (!Number.isSafeInteger(o.offset) || o.offset < 0) throw invalidArgument(`offsets[${i}].offset`, `must be at least 0 (got ${o.offset})`);
-      if (Buffer.byteLength(o.metadata) > GROUP_OFFSET_METADATA_BYTES_MAX) throw invalidArgument(`offsets[${i}].metadata`, `must be at most ${GROUP_OFFSET_METADATA_BYTES_MAX} bytes`);
-      return { topic: topicName(o.topic, `offsets[${i}].topic`), partition: o.partition, offset: o.offset, metadata: o.metadata };
-    });
+    const checked = checkOffsets(offsets);
     await this.node.groups.commit(groupName(group), memberId, generation, checked);
   }
 
@@ -396,11 +382,40 @@ export class BrokerBackend implements KafkaBackend {
 
   // Producers and principals ----------------------------------------------------------------------
 
-  async initProducerId(transactionalId: string | null, _timeoutMs: number, _ctx: RequestContext): Promise<{ producerId: number; producerEpoch: number }> {
-    // Any authenticated principal may have an id (it is random, and writing still needs the
-    // topic's write permission). TODO(#15): transactional ids, with a transaction coordinator.
-    if (transactionalId !== null) throw invalidArgument('transactional_id', 'transactions are not served yet');
-    return { producerId: randomProducerId(), producerEpoch: 0 };
+  async initProducerId(transactionalId: string | null, timeoutMs: number, ctx: RequestContext): Promise<{ producerId: number; producerEpoch: number }> {
+    // Any authenticated principal may have an idempotent producer's id (it is random, and
+    // writing still needs the topic's write permission); a transactional id needs Write on it.
+    if (transactionalId === null) return { producerId: randomProducerId(), producerEpoch: 0 };
+    this.authorize(ctx, 'write', 'transactional-id', transactionalId);
+    return this.node.transactions.initProducerId(transactionalIdOf(transactionalId), timeoutMs);
+  }
+
+  // Transactions --------------------------------------------------------------------------------
+
+  async addPartitionsToTxn(transactionalId: string, producerId: number, producerEpoch: number, partitions: readonly TopicPartitions[], ctx: RequestContext): Promise<void> {
+    this.authorize(ctx, 'write', 'transactional-id', transactionalId);
+    for (const t of partitions) this.authorize(ctx, 'write', 'topic', t.topic);
+    const added = partitions.flatMap((t) => t.partitions.map((partition) => ({ topic: topicName(t.topic), partition })));
+    if (added.length > GROUP_OFFSETS_MAX) throw invalidArgument('topics', `at most ${GROUP_OFFSETS_MAX} partitions per request`);
+    await this.node.transactions.addPartitions(transactionalIdOf(transactionalId), producerId, producerEpoch, added);
+  }
+
+  async addOffsetsToTxn(transactionalId: string, producerId: number, producerEpoch: number, group: string, ctx: RequestContext): Promise<void> {
+    this.authorize(ctx, 'write', 'transactional-id', transactionalId);
+    this.authorize(ctx, 'read', 'group', group);
+    await this.node.transactions.addOffsets(transactionalIdOf(transactionalId), producerId, producerEpoch, groupName(group));
+  }
+
+  async txnOffsetCommit(transactionalId: string, group: string, producerId: number, producerEpoch: number, offsets: readonly OffsetToCommit[], ctx: RequestContext): Promise<void> {
+    this.authorize(ctx, 'write', 'transactional-id', transactionalId);
+    this.authorize(ctx, 'read', 'group', group);
+    for (const topic of new Set(offsets.map((o) => o.topic))) this.authorize(ctx, 'read', 'topic', topic);
+    await this.node.transactions.commitOffsets(transactionalIdOf(transactionalId), groupName(group), producerId, producerEpoch, checkOffsets(offsets));
+  }
+
+  async endTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean, ctx: RequestContext): Promise<void> {
+    this.authorize(ctx, 'write', 'transactional-id', transactionalId);
+    await this.node.transactions.endTxn(transactionalIdOf(transactionalId), producerId, producerEpoch, commit);
   }
 
   authenticatePlain(username: string, password: string): Promise<string | null> {
@@ -410,4 +425,22 @@ export class BrokerBackend implements KafkaBackend {
   scramCredential(mechanism: ScramMechanism, username: string): Promise<ScramCredential | null> {
     return this.credentials.scramCredential(mechanism, username);
   }
+}
+
+/** The broker's isolation level for Kafka's. */
+function heraldIsolation(isolation: Isolation): HeraldIsolation {
+  return isolation === 'read_committed' ? HeraldIsolation.ReadCommitted : HeraldIsolation.ReadUncommitted;
+}
+
+/**
+ * Offsets to commit, checked before anything is proposed: the meta log refuses such entries when
+ * it applies them, and a committed entry it cannot read stops every node.
+ */
+function checkOffsets(offsets: readonly OffsetToCommit[]): OffsetToCommit[] {
+  if (offsets.length > GROUP_OFFSETS_MAX) throw invalidArgument('offsets', `at most ${GROUP_OFFSETS_MAX} offsets per commit`);
+  return offsets.map((o, i) => {
+    if (!Number.isSafeInteger(o.offset) || o.offset < 0) throw invalidArgument(`offsets[${i}].offset`, `must be at least 0 (got ${o.offset})`);
+    if (Buffer.byteLength(o.metadata) > GROUP_OFFSET_METADATA_BYTES_MAX) throw invalidArgument(`offsets[${i}].metadata`, `must be at most ${GROUP_OFFSET_METADATA_BYTES_MAX} bytes`);
+    return { topic: topicName(o.topic, `offsets[${i}].topic`), partition: o.partition, offset: o.offset, metadata: o.metadata };
+  });
 }

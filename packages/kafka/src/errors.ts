@@ -1,7 +1,7 @@
 // Kafka's error codes, and the one table that turns Herald's refusals (the catalog in
 // @herald/protocol errors.ts) into them. Codes and names from Kafka's Errors.java.
 
-import { isHeraldError, type HeraldError, type Reason } from '@herald/protocol';
+import { isHeraldError, MetadataKey, type HeraldError, type Reason } from '@herald/protocol';
 
 /** The Kafka error codes this listener answers with. */
 export const ErrorCode = {
@@ -42,6 +42,10 @@ export const ErrorCode = {
   OutOfOrderSequenceNumber: 45,
   InvalidProducerEpoch: 47,
   InvalidTxnState: 48,
+  InvalidProducerIdMapping: 49,
+  InvalidTransactionTimeout: 50,
+  ConcurrentTransactions: 51,
+  TransactionalIdAuthorizationFailed: 53,
   KafkaStorageError: 56,
   SaslAuthenticationFailed: 58,
   NonEmptyGroup: 68,
@@ -111,6 +115,10 @@ export const KAFKA_ERROR_BY_REASON = {
   NodeExists: ErrorCode.InvalidRequest,
   NodeInUse: ErrorCode.InvalidRequest,
   FeatureDisabled: ErrorCode.InvalidRequest,
+  InvalidTxnState: ErrorCode.InvalidTxnState,
+  // Retried by clients (kafkajs, the Java client) although Kafka's table says otherwise.
+  ConcurrentTransactions: ErrorCode.ConcurrentTransactions,
+  InvalidProducerIdMapping: ErrorCode.InvalidProducerIdMapping,
   Unknown: ErrorCode.UnknownServerError,
 } as const satisfies Record<Reason, Codes>;
 
@@ -127,6 +135,7 @@ const INVALID_ARGUMENT_BY_FIELD: readonly (readonly [string, ErrorCode])[] = [
   ['session_timeout_ms', ErrorCode.InvalidSessionTimeout],
   ['sessionTimeoutMs', ErrorCode.InvalidSessionTimeout],
   ['strategies', ErrorCode.InconsistentGroupProtocol],
+  ['transaction_timeout_ms', ErrorCode.InvalidTransactionTimeout],
 ];
 
 const FIELD_DETAIL = 'herald-field';
@@ -160,6 +169,7 @@ export function errorCodeOf(err: unknown, scope: Scope): ErrorCode {
   if (err instanceof KafkaProtocolError) return err.code;
   if (!isHeraldError(err)) return ErrorCode.UnknownServerError;
   if (err.reason === 'InvalidArgument') return invalidArgumentCode(err, scope);
+  if (err.reason === 'PermissionDenied' && err.details[MetadataKey.ResourceType] === 'transactional-id') return ErrorCode.TransactionalIdAuthorizationFailed;
   const codes: Codes = KAFKA_ERROR_BY_REASON[err.reason];
   return typeof codes === 'number' ? codes : codes[scope];
 }

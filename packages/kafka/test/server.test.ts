@@ -72,7 +72,8 @@ describe('ApiVersions', () => {
     for (const v of [2, 3, 7]) expect(v).toBeLessThanOrEqual(byKey.get(ApiKey.Produce)![1]!);
     for (const v of [2, 4, 10]) expect(v).toBeLessThanOrEqual(byKey.get(ApiKey.Fetch)![1]!);
     expect(byKey.get(ApiKey.Fetch)).toEqual([0, 11]);
-    expect(byKey.has(ApiKey.EndTxn)).toBe(false);
+    expect(byKey.get(ApiKey.EndTxn)).toEqual([0, 1]);
+    expect(byKey.get(ApiKey.TxnOffsetCommit)).toEqual([0, 2]);
   });
 
   it('answers a version it does not serve in the v0 layout with UNSUPPORTED_VERSION, and keeps the connection', async () => {
@@ -293,7 +294,7 @@ describe('Fetch', () => {
       id,
     );
   async function produce(values: string[], partition = 0): Promise<void> {
-    await backend.produce({ topic: 'orders', partition, batches: [(await import('../src/records/translate.js')).kafkaToHerald(await kafkaBatch(values))], acks: 'all', timeoutMs: 1000 }, null as never);
+    await backend.produce({ topic: 'orders', partition, batches: [(await import('../src/records/translate.js')).kafkaToHerald(await kafkaBatch(values))], acks: 'all', timeoutMs: 1000, transactionalId: null }, null as never);
   }
 
   it('long-polls: answers as soon as data arrives, well before max.wait', async () => {
@@ -353,7 +354,7 @@ describe('ListOffsets, offsets and producers', () => {
   it('finds the earliest, the latest and the first offset at a time (-1/-1 when none is that recent)', async () => {
     backend.addTopic('orders', 1);
     const { kafkaToHerald } = await import('../src/records/translate.js');
-    await backend.produce({ topic: 'orders', partition: 0, batches: [kafkaToHerald(await kafkaBatch(['a', 'b', 'c'], 1_000))], acks: 'all', timeoutMs: 1000 }, null as never);
+    await backend.produce({ topic: 'orders', partition: 0, batches: [kafkaToHerald(await kafkaBatch(['a', 'b', 'c'], 1_000))], acks: 'all', timeoutMs: 1000, transactionalId: null }, null as never);
     const c = await client();
     const ask = (timestamp: number, id: number, version = 3) => {
       c.write(requestFrame('ListOffsets', version, { replicaId: -1, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, timestamp, maxNumOffsets: 1 }] }] }, id));
@@ -378,7 +379,7 @@ describe('ListOffsets, offsets and producers', () => {
     expect(body.topics[0]!.partitions.map((p) => p.committedOffset)).toEqual([-1, -1]);
   });
 
-  it('gives idempotent producers ids, and refuses transactional ones for now', async () => {
+  it('gives idempotent producers ids; a backend without transactions refuses transactional ones', async () => {
     const c = await client();
     c.write(requestFrame('InitProducerId', 1, { transactionalId: null, transactionTimeoutMs: 60000 }, 1));
     expect(readResponse('InitProducerId', 1, (await c.next())!).body).toMatchObject({ errorCode: 0, producerId: 1000, producerEpoch: 0 });

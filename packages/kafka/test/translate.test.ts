@@ -5,7 +5,7 @@
 // for every compression and producer. CRCs are checked against a direct computation every time.
 // Method: golden comparisons against both encoders, then seeded fast-check round trips.
 
-import { BATCH_HEADER_BYTES, compactBatch, decodeBatch, encodeBatch, HeaderOffset, validateBatch, type Compression, type RecordInput } from '@herald/protocol';
+import { BATCH_HEADER_BYTES, compactBatch, decodeBatch, encodeBatch, encodeTxnMarker, HeaderOffset, validateBatch, type Compression, type RecordInput } from '@herald/protocol';
 import { crc32c } from '@node-rs/crc32';
 import { compress as lz4CompressBlock } from 'lz4-napi';
 import fc from 'fast-check';
@@ -18,7 +18,10 @@ import { KafkajsDecoder, kafkajsDecodeRecordBatch, kafkajsRecord, kafkajsRecordB
 const SEED = Number(process.env.HERALD_SEED ?? 13);
 
 /** A Kafka batch as kafkajs's producer encodes it (baseOffset 0). */
-async function kafkajsBatch(records: { key: string | null; value: string; headers?: Record<string, string>; timestamp: number }[], options: { compression?: number; producerId?: number; producerEpoch?: number; firstSequence?: number } = {}): Promise<Buffer> {
+async function kafkajsBatch(
+  records: { key: string | null; value: string; headers?: Record<string, string>; timestamp: number }[],
+  options: { compression?: number; producerId?: number; producerEpoch?: number; firstSequence?: number; transactional?: boolean } = {},
+): Promise<Buffer> {
   const first = Math.min(...records.map((r) => r.timestamp));
   const encoded = records.map((r, i) =>
     kafkajsRecord({ offsetDelta: i, timestampDelta: r.timestamp - first, key: r.key === null ? null : Buffer.from(r.key), value: Buffer.from(r.value), headers: r.headers ?? {} }),
@@ -33,6 +36,7 @@ async function kafkajsBatch(records: { key: string | null; value: string; header
     producerId: Long.fromValue(options.producerId ?? -1),
     producerEpoch: options.producerEpoch ?? 0,
     firstSequence: options.firstSequence ?? 0,
+    transactional: options.transactional ?? false,
   });
   return batch.buffer as Buffer;
 }
@@ -95,6 +99,16 @@ describe('Kafka → Herald (produce)', () => {
     expect(Buffer.from(herald).equals(Buffer.from(expected))).toBe(true);
   });
 
+  it('keeps a transactional producer’s batch transactional (attributes bit 4), and refuses the bit without a transactional id', async () => {
+    const kafka = await kafkajsBatch([{ key: 'a', value: 'b', timestamp: 5 }], { producerId: 4242, producerEpoch: 3, firstSequence: 0, transactional: true });
+    const herald = kafkaToHerald(kafka, true);
+    const expected = await encodeBatch([{ key: Buffer.from('a'), value: Buffer.from('b'), timestampMs: 5 }], { producerId: 4242, producerEpoch: 3, baseSequence: 0, transactional: true });
+    expect(Buffer.from(herald).equals(Buffer.from(expected))).toBe(true);
+    expect(() => kafkaToHerald(kafka)).toThrow(KafkaProtocolError);
+    const plain = await kafkajsBatch([{ key: 'a', value: 'b', timestamp: 5 }], { producerId: 4242, producerEpoch: 3 });
+    expect(() => kafkaToHerald(plain, true)).toThrow(/transactional producer sends transactional batches/);
+  });
+
   it('translates gzip batches (kafkajs compresses them) without decompressing', async () => {
     const kafka = await kafkajsBatch([{ key: 'a', value: 'x'.repeat(500), timestamp: 10 }], { compression: 1 });
     const herald = kafkaToHerald(kafka);
@@ -127,7 +141,7 @@ describe('Kafka → Herald (produce)', () => {
     const kafka = change(await kafkajsBatch([{ key: 'a', value: 'b', timestamp: 1 }]));
     let error: unknown;
     try {
-      splitBatches(kafka).map(kafkaToHerald);
+      splitBatches(kafka).map((b) => kafkaToHerald(b));
     } catch (err) {
       error = err;
     }
@@ -161,6 +175,15 @@ describe('Herald → Kafka (fetch)', () => {
     ]);
     expect(batch.records[0].headers).toEqual({ trace: Buffer.from('abc') });
     expect(batch.maxTimestamp).toBe('1700000000005');
+  });
+
+  it('serves a transaction marker as a Kafka control batch: bits 4 and 5, key version 0 and type 1 (commit)', async () => {
+    const marker = await encodeTxnMarker({ producerId: 77, producerEpoch: 2, commit: true, coordinatorEpoch: 0, timestampMs: 1_700_000_000_000 });
+    const chunks = await heraldToKafka({ baseOffset: 41, leaderEpoch: 3, bytes: marker });
+    expect(kafkaCrcHolds(Buffer.concat(chunks))).toBe(true);
+    const batch = await decodeWithKafkajs(chunks);
+    expect([batch.inTransaction, batch.isControlBatch, batch.producerId, batch.producerEpoch]).toEqual([true, true, '77', 2]);
+    expect(batch.records.map((r: { offset: string; key: Buffer }) => [r.offset, r.key.toString('hex')])).toEqual([['41', '00000001']]);
   });
 
   it('serves a compacted batch with its offset gaps, lastOffsetDelta still covering the span', async () => {

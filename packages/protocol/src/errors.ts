@@ -120,6 +120,17 @@ export const Reason = {
   /** The change needs a metadata feature level the cluster has not finalized: some node runs an
    *  older release, or did not answer (KIP-584; docs/operations.md, "Feature levels"). */
   FeatureDisabled: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+  /** A transactional request that does not fit its transaction's state: a transactional batch
+   *  for a partition not added to an ongoing transaction of its producer id and epoch, an
+   *  EndTxn without a transaction, offsets for a group not added to the transaction (Kafka's
+   *  INVALID_TXN_STATE). Nothing was written. */
+  InvalidTxnState: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+  /** The transactional id's previous transaction is still ending (its markers are being
+   *  written); retry shortly (Kafka's CONCURRENT_TRANSACTIONS). */
+  ConcurrentTransactions: { code: 'UNAVAILABLE', retryable: true, outcome: 'not-written' },
+  /** The producer id is not the one its transactional id holds, or the transactional id has none
+   *  (InitProducerId first; Kafka's INVALID_PRODUCER_ID_MAPPING). */
+  InvalidProducerIdMapping: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
   /** Made only by fromWireError() for a reason this catalog does not know (a newer node). */
   Unknown: { code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
 } as const satisfies Record<string, { code: GrpcCodeName; retryable: boolean; outcome: Outcome }>;
@@ -371,6 +382,19 @@ export const outOfOrderSequence = (producerId: number, expectedSequence: number,
     'OutOfOrderSequence',
     `producer ${producerId} sent sequence ${baseSequence} but the partition expects ${expectedSequence}; an earlier batch was lost`,
   );
+
+/** InvalidTxnState with what does not fit. */
+export const invalidTxnState = (message: string): HeraldError => new HeraldError('InvalidTxnState', message);
+
+/** ConcurrentTransactions: the previous transaction of `transactionalId` is still ending. */
+export const concurrentTransactions = (transactionalId: string, state: string): HeraldError =>
+  new HeraldError('ConcurrentTransactions', `transactional id ${JSON.stringify(transactionalId)} is ending its previous transaction (${state}); retry shortly`, {
+    [MetadataKey.RetryAfterMs]: '50',
+  });
+
+/** InvalidProducerIdMapping: `producerId` is not what `transactionalId` holds. */
+export const invalidProducerIdMapping = (transactionalId: string, producerId: number): HeraldError =>
+  new HeraldError('InvalidProducerIdMapping', `producer id ${producerId} is not the one transactional id ${JSON.stringify(transactionalId)} holds; call InitProducerId first`);
 
 export const producerFenced = (producerId: number, producerEpoch: number, currentEpoch: number) =>
   new HeraldError(

@@ -6,7 +6,7 @@ export * from './errors.js';
 export * from './definitions.js';
 export * from './raft-codec.js';
 export * from './partition-for-key.js';
-export { encodeBatch, TIMESTAMP_MS_MAX, type EncodeOptions } from './batch/encode.js';
+export { ControlRecordType, encodeBatch, encodeTxnMarker, TIMESTAMP_MS_MAX, type EncodeOptions } from './batch/encode.js';
 export { compactBatch } from './batch/compact.js';
 export {
   decodeBatch,
@@ -20,11 +20,13 @@ export {
   BATCH_HEADER_BYTES,
   BATCH_MAGIC,
   COMPACTED_FLAG,
+  CONTROL_FLAG,
   Compression,
   HeaderOffset,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   NO_SEQUENCE,
+  TRANSACTIONAL_FLAG,
   UNCOMPRESSED_BYTES_MAX_DEFAULT,
   type BatchHeader,
   type BatchRecord,

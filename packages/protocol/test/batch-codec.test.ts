@@ -191,7 +191,8 @@ function varints(...values: number[]): Uint8Array {
 describe('batches with a correct CRC but wrong content are refused with InvalidArgument', () => {
   it.each([
     { name: 'compression code 5', batch: () => rawBatch(rawRecord({}), { attributes: 5 }), message: /unknown compression code 5/ },
-    { name: 'a reserved attributes bit', batch: () => rawBatch(rawRecord({}), { attributes: 0x10 }), message: /reserved bits/ },
+    { name: 'a reserved attributes bit', batch: () => rawBatch(rawRecord({}), { attributes: 0x40 }), message: /reserved bits/ },
+    { name: 'a transactional batch without a producer id', batch: () => rawBatch(rawRecord({}), { attributes: 0x10 }), message: /transactional batch \(attributes bit 4\) needs a producerId/ },
     { name: 'recordCount 0', batch: () => rawBatch(new Uint8Array(0), { recordCount: 0 }), message: /recordCount is 0/ },
     { name: 'maxTimestamp before firstTimestamp', batch: () => rawBatch(rawRecord({}), { first: 100, max: 99 }), message: /maxTimestampMs 99 is before firstTimestampMs 100/ },
     { name: 'a negative firstTimestamp', batch: () => rawBatch(rawRecord({}), { first: -5, max: 0 }), message: /firstTimestampMs is negative/ },

@@ -33,7 +33,9 @@ describe('definitions', () => {
     expect(methods('SecurityService')).toEqual(
       ['CreateAcls', 'CreateUser', 'DeleteAcls', 'DeleteUser', 'ListAcls', 'ListQuotas', 'ListUsers', 'SetQuota', 'SetUserCredentials'].sort(),
     );
-    expect(methods('TransactionService')).toEqual(['EndHalf', 'ListHalves', 'SendHalf', 'WatchChecks']);
+    expect(methods('TransactionService')).toEqual(
+      ['AddToTransaction', 'CommitTransactionOffsets', 'EndHalf', 'EndTransaction', 'InitTransactions', 'ListHalves', 'ListTransactions', 'SendHalf', 'WatchChecks'].sort(),
+    );
     expect(Object.keys(api).filter((name) => name.includes('internal'))).toEqual([]);
   });
 

@@ -66,6 +66,9 @@ describe('the catalog', () => {
     { reason: 'NodeExists', code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
     { reason: 'NodeInUse', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
     { reason: 'FeatureDisabled', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'InvalidTxnState', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'ConcurrentTransactions', code: 'UNAVAILABLE', retryable: true, outcome: 'not-written' },
+    { reason: 'InvalidProducerIdMapping', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
     { reason: 'Unknown', code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
   ] as const)('$reason is $code, retryable: $retryable, outcome: $outcome', ({ reason, code, retryable, outcome }) => {
     expect(Reason[reason]).toEqual({ code, retryable, outcome });
@@ -77,7 +80,7 @@ describe('the catalog', () => {
   });
 
   it('has no reason the table above misses', () => {
-    expect(Object.keys(Reason)).toHaveLength(36);
+    expect(Object.keys(Reason)).toHaveLength(39);
   });
 
   it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {

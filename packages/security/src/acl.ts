@@ -10,8 +10,9 @@ import { invalidArgument, permissionDenied } from '@herald/protocol';
 import { ANY_USER, parsePrincipal, type Principal } from './principal.js';
 
 /** What a binding protects. `queue` is a queue subscription (by its name); `cluster` is the
- *  cluster itself, one resource named CLUSTER_RESOURCE_NAME (Kafka's "kafka-cluster"). */
-export const ResourceType = { Topic: 'topic', Group: 'group', Queue: 'queue', Cluster: 'cluster' } as const;
+ *  cluster itself, one resource named CLUSTER_RESOURCE_NAME (Kafka's "kafka-cluster");
+ *  `transactional-id` a transactional producer's id (KIP-98: Write to use it). */
+export const ResourceType = { Topic: 'topic', Group: 'group', Queue: 'queue', Cluster: 'cluster', TransactionalId: 'transactional-id' } as const;
 export type ResourceType = (typeof ResourceType)[keyof typeof ResourceType];
 
 /** The name of the cluster resource. */
@@ -54,6 +55,7 @@ export const OPERATIONS_BY_RESOURCE: Readonly<Record<ResourceType, readonly Oper
   group: ['read', 'delete', 'describe', 'all'],
   queue: ['read', 'delete', 'describe', 'all'],
   cluster: ['create', 'alter', 'describe', 'all'],
+  'transactional-id': ['write', 'describe', 'all'],
 };
 
 /** Kafka's implication: an allow of any of these also allows describe. Only allows imply; a deny

@@ -10,16 +10,17 @@ import { checkScramCredential, type ScramCredential, type ScramMechanism } from 
 
 const PREFIX = { resourceType: 'RESOURCE_TYPE_', patternType: 'PATTERN_TYPE_', operation: 'ACL_OPERATION_', permission: 'ACL_PERMISSION_' } as const;
 
-/** `RESOURCE_TYPE_TOPIC` → `topic`; UNSPECIFIED → undefined; anything else as it came, so that
- *  the check names it. A number the .proto does not name arrives as a number, not a name. */
+/** `RESOURCE_TYPE_TOPIC` → `topic`, `RESOURCE_TYPE_TRANSACTIONAL_ID` → `transactional-id`;
+ *  UNSPECIFIED → undefined; anything else as it came, so that the check names it. A number the
+ *  .proto does not name arrives as a number, not a name. */
 function fromEnum(prefix: string, value: string | number): string | undefined {
   if (typeof value === 'number') return `unknown value ${value}`;
   if (value === `${prefix}UNSPECIFIED` || value === '') return undefined;
-  return value.startsWith(prefix) ? value.slice(prefix.length).toLowerCase() : value;
+  return value.startsWith(prefix) ? value.slice(prefix.length).toLowerCase().replaceAll('_', '-') : value;
 }
 
 function toEnum<T>(prefix: string, value: string): T {
-  return `${prefix}${value.toUpperCase()}` as T;
+  return `${prefix}${value.toUpperCase().replaceAll('-', '_')}` as T;
 }
 
 /** A binding from a request, checked (checkAclBinding): UNSPECIFIED enums are refused. */

@@ -144,6 +144,12 @@ export class ConsumerGroups {
     }
   }
 
+  /** Offsets committed by a transaction as it completes (TxnOffsetCommit, KIP-98): not fenced
+   *  by generation (Kafka's v0-2 carry none), the group created if it has none yet. */
+  commitTransactional(name: string, offsets: readonly OffsetToCommit[], timestampMs: number, topics: TopicLookup): void {
+    setOffsets(this.groups.get(name) ?? this.create(name), offsets, timestampMs, topics);
+  }
+
   /** A topic was deleted: its committed offsets go with it (a topic created again under the
    *  same name starts at offset 0, and old offsets would point past its end). */
   dropTopic(topic: string): void {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GroupCommand } from '../consumer-groups/group-state.js';
+import type { TxnCommand } from '../transactions/txn-state.js';
 import type { MetaCommand } from './meta-state.js';
 import type { SecurityCommand } from './security-state.js';
 
@@ -49,7 +50,7 @@ const storedUser = z
 const storedSecret = z.object({ id: z.string().min(1), key: base64 }).readonly();
 const aclFields = {
   principal,
-  resourceType: z.enum(['topic', 'group', 'queue', 'cluster']),
+  resourceType: z.enum(['topic', 'group', 'queue', 'cluster', 'transactional-id']),
   patternType: z.enum(['literal', 'prefixed']),
   resourceName: name,
   operation: z.enum(['read', 'write', 'create', 'delete', 'alter', 'describe', 'all']),
@@ -68,6 +69,21 @@ const securityCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('DeleteAcls'), filters: z.array(aclFilter).readonly() }).readonly(),
   z.object({ type: z.literal('SetQuota'), principal, quota: z.object({ produceBytesPerSecond: rate, fetchBytesPerSecond: rate, requestsPerSecond: rate }).readonly() }).readonly(),
   z.object({ type: z.literal('RotateSecret'), secret: storedSecret }).readonly(),
+]);
+
+const transactionalId = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/);
+const producerId = count;
+const producerEpoch = z.number().int().min(0).max(0x7fff);
+const time = z.number().int();
+const txnPartition = z.object({ topic: name, partition: count }).readonly();
+const txnFields = { transactionalId, producerId, producerEpoch };
+
+const txnCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('TxnInit'), ...txnFields, timeoutMs: z.number().int().positive(), nowMs: time }).readonly(),
+  z.object({ type: z.literal('TxnAdd'), ...txnFields, partitions: z.array(txnPartition).readonly(), groups: z.array(name).readonly(), nowMs: time }).readonly(),
+  z.object({ type: z.literal('TxnOffsets'), ...txnFields, group: name, offsets: z.array(offsetToCommit).readonly(), nowMs: time }).readonly(),
+  z.object({ type: z.literal('TxnPrepare'), ...txnFields, txn: z.number().int().positive(), commit: z.boolean(), nowMs: time }).readonly(),
+  z.object({ type: z.literal('TxnComplete'), transactionalId, txn: z.number().int().positive(), nowMs: time }).readonly(),
 ]);
 
 /** Every command of the meta group's log. */
@@ -102,6 +118,7 @@ export const metaCommandSchema = z.union([
   ]),
   groupCommandSchema,
   securityCommandSchema,
+  txnCommandSchema,
 ]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -111,3 +128,5 @@ const securitySchemaMatches: Same<z.infer<typeof securityCommandSchema>, Securit
 void metaSchemaMatches;
 void groupSchemaMatches;
 void securitySchemaMatches;
+const txnSchemaMatches: Same<z.infer<typeof txnCommandSchema>, TxnCommand> = true;
+void txnSchemaMatches;

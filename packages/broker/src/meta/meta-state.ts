@@ -1,5 +1,6 @@
 import type { NodeId } from '@herald/raft';
 import { ConsumerGroups, type GroupCommand, type GroupRefusal } from '../consumer-groups/group-state.js';
+import { isTxnCommand, TxnCoordinatorState, type TxnCommand, type TxnOutcome, type TxnRecord } from '../transactions/txn-state.js';
 import { isSecurityCommand, SecurityState, type SecurityCommand, type SecurityOutcome } from './security-state.js';
 
 /** One partition's replica set; the first replica is the preferred leader. */
@@ -46,7 +47,8 @@ export type MetaCommand =
   | ReassignCommand
   | { readonly type: 'FinalizeFeatureLevel'; readonly level: number }
   | GroupCommand
-  | SecurityCommand;
+  | SecurityCommand
+  | TxnCommand;
 
 /**
  * The commands that change the cluster's nodes. Until the first of them the nodes are those of
@@ -90,7 +92,8 @@ export type MetaOutcome =
   /** CreateTopics: each topic's outcome, in order. */
   | { readonly ok: true; readonly topics: readonly MetaOutcome[] }
   | { readonly ok: false; readonly reason: 'TopicExists' | 'TopicNotFound' | GroupRefusal | NodeRefusal; readonly message: string }
-  | SecurityOutcome;
+  | SecurityOutcome
+  | TxnOutcome;
 
 /** Whether a command changes topics (nodes reconcile their partitions after those only). */
 export function changesTopics(command: MetaCommand): boolean {
@@ -131,6 +134,7 @@ export class MetaState {
   private nextTopicId = 1;
   groups = new ConsumerGroups();
   security = new SecurityState();
+  txns = new TxnCoordinatorState();
 
   apply(command: MetaCommand): MetaOutcome {
     switch (command.type) {
@@ -166,8 +170,19 @@ export class MetaState {
         return { ok: true };
       default:
         if (isSecurityCommand(command)) return this.security.apply(command);
+        if (isTxnCommand(command)) return this.applyTxn(command);
         return this.groups.apply(command, (name) => this.topics.get(name)?.partitions.length);
     }
+  }
+
+  /** A transaction command; a completed commit's offsets go to their groups in the same step,
+   *  so the offsets and the transaction's records become committed together. */
+  private applyTxn(command: TxnCommand): TxnOutcome {
+    const outcome = this.txns.apply(command);
+    if (outcome.ok && command.type === 'TxnComplete') {
+      for (const g of outcome.offsets ?? []) this.groups.commitTransactional(g.group, g.offsets, command.nowMs, (name) => this.topics.get(name)?.partitions.length);
+    }
+    return outcome;
   }
 
   private createTopic(creation: TopicCreation): MetaOutcome {
@@ -327,6 +342,7 @@ export class MetaState {
       featureLevel: this.featureLevel,
       groups: this.groups.toJSON(),
       security: this.security.toJSON(),
+      txns: this.txns.toJSON(),
     };
   }
 
@@ -340,6 +356,7 @@ export class MetaState {
     featureLevel?: number;
     groups?: ReturnType<ConsumerGroups['toJSON']>;
     security?: Parameters<typeof SecurityState.fromJSON>[0];
+    txns?: TxnRecord[];
   }): MetaState {
     const state = new MetaState();
     state.nextTopicId = value.nextTopicId;
@@ -351,6 +368,7 @@ export class MetaState {
     state.featureLevel = value.featureLevel ?? 1;
     state.groups = ConsumerGroups.fromJSON(value.groups);
     state.security = SecurityState.fromJSON(value.security);
+    state.txns = TxnCoordinatorState.fromJSON(value.txns);
     return state;
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { QueueCommand } from '../queue/queue-state.js';
 import type { HalfCommand } from '../transactions/half-state.js';
+import { txnBeginSchema, type TxnBeginCommand } from '../transactions/txn-partition.js';
 
 /** A command of the partition log other than a record batch (its entry's kind byte is
  *  EntryKind.PartitionCommand, store-format.ts). */
@@ -9,7 +10,8 @@ export type PartitionCommand =
    *  the offset; every replica applies the same command, so every replica agrees. */
   | { readonly type: 'Trim'; readonly logStartOffset: number }
   | QueueCommand
-  | HalfCommand;
+  | HalfCommand
+  | TxnBeginCommand;
 
 const offset = z.number().int().nonnegative();
 const name = z.string().min(1);
@@ -29,6 +31,7 @@ export const partitionCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('QueueDelete'), sub: name }).readonly(),
   z.object({ type: z.literal('HalfCheck'), ids: z.array(name).readonly(), nowMs: time }).readonly(),
   z.object({ type: z.literal('HalfEnd'), id: name, commit: z.boolean(), by: z.enum(['producer', 'check', 'check-max']), nowMs: time }).readonly(),
+  txnBeginSchema,
 ]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -1,8 +1,9 @@
-import { compactBatch, decodeBatch, readBatchHeader, type BatchRecord } from '@herald/protocol';
+import { compactBatch, decodeBatch, HeaderOffset, readBatchHeader, TRANSACTIONAL_FLAG, type BatchRecord } from '@herald/protocol';
 import { assert, EntryType, type Entry, type Snapshot } from '@herald/raft';
 import type { GroupStateMachine, RaftGroup } from '../host/raft-group.js';
-import { decodeCommand, decodeHalfMeta, EntryKind, halfEntryParts, isRecordBatch, storedBatch, withStoredBatch } from '../store-format.js';
+import { decodeCommand, decodeHalfMeta, EntryKind, halfEntryParts, isRecordBatch, markerEntryParts, storedBatch, withStoredBatch } from '../store-format.js';
 import { halfMetaSchema } from '../transactions/half-state.js';
+import { txnMarkerMetaSchema, type AbortedRange } from '../transactions/txn-partition.js';
 import { OffsetIndex } from './offset-index.js';
 import { partitionCommandSchema, type PartitionCommand } from './partition-commands.js';
 import { PartitionState, type BatchOutcome, type CommandOutcome } from './partition-state.js';
@@ -21,7 +22,20 @@ export interface FetchResult {
   readonly batches: readonly FetchedBatch[];
   readonly highWatermark: number;
   readonly logStartOffset: number;
+  /** Read-committed reads stop here (the high watermark while no transaction is open). */
+  readonly lastStableOffset: number;
+  /** Read committed: the aborted transactions whose batches were left out (Kafka's
+   *  aborted_transactions: producer id and first offset). */
+  readonly aborted: readonly AbortedRange[];
 }
+
+/** Kafka's isolation levels (KIP-98): read_committed stops at the last stable offset and
+ *  leaves aborted batches out; read_uncommitted reads up to the high watermark. Transaction
+ *  markers (control batches) are served either way, so that readers move past them; readers
+ *  never hand them to applications. */
+export const Isolation = { ReadCommitted: 'read_committed', ReadUncommitted: 'read_uncommitted' } as const;
+export type Isolation = (typeof Isolation)[keyof typeof Isolation];
+
 
 /** A batch decoded, with the offset of its first record. */
 export interface DecodedBatch {
@@ -52,6 +66,7 @@ const decoder = new TextDecoder();
  */
 export function applyEntry(state: PartitionState, entry: Entry, where: string): EntryOutcome {
   if (isRecordBatch(entry.data)) return state.applyBatch(readBatchHeader(entry.data));
+  if (entry.data[0] === EntryKind.TxnMarker) return state.applyMarker(decodeHalfMeta(markerEntryParts(entry.data).meta, txnMarkerMetaSchema, where));
   if (entry.data[0] === EntryKind.HalfMessage) {
     const { meta, batch } = halfEntryParts(entry.data);
     return state.applyHalf(decodeHalfMeta(meta, halfMetaSchema, where), { ...readBatchHeader(batch), bytes: batch.byteLength }, entry.index);
@@ -114,6 +129,12 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     return this.stateValue.logStartOffset;
   }
 
+  /** Read-committed readers stop here: the first offset of the oldest open transaction, else
+   *  the high watermark. */
+  get lastStableOffset(): number {
+    return this.stateValue.lastStableOffset;
+  }
+
   /** The raft index of the last applied entry. */
   get appliedIndex(): number {
     return this.appliedIndexValue;
@@ -143,7 +164,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     const before = this.stateValue.logStartOffset;
     const outcome = applyEntry(this.stateValue, entry, this.name);
     if (outcome.kind === 'appended') {
-      const facts = readBatchHeader(entry.data);
+      const facts = readBatchHeader(storedBatch(entry.data));
       this.indexValue.add({ baseOffset: outcome.baseOffset, recordCount: outcome.recordCount, raftIndex: entry.index, maxTimestampMs: facts.maxTimestampMs, bytes: entry.data.byteLength });
       this.logBytesValue += entry.data.byteLength;
     } else if (outcome.kind === 'half' && outcome.outcome.kind === 'committed' && outcome.outcome.batch !== undefined) {
@@ -227,31 +248,45 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
   // ---------------------------------------------------------------------------------------------
   // Reads
 
-  /** Committed batches from `offset` on, up to `maxBytes` (at least one batch if any). */
-  fetch(offset: number, maxBytes: number): FetchResult {
+  /**
+   * Committed batches from `offset` on, up to `maxBytes` (at least one batch if any). Read
+   * committed (the default): only below the last stable offset, and without the batches of
+   * aborted transactions (their markers are served, so a reader moves past them; skipped
+   * batches count no bytes). A partition without transactions takes the plain path.
+   */
+  fetch(offset: number, maxBytes: number, isolation: Isolation = Isolation.ReadCommitted): FetchResult {
+    const txns = this.stateValue.txns;
+    const committed = isolation === Isolation.ReadCommitted && txns !== null;
+    const end = committed ? this.lastStableOffset : this.highWatermark;
+    const skipAborted = committed && txns.hasAbortedFrom(offset);
+    const aborted = skipAborted ? txns.abortedIn(offset, end) : [];
     const batches: FetchedBatch[] = [];
     let bytes = 0;
     for (let position = this.indexValue.positionOf(offset); ; position++) {
       const batch = this.indexValue.at(position);
-      if (batch === undefined) break;
+      if (batch === undefined || batch.baseOffset >= end) break;
       const entry = this.group.entry(batch.raftIndex);
       assert(entry !== undefined, 'an indexed batch is in the log');
       const data = storedBatch(entry.data);
+      if (skipAborted && isAborted(aborted, batch.baseOffset, data)) continue;
       if (batches.length > 0 && bytes + data.byteLength > maxBytes) break;
       bytes += data.byteLength;
       batches.push({ baseOffset: batch.baseOffset, recordCount: batch.recordCount, bytes: data, leaderEpoch: entry.term });
     }
-    return { batches, highWatermark: this.highWatermark, logStartOffset: this.logStartOffset };
+    return { batches, highWatermark: this.highWatermark, logStartOffset: this.logStartOffset, lastStableOffset: this.lastStableOffset, aborted };
   }
 
-  /** Resolves once the high watermark passes `offset`, or after `timeoutMs`, or on abort. */
-  waitForData(offset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.highWatermark > offset) return Promise.resolve();
-    return this.group.waitUntil(() => this.highWatermark > offset, timeoutMs, signal);
+  /** Resolves once there is something to read at `offset` (below the high watermark; read
+   *  committed, below the last stable offset), or after `timeoutMs`, or on abort. */
+  waitForData(offset: number, timeoutMs: number, signal?: AbortSignal, isolation: Isolation = Isolation.ReadCommitted): Promise<void> {
+    const end = isolation === Isolation.ReadCommitted ? () => this.lastStableOffset : () => this.highWatermark;
+    if (end() > offset) return Promise.resolve();
+    return this.group.waitUntil(() => end() > offset, timeoutMs, signal);
   }
 
   /** The committed batch holding `offset`, decoded (a few recent ones are kept); undefined
-   *  when the offset is below the log start or at or past the high watermark. */
+   *  when the offset is below the log start or at or past the high watermark. A transaction
+   *  marker, or a batch of an aborted transaction, comes back without records. */
   decodedBatchAt(offset: number): Promise<DecodedBatch | undefined> {
     if (offset < this.logStartOffset || offset >= this.highWatermark) return Promise.resolve(undefined);
     const batch = this.indexValue.at(this.indexValue.positionOf(offset));
@@ -260,7 +295,11 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     if (decoded === undefined) {
       const entry = this.group.entry(batch.raftIndex);
       if (entry === undefined) return Promise.resolve(undefined);
-      decoded = decodeBatch(storedBatch(entry.data)).then((records) => ({ baseOffset: batch.baseOffset, end: batch.baseOffset + batch.recordCount, records }));
+      // A transaction marker, and an aborted transaction's batch, hold no record to deliver.
+      const data = storedBatch(entry.data);
+      const txns = this.stateValue.txns;
+      const hidden = entry.data[0] === EntryKind.TxnMarker || (txns !== null && txns.hasAbortedFrom(batch.baseOffset) && isAborted(txns.abortedIn(batch.baseOffset, batch.baseOffset + 1), batch.baseOffset, data));
+      decoded = (hidden ? Promise.resolve([]) : decodeBatch(data)).then((records) => ({ baseOffset: batch.baseOffset, end: batch.baseOffset + batch.recordCount, records }));
       this.decoded.set(batch.raftIndex, decoded);
       if (this.decoded.size > DECODED_BATCHES_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
     }
@@ -346,6 +385,8 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
       if (batch === undefined) break;
       const entry = this.group.entry(batch.raftIndex);
       if (entry === undefined) return { batches: 0, bytesFreed: 0 }; // compacted meanwhile: next time
+      // Transactions' batches and markers are kept whole: a marker's key is not a record key.
+      if (entry.data[0] === EntryKind.TxnMarker || (storedBatch(entry.data)[HeaderOffset.Attributes]! & TRANSACTIONAL_FLAG) !== 0) continue;
       if (batch.maxTimestampMs > options.nowMs - options.minCompactionLagMs) cleanable = Math.min(cleanable, batch.baseOffset);
       for (const record of await decodeBatch(storedBatch(entry.data))) {
         if (record.key !== null) latest.set(keyText(record.key), batch.baseOffset + record.offsetDelta);
@@ -374,4 +415,16 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
     }
     return { batches: rewritten, bytesFreed };
   }
+}
+
+/** Whether the batch at `baseOffset` (its stored bytes `data`) belongs to one of the aborted
+ *  ranges: same producer, inside the range; the abort marker itself is served. */
+function isAborted(aborted: readonly AbortedRange[], baseOffset: number, data: Uint8Array): boolean {
+  let producerId: number | undefined;
+  for (const r of aborted) {
+    if (baseOffset < r.firstOffset || baseOffset >= r.lastOffset) continue;
+    producerId ??= Number(new DataView(data.buffer, data.byteOffset, data.byteLength).getBigInt64(HeaderOffset.ProducerId));
+    if (producerId === r.producerId) return true;
+  }
+  return false;
 }

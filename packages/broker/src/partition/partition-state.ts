@@ -1,6 +1,7 @@
-import { outOfOrderSequence, producerFenced, type HeraldError } from '@herald/protocol';
+import { invalidTxnState, outOfOrderSequence, producerFenced, type HeraldError } from '@herald/protocol';
 import { QueueState, type QueueOutcome } from '../queue/queue-state.js';
 import { HalfState, type HalfMeta, type HalfOutcome } from '../transactions/half-state.js';
+import { TxnPartitionState, type TxnBeginOutcome, type TxnMarkerMeta } from '../transactions/txn-partition.js';
 import type { PartitionCommand } from './partition-commands.js';
 
 /** The fields of a record batch's header that the partition state machine decides on. */
@@ -11,6 +12,8 @@ export interface BatchFacts {
   readonly producerId: number;
   readonly producerEpoch: number;
   readonly baseSequence: number;
+  /** Written inside a transaction (the batch's transactional bit). */
+  readonly transactional?: boolean;
 }
 
 /** What applying one batch did. Every replica computes the same outcome for the same log. */
@@ -26,7 +29,9 @@ export type CommandOutcome =
   | { readonly kind: 'trimmed'; readonly logStartOffset: number }
   | { readonly kind: 'queue'; readonly outcome: QueueOutcome }
   /** A half message stored, checked, committed or rolled back (transactions/half-state.ts). */
-  | { readonly kind: 'half'; readonly outcome: HalfOutcome };
+  | { readonly kind: 'half'; readonly outcome: HalfOutcome }
+  /** A transaction begun on the partition (transactions/txn-partition.ts). */
+  | { readonly kind: 'txn'; readonly outcome: TxnBeginOutcome };
 
 /** The last batches of one idempotent producer, newest last. */
 interface ProducerEntry {
@@ -48,6 +53,8 @@ export class PartitionState {
   private start = 0;
   private queueState = new QueueState();
   private halfState = new HalfState();
+  /** Null until a transaction touches the partition: until then nothing here costs a thing. */
+  private txnState: TxnPartitionState | null = null;
   private readonly producers = new Map<number, ProducerEntry>();
 
   /** The offset the next record gets: the high watermark, once applied. */
@@ -70,6 +77,26 @@ export class PartitionState {
     return this.halfState;
   }
 
+  /** The transactions of the partition; null when none ever began here. */
+  get txns(): TxnPartitionState | null {
+    return this.txnState;
+  }
+
+  /** Read-committed readers stop here: the high watermark unless a transaction is open. */
+  get lastStableOffset(): number {
+    return this.txnState === null ? this.next : this.txnState.lastStableOffset(this.next);
+  }
+
+  /** Applies a transaction marker: it takes the next offset (readers are served its control
+   *  batch there, and skip it) and ends its producer's transaction here. */
+  applyMarker(meta: TxnMarkerMeta): BatchOutcome {
+    const outcome: BatchOutcome = { kind: 'appended', baseOffset: this.next, recordCount: 1 };
+    this.txnState ??= new TxnPartitionState();
+    this.txnState.end(meta, this.next);
+    this.next += 1;
+    return outcome;
+  }
+
   /** Stores a half message held in the raft entry at `raftIndex`: no offsets until committed. */
   applyHalf(meta: HalfMeta, batch: BatchFacts & { readonly bytes: number }, raftIndex: number): CommandOutcome {
     return { kind: 'half', outcome: this.halfState.prepare(meta, { recordCount: batch.recordCount, maxTimestampMs: batch.maxTimestampMs, bytes: batch.bytes }, raftIndex) };
@@ -77,6 +104,10 @@ export class PartitionState {
 
   /** Decides a batch's fate without changing anything. */
   decide(batch: BatchFacts): BatchOutcome {
+    if (batch.transactional === true) {
+      const refusal = this.txnState === null ? invalidTxnState(`producer ${batch.producerId} has no ongoing transaction on this partition; add the partition to the transaction first`) : this.txnState.refusal(batch.producerId, batch.producerEpoch, 'this partition');
+      if (refusal !== null) return { kind: 'rejected', error: refusal };
+    }
     if (batch.producerId < 0) return { kind: 'appended', baseOffset: this.nextOffset, recordCount: batch.recordCount };
     const producer = this.producers.get(batch.producerId);
     // A new producer (or a new epoch of one) starts at sequence 0 (Kafka's rule). Accepting any
@@ -109,6 +140,7 @@ export class PartitionState {
     if (outcome.kind !== 'appended') return outcome;
     this.next += batch.recordCount;
     if (batch.producerId < 0) return outcome;
+    if (batch.transactional === true) this.txnState!.appended(batch.producerId, outcome.baseOffset);
     const record = { baseSequence: batch.baseSequence, lastSequence: batch.baseSequence + batch.recordCount - 1, baseOffset: outcome.baseOffset, recordCount: batch.recordCount };
     const producer = this.producers.get(batch.producerId);
     if (producer === undefined || batch.producerEpoch > producer.epoch) {
@@ -122,6 +154,10 @@ export class PartitionState {
 
   /** Applies a command (see CommandOutcome); `where` names the partition in refusals. */
   applyCommand(command: PartitionCommand, where = 'the partition'): CommandOutcome {
+    if (command.type === 'TxnBegin') {
+      this.txnState ??= new TxnPartitionState();
+      return { kind: 'txn', outcome: this.txnState.begin(command, where) };
+    }
     if (command.type === 'HalfCheck') return { kind: 'half', outcome: this.halfState.check(command) };
     if (command.type === 'HalfEnd') {
       const outcome = this.halfState.end(command, this.next, where);
@@ -131,6 +167,7 @@ export class PartitionState {
     if (command.type !== 'Trim') return { kind: 'queue', outcome: this.queues.apply(command, this.nextOffset, this.logStartOffset) };
     this.start = Math.max(this.start, Math.min(command.logStartOffset, this.next));
     this.queueState.trimmed(this.start);
+    this.txnState?.trimmed(this.start);
     return { kind: 'trimmed', logStartOffset: this.logStartOffset };
   }
 
@@ -140,13 +177,14 @@ export class PartitionState {
     copy.start = this.start;
     copy.queueState = this.queueState.clone();
     copy.halfState = this.halfState.clone();
+    copy.txnState = this.txnState?.clone() ?? null;
     for (const [id, p] of this.producers) copy.producers.set(id, { epoch: p.epoch, batches: p.batches.map((b) => ({ ...b })) });
     return copy;
   }
 
   /** A compact JSON form, for raft snapshots of the partition. */
   toJSON(): object {
-    return { nextOffset: this.nextOffset, logStartOffset: this.logStartOffset, producers: [...this.producers], queues: this.queues.toJSON(), halves: this.halfState.toJSON() };
+    return { nextOffset: this.nextOffset, logStartOffset: this.logStartOffset, producers: [...this.producers], queues: this.queues.toJSON(), halves: this.halfState.toJSON(), ...(this.txnState === null ? {} : { txns: this.txnState.toJSON() }) };
   }
 
   static fromJSON(value: {
@@ -155,12 +193,14 @@ export class PartitionState {
     producers: [number, ProducerEntry][];
     queues?: ReturnType<QueueState['toJSON']>;
     halves?: ReturnType<HalfState['toJSON']>;
+    txns?: ReturnType<TxnPartitionState['toJSON']>;
   }): PartitionState {
     const state = new PartitionState();
     state.next = value.nextOffset;
     state.start = value.logStartOffset;
     state.queueState = QueueState.fromJSON(value.queues);
     state.halfState = HalfState.fromJSON(value.halves);
+    state.txnState = value.txns === undefined ? null : TxnPartitionState.fromJSON(value.txns);
     for (const [id, p] of value.producers) state.producers.set(id, p);
     return state;
   }

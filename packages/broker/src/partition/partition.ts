@@ -1,3 +1,4 @@
+import { invalidTxnState } from '@herald/protocol';
 import type { Clock } from '../host/clock.js';
 import type { RaftGroup } from '../host/raft-group.js';
 import type { QueueSettings } from '../queue/queue-leader.js';
@@ -10,7 +11,13 @@ export interface PartitionSettings {
   readonly minInsyncReplicas: number;
   readonly queue: QueueSettings;
   readonly clock: Clock;
+  /** See PartitionLeaderSettings.transactionOf; without it, transactional batches are refused. */
+  readonly transactionOf?: (producerId: number, producerEpoch: number) => number;
 }
+
+const noTransactions = (producerId: number): number => {
+  throw invalidTxnState(`producer ${producerId}: this partition serves no transactions`);
+};
 
 /**
  * One partition replica hosted on this node: its Raft group, the partition log that is the
@@ -23,7 +30,7 @@ export class Partition {
 
   constructor(readonly settings: PartitionSettings) {
     this.log = new PartitionLog(`${settings.topic}/${settings.partition}`);
-    this.leader = new PartitionLeader(this.log, { minInsyncReplicas: settings.minInsyncReplicas, queue: settings.queue, clock: settings.clock });
+    this.leader = new PartitionLeader(this.log, { minInsyncReplicas: settings.minInsyncReplicas, queue: settings.queue, clock: settings.clock, transactionOf: settings.transactionOf ?? noTransactions });
   }
 
   /** "topic/partition", for messages. */

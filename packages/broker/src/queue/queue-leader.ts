@@ -59,6 +59,8 @@ export interface QueueLog {
   /** The partition, e.g. "jobs/2", for messages. */
   readonly name: string;
   readonly clock: Clock;
+  /** The end of what subscriptions read: the last stable offset (read committed, KIP-98), which
+   *  is the high watermark while no transaction is open. */
   highWatermark(): number;
   logStartOffset(): number;
   /** The replicated state of the partition's subscriptions (read only here). */

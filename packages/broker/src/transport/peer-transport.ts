@@ -4,6 +4,7 @@ import type { Message, NodeId } from '@herald/raft';
 import { nodeIdFromCertificate } from '@herald/security';
 import type { Logger } from 'pino';
 import type { GroupMessage, PeerSender } from '../host/host.js';
+import type { MarkerRequest } from '../partition/partition-leader.js';
 
 // @herald/protocol mirrors raft's Message without depending on @herald/raft (arrows point
 // down). This is where both meet: the build fails here if the two ever drift apart.
@@ -30,6 +31,8 @@ export interface PeerTransportOptions {
   readonly onPeerLost: (peer: NodeId) => void;
   /** Answers a peer's DescribeReplicas: this node's view of the replicas it hosts among `groups`. */
   readonly describeReplicas: (request: DescribeReplicasRequest) => ReplicaState[] | Promise<ReplicaState[]>;
+  /** Answers a coordinator's WriteTxnMarker for a partition group hosted here (raft.proto). */
+  readonly writeTxnMarker: (group: string, marker: MarkerRequest, timeoutMs: number) => Promise<void>;
   /** Frames above this are refused by the receiver (and never sent). */
   readonly maxFrameBytes?: number;
   /** The peer port's server credentials: mutual TLS requiring a cluster certificate. */
@@ -90,7 +93,22 @@ export interface ReplicaState {
   readonly offsetForTimestamp?: number;
 }
 
+/** WriteTxnMarker's request as proto-loader gives and takes it (int64 fields as numbers). */
+interface WireMarker {
+  group: string;
+  producerId: number;
+  producerEpoch: number;
+  txn: number;
+  commit: boolean;
+  timestampMs: number;
+  timeoutMs: number;
+}
+
+/** The longest a peer may ask a marker write to take. */
+const MARKER_TIMEOUT_MAX_MS = 30_000;
+
 type PeerClient = grpc.Client & {
+  writeTxnMarker: (req: WireMarker, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null) => void) => void;
   send: (cb: (err: grpc.ServiceError | null) => void) => grpc.ClientWritableStream<WireFrame>;
   describeReplicas: (req: DescribeReplicasRequest, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { replicas: ReplicaState[] }) => void) => void;
 };
@@ -201,6 +219,19 @@ export class PeerTransport implements PeerSender {
             (err: Error) => callback({ code: grpc.status.INTERNAL, details: err.message }),
           );
       },
+      writeTxnMarker: (call: grpc.ServerUnaryCall<WireMarker, object>, callback: grpc.sendUnaryData<object>) => {
+        if (this.senderOf(call) === undefined) return callback({ code: grpc.status.PERMISSION_DENIED, details: 'only members of the cluster may ask' });
+        const r = call.request;
+        const valid = Number.isSafeInteger(r.producerId) && r.producerId >= 0 && Number.isInteger(r.producerEpoch) && r.producerEpoch >= 0 && r.producerEpoch <= 0x7fff && Number.isSafeInteger(r.txn) && r.txn > 0;
+        if (!valid) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'malformed marker' });
+        const marker = { producerId: r.producerId, producerEpoch: r.producerEpoch, txn: r.txn, commit: r.commit, timestampMs: r.timestampMs };
+        Promise.resolve()
+          .then(() => options.writeTxnMarker(r.group, marker, Math.min(r.timeoutMs, MARKER_TIMEOUT_MAX_MS)))
+          .then(
+            () => callback(null, {}),
+            (err: Error) => callback({ code: grpc.status.FAILED_PRECONDITION, details: err.message }),
+          );
+      },
     });
     this.setPeers(options.peers);
   }
@@ -260,6 +291,16 @@ export class PeerTransport implements PeerSender {
       ),
     );
     return answers.flat();
+  }
+
+  /** Asks `peer` to write a transaction marker (raft.proto WriteTxnMarker); rejects unless it
+   *  answered that the marker is applied there. */
+  writeTxnMarker(peer: NodeId, group: string, marker: MarkerRequest, timeoutMs: number): Promise<void> {
+    const link = this.links.get(peer)?.link;
+    if (link === undefined || !link.isConnected()) return Promise.reject(new Error(`node ${peer} is not connected`));
+    return new Promise((resolve, reject) => {
+      link.client.writeTxnMarker({ group, ...marker, timeoutMs }, { deadline: Date.now() + timeoutMs + 1_000 }, (err) => (err === null ? resolve() : reject(err)));
+    });
   }
 
   /** Whether the channel to `peer` is connected now. */

@@ -35,23 +35,26 @@ interface AclOptions extends ClusterOptions {
   topic?: string;
   group?: string;
   queue?: string;
+  transactionalId?: string;
   cluster?: boolean;
   prefixed?: boolean;
   deny?: boolean;
   json?: boolean;
 }
 
-/** The resource an acl command names: exactly one of --topic, --group, --queue, --cluster. */
+/** The resource an acl command names: exactly one of --topic, --group, --queue,
+ *  --transactional-id, --cluster. */
 function resourceOf(options: AclOptions, required: boolean): Pick<AclBinding, 'resourceType' | 'resourceName'> | undefined {
   const given = [
     options.topic === undefined ? undefined : (['topic', options.topic] as const),
     options.group === undefined ? undefined : (['group', options.group] as const),
     options.queue === undefined ? undefined : (['queue', options.queue] as const),
+    options.transactionalId === undefined ? undefined : (['transactional-id', options.transactionalId] as const),
     options.cluster === true ? (['cluster', 'herald-cluster'] as const) : undefined,
   ].filter((r) => r !== undefined);
-  if (given.length > 1) throw new InvalidArgumentError('name one resource: --topic, --group, --queue or --cluster');
+  if (given.length > 1) throw new InvalidArgumentError('name one resource: --topic, --group, --queue, --transactional-id or --cluster');
   if (given.length === 0) {
-    if (required) throw new InvalidArgumentError('name the resource: --topic, --group, --queue or --cluster');
+    if (required) throw new InvalidArgumentError('name the resource: --topic, --group, --queue, --transactional-id or --cluster');
     return undefined;
   }
   const [type, name] = given[0]!;
@@ -66,6 +69,7 @@ function aclOptions(command: Command, forFilter: boolean): Command {
       .option('--topic <name>', 'a topic (or a prefix, with --prefixed; * for every topic)')
       .option('--group <name>', 'a consumer group (or a prefix)')
       .option('--queue <name>', 'a queue subscription (or a prefix)')
+      .option('--transactional-id <id>', "a Kafka transactional producer's id (or a prefix)")
       .option('--cluster', 'the cluster itself (create topics, alter users, ACLs, quotas and leadership, describe)')
       .option('--prefixed', 'the name is a prefix: every resource whose name starts with it')
       .option('--deny', 'deny instead of allow (a deny wins over every allow)')
@@ -145,7 +149,7 @@ export function registerAcl(acl: Command): void {
 
   aclOptions(acl.command('remove').description('remove the ACLs matching every option given (at least one)'), true).action(async (options: AclOptions) => {
     const filter = filterOf(options);
-    if (Object.keys(filter).length === 0) throw new InvalidArgumentError('name at least one of --principal, --operation, --topic, --group, --queue, --cluster: removing every ACL at once is not done by accident');
+    if (Object.keys(filter).length === 0) throw new InvalidArgumentError('name at least one of --principal, --operation, --topic, --group, --queue, --transactional-id, --cluster: removing every ACL at once is not done by accident');
     const removed = await withClient(options, (client) => client.security.deleteAcls([filter]));
     if (options.json === true) return printJson(removed);
     print(removed.length === 0 ? 'no ACL matched' : `removed ${removed.length}:\n${aclTable(removed)}`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { HeraldError, parseHalfId, type HalfDescription } from '@herald/client';
+import { HeraldError, parseHalfId, type HalfDescription, type TransactionDescription } from '@herald/client';
 import { formatTable, print, printJson, printJsonLine } from '../output.js';
 import { clientFor, integer, keyValue, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 
@@ -13,7 +13,8 @@ interface SendOptions extends ClusterOptions {
 }
 
 /** `herald txn send|commit|rollback|list|describe`: half messages (transactional messages with
- *  check-back, proto/herald/v1/transactions.proto). */
+ *  check-back, proto/herald/v1/transactions.proto); `herald txn ids`: the transactional ids of
+ *  transactions across partitions (KIP-98). */
 export function registerTxn(txn: Command): void {
   withClusterOptions(
     txn
@@ -87,6 +88,32 @@ export function registerTxn(txn: Command): void {
     if (options.json === true) return printJson(half);
     print(describeText(half));
   });
+
+  withClusterOptions(
+    txn
+      .command('ids')
+      .description('list the transactional ids (transactions across partitions): producer id and epoch, the current or last transaction, its partitions and groups')
+      .option('--json', 'print JSON'),
+  ).action(async (options: ClusterOptions & { json?: boolean }) => {
+    const transactions = await withClient(options, (client) => client.listTransactions({ timeoutMs: options.timeoutMs }));
+    if (options.json === true) return printJson(transactions);
+    if (transactions.length === 0) return print('no transactional ids');
+    print(idsText(transactions, Date.now()));
+  });
+}
+
+/** Transactional ids as people read them: one row each. */
+export function idsText(transactions: readonly TransactionDescription[], nowMs: number): string {
+  const rows = transactions.map((t) => [
+    t.transactionalId,
+    `${t.producerId}/${t.producerEpoch}`,
+    t.txn,
+    t.status,
+    t.status === 'Ongoing' ? `${((nowMs - t.startedMs) / 1000).toFixed(1)} s` : '-',
+    t.partitions.map((p) => `${p.topic}/${p.partition}`).join(',') || '-',
+    t.groups.join(',') || '-',
+  ]);
+  return formatTable(['TRANSACTIONAL ID', 'PRODUCER/EPOCH', 'TXN', 'STATUS', 'AGE', 'PARTITIONS', 'GROUPS'], rows);
 }
 
 const at = (ms: number) => (ms === 0 ? '-' : new Date(ms).toISOString());

@@ -48,11 +48,13 @@ export const handleMetadata: Handler<'Metadata'> = async (request, ctx) => {
   };
 };
 
-/** FindCoordinator: Herald's group coordinator runs on the controller, so the answer is the
- *  controller. Transaction coordinators come with transactions. */
+/** FindCoordinator: Herald's group and transaction coordinators both run on the controller, so
+ *  the answer is the controller, for either key type. */
 export const handleFindCoordinator: Handler<'FindCoordinator'> = async (request, ctx) => {
   const fail = (errorCode: ErrorCode, errorMessage: string) => ({ errorCode, errorMessage, nodeId: -1, host: '', port: -1 });
-  if (request.keyType !== CoordinatorKeyType.Group) return fail(ErrorCode.CoordinatorNotAvailable, 'transactions are not served yet');
+  if (request.keyType !== CoordinatorKeyType.Group && request.keyType !== CoordinatorKeyType.Transaction) {
+    return fail(ErrorCode.InvalidRequest, `key type ${request.keyType} is neither 0 (group) nor 1 (transaction)`);
+  }
   try {
     const metadata = await ctx.backend.metadata([], ctx);
     const coordinator = metadata.brokers.find((b) => b.nodeId === metadata.controllerId);
@@ -134,7 +136,8 @@ export const handleDescribeConfigs: Handler<'DescribeConfigs'> = async (request,
   return { results };
 };
 
-/** InitProducerId: an id and epoch for an idempotent producer (KIP-98). */
+/** InitProducerId: an id and epoch for an idempotent producer, or for a transactional id
+ *  (fencing its older instances; KIP-98). */
 export const handleInitProducerId: Handler<'InitProducerId'> = async (request, ctx) => {
   try {
     const { producerId, producerEpoch } = await ctx.backend.initProducerId(request.transactionalId, request.transactionTimeoutMs, ctx);

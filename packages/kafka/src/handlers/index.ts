@@ -6,6 +6,7 @@ import type { Handler } from './context.js';
 import { handleDescribeGroups, handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleListGroups, handleOffsetCommit, handleOffsetFetch, handleSyncGroup } from './groups.js';
 import { handleDeleteRecords, handleFetch, handleListOffsets, handleProduce } from './records.js';
 import { handleSaslAuthenticate, handleSaslHandshake } from './sasl.js';
+import { handleAddOffsetsToTxn, handleAddPartitionsToTxn, handleEndTxn, handleTxnOffsetCommit } from './txn.js';
 
 /** A served API. */
 export interface ServedApi {
@@ -55,6 +56,10 @@ export const SERVED: ReadonlyMap<number, ServedApi> = new Map(
     serve('OffsetCommit', 0, 7, handleOffsetCommit, true),
     serve('OffsetFetch', 0, 7, handleOffsetFetch, true),
     serve('InitProducerId', 0, 1, handleInitProducerId, true),
+    serve('AddPartitionsToTxn', 0, 1, handleAddPartitionsToTxn, true),
+    serve('AddOffsetsToTxn', 0, 1, handleAddOffsetsToTxn, true),
+    serve('EndTxn', 0, 1, handleEndTxn, true),
+    serve('TxnOffsetCommit', 0, 2, handleTxnOffsetCommit, true),
     serve('CreateTopics', 0, 4, handleCreateTopics, true),
     serve('DeleteTopics', 0, 3, handleDeleteTopics, true),
     serve('DescribeConfigs', 0, 2, handleDescribeConfigs, false),

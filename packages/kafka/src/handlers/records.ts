@@ -1,6 +1,6 @@
 // Produce, Fetch, ListOffsets and DeleteRecords over the backend's partitions.
 
-import { Acks, OffsetSpec, type FetchResult } from '../backend.js';
+import { Acks, Isolation, OffsetSpec, type FetchResult } from '../backend.js';
 import { ErrorCode, KafkaProtocolError } from '../errors.js';
 import { ListOffsetsTimestamp } from '../messages/records.js';
 import { heraldToKafka, kafkaToHerald, splitBatches } from '../records/translate.js';
@@ -42,15 +42,14 @@ export const handleProduce: Handler<'Produce'> = async (request, ctx) => {
       let outcome: Promise<PartitionOutcome>;
       try {
         if (acks === null) throw new KafkaProtocolError(ErrorCode.InvalidRequiredAcks, `acks ${request.acks} is not 0, 1 or -1`);
-        if (request.transactionalId !== null) throw new KafkaProtocolError(ErrorCode.InvalidTxnState, 'transactional produce is not served yet');
         if (data.records === null || !(data.records instanceof Uint8Array)) throw new KafkaProtocolError(ErrorCode.InvalidRecord, 'no records');
         const batches = splitBatches(data.records).map((batch) => {
           if (batch.length > ctx.settings.messageBytesMax) {
             throw new KafkaProtocolError(ErrorCode.MessageTooLarge, `record batch of ${batch.length} bytes exceeds message.max.bytes ${ctx.settings.messageBytesMax}`);
           }
-          return kafkaToHerald(batch);
+          return kafkaToHerald(batch, request.transactionalId !== null);
         });
-        outcome = ctx.backend.produce({ topic, partition, batches, acks, timeoutMs }, ctx).then(
+        outcome = ctx.backend.produce({ topic, partition, batches, acks, timeoutMs, transactionalId: request.transactionalId }, ctx).then(
           (result) => ({ errorCode: ErrorCode.None, errorMessage: null, baseOffset: result.baseOffset, logStartOffset: result.logStartOffset }),
           (err: unknown) => ({ ...refusal(err, ctx, 'produce'), baseOffset: -1, logStartOffset: -1 }),
         );
@@ -79,6 +78,7 @@ export const handleProduce: Handler<'Produce'> = async (request, ctx) => {
 type FetchTopicResponse = { topic: string; partitions: NonNullable<NonNullable<Loose<ResponseOf<'Fetch'>>['responses']>[number]['partitions']> };
 
 interface FetchSlot {
+  readonly isolation: Isolation;
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
@@ -90,7 +90,7 @@ interface FetchSlot {
 
 async function readSlot(slot: FetchSlot, ctx: HandlerContext): Promise<void> {
   try {
-    slot.result = await ctx.backend.fetch({ topic: slot.topic, partition: slot.partition, offset: slot.offset, maxBytes: slot.maxBytes }, ctx);
+    slot.result = await ctx.backend.fetch({ topic: slot.topic, partition: slot.partition, offset: slot.offset, maxBytes: slot.maxBytes, isolation: slot.isolation }, ctx);
     slot.errorCode = ErrorCode.None;
     slot.bytes = slot.result.batches.reduce((sum, b) => sum + b.bytes.length, 0);
   } catch (err) {
@@ -98,6 +98,12 @@ async function readSlot(slot: FetchSlot, ctx: HandlerContext): Promise<void> {
     slot.errorCode = refusal(err, ctx, 'fetch').errorCode;
     slot.bytes = 0;
   }
+}
+
+/** Kafka's isolation_level: 0 read_uncommitted, 1 read_committed (Fetch v4+, ListOffsets v2+;
+ *  older versions read uncommitted). */
+function isolationOf(level: number): Isolation {
+  return level === 1 ? Isolation.ReadCommitted : Isolation.ReadUncommitted;
 }
 
 /**
@@ -111,8 +117,9 @@ export const handleFetch: Handler<'Fetch'> = async (request, ctx) => {
   if (request.sessionId !== 0) {
     return { errorCode: ErrorCode.FetchSessionIdNotFound, sessionId: 0, responses: [] };
   }
+  const isolation = isolationOf(request.isolationLevel);
   const slots: FetchSlot[] = request.topics.flatMap((t) =>
-    t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.fetchOffset, maxBytes: Math.max(p.partitionMaxBytes, 0), result: null, errorCode: ErrorCode.None, bytes: 0 })),
+    t.partitions.map((p) => ({ isolation, topic: t.topic, partition: p.partition, offset: p.fetchOffset, maxBytes: Math.max(p.partitionMaxBytes, 0), result: null, errorCode: ErrorCode.None, bytes: 0 })),
   );
   const waitMs = Math.min(Math.max(request.maxWaitMs, 0), ctx.settings.fetchWaitMaxMs);
   const deadline = performance.now() + waitMs;
@@ -121,9 +128,11 @@ export const handleFetch: Handler<'Fetch'> = async (request, ctx) => {
     const total = slots.reduce((sum, s) => sum + s.bytes, 0);
     const remainingMs = deadline - performance.now();
     if (total >= Math.max(request.minBytes, 1) || remainingMs <= 0 || ctx.signal.aborted || slots.some((s) => s.errorCode !== ErrorCode.None)) break;
-    // Wait for a high watermark to pass what was read, not the fetch offset: a partition with
-    // some data (below min.bytes) would otherwise wake the wait at once.
-    const positions = slots.map((s) => ({ topic: s.topic, partition: s.partition, offset: Math.max(s.offset, s.result?.highWatermark ?? s.offset) }));
+    // Wait for a high watermark (read committed: a last stable offset) to pass what was read,
+    // not the fetch offset: a partition with some data (below min.bytes) would otherwise wake
+    // the wait at once.
+    const readable = (r: FetchResult | null) => (r === null ? undefined : isolation === Isolation.ReadCommitted ? r.lastStableOffset : r.highWatermark);
+    const positions = slots.map((s) => ({ topic: s.topic, partition: s.partition, offset: Math.max(s.offset, readable(s.result) ?? s.offset), isolation }));
     await ctx.backend.waitForData(positions, remainingMs, ctx.signal);
   }
   let budget = request.maxBytes;
@@ -150,10 +159,9 @@ export const handleFetch: Handler<'Fetch'> = async (request, ctx) => {
       partitionIndex: slot.partition,
       errorCode: slot.errorCode,
       highWatermark: r?.highWatermark ?? -1,
-      // No transactions yet: everything below the high watermark is stable.
-      lastStableOffset: r?.highWatermark ?? -1,
+      lastStableOffset: r?.lastStableOffset ?? -1,
       logStartOffset: r?.logStartOffset ?? -1,
-      abortedTransactions: [],
+      abortedTransactions: (r?.abortedTransactions ?? []).map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset })),
       records: chunks,
     });
   }
@@ -161,9 +169,9 @@ export const handleFetch: Handler<'Fetch'> = async (request, ctx) => {
 };
 
 /**
- * ListOffsets: -1 the high watermark (also for read_committed: without transactions the last
- * stable offset is the high watermark), -2 the log start, else the first offset at or after the
- * timestamp (-1 and -1 when no record is that recent, as Kafka answers).
+ * ListOffsets: -1 the high watermark (read_committed: the last stable offset), -2 the log start,
+ * else the first offset at or after the timestamp (-1 and -1 when no record is that recent, as
+ * Kafka answers).
  */
 export const handleListOffsets: Handler<'ListOffsets'> = async (request, ctx) => {
   const topics = await Promise.all(
@@ -174,7 +182,7 @@ export const handleListOffsets: Handler<'ListOffsets'> = async (request, ctx) =>
           const spec = p.timestamp === ListOffsetsTimestamp.Latest ? OffsetSpec.Latest : p.timestamp === ListOffsetsTimestamp.Earliest ? OffsetSpec.Earliest : OffsetSpec.Timestamp;
           try {
             if (p.timestamp < 0 && spec === OffsetSpec.Timestamp) throw new KafkaProtocolError(ErrorCode.InvalidRequest, `timestamp ${p.timestamp} is neither -1, -2 nor a time`);
-            const result = await ctx.backend.listOffset({ topic: t.name, partition: p.partitionIndex, spec, timestampMs: Math.max(p.timestamp, 0) }, ctx);
+            const result = await ctx.backend.listOffset({ topic: t.name, partition: p.partitionIndex, spec, timestampMs: Math.max(p.timestamp, 0), isolation: isolationOf(request.isolationLevel) }, ctx);
             const none = spec === OffsetSpec.Timestamp && result.timestampMs < 0;
             const offset = none ? -1 : result.offset;
             return {

@@ -1,5 +1,4 @@
-// The transactional messages (KIP-98): codecs only, for the transactions issue; no handler
-// serves them yet and ApiVersions does not advertise them. Field layouts from Kafka's
+// The transactional messages (KIP-98), served by handlers/txn.ts. Field layouts from Kafka's
 // AddPartitionsToTxn*.json, AddOffsetsToTxn*.json, EndTxn*.json and TxnOffsetCommit*.json, up
 // to the versions listed in apis.ts.
 

@@ -133,12 +133,13 @@ export function splitBatches(records: Uint8Array): Uint8Array[] {
  * A Kafka v2 batch from a producer as a Herald batch: the records copied after a Herald header
  * (a copy, so that the stored batch does not pin the whole request frame in memory), the CRC
  * rebased. Checks what the header alone can tell: the Kafka CRC, the attributes a producer may
- * set (no LogAppendTime, control or delete-horizon bits; transactions are not served yet), a
+ * set (no LogAppendTime, control or delete-horizon bits; the transactional bit exactly when the
+ * request names a transactional id, and only with a producer id), a
  * known compression (Herald reads every one Kafka writes: lz4 frames, raw and xerial-framed
  * snappy, gzip, zstd), and that lastOffsetDelta matches the record count. The broker validates the records themselves.
  * A batch without a producer id gets -1 for its epoch and sequence too (kafkajs sends 0s).
  */
-export function kafkaToHerald(batch: Uint8Array): Uint8Array {
+export function kafkaToHerald(batch: Uint8Array, transactional = false): Uint8Array {
   const v = view(batch);
   const crc = v.getUint32(K.Crc);
   const computed = crc32c(batch.subarray(KAFKA_CRC_START));
@@ -148,12 +149,15 @@ export function kafkaToHerald(batch: Uint8Array): Uint8Array {
   const attributes = v.getInt16(K.Attributes);
   const compression = attributes & COMPRESSION_MASK;
   if (compression > COMPRESSION_CODE_MAX) throw new KafkaProtocolError(ErrorCode.UnsupportedCompressionType, `record batch: unknown compression code ${compression}`);
-  if ((attributes & TRANSACTIONAL_FLAG) !== 0) {
-    throw new KafkaProtocolError(ErrorCode.InvalidTxnState, 'record batch: transactional batches are not served yet (no transactional producer id was given out)');
+  if (((attributes & TRANSACTIONAL_FLAG) !== 0) !== transactional) {
+    throw new KafkaProtocolError(
+      ErrorCode.InvalidTxnState,
+      transactional ? 'record batch: a transactional producer sends transactional batches (attributes bit 4)' : 'record batch: a transactional batch (attributes bit 4) needs the transactional id in the Produce request',
+    );
   }
   if ((attributes & CONTROL_FLAG) !== 0) throw invalidRecord('control batches are written by brokers, not producers');
   if ((attributes & TIMESTAMP_TYPE_FLAG) !== 0) throw invalidRecord('the LogAppendTime timestamp type is set by brokers, not producers');
-  if ((attributes & ~COMPRESSION_MASK & 0xffff) !== 0) throw invalidRecord(`attributes 0x${attributes.toString(16)} set reserved bits`);
+  if ((attributes & ~(COMPRESSION_MASK | TRANSACTIONAL_FLAG) & 0xffff) !== 0) throw invalidRecord(`attributes 0x${attributes.toString(16)} set reserved bits`);
   const recordsCount = v.getInt32(K.RecordsCount);
   if (recordsCount < 1) throw invalidRecord(`recordsCount is ${recordsCount}; a batch holds at least one record`);
   const lastOffsetDelta = v.getInt32(K.LastOffsetDelta);
@@ -165,13 +169,14 @@ export function kafkaToHerald(batch: Uint8Array): Uint8Array {
     throw invalidRecord('a timestamp or the producer id is beyond ±2^53, more than Herald supports');
   }
   const idempotent = producerId !== NO_PRODUCER_ID;
+  if (transactional && !idempotent) throw new KafkaProtocolError(ErrorCode.InvalidTxnState, 'record batch: a transactional batch needs a producer id');
 
   const payloadLength = batch.length - KAFKA_BATCH_HEADER_BYTES;
   const out = Buffer.allocUnsafe(BATCH_HEADER_BYTES + payloadLength);
   out.set(batch.subarray(KAFKA_BATCH_HEADER_BYTES), BATCH_HEADER_BYTES);
   const h = view(out);
   h.setUint8(H.Magic, BATCH_MAGIC);
-  h.setUint8(H.Attributes, compression);
+  h.setUint8(H.Attributes, compression | (attributes & TRANSACTIONAL_FLAG));
   h.setUint32(H.RecordCount, recordsCount);
   setInt64(h, H.FirstTimestampMs, baseTimestamp);
   setInt64(h, H.MaxTimestampMs, maxTimestamp);
@@ -225,7 +230,8 @@ export async function heraldToKafka(stored: StoredBatchRef): Promise<[Uint8Array
   k.setInt32(K.BatchLength, KAFKA_BATCH_HEADER_BYTES - LOG_OVERHEAD + payloadLength);
   k.setInt32(K.PartitionLeaderEpoch, stored.leaderEpoch);
   k.setInt8(K.Magic, 2);
-  k.setInt16(K.Attributes, attributes & COMPRESSION_MASK);
+  // Compression, and the transactional and control bits (the same bits in both formats).
+  k.setInt16(K.Attributes, attributes & (COMPRESSION_MASK | TRANSACTIONAL_FLAG | CONTROL_FLAG));
   k.setInt32(K.LastOffsetDelta, span - 1);
   header.set(bytes.subarray(H.FirstTimestampMs, H.PayloadLength), K.BaseTimestamp); // timestamps, producer id, epoch, sequence
   k.setInt32(K.RecordsCount, recordsCount);

@@ -236,7 +236,8 @@ export class FakeBackend implements KafkaBackend {
   async fetch(request: FetchRequest, _ctx: RequestContext): Promise<FetchResult> {
     const p = this.partition(request.topic, request.partition);
     if (request.offset < p.logStartOffset || request.offset > p.highWatermark) throw offsetOutOfRange(request.offset, p.logStartOffset, p.highWatermark);
-    return { batches: p.read(request.offset, request.maxBytes), highWatermark: p.highWatermark, logStartOffset: p.logStartOffset };
+    // No transactions here: everything below the high watermark is stable.
+    return { batches: p.read(request.offset, request.maxBytes), highWatermark: p.highWatermark, logStartOffset: p.logStartOffset, lastStableOffset: p.highWatermark, abortedTransactions: [] };
   }
 
   waitForData(positions: readonly FetchPosition[], timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -471,8 +472,26 @@ export class FakeBackend implements KafkaBackend {
   // Producers and principals -------------------------------------------------------------------
 
   async initProducerId(transactionalId: string | null, _timeoutMs: number, _ctx: RequestContext): Promise<{ producerId: number; producerEpoch: number }> {
-    if (transactionalId !== null) throw invalid('transactionalId', 'transactions are not served yet');
+    if (transactionalId !== null) throw invalid('transactionalId', 'the fake serves no transactions');
     return { producerId: this.nextProducerId++, producerEpoch: 0 };
+  }
+
+  // Transactions: the broker's (test/integration/kafka-transactions.test.ts); none here.
+
+  async addPartitionsToTxn(): Promise<void> {
+    throw invalid('transactionalId', 'the fake serves no transactions');
+  }
+
+  async addOffsetsToTxn(): Promise<void> {
+    throw invalid('transactionalId', 'the fake serves no transactions');
+  }
+
+  async txnOffsetCommit(): Promise<void> {
+    throw invalid('transactionalId', 'the fake serves no transactions');
+  }
+
+  async endTxn(): Promise<void> {
+    throw invalid('transactionalId', 'the fake serves no transactions');
   }
 
   async authenticatePlain(username: string, password: string): Promise<string | null> {

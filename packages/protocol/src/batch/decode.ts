@@ -7,6 +7,7 @@ import {
   BATCH_MAGIC,
   COMPACTED_FLAG,
   COMPRESSION_BY_CODE,
+  CONTROL_FLAG,
   COMPRESSION_MASK,
   CRC_START,
   Compression,
@@ -14,6 +15,7 @@ import {
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   NO_SEQUENCE,
+  TRANSACTIONAL_FLAG,
   UNCOMPRESSED_BYTES_MAX_DEFAULT,
   type BatchHeader,
   type BatchRecord,
@@ -62,7 +64,7 @@ export function readBatchHeader(bytes: Uint8Array): BatchHeader {
   const attributes = view.getUint8(HeaderOffset.Attributes);
   const compression = COMPRESSION_BY_CODE[attributes & COMPRESSION_MASK];
   if (compression === undefined) throw malformed(`unknown compression code ${attributes & COMPRESSION_MASK}`);
-  if ((attributes & ~(COMPRESSION_MASK | COMPACTED_FLAG)) !== 0) throw malformed(`attributes ${attributes} set reserved bits 4-7`);
+  if ((attributes & ~(COMPRESSION_MASK | COMPACTED_FLAG | TRANSACTIONAL_FLAG | CONTROL_FLAG)) !== 0) throw malformed(`attributes ${attributes} set reserved bits 6-7`);
   const recordCount = view.getUint32(HeaderOffset.RecordCount);
   if (recordCount === 0) throw malformed('recordCount is 0; a batch holds at least one record');
   const firstTimestampMs = readInt64(view, HeaderOffset.FirstTimestampMs, 'firstTimestampMs');
@@ -83,6 +85,8 @@ export function readBatchHeader(bytes: Uint8Array): BatchHeader {
       `producerId ${producerId}, producerEpoch ${producerEpoch}, baseSequence ${baseSequence}: all -1 or none negative`,
     );
   }
+  const transactional = (attributes & TRANSACTIONAL_FLAG) !== 0;
+  if (transactional && producerId === NO_PRODUCER_ID) throw malformed('a transactional batch (attributes bit 4) needs a producerId');
   return {
     magic,
     compression,
@@ -95,6 +99,8 @@ export function readBatchHeader(bytes: Uint8Array): BatchHeader {
     baseSequence,
     payloadLength,
     compacted: (attributes & COMPACTED_FLAG) !== 0,
+    transactional,
+    control: (attributes & CONTROL_FLAG) !== 0,
     sizeBytes: bytes.length,
   };
 }
@@ -137,6 +143,7 @@ export async function validateBatch(bytes: Uint8Array, limits: BatchLimits): Pro
   }
   const header = readBatchHeader(bytes);
   if (header.compacted) throw malformed('attributes set bit 3 (compacted): only the broker compacts batches');
+  if (header.control) throw malformed('attributes set bit 5 (control): only the broker writes transaction markers');
   await decodeRecords(bytes, header, limits, false);
   return header;
 }

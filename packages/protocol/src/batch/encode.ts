@@ -7,12 +7,14 @@ import {
   BATCH_MAGIC,
   COMPACTED_FLAG,
   COMPRESSION_BY_CODE,
+  CONTROL_FLAG,
   CRC_START,
   Compression,
   HeaderOffset,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   NO_SEQUENCE,
+  TRANSACTIONAL_FLAG,
   type RecordInput,
 } from './format.js';
 import { varintBytes, varlongBytes, writeVarint, writeVarlong } from './varint.js';
@@ -27,6 +29,10 @@ export interface EncodeOptions {
   /** The sequence number of the batch's first record, 0 to 2^31-1, with a producerId; -1
    *  without. Record i has sequence baseSequence + i. */
   readonly baseSequence?: number;
+  /** A batch of a transaction (TRANSACTIONAL_FLAG); needs a producerId. */
+  readonly transactional?: boolean;
+  /** A transaction marker (CONTROL_FLAG): written by the broker only (encodeTxnMarker). */
+  readonly control?: boolean;
 }
 
 /** Timestamps are epoch milliseconds below 2^52, so that every delta between two of them fits
@@ -68,11 +74,12 @@ export async function writeBatch(records: readonly RecordInput[], options: Encod
   const compression = options.compression ?? Compression.None;
   const code = COMPRESSION_BY_CODE.indexOf(compression);
   if (code < 0) throw invalidArgument('compression', `unknown codec ${JSON.stringify(compression)}`);
-  const attributes = layout === undefined ? code : code | COMPACTED_FLAG;
+  const attributes = (layout === undefined ? code : code | COMPACTED_FLAG) | (options.transactional === true ? TRANSACTIONAL_FLAG : 0) | (options.control === true ? CONTROL_FLAG : 0);
   const producerId = options.producerId ?? NO_PRODUCER_ID;
   const producerEpoch = options.producerEpoch ?? NO_PRODUCER_EPOCH;
   const baseSequence = options.baseSequence ?? NO_SEQUENCE;
   checkProducer(producerId, producerEpoch, baseSequence);
+  if (options.transactional === true && producerId === NO_PRODUCER_ID) throw invalidArgument('transactional', 'a transactional batch needs a producerId');
 
   const first = records[0];
   if (first === undefined && layout === undefined) throw invalidArgument('records', 'a batch needs at least one record');
@@ -184,4 +191,30 @@ function checkProducer(producerId: number, producerEpoch: number, baseSequence: 
   if (!Number.isInteger(baseSequence) || baseSequence < 0 || baseSequence > INT32_MAX) {
     throw invalidArgument('baseSequence', `must be from 0 to ${INT32_MAX} with a producerId (got ${baseSequence})`);
   }
+}
+
+/** The control record types of a transaction marker (Kafka's ControlRecordType). */
+export const ControlRecordType = { Abort: 0, Commit: 1 } as const;
+
+/**
+ * A transaction marker (KIP-98's control batch, as Kafka writes it): one record whose key is the
+ * control record version 0 and type (0 abort, 1 commit) and whose value is the marker version 0
+ * and the coordinator epoch, in a batch with the transactional and control bits set, under the
+ * transaction's producer id and epoch (sequence -1 is not allowed with a producer id: 0, which
+ * no reader checks on a control batch).
+ */
+export function encodeTxnMarker(marker: { producerId: number; producerEpoch: number; commit: boolean; coordinatorEpoch: number; timestampMs: number }): Promise<Uint8Array> {
+  const key = Buffer.alloc(4);
+  key.writeInt16BE(0, 0);
+  key.writeInt16BE(marker.commit ? ControlRecordType.Commit : ControlRecordType.Abort, 2);
+  const value = Buffer.alloc(6);
+  value.writeInt16BE(0, 0);
+  value.writeInt32BE(marker.coordinatorEpoch, 2);
+  return writeBatch([{ key, value, timestampMs: marker.timestampMs }], {
+    producerId: marker.producerId,
+    producerEpoch: marker.producerEpoch,
+    baseSequence: 0,
+    transactional: true,
+    control: true,
+  });
 }

@@ -8,7 +8,8 @@
 //   offset size  field
 //        0    1  magic            = 1
 //        1    1  attributes       bits 0-2: compression (0 none, 1 gzip, 2 snappy, 3 lz4,
-//                                 4 zstd); bit 3: compacted (see below); bits 4-7: 0
+//                                 4 zstd); bit 3: compacted (see below); bit 4: transactional;
+//                                 bit 5: control (a transaction marker); bits 6-7: 0
 //        2    4  crc              CRC-32C of every byte after this field
 //        6    4  recordCount      u32, at least 1
 //       10    8  firstTimestampMs i64, at most the first record's timestamp (the base of every
@@ -80,6 +81,16 @@ export const COMPRESSION_MASK = 0x07;
 /** The attributes bit of a compacted batch. */
 export const COMPACTED_FLAG = 0x08;
 
+/** The attributes bit of a batch written inside a transaction (KIP-98): Kafka's bit 4 too. It
+ *  needs a producer id, and the partition stores it only inside an ongoing transaction. */
+export const TRANSACTIONAL_FLAG = 0x10;
+
+/** The attributes bit of a control batch: a transaction marker the broker writes (KIP-98),
+ *  never a producer; Kafka's bit 5 too. Its one record's key is a version (int16, 0) and a type
+ *  (int16: 0 abort, 1 commit), its value a version (int16, 0) and the coordinator epoch (int32),
+ *  as Kafka's EndTransactionMarker. Readers never hand it to applications. */
+export const CONTROL_FLAG = 0x20;
+
 /** The producerId, producerEpoch and baseSequence of a batch without an idempotent producer. */
 export const NO_PRODUCER_ID = -1;
 export const NO_PRODUCER_EPOCH = -1;
@@ -126,6 +137,10 @@ export interface BatchHeader {
   readonly payloadLength: number;
   /** Key compaction removed some of its records (COMPACTED_FLAG). */
   readonly compacted: boolean;
+  /** Written inside a transaction (TRANSACTIONAL_FLAG). */
+  readonly transactional: boolean;
+  /** A transaction marker (CONTROL_FLAG). */
+  readonly control: boolean;
   /** The whole batch: BATCH_HEADER_BYTES + payloadLength. */
   readonly sizeBytes: number;
 }

@@ -20,3 +20,4 @@ export * from './herald/internal/v1/SnapshotMeta.js';
 export * from './herald/internal/v1/TimeoutNow.js';
 export * from './herald/internal/v1/Vote.js';
 export * from './herald/internal/v1/VoteResponse.js';
+export * from './herald/internal/v1/WriteTxnMarkerRequest.js';

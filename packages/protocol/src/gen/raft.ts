@@ -21,6 +21,7 @@ import type { SnapshotMeta as _herald_internal_v1_SnapshotMeta, SnapshotMeta__Ou
 import type { TimeoutNow as _herald_internal_v1_TimeoutNow, TimeoutNow__Output as _herald_internal_v1_TimeoutNow__Output } from './herald/internal/v1/TimeoutNow.js';
 import type { Vote as _herald_internal_v1_Vote, Vote__Output as _herald_internal_v1_Vote__Output } from './herald/internal/v1/Vote.js';
 import type { VoteResponse as _herald_internal_v1_VoteResponse, VoteResponse__Output as _herald_internal_v1_VoteResponse__Output } from './herald/internal/v1/VoteResponse.js';
+import type { WriteTxnMarkerRequest as _herald_internal_v1_WriteTxnMarkerRequest, WriteTxnMarkerRequest__Output as _herald_internal_v1_WriteTxnMarkerRequest__Output } from './herald/internal/v1/WriteTxnMarkerRequest.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -55,6 +56,7 @@ export interface ProtoGrpcType {
         TimeoutNow: MessageTypeDefinition<_herald_internal_v1_TimeoutNow, _herald_internal_v1_TimeoutNow__Output>
         Vote: MessageTypeDefinition<_herald_internal_v1_Vote, _herald_internal_v1_Vote__Output>
         VoteResponse: MessageTypeDefinition<_herald_internal_v1_VoteResponse, _herald_internal_v1_VoteResponse__Output>
+        WriteTxnMarkerRequest: MessageTypeDefinition<_herald_internal_v1_WriteTxnMarkerRequest, _herald_internal_v1_WriteTxnMarkerRequest__Output>
       }
     }
   }

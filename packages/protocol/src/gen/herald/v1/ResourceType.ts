@@ -21,6 +21,10 @@ export const ResourceType = {
    * The cluster; its one resource is named "herald-cluster".
    */
   RESOURCE_TYPE_CLUSTER: 'RESOURCE_TYPE_CLUSTER',
+  /**
+   * A transactional producer's id (KIP-98): Write to use it, over Kafka's protocol.
+   */
+  RESOURCE_TYPE_TRANSACTIONAL_ID: 'RESOURCE_TYPE_TRANSACTIONAL_ID',
 } as const;
 
 /**
@@ -49,6 +53,11 @@ export type ResourceType =
    */
   | 'RESOURCE_TYPE_CLUSTER'
   | 4
+  /**
+   * A transactional producer's id (KIP-98): Write to use it, over Kafka's protocol.
+   */
+  | 'RESOURCE_TYPE_TRANSACTIONAL_ID'
+  | 5
 
 /**
  * What an ACL protects.

@@ -2,11 +2,21 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AddToTransactionRequest as _herald_v1_AddToTransactionRequest, AddToTransactionRequest__Output as _herald_v1_AddToTransactionRequest__Output } from '../../herald/v1/AddToTransactionRequest.js';
+import type { AddToTransactionResponse as _herald_v1_AddToTransactionResponse, AddToTransactionResponse__Output as _herald_v1_AddToTransactionResponse__Output } from '../../herald/v1/AddToTransactionResponse.js';
+import type { CommitTransactionOffsetsRequest as _herald_v1_CommitTransactionOffsetsRequest, CommitTransactionOffsetsRequest__Output as _herald_v1_CommitTransactionOffsetsRequest__Output } from '../../herald/v1/CommitTransactionOffsetsRequest.js';
+import type { CommitTransactionOffsetsResponse as _herald_v1_CommitTransactionOffsetsResponse, CommitTransactionOffsetsResponse__Output as _herald_v1_CommitTransactionOffsetsResponse__Output } from '../../herald/v1/CommitTransactionOffsetsResponse.js';
 import type { EndHalfRequest as _herald_v1_EndHalfRequest, EndHalfRequest__Output as _herald_v1_EndHalfRequest__Output } from '../../herald/v1/EndHalfRequest.js';
 import type { EndHalfResponse as _herald_v1_EndHalfResponse, EndHalfResponse__Output as _herald_v1_EndHalfResponse__Output } from '../../herald/v1/EndHalfResponse.js';
+import type { EndTransactionRequest as _herald_v1_EndTransactionRequest, EndTransactionRequest__Output as _herald_v1_EndTransactionRequest__Output } from '../../herald/v1/EndTransactionRequest.js';
+import type { EndTransactionResponse as _herald_v1_EndTransactionResponse, EndTransactionResponse__Output as _herald_v1_EndTransactionResponse__Output } from '../../herald/v1/EndTransactionResponse.js';
 import type { HalfCheck as _herald_v1_HalfCheck, HalfCheck__Output as _herald_v1_HalfCheck__Output } from '../../herald/v1/HalfCheck.js';
+import type { InitTransactionsRequest as _herald_v1_InitTransactionsRequest, InitTransactionsRequest__Output as _herald_v1_InitTransactionsRequest__Output } from '../../herald/v1/InitTransactionsRequest.js';
+import type { InitTransactionsResponse as _herald_v1_InitTransactionsResponse, InitTransactionsResponse__Output as _herald_v1_InitTransactionsResponse__Output } from '../../herald/v1/InitTransactionsResponse.js';
 import type { ListHalvesRequest as _herald_v1_ListHalvesRequest, ListHalvesRequest__Output as _herald_v1_ListHalvesRequest__Output } from '../../herald/v1/ListHalvesRequest.js';
 import type { ListHalvesResponse as _herald_v1_ListHalvesResponse, ListHalvesResponse__Output as _herald_v1_ListHalvesResponse__Output } from '../../herald/v1/ListHalvesResponse.js';
+import type { ListTransactionsRequest as _herald_v1_ListTransactionsRequest, ListTransactionsRequest__Output as _herald_v1_ListTransactionsRequest__Output } from '../../herald/v1/ListTransactionsRequest.js';
+import type { ListTransactionsResponse as _herald_v1_ListTransactionsResponse, ListTransactionsResponse__Output as _herald_v1_ListTransactionsResponse__Output } from '../../herald/v1/ListTransactionsResponse.js';
 import type { SendHalfRequest as _herald_v1_SendHalfRequest, SendHalfRequest__Output as _herald_v1_SendHalfRequest__Output } from '../../herald/v1/SendHalfRequest.js';
 import type { SendHalfResponse as _herald_v1_SendHalfResponse, SendHalfResponse__Output as _herald_v1_SendHalfResponse__Output } from '../../herald/v1/SendHalfResponse.js';
 import type { WatchChecksRequest as _herald_v1_WatchChecksRequest, WatchChecksRequest__Output as _herald_v1_WatchChecksRequest__Output } from '../../herald/v1/WatchChecksRequest.js';
@@ -44,6 +54,38 @@ import type { WatchChecksRequest as _herald_v1_WatchChecksRequest, WatchChecksRe
  */
 export interface TransactionServiceClient extends grpc.Client {
   /**
+   * Adds partitions (and groups whose offsets it will commit) to the ongoing transaction, or
+   * begins one with them.
+   */
+  AddToTransaction(argument: _herald_v1_AddToTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_AddToTransactionResponse__Output>): grpc.ClientUnaryCall;
+  AddToTransaction(argument: _herald_v1_AddToTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_AddToTransactionResponse__Output>): grpc.ClientUnaryCall;
+  AddToTransaction(argument: _herald_v1_AddToTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_AddToTransactionResponse__Output>): grpc.ClientUnaryCall;
+  AddToTransaction(argument: _herald_v1_AddToTransactionRequest, callback: grpc.requestCallback<_herald_v1_AddToTransactionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Adds partitions (and groups whose offsets it will commit) to the ongoing transaction, or
+   * begins one with them.
+   */
+  addToTransaction(argument: _herald_v1_AddToTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_AddToTransactionResponse__Output>): grpc.ClientUnaryCall;
+  addToTransaction(argument: _herald_v1_AddToTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_AddToTransactionResponse__Output>): grpc.ClientUnaryCall;
+  addToTransaction(argument: _herald_v1_AddToTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_AddToTransactionResponse__Output>): grpc.ClientUnaryCall;
+  addToTransaction(argument: _herald_v1_AddToTransactionRequest, callback: grpc.requestCallback<_herald_v1_AddToTransactionResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Offsets of a group added to the transaction: committed when the transaction commits.
+   */
+  CommitTransactionOffsets(argument: _herald_v1_CommitTransactionOffsetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_CommitTransactionOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  CommitTransactionOffsets(argument: _herald_v1_CommitTransactionOffsetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_CommitTransactionOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  CommitTransactionOffsets(argument: _herald_v1_CommitTransactionOffsetsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_CommitTransactionOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  CommitTransactionOffsets(argument: _herald_v1_CommitTransactionOffsetsRequest, callback: grpc.requestCallback<_herald_v1_CommitTransactionOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Offsets of a group added to the transaction: committed when the transaction commits.
+   */
+  commitTransactionOffsets(argument: _herald_v1_CommitTransactionOffsetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_CommitTransactionOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  commitTransactionOffsets(argument: _herald_v1_CommitTransactionOffsetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_CommitTransactionOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  commitTransactionOffsets(argument: _herald_v1_CommitTransactionOffsetsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_CommitTransactionOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  commitTransactionOffsets(argument: _herald_v1_CommitTransactionOffsetsRequest, callback: grpc.requestCallback<_herald_v1_CommitTransactionOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Commits or rolls back a half message; answered once the decision is committed.
    */
   EndHalf(argument: _herald_v1_EndHalfRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_EndHalfResponse__Output>): grpc.ClientUnaryCall;
@@ -57,6 +99,64 @@ export interface TransactionServiceClient extends grpc.Client {
   endHalf(argument: _herald_v1_EndHalfRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_EndHalfResponse__Output>): grpc.ClientUnaryCall;
   endHalf(argument: _herald_v1_EndHalfRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_EndHalfResponse__Output>): grpc.ClientUnaryCall;
   endHalf(argument: _herald_v1_EndHalfRequest, callback: grpc.requestCallback<_herald_v1_EndHalfResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Commits or aborts the ongoing transaction; answered once every marker is written (its
+   * records readable, or never), with the epoch for the next transaction.
+   */
+  EndTransaction(argument: _herald_v1_EndTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_EndTransactionResponse__Output>): grpc.ClientUnaryCall;
+  EndTransaction(argument: _herald_v1_EndTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_EndTransactionResponse__Output>): grpc.ClientUnaryCall;
+  EndTransaction(argument: _herald_v1_EndTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_EndTransactionResponse__Output>): grpc.ClientUnaryCall;
+  EndTransaction(argument: _herald_v1_EndTransactionRequest, callback: grpc.requestCallback<_herald_v1_EndTransactionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Commits or aborts the ongoing transaction; answered once every marker is written (its
+   * records readable, or never), with the epoch for the next transaction.
+   */
+  endTransaction(argument: _herald_v1_EndTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_EndTransactionResponse__Output>): grpc.ClientUnaryCall;
+  endTransaction(argument: _herald_v1_EndTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_EndTransactionResponse__Output>): grpc.ClientUnaryCall;
+  endTransaction(argument: _herald_v1_EndTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_EndTransactionResponse__Output>): grpc.ClientUnaryCall;
+  endTransaction(argument: _herald_v1_EndTransactionRequest, callback: grpc.requestCallback<_herald_v1_EndTransactionResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Atomic transactions across partitions, with consumer-group offsets (KIP-98, with KIP-890's
+   * new epoch per transaction). The coordinator runs on the controller: send these there (any
+   * other node refuses with NotLeader naming it). Records are written with Produce at each
+   * partition's leader, in transactional batches (attributes bit 4) under the producer id and
+   * epoch InitTransactions gave; a partition accepts them only once AddToTransaction added it.
+   * Each needs Write on the transactional-id resource; AddToTransaction also Write on the
+   * topics and Read on the groups, CommitTransactionOffsets Read on the group and its topics.
+   * Refusals (trailer `herald-reason`): ProducerFenced (a newer instance of the id, or the
+   * coordinator's abort at the timeout, took over), InvalidProducerIdMapping (the producer id is
+   * not the id's), InvalidTxnState (no ongoing transaction, or the other decision was made),
+   * ConcurrentTransactions (UNAVAILABLE, retryable: the previous transaction is still ending).
+   * 
+   * A producer id and epoch for a transactional id: its epoch bumped, which fences every older
+   * instance; a transaction an older instance left open is aborted first.
+   */
+  InitTransactions(argument: _herald_v1_InitTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_InitTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  InitTransactions(argument: _herald_v1_InitTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_InitTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  InitTransactions(argument: _herald_v1_InitTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_InitTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  InitTransactions(argument: _herald_v1_InitTransactionsRequest, callback: grpc.requestCallback<_herald_v1_InitTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Atomic transactions across partitions, with consumer-group offsets (KIP-98, with KIP-890's
+   * new epoch per transaction). The coordinator runs on the controller: send these there (any
+   * other node refuses with NotLeader naming it). Records are written with Produce at each
+   * partition's leader, in transactional batches (attributes bit 4) under the producer id and
+   * epoch InitTransactions gave; a partition accepts them only once AddToTransaction added it.
+   * Each needs Write on the transactional-id resource; AddToTransaction also Write on the
+   * topics and Read on the groups, CommitTransactionOffsets Read on the group and its topics.
+   * Refusals (trailer `herald-reason`): ProducerFenced (a newer instance of the id, or the
+   * coordinator's abort at the timeout, took over), InvalidProducerIdMapping (the producer id is
+   * not the id's), InvalidTxnState (no ongoing transaction, or the other decision was made),
+   * ConcurrentTransactions (UNAVAILABLE, retryable: the previous transaction is still ending).
+   * 
+   * A producer id and epoch for a transactional id: its epoch bumped, which fences every older
+   * instance; a transaction an older instance left open is aborted first.
+   */
+  initTransactions(argument: _herald_v1_InitTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_InitTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  initTransactions(argument: _herald_v1_InitTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_InitTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  initTransactions(argument: _herald_v1_InitTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_InitTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  initTransactions(argument: _herald_v1_InitTransactionsRequest, callback: grpc.requestCallback<_herald_v1_InitTransactionsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * The half messages of the topic's partitions this node leads: undecided ones, and with
@@ -74,6 +174,21 @@ export interface TransactionServiceClient extends grpc.Client {
   listHalves(argument: _herald_v1_ListHalvesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_ListHalvesResponse__Output>): grpc.ClientUnaryCall;
   listHalves(argument: _herald_v1_ListHalvesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_ListHalvesResponse__Output>): grpc.ClientUnaryCall;
   listHalves(argument: _herald_v1_ListHalvesRequest, callback: grpc.requestCallback<_herald_v1_ListHalvesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Every transactional id and its current or last transaction (Describe on the cluster).
+   */
+  ListTransactions(argument: _herald_v1_ListTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  ListTransactions(argument: _herald_v1_ListTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  ListTransactions(argument: _herald_v1_ListTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  ListTransactions(argument: _herald_v1_ListTransactionsRequest, callback: grpc.requestCallback<_herald_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every transactional id and its current or last transaction (Describe on the cluster).
+   */
+  listTransactions(argument: _herald_v1_ListTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  listTransactions(argument: _herald_v1_ListTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_herald_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  listTransactions(argument: _herald_v1_ListTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_herald_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  listTransactions(argument: _herald_v1_ListTransactionsRequest, callback: grpc.requestCallback<_herald_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Stores a half message. Answered once committed by a Raft majority (acks QUORUM), so the
@@ -142,15 +257,55 @@ export interface TransactionServiceClient extends grpc.Client {
  */
 export interface TransactionServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Adds partitions (and groups whose offsets it will commit) to the ongoing transaction, or
+   * begins one with them.
+   */
+  AddToTransaction: grpc.handleUnaryCall<_herald_v1_AddToTransactionRequest__Output, _herald_v1_AddToTransactionResponse>;
+  
+  /**
+   * Offsets of a group added to the transaction: committed when the transaction commits.
+   */
+  CommitTransactionOffsets: grpc.handleUnaryCall<_herald_v1_CommitTransactionOffsetsRequest__Output, _herald_v1_CommitTransactionOffsetsResponse>;
+  
+  /**
    * Commits or rolls back a half message; answered once the decision is committed.
    */
   EndHalf: grpc.handleUnaryCall<_herald_v1_EndHalfRequest__Output, _herald_v1_EndHalfResponse>;
+  
+  /**
+   * Commits or aborts the ongoing transaction; answered once every marker is written (its
+   * records readable, or never), with the epoch for the next transaction.
+   */
+  EndTransaction: grpc.handleUnaryCall<_herald_v1_EndTransactionRequest__Output, _herald_v1_EndTransactionResponse>;
+  
+  /**
+   * Atomic transactions across partitions, with consumer-group offsets (KIP-98, with KIP-890's
+   * new epoch per transaction). The coordinator runs on the controller: send these there (any
+   * other node refuses with NotLeader naming it). Records are written with Produce at each
+   * partition's leader, in transactional batches (attributes bit 4) under the producer id and
+   * epoch InitTransactions gave; a partition accepts them only once AddToTransaction added it.
+   * Each needs Write on the transactional-id resource; AddToTransaction also Write on the
+   * topics and Read on the groups, CommitTransactionOffsets Read on the group and its topics.
+   * Refusals (trailer `herald-reason`): ProducerFenced (a newer instance of the id, or the
+   * coordinator's abort at the timeout, took over), InvalidProducerIdMapping (the producer id is
+   * not the id's), InvalidTxnState (no ongoing transaction, or the other decision was made),
+   * ConcurrentTransactions (UNAVAILABLE, retryable: the previous transaction is still ending).
+   * 
+   * A producer id and epoch for a transactional id: its epoch bumped, which fences every older
+   * instance; a transaction an older instance left open is aborted first.
+   */
+  InitTransactions: grpc.handleUnaryCall<_herald_v1_InitTransactionsRequest__Output, _herald_v1_InitTransactionsResponse>;
   
   /**
    * The half messages of the topic's partitions this node leads: undecided ones, and with
    * include_decided the decisions the partitions still remember (a client asks every node).
    */
   ListHalves: grpc.handleUnaryCall<_herald_v1_ListHalvesRequest__Output, _herald_v1_ListHalvesResponse>;
+  
+  /**
+   * Every transactional id and its current or last transaction (Describe on the cluster).
+   */
+  ListTransactions: grpc.handleUnaryCall<_herald_v1_ListTransactionsRequest__Output, _herald_v1_ListTransactionsResponse>;
   
   /**
    * Stores a half message. Answered once committed by a Raft majority (acks QUORUM), so the
@@ -168,8 +323,13 @@ export interface TransactionServiceHandlers extends grpc.UntypedServiceImplement
 }
 
 export interface TransactionServiceDefinition extends grpc.ServiceDefinition {
+  AddToTransaction: MethodDefinition<_herald_v1_AddToTransactionRequest, _herald_v1_AddToTransactionResponse, _herald_v1_AddToTransactionRequest__Output, _herald_v1_AddToTransactionResponse__Output>
+  CommitTransactionOffsets: MethodDefinition<_herald_v1_CommitTransactionOffsetsRequest, _herald_v1_CommitTransactionOffsetsResponse, _herald_v1_CommitTransactionOffsetsRequest__Output, _herald_v1_CommitTransactionOffsetsResponse__Output>
   EndHalf: MethodDefinition<_herald_v1_EndHalfRequest, _herald_v1_EndHalfResponse, _herald_v1_EndHalfRequest__Output, _herald_v1_EndHalfResponse__Output>
+  EndTransaction: MethodDefinition<_herald_v1_EndTransactionRequest, _herald_v1_EndTransactionResponse, _herald_v1_EndTransactionRequest__Output, _herald_v1_EndTransactionResponse__Output>
+  InitTransactions: MethodDefinition<_herald_v1_InitTransactionsRequest, _herald_v1_InitTransactionsResponse, _herald_v1_InitTransactionsRequest__Output, _herald_v1_InitTransactionsResponse__Output>
   ListHalves: MethodDefinition<_herald_v1_ListHalvesRequest, _herald_v1_ListHalvesResponse, _herald_v1_ListHalvesRequest__Output, _herald_v1_ListHalvesResponse__Output>
+  ListTransactions: MethodDefinition<_herald_v1_ListTransactionsRequest, _herald_v1_ListTransactionsResponse, _herald_v1_ListTransactionsRequest__Output, _herald_v1_ListTransactionsResponse__Output>
   SendHalf: MethodDefinition<_herald_v1_SendHalfRequest, _herald_v1_SendHalfResponse, _herald_v1_SendHalfRequest__Output, _herald_v1_SendHalfResponse__Output>
   WatchChecks: MethodDefinition<_herald_v1_WatchChecksRequest, _herald_v1_HalfCheck, _herald_v1_WatchChecksRequest__Output, _herald_v1_HalfCheck__Output>
 }
