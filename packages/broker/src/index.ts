@@ -1,6 +1,6 @@
 export { ConfigError, loadConfig, localKafkaPort, localPeer, NodeConfigSchema, parsePeers, type NodeConfig, type Peer } from './config/config.js';
 export { MqttConfigSchema, type MqttConfig } from './config/mqtt.js';
-export { HeraldNode, HERALD_VERSION, randomProducerId, type HostedPartition, type PartitionView } from './node.js';
+export { HeraldNode, HERALD_VERSION, type HostedPartition, type PartitionView } from './node.js';
 export { nodeLogger, startNode, type Listener, type ListenerFactory, type RunningNode } from './server.js';
 export { Acks } from './partition/partition-leader.js';
 export { systemClock, type Clock, type Timer } from './host/clock.js';

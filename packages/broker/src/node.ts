@@ -1,5 +1,4 @@
-import { getRandomValues } from 'node:crypto';
-import { HeraldError, invalidTxnState, leadershipLost, noLeader, notLeader, partitionNotFound, producerFenced, topicNotFound } from '@herald/protocol';
+import { HeraldError, invalidTxnState, leadershipLost, noLeader, notLeader, partitionNotFound, producerFenced, randomProducerId, topicNotFound } from '@herald/protocol';
 import type { NodeId, RaftEvent } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
@@ -63,18 +62,6 @@ export interface PartitionView {
   readonly logStartOffset: number;
   /** The replicas that answered that they are repairing a log they lost, by id. */
   readonly repairing: readonly number[];
-}
-
-/**
- * A producer id: random in [0, 2^53), as the Herald SDK draws its own (@herald/client
- * randomProducerId). Idempotent Kafka producers, transactional ids and SDK producers draw from
- * one space, uniformly, so any two collide with a chance of about n²/2^54 for n producers;
- * blocks allocated by the controller would make the broker's ids unique among themselves but
- * not against the SDK's, and would put a meta-group commit in every producer's start.
- */
-export function randomProducerId(): number {
-  const [high, low] = getRandomValues(new Uint32Array(2));
-  return (high! & 0x1f_ffff) * 2 ** 32 + low!;
 }
 
 /** How long a transactional batch waits for this node's copy of the coordinator's state to show

@@ -10,7 +10,7 @@ export { CLIENT_CONFIG_ENV, DEFAULT_CLIENT_CONFIG_PATH, clientConfigPath, findCl
 export { AUTHORIZATION_KEY, type ClientCredentials, type TlsOptions } from './security.js';
 export { SecurityAdmin, type CredentialOptions, type Identity, type UserDescription } from './security-admin.js';
 export type { AclBinding, AclFilter, Principal, Quota } from '@herald/security/models';
-export { Producer, IDEMPOTENT_IN_FLIGHT_MAX, randomProducerId, type ProducerOptions } from './producer.js';
+export { Producer, IDEMPOTENT_IN_FLIGHT_MAX, type ProducerOptions } from './producer.js';
 export { Consumer, recordsFrom, type ConsumerOptions, type StartFrom } from './consumer.js';
 export { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 export {
@@ -43,4 +43,4 @@ export { isOutcomeUnknown, isTokenRefused, isUnreachable, leaderHint, mayHaveBee
 export { mergeTopicViews, settleMost, type CallOptions } from './router.js';
 export * from './types.js';
 // The catalog's error type and helpers, so that callers need no second import to handle errors.
-export { Compression, HeraldError, isHeraldError, Reason } from '@herald/protocol';
+export { Compression, HeraldError, isHeraldError, randomProducerId, Reason } from '@herald/protocol';

@@ -1,5 +1,4 @@
-import { getRandomValues } from 'node:crypto';
-import { Compression, encodeBatch, HeraldError, invalidArgument, recordTooLarge, TIMESTAMP_MS_MAX, type RecordInput } from '@herald/protocol';
+import { Compression, encodeBatch, HeraldError, invalidArgument, randomProducerId, recordTooLarge, TIMESTAMP_MS_MAX, type RecordInput } from '@herald/protocol';
 import { toHeraldError } from './errors.js';
 import type { CheckHandler, HalfMessage, HalfMessages } from './half-messages.js';
 import type { Transaction, Transactions } from './transactions.js';
@@ -385,12 +384,6 @@ function positive(field: string, value: number): number {
 function nonNegative(field: string, value: number): number {
   if (!(Number.isFinite(value) && value >= 0)) throw invalidArgument(field, `must be 0 or more (got ${value})`);
   return value;
-}
-
-/** A random producer id in [0, 2^53): two producers colliding is as likely as a UUID clash. */
-export function randomProducerId(): number {
-  const [high, low] = getRandomValues(new Uint32Array(2));
-  return (high! & 0x1f_ffff) * 2 ** 32 + low!;
 }
 
 /** Checks a record and turns it into what the codec encodes, with its size for batching. */

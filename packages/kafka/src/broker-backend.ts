@@ -18,14 +18,13 @@ import {
   localKafkaPort,
   PARTITIONS_MAX,
   ProducePipeline,
-  randomProducerId,
   TOPIC_MESSAGE_BYTES_MAX,
   topicConfigs,
   topicName,
   transactionalIdOf,
   type HeraldNode,
 } from '@herald/broker';
-import { invalidArgument, offsetOutOfRange, topicExists } from '@herald/protocol';
+import { invalidArgument, offsetOutOfRange, randomProducerId, topicExists } from '@herald/protocol';
 import { CLUSTER_RESOURCE_NAME, type Operation, type Principal, type QuotaKind, type ResourceType } from '@herald/security/models';
 import type {
   BrokerEndpoint,
