@@ -15,7 +15,8 @@ import { Partition } from './partition/partition.js';
 import { DeadLetterWriter } from './queue/dead-letters.js';
 import { bootstrapSecurity, readBootstrapUsers } from './security/bootstrap.js';
 import { NodeSecurity } from './security/node-security.js';
-import { FEATURE_LEVEL_MAX, STORE_FORMAT_VERSION, STORE_FORMATS_READ } from './store-format.js';
+import { requireFeatureLevel } from './feature-levels.js';
+import { FEATURE_LEVEL_MAX, FeatureLevel, STORE_FORMAT_VERSION, STORE_FORMATS_READ } from './store-format.js';
 import { CheckRegistry } from './transactions/check-registry.js';
 import type { CheckSettings } from './transactions/half-leader.js';
 import { TxnCoordinator } from './transactions/txn-coordinator.js';
@@ -192,7 +193,7 @@ export class HeraldNode {
     node.meta.group = await node.host.openGroup(META_GROUP_ID, META_GROUP_LABEL, metaMembership, node.meta, { repairingAnswers: () => node.meta.state.nodes().length === 0 });
     node.meta.onChange(() => node.reconcile());
     node.coordinator = new GroupCoordinator(node.meta, config.groups, (topic, queries) => node.queryPartitions(topic, queries), logger.child({ component: 'groups' }), clock);
-    node.txnCoordinator = new TxnCoordinator(node.meta, (p, marker, ms) => node.writeMarker(p, marker, ms), randomProducerId, logger.child({ component: 'transactions' }), clock);
+    node.txnCoordinator = new TxnCoordinator(node.meta, (p, marker, ms) => node.writeMarker(p, marker, ms), randomProducerId, () => requireFeatureLevel(node, FeatureLevel.Transactions), logger.child({ component: 'transactions' }), clock);
     await node.transport.listen(config.host, config.peerPort);
     await node.diskGuard.refresh();
     node.host.start();

@@ -1,8 +1,9 @@
 import { HeraldError } from '@herald/protocol';
 import type { NodeId } from '@herald/raft';
-import { META_GROUP_ID, type NodeCommand, type NodeRecord } from './meta/meta-state.js';
+import type { NodeCommand, NodeRecord } from './meta/meta-state.js';
 import type { HeraldNode } from './node.js';
 import { FeatureLevel } from './store-format.js';
+import { requireFeatureLevel } from './feature-levels.js';
 import { transferController } from './topics.js';
 
 /** How often the controller compares the meta group's Raft membership with the node list. */
@@ -10,9 +11,6 @@ export const MEMBERSHIP_CHECK_MS = 250;
 
 /** How long one metadata or membership change may take to commit. */
 const CHANGE_TIMEOUT_MS = 10_000;
-
-/** How long the controller waits for the nodes to report their feature levels. */
-const FEATURE_ASK_MS = 1_000;
 
 /** A node of the cluster as DescribeCluster reports it. */
 export interface ClusterNode {
@@ -96,28 +94,6 @@ export async function seedNodes(node: HeraldNode): Promise<void> {
   const outcome = await node.meta.propose({ type: 'SeedNodes', nodes }, CHANGE_TIMEOUT_MS);
   // Another request seeded them meanwhile: as good.
   if (!outcome.ok && outcome.reason !== 'NodeExists') throw new HeraldError(outcome.reason, outcome.message);
-}
-
-/**
- * Finalizes metadata feature level `level` if every node supports it (KIP-584: each node reports
- * the highest level it supports in its DescribeReplicas answer for the meta group), or refuses
- * with FeatureDisabled naming the nodes that do not (or did not answer). Levels are finalized on
- * the first change that needs them, never in the background, so that a cluster that never uses
- * a feature writes none of its entries.
- */
-async function requireFeatureLevel(node: HeraldNode, level: FeatureLevel): Promise<void> {
-  if (node.meta.state.finalizedFeatureLevel() >= level) return;
-  const { voters, learners } = node.meta.group.status().membership;
-  const ids = [...new Set([...node.nodeIds(), ...voters, ...learners])].filter((id) => id !== node.nodeId).sort((a, b) => a - b);
-  const answers = await node.transport.describeReplicas([META_GROUP_ID], FEATURE_ASK_MS);
-  const behind = ids.map((id) => ({ id, level: answers.find((a) => a.nodeId === id)?.featureLevel ?? 0 })).filter((n) => n.level < level);
-  if (behind.length > 0) {
-    const named = behind.map((n) => (n.level === 0 ? `node ${n.id} (did not answer, or runs a release before feature levels)` : `node ${n.id} (level ${n.level})`)).join(', ');
-    throw new HeraldError('FeatureDisabled', `this change needs metadata feature level ${level}, which not every node supports: ${named}; upgrade every node to this release first`);
-  }
-  const outcome = await node.meta.propose({ type: 'FinalizeFeatureLevel', level }, CHANGE_TIMEOUT_MS);
-  if (!outcome.ok) throw new HeraldError(outcome.reason, outcome.message);
-  node.logger.info({ level }, 'finalized a metadata feature level');
 }
 
 async function proposeNodeCommand(node: HeraldNode, command: NodeCommand): Promise<void> {

@@ -47,14 +47,23 @@ export const STORE_FORMATS_READ: readonly number[] = [1, 2];
 export const FeatureLevel = {
   /** Topics, consumer groups and security (every release so far). */
   Base: 1,
+  /** Half messages (their entry kind and partition commands), transactions across partitions
+   *  (the Txn* meta commands, TxnBegin and marker entries in partitions) and
+   *  FinalizeFeatureLevel itself. Finalized in the background once every node supports it: these
+   *  entries are written by partition leaders and the coordinator as clients ask. */
+  Transactions: 2,
   /** The cluster's nodes and partition reassignment (SeedNodes, AddNode, RemoveNode,
-   *  ReassignPartitions, CompleteReassignment) and FinalizeFeatureLevel itself. */
-  Membership: 2,
+   *  ReassignPartitions, CompleteReassignment). Finalized on the first membership change. */
+  Membership: 3,
 } as const;
 export type FeatureLevel = (typeof FeatureLevel)[keyof typeof FeatureLevel];
 
 /** The highest metadata feature level this version supports. */
 export const FEATURE_LEVEL_MAX: FeatureLevel = FeatureLevel.Membership;
+
+/** The highest level the controller finalizes without being asked (membership changes finalize
+ *  theirs when one is first made, so that a cluster never changed writes none of its entries). */
+export const FEATURE_LEVEL_BACKGROUND: FeatureLevel = FeatureLevel.Transactions;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

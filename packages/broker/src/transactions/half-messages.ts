@@ -1,4 +1,6 @@
+import { awaitFeatureLevel } from '../feature-levels.js';
 import { checkProducedBatch } from '../produce.js';
+import { FeatureLevel } from '../store-format.js';
 import type { HeraldNode } from '../node.js';
 import { DecidedBy } from './half-state.js';
 import type { EndResult, HalfView } from './half-leader.js';
@@ -28,6 +30,7 @@ export interface EndHalfRequest {
  *  until committed. The batch is checked as a produced one is (max.message.bytes, CRC). */
 export async function sendHalf(node: HeraldNode, request: SendHalfRequest): Promise<{ recordCount: number; duplicate: boolean }> {
   const { partition } = node.partition(request.topic, request.partition);
+  await awaitFeatureLevel(node, FeatureLevel.Transactions, 'a half message');
   const facts = await checkProducedBatch(node, request.topic, request.partition, request.batch);
   const result = await partition.leader.halves.send(request.id, request.producerGroup, request.batch, facts, request.timeoutMs);
   if (!result.duplicate) node.metrics.halfSent.inc({ topic: request.topic });

@@ -50,6 +50,9 @@ export class TxnCoordinator {
     private readonly meta: MetaGroup,
     private readonly writeMarker: WriteMarker,
     private readonly randomProducerId: () => number,
+    /** Finalizes the Transactions feature level, or refuses (FeatureDisabled) while a node of
+     *  an older release could not read the entries a transaction writes. */
+    private readonly requireFeature: () => Promise<void>,
     private readonly log: Logger,
     private readonly clock: Clock,
   ) {
@@ -76,6 +79,7 @@ export class TxnCoordinator {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > TRANSACTION_TIMEOUT_MAX_MS) {
       throw invalidArgument('transaction_timeout_ms', `must be from 1 to ${TRANSACTION_TIMEOUT_MAX_MS.toLocaleString('en-US')} (got ${timeoutMs})`);
     }
+    await this.requireFeature();
     let record = this.meta.state.txns.get(transactionalId);
     if (record?.status === TxnStatus.Ongoing) {
       await this.prepare(record, false, bump(record.producerEpoch));
