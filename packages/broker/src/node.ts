@@ -552,11 +552,12 @@ export class HeraldNode {
     const hosted = this.partitions.get(groupId);
     const tp = hosted === undefined ? undefined : { topic: hosted.topic.name, partition: hosted.partition.settings.partition };
     this.metrics.onRaftEvents(groupId, tp, events);
+    // Thousands of these come in one turn when a node fails over: no child logger per line.
+    const group = tp === undefined ? groupId : `${tp.topic}/${tp.partition}`;
     for (const e of events) {
-      const log = this.logger.child({ group: tp === undefined ? groupId : `${tp.topic}/${tp.partition}` });
-      if (e.type === 'RoleChanged') log.info({ role: e.role, term: e.term, leader: e.leaderId }, 'role changed');
-      else if (e.type === 'IsrShrunk') log.warn({ follower: e.nodeId, isr: e.isr }, 'ISR shrank');
-      else if (e.type === 'IsrExpanded') log.info({ follower: e.nodeId, isr: e.isr }, 'ISR expanded');
+      if (e.type === 'RoleChanged') this.logger.info({ group, role: e.role, term: e.term, leader: e.leaderId }, 'role changed');
+      else if (e.type === 'IsrShrunk') this.logger.warn({ group, follower: e.nodeId, isr: e.isr }, 'ISR shrank');
+      else if (e.type === 'IsrExpanded') this.logger.info({ group, follower: e.nodeId, isr: e.isr }, 'ISR expanded');
     }
   }
 
