@@ -19,7 +19,7 @@
 // Linux only (reads /proc). Ports are free ones; data goes to a temporary folder, removed after.
 
 import { HeraldClient } from '@herald/client';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { heraldCompiled, ProcessCluster } from '../support/process-cluster.js';
@@ -53,6 +53,25 @@ function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
+}
+
+/** utime + stime and user time alone per thread of a process, in clock ticks, from
+ *  /proc/<pid>/task: the main thread as 'main', the others by name (threads of one name summed:
+ *  libuv's pool, V8's workers). */
+function threadTicks(pid: number): Map<string, { total: number; user: number }> {
+  const out = new Map<string, { total: number; user: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seen = out.get(name) ?? { total: 0, user: 0 };
+      out.set(name, { total: seen.total + Number(fields[11]) + Number(fields[12]), user: seen.user + Number(fields[11]) });
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
 }
 
 function rssMb(pid: number): number {
@@ -204,9 +223,13 @@ async function run(): Promise<RunResult> {
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       const pids = cluster.peers.map((p) => cluster.pid(p.id)!);
       const before = pids.map(cpuTicks);
+      const threadsBefore = threadTicks(pids[0]!);
       const idleFrom = monotonicUs();
       await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1_000));
       const cpu = pids.map((pid, i) => (cpuTicks(pid) - before[i]!) / ticksPerSecond / idleSeconds);
+      // Where node 1's idle CPU went, by thread.
+      const threads = [...threadTicks(pids[0]!)].map(([name, t]) => ({ name, total: t.total - (threadsBefore.get(name)?.total ?? 0), user: t.user - (threadsBefore.get(name)?.user ?? 0) })).filter((t) => t.total > 0);
+      console.log(`  node 1 idle CPU by thread: ${threads.sort((a, b) => b.total - a.total).map((t) => `${t.name} ${((100 * t.total) / ticksPerSecond / idleSeconds).toFixed(2)}% (user ${((100 * t.user) / ticksPerSecond / idleSeconds).toFixed(2)}%)`).join(', ')}`);
       if (args.profile !== undefined) console.log(`  idle window (monotonic µs, for cpu-profile.ts --between): ${idleFrom} ${monotonicUs()}`);
       const rss = pids.map(rssMb);
       loads.push(load());

@@ -180,13 +180,17 @@ export class HeraldNode {
       clock.setInterval(() => {
         if (node.compacting === null) void node.compactKeys();
       }, config.retention.compactionIntervalMs),
-      clock.setInterval(() => {
-        if (node.closed || node.bootstrapping !== null) return;
-        node.bootstrapping = bootstrapSecurity(node.meta, bootstrapUsers, 5_000)
-          .catch((err: Error) => logger.debug({ err }, 'security bootstrap not written yet; retried'))
-          .finally(() => (node.bootstrapping = null));
-      }, SECURITY_BOOTSTRAP_CHECK_MS),
     );
+    // Until the cluster's security is bootstrapped (once, for good): an idle node's cost is its
+    // wake-ups, and this timer was five a second forever.
+    const bootstrapCheck = clock.setInterval(() => {
+      if (node.meta.state.security.bootstrapped) return bootstrapCheck.cancel();
+      if (node.closed || node.bootstrapping !== null) return;
+      node.bootstrapping = bootstrapSecurity(node.meta, bootstrapUsers, 5_000)
+        .catch((err: Error) => logger.debug({ err }, 'security bootstrap not written yet; retried'))
+        .finally(() => (node.bootstrapping = null));
+    }, SECURITY_BOOTSTRAP_CHECK_MS);
+    node.timers.push(bootstrapCheck);
     node.reconcile();
     await node.reconciling;
     return node;
