@@ -4,10 +4,14 @@
 // walking from the leaf outwards, so that a Buffer copy made by the storage adapter counts as a
 // Buffer copy, and a protobuf call made by grpc-js counts as protobuf.
 //
-//   node --import tsx scripts/bench/cpu-profile.ts PROFILE.cpuprofile [--window FUNCTION] [--top N] [--markdown]
+//   node --import tsx scripts/bench/cpu-profile.ts PROFILE.cpuprofile [--window FUNCTION | --after FUNCTION | --between FROM_US TO_US] [--top N] [--markdown]
 //
 // --window FUNCTION keeps only the samples between the first and the last one whose stack holds
-// FUNCTION (e.g. prepareProduce: the span of the produce workload on a broker).
+// FUNCTION (e.g. prepareProduce: the span of the produce workload on a broker); --after FUNCTION
+// keeps those from the first such sample to the end (e.g. onVerdict: a failover, up to the
+// stop); --between keeps the samples between two monotonic clock readings in microseconds
+// (process.hrtime in the same boot: test/bench/scale.ts prints its idle and failover windows so).
+// Besides self time, the top functions by total time (their callees included) are listed.
 import { readFileSync } from 'node:fs';
 
 interface CallFrame {
@@ -22,6 +26,7 @@ interface ProfileNode {
   children?: number[];
 }
 interface Profile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -54,12 +59,15 @@ const RULES: readonly { category: string; test: (f: CallFrame) => boolean }[] = 
 ];
 
 const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--') && args[args.indexOf(a) - 1] !== '--window' && args[args.indexOf(a) - 1] !== '--top');
+const valued = ['--window', '--after', '--top', '--between'];
+const file = args.find((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1]!) && args[i - 2] !== '--between');
 if (file === undefined) {
-  process.stderr.write('usage: cpu-profile.ts PROFILE.cpuprofile [--window FUNCTION] [--top N] [--markdown]\n');
+  process.stderr.write('usage: cpu-profile.ts PROFILE.cpuprofile [--window FUNCTION | --after FUNCTION | --between FROM_US TO_US] [--top N] [--markdown]\n');
   process.exit(2);
 }
 const windowFunction = args.includes('--window') ? args[args.indexOf('--window') + 1] : undefined;
+const afterFunction = args.includes('--after') ? args[args.indexOf('--after') + 1] : undefined;
+const between = args.includes('--between') ? [Number(args[args.indexOf('--between') + 1]), Number(args[args.indexOf('--between') + 2])] : undefined;
 const top = args.includes('--top') ? Number(args[args.indexOf('--top') + 1]) : 20;
 const markdown = args.includes('--markdown');
 
@@ -101,10 +109,18 @@ if (windowFunction !== undefined) {
   if (hits.length === 0) throw new Error(`no sample has ${windowFunction} on its stack`);
   from = hits[0]!;
   to = hits[hits.length - 1]!;
+} else if (afterFunction !== undefined) {
+  from = profile.samples.findIndex((id) => stackHas(id, afterFunction));
+  if (from < 0) throw new Error(`no sample has ${afterFunction} on its stack`);
+} else if (between !== undefined) {
+  from = times.findIndex((at) => profile.startTime + at >= between[0]!);
+  to = times.findLastIndex((at) => profile.startTime + at <= between[1]!);
+  if (from < 0 || to < from) throw new Error(`no sample between ${between[0]} and ${between[1]} (the profile spans ${profile.startTime} to ${profile.startTime + t})`);
 }
 
 const byCategory = new Map<string, number>();
 const byFunction = new Map<string, { us: number; category: string }>();
+const inclusive = new Map<string, number>();
 let total = 0;
 for (let i = from; i <= to; i++) {
   const id = profile.samples[i]!;
@@ -119,12 +135,21 @@ for (let i = from; i <= to; i++) {
   const entry = byFunction.get(key) ?? { us: 0, category };
   entry.us += us;
   byFunction.set(key, entry);
+  // Total time: every function on the stack, once per sample (recursion counts once).
+  const seen = new Set<string>();
+  for (let at: ProfileNode | undefined = byId.get(id); at !== undefined; at = at.parent === undefined ? undefined : byId.get(at.parent)) {
+    const name = `${at.callFrame.functionName || '(anonymous)'} ${at.callFrame.url.replace(/^.*\/packages\//, 'packages/').replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '')}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    inclusive.set(name, (inclusive.get(name) ?? 0) + us);
+  }
 }
 
 const idle = [...byCategory].filter(([c]) => c.startsWith('idle')).reduce((s, [, us]) => s + us, 0);
 const pct = (us: number) => `${((100 * us) / total).toFixed(1)} %`;
 const lines: string[] = [];
-lines.push(`${file}: ${(total / 1e6).toFixed(2)} s of samples${windowFunction === undefined ? '' : ` between the first and last ${windowFunction}`}, ${pct(total - idle)} busy`);
+const span = windowFunction !== undefined ? ` between the first and last ${windowFunction}` : afterFunction !== undefined ? ` from the first ${afterFunction} on` : between !== undefined ? ` in the window given` : '';
+lines.push(`${file}: ${(total / 1e6).toFixed(2)} s of samples${span}, ${pct(total - idle)} busy`);
 lines.push('');
 if (markdown) lines.push('| category | share of wall time |', '|---|---|');
 for (const [category, us] of [...byCategory].sort((a, b) => b[1] - a[1])) {
@@ -135,5 +160,11 @@ lines.push(`top ${top} functions by self time:`);
 if (markdown) lines.push('', '| self | function | category |', '|---|---|---|');
 for (const [key, { us, category }] of [...byFunction].sort((a, b) => b[1].us - a[1].us).slice(0, top)) {
   lines.push(markdown ? `| ${pct(us)} | \`${key}\` | ${category} |` : `${pct(us).padStart(7)}  ${key}  [${category}]`);
+}
+lines.push('');
+lines.push(`top ${top} functions by total time (callees included):`);
+if (markdown) lines.push('', '| total | function |', '|---|---|');
+for (const [key, us] of [...inclusive].filter(([k]) => !/^\((root|program|idle)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  lines.push(markdown ? `| ${pct(us)} | \`${key}\` |` : `${pct(us).padStart(7)}  ${key}`);
 }
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,22 +1,25 @@
 // Partitions at rest (issue #17): a 3-node process cluster with many topics and no traffic.
 // Reports, per run: the time to create the topics through the SDK (and until every partition
 // has a leader), each node's idle CPU (share of one core, from /proc over a window), RSS, and
-// /metrics size in bytes, and the time from SIGKILL of one node until every partition it led
-// has a new leader (read from the survivors' "role changed" log lines, so that polling costs
-// nothing). Numbers for docs/benchmarks.md; nothing fails on time.
+// /metrics size in bytes, and the failover: from SIGKILL of the node leading the most partitions
+// until each partition it led has a new leader, as percentiles over those partitions, with the
+// phases of their elections (first pre-candidate, first candidate, leader; read from the
+// survivors' "role changed" log lines, so that polling costs nothing). Numbers for
+// docs/benchmarks.md; nothing fails on time.
 //
 //   pnpm build && pnpm exec tsx --conditions=@herald/source test/bench/scale.ts \
 //     [--topics 1000] [--partitions 10] [--rf 3] [--concurrency 8] [--idle-seconds 10] [--runs 1] \
-//     [--config node.yaml] [--herald path/to/cli/dist/main.js] [--profile DIR]
+//     [--config node.yaml] [--herald path/to/cli/dist/main.js] [--profile DIR] [--keep-logs]
 //
 // --config is a node settings file given to every node (e.g. `raft: {quiesce: false}`); --herald
 // runs another build's compiled CLI (a checkout of main, for a before/after pair); --profile runs
-// the nodes under `node --cpu-prof`, writing into DIR as they stop after the idle window (no
-// failover then): read them with scripts/bench/cpu-profile.ts.
+// the nodes under `node --cpu-prof`, writing into DIR as the survivors stop after the failover:
+// read them with scripts/bench/cpu-profile.ts (`--after onVerdict` keeps the failover);
+// --keep-logs keeps the nodes' logs of every run.
 // Linux only (reads /proc). Ports are free ones; data goes to a temporary folder, removed after.
 
 import { HeraldClient } from '@herald/client';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { heraldCompiled, ProcessCluster } from '../support/process-cluster.js';
@@ -33,6 +36,7 @@ const { values: args } = parseArgs({
     config: { type: 'string' },
     herald: { type: 'string' },
     profile: { type: 'string' },
+    'keep-logs': { type: 'boolean', default: false },
   },
 });
 const topics = Number(args.topics);
@@ -51,12 +55,33 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** utime + stime and user time alone per thread of a process, in clock ticks, from
+ *  /proc/<pid>/task: the main thread as 'main', the others by name (threads of one name summed:
+ *  libuv's pool, V8's workers). */
+function threadTicks(pid: number): Map<string, { total: number; user: number }> {
+  const out = new Map<string, { total: number; user: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seen = out.get(name) ?? { total: 0, user: 0 };
+      out.set(name, { total: seen.total + Number(fields[11]) + Number(fields[12]), user: seen.user + Number(fields[11]) });
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0) / 1024;
 }
 
 const load = () => loadavg()[0]!.toFixed(1);
+/** The monotonic clock in microseconds: the clock of V8's CPU profiles. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 async function scrape(port: number): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -71,6 +96,12 @@ async function scrape(port: number): Promise<string> {
 class LeadershipLog {
   /** Per group, per node: the last role the node logged and when. */
   readonly roles = new Map<string, Map<number, { role: string; time: number }>>();
+  /** From `since` on: per group, the first time a node logged each role, and how many times
+   *  nodes logged `candidate` (a group that needed several elections shows it). */
+  readonly phases = new Map<string, { firstAt: Map<string, number>; candidacies: number }>();
+  /** From `since` on: when each node logged that a peer is down. */
+  readonly downAt = new Map<number, number>();
+  since = Infinity;
   private readonly offsets = new Map<number, number>();
   private readonly partial = new Map<number, string>();
 
@@ -91,7 +122,8 @@ class LeadershipLog {
         const lines = ((this.partial.get(id) ?? '') + buffer.toString('utf8')).split('\n');
         this.partial.set(id, lines.pop()!);
         for (const line of lines) {
-          if (!line.includes('"role changed"')) continue;
+          const down = line.includes('"peer node down');
+          if (!down && !line.includes('"role changed"')) continue;
           let parsed: { group: string; role: string; time: number };
           try {
             parsed = JSON.parse(line) as typeof parsed;
@@ -100,11 +132,21 @@ class LeadershipLog {
             // inside a stdout line. Skip it rather than lose the rest of the chunk.
             continue;
           }
+          if (down) {
+            if (parsed.time >= this.since && !this.downAt.has(id)) this.downAt.set(id, parsed.time);
+            continue;
+          }
           const { group, role, time } = parsed;
           if (group === 'meta') continue;
           let byNode = this.roles.get(group);
           if (byNode === undefined) this.roles.set(group, (byNode = new Map()));
           byNode.set(id, { role, time });
+          if (time >= this.since) {
+            let phase = this.phases.get(group);
+            if (phase === undefined) this.phases.set(group, (phase = { firstAt: new Map(), candidacies: 0 }));
+            if (!phase.firstAt.has(role)) phase.firstAt.set(role, time);
+            if (role === 'candidate') phase.candidacies++;
+          }
         }
       } finally {
         closeSync(fd);
@@ -130,8 +172,14 @@ interface RunResult {
   scrapeBytes: number[];
   failoverMs: number;
   failedOver: number;
+  /** Failover percentiles (ms after the kill): p50, p90, p99 of the partitions the node led. */
+  failoverP: number[];
   loads: string[];
 }
+
+/** The value at percentile `p` of sorted `xs` (nearest rank), or NaN when empty. */
+const percentile = (xs: readonly number[], p: number) => (xs.length === 0 ? NaN : xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!);
+const sorted = (xs: Iterable<number>) => [...xs].sort((a, b) => a - b);
 
 async function run(): Promise<RunResult> {
   const entry = args.herald ?? heraldCompiled().args[0]!;
@@ -175,19 +223,20 @@ async function run(): Promise<RunResult> {
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       const pids = cluster.peers.map((p) => cluster.pid(p.id)!);
       const before = pids.map(cpuTicks);
+      const threadsBefore = threadTicks(pids[0]!);
+      const idleFrom = monotonicUs();
       await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1_000));
       const cpu = pids.map((pid, i) => (cpuTicks(pid) - before[i]!) / ticksPerSecond / idleSeconds);
+      // Where node 1's idle CPU went, by thread.
+      const threads = [...threadTicks(pids[0]!)].map(([name, t]) => ({ name, total: t.total - (threadsBefore.get(name)?.total ?? 0), user: t.user - (threadsBefore.get(name)?.user ?? 0) })).filter((t) => t.total > 0);
+      console.log(`  node 1 idle CPU by thread: ${threads.sort((a, b) => b.total - a.total).map((t) => `${t.name} ${((100 * t.total) / ticksPerSecond / idleSeconds).toFixed(2)}% (user ${((100 * t.user) / ticksPerSecond / idleSeconds).toFixed(2)}%)`).join(', ')}`);
+      if (args.profile !== undefined) console.log(`  idle window (monotonic µs, for cpu-profile.ts --between): ${idleFrom} ${monotonicUs()}`);
       const rss = pids.map(rssMb);
       loads.push(load());
       console.log(`  idle CPU ${cpu.map((c) => `${(c * 100).toFixed(1)}%`).join(' / ')}, RSS ${rss.map((m) => m.toFixed(0)).join(' / ')} MB (load ${load()})`);
       const scrapeBytes: number[] = [];
       for (const p of cluster.peers) scrapeBytes.push(Buffer.byteLength(await scrape(p.metricsPort)));
       console.log(`  scrape ${scrapeBytes.map((b) => `${(b / 1024).toFixed(0)} KiB`).join(' / ')}`);
-      if (args.profile !== undefined) {
-        await cluster.stop(); // each node writes its profile as it exits
-        return { createSeconds, leadersSeconds, cpu, rss, scrapeBytes, failoverMs: NaN, failedOver: 0, loads };
-      }
-
       // A scrape of every partition's series is a stall of its own (about a second of CPU for
       // 3,000 partitions): let the cluster settle from it before the kill.
       await new Promise((resolve) => setTimeout(resolve, 5_000));
@@ -202,6 +251,8 @@ async function run(): Promise<RunResult> {
       const [victim, led] = [...ledBy].sort((a, b) => b[1].length - a[1].length)[0]!;
       const survivors = everyone.filter((id) => id !== victim);
       const killedAt = Date.now();
+      const killedAtUs = monotonicUs();
+      log.since = killedAt;
       await cluster.kill(victim);
       const newLeaderAt = new Map<string, number>();
       const failedOver = await waitFor(
@@ -215,11 +266,22 @@ async function run(): Promise<RunResult> {
         },
         { timeoutMs: 60_000, intervalMs: 250, what: `new leaders for the ${led.length} partitions node ${victim} led` },
       ).catch(() => false);
-      const times = [...newLeaderAt.values()].map((t) => t - killedAt).sort((a, b) => a - b);
-      console.log(`  failover: ${newLeaderAt.size} of ${led.length} partitions with a new leader${failedOver === false ? ' after 60 s (gave up)' : ''}; after ${[50, 90].map((p) => `p${p} ${times[Math.floor((times.length * p) / 100)] ?? '-'} ms`).join(', ')}, last ${times.at(-1) ?? '-'} ms`);
+      const times = sorted([...newLeaderAt.values()].map((t) => t - killedAt));
+      const failoverP = [50, 90, 99].map((p) => percentile(times, p));
+      console.log(`  failover: ${newLeaderAt.size} of ${led.length} partitions with a new leader${failedOver === false ? ' after 60 s (gave up)' : ''}; after p50 ${failoverP[0]} ms, p90 ${failoverP[1]} ms, p99 ${failoverP[2]} ms, last ${times.at(-1) ?? '-'} ms (load ${load()})`);
+      // Where the time went: detection (a survivor logs the peer down), then per partition its
+      // first pre-candidate, first candidate and leader, as percentiles over the partitions.
+      const phase = (role: string) => sorted(led.flatMap((g) => (log.phases.get(g)?.firstAt.has(role) === true ? [log.phases.get(g)!.firstAt.get(role)! - killedAt] : [])));
+      const show = (xs: number[]) => `p50 ${percentile(xs, 50)}, p90 ${percentile(xs, 90)}, last ${xs.at(-1) ?? '-'} ms`;
+      const candidacies = led.map((g) => log.phases.get(g)?.candidacies ?? 0);
+      console.log(`  phases: peer down logged at ${[...log.downAt].map(([id, t]) => `node ${id} +${t - killedAt} ms`).join(', ')}; pre-candidate ${show(phase('pre-candidate'))}; candidate ${show(phase('candidate'))}; leader ${show(phase('leader'))}`);
+      console.log(`  candidacies per partition: mean ${(candidacies.reduce((a, b) => a + b, 0) / led.length).toFixed(2)}, most ${Math.max(...candidacies)}`);
       const failoverMs = failedOver === false ? NaN : Math.max(...newLeaderAt.values()) - killedAt;
+      if (args.profile !== undefined) console.log(`  failover window (monotonic µs, for cpu-profile.ts --between): ${killedAtUs} ${monotonicUs()}`);
       loads.push(load());
-      return { createSeconds, leadersSeconds, cpu, rss, scrapeBytes, failoverMs, failedOver: led.length, loads };
+      if (args.profile !== undefined) await cluster.stop(); // each survivor writes its profile as it exits
+      if (args['keep-logs']) console.log(`  node logs kept in ${cluster.keepLogs('scale')}`);
+      return { createSeconds, leadersSeconds, cpu, rss, scrapeBytes, failoverMs, failedOver: led.length, failoverP, loads };
     } finally {
       await client.close();
     }
@@ -242,7 +304,7 @@ for (let i = 0; i < runs; i++) {
   console.log(
     `run ${i + 1}: create ${r.createSeconds.toFixed(1)} s, all led ${r.leadersSeconds.toFixed(1)} s; idle CPU ${r.cpu.map((c) => `${(c * 100).toFixed(1)}%`).join(' / ')}; ` +
       `RSS ${r.rss.map((m) => m.toFixed(0)).join(' / ')} MB; scrape ${r.scrapeBytes.map((b) => `${(b / 1024).toFixed(0)} KiB`).join(' / ')}; ` +
-      `failover of ${r.failedOver} partitions ${r.failoverMs} ms; load ${r.loads.join(' → ')}`,
+      `failover of ${r.failedOver} partitions: p50 ${r.failoverP[0]} ms, p90 ${r.failoverP[1]} ms, last ${r.failoverMs} ms; load ${r.loads.join(' → ')}`,
   );
 }
 const all = (f: (r: RunResult) => number[]) => results.flatMap(f);
@@ -250,4 +312,4 @@ console.log(`median (min–max) over ${runs} run(s), nodes pooled where per node
 console.log(`  create ${range(results.map((r) => r.createSeconds), 1)} s; every partition led ${range(results.map((r) => r.leadersSeconds), 1)} s`);
 console.log(`  idle CPU per node ${range(all((r) => r.cpu.map((c) => c * 100)), 2)} % of a core; busiest node ${range(results.map((r) => Math.max(...r.cpu) * 100), 2)} %`);
 console.log(`  RSS per node ${range(all((r) => r.rss), 0)} MB; scrape per node ${range(all((r) => r.scrapeBytes.map((b) => b / 1024)), 0)} KiB`);
-console.log(`  failover (SIGKILL to the last new leader) ${range(results.map((r) => r.failoverMs), 0)} ms`);
+console.log(`  failover (SIGKILL to a new leader) of ${range(results.map((r) => r.failedOver), 0)} partitions: p50 ${range(results.map((r) => r.failoverP[0]!), 0)} ms; p99 ${range(results.map((r) => r.failoverP[2]!), 0)} ms; last ${range(results.map((r) => r.failoverMs), 0)} ms`);

@@ -205,13 +205,17 @@ export class HeraldNode {
       clock.setInterval(() => {
         if (node.compacting === null) void node.compactKeys();
       }, config.retention.compactionIntervalMs),
-      clock.setInterval(() => {
-        if (node.closed || node.bootstrapping !== null) return;
-        node.bootstrapping = bootstrapSecurity(node.meta, bootstrapUsers, 5_000)
-          .catch((err: Error) => logger.debug({ err }, 'security bootstrap not written yet; retried'))
-          .finally(() => (node.bootstrapping = null));
-      }, SECURITY_BOOTSTRAP_CHECK_MS),
     );
+    // Until the cluster's security is bootstrapped (once, for good): an idle node's cost is its
+    // wake-ups, and this timer was five a second forever.
+    const bootstrapCheck = clock.setInterval(() => {
+      if (node.meta.state.security.bootstrapped) return bootstrapCheck.cancel();
+      if (node.closed || node.bootstrapping !== null) return;
+      node.bootstrapping = bootstrapSecurity(node.meta, bootstrapUsers, 5_000)
+        .catch((err: Error) => logger.debug({ err }, 'security bootstrap not written yet; retried'))
+        .finally(() => (node.bootstrapping = null));
+    }, SECURITY_BOOTSTRAP_CHECK_MS);
+    node.timers.push(bootstrapCheck);
     node.reconcile();
     await node.reconciling;
     return node;
@@ -706,11 +710,12 @@ export class HeraldNode {
     const hosted = this.partitions.get(groupId);
     const tp = hosted === undefined ? undefined : { topic: hosted.topic.name, partition: hosted.partition.settings.partition };
     this.metrics.onRaftEvents(groupId, tp, events);
+    // Thousands of these come in one turn when a node fails over: no child logger per line.
+    const group = tp === undefined ? groupId : `${tp.topic}/${tp.partition}`;
     for (const e of events) {
-      const log = this.logger.child({ group: tp === undefined ? groupId : `${tp.topic}/${tp.partition}` });
-      if (e.type === 'RoleChanged') log.info({ role: e.role, term: e.term, leader: e.leaderId }, 'role changed');
-      else if (e.type === 'IsrShrunk') log.warn({ follower: e.nodeId, isr: e.isr }, 'ISR shrank');
-      else if (e.type === 'IsrExpanded') log.info({ follower: e.nodeId, isr: e.isr }, 'ISR expanded');
+      if (e.type === 'RoleChanged') this.logger.info({ group, role: e.role, term: e.term, leader: e.leaderId }, 'role changed');
+      else if (e.type === 'IsrShrunk') this.logger.warn({ group, follower: e.nodeId, isr: e.isr }, 'ISR shrank');
+      else if (e.type === 'IsrExpanded') this.logger.info({ group, follower: e.nodeId, isr: e.isr }, 'ISR expanded');
     }
   }
 

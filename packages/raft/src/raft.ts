@@ -97,6 +97,8 @@ export class RaftNode {
   private leaderCommitIndex = 0;
   /** Idle: no time is counted and, as leader, no heartbeats are sent (see the class comment). */
   private quiescent = false;
+  /** peerDown() deferred a campaign for the host to start (campaignIfPending). */
+  private campaignPending = false;
 
   private messages: Message[] = [];
   private events: RaftEvent[] = [];
@@ -242,23 +244,49 @@ export class RaftNode {
 
   /**
    * The host's node-level detector declared `peer` down (its connection reset, or nothing came
-   * from it for the detector's timeout). A node following it campaigns at once (as campaign()).
-   * A leader drops it from the ISR at once, as Kafka's controller does for a broker it declares
-   * dead (it rejoins once it answers holding the whole log), and a quiescent leader whose voters
-   * still up are no longer a quorum wakes: its CheckQuorum then runs as in an active group, and
-   * steps it down within an election timeout unless a quorum answers.
+   * from it for the detector's timeout). A node following it campaigns at once (as campaign()),
+   * or, with `deferCampaign`, forgets it as leader at once and campaigns when the host calls
+   * campaignIfPending(); returns whether such a campaign is pending. A leader drops it from the
+   * ISR at once, as Kafka's controller does for a broker it declares dead (it rejoins once it
+   * answers holding the whole log), and a quiescent leader whose voters still up are no longer a
+   * quorum wakes: its CheckQuorum then runs as in an active group, and steps it down within an
+   * election timeout unless a quorum answers.
+   *
+   * Why defer: one verdict on a node that led thousands of groups would start thousands of
+   * elections in one host turn on every survivor, and every later step of them (pre-votes, votes,
+   * first Appends) in the same few turns, each turn then taking seconds (test/bench/scale.ts). A
+   * host that defers spreads the campaigns over its turns, in random order. Meanwhile the
+   * follower no longer vouches for the dead leader (no lease, no leader), so it votes for
+   * whichever survivor campaigns first, and drops its own pending campaign when it grants a vote
+   * or pre-vote, hears a leader, or campaigns by its election timer (docs/design-notes.md,
+   * "Quiescence", item 11).
    */
-  peerDown(peer: NodeId): void {
-    if (peer === this.id) return;
+  peerDown(peer: NodeId, deferCampaign = false): boolean {
+    if (peer === this.id) return false;
     if (this.role !== Role.Leader) {
-      if (peer === this.leaderId) this.campaign();
-      return;
+      if (peer !== this.leaderId) return false;
+      if (!deferCampaign) {
+        this.campaign();
+        return false;
+      }
+      this.setLeader(None);
+      this.campaignPending = true;
+      return true;
     }
     const pr = this.progress.get(peer);
-    if (pr === undefined) return;
+    if (pr === undefined) return false;
     this.dropFromIsr(pr);
     this.updateIsr();
     if (this.quiescent && !this.liveQuorum()) this.unquiesce(false);
+    return false;
+  }
+
+  /** Runs the campaign peerDown() deferred, unless something since made it moot (see there).
+   *  Returns whether it campaigned. */
+  campaignIfPending(): boolean {
+    if (!this.campaignPending) return false;
+    this.campaign();
+    return true;
   }
 
   /** The host's node-level detector hears `peer` again. A quiescent leader of a group it belongs
@@ -550,6 +578,7 @@ export class RaftNode {
 
   /** Starts a PreVote (unless disabled or `force`d by a transfer), or a real election. */
   private startElection(force: boolean): void {
+    this.campaignPending = false;
     if (!this.canCampaign()) return;
     const pre = this.config.preVote && !force;
     this.votes = new Map([[this.id, true]]);
@@ -605,6 +634,8 @@ export class RaftNode {
       this.vote = m.from;
       this.electionElapsed = 0;
     }
+    // Another node campaigns and has our support: a campaign of our own would only compete.
+    if (granted) this.campaignPending = false;
     if (granted && m.pre && this.role === Role.PreCandidate) this.becomeFollower(this.term, None); // see outranks()
     this.log.debug({ from: m.from, term: m.term, pre: m.pre, granted, repairing }, 'answered vote request');
     // A granted vote is answered in the candidate's term so the candidate counts it; a refusal
@@ -682,6 +713,7 @@ export class RaftNode {
 
   private setLeader(leaderId: NodeId): void {
     this.leaderId = leaderId;
+    if (leaderId !== None) this.campaignPending = false;
   }
 
   private roleChanged(): boolean {

@@ -6,7 +6,7 @@
 // shorter scenarios are kept in traces/quiesce-*.txt: update them with `vitest -u`, and read the
 // diff before committing it.
 import { describe, expect, it } from 'vitest';
-import { initialState, NodeLivenessTracker, None, RaftNode, Role, type Message, type NodeId, type RaftConfig } from '../src/index.js';
+import { initialState, NodeLivenessTracker, None, RaftNode, Role, type Message, type NodeId, type NodeLiveness, type RaftConfig } from '../src/index.js';
 import { SeededPrng, SimCluster, type SimClusterOptions } from '../src/sim/index.js';
 
 /** Election timeout 10..20 ticks, heartbeat every 2, PreVote and CheckQuorum, messages within half
@@ -270,11 +270,44 @@ describe('learners, transfers and many groups', () => {
     expect(c.stats.elections - elections).toBe(groups / 3);
     for (let g = 0; g < groups; g++) awaitQuiet(c, 20, g);
   });
+
+  it('a host that defers the campaigns of a verdict spreads them over its ticks, and the survivors share the groups', () => {
+    // Shows deferred campaigns (RaftNode.peerDown with deferCampaign): when n1 dies, n2 and n3
+    // forget it as the leader of the groups it led at once, but campaign for them one per tick
+    // each, in random order, as the broker's host spreads thousands of them over its turns. A
+    // group reached first by one survivor is elected with the other's vote (it no longer vouches
+    // for n1), which cancels the other's pending campaign: one election per group, every group
+    // led within a few ticks, and both survivors lead some. Method: 30 groups on 3 nodes, each
+    // node leading 10, all quiescent; crash n1 with campaignsPerTick 1.
+    const groups = 30;
+    const c = cluster(3, { groups, campaignsPerTick: 1 });
+    for (let g = 0; g < groups; g++) {
+      c.electLeader(1 + (g % 3), { group: g });
+      c.propose(1 + (g % 3), `g${g}`, g);
+    }
+    for (let g = 0; g < groups; g++) awaitQuiet(c, 20, g);
+    const elections = c.stats.elections;
+    const led = Array.from({ length: groups }, (_, g) => g).filter((g) => g % 3 === 0);
+    c.crash(1);
+    c.tick();
+    const campaigning = (id: NodeId) => led.filter((g) => c.node(id, g).role !== Role.Follower).length;
+    expect(campaigning(2) + campaigning(3)).toBeLessThanOrEqual(2); // one campaign per tick and node
+    expect(led.every((g) => c.node(2, g).leaderId === None && c.node(3, g).leaderId === None)).toBe(true);
+    c.tickUntil(() => led.every((g) => c.leader(g) !== None && c.leader(g) !== 1), { ticksMax: led.length + 6, what: "a new leader for each group n1 led" });
+    expect(c.stats.elections - elections).toBe(led.length);
+    const leaders = led.map((g) => c.leader(g));
+    expect(leaders).toContain(2);
+    expect(leaders).toContain(3);
+    for (let g = 0; g < groups; g++) {
+      if (g % 3 !== 0) expect(c.leader(g), `group ${g}`).toBe(1 + (g % 3));
+      awaitQuiet(c, 20, g);
+    }
+  });
 });
 
 describe('RaftNode, by hand', () => {
-  const liveness = { isLive: () => true };
-  function node(id: NodeId, entries: number): RaftNode {
+  const everyoneLive = { isLive: () => true };
+  function node(id: NodeId, entries: number, liveness: NodeLiveness = everyoneLive): RaftNode {
     const config: RaftConfig = {
       id, electionTicksMin: 10, electionTicksMax: 20, heartbeatTicks: 2, preVote: true, checkQuorum: true, maxInflightAppends: 4,
       maxAppendBytes: 1 << 20, maxInflightBytes: 1 << 20, lagTicksMax: 20, prng: new SeededPrng(id), liveness,
@@ -321,6 +354,37 @@ describe('RaftNode, by hand', () => {
     woken.advance();
     woken.step({ type: 'Heartbeat', from: 1, to: 2, term: 1, commitIndex: 5 });
     expect(woken.ready().messages).toEqual([{ type: 'HeartbeatResponse', from: 2, to: 1, term: 1 }]); // the answer alone
+  });
+
+  it('peerDown with a deferred campaign forgets the leader at once; the campaign runs later unless another candidate got the vote', () => {
+    const dead = { isLive: (id: NodeId) => id !== 1 };
+    const deferred = () => {
+      const follower = node(2, 5, dead);
+      follower.step(quiesce(5));
+      follower.ready();
+      follower.advance();
+      expect(follower.peerDown(3, true)).toBe(false); // not its leader: nothing to do
+      expect(follower.peerDown(1, true)).toBe(true);
+      expect(follower.status()).toMatchObject({ role: Role.Follower, leaderId: None, quiescent: true });
+      const ready = follower.ready();
+      expect(ready.messages).toEqual([]);
+      follower.advance();
+      return follower;
+    };
+    // Nobody else campaigned: the host's call runs the pre-vote.
+    const alone = deferred();
+    expect(alone.campaignIfPending()).toBe(true);
+    expect(alone.status().role).toBe(Role.PreCandidate);
+    expect(alone.ready().messages.filter((m) => m.type === 'Vote').map((m) => m.to)).toEqual([1, 3]);
+    alone.advance();
+    expect(alone.campaignIfPending()).toBe(false); // once
+    // n3 campaigned first: no lease holds n2 back, it grants, and its own campaign is dropped.
+    const voter = deferred();
+    voter.step({ type: 'Vote', from: 3, to: 2, term: 2, lastIndex: 5, lastTerm: 1, pre: true, transfer: false });
+    expect(voter.ready().messages).toEqual([{ type: 'VoteResponse', from: 2, to: 3, term: 2, granted: true, pre: true }]);
+    voter.advance();
+    expect(voter.campaignIfPending()).toBe(false);
+    expect(voter.status().role).toBe(Role.Follower);
   });
 
   it('a follower without a node-level detector never quiesces', () => {

@@ -391,9 +391,22 @@ export class RaftGroup<Outcome = unknown> {
     return this.raft.isQuiescent();
   }
 
-  /** @internal The node's failure detector declared `peer` down (RaftNode.peerDown). */
-  peerDown(peer: NodeId): void {
-    this.raft.peerDown(peer);
+  /** @internal The node's failure detector declared `peer` down (RaftNode.peerDown, the campaign
+   *  deferred). Returns whether the group wants to campaign: the host calls campaignIfPending()
+   *  when its turn comes. */
+  peerDown(peer: NodeId): boolean {
+    return this.raft.peerDown(peer, true);
+  }
+
+  /** @internal Whether this replica is a candidate or pre-candidate (as of the end of the last
+   *  turn). */
+  isCampaigning(): boolean {
+    return this.seen.role === Role.Candidate || this.seen.role === Role.PreCandidate;
+  }
+
+  /** @internal Runs the campaign peerDown() deferred, unless it became moot. */
+  campaignIfPending(): boolean {
+    return this.raft.campaignIfPending();
   }
 
   /** @internal The node's failure detector hears `peer` again (RaftNode.peerUp). */

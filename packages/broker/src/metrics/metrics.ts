@@ -149,7 +149,10 @@ export class NodeMetrics {
     this.registry.setDefaultLabels({ node: String(nodeId) });
     // prom-client's process and Node.js metrics with the herald_ prefix: herald_process_cpu_seconds_total,
     // herald_nodejs_eventloop_lag_p99_seconds, herald_nodejs_heap_size_used_bytes, herald_nodejs_gc_duration_seconds.
-    collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
+    // The event-loop delay is sampled every 100 ms, not every 10 (prom-client's default): each
+    // sample is a wake-up of the process, and on the loaded test machine an idle node's CPU was
+    // its wake-ups (test/bench/scale.ts); a stall still shows in full in the next sample.
+    collectDefaultMetrics({ register: this.registry, prefix: 'herald_', eventLoopMonitoringPrecision: 100 });
     const r = [this.registry];
     new Gauge({ name: 'herald_build_info', help: 'Build information; always 1.', labelNames: ['version', 'node_version'], registers: r }).set({ version, node_version: process.version }, 1);
 

@@ -132,6 +132,7 @@ class PeerLink {
   private call: grpc.ClientWritableStream<WireFrame> | null = null;
   private closed = false;
   private wasReady = false;
+  private failing = false;
 
   constructor(
     readonly peer: NodeId,
@@ -142,9 +143,17 @@ class PeerLink {
     this.watchChannel();
   }
 
+  /** Whether a frame written now may arrive. A channel in TRANSIENT_FAILURE (its peer refused
+   *  the last connection: after a kill, until it is back) would fail the call at once: the frame
+   *  is dropped before it costs its encoding and a new call (a failover sends the dead node a
+   *  pre-vote, a vote and an Append per group). */
+  get writable(): boolean {
+    return !this.closed && !this.failing;
+  }
+
   /** Writes a frame if the stream can take it; otherwise drops it. */
   write(frame: WireFrame): void {
-    if (this.closed) return;
+    if (!this.writable) return;
     const call = this.call ?? this.open();
     if (call.writableLength > OUTBOX_BYTES_MAX) return;
     call.write(frame);
@@ -165,6 +174,7 @@ class PeerLink {
   private watchChannel(): void {
     const channel = this.client.getChannel();
     const state = channel.getConnectivityState(true);
+    this.failing = state === grpc.connectivityState.TRANSIENT_FAILURE;
     if (state === grpc.connectivityState.READY) this.wasReady = true;
     else if (this.wasReady && (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.IDLE)) {
       this.wasReady = false;
@@ -274,7 +284,7 @@ export class PeerTransport implements PeerSender {
 
   send(to: NodeId, messages: readonly GroupMessage[]): void {
     const link = this.links.get(to)?.link;
-    if (link === undefined) return;
+    if (link === undefined || !link.writable) return;
     link.write({ from: this.options.nodeId, messages: messages.map((m) => ({ group: m.group, message: messageToProto(m.message) })) });
   }
 

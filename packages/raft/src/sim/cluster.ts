@@ -78,6 +78,11 @@ export interface SimClusterOptions {
   readonly livenessPingTicks?: number;
   /** A peer silent this many ticks is down (default: electionTicksMin). */
   readonly livenessTimeoutTicks?: number;
+  /** With quiescence: the host defers the campaigns a peerDown() verdict starts
+   *  (RaftNode.peerDown with deferCampaign) and runs at most this many per tick and node, in a
+   *  random order, as the broker's host spreads thousands of them over its turns. Default: none
+   *  deferred, every follower of the dead node campaigns at once. */
+  readonly campaignsPerTick?: number;
 }
 
 /** Counters over a cluster's life. */
@@ -249,6 +254,8 @@ interface SimNode {
   held: SimPacket[];
   /** Its node-level failure detector while it runs, when the cluster quiesces. */
   liveness: NodeLivenessTracker | null;
+  /** Groups whose campaign peerDown() deferred (SimClusterOptions.campaignsPerTick). */
+  campaigns: number[];
 }
 
 /**
@@ -275,6 +282,8 @@ export class SimCluster {
   private readonly groupCount: number;
   private readonly traceLines: string[] = [];
   private readonly sentCounts = new Map<string, number>();
+  /** Picks which deferred campaign runs next (its own stream: other draws replay as before). */
+  private readonly campaignPrng: SeededPrng;
 
   constructor(options: SimClusterOptions) {
     this.options = options;
@@ -283,6 +292,7 @@ export class SimCluster {
     this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     this.network = new SimNetwork<SimPacket>(SeededPrng.derive(options.seed, 0), { ...reliableNetwork, ...options.network });
     this.histories = Array.from({ length: this.groupCount }, (_, group) => new SafetyHistory(options.seed, this.groupCount > 1 ? group : undefined));
+    this.campaignPrng = SeededPrng.derive(options.seed, 1 << 30);
     const membership = this.initialMembership();
     for (const id of this.ids) {
       const replicas = Array.from({ length: this.groupCount }, (_, group): SimReplica => {
@@ -300,7 +310,7 @@ export class SimCluster {
           term: 0,
         };
       });
-      const node: SimNode = { id, replicas, paused: false, held: [], liveness: this.newLiveness(id) };
+      const node: SimNode = { id, replicas, paused: false, held: [], liveness: this.newLiveness(id), campaigns: [] };
       for (const replica of replicas) replica.raft = new RaftNode(this.config(node, replica), replica.disk.load());
       this.nodes.set(id, node);
     }
@@ -437,6 +447,7 @@ export class SimCluster {
           }
         }
       }
+      this.runDeferredCampaigns(node);
       for (const replica of node.replicas) {
         const raft = replica.raft as RaftNode;
         if (raft.isQuiescent()) continue;
@@ -538,11 +549,23 @@ export class SimCluster {
   private onLivenessChange(node: SimNode, peer: NodeId, live: boolean): void {
     this.stats.livenessChanges++;
     this.note(`n${node.id} sees n${peer} ${live ? 'up' : 'down'}`);
+    const defer = this.options.campaignsPerTick !== undefined;
     for (const replica of node.replicas) {
       const raft = replica.raft as RaftNode;
       this.historyOf(replica).step = ++this.stats.steps;
       if (live) raft.peerUp(peer);
-      else raft.peerDown(peer);
+      else if (raft.peerDown(peer, defer) && !node.campaigns.includes(replica.group)) node.campaigns.push(replica.group);
+      this.process(replica);
+    }
+  }
+
+  /** Runs up to campaignsPerTick of the campaigns `node`'s verdicts deferred, picked at random. */
+  private runDeferredCampaigns(node: SimNode): void {
+    for (let n = this.options.campaignsPerTick ?? 0; n > 0 && node.campaigns.length > 0; n--) {
+      const [group] = node.campaigns.splice(this.campaignPrng.nextInt(0, node.campaigns.length - 1), 1) as [number];
+      const replica = node.replicas[group] as SimReplica;
+      this.historyOf(replica).step = ++this.stats.steps;
+      if ((replica.raft as RaftNode).campaignIfPending()) this.note(`${this.label(replica)} deferred campaign`);
       this.process(replica);
     }
   }
@@ -696,6 +719,7 @@ export class SimCluster {
     node.paused = false;
     node.held = [];
     node.liveness = null;
+    node.campaigns = [];
     this.network.discardTo(id);
     for (const other of this.nodes.values()) {
       if (other.liveness !== null && !other.paused && other.liveness.connectionLost(id)) this.onLivenessChange(other, id, false);

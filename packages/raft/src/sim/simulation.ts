@@ -54,6 +54,9 @@ export interface SimulationOptions {
   /** Chance, while faults run, that clients go quiet for 20..120 ticks (default 0): no proposals,
    *  so idle groups quiesce while crashes, pauses and partitions go on. */
   readonly quietRate?: number;
+  /** With quiescence: deferred campaigns after a verdict, at most this many per tick and node
+   *  (SimClusterOptions.campaignsPerTick; default: none deferred). */
+  readonly campaignsPerTick?: number;
 }
 
 /** Ticks of the faulty phase per seed in the sweep (pnpm sim and sim.test.ts). */
@@ -85,7 +88,8 @@ export class LivenessViolation extends Error {
 /** The options the sweep uses for a seed: the node count alternates (odd seeds 3, even 5) and
  *  the fault rates are drawn from the seed, so that the sweep covers calm and rough networks and
  *  a seed alone replays a run. Half the seeds run with quiescence, with one or three groups and
- *  quiet spells; the choices are drawn last, so the other seeds run as they did before it. */
+ *  quiet spells, and half of those with deferred campaigns (one per tick and node); the choices
+ *  are drawn last, so the other seeds run as they did before it. */
 export function simulationOptionsFor(seed: number, overrides: Partial<SimulationOptions> = {}): SimulationOptions {
   const prng = SeededPrng.derive(seed, 7_919);
   return {
@@ -112,7 +116,9 @@ export function simulationOptionsFor(seed: number, overrides: Partial<Simulation
 
 function quiescenceOptions(prng: SeededPrng): Partial<SimulationOptions> {
   if (!prng.chance(0.5)) return {};
-  return { quiesce: true, groups: prng.pick([1, 3]), quietRate: prng.pick([0.01, 0.05]) };
+  const options = { quiesce: true, groups: prng.pick([1, 3]), quietRate: prng.pick([0.01, 0.05]) };
+  // Drawn after the others, so that seeds without it run as they did before it.
+  return prng.chance(0.5) ? { ...options, campaignsPerTick: 1 } : options;
 }
 
 /**
@@ -159,6 +165,7 @@ export class Simulation {
       ...(options.mutations !== undefined ? { mutations: options.mutations } : {}),
       ...(options.quiesce !== undefined ? { quiesce: options.quiesce } : {}),
       ...(options.groups !== undefined ? { groups: options.groups } : {}),
+      ...(options.campaignsPerTick !== undefined ? { campaignsPerTick: options.campaignsPerTick } : {}),
     });
   }
 
