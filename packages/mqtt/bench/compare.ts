@@ -102,16 +102,18 @@ interface System {
 }
 
 /** Means of a few of Herald's histograms on each node (what batches and syncs looked like),
- *  logged to stderr after each workload: mean produced batch (records), mean synced write, mean
- *  QoS 1 PUBLISH to PUBACK. */
+ *  logged to stderr after each workload (since the node started): mean produced batch (records),
+ *  mean synced write, mean quorum append of the partitions it leads, mean QoS 1 PUBLISH to
+ *  PUBACK. */
 async function logHeraldFigures(system: System, workload: string): Promise<void> {
   for (const [i, port] of (system.metricsPorts ?? []).entries()) {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const mean = (name: string, labels = '') => {
-      const value = (suffix: string) => Number(new RegExp(`^${name}_${suffix}(?:\\{${labels}[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      // Every series carries the node's own label (node="N") besides the ones asked for.
+      const value = (suffix: string) => Number(new RegExp(`^${name}_${suffix}(?:\\{[^}]*${labels}[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
       return value('sum') / value('count');
     };
-    log(`  node ${i + 1} after ${workload}: ${mean('herald_produce_batch_records').toFixed(1)} records per produced batch, ${(mean('herald_storage_sync_duration_seconds') * 1000).toFixed(1)} ms per synced write, ${(mean('herald_mqtt_publish_duration_seconds', 'qos="1"') * 1000).toFixed(1)} ms per QoS 1 publish`);
+    log(`  node ${i + 1} after ${workload}: ${mean('herald_produce_batch_records').toFixed(1)} records per produced batch, ${(mean('herald_storage_sync_duration_seconds') * 1000).toFixed(1)} ms per synced write, ${(mean('herald_raft_append_duration_seconds', 'acks="quorum"') * 1000).toFixed(1)} ms per quorum append (led here), ${(mean('herald_mqtt_publish_duration_seconds', 'qos="1"') * 1000).toFixed(1)} ms per QoS 1 publish`);
   }
 }
 

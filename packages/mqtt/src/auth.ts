@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { HeraldNode } from '@herald/broker';
 import { HeraldError } from '@herald/protocol';
-import { isScramMechanism, ScramError, ScramServer } from '@herald/security/models';
+import { isScramMechanism, ScramError, ScramServer, type CredentialLookup, type ScramMechanism } from '@herald/security/models';
 import type { TopicMapping } from './mapping.js';
 import type { Transport } from './metrics.js';
 import { parseSharedFilter } from './topics.js';
@@ -142,7 +142,7 @@ export function clusterAuthenticator(node: HeraldNode): Authenticator {
       if (credentials.certificate !== undefined) return fromCall(undefined, credentials.certificate);
       return { ok: false, reason: 'not-authorized' };
     },
-    exchange: (method) => (isScramMechanism(method) ? scramExchange(new ScramServer(method, node.security.credential)) : undefined),
+    exchange: (method) => (isScramMechanism(method) ? scramExchange(method, node.security.credential) : undefined),
   };
 }
 
@@ -154,9 +154,10 @@ export function clusterAuthenticator(node: HeraldNode): Authenticator {
  * the AUTH 0x00 that ends a re-authentication). The exchange is the security package's
  * ScramServer against the cluster's SCRAM users (NodeSecurity.credential), as Kafka's SASL and
  * the gRPC AuthService run it: no password is stored or seen, and an unknown user fails at the
- * same step as a wrong password.
+ * same step as a wrong password. `lookup` finds a user's credential (NodeSecurity.credential).
  */
-function scramExchange(server: ScramServer): AuthExchange {
+export function scramExchange(mechanism: ScramMechanism, lookup: CredentialLookup): AuthExchange {
+  const server = new ScramServer(mechanism, lookup);
   let started = false;
   return {
     step(data) {

