@@ -25,6 +25,9 @@ export interface Wire {
   /** The client's TLS certificate (DER), when it presented one. */
   readonly certificate?: Buffer;
   write(bytes: Buffer): void;
+  /** Writes with whatever else is written so in this turn of the event loop, in one system call
+   *  at its end (acknowledgements). */
+  writeBatched(bytes: Buffer): void;
   /** Bytes written and not yet taken by the network. */
   bufferedBytes(): number;
   /** Stops and restarts reading (inbound flow control). */
@@ -669,9 +672,9 @@ export class Connection implements Link {
       stored,
       () => {
         this.gateway.metrics.publishSeconds.observe({ qos: '1' }, (performance.now() - started) / 1000);
-        this.send({ cmd: 'puback', messageId: packet.messageId });
+        this.sendAck({ cmd: 'puback', messageId: packet.messageId });
       },
-      (reasonCode) => this.send({ cmd: 'puback', messageId: packet.messageId, reasonCode }),
+      (reasonCode) => this.sendAck({ cmd: 'puback', messageId: packet.messageId, reasonCode }),
     );
   }
 
@@ -722,9 +725,9 @@ export class Connection implements Link {
     const key = String(packetId);
     const pubrec = () => {
       this.gateway.metrics.publishSeconds.observe({ qos: '2' }, (performance.now() - started) / 1000);
-      this.send({ cmd: 'pubrec', messageId: packetId });
+      this.sendAck({ cmd: 'pubrec', messageId: packetId });
     };
-    const refuse = (reasonCode: number) => this.send({ cmd: 'pubrec', messageId: packetId, reasonCode });
+    const refuse = (reasonCode: number) => this.sendAck({ cmd: 'pubrec', messageId: packetId, reasonCode });
     if (!session.persistent) {
       // A clean session ends with its connection: the id need not survive it.
       const known = this.qos2In.get(packetId);
@@ -753,7 +756,7 @@ export class Connection implements Link {
     // out only once the message was stored, so an unknown PUBREL is a repeat of one already
     // released, typically re-sent after a reconnect (to another node) lost the PUBCOMP. mqtt.js
     // and others fail the publish on 0x92 although the message is stored.
-    const pubcomp = () => this.send({ cmd: 'pubcomp', messageId: packetId });
+    const pubcomp = () => this.sendAck({ cmd: 'pubcomp', messageId: packetId });
     if (!session.persistent || !known) {
       this.qos2In.delete(packetId);
       this.ackChain = this.ackChain.then(pubcomp);
@@ -939,6 +942,13 @@ export class Connection implements Link {
   private send(packet: mqttPacket.Packet): void {
     if (this.closed) return;
     this.wire.write(mqttPacket.generate(packet, { protocolVersion: this.version }));
+  }
+
+  /** Sends an acknowledgement with the others that become due in this turn of the event loop
+   *  (the PUBACKs of one committed batch): one system call for all of them (Wire.writeBatched). */
+  private sendAck(packet: mqttPacket.IPubackPacket | mqttPacket.IPubrecPacket | mqttPacket.IPubcompPacket): void {
+    if (this.closed) return;
+    this.wire.writeBatched(mqttPacket.generate(packet, { protocolVersion: this.version }));
   }
 
   // -------------------------------------------------------------------------------------------
