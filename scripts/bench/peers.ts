@@ -297,7 +297,7 @@ async function main(): Promise<void> {
   try {
     log('starting NATS JetStream (3 nodes) and Herald (3 nodes) on 127.0.0.1');
     startNats();
-    const up = herald(['cluster', 'up', '--detach', '--data', heraldData, '--ports', HERALD_PORTS.join(','), '--log-level', 'warn'], 120_000);
+    const up = herald(['cluster', 'up', '--detach', '--insecure', '--data', heraldData, '--ports', HERALD_PORTS.join(','), '--log-level', 'warn'], 120_000);
     if (up.code !== 0) throw new Error(`herald cluster up failed: ${up.stderr.trim()}`);
 
     const results = new Map<number, { herald: Result[]; nats: Result[] }>();
@@ -318,7 +318,7 @@ async function main(): Promise<void> {
       '',
       table(results),
       '',
-      'Both clusters: 3 nodes on 127.0.0.1, topic/stream of 1 partition (6 in row 6), 3 replicas, file storage. Herald acks QUORUM: after a quorum has fsynced. NATS acknowledges once the stream has committed the message, before any fsync (JetStream syncs every 2 min by default).',
+      'Both clusters: 3 nodes on 127.0.0.1, topic/stream of 1 partition (6 in row 6), 3 replicas, file storage, plaintext client connections (Herald `--insecure`; its default TLS + SCRAM costs about 8% of produce throughput, docs/security.md). Herald acks QUORUM: after a quorum has fsynced. NATS acknowledges once the stream has committed the message, before any fsync (JetStream syncs every 2 min by default).',
       'Latency (row 3) is send-to-ack, measured from when each record was due. Row 5: time from the SIGKILL of the partition leader to the first acknowledgement received after it.',
       '',
       'Physical ceilings on this machine:',
