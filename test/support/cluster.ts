@@ -77,6 +77,16 @@ export class TestCluster {
     return cluster;
   }
 
+  /** Ports for one more node (the next id), for a node to start with `join: true` and add at
+   *  runtime; the nodes already running keep their configuration. */
+  async addPeer(): Promise<Peer> {
+    const [clientPort, peerPort, metricsPort, kafkaPort] = await freePorts(4);
+    const peer = { id: Math.max(...this.peers.map((p) => p.id)) + 1, host: '127.0.0.1', clientPort: clientPort!, peerPort: peerPort!, kafkaPort: kafkaPort! };
+    this.peers.push(peer);
+    this.metricsPorts.set(peer.id, metricsPort!);
+    return peer;
+  }
+
   /** Starts (or restarts) node `id`: insecure on the client port unless the cluster's or the
    *  call's overrides say otherwise; the peer port is mutual TLS with the test PKI. */
   async startNode(id: number, overrides: Record<string, unknown> = {}): Promise<RunningNode> {

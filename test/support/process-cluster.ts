@@ -43,9 +43,11 @@ export class ProcessCluster {
   private readonly children = new Map<number, ChildProcess>();
   /** Nodes that run another `herald` than the cluster's (an upgraded node). */
   private readonly commands = new Map<number, HeraldCommand>();
+  /** Nodes added at runtime (addNode): they start with `--join`. */
+  private readonly joining = new Set<number>();
 
   private constructor(
-    readonly peers: readonly ProcessPeer[],
+    private readonly nodes: ProcessPeer[],
     readonly dataDir: string,
     private readonly herald: HeraldCommand,
     private readonly config: string | undefined,
@@ -70,6 +72,23 @@ export class ProcessCluster {
     await ensureClusterCertificates(`${cluster.dataDir}/certs`, peers.map((p) => p.id));
     for (const p of peers) cluster.startNode(p.id);
     return cluster;
+  }
+
+  /** Every node of the cluster, those added at runtime included. */
+  get peers(): readonly ProcessPeer[] {
+    return this.nodes;
+  }
+
+  /** Makes one more node (the next id) with ports and a certificate of the cluster CA, and
+   *  starts it with `--join`: it is a member once `herald node add` (addNode) admits it. */
+  async addNode(): Promise<ProcessPeer> {
+    const [clientPort, peerPort, metricsPort, kafkaPort] = await freePorts(4);
+    const peer = { id: Math.max(...this.nodes.map((p) => p.id)) + 1, clientPort: clientPort!, peerPort: peerPort!, metricsPort: metricsPort!, kafkaPort: kafkaPort! };
+    this.nodes.push(peer);
+    await ensureClusterCertificates(`${this.dataDir}/certs`, this.nodes.map((p) => p.id));
+    this.joining.add(peer.id);
+    this.startNode(peer.id);
+    return peer;
   }
 
   get brokers(): string[] {
@@ -108,6 +127,7 @@ export class ProcessCluster {
         '--peers', peers,
         '--metrics-port', String(self.metricsPort),
         '--insecure',
+        ...(this.joining.has(id) ? ['--join'] : []),
         '--log-level', process.env.HERALD_TEST_LOG ?? 'info',
         ...(self.mqttPort === undefined ? [] : ['--mqtt', '--mqtt-port', String(self.mqttPort), '--mqtt-http-port', String(self.mqttHttpPort)]),
         ...(this.config === undefined ? [] : ['--config', this.config]),

@@ -2,20 +2,20 @@ import { HeraldError, leadershipLost, notLeader, partitionNotFound, topicNotFoun
 import type { NodeId, RaftEvent } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
-import type { NodeConfig, Peer } from './config/config.js';
+import type { NodeConfig } from './config/config.js';
 import { GroupCoordinator, type PartitionFacts, type PartitionQuery } from './consumer-groups/coordinator.js';
 import { DISK_CHECK_MS, DiskGuard } from './disk-guard.js';
 import { systemClock, type Clock, type Timer } from './host/clock.js';
 import { Host, raftSettingsFromMs, UntrustedGroupError } from './host/host.js';
 import { LeadershipCache } from './leadership-cache.js';
 import { META_GROUP_LABEL, MetaGroup } from './meta/meta-group.js';
-import { META_GROUP_ID, partitionGroupId, type TopicRecord } from './meta/meta-state.js';
+import { META_GROUP_ID, partitionGroupId, type NodeRecord, type TopicRecord } from './meta/meta-state.js';
 import { NodeMetrics, type GroupView } from './metrics/metrics.js';
 import { Partition } from './partition/partition.js';
 import { DeadLetterWriter } from './queue/dead-letters.js';
 import { bootstrapSecurity, readBootstrapUsers } from './security/bootstrap.js';
 import { NodeSecurity } from './security/node-security.js';
-import { STORE_FORMAT_VERSION, STORE_FORMATS_READ } from './store-format.js';
+import { FEATURE_LEVEL_MAX, STORE_FORMAT_VERSION, STORE_FORMATS_READ } from './store-format.js';
 import { CheckRegistry } from './transactions/check-registry.js';
 import type { CheckSettings } from './transactions/half-leader.js';
 import { PeerTransport, type DescribeReplicasRequest, type ReplicaState } from './transport/peer-transport.js';
@@ -99,6 +99,11 @@ export class HeraldNode {
   private readonly timers: Timer[] = [];
   private compacting: Promise<void> | null = null;
   private bootstrapping: Promise<void> | null = null;
+  /** Every node's addresses this node has seen (configuration or meta state), so that a node
+   *  removed from the list stays reachable while it is still a member of the meta group. */
+  private readonly knownPeers = new Map<NodeId, NodeRecord>();
+  /** The peers the transport and the host follow now (followPeers), as a comparable key. */
+  private followedPeers = '';
   private readonly deadLetters: DeadLetterWriter;
   private closed = false;
 
@@ -111,7 +116,7 @@ export class HeraldNode {
   ) {
     this.store = store;
     this.clock = clock;
-    this.security = new NodeSecurity(config, () => this.meta.state, clock);
+    this.security = new NodeSecurity(config, () => this.meta.state, clock, () => this.peers());
     this.diskGuard = new DiskGuard(config.dataDir, config.limits.diskFreeMinBytes, logger.child({ component: 'disk' }));
     // Check-backs unflushed to their streams hold at most a quarter of what Subscribe streams may.
     this.checks = new CheckRegistry(Math.floor(config.limits.streamBufferBytes / 4));
@@ -166,7 +171,13 @@ export class HeraldNode {
     // Read before anything starts: a bad bootstrap file is a configuration error.
     const bootstrapUsers = config.security.bootstrapFile === undefined ? [] : readBootstrapUsers(config.security.bootstrapFile);
     const node = new HeraldNode(config, logger, store, onFatal, clock);
-    node.meta.group = await node.host.openGroup(META_GROUP_ID, META_GROUP_LABEL, { voters: config.peers.map((p) => p.id), learners: [] }, node.meta);
+    // A joining node is no voter until the controller promotes it (nodes.ts): it opens the meta
+    // group as its only learner, and the controller's Appends bring it the real membership.
+    const metaMembership = config.join ? { voters: [], learners: [config.nodeId] } : { voters: config.peers.map((p) => p.id), learners: [] };
+    // Once the node list is recorded the meta group's membership may have changed: its repairing
+    // voters stay strict (see the partitions' repairingAnswers in reconcileOnce). A wiped node
+    // cannot know that until repaired; docs/operations.md says what this leaves open.
+    node.meta.group = await node.host.openGroup(META_GROUP_ID, META_GROUP_LABEL, metaMembership, node.meta, { repairingAnswers: () => node.meta.state.nodes().length === 0 });
     node.meta.onChange(() => node.reconcile());
     node.coordinator = new GroupCoordinator(node.meta, config.groups, (topic, queries) => node.queryPartitions(topic, queries), logger.child({ component: 'groups' }), clock);
     await node.transport.listen(config.host, config.peerPort);
@@ -216,13 +227,20 @@ export class HeraldNode {
     return this.config.nodeId;
   }
 
-  peer(id: NodeId): Peer | undefined {
-    return this.config.peers.find((p) => p.id === id);
+  /** The cluster's nodes: the meta state's list once a membership change recorded it, else the
+   *  configuration's peers (see MetaState's NodeCommand). */
+  peers(): readonly NodeRecord[] {
+    const recorded = this.meta.state.nodes();
+    return recorded.length > 0 ? recorded : this.config.peers;
   }
 
-  /** The node ids of the cluster's voters. */
+  peer(id: NodeId): NodeRecord | undefined {
+    return this.peers().find((p) => p.id === id);
+  }
+
+  /** The ids of the cluster's nodes (peers()). */
   nodeIds(): NodeId[] {
-    return this.config.peers.map((p) => p.id);
+    return this.peers().map((p) => p.id);
   }
 
   clientAddress(id: NodeId): string {
@@ -342,6 +360,15 @@ export class HeraldNode {
     );
   }
 
+  /** Every answer about `groups`: this node's own replicas, and those of the peers that answer
+   *  within `timeoutMs` (DescribeReplicas). */
+  async replicaStates(groups: readonly string[], timeoutMs: number): Promise<ReplicaState[]> {
+    if (groups.length === 0) return [];
+    const local = this.localReplicaStates(groups);
+    const missing = groups.filter((id) => local.find((s) => s.group === id)?.isLeader !== true);
+    return [...local, ...(missing.length === 0 ? [] : await this.transport.describeReplicas(missing, timeoutMs))];
+  }
+
   /** The meta group's ISR as the controller reports it: this node's own when it is the
    *  controller, else the controller's answer to DescribeReplicas; empty when none answered. */
   async controllerIsr(): Promise<NodeId[]> {
@@ -356,13 +383,26 @@ export class HeraldNode {
       if (id === META_GROUP_ID) {
         const { group } = this.meta;
         const isLeader = group.isLeader();
-        out.push({ group: id, leaderId: group.leaderId(), term: group.term(), isLeader, isr: isLeader ? [...group.status().isr] : [], highWatermark: 0, logStartOffset: 0 });
+        out.push({
+          group: id,
+          leaderId: group.leaderId(),
+          term: group.term(),
+          isLeader,
+          isr: isLeader ? [...group.status().isr] : [],
+          highWatermark: 0,
+          logStartOffset: 0,
+          nodeId: this.nodeId,
+          featureLevel: FEATURE_LEVEL_MAX,
+        });
         continue;
       }
       const hosted = this.partitions.get(id);
       if (hosted === undefined) continue;
       const { group, log } = hosted.partition;
       const isLeader = group.isLeader();
+      // A leader reports its membership once committed: the controller completes a
+      // reassignment on it, and an uncommitted change could still be lost with this leader.
+      const membership = isLeader && !group.isMembershipPending() ? group.membership() : { voters: [], learners: [] };
       out.push({
         group: id,
         leaderId: group.leaderId(),
@@ -371,6 +411,8 @@ export class HeraldNode {
         isr: isLeader ? group.status().isr : [],
         highWatermark: log.highWatermark,
         logStartOffset: log.logStartOffset,
+        voters: [...membership.voters],
+        learners: [...membership.learners],
       });
     }
     return out;
@@ -489,11 +531,42 @@ export class HeraldNode {
     });
   }
 
+  /**
+   * Points the peer transport, its certificate check and the failure detector at the cluster's
+   * nodes: the recorded list, plus any other member of the meta group's Raft membership (a
+   * removed node stays reachable until the controller has taken it out of the meta group, and a
+   * joining node hears from the nodes of its configuration until its copy of the list arrives).
+   * The meta group's Raft membership changes without a command its state machine sees, so the
+   * membership driver calls this too, periodically; it does nothing when nothing changed.
+   */
+  followPeers(): void {
+    const peers = new Map(this.peers().map((p) => [p.id, p]));
+    for (const p of peers.values()) this.knownPeers.set(p.id, p);
+    const membership = this.meta.group.status().membership;
+    for (const id of [...membership.voters, ...membership.learners]) {
+      const known = peers.has(id) ? undefined : this.knownPeers.get(id);
+      if (known !== undefined) peers.set(id, known);
+    }
+    const others = [...peers.values()].filter((p) => p.id !== this.nodeId);
+    const key = others.map((p) => `${p.id}=${p.host}:${p.peerPort}`).join(',');
+    if (key === this.followedPeers) return;
+    this.followedPeers = key;
+    this.logger.info({ peers: key }, 'following the cluster\'s nodes');
+    this.transport.setPeers(others.map((p) => ({ id: p.id, address: `${p.host}:${p.peerPort}` })));
+    this.host.setPeers(others.map((p) => p.id));
+  }
+
   private async reconcileOnce(): Promise<void> {
     if (this.closed) return;
+    this.followPeers();
+    // A replica is kept while its node is in the partition's replicas or in the target of a
+    // reassignment in progress; a node the target adds joins as a learner (reassign.ts).
     const wanted = new Map<string, { topic: TopicRecord; partition: number; replicas: readonly NodeId[] }>();
     for (const topic of this.meta.state.allTopics()) {
-      for (const p of topic.partitions) if (p.replicas.includes(this.nodeId)) wanted.set(partitionGroupId(topic.id, p.partition), { topic, partition: p.partition, replicas: p.replicas });
+      for (const p of topic.partitions) {
+        const id = partitionGroupId(topic.id, p.partition);
+        if (p.replicas.includes(this.nodeId) || this.meta.state.reassignmentOf(id)?.includes(this.nodeId) === true) wanted.set(id, { topic, partition: p.partition, replicas: p.replicas });
+      }
     }
     for (const [id, hosted] of this.partitions) {
       if (wanted.has(id)) continue;
@@ -508,7 +581,13 @@ export class HeraldNode {
     // each (1,000 topics of 10 partitions are 10,000 groups; issue #17).
     const open = (id: string, want: { topic: TopicRecord; partition: number; replicas: readonly NodeId[] }) => {
       const partition = this.newPartition(want.topic, want.partition);
-      return { id, want, partition, group: this.host.openGroup(id, partition.name, { voters: want.replicas, learners: [] }, partition.log) };
+      const membership = want.replicas.includes(this.nodeId) ? { voters: want.replicas, learners: [] } : { voters: [], learners: [this.nodeId] };
+      // A repairing replica answers "repairing" to a candidate only while the partition's
+      // replicas never changed and this node's metadata says so (docs/design-notes.md, "two of
+      // three replicas repairing", item 5): a stale candidate could otherwise miss a voter a
+      // reassignment added.
+      const repairingAnswers = () => this.meta.isCurrent() && !this.meta.state.wasReassigned(id);
+      return { id, want, partition, group: this.host.openGroup(id, partition.name, membership, partition.log, { repairingAnswers }) };
     };
     const opening: ReturnType<typeof open>[] = [];
     for (const [id, want] of wanted) if (!this.partitions.has(id) && !this.closed) opening.push(open(id, want));

@@ -1,6 +1,7 @@
 import { pino, type Logger } from 'pino';
 import { ClientServer } from './api/server.js';
 import type { NodeConfig } from './config/config.js';
+import { MembershipDriver } from './membership-driver.js';
 import { MetricsServer } from './metrics/http.js';
 import { HeraldNode } from './node.js';
 
@@ -48,6 +49,7 @@ export async function startNode(config: NodeConfig, options: { logger?: Logger; 
       process.exit(70);
     });
   const node = await HeraldNode.start(config, logger, onFatal);
+  const membership = new MembershipDriver(node);
   const client = new ClientServer(node, logger.child({ component: 'api' }));
   const metrics = new MetricsServer(node.metrics.registry, () => node.meta.controllerId() !== 0, node.security.secure ? node.security.tls : undefined);
   const listeners: Listener[] = [];
@@ -57,6 +59,7 @@ export async function startNode(config: NodeConfig, options: { logger?: Logger; 
     for (const listener of listeners.splice(0).reverse()) await listener.close();
     await client.close();
     await metrics.close();
+    membership.stop();
     await node.stop();
   };
   try {

@@ -33,6 +33,25 @@ export const STORE_FORMAT_VERSION = 2;
 /** The store formats this version reads. */
 export const STORE_FORMATS_READ: readonly number[] = [1, 2];
 
+/**
+ * The metadata feature levels (Kafka's `metadata.version`, KIP-584): what kinds of meta entry a
+ * node can read. A node reports the highest it supports; the controller finalizes a level once
+ * every node reports it, and entries of a level are written only once it is finalized, so that
+ * no node of an older release meets an entry it cannot decode (it would stop). A node of a
+ * release before levels reports none, which counts as level 1.
+ */
+export const FeatureLevel = {
+  /** Topics, consumer groups and security (every release so far). */
+  Base: 1,
+  /** The cluster's nodes and partition reassignment (SeedNodes, AddNode, RemoveNode,
+   *  ReassignPartitions, CompleteReassignment) and FinalizeFeatureLevel itself. */
+  Membership: 2,
+} as const;
+export type FeatureLevel = (typeof FeatureLevel)[keyof typeof FeatureLevel];
+
+/** The highest metadata feature level this version supports. */
+export const FEATURE_LEVEL_MAX: FeatureLevel = FeatureLevel.Membership;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

@@ -1,7 +1,7 @@
 import { HeraldError, invalidArgument, topicExists } from '@herald/protocol';
 import type { NodeId } from '@herald/raft';
 import type { RaftGroup } from './host/raft-group.js';
-import { assignReplicas, type MetaOutcome, type TopicCreation, type TopicRecord } from './meta/meta-state.js';
+import { assignReplicas, partitionGroupId, type MetaOutcome, type TopicCreation, type TopicRecord } from './meta/meta-state.js';
 import { deadLetterTopicOf, type HeraldNode, type PartitionView } from './node.js';
 
 /** How long a metadata change may take to commit before the caller hears CommitTimedOut. */
@@ -12,7 +12,7 @@ export interface TopicDescription {
   readonly name: string;
   readonly replicationFactor: number;
   readonly configs: Readonly<Record<string, string>>;
-  readonly partitions: readonly (PartitionView & { readonly id: number; readonly replicas: readonly NodeId[] })[];
+  readonly partitions: readonly (PartitionView & { readonly id: number; readonly replicas: readonly NodeId[]; readonly targetReplicas: readonly NodeId[] })[];
 }
 
 export interface CreateTopicRequest {
@@ -155,7 +155,7 @@ export async function describeTopic(node: HeraldNode, name: string): Promise<Top
     name: topic.name,
     replicationFactor: replicationFactorOf(topic),
     configs: topic.configs,
-    partitions: topic.partitions.map((p, i) => ({ id: p.partition, replicas: p.replicas, ...views[i]! })),
+    partitions: topic.partitions.map((p, i) => ({ id: p.partition, replicas: p.replicas, targetReplicas: node.meta.state.reassignmentOf(partitionGroupId(topic.id, p.partition)) ?? [], ...views[i]! })),
   };
 }
 

@@ -34,6 +34,7 @@ const COMMANDS: readonly { readonly name: string; readonly description: string; 
     load: async () => (await import('./commands/txn.js')).registerTxn,
   },
   { name: 'leader', description: "move partitions' leadership", load: async () => (await import('./commands/leader.js')).registerLeader },
+  { name: 'partition', description: 'move partitions to other nodes (reassign their replicas)', load: async () => (await import('./commands/partition.js')).registerPartition },
   { name: 'chaos', description: 'break a local cluster on purpose and check that nothing acknowledged was lost', load: async () => (await import('./commands/chaos.js')).registerChaos },
   {
     name: 'bench',

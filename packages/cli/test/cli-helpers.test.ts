@@ -4,6 +4,8 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { topicPartition } from '../src/commands/leader.js';
+import { nodeSpec } from '../src/commands/node.js';
+import { nodeList } from '../src/commands/partition.js';
 import { brokerList, integer, keyValue } from '../src/options.js';
 import { formatTable, ids, nodeId } from '../src/output.js';
 
@@ -35,6 +37,14 @@ describe('option parsers', () => {
     expect(topicPartition('orders/0')).toEqual({ topic: 'orders', partition: 0 });
     expect(topicPartition('a.b-c/12')).toEqual({ topic: 'a.b-c', partition: 12 });
     for (const bad of ['orders', '/1', 'orders/', 'orders/x']) expect(() => topicPartition(bad)).toThrow(InvalidArgumentError);
+  });
+
+  it('reads a node to add as --peers writes one, and lists of node ids', () => {
+    expect(nodeSpec('4=10.0.0.4:7400:7500')).toEqual({ id: 4, host: '10.0.0.4', clientPort: 7400, peerPort: 7500 });
+    expect(nodeSpec('5=node-5.herald:7400:7500:9092')).toEqual({ id: 5, host: 'node-5.herald', clientPort: 7400, peerPort: 7500, kafkaPort: 9092 });
+    for (const bad of ['4=h:7400', '0=h:1:2', '4=h:0:2', '4=h:1:70000', 'h:1:2', '4=a b:1:2']) expect(() => nodeSpec(bad)).toThrow(InvalidArgumentError);
+    expect(nodeList('2,3, 4')).toEqual([2, 3, 4]);
+    for (const bad of ['', '2,,3', '0', 'a', '2;3']) expect(() => nodeList(bad)).toThrow(InvalidArgumentError);
   });
 });
 

@@ -21,7 +21,7 @@ function fakeCluster(topics: Record<string, FakePartition[]>, refuse: (topic: st
       name,
       replicationFactor: 3,
       configs: {},
-      partitions: topics[name]!.map((p, id): PartitionDescription => ({ id, leaderId: p.leaderId, leaderTerm: 1, replicas: [...p.replicas], isr: [...p.isr], highWatermark: 0, logStartOffset: 0 })),
+      partitions: topics[name]!.map((p, id): PartitionDescription => ({ id, leaderId: p.leaderId, leaderTerm: 1, replicas: [...p.replicas], isr: [...p.isr], highWatermark: 0, logStartOffset: 0, targetReplicas: [] })),
     }),
     transferLeadership: async (topic, partition, to) => {
       transfers.push(`${topic}/${partition}->${to}`);

@@ -9,11 +9,11 @@ import type { ClusterDescription, PartitionDescription, TopicDescription } from 
 import { healLag, rollBlockers, rollCluster, rollOrder, RollStopped, type RollClient, type RollEvent } from '../src/roll.js';
 
 function cluster(controllerId: number, controllerIsr: number[], nodes = [1, 2, 3]): ClusterDescription {
-  return { clusterId: 'herald', controllerId, nodes: nodes.map((id) => ({ id, address: `127.0.0.1:${7400 + id}`, alive: true })), controllerIsr };
+  return { clusterId: 'herald', controllerId, nodes: nodes.map((id) => ({ id, address: `127.0.0.1:${7400 + id}`, alive: true, role: 'voter' })), controllerIsr };
 }
 
 function partition(id: number, leaderId: number, replicas: number[], isr: number[]): PartitionDescription {
-  return { id, leaderId, leaderTerm: 1, replicas, isr, highWatermark: 0, logStartOffset: 0 };
+  return { id, leaderId, leaderTerm: 1, replicas, isr, highWatermark: 0, logStartOffset: 0, targetReplicas: [] };
 }
 
 function topic(name: string, partitions: PartitionDescription[]): TopicDescription {
@@ -42,7 +42,7 @@ describe('rollBlockers', () => {
     { what: 'no controller', view: { cluster: cluster(0, []), topics: [] }, node: 1, expected: ['the meta group: no controller known'] },
     {
       what: 'a controller of an older release (no meta ISR reported): the live nodes stand in',
-      view: { cluster: { ...cluster(2, []), nodes: [1, 2, 3].map((id) => ({ id, address: '', alive: id !== 3 })) }, topics: [] },
+      view: { cluster: { ...cluster(2, []), nodes: [1, 2, 3].map((id) => ({ id, address: '', alive: id !== 3, role: 'voter' })) }, topics: [] },
       node: 1,
       expected: ['the meta group: in sync without node 1: 2, a majority of 3 needs 2'],
     },

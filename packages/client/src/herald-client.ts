@@ -11,7 +11,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { Router, type CallOptions } from './router.js';
 import { SecurityAdmin } from './security-admin.js';
 import type { ClientCredentials, TlsOptions } from './security.js';
-import type { ClusterDescription, TopicDescription, TopicSummary } from './types.js';
+import type { ClusterDescription, NodeDescription, PartitionReassignment, TopicDescription, TopicSummary } from './types.js';
 
 /** Options of a HeraldClient. */
 export interface HeraldClientOptions {
@@ -160,6 +160,60 @@ export class HeraldClient {
     return { leaderId: response.leaderId, leaderTerm: response.leaderTerm };
   }
 
+  /**
+   * Adds a node to the cluster (start it first with `--join`): the controller records it, makes
+   * it a learner of the meta group and a voter once caught up. Resolves with the node once it
+   * votes, or after `waitMs` (default 30 s) with its role then.
+   */
+  async addNode(node: { id: number; host: string; clientPort: number; peerPort: number; kafkaHost?: string; kafkaPort?: number }, waitMs = 0, options: CallOptions = {}): Promise<NodeDescription> {
+    const response = await this.router.atController(
+      (stubs, deadline) => unaryCall<v1.AddNodeResponse__Output>(stubs.address, (o, cb) => stubs.admin.addNode({ ...node, waitMs }, o, cb), deadline),
+      { timeoutMs: Math.max(waitMs === 0 ? 30_000 : waitMs, 1_000) + 15_000, ...options },
+    );
+    const n = response.node!;
+    return { id: n.id, address: n.address, alive: n.alive, role: n.role };
+  }
+
+  /** Removes a node that holds no partition replica; the controller then takes it out of the
+   *  meta group (describeCluster reports it `leaving` until then). */
+  async removeNode(id: number, options: CallOptions = {}): Promise<void> {
+    await this.router.atController((stubs, deadline) => unaryCall<v1.RemoveNodeResponse__Output>(stubs.address, (o, cb) => stubs.admin.removeNode({ id }, o, cb), deadline), options);
+  }
+
+  /**
+   * Moves partitions to new replica sets (the preferred leader first), all or none; each
+   * partition's leader carries it out, and describeTopic shows it as targetReplicas until done.
+   * `throttleBytesPerSecond` sets the cluster's replication throttle for the replicas catching up.
+   */
+  async reassignPartitions(reassignments: readonly PartitionReassignment[], throttleBytesPerSecond?: number, options: CallOptions = {}): Promise<PartitionReassignment[]> {
+    const response = await this.router.atController(
+      (stubs, deadline) =>
+        unaryCall<v1.ReassignPartitionsResponse__Output>(stubs.address, (o, cb) => stubs.admin.reassignPartitions({ reassignments: reassignments.map((r) => ({ ...r, replicas: [...r.replicas] })), throttleBytesPerSecond }, o, cb), deadline),
+      options,
+    );
+    return response.reassignments.map(fromWireReassignment);
+  }
+
+  /** Plans, and unless `dryRun` starts, the reassignments that even out replicas and preferred
+   *  leaders across the nodes; resolves with them. */
+  async rebalanceCluster(dryRun: boolean, throttleBytesPerSecond?: number, options: CallOptions = {}): Promise<PartitionReassignment[]> {
+    const response = await this.router.atController(
+      (stubs, deadline) => unaryCall<v1.ReassignPartitionsResponse__Output>(stubs.address, (o, cb) => stubs.admin.rebalanceCluster({ dryRun, throttleBytesPerSecond }, o, cb), deadline),
+      options,
+    );
+    return response.reassignments.map(fromWireReassignment);
+  }
+
+  /** Plans, and unless `dryRun` starts, the reassignments that move every replica off node
+   *  `id`; removeNode(id) takes it out once they are done. */
+  async decommissionNode(id: number, dryRun: boolean, throttleBytesPerSecond?: number, options: CallOptions = {}): Promise<PartitionReassignment[]> {
+    const response = await this.router.atController(
+      (stubs, deadline) => unaryCall<v1.ReassignPartitionsResponse__Output>(stubs.address, (o, cb) => stubs.admin.decommissionNode({ id, dryRun, throttleBytesPerSecond }, o, cb), deadline),
+      options,
+    );
+    return response.reassignments.map(fromWireReassignment);
+  }
+
   /** An offset of a partition: its first ('earliest'), its next ('latest'), or the first at or
    *  after a time. Asked of any replica. */
   async listOffsets(topic: string, partition: number, position: OffsetPosition, options: CallOptions = {}): Promise<{ offset: number; highWatermark: number; logStartOffset: number }> {
@@ -237,4 +291,8 @@ export class HeraldClient {
     this.closers.clear();
     this.router.connections.close();
   }
+}
+
+function fromWireReassignment(r: v1.PartitionReassignment__Output): PartitionReassignment {
+  return { topic: r.topic, partition: r.partition, replicas: [...r.replicas] };
 }

@@ -25,6 +25,7 @@ interface RawPartition {
   leaderTerm: number;
   replicas: number[];
   isr: number[];
+  targetReplicas?: number[];
   highWatermark: number;
   logStartOffset: number;
 }
@@ -160,7 +161,7 @@ export class Router {
 
   /** Records a cluster description (from DescribeCluster). */
   learnCluster(cluster: ClusterDescription): void {
-    for (const node of cluster.nodes) this.learnNode(node.id, node.address);
+    for (const node of cluster.nodes) if (node.address !== '') this.learnNode(node.id, node.address);
     if (cluster.controllerId !== 0) this.controllerId = cluster.controllerId;
   }
 
@@ -226,7 +227,7 @@ export class Router {
     const description: ClusterDescription = {
       clusterId: cluster.clusterId,
       controllerId: cluster.controllerId,
-      nodes: cluster.nodes.map((n) => ({ id: n.id, address: n.address, alive: n.alive })),
+      nodes: cluster.nodes.map((n) => ({ id: n.id, address: n.address, alive: n.alive, role: n.role })),
       controllerIsr: cluster.controllerIsr,
     };
     this.learnCluster(description);
@@ -343,7 +344,7 @@ export function mergeTopicViews(views: readonly { readonly nodeId: number; reado
       if (best === undefined || better({ self, p }, best)) best = { self, p };
     }
     const p = best!.p;
-    partitions.push({ id, leaderId: p.leaderId, leaderTerm: p.leaderTerm, replicas: [...p.replicas], isr: [...p.isr], highWatermark: p.highWatermark, logStartOffset: p.logStartOffset });
+    partitions.push({ id, leaderId: p.leaderId, leaderTerm: p.leaderTerm, replicas: [...p.replicas], isr: [...p.isr], highWatermark: p.highWatermark, logStartOffset: p.logStartOffset, targetReplicas: [...(p.targetReplicas ?? [])] });
   }
   return { name: first.name, replicationFactor: first.replicationFactor, configs: { ...first.configs }, partitions };
 }

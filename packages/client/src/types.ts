@@ -8,6 +8,10 @@ export interface NodeDescription {
   readonly address: string;
   /** Whether the answering node currently hears from this node. */
   readonly alive: boolean;
+  /** Its part in the meta group: `voter`, `learner` (added, catching up), `joining` (added, not
+   *  yet in the meta group), `leaving` (removed, not yet out of it; no address); '' from a node
+   *  of an older release. */
+  readonly role: string;
 }
 
 /** The cluster: its nodes and the controller (the meta group's leader; 0 when none is known). */
@@ -36,6 +40,8 @@ export interface PartitionDescription {
   readonly isr: readonly number[];
   readonly highWatermark: number;
   readonly logStartOffset: number;
+  /** The replicas a reassignment in progress moves the partition to (empty: none). */
+  readonly targetReplicas: readonly number[];
 }
 
 /** A topic in full. */
@@ -81,4 +87,11 @@ export interface ConsumedRecord {
   readonly value: Buffer | null;
   readonly headers: readonly { readonly key: string; readonly value: Buffer }[];
   readonly timestampMs: number;
+}
+
+/** One partition's new replica set, the preferred leader first (reassignPartitions). */
+export interface PartitionReassignment {
+  readonly topic: string;
+  readonly partition: number;
+  readonly replicas: readonly number[];
 }

@@ -155,12 +155,12 @@ export class BrokerBackend implements KafkaBackend {
     return this.node.security.allows(ctx.principal as Principal, operation, { type, name });
   }
 
-  /** Every node's Kafka listener as the peers list names it (kafkaHost, else host; kafkaPort,
-   *  else 19090 + id), so that every node advertises the same addresses; this node's own
-   *  kafka.advertisedHost and advertisedPort take precedence, and its port is the one bound. */
+  /** Every node's Kafka listener as the cluster's node list names it (kafkaHost, else host;
+   *  kafkaPort, else 19090 + id), so that every node advertises the same addresses; this node's
+   *  own kafka.advertisedHost and advertisedPort take precedence, and its port is the one bound. */
   brokers(): BrokerEndpoint[] {
     const { config } = this.node;
-    return config.peers.map((p) => {
+    return this.node.peers().map((p) => {
       if (p.id === config.nodeId) {
         return { nodeId: p.id, host: config.kafka.advertisedHost ?? p.kafkaHost ?? p.host, port: config.kafka.advertisedPort ?? this.options.boundPort(), rack: null };
       }

@@ -106,6 +106,11 @@ export const KAFKA_ERROR_BY_REASON = {
   HalfNotFound: ErrorCode.InvalidRequest,
   HalfAlreadyDecided: ErrorCode.InvalidTxnState,
   TooManyHalfMessages: ErrorCode.UnknownServerError,
+  // Node membership has no Kafka API either.
+  NodeNotFound: ErrorCode.InvalidRequest,
+  NodeExists: ErrorCode.InvalidRequest,
+  NodeInUse: ErrorCode.InvalidRequest,
+  FeatureDisabled: ErrorCode.InvalidRequest,
   Unknown: ErrorCode.UnknownServerError,
 } as const satisfies Record<Reason, Codes>;
 

@@ -110,6 +110,16 @@ export const Reason = {
   HalfAlreadyDecided: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
   /** The partition holds as many undecided half messages as it may; decide some first. */
   TooManyHalfMessages: { code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
+  /** No node of that id in the cluster (herald node remove, partition reassignment). */
+  NodeNotFound: { code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+  /** A node of that id, or at that address, is a member of the cluster already. */
+  NodeExists: { code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
+  /** The node cannot leave: it still holds partition replicas (decommission it), or it is the
+   *  cluster's last node. */
+  NodeInUse: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+  /** The change needs a metadata feature level the cluster has not finalized: some node runs an
+   *  older release, or did not answer (KIP-584; docs/operations.md, "Feature levels"). */
+  FeatureDisabled: { code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
   /** Made only by fromWireError() for a reason this catalog does not know (a newer node). */
   Unknown: { code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
 } as const satisfies Record<string, { code: GrpcCodeName; retryable: boolean; outcome: Outcome }>;

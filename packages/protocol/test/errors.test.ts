@@ -62,6 +62,10 @@ describe('the catalog', () => {
     { reason: 'HalfNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
     { reason: 'HalfAlreadyDecided', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
     { reason: 'TooManyHalfMessages', code: 'RESOURCE_EXHAUSTED', retryable: false, outcome: 'not-written' },
+    { reason: 'NodeNotFound', code: 'NOT_FOUND', retryable: false, outcome: 'not-written' },
+    { reason: 'NodeExists', code: 'ALREADY_EXISTS', retryable: false, outcome: 'not-written' },
+    { reason: 'NodeInUse', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
+    { reason: 'FeatureDisabled', code: 'FAILED_PRECONDITION', retryable: false, outcome: 'not-written' },
     { reason: 'Unknown', code: 'UNKNOWN', retryable: false, outcome: 'unknown' },
   ] as const)('$reason is $code, retryable: $retryable, outcome: $outcome', ({ reason, code, retryable, outcome }) => {
     expect(Reason[reason]).toEqual({ code, retryable, outcome });
@@ -73,7 +77,7 @@ describe('the catalog', () => {
   });
 
   it('has no reason the table above misses', () => {
-    expect(Object.keys(Reason)).toHaveLength(32);
+    expect(Object.keys(Reason)).toHaveLength(36);
   });
 
   it.each(['NotAReason', '', 'toString', '__proto__', 'constructor'])('treats %j as unknown and not retryable', (reason) => {

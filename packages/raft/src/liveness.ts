@@ -61,6 +61,19 @@ export class NodeLivenessTracker implements NodeLiveness {
     return this.down.delete(peer);
   }
 
+  /** `peer` joined the cluster: it is judged from now on, as if just heard (so a new node that
+   *  never answers is declared down after timeoutTicks, like any other). */
+  watch(peer: NodeId): void {
+    if (peer !== this.options.self && !this.lastHeardTick.has(peer)) this.lastHeardTick.set(peer, this.nowTick);
+  }
+
+  /** `peer` left the cluster: it is judged no more (a node removed from the cluster would
+   *  otherwise stay down forever, and count as down in every quiescence decision). */
+  forget(peer: NodeId): void {
+    this.lastHeardTick.delete(peer);
+    this.down.delete(peer);
+  }
+
   /** The transport saw its connection to `peer` reset. Returns true when this declares it down. */
   connectionLost(peer: NodeId): boolean {
     if (peer === this.options.self || this.down.has(peer)) return false;

@@ -385,6 +385,17 @@ export class RaftNode {
     };
   }
 
+  /** The group's membership: the latest Config entry's, committed or not (thesis §4.1: a
+   *  server uses the latest configuration in its log). Cheap, unlike status(). */
+  membership(): Membership {
+    return this.raftLog.membership();
+  }
+
+  /** Whether the latest membership change is not committed yet (only one may be pending). */
+  isMembershipPending(): boolean {
+    return this.raftLog.lastConfigIndex() > this.raftLog.commitIndex;
+  }
+
   /** Whether this node is repairing a log it lost (see the constructor): it neither votes nor
    *  campaigns, and its state machine may lack committed entries a leader has not yet resent. */
   isRepairing(): boolean {
@@ -588,7 +599,7 @@ export class RaftNode {
     // it answers that it is repairing (when it would otherwise grant), and the candidate counts
     // that only if every voter still holding its log granted (tallyVotes; design-notes.md
     // "Storage repair"). It keeps the vote like a granted one, so it answers so once per term.
-    const repairing = !granted && this.repairIndex > 0 && canVote && logOk;
+    const repairing = !granted && this.repairIndex > 0 && canVote && logOk && (this.config.repairingAnswers?.() ?? true);
     if ((granted || repairing) && !m.pre) {
       this.vote = m.from;
       this.electionElapsed = 0;

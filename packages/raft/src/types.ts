@@ -226,6 +226,12 @@ export interface RaftConfig {
    *  detector's verdicts change (docs/design-notes.md, "Quiescence"). Absent, groups never
    *  quiesce and rely on their own election timers alone. */
   readonly liveness?: NodeLiveness;
+  /** Whether this replica, while repairing, may answer a vote request with `repairing` (asked at
+   *  each request; absent: always). A host says no for a group whose membership changed, since a
+   *  candidate that has not seen a change adding a voter could win with repairing answers while
+   *  that voter alone holds a committed entry (docs/design-notes.md, "two of three replicas
+   *  repairing", item 5). Then a repairing replica refuses, as under the strict rule. */
+  readonly repairingAnswers?: () => boolean;
 }
 
 /** The result of a proposal. A follower does not accept proposals: it names the leader it knows. */

@@ -218,6 +218,24 @@ describe('RaftNode on a perfect network', () => {
     expect(restarted.ready().messages).toContainEqual(expect.objectContaining({ type: 'VoteResponse', granted: false }));
   });
 
+  it('a repairing node answers "repairing" only while its host allows it (a group whose membership may have changed)', () => {
+    // Shows RaftConfig.repairingAnswers (design-notes "two of three replicas repairing", item 5):
+    // the same vote request gets a repairing answer, then a plain refusal once the host says no.
+    const c = new TinyCluster([1, 2, 3]);
+    let allowed = true;
+    const node = new RaftNode({ ...c.configOf(1), repairingAnswers: () => allowed }, { ...initialState({ voters: [1, 2, 3], learners: [] }), repairIndex: Number.MAX_SAFE_INTEGER });
+    node.ready();
+    node.advance();
+    node.step({ type: 'Vote', from: 2, to: 1, term: 5, lastIndex: 0, lastTerm: 0, pre: true, transfer: false });
+    expect(node.ready().messages).toContainEqual(expect.objectContaining({ type: 'VoteResponse', granted: false, repairing: true }));
+    node.advance();
+    allowed = false;
+    node.step({ type: 'Vote', from: 3, to: 1, term: 5, lastIndex: 0, lastTerm: 0, pre: true, transfer: false });
+    const answer = node.ready().messages.find((m) => m.type === 'VoteResponse' && m.to === 3);
+    expect(answer).toMatchObject({ granted: false });
+    expect(answer).not.toHaveProperty('repairing');
+  });
+
   it('hands leadership to a named follower', () => {
     const c = new TinyCluster([1, 2, 3]);
     c.tick(25);

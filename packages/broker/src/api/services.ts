@@ -8,6 +8,9 @@ import type { HeraldNode } from '../node.js';
 import { Acks } from '../partition/partition-leader.js';
 import type { FetchResult } from '../partition/partition-log.js';
 import { produce, ProducePipeline, type ProduceRequest } from '../produce.js';
+import { addNode, describeNodes, removeNode } from '../nodes.js';
+import { planDecommission, planRebalance, reassignPartitions } from '../reassign.js';
+import type { PartitionReassignment } from '../meta/meta-state.js';
 import { createTopic, deleteRecords, deleteTopic, describeTopic, replicationFactorOf, transferController, transferLeadership, type TopicDescription } from '../topics.js';
 import { CallContext } from './context.js';
 import { toServiceError } from './errors.js';
@@ -332,8 +335,58 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
   };
 }
 
+/** The highest node id: a u32 in the Raft membership entry's encoding, kept within int32. */
+const NODE_ID_MAX = 2_147_483_647;
+
+const ADD_NODE_WAIT_MS_DEFAULT = 30_000;
+const ADD_NODE_WAIT_MS_MAX = 120_000;
+
+/** What AddNode asks (admin.proto AddNodeRequest, as proto-loader decodes it). */
+interface AddNodeRequest {
+  id: number;
+  host: string;
+  clientPort: number;
+  peerPort: number;
+  kafkaHost?: string;
+  kafkaPort?: number;
+  waitMs: number;
+}
+
+/** Partitions one ReassignPartitions names at most. */
+const REASSIGNMENTS_MAX = 10_000;
+
+/** How long recording reassignments may take to commit. */
+const REASSIGN_TIMEOUT_MS = 10_000;
+
+/** The highest replication throttle: 10 GiB/s, beyond any link. */
+const THROTTLE_BYTES_PER_SECOND_MAX = 10 * 2 ** 30;
+
+function throttleOf(value: unknown): number | undefined {
+  return value === undefined ? undefined : intInRange(value, 'throttle_bytes_per_second', 0, THROTTLE_BYTES_PER_SECOND_MAX);
+}
+
+/** One validated PartitionReassignment of a request. */
+function partitionReassignment(value: unknown, field: string): PartitionReassignment {
+  const r = (value ?? {}) as { topic?: unknown; partition?: unknown; replicas?: unknown };
+  const replicas = Array.isArray(r.replicas) ? r.replicas : [];
+  if (replicas.length === 0) throw invalidArgument(`${field}.replicas`, 'name at least one node');
+  return {
+    topic: topicName(r.topic, `${field}.topic`),
+    partition: partitionId(r.partition, `${field}.partition`),
+    replicas: replicas.map((id, i) => intInRange(id, `${field}.replicas[${i}]`, 1, NODE_ID_MAX)),
+  };
+}
+
+/** A host name or IPv4 address that peers and clients dial as host:port. */
+function hostName(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,253}$/.test(value)) {
+    throw invalidArgument(field, `"${String(value).slice(0, 300)}" is not a host name or IPv4 address (1 to 253 characters of a-z, A-Z, 0-9, ".", "_", "-")`);
+  }
+  return value;
+}
+
 function toWireTopic(topic: TopicDescription) {
-  return { ...topic, partitions: topic.partitions.map((p) => ({ ...p, replicas: [...p.replicas], isr: [...p.isr] })) };
+  return { ...topic, partitions: topic.partitions.map((p) => ({ ...p, replicas: [...p.replicas], isr: [...p.isr], targetReplicas: [...p.targetReplicas] })) };
 }
 
 export function adminService(node: HeraldNode, log: Logger): grpc.UntypedServiceImplementation {
@@ -374,7 +427,7 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
     describeCluster: unary(node, log, 'DescribeCluster', async (_req: object) => ({
       clusterId: 'herald',
       controllerId: node.meta.controllerId(),
-      nodes: node.config.peers.map((p) => ({ id: p.id, address: `${p.host}:${p.clientPort}`, alive: p.id === node.nodeId || node.transport.isConnected(p.id) })),
+      nodes: describeNodes(node),
       controllerIsr: await node.controllerIsr(),
     })),
     transferLeadership: unary(node, log, 'TransferLeadership', async (req: TransferLeadershipRequest, _call, ctx) => {
@@ -386,6 +439,50 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
       ctx.authorize('alter', 'cluster');
       const to = intInRange(req.toNodeId, 'to_node_id', 1, Number.MAX_SAFE_INTEGER, -1);
       return transferController(node, to === -1 ? undefined : to);
+    }),
+    addNode: unary(node, log, 'AddNode', async (req: AddNodeRequest, _call, ctx) => {
+      ctx.authorize('alter', 'cluster');
+      const port = (value: unknown, field: string) => intInRange(value, field, 1, 65535);
+      const record = {
+        id: intInRange(req.id, 'id', 1, NODE_ID_MAX),
+        host: hostName(req.host, 'host'),
+        clientPort: port(req.clientPort, 'client_port'),
+        peerPort: port(req.peerPort, 'peer_port'),
+        ...(req.kafkaHost === undefined ? {} : { kafkaHost: hostName(req.kafkaHost, 'kafka_host') }),
+        ...(req.kafkaPort === undefined ? {} : { kafkaPort: port(req.kafkaPort, 'kafka_port') }),
+      };
+      if (record.clientPort === record.peerPort) throw invalidArgument('peer_port', `the client and peer ports must differ (both ${record.clientPort})`);
+      return { node: await addNode(node, record, intInRange(req.waitMs, 'wait_ms', 0, ADD_NODE_WAIT_MS_MAX, ADD_NODE_WAIT_MS_DEFAULT)) };
+    }),
+    removeNode: unary(node, log, 'RemoveNode', async (req: { id: number }, _call, ctx) => {
+      ctx.authorize('alter', 'cluster');
+      await removeNode(node, intInRange(req.id, 'id', 1, NODE_ID_MAX));
+      return {};
+    }),
+    reassignPartitions: unary(node, log, 'ReassignPartitions', async (req: { reassignments: unknown[]; throttleBytesPerSecond?: number }, _call, ctx) => {
+      ctx.authorize('alter', 'cluster');
+      if (!Array.isArray(req.reassignments) || req.reassignments.length === 0 || req.reassignments.length > REASSIGNMENTS_MAX) {
+        throw invalidArgument('reassignments', `give 1 to ${REASSIGNMENTS_MAX} partitions (got ${Array.isArray(req.reassignments) ? req.reassignments.length : 0})`);
+      }
+      const reassignments = req.reassignments.map((r, i) => partitionReassignment(r, `reassignments[${i}]`));
+      await reassignPartitions(node, reassignments, throttleOf(req.throttleBytesPerSecond), REASSIGN_TIMEOUT_MS);
+      return { reassignments };
+    }),
+    rebalanceCluster: unary(node, log, 'RebalanceCluster', async (req: { dryRun: boolean; throttleBytesPerSecond?: number }, _call, ctx) => {
+      ctx.authorize('alter', 'cluster');
+      if (!node.meta.isController()) throw node.meta.notControllerError();
+      const plan = planRebalance(node.meta.state, node.nodeIds());
+      if (!req.dryRun && plan.length > 0) await reassignPartitions(node, plan, throttleOf(req.throttleBytesPerSecond), REASSIGN_TIMEOUT_MS);
+      return { reassignments: plan };
+    }),
+    decommissionNode: unary(node, log, 'DecommissionNode', async (req: { id: number; dryRun: boolean; throttleBytesPerSecond?: number }, _call, ctx) => {
+      ctx.authorize('alter', 'cluster');
+      if (!node.meta.isController()) throw node.meta.notControllerError();
+      const id = intInRange(req.id, 'id', 1, NODE_ID_MAX);
+      if (!node.nodeIds().includes(id)) throw new HeraldError('NodeNotFound', `node ${id} is not a member of the cluster (nodes ${node.nodeIds().join(', ')})`);
+      const plan = planDecommission(node.meta.state, node.nodeIds(), id);
+      if (!req.dryRun && plan.length > 0) await reassignPartitions(node, plan, throttleOf(req.throttleBytesPerSecond), REASSIGN_TIMEOUT_MS);
+      return { reassignments: plan };
     }),
     /** Kafka's DeleteRecords: the leader moves the log start through raft. */
     deleteRecords: unary(node, log, 'DeleteRecords', async (req: { topic: string; partition: number; beforeOffset: number }, _call, ctx) => {

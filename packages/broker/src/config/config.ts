@@ -61,6 +61,10 @@ export const NodeConfigSchema = z
      *  group it finds nothing stored for neither votes nor campaigns until a leader has
      *  re-replicated a committed log to it. Never set it on a cluster's first start. */
     rejoin: z.boolean().default(false),
+    /** This node is new and joins a running cluster (`herald node add` admits it): it starts in
+     *  no group as a voter, only as a learner of the meta group, and contacts the nodes of
+     *  `peers`, which must list it too (its own addresses). Ignored once it has stored state. */
+    join: z.boolean().default(false),
     raft: z
       .object({
         tickMs: positiveMs.default(50),

@@ -3,6 +3,7 @@ import type { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import { RaftGroup, type GroupHost, type GroupStateMachine } from './raft-group.js';
+import { ReplicationThrottle } from './replication-throttle.js';
 
 /** A raft message and the group it belongs to: the unit the transport carries. */
 export interface GroupMessage {
@@ -42,6 +43,11 @@ export interface HostRaftSettings {
   readonly quiesce: boolean;
 }
 
+/** What one group may set of its RaftNode's configuration (see RaftConfig). */
+export interface GroupOptions {
+  readonly repairingAnswers?: () => boolean;
+}
+
 /** Measurements of one turn, for metrics. */
 export interface TurnStats {
   readonly groupsReady: number;
@@ -53,7 +59,8 @@ export interface TurnStats {
 
 export interface HostOptions {
   readonly nodeId: NodeId;
-  /** Every other node of the cluster: the failure detector pings them and judges them. */
+  /** Every other node of the cluster at start (setPeers changes it): the failure detector pings
+   *  them and judges them. */
   readonly peers: readonly NodeId[];
   readonly store: NodeStore;
   readonly sender: PeerSender;
@@ -95,6 +102,8 @@ export class Host implements GroupHost {
   private inbound: GroupMessage[] = [];
   private pendingTicks = 0;
   private readonly liveness: NodeLivenessTracker;
+  /** The other nodes of the cluster, pinged every ping interval. */
+  private peers: readonly NodeId[];
   /** Peers a frame came from since the last turn (the detector hears them in the turn). */
   private heardPeers = new Set<NodeId>();
   private lostPeers = new Set<NodeId>();
@@ -105,7 +114,7 @@ export class Host implements GroupHost {
   private rewrites = new Map<string, Entry[]>();
   /** Groups compacted since the last turn: their new snapshot is stored in the next write. */
   private compactedGroups = new Set<RaftGroup<unknown>>();
-  private opening: { id: string; label: string; membership: Membership; machine: GroupStateMachine<unknown>; resolve: (g: RaftGroup<unknown>) => void; reject: (err: Error) => void }[] = [];
+  private opening: { id: string; label: string; membership: Membership; machine: GroupStateMachine<unknown>; options: GroupOptions; resolve: (g: RaftGroup<unknown>) => void; reject: (err: Error) => void }[] = [];
   private turnRunning = false;
   private turnRequested = false;
   private ticker: Timer | undefined;
@@ -114,10 +123,15 @@ export class Host implements GroupHost {
   /** Term and vote last written per group: only their change needs a sync on its own. */
   private readonly syncedVotes = new Map<string, string>();
   private idleWaiters: (() => void)[] = [];
+  /** The budget of Appends to learners, and those waiting for it, oldest first. */
+  private readonly throttle: ReplicationThrottle;
+  private deferred: { group: string; message: Message; bytes: number }[] = [];
   readonly clock: Clock;
 
   constructor(private readonly options: HostOptions) {
     this.clock = options.clock ?? systemClock;
+    this.peers = options.peers;
+    this.throttle = new ReplicationThrottle(() => this.clock.now());
     const s = options.raft;
     // Pings every minimum election timeout (300 ms by default: four pings per timeout, and an
     // idle node's whole cost is its pings, each a TLS frame out and one in per peer); down after
@@ -137,6 +151,22 @@ export class Host implements GroupHost {
 
   addressOf(id: NodeId): string {
     return this.options.addressOf(id);
+  }
+
+  /** The cluster's nodes changed (the meta state's list): new peers are pinged and judged from
+   *  now on, removed ones no more. */
+  setPeers(peers: readonly NodeId[]): void {
+    const next = new Set(peers);
+    for (const peer of this.peers) if (!next.has(peer)) this.liveness.forget(peer);
+    for (const peer of peers) this.liveness.watch(peer);
+    this.peers = peers.filter((id) => id !== this.options.nodeId);
+  }
+
+  /** Limits the log data this node's leaders send to learners to `bytesPerSecond` in all (0:
+   *  no limit): a reassignment's new replicas catch up without starving the partitions' own
+   *  replication (ReplicationThrottle). Appends over the budget wait, in order, for later turns. */
+  setReplicationThrottle(bytesPerSecond: number): void {
+    this.throttle.rate = bytesPerSecond;
   }
 
   start(): void {
@@ -165,11 +195,11 @@ export class Host implements GroupHost {
    * The store is read between turns, never while a turn's batch is being written. `label` names
    * the group in messages to clients.
    */
-  openGroup<Outcome>(id: string, label: string, membership: Membership, machine: GroupStateMachine<Outcome>): Promise<RaftGroup<Outcome>> {
+  openGroup<Outcome>(id: string, label: string, membership: Membership, machine: GroupStateMachine<Outcome>, options: GroupOptions = {}): Promise<RaftGroup<Outcome>> {
     const existing = this.groups.get(id);
     if (existing !== undefined) return Promise.resolve(existing as RaftGroup<Outcome>);
     return new Promise((resolve, reject) => {
-      this.opening.push({ id, label, membership, machine: machine as GroupStateMachine<unknown>, resolve: resolve as (g: RaftGroup<unknown>) => void, reject });
+      this.opening.push({ id, label, membership, machine: machine as GroupStateMachine<unknown>, options, resolve: resolve as (g: RaftGroup<unknown>) => void, reject });
       this.schedule();
     });
   }
@@ -177,14 +207,14 @@ export class Host implements GroupHost {
   private async openPending(): Promise<void> {
     for (const request of this.opening.splice(0)) {
       try {
-        request.resolve(await this.load(request.id, request.label, request.membership, request.machine));
+        request.resolve(await this.load(request.id, request.label, request.membership, request.machine, request.options));
       } catch (err) {
         request.reject(err as Error);
       }
     }
   }
 
-  private async load(id: string, label: string, membership: Membership, machine: GroupStateMachine<unknown>): Promise<RaftGroup<unknown>> {
+  private async load(id: string, label: string, membership: Membership, machine: GroupStateMachine<unknown>, options: GroupOptions): Promise<RaftGroup<unknown>> {
     const existing = this.groups.get(id);
     if (existing !== undefined) return existing;
     const loaded = await this.options.store.load(id);
@@ -209,6 +239,7 @@ export class Host implements GroupHost {
         prng: this.random,
         logger: this.options.logger.child({ group: id }),
         ...(s.quiesce ? { liveness: this.liveness } : {}),
+        ...(options.repairingAnswers === undefined ? {} : { repairingAnswers: options.repairingAnswers }),
       },
       // A rejoining node does not know what it acknowledged before it lost its disk.
       { ...persisted, repairIndex: loaded.state === null && this.options.rejoin === true ? Number.MAX_SAFE_INTEGER : loaded.repairIndex },
@@ -322,6 +353,7 @@ export class Host implements GroupHost {
     for (const b of this.bootstraps.splice(0)) {
       if (this.groups.has(b.id)) batch.installSnapshot(b.id, b.snapshot).setHardState(b.id, b.hardState);
     }
+    this.releaseDeferred(early);
     const touched = this.touched;
     this.touched = new Set();
     for (const group of touched) {
@@ -350,6 +382,7 @@ export class Host implements GroupHost {
         }
       }
       for (const message of ready.messages) {
+        if (this.deferToLearner(group, message)) continue;
         const box = sendsBeforeWrite(message) ? early : outbox;
         let list = box.get(message.to);
         if (list === undefined) box.set(message.to, (list = []));
@@ -372,7 +405,7 @@ export class Host implements GroupHost {
     if (this.pingDue) {
       // Any frame is a ping: an empty one goes only where nothing else does this turn.
       this.pingDue = false;
-      for (const peer of this.options.peers) if (!early.has(peer) && !outbox.has(peer)) early.set(peer, []);
+      for (const peer of this.peers) if (!early.has(peer) && !outbox.has(peer)) early.set(peer, []);
     }
     sendAll(early);
     if (work.length === 0 && batch.byteSize === 0) return;
@@ -398,6 +431,35 @@ export class Host implements GroupHost {
       this.options.logger.warn({ turnMs: Math.round(turnMs), writeMs: Math.round(writeSeconds * 1000), bytes: batch.byteSize, ticks, inbound, messagesSent }, 'host turn took longer than an election timeout');
     }
     this.options.onTurn?.({ groupsReady: work.length, bytesWritten: batch.byteSize, synced: sync, writeSeconds, messagesSent });
+  }
+
+  /** Whether an Append to a learner waits for the replication throttle (setReplicationThrottle):
+   *  over the budget, or behind others waiting. Any other message leaves as usual. */
+  private deferToLearner(group: RaftGroup<unknown>, message: Message): boolean {
+    if ((this.throttle.rate <= 0 && this.deferred.length === 0) || message.type !== 'Append' || message.entries.length === 0) return false;
+    if (!group.membership().learners.includes(message.to)) return false;
+    const bytes = dataBytes(message) ?? 0;
+    if (this.deferred.length === 0 && this.throttle.take(bytes)) return false;
+    this.deferred.push({ group: group.id, message, bytes });
+    return true;
+  }
+
+  /** Sends, in order, the Appends to learners the throttle now lets through. Those of a group
+   *  deleted meanwhile are dropped (raft resends what matters). */
+  private releaseDeferred(into: Map<NodeId, GroupMessage[]>): void {
+    let released = 0;
+    for (const { group, message, bytes } of this.deferred) {
+      if (!this.groups.has(group)) {
+        released++;
+        continue;
+      }
+      if (!this.throttle.take(bytes)) break;
+      released++;
+      let list = into.get(message.to);
+      if (list === undefined) into.set(message.to, (list = []));
+      list.push({ group, message });
+    }
+    this.deferred.splice(0, released);
   }
 
   /**

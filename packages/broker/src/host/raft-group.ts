@@ -1,5 +1,5 @@
-import { commitTimedOut, HeraldError, leadershipLost, noLeader, notLeader, shuttingDown } from '@herald/protocol';
-import { EntryType, Role, type Entry, type Message, type NodeId, type RaftEvent, type RaftNode, type RaftStatus, type Ready, type Snapshot } from '@herald/raft';
+import { commitTimedOut, HeraldError, invalidArgument, leadershipLost, noLeader, notLeader, shuttingDown } from '@herald/protocol';
+import { EntryType, membershipChangeProblem, Role, type Entry, type Membership, type Message, type NodeId, type RaftEvent, type RaftNode, type RaftStatus, type Ready, type Snapshot } from '@herald/raft';
 import type { Clock, Timer } from './clock.js';
 
 /**
@@ -140,6 +140,16 @@ export class RaftGroup<Outcome = unknown> {
     return this.raft.status();
   }
 
+  /** The group's voters and learners as this replica knows them (the latest Config entry's). */
+  membership(): Membership {
+    return this.raft.membership();
+  }
+
+  /** Whether the group's latest membership change is not committed yet. */
+  isMembershipPending(): boolean {
+    return this.raft.isMembershipPending();
+  }
+
   /** Whether the replica repairs a log it lost (it neither votes nor campaigns meanwhile). */
   isRepairing(): boolean {
     return this.raft.isRepairing();
@@ -246,6 +256,30 @@ export class RaftGroup<Outcome = unknown> {
       this.waiters.set(index, { index, term, until, timer, resolve, reject });
     });
     return { index, term, result };
+  }
+
+  /**
+   * Proposes a change of the group's voters and learners (one voter added or removed at a time,
+   * Raft thesis §4.1; learners freely) and resolves once it is committed. Throws NotLeader/NoLeader
+   * when this replica does not lead, and NotEnoughReplicas while another change is uncommitted.
+   */
+  async changeMembership(next: Membership, timeoutMs: number): Promise<void> {
+    if (this.closed) throw shuttingDown(this.host.nodeId);
+    const problem = membershipChangeProblem(this.raft.status().membership, next);
+    if (problem !== null) throw invalidArgument('membership', `${this.label}: ${problem}`);
+    const proposed = this.raft.proposeMembership(next);
+    if (!proposed.ok) {
+      if (proposed.reason === 'config-pending') throw new HeraldError('NotEnoughReplicas', `${this.label} has a membership change in progress; retry once it is committed`);
+      throw proposed.reason === 'transferring' ? noLeader(this.label, 50, 'is handing its leadership to another node') : this.notLeaderError();
+    }
+    this.host.schedule(this as RaftGroup<unknown>);
+    await new Promise<void>((resolve, reject) => {
+      const timer = this.host.clock.setTimeout(() => {
+        this.waiters.delete(proposed.index);
+        reject(commitTimedOut(`${this.label}: the membership change`, timeoutMs));
+      }, timeoutMs);
+      this.waiters.set(proposed.index, { index: proposed.index, term: proposed.term, until: ProposalStage.Applied, timer, resolve: () => resolve(), reject });
+    });
   }
 
   /** Proposes and resolves with the outcome once applied (see propose). */

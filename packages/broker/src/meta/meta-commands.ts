@@ -8,6 +8,7 @@ import type { SecurityCommand } from './security-state.js';
 // below keep the schemas and the TypeScript types of meta-state.ts and group-state.ts equal.
 
 const nodeId = z.number().int().positive();
+const topicId = z.number().int().positive();
 const count = z.number().int().nonnegative();
 const name = z.string().min(1);
 
@@ -76,11 +77,28 @@ const topicCreation = {
   configs: z.record(z.string(), z.string()).readonly(),
 };
 
+const port = z.number().int().min(1).max(65535);
+const nodeRecord = z
+  .object({ id: nodeId, host: name, clientPort: port, peerPort: port, kafkaHost: name.optional(), kafkaPort: port.optional() })
+  .readonly();
+
 export const metaCommandSchema = z.union([
   z.discriminatedUnion('type', [
     z.object({ type: z.literal('CreateTopic'), ...topicCreation }).readonly(),
     z.object({ type: z.literal('CreateTopics'), topics: z.array(z.object(topicCreation).readonly()).readonly() }).readonly(),
     z.object({ type: z.literal('DeleteTopic'), name }).readonly(),
+    z.object({ type: z.literal('SeedNodes'), nodes: z.array(nodeRecord).min(1).readonly() }).readonly(),
+    z.object({ type: z.literal('AddNode'), node: nodeRecord }).readonly(),
+    z.object({ type: z.literal('RemoveNode'), id: nodeId }).readonly(),
+    z
+      .object({
+        type: z.literal('ReassignPartitions'),
+        reassignments: z.array(z.object({ topic: name, partition: count, replicas: z.array(nodeId).min(1).readonly() }).readonly()).readonly(),
+        throttleBytesPerSecond: count.optional(),
+      })
+      .readonly(),
+    z.object({ type: z.literal('CompleteReassignment'), topicId, partition: count, replicas: z.array(nodeId).min(1).readonly() }).readonly(),
+    z.object({ type: z.literal('FinalizeFeatureLevel'), level: z.number().int().min(1) }).readonly(),
   ]),
   groupCommandSchema,
   securityCommandSchema,

@@ -3,7 +3,7 @@ import { assert, type Entry, type NodeId, type Snapshot } from '@herald/raft';
 import type { GroupStateMachine, RaftGroup } from '../host/raft-group.js';
 import { decodeCommand, encodeCommand, EntryKind } from '../store-format.js';
 import { metaCommandSchema } from './meta-commands.js';
-import { changesTopics, MetaState, type MetaCommand, type MetaOutcome } from './meta-state.js';
+import { changesNodes, changesTopics, MetaState, type MetaCommand, type MetaOutcome } from './meta-state.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -23,7 +23,7 @@ export class MetaGroup implements GroupStateMachine<MetaOutcome> {
   private stateValue = new MetaState();
   private groupValue: RaftGroup<MetaOutcome> | undefined;
   private readonly listeners = new Set<() => void>();
-  private topicsChanged = false;
+  private watchedChanged = false;
   private appliedSinceSnapshot = 0;
 
   constructor(private readonly compactEntries = META_COMPACT_ENTRIES) {}
@@ -43,8 +43,9 @@ export class MetaGroup implements GroupStateMachine<MetaOutcome> {
     this.groupValue = group;
   }
 
-  /** Called after every turn that changed topics (and after a restore): nodes reconcile their
-   *  partitions, the coordinator rebalances groups whose topics changed. */
+  /** Called after every turn that changed topics or the cluster's nodes (and after a restore):
+   *  nodes reconcile their partitions and peers, the coordinator rebalances groups whose topics
+   *  changed. */
   onChange(listener: () => void): void {
     this.listeners.add(listener);
   }
@@ -52,7 +53,7 @@ export class MetaGroup implements GroupStateMachine<MetaOutcome> {
   apply(entry: Entry): MetaOutcome {
     const command = decodeCommand(entry.data, EntryKind.MetaCommand, metaCommandSchema, 'meta');
     const outcome = this.stateValue.apply(command);
-    this.topicsChanged ||= outcome.ok && changesTopics(command);
+    this.watchedChanged ||= outcome.ok && (changesTopics(command) || changesNodes(command));
     this.appliedSinceSnapshot++;
     return outcome;
   }
@@ -60,7 +61,7 @@ export class MetaGroup implements GroupStateMachine<MetaOutcome> {
   restore(snapshot: Snapshot): void {
     this.stateValue = MetaState.fromJSON(JSON.parse(decoder.decode(snapshot.data)));
     this.appliedSinceSnapshot = 0;
-    this.topicsChanged = true;
+    this.watchedChanged = true;
   }
 
   afterTurn(): void {
@@ -69,8 +70,8 @@ export class MetaGroup implements GroupStateMachine<MetaOutcome> {
       this.group.compact(this.group.status().appliedIndex, encoder.encode(JSON.stringify(this.stateValue.toJSON())));
       this.appliedSinceSnapshot = 0;
     }
-    if (!this.topicsChanged) return;
-    this.topicsChanged = false;
+    if (!this.watchedChanged) return;
+    this.watchedChanged = false;
     for (const listener of this.listeners) listener();
   }
 

@@ -63,18 +63,20 @@ export class NodeSecurity {
   readonly quotas: QuotaManager;
   private readonly superUsers: readonly Principal[];
   private readonly files: NodeConfig['tls'];
-  private derived: { source: SecurityState; version: number; authorizer: Authorizer; secrets: ClusterSecret[] } | undefined;
+  private derived: { source: SecurityState; version: number; nodes: readonly { readonly id: NodeId }[]; authorizer: Authorizer; secrets: ClusterSecret[] } | undefined;
 
+  /** `nodes`: the cluster's nodes now (they change at runtime: herald node add|remove), the same
+   *  array as long as they do not change. */
   constructor(
     config: NodeConfig,
     private readonly meta: () => MetaState,
     private readonly clock: Clock,
+    private readonly nodes: () => readonly { readonly id: NodeId }[],
   ) {
     this.files = config.tls;
     this.tls = readTlsMaterial(config.tls, config.nodeId);
     this.secure = config.security.mode === 'secure';
-    // Nodes call each other's client ports (dead letters) with their own certificates.
-    this.superUsers = [...(config.security.superUsers as Principal[]), ...config.peers.map((p) => nodePrincipal(p.id))];
+    this.superUsers = config.security.superUsers as Principal[];
     this.quotas = new QuotaManager(() => clock.now());
   }
 
@@ -182,15 +184,19 @@ export class NodeSecurity {
     return secret;
   }
 
-  /** The derived views, rebuilt when the replicated security state changed. */
+  /** The derived views, rebuilt when the replicated security state or the cluster's nodes
+   *  changed. */
   private view(): { authorizer: Authorizer; secrets: ClusterSecret[] } {
     const security = this.meta().security;
+    const nodes = this.nodes();
     // A restored snapshot replaces the state: its version alone could match the old one's.
-    if (this.derived === undefined || this.derived.source !== security || this.derived.version !== security.version) {
+    if (this.derived === undefined || this.derived.source !== security || this.derived.version !== security.version || this.derived.nodes !== nodes) {
       this.derived = {
         source: security,
         version: security.version,
-        authorizer: new Authorizer(security.acls(), this.superUsers),
+        nodes,
+        // Nodes call each other's client ports (dead letters) with their own certificates.
+        authorizer: new Authorizer(security.acls(), [...this.superUsers, ...nodes.map((n) => nodePrincipal(n.id))]),
         secrets: security.tokenSecrets().map(secretOf),
       };
       this.quotas.setQuotas(security.allQuotas());

@@ -19,7 +19,9 @@ interface WireFrame {
 
 export interface PeerTransportOptions {
   readonly nodeId: NodeId;
-  readonly peers: readonly { id: NodeId; address: string }[];
+  /** The other members at start (setPeers changes them): linked to, and the only nodes whose
+   *  certificates the peer port accepts. */
+  readonly peers: readonly PeerAddress[];
   readonly logger: Logger;
   /** A frame from member `from`, with the messages in it addressed to this node: called for
    *  every frame, an empty one (a liveness ping) included. */
@@ -37,6 +39,12 @@ export interface PeerTransportOptions {
   /** Something arrived that no member sent: a connection without a member's certificate, or a
    *  message claiming another sender than the certificate's node. Dropped; this counts it. */
   readonly onRefused?: (reason: PeerRefusal) => void;
+}
+
+/** A member of the cluster and its peer port's address (host:port). */
+export interface PeerAddress {
+  readonly id: NodeId;
+  readonly address: string;
 }
 
 /** Why the peer port dropped something (herald_peer_refused_total{reason}). */
@@ -66,6 +74,14 @@ export interface ReplicaState {
   readonly isr: readonly number[];
   readonly highWatermark: number;
   readonly logStartOffset: number;
+  /** The group's voters and learners, once committed (a leader's answer; empty otherwise, and
+   *  from nodes of an older release). */
+  readonly voters?: readonly number[];
+  readonly learners?: readonly number[];
+  /** For the meta group: the answering node and the highest metadata feature level it supports
+   *  (0 from a node of an older release). */
+  readonly nodeId?: number;
+  readonly featureLevel?: number;
   /** Answers to the lookups of DescribeReplicasRequest; -1 when not asked or not found. */
   readonly recordTimestampMs?: number;
   readonly offsetForTimestamp?: number;
@@ -157,20 +173,20 @@ class PeerLink {
  */
 export class PeerTransport implements PeerSender {
   private readonly server: grpc.Server;
-  private readonly links = new Map<NodeId, PeerLink>();
+  private readonly links = new Map<NodeId, { address: string; link: PeerLink }>();
   private readonly maxFrameBytes: number;
-  private readonly members: ReadonlySet<NodeId>;
+  private members: ReadonlySet<NodeId> = new Set();
+  private readonly clientConstructor: grpc.ServiceClientConstructor;
   private port = 0;
 
   constructor(private readonly options: PeerTransportOptions) {
     this.maxFrameBytes = options.maxFrameBytes ?? 256 << 20;
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': this.maxFrameBytes, 'grpc.max_concurrent_streams': 64 });
-    this.members = new Set(options.peers.map((p) => p.id));
     const definition = grpc.loadPackageDefinition(loadPeerDefinition()) as unknown as {
       herald: { internal: { v1: { RaftTransport: grpc.ServiceClientConstructor } } };
     };
-    const Service = definition.herald.internal.v1.RaftTransport;
-    this.server.addService(Service.service, {
+    this.clientConstructor = definition.herald.internal.v1.RaftTransport;
+    this.server.addService(this.clientConstructor.service, {
       send: (call: grpc.ServerReadableStream<WireFrame, object>, callback: grpc.sendUnaryData<object>) => this.serve(call, callback),
       describeReplicas: (call: grpc.ServerUnaryCall<Required<DescribeReplicasRequest>, object>, callback: grpc.sendUnaryData<object>) => {
         if (this.senderOf(call) === undefined) return callback({ code: grpc.status.PERMISSION_DENIED, details: 'only members of the cluster may ask' });
@@ -183,10 +199,28 @@ export class PeerTransport implements PeerSender {
           );
       },
     });
-    for (const peer of options.peers) {
-      const client = new Service(peer.address, options.channelCredentials(peer.id), channelOptions(this.maxFrameBytes)) as unknown as PeerClient;
-      this.links.set(peer.id, new PeerLink(peer.id, client, () => options.onPeerLost(peer.id), options.logger));
+    this.setPeers(options.peers);
+  }
+
+  /**
+   * The cluster's members changed (the meta state's node list): links open to new members and
+   * close to those that left (or moved), and the peer port accepts exactly the members'
+   * certificates from now on. A stream already open from a node that left is refused at its next
+   * frame.
+   */
+  setPeers(peers: readonly PeerAddress[]): void {
+    const next = new Map(peers.filter((p) => p.id !== this.options.nodeId).map((p) => [p.id, p.address]));
+    for (const [id, { address, link }] of this.links) {
+      if (next.get(id) === address) continue;
+      link.close();
+      this.links.delete(id);
     }
+    for (const [id, address] of next) {
+      if (this.links.has(id)) continue;
+      const client = new this.clientConstructor(address, this.options.channelCredentials(id), channelOptions(this.maxFrameBytes)) as unknown as PeerClient;
+      this.links.set(id, { address, link: new PeerLink(id, client, () => this.options.onPeerLost(id), this.options.logger) });
+    }
+    this.members = new Set(next.keys());
   }
 
   /** Listens on the peer port; returns the port bound (useful with port 0 in tests). */
@@ -205,7 +239,7 @@ export class PeerTransport implements PeerSender {
   }
 
   send(to: NodeId, messages: readonly GroupMessage[]): void {
-    const link = this.links.get(to);
+    const link = this.links.get(to)?.link;
     if (link === undefined) return;
     link.write({ from: this.options.nodeId, messages: messages.map((m) => ({ group: m.group, message: messageToProto(m.message) })) });
   }
@@ -215,7 +249,7 @@ export class PeerTransport implements PeerSender {
   async describeReplicas(groups: readonly string[], timeoutMs: number, lookups: Omit<DescribeReplicasRequest, 'groups'> = {}): Promise<ReplicaState[]> {
     const answers = await Promise.all(
       [...this.links.values()].map(
-        (link) =>
+        ({ link }) =>
           new Promise<ReplicaState[]>((resolve) => {
             if (!link.isConnected()) return resolve([]);
             link.client.describeReplicas({ ...lookups, groups: [...groups] }, { deadline: Date.now() + timeoutMs }, (err, res) => resolve(err === null ? res.replicas : []));
@@ -227,7 +261,7 @@ export class PeerTransport implements PeerSender {
 
   /** Whether the channel to `peer` is connected now. */
   isConnected(peer: NodeId): boolean {
-    return this.links.get(peer)?.isConnected() ?? false;
+    return this.links.get(peer)?.link.isConnected() ?? false;
   }
 
   /** The member a call's certificate names (the peer port's TLS verified it against the
@@ -261,6 +295,10 @@ export class PeerTransport implements PeerSender {
       return;
     }
     call.on('data', (frame: WireFrame) => {
+      if (!this.members.has(sender)) {
+        this.refuse(PeerRefusal.NotMember, { sender });
+        return;
+      }
       if (frame.from !== sender) {
         this.refuse(PeerRefusal.WrongSender, { sender, claimed: frame.from });
         return;
@@ -310,7 +348,7 @@ export class PeerTransport implements PeerSender {
   /** Closes the links to peers and stops serving: the peers' streams get a second to end,
    *  then are cut (a peer still running never ends its stream by itself). */
   async close(): Promise<void> {
-    for (const link of this.links.values()) link.close();
+    for (const { link } of this.links.values()) link.close();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 1_000);
       this.server.tryShutdown(() => {

@@ -8,6 +8,8 @@ import type { TopicDescription } from '@herald/client';
 import { cliCommand, nodeEntry } from '../launch.js';
 import { formatTable, print, printJson } from '../output.js';
 import { integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { currentReplicas, electPreferredLeaders, reassignmentTable, waitForReassignments } from '../reassign.js';
+import { withMoveOptions, type MoveOptions } from './partition.js';
 import { partitionTable } from './topic.js';
 
 /** How long `cluster up` waits for a controller to be elected. */
@@ -101,6 +103,34 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
 
   registerRoll(cluster, cliEntry);
 
+  withMoveOptions(
+    cluster
+      .command('rebalance')
+      .description('even out replica counts and preferred leaders across the nodes (after adding nodes): plans the fewest moves, reassigns those partitions, waits, then hands each its preferred leader')
+      .option('--dry-run', 'print the plan only'),
+  ).action(async (options: MoveOptions & { dryRun?: boolean }) => {
+    const { plan, left, leaders, elapsedMs } = await withClient(options, async (client) => {
+      const started = Date.now();
+      const begun = await client.rebalanceCluster(options.dryRun === true, options.throttle);
+      // Read at once: the replicas change only when each move completes.
+      const plan = await currentReplicas(client, begun);
+      if (options.dryRun === true || plan.length === 0) return { plan, left: [], leaders: 0, elapsedMs: 0 };
+      const left = await waitForReassignments(client, begun, options.waitMs);
+      const leaders = left.length === 0 ? await electPreferredLeaders(client, begun) : 0;
+      return { plan, left, leaders, elapsedMs: Date.now() - started };
+    });
+    if (left.length > 0) process.exitCode = 1;
+    if (options.json === true) return printJson({ moves: plan, done: left.length === 0, leadersMoved: leaders, elapsedMs });
+    if (plan.length === 0) return print('the cluster is balanced: nothing to move');
+    print(reassignmentTable(plan));
+    if (options.dryRun === true) return;
+    print(
+      left.length === 0
+        ? `${plan.length} partition${plan.length === 1 ? '' : 's'} moved in ${(elapsedMs / 1000).toFixed(1)} s; ${leaders} leadership${leaders === 1 ? '' : 's'} handed to preferred leaders`
+        : `${left.length} of ${plan.length} partitions still moving after ${options.waitMs} ms; they go on`,
+    );
+  });
+
   withClusterOptions(cluster.command('status').description("show the nodes, the controller, and every partition's leader, replicas, ISR and high watermark").option('--json', 'print JSON')).action(
     async (options: ClusterOptions & { json?: boolean }) => {
       const { description, topics } = await withClient(options, async (client) => {
@@ -114,7 +144,7 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
       const controller = description.controllerId === 0 ? 'none elected' : `node ${description.controllerId}`;
       print(`cluster ${description.clusterId}: ${description.nodes.length} nodes, controller ${controller}`);
       print();
-      print(formatTable(['NODE', 'ADDRESS', 'ALIVE', 'ROLE'], description.nodes.map((n) => [n.id, n.address, n.alive ? 'yes' : 'no', n.id === description.controllerId ? 'controller' : ''])));
+      print(formatTable(['NODE', 'ADDRESS', 'ALIVE', 'ROLE'], description.nodes.map((n) => [n.id, n.address, n.alive ? 'yes' : 'no', n.id === description.controllerId ? 'controller' : n.role])));
       print();
       print(topics.length === 0 ? 'no topics' : partitionTable(topics));
     },

@@ -1,7 +1,9 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { NodeConfig } from '@herald/broker';
 import type { Logger } from 'pino';
 import { drainNode, moveController } from '../drain.js';
+import { currentReplicas, electPreferredLeaders, reassignmentTable, waitForReassignments, waitUntilRemoved } from '../reassign.js';
+import { withMoveOptions, type MoveOptions } from './partition.js';
 import { print, printJson } from '../output.js';
 import { integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 
@@ -18,6 +20,7 @@ interface NodeStartOptions {
   logLevel?: string;
   pretty?: boolean;
   rejoin?: boolean;
+  join?: boolean;
   insecure?: boolean;
   bootstrapFile?: string;
   tlsCa?: string;
@@ -55,7 +58,13 @@ function mqttOverrides(options: NodeStartOptions): Record<string, unknown> | und
 /** How long a stopping node may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 15_000;
 
-/** `herald node start|drain`: run one node; hand a node's leaderships away. */
+interface NodeAddOptions extends ClusterOptions {
+  waitMs: number;
+  json?: boolean;
+}
+
+/** `herald node start|drain|add|remove`: run one node; hand a node's leaderships away; change
+ *  the cluster's nodes. */
 export function registerNode(node: Command): void {
   node
     .command('start')
@@ -72,6 +81,7 @@ export function registerNode(node: Command): void {
     .addOption(new Option('--log-level <level>', 'the log level (default: info)').choices(LOG_LEVELS))
     .option('--pretty', 'human-readable logs instead of JSON lines')
     .option('--rejoin', 'this node lost its data and rejoins an existing cluster: it votes again only once repaired from its peers')
+    .option('--join', 'this node is new and joins a running cluster once `herald node add` admits it; --peers lists the cluster\'s nodes and this one')
     .option('--insecure', 'plaintext and no authentication on the client, metrics and protocol ports (loopback only; the peer port stays mutual TLS)')
     .option('--bootstrap-file <file>', 'users (SCRAM credentials, never passwords) the controller creates when the cluster first forms; `herald cluster up` writes one with the admin user')
     .option('--tls-ca <file>', 'the cluster CA certificate (default: <data root>/certs/ca.crt)')
@@ -98,6 +108,7 @@ export function registerNode(node: Command): void {
             metricsPort: options.metricsPort,
             logLevel: options.logLevel,
             rejoin: options.rejoin,
+            join: options.join,
             peers: options.peers === undefined ? undefined : parsePeers(options.peers),
             security: securityOverrides(options),
             tls: tlsOverrides(options),
@@ -110,6 +121,9 @@ export function registerNode(node: Command): void {
       }
       await runNode(config, options.pretty === true ? await prettyLogger(config) : nodeLogger(config));
     });
+
+  registerMembership(node);
+  registerDecommission(node);
 
   withClusterOptions(
     node
@@ -140,6 +154,98 @@ export function registerNode(node: Command): void {
     else if (controllerId === options.node) print(`node ${options.node} is still the controller (no other node of the meta group's ISR took it); that role moves when the node stops`);
     const moved = `${result.moved.length} leadership${result.moved.length === 1 ? '' : 's'} moved`;
     print(result.kept.length === 0 ? `node ${options.node} leads no partition (${moved})` : `node ${options.node} still leads ${result.kept.length} partition${result.kept.length === 1 ? '' : 's'} (${moved})`);
+  });
+}
+
+/** A node as `herald node add` takes it. */
+interface NodeSpec {
+  id: number;
+  host: string;
+  clientPort: number;
+  peerPort: number;
+  kafkaPort?: number;
+}
+
+/** Parses id=host:clientPort:peerPort[:kafkaPort] (one entry of `--peers`). */
+export function nodeSpec(value: string): NodeSpec {
+  const match = /^(\d+)=([A-Za-z0-9._-]+):(\d+):(\d+)(?::(\d+))?$/.exec(value.trim());
+  const numbers = match === null ? [] : [match[1], match[3], match[4], match[5]].filter((n) => n !== undefined).map(Number);
+  if (match === null || numbers[0]! < 1 || numbers.slice(1).some((port) => port < 1 || port > 65535)) {
+    throw new InvalidArgumentError(`"${value}" is not id=host:clientPort:peerPort[:kafkaPort] with an id from 1 and ports from 1 to 65535, e.g. 4=10.0.0.4:7400:7500`);
+  }
+  const spec = { id: Number(match[1]), host: match[2]!, clientPort: Number(match[3]), peerPort: Number(match[4]) };
+  return match[5] === undefined ? spec : { ...spec, kafkaPort: Number(match[5]) };
+}
+
+/** `herald node add|remove`. */
+function registerMembership(node: Command): void {
+  withClusterOptions(
+    node
+      .command('add')
+      .description('add a node to the cluster (start it first with `herald node start --join`): every node then accepts its certificate, and the controller makes it a learner of the meta group, then a voter once it caught up')
+      .argument('<node>', 'the new node: id=host:clientPort:peerPort[:kafkaPort], as in --peers', nodeSpec)
+      .addOption(new Option('--wait-ms <ms>', 'wait this long for it to become a voter').default(30_000).argParser(integer(1, 120_000)))
+      .option('--json', 'print JSON'),
+  ).action(async (spec: NodeSpec, options: NodeAddOptions) => {
+    const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, options.waitMs + 15_000) }, (client) => client.addNode(spec, options.waitMs));
+    if (options.json === true) return printJson(added);
+    print(
+      added.role === 'voter'
+        ? `node ${added.id} (${added.address}) joined the cluster and votes in the meta group`
+        : `node ${added.id} (${added.address}) is a member of the cluster, ${added.role === 'learner' ? 'still catching up as a learner of the meta group' : 'not yet in the meta group (is it running, with --join?)'}; it becomes a voter by itself once caught up`,
+    );
+    if (added.role !== 'voter') process.exitCode = 1;
+  });
+
+  withClusterOptions(
+    node
+      .command('remove')
+      .description('remove a node that holds no partition replica (decommission moves them first); the controller then takes it out of the meta group, after which the node may be stopped')
+      .requiredOption('--node <id>', 'the node to remove', integer(1))
+      .addOption(new Option('--wait-ms <ms>', 'wait this long for it to leave the meta group').default(30_000).argParser(integer(1, 120_000))),
+  ).action(async (options: ClusterOptions & { node: number; waitMs: number }) => {
+    const left = await withClient(options, async (client) => {
+      await client.removeNode(options.node);
+      return waitUntilRemoved(client, options, options.node, options.waitMs);
+    });
+    if (left) return print(`node ${options.node} left the cluster; it can be stopped`);
+    print(`node ${options.node} was removed from the node list but is still a member of the meta group after ${options.waitMs} ms; the controller keeps trying`);
+    process.exitCode = 1;
+  });
+}
+
+/** `herald node decommission`. */
+function registerDecommission(node: Command): void {
+  withMoveOptions(
+    node
+      .command('decommission')
+      .description('move every replica off a node (each to the least-loaded node without one), wait, then remove the node from the cluster; stop it afterwards')
+      .requiredOption('--node <id>', 'the node to empty and remove', integer(1))
+      .option('--dry-run', 'print the plan only'),
+  ).action(async (options: MoveOptions & { node: number; dryRun?: boolean }) => {
+    const result = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, 30_000) }, async (client) => {
+      const started = Date.now();
+      const begun = await client.decommissionNode(options.node, options.dryRun === true, options.throttle);
+      const plan = await currentReplicas(client, begun);
+      if (options.dryRun === true) return { plan, left: [], removed: false, elapsedMs: 0 };
+      const left = await waitForReassignments(client, begun, options.waitMs);
+      if (left.length > 0) return { plan, left, removed: false, elapsedMs: Date.now() - started };
+      await electPreferredLeaders(client, begun);
+      await client.removeNode(options.node);
+      const removed = await waitUntilRemoved(client, options, options.node, options.waitMs);
+      return { plan, left, removed, elapsedMs: Date.now() - started };
+    });
+    if (!result.removed && options.dryRun !== true) process.exitCode = 1;
+    if (options.json === true) return printJson({ node: options.node, moves: result.plan, removed: result.removed, elapsedMs: result.elapsedMs });
+    if (result.plan.length > 0) print(reassignmentTable(result.plan));
+    if (options.dryRun === true) return;
+    print(
+      result.removed
+        ? `node ${options.node}: ${result.plan.length} replica${result.plan.length === 1 ? '' : 's'} moved and the node removed in ${(result.elapsedMs / 1000).toFixed(1)} s; it can be stopped`
+        : result.left.length > 0
+          ? `node ${options.node}: ${result.left.length} of ${result.plan.length} replicas still moving after ${options.waitMs} ms; run the command again to finish`
+          : `node ${options.node}: its replicas moved, and it is out of the node list but still in the meta group after ${options.waitMs} ms; the controller keeps trying`,
+    );
   });
 }
 

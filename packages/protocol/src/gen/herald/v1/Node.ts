@@ -18,6 +18,12 @@ export interface Node {
    * liveness timeout).
    */
   'alive'?: (boolean);
+  /**
+   * Its part in the meta group: "voter"; "learner" (added, catching up before it votes);
+   * "joining" (added, not yet in the meta group); "leaving" (removed, not yet out of the meta
+   * group; its address is then empty).
+   */
+  'role'?: (string);
 }
 
 /**
@@ -37,4 +43,10 @@ export interface Node__Output {
    * liveness timeout).
    */
   'alive': (boolean);
+  /**
+   * Its part in the meta group: "voter"; "learner" (added, catching up before it votes);
+   * "joining" (added, not yet in the meta group); "leaving" (removed, not yet out of the meta
+   * group; its address is then empty).
+   */
+  'role': (string);
 }

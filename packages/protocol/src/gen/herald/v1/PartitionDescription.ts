@@ -35,6 +35,11 @@ export interface PartitionDescription {
    * The first offset still stored.
    */
   'logStartOffset'?: (number | string | Long);
+  /**
+   * The replicas a reassignment in progress moves the partition to, the preferred leader
+   * first; empty when none is in progress.
+   */
+  'targetReplicas'?: (number)[];
 }
 
 /**
@@ -70,4 +75,9 @@ export interface PartitionDescription__Output {
    * The first offset still stored.
    */
   'logStartOffset': (number);
+  /**
+   * The replicas a reassignment in progress moves the partition to, the preferred leader
+   * first; empty when none is in progress.
+   */
+  'targetReplicas': (number)[];
 }

@@ -44,6 +44,18 @@ export interface ReplicaState {
    * time (the high watermark when none); -1 when not asked.
    */
   'offsetForTimestamp'?: (number | string | Long);
+  /**
+   * The group's voters and learners, once committed (leader only, else empty): the controller
+   * completes a reassignment once its leader reports the target as the voters, no learners.
+   */
+  'voters'?: (number)[];
+  'learners'?: (number)[];
+  /**
+   * For the meta group: the answering node, and the highest metadata feature level it supports
+   * (0 from a node of a release before feature levels, which counts as 1).
+   */
+  'nodeId'?: (number);
+  'featureLevel'?: (number);
 }
 
 /**
@@ -88,4 +100,16 @@ export interface ReplicaState__Output {
    * time (the high watermark when none); -1 when not asked.
    */
   'offsetForTimestamp': (number);
+  /**
+   * The group's voters and learners, once committed (leader only, else empty): the controller
+   * completes a reassignment once its leader reports the target as the voters, no learners.
+   */
+  'voters': (number)[];
+  'learners': (number)[];
+  /**
+   * For the meta group: the answering node, and the highest metadata feature level it supports
+   * (0 from a node of a release before feature levels, which counts as 1).
+   */
+  'nodeId': (number);
+  'featureLevel': (number);
 }

@@ -1,0 +1,27 @@
+// Original file: proto/herald/v1/admin.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface RebalanceClusterRequest {
+  /**
+   * Only plan: nothing is recorded.
+   */
+  'dryRun'?: (boolean);
+  /**
+   * As in ReassignPartitionsRequest.
+   */
+  'throttleBytesPerSecond'?: (number | string | Long);
+  '_throttleBytesPerSecond'?: "throttleBytesPerSecond";
+}
+
+export interface RebalanceClusterRequest__Output {
+  /**
+   * Only plan: nothing is recorded.
+   */
+  'dryRun': (boolean);
+  /**
+   * As in ReassignPartitionsRequest.
+   */
+  'throttleBytesPerSecond'?: (number);
+  '_throttleBytesPerSecond'?: "throttleBytesPerSecond";
+}
