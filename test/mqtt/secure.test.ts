@@ -4,16 +4,21 @@
 // cluster's users log in with their password, a client certificate maps to its user; and what a
 // user may do is what the cluster's ACLs allow on the Herald topic an MQTT topic is stored in
 // (PUBACK and SUBACK 0x87, a 3.1.1 connection closed, HTTP 401 and 403), counted in
-// herald_mqtt_refused_total. Method: three secure nodes in this process with the admin
-// bootstrapped and `home/` mapped to topic `home`; mqtt.js, node:https and, when installed,
-// mosquitto_pub and mosquitto_sub (--cafile, -u, -P).
+// herald_mqtt_refused_total. MQTT 5 enhanced authentication logs users in with SCRAM-SHA-256/512
+// in AUTH packets (and re-authenticates them); the cluster's quotas slow an MQTT client down
+// instead of refusing it. Method: three secure nodes in this process with the admin bootstrapped
+// and `home/` mapped to topic `home`; mqtt.js, raw mqtt-packet sockets over TLS, node:https and,
+// when installed, mosquitto_pub and mosquitto_sub (--cafile, -u, -P).
 
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect as connectTls } from 'node:tls';
 import { HeraldClient } from '@herald/client';
-import { createClientCertificate, readCertificateFiles } from '@herald/security';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { createClientCertificate, readCertificateFiles, ScramClient, ScramMechanism } from '@herald/security';
+import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import * as mqttPacket from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
 import { bootstrapAdmin, testCertificates } from '../support/pki.js';
@@ -75,7 +80,7 @@ function run(tool: string, args: string[]): Promise<{ code: number | null; stdou
 
 async function metric(node: number, name: string, labels: string): Promise<number> {
   const text = await cluster.node(node).node.metrics.registry.metrics();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels));
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
@@ -94,6 +99,62 @@ function https(node: number, method: 'GET' | 'POST', path: string, headers: Reco
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * Connects mqtt.js with SCRAM as its MQTT 5 enhanced authentication: the client-first message
+ * in CONNECT, the client-final in answer to the server's AUTH 0x18 (mqtt.js's handleAuth).
+ * Resolves with the client, its CONNACK and the SCRAM client (to check the server-final), or
+ * rejects with the CONNACK's code.
+ */
+async function connectScram(node: number, mechanism: ScramMechanism, username: string, password: string): Promise<{ client: MqttClient; connack: IConnackPacket; scram: ScramClient }> {
+  const scram = new ScramClient(mechanism, username, password);
+  const c = mqtt.connect(`mqtts://127.0.0.1:${mqttPort(node)}`, {
+    ca,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+    protocolVersion: 5,
+    properties: { authenticationMethod: mechanism, authenticationData: Buffer.from(scram.clientFirst()) },
+  });
+  c.handleAuth = (packet, callback) => {
+    scram.serverFirst(packet.properties!.authenticationData!.toString()).then(
+      (clientFinal) => callback(undefined, { cmd: 'auth', reasonCode: 0x18, properties: { authenticationMethod: mechanism, authenticationData: Buffer.from(clientFinal) } }),
+      (err: Error) => callback(err),
+    );
+  };
+  clients.push(c);
+  const connack = await new Promise<IConnackPacket>((resolve, reject) => {
+    c.once('connect', resolve);
+    c.once('error', reject);
+  });
+  return { client: c, connack, scram };
+}
+
+/** A raw MQTT 5 connection over TLS, for what mqtt.js has no call for (re-authentication). */
+async function rawTls(node: number) {
+  const socket = connectTls({ host: '127.0.0.1', port: mqttPort(node), ca });
+  await once(socket, 'secureConnect');
+  const packets: mqttPacket.Packet[] = [];
+  const parser = mqttPacket.parser({ protocolVersion: 5 });
+  parser.on('packet', (p: mqttPacket.Packet) => packets.push(p));
+  socket.on('data', (chunk: Buffer) => parser.parse(chunk));
+  const closed = once(socket, 'close');
+  return {
+    closed,
+    send: (packet: mqttPacket.Packet) => socket.write(mqttPacket.generate(packet, { protocolVersion: 5 })),
+    /** The next packet of kind `cmd`, taken from those received. */
+    next: async <P extends mqttPacket.Packet>(cmd: P['cmd']): Promise<P> => {
+      const at = await waitFor(
+        () => {
+          const found = packets.findIndex((p) => p.cmd === cmd);
+          return found < 0 ? undefined : found;
+        },
+        { timeoutMs: 10_000, what: cmd },
+      );
+      return packets.splice(at, 1)[0] as P;
+    },
+    end: () => socket.destroy(),
+  };
 }
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -226,5 +287,97 @@ describe('MQTT on a secure cluster', () => {
     const refused = await run('mosquitto_pub', [...tls, '-p', String(mqttPort(1)), '-u', 'device', '-P', 'wrong', '-t', 'home/x', '-m', 'x']);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/bad user name or password/i);
+  });
+
+  it('logs users in with SCRAM-SHA-256 and SCRAM-SHA-512 in AUTH packets (MQTT 5 enhanced authentication), the server proving itself too', async () => {
+    const device = await connectScram(1, ScramMechanism.Sha256, 'device', 'device-password');
+    expect(device.connack).toMatchObject({ reasonCode: 0, properties: { authenticationMethod: 'SCRAM-SHA-256' } });
+    // The server-final message proves the server holds the user's credential.
+    expect(() => device.scram.serverFinal(device.connack.properties!.authenticationData!.toString())).not.toThrow();
+    await device.client.publishAsync('home/scram/temperature', '20', { qos: 1 });
+    // The principal is the user SCRAM proved: the reader may not write.
+    const reader = await connectScram(2, ScramMechanism.Sha512, 'reader', 'reader-password');
+    expect(() => reader.scram.serverFinal(reader.connack.properties!.authenticationData!.toString())).not.toThrow();
+    await expect(reader.client.publishAsync('home/scram/temperature', 'forged', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
+  });
+
+  it('refuses a wrong SCRAM proof or an unknown user with CONNACK 0x86, and an authentication method it does not serve with 0x8C', async () => {
+    const code = (attempt: Promise<unknown>) => attempt.then(() => undefined, (err: { code?: number }) => err.code);
+    expect(await code(connectScram(1, ScramMechanism.Sha256, 'device', 'wrong-password'))).toBe(0x86);
+    expect(await code(connectScram(2, ScramMechanism.Sha512, 'nobody', 'device-password'))).toBe(0x86);
+    expect(await refusal(3, { properties: { authenticationMethod: 'GS2-KRB5', authenticationData: Buffer.from('x') } })).toBe(0x8c);
+    expect(await metric(3, 'herald_mqtt_connects_total', 'result="bad_auth_method"')).toBe(1);
+  });
+
+  it('re-authenticates a connection (AUTH 0x19) while it runs, and closes it with DISCONNECT 0x87 when a re-authentication fails', async () => {
+    const method = ScramMechanism.Sha256;
+    const auth = (reasonCode: number, data: string): mqttPacket.IAuthPacket => ({ cmd: 'auth', reasonCode, properties: { authenticationMethod: method, authenticationData: Buffer.from(data) } });
+    const dataOf = (packet: mqttPacket.IAuthPacket | mqttPacket.IConnackPacket) => packet.properties!.authenticationData!.toString();
+    const c = await rawTls(1);
+    const login = new ScramClient(method, 'device', 'device-password');
+    c.send({ cmd: 'connect', clientId: 'sec-reauth', protocolVersion: 5, clean: true, keepalive: 0, properties: { authenticationMethod: method, authenticationData: Buffer.from(login.clientFirst()) } } as mqttPacket.IConnectPacket);
+    const first = await c.next<mqttPacket.IAuthPacket>('auth');
+    expect(first.reasonCode).toBe(0x18);
+    c.send(auth(0x18, await login.serverFirst(dataOf(first))));
+    const connack = await c.next<mqttPacket.IConnackPacket>('connack');
+    expect(connack.reasonCode).toBe(0);
+    login.serverFinal(dataOf(connack));
+    // Re-authentication: the same exchange in AUTH packets, ended by AUTH 0x00; the session goes on.
+    const again = new ScramClient(method, 'device', 'device-password');
+    c.send(auth(0x19, again.clientFirst()));
+    c.send({ cmd: 'publish', topic: 'home/reauth/temperature', payload: Buffer.from('21'), qos: 1, messageId: 1, dup: false, retain: false });
+    const serverFirst = await c.next<mqttPacket.IAuthPacket>('auth');
+    c.send(auth(0x18, await again.serverFirst(dataOf(serverFirst))));
+    const done = await c.next<mqttPacket.IAuthPacket>('auth');
+    expect(done.reasonCode).toBe(0);
+    again.serverFinal(dataOf(done));
+    expect(await c.next<mqttPacket.IPubackPacket>('puback')).toMatchObject({ messageId: 1 });
+    expect(await metric(1, 'herald_mqtt_reauthentications_total', '')).toBe(1);
+    // A failed re-authentication ends the connection.
+    const wrong = new ScramClient(method, 'device', 'not-the-password');
+    c.send(auth(0x19, wrong.clientFirst()));
+    c.send(auth(0x18, await wrong.serverFirst(dataOf(await c.next<mqttPacket.IAuthPacket>('auth')))));
+    expect(await c.next<mqttPacket.IDisconnectPacket>('disconnect')).toMatchObject({ reasonCode: 0x87 });
+    await c.closed;
+    // AUTH from a client that logged in without an Authentication Method is a protocol error.
+    const plain = await rawTls(2);
+    plain.send({ cmd: 'connect', clientId: 'sec-noauth', protocolVersion: 5, clean: true, keepalive: 0, username: 'device', password: Buffer.from('device-password') } as mqttPacket.IConnectPacket);
+    expect(await plain.next<mqttPacket.IConnackPacket>('connack')).toMatchObject({ reasonCode: 0 });
+    plain.send(auth(0x19, new ScramClient(method, 'device', 'device-password').clientFirst()));
+    expect(await plain.next<mqttPacket.IDisconnectPacket>('disconnect')).toMatchObject({ reasonCode: 0x82 });
+    await plain.closed;
+  });
+
+  it("slows a user over its produce or request quota down: its connection stops reading and its PUBACKs wait, it is not disconnected, and it is counted", async () => {
+    await admin.security.createUser('bulk', 'bulk-password');
+    await admin.security.createUser('chatty', 'chatty-password');
+    await admin.security.createAcls(['bulk', 'chatty'].map((name) => ({ principal: `User:${name}` as const, resourceType: 'topic' as const, patternType: 'literal' as const, resourceName: 'home', operation: 'write' as const, permission: 'allow' as const })));
+    await admin.security.setQuota('User:bulk', { produceBytesPerSecond: 2_000 });
+    await admin.security.setQuota('User:chatty', { requestsPerSecond: 2 });
+    // Node 1 applies the users, ACLs and quotas from the meta log in that order: the quota is in
+    // place once chatty may write.
+    const login = (name: string) => connect(1, { username: name, password: `${name}-password`, clientId: `sec-${name}` });
+    const [bulk, chatty] = await Promise.all(['bulk', 'chatty'].map((name) => waitFor(async () => login(name).catch(() => undefined), { timeoutMs: 15_000, what: `${name} logs in` })));
+    await waitFor(async () => (await chatty!.publishAsync('home/quota/x', 'x', { qos: 1 }).then(() => true, () => false)), { timeoutMs: 10_000, what: 'chatty may write' });
+    const timed = async (work: () => Promise<unknown>) => {
+      const started = Date.now();
+      await work();
+      return Date.now() - started;
+    };
+    const [bulkMs, chattyMs] = await Promise.all([
+      // 26 kB is 2.6 kB/s over the 10 s window, 30% over a 2 kB/s quota: held back about 3 s.
+      timed(() => bulk!.publishAsync('home/quota/bulk', Buffer.alloc(26_000, 1), { qos: 1 })),
+      // 26 requests are 2.6/s, 30% over 2/s: the last PUBACK is held back about 3 s.
+      timed(async () => {
+        for (let i = 0; i < 24; i++) await chatty!.publishAsync('home/quota/chatty', 'x', { qos: 0 });
+        await chatty!.publishAsync('home/quota/chatty', 'x', { qos: 1 });
+      }),
+    ]);
+    expect(bulkMs).toBeGreaterThan(2_000);
+    expect(chattyMs).toBeGreaterThan(2_000);
+    expect([bulk!.connected, chatty!.connected]).toEqual([true, true]);
+    expect(await metric(1, 'herald_mqtt_quota_throttle_seconds_total', 'kind="produce"')).toBeGreaterThan(2);
+    expect(await metric(1, 'herald_mqtt_quota_throttle_seconds_total', 'kind="request"')).toBeGreaterThan(2);
+    expect(await metric(1, 'herald_quota_throttle_seconds_total', 'principal="User:bulk"')).toBeGreaterThan(2);
   });
 });

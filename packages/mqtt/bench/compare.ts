@@ -1,13 +1,17 @@
 // Herald's MQTT gateway next to Mosquitto (one node, no replication) and NATS's MQTT support
 // (nats-server 2.9, JetStream, 3 nodes, R3), on this machine, driven by the same Node client
 // (mqtt.js; raw mqtt-packet sockets for idle connections), one system at a time:
-//   1. QoS 1 publish throughput of 1 KiB messages (4 publishers, 64 in flight each);
+//   1. QoS 1 publish throughput of 1 KiB messages (4 publishers, 64 in flight each), and QoS 0
+//      (the same publishers writing as fast as their sockets take it, then one QoS 1 barrier
+//      per topic: the rate is the messages over the time until every barrier is acknowledged);
 //   2. fan-out of one QoS 1 publisher to 1,000 subscribers (at QoS 0): delivery latency p50/p99;
 //   3. memory per node with 10,000 idle connections (RSS growth of the broker processes).
 // Herald runs 3 `herald node start --mqtt` processes (the compiled CLI: `pnpm build` first),
 // every topic replicated 3 times with acks quorum. Prints one table with the ratios; never fails
 // on speed. Stops exactly the processes it started, by PID.
-//   scripts/bench-mqtt.sh [--quick] [--out FILE]
+//   scripts/bench-mqtt.sh [--quick] [--out FILE] [--systems herald,mosquitto,nats]
+//                         [--workloads qos1,qos0,fanout,idle] [--cpu-prof DIR]
+// --cpu-prof writes a V8 CPU profile of Herald's node 1 into DIR when it stops.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +29,18 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outAt = args.indexOf('--out');
 const out = outAt >= 0 ? args[outAt + 1] : undefined;
+function listArg(name: string, all: readonly string[]): string[] {
+  const at = args.indexOf(name);
+  if (at < 0) return [...all];
+  const picked = (args[at + 1] ?? '').split(',');
+  const unknown = picked.filter((p) => !all.includes(p));
+  if (unknown.length > 0) throw new Error(`${name}: unknown ${unknown.join(', ')} (known: ${all.join(', ')})`);
+  return picked;
+}
+const systems = listArg('--systems', ['herald', 'mosquitto', 'nats']);
+const workloads = listArg('--workloads', ['qos1', 'qos0', 'fanout', 'idle']);
+const cpuProfAt = args.indexOf('--cpu-prof');
+const cpuProfDir = cpuProfAt >= 0 ? args[cpuProfAt + 1] : undefined;
 
 const PUBLISHERS = 4;
 const WINDOW = 64;
@@ -81,6 +97,24 @@ interface System {
   readonly name: string;
   readonly ports: readonly number[];
   readonly pids: readonly number[];
+  /** Herald's metrics ports, for the figures logged after each workload. */
+  readonly metricsPorts?: readonly number[];
+}
+
+/** Means of a few of Herald's histograms on each node (what batches and syncs looked like),
+ *  logged to stderr after each workload (since the node started): mean produced batch (records),
+ *  mean synced write, mean quorum append of the partitions it leads, mean QoS 1 PUBLISH to
+ *  PUBACK. */
+async function logHeraldFigures(system: System, workload: string): Promise<void> {
+  for (const [i, port] of (system.metricsPorts ?? []).entries()) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const mean = (name: string, labels = '') => {
+      // Every series carries the node's own label (node="N") besides the ones asked for.
+      const value = (suffix: string) => Number(new RegExp(`^${name}_${suffix}(?:\\{[^}]*${labels}[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      return value('sum') / value('count');
+    };
+    log(`  node ${i + 1} after ${workload}: ${mean('herald_produce_batch_records').toFixed(1)} records per produced batch, ${(mean('herald_storage_sync_duration_seconds') * 1000).toFixed(1)} ms per synced write, ${(mean('herald_raft_append_duration_seconds', 'acks="quorum"') * 1000).toFixed(1)} ms per quorum append (led here), ${(mean('herald_mqtt_publish_duration_seconds', 'qos="1"') * 1000).toFixed(1)} ms per QoS 1 publish`);
+  }
 }
 
 async function waitConnectable(port: number, timeoutMs: number): Promise<void> {
@@ -142,12 +176,13 @@ async function startHerald(): Promise<System> {
   await ensureClusterCertificates(join(work, 'certs'), [1, 2, 3]);
   const pids: number[] = [];
   for (const [i, p] of ports.entries()) {
-    const argv = [HERALD, 'node', 'start', '--id', String(i + 1), '--data-dir', join(work, `herald-${i + 1}`), '--peers', peers, '--client-port', String(p.client), '--peer-port', String(p.peer), '--metrics-port', String(p.metrics)];
+    const profile = i === 0 && cpuProfDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+    const argv = [...profile, HERALD, 'node', 'start', '--id', String(i + 1), '--data-dir', join(work, `herald-${i + 1}`), '--peers', peers, '--client-port', String(p.client), '--peer-port', String(p.peer), '--metrics-port', String(p.metrics)];
     argv.push('--insecure', '--kafka-port', String(p.kafka), '--log-level', 'warn', '--mqtt', '--mqtt-port', String(p.mqtt), '--mqtt-http-port', String(p.http));
     pids.push(start(process.execPath, argv, `herald-${i + 1}.log`).pid!);
   }
   for (const p of ports) await waitConnectable(p.mqtt, 60_000);
-  return { name: 'Herald (3 nodes, R3, acks quorum)', ports: ports.map((p) => p.mqtt), pids };
+  return { name: 'Herald (3 nodes, R3, acks quorum)', ports: ports.map((p) => p.mqtt), pids, metricsPorts: ports.map((p) => p.metrics) };
 }
 
 /** Connected mqtt.js clients, `count` of them round robin over the system's ports. */
@@ -183,6 +218,35 @@ async function throughput(system: System): Promise<number> {
     return total / ((performance.now() - started) / 1000);
   };
   // Warm-up (topics, leaders, routes, JIT), then the measured run.
+  await burst(MESSAGES / 4);
+  const rate = await burst(MESSAGES);
+  await Promise.all(pubs.map((p) => p.endAsync()));
+  return rate;
+}
+
+/** Workload 1b: QoS 0 publishes of 1 KiB from PUBLISHERS clients, each written once its socket
+ *  took the previous ones; then a QoS 1 barrier on each topic of each publisher. A broker
+ *  handles a connection's messages to a topic in order, so the barriers' acknowledgements mean
+ *  every message before them was taken (Herald: stored, each topic being one partition's
+ *  ordered producer stream). */
+async function throughputQos0(system: System): Promise<number> {
+  const pubs = await clients(system, PUBLISHERS, 'tput0');
+  const TOPICS = 8;
+  const burst = async (total: number): Promise<number> => {
+    const perPublisher = total / PUBLISHERS;
+    const started = performance.now();
+    await Promise.all(
+      pubs.map(async (p, i) => {
+        for (let n = 0; n < perPublisher; n++) {
+          const written = p.publishAsync(`bench/q0/p${i}/t${n % TOPICS}`, PAYLOAD, { qos: 0 });
+          // Let the socket drain now and then (mqtt.js resolves a QoS 0 publish once written).
+          if (n % WINDOW === WINDOW - 1) await written;
+        }
+        await Promise.all(Array.from({ length: TOPICS }, (_, t) => p.publishAsync(`bench/q0/p${i}/t${t}`, PAYLOAD, { qos: 1 })));
+      }),
+    );
+    return total / ((performance.now() - started) / 1000);
+  };
   await burst(MESSAGES / 4);
   const rate = await burst(MESSAGES);
   await Promise.all(pubs.map((p) => p.endAsync()));
@@ -245,6 +309,7 @@ async function idleMemory(system: System): Promise<{ perNodeBytes: number; conne
 interface Row {
   readonly system: string;
   readonly throughput: number;
+  readonly qos0: number;
   readonly p50: number;
   readonly p99: number;
   readonly delivered: string;
@@ -255,15 +320,21 @@ interface Row {
 async function run(startSystem: () => Promise<System>): Promise<Row> {
   const system = await startSystem();
   try {
-    log(`${system.name}: throughput`);
-    const tput = await throughput(system);
-    log(`${system.name}: fan-out to ${SUBSCRIBERS}`);
-    const fan = await fanout(system);
-    log(`${system.name}: ${IDLE} idle connections`);
-    const idle = await idleMemory(system);
+    const step = async <T>(name: string, what: string, work: () => Promise<T>, skipped: T): Promise<T> => {
+      if (!workloads.includes(name)) return skipped;
+      log(`${system.name}: ${what}`);
+      const result = await work();
+      await logHeraldFigures(system, name);
+      return result;
+    };
+    const tput = await step('qos1', 'QoS 1 throughput', () => throughput(system), NaN);
+    const tput0 = await step('qos0', 'QoS 0 throughput', () => throughputQos0(system), NaN);
+    const fan = await step('fanout', `fan-out to ${SUBSCRIBERS}`, () => fanout(system), { p50: NaN, p99: NaN, delivered: 0, expected: 0 });
+    const idle = await step('idle', `${IDLE} idle connections`, () => idleMemory(system), { perNodeBytes: NaN, connectSeconds: NaN });
     return {
       system: system.name,
       throughput: tput,
+      qos0: tput0,
       p50: fan.p50,
       p99: fan.p99,
       delivered: `${fan.delivered}/${fan.expected}`,
@@ -278,23 +349,29 @@ async function run(startSystem: () => Promise<System>): Promise<Row> {
 const load = loadavg();
 const rows: Row[] = [];
 try {
-  for (const startSystem of [startHerald, startMosquitto, startNats]) rows.push(await run(startSystem));
+  const starters: Record<string, () => Promise<System>> = { herald: startHerald, mosquitto: startMosquitto, nats: startNats };
+  for (const name of systems) rows.push(await run(starters[name]!));
 } finally {
   await stopAll();
 }
-const [herald, mosquitto, nats] = rows as [Row, Row, Row];
+const rowOf = (name: string) => rows[systems.indexOf(name)];
+const herald = rowOf('herald');
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (a: number, b: number) => `${fmt(a / b, 2)}×`;
+const peerRatios = (name: string, peer: Row | undefined): string[] =>
+  herald === undefined || peer === undefined
+    ? []
+    : [`Herald / ${name}: QoS 1 throughput ${ratio(herald.throughput, peer.throughput)}, QoS 0 ${ratio(herald.qos0, peer.qos0)}, fan-out p50 ${ratio(herald.p50, peer.p50)}, p99 ${ratio(herald.p99, peer.p99)}, memory ${ratio(herald.memoryMb, peer.memoryMb)}.`];
 const lines = [
   `MQTT side by side, ${quick ? 'quick run' : 'one run'}: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.versions.node}, load average ${fmt(load[0]!, 1)} at the start, ${fmt(loadavg()[0]!, 1)} at the end.`,
   `Client: mqtt.js ${JSON.parse(readFileSync(join(ROOT, 'packages/mqtt/node_modules/mqtt/package.json'), 'utf8')).version} in one process (raw mqtt-packet sockets for the idle connections).`,
   '',
-  `| system | QoS 1 publish, 1 KiB (msg/s) | fan-out 1→${fmt(SUBSCRIBERS)} (QoS 0 subscribers) p50 (ms) | p99 (ms) | delivered | memory per node, ${fmt(IDLE)} idle connections (MB) | connect time (s) |`,
-  '|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.system} | ${fmt(r.throughput)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.delivered} | ${fmt(r.memoryMb, 1)} | ${fmt(r.connectSeconds, 1)} |`),
+  `| system | QoS 1 publish, 1 KiB (msg/s) | QoS 0 publish, 1 KiB (msg/s) | fan-out 1→${fmt(SUBSCRIBERS)} (QoS 0 subscribers) p50 (ms) | p99 (ms) | delivered | memory per node, ${fmt(IDLE)} idle connections (MB) | connect time (s) |`,
+  '|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.system} | ${fmt(r.throughput)} | ${fmt(r.qos0)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.delivered} | ${fmt(r.memoryMb, 1)} | ${fmt(r.connectSeconds, 1)} |`),
   '',
-  `Herald / Mosquitto: throughput ${ratio(herald.throughput, mosquitto.throughput)}, fan-out p50 ${ratio(herald.p50, mosquitto.p50)}, p99 ${ratio(herald.p99, mosquitto.p99)}, memory ${ratio(herald.memoryMb, mosquitto.memoryMb)}.`,
-  `Herald / NATS: throughput ${ratio(herald.throughput, nats.throughput)}, fan-out p50 ${ratio(herald.p50, nats.p50)}, p99 ${ratio(herald.p99, nats.p99)}, memory ${ratio(herald.memoryMb, nats.memoryMb)}.`,
+  ...peerRatios('Mosquitto', rowOf('mosquitto')),
+  ...peerRatios('NATS', rowOf('nats')),
   '(throughput: higher is better; latency and memory: lower is better. Memory per node: RSS growth averaged over the nodes; the 10,000 connections are spread over them.)',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

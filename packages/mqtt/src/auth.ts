@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { HeraldNode } from '@herald/broker';
 import { HeraldError } from '@herald/protocol';
+import { isScramMechanism, ScramError, ScramServer, type CredentialLookup, type ScramMechanism } from '@herald/security/models';
 import type { TopicMapping } from './mapping.js';
 import type { Transport } from './metrics.js';
 import { parseSharedFilter } from './topics.js';
@@ -33,9 +34,36 @@ export type AuthRefusal = 'bad-credentials' | 'not-authorized';
 /** An authentication's result: a principal ("User:name"), or the refusal. */
 export type AuthResult = { readonly ok: true; readonly principal: string } | { readonly ok: false; readonly reason: AuthRefusal };
 
+/** An enhanced authentication refused: the client did not prove who it claims to be. */
+export class AuthExchangeFailed extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AuthExchangeFailed';
+  }
+}
+
+/** One step's answer: the Authentication Data to send, and the principal once the client has
+ *  proved who it is (the exchange is then complete). */
+export interface AuthStep {
+  readonly data: Buffer;
+  readonly principal?: string;
+}
+
+/**
+ * One MQTT 5 enhanced authentication (§4.12), fed the client's Authentication Data in turn: the
+ * CONNECT's (or a re-authenticating AUTH's), then each AUTH's. A refusal throws
+ * AuthExchangeFailed; the exchange cannot continue after it.
+ */
+export interface AuthExchange {
+  step(data: Buffer): AuthStep;
+}
+
 /** Decides who a client is. */
 export interface Authenticator {
   authenticate(credentials: Credentials): Promise<AuthResult>;
+  /** Starts an enhanced authentication by `method` (the CONNECT's Authentication Method), or
+   *  answers undefined for a method it does not serve (CONNACK 0x8C). */
+  exchange(method: string): AuthExchange | undefined;
 }
 
 /** Decides what a principal may do with MQTT topics. */
@@ -54,6 +82,8 @@ export interface Authorizer {
 /** The insecure mode: everyone is User:ANONYMOUS (Kafka's name), or their username. */
 export const allowAnyone: Authenticator = {
   authenticate: async (credentials) => ({ ok: true, principal: `User:${credentials.username ?? 'ANONYMOUS'}` }),
+  // No users to prove anything against: every method is one it does not serve.
+  exchange: () => undefined,
 };
 
 /** The insecure mode: everything is allowed. */
@@ -111,6 +141,43 @@ export function clusterAuthenticator(node: HeraldNode): Authenticator {
       if (credentials.token !== undefined) return fromCall(`Bearer ${credentials.token}`, undefined);
       if (credentials.certificate !== undefined) return fromCall(undefined, credentials.certificate);
       return { ok: false, reason: 'not-authorized' };
+    },
+    exchange: (method) => (isScramMechanism(method) ? scramExchange(method, node.security.credential) : undefined),
+  };
+}
+
+/**
+ * SCRAM-SHA-256 or SCRAM-SHA-512 (RFC 5802, RFC 7677) as an MQTT 5 enhanced authentication, as
+ * EMQX serves it: the Authentication Method is the SASL mechanism's name, and the Authentication
+ * Data carries SCRAM's messages as they are: client-first in CONNECT (or in a re-authenticating
+ * AUTH), server-first in AUTH 0x18, client-final in AUTH 0x18, server-final in the CONNACK (or
+ * the AUTH 0x00 that ends a re-authentication). The exchange is the security package's
+ * ScramServer against the cluster's SCRAM users (NodeSecurity.credential), as Kafka's SASL and
+ * the gRPC AuthService run it: no password is stored or seen, and an unknown user fails at the
+ * same step as a wrong password. `lookup` finds a user's credential (NodeSecurity.credential).
+ */
+export function scramExchange(mechanism: ScramMechanism, lookup: CredentialLookup): AuthExchange {
+  const server = new ScramServer(mechanism, lookup);
+  let started = false;
+  return {
+    step(data) {
+      let text: string;
+      try {
+        text = fatalUtf8.decode(data);
+      } catch (err) {
+        throw new AuthExchangeFailed('the SCRAM message is not UTF-8', { cause: err });
+      }
+      try {
+        if (!started) {
+          started = true;
+          return { data: Buffer.from(server.clientFirst(text)) };
+        }
+        const serverFinal = server.clientFinal(text);
+        return { data: Buffer.from(serverFinal), principal: `User:${server.username!}` };
+      } catch (err) {
+        if (err instanceof ScramError) throw new AuthExchangeFailed(err.message, { cause: err });
+        throw err;
+      }
     },
   };
 }

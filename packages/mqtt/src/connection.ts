@@ -1,14 +1,15 @@
 // One MQTT network connection (TCP or WebSocket): mqtt-packet parses and generates every packet;
 // this class runs the protocol (MQTT 3.1.1 and 5.0): CONNECT and the session it resumes or
 // starts, PUBLISH in (QoS 0, 1, 2 to the log), SUBSCRIBE and UNSUBSCRIBE, keep-alive, topic
-// aliases, flow control, and DISCONNECT with its will. A connection that breaks the protocol gets
+// aliases, flow control, enhanced authentication (AUTH: SCRAM at CONNECT and re-authentication),
+// the principal's quotas, and DISCONNECT with its will. A connection that breaks the protocol gets
 // the reason code MQTT names (MQTT 5; 3.1.1 clients see the connection close) and is closed;
 // nothing it sent is stored after that, and no other connection is affected.
 
 import { randomBytes } from 'node:crypto';
 import { randomProducerId } from '@herald/client';
 import * as mqttPacket from 'mqtt-packet';
-import type { Credentials } from './auth.js';
+import { AuthExchangeFailed, type AuthExchange, type AuthResult, type AuthStep, type Credentials } from './auth.js';
 import { FrameGuard } from './frame-guard.js';
 import { Gateway } from './gateway.js';
 import { reservedUserProperty, type MqttMessage, type Qos } from './message.js';
@@ -24,6 +25,9 @@ export interface Wire {
   /** The client's TLS certificate (DER), when it presented one. */
   readonly certificate?: Buffer;
   write(bytes: Buffer): void;
+  /** Writes with whatever else is written so in this turn of the event loop, in one system call
+   *  at its end (acknowledgements). */
+  writeBatched(bytes: Buffer): void;
   /** Bytes written and not yet taken by the network. */
   bufferedBytes(): number;
   /** Stops and restarts reading (inbound flow control). */
@@ -40,6 +44,8 @@ export interface Wire {
 export const ReasonCode = {
   Success: 0x00,
   NoSubscriptionExisted: 0x11,
+  ContinueAuthentication: 0x18,
+  ReAuthenticate: 0x19,
   Unspecified: 0x80,
   Malformed: 0x81,
   ProtocolError: 0x82,
@@ -81,6 +87,10 @@ function isUtf8(bytes: Buffer): boolean {
 
 type State = 'connecting' | 'connected' | 'closed';
 
+/** Why a connection does not read: CONNECT is being answered, too many messages wait to be
+ *  stored, or its principal is over a quota. It reads again once no reason is left. */
+type Hold = 'connect' | 'pending' | 'quota';
+
 /** One MQTT connection. */
 export class Connection implements Link {
   readonly id = randomBytes(9).toString('base64url');
@@ -102,7 +112,17 @@ export class Connection implements Link {
   private inboundUnacked = 0;
   /** Messages being stored (every QoS). */
   private inboundPending = 0;
-  private paused = false;
+  private readonly holds = new Set<Hold>();
+  /** Until when the principal's quotas hold the connection back (epoch ms; 0: never). */
+  private throttledUntil = 0;
+  private throttleTimer: NodeJS.Timeout | undefined;
+  /** The Authentication Method of the CONNECT (MQTT 5 enhanced authentication), if any. */
+  private authMethod: string | undefined;
+  /** Takes the client's next AUTH while an exchange at CONNECT waits for it (undefined: the
+   *  connection closed or the client took too long). */
+  private authWaiter: ((packet: mqttPacket.IAuthPacket | undefined) => void) | undefined;
+  /** A re-authentication in progress (§4.12.1). */
+  private reauth: AuthExchange | undefined;
   /** PUBACKs and PUBRECs go out in the order their PUBLISHes came in (§4.6). */
   private ackChain: Promise<void> = Promise.resolve();
   /** Inbound QoS 2 of a persistent session, one at a time so that its log writes stay ordered. */
@@ -150,6 +170,8 @@ export class Connection implements Link {
 
   /** The keep-alive deadline passed (checked by the listener's timer). */
   keepAliveExpired(now: number): boolean {
+    // A connection held back by a quota reads nothing from its client meanwhile.
+    if (this.holds.has('quota')) return false;
     return this.keepAliveMs > 0 && now - this.lastPacketAt > this.keepAliveMs * 1.5;
   }
 
@@ -195,15 +217,17 @@ export class Connection implements Link {
       });
       return;
     }
+    if (packet.cmd === 'auth' && this.authWaiter !== undefined) return this.onAuthStep(packet, this.authWaiter);
     const session = this.session;
     if (!this.delivering || session === undefined) {
       // CONNECT is being answered; MQTT lets clients send more before CONNACK (§3.1.4). They wait
       // until a resumed session's cursors are open at its positions: a SUBSCRIBE handled before
       // would open them at the tail, past what was published while the client was away.
-      this.wire.pause();
+      this.hold('connect');
       this.pendingPackets.push(packet);
       return;
     }
+    if (packet.cmd === 'publish' || packet.cmd === 'subscribe' || packet.cmd === 'unsubscribe' || packet.cmd === 'pingreq' || packet.cmd === 'auth') this.countQuotas(packet);
     switch (packet.cmd) {
       case 'publish':
         return this.onPublish(packet);
@@ -222,6 +246,8 @@ export class Connection implements Link {
         return void this.onUnsubscribe(packet).catch((err: Error) => this.failed(err));
       case 'pingreq':
         return this.send({ cmd: 'pingresp' });
+      case 'auth':
+        return this.onReauth(packet);
       case 'disconnect':
         return this.onDisconnect(packet);
       case 'connect':
@@ -254,7 +280,6 @@ export class Connection implements Link {
     if (clientId.includes('\uFFFD') || clientId.includes('\u0000') || Buffer.byteLength(clientId) > 65_535) {
       return this.refuse(ReasonCode.ClientIdNotValid, V3Return.IdentifierRejected, 'client_id_invalid');
     }
-    if (props.authenticationMethod !== undefined) return this.refuse(ReasonCode.BadAuthenticationMethod, V3Return.NotAuthorized, 'bad_auth_method');
     this.clientId = clientId;
     let will: StoredWill | null = null;
     if (packet.will !== undefined && packet.will !== null) {
@@ -279,8 +304,19 @@ export class Connection implements Link {
         userProperties: wp.userProperties,
       };
     }
-    const credentials: Credentials = { clientId, username: packet.username, password: packet.password, certificate: this.wire.certificate, transport: this.wire.transport, remoteAddress: this.wire.remoteAddress };
-    const auth = await gateway.authenticator.authenticate(credentials);
+    let auth: AuthResult;
+    let authReply: Buffer | undefined;
+    if (this.version === 5 && props.authenticationMethod !== undefined) {
+      // Enhanced authentication decides who the client is; user name and password play no part.
+      const proved = await this.authenticateEnhanced(props.authenticationMethod, props.authenticationData);
+      if (proved === undefined) return;
+      auth = { ok: true, principal: proved.principal! };
+      authReply = proved.data;
+    } else {
+      const credentials: Credentials = { clientId, username: packet.username, password: packet.password, certificate: this.wire.certificate, transport: this.wire.transport, remoteAddress: this.wire.remoteAddress };
+      auth = await gateway.authenticator.authenticate(credentials);
+    }
+    if (this.closed) return;
     if (!auth.ok) {
       return auth.reason === 'bad-credentials'
         ? this.refuse(ReasonCode.BadUsernameOrPassword, V3Return.BadCredentials, 'bad_credentials')
@@ -380,12 +416,160 @@ export class Connection implements Link {
     if (expirySec !== askedExpiry) properties.sessionExpiryInterval = expirySec;
     if (assigned) properties.assignedClientIdentifier = clientId;
     if (serverKeepAlive !== undefined) properties.serverKeepAlive = serverKeepAlive;
+    if (this.authMethod !== undefined) {
+      properties.authenticationMethod = this.authMethod;
+      properties.authenticationData = authReply;
+    }
     this.send(this.version === 5 ? { cmd: 'connack', sessionPresent: present, reasonCode: 0, properties } : { cmd: 'connack', sessionPresent: present, returnCode: 0 });
     await this.startDelivery(session, present);
     // What the client sent while CONNECT was being answered.
     this.delivering = true;
     for (const queued of this.pendingPackets.splice(0)) this.onPacket(queued);
+    this.release('connect');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Enhanced authentication (MQTT 5 §4.12): AUTH packets
+
+  /**
+   * Runs the enhanced authentication a CONNECT asks for: the method's exchange takes the
+   * CONNECT's Authentication Data, and each answer goes to the client in an AUTH 0x18 until the
+   * client has proved who it is; the last answer goes in the CONNACK. Resolves with it, or
+   * undefined once the client was refused (0x8C for a method not served, 0x86 for a failed
+   * proof) or went away.
+   */
+  private async authenticateEnhanced(method: string, data: Buffer | undefined): Promise<AuthStep | undefined> {
+    const exchange = this.gateway.authenticator.exchange(method);
+    if (exchange === undefined) {
+      this.refuse(ReasonCode.BadAuthenticationMethod, V3Return.NotAuthorized, 'bad_auth_method');
+      return undefined;
+    }
+    this.authMethod = method;
+    try {
+      let step = exchange.step(data ?? Buffer.alloc(0));
+      while (step.principal === undefined) {
+        this.send({ cmd: 'auth', reasonCode: ReasonCode.ContinueAuthentication, properties: { authenticationMethod: method, authenticationData: step.data } });
+        const answer = await this.nextAuth();
+        if (answer === undefined) {
+          // Unless the connection is closing already (a protocol error in the client's AUTH).
+          if (!this.closed && this.closeReason === 'network') this.refuse(ReasonCode.NotAuthorized, V3Return.NotAuthorized, 'auth_timeout');
+          return undefined;
+        }
+        step = exchange.step(answer.properties?.authenticationData ?? Buffer.alloc(0));
+      }
+      return step;
+    } catch (err) {
+      if (!(err instanceof AuthExchangeFailed)) throw err;
+      this.gateway.log.debug({ clientId: this.clientId, method, why: err.message }, 'enhanced authentication failed');
+      this.refuse(ReasonCode.BadUsernameOrPassword, V3Return.BadCredentials, 'bad_credentials');
+      return undefined;
+    }
+  }
+
+  /** The client's next AUTH during an exchange at CONNECT, or undefined when it closes or takes
+   *  longer than connectTimeoutMs. */
+  private nextAuth(): Promise<mqttPacket.IAuthPacket | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(undefined), this.gateway.config.limits.connectTimeoutMs);
+      timer.unref();
+      const done = (packet: mqttPacket.IAuthPacket | undefined) => {
+        clearTimeout(timer);
+        this.authWaiter = undefined;
+        resolve(packet);
+      };
+      this.authWaiter = done;
+    });
+  }
+
+  /** Whether an AUTH names the CONNECT's method; closes the connection with a protocol error
+   *  if not, or if the CONNECT named none (MQTT-3.15.2-1, MQTT-4.12.0-7). */
+  private authMethodMatches(packet: mqttPacket.IAuthPacket): boolean {
+    const method = packet.properties?.authenticationMethod;
+    if (this.authMethod === undefined) this.protocolError(ReasonCode.ProtocolError, 'AUTH from a client that did not authenticate with an Authentication Method');
+    else if (method !== this.authMethod) this.protocolError(ReasonCode.ProtocolError, `AUTH with method ${JSON.stringify(method)}, not the CONNECT's ${JSON.stringify(this.authMethod)}`);
+    return this.authMethod !== undefined && method === this.authMethod;
+  }
+
+  /** The client's answer during the exchange at CONNECT: an AUTH 0x18 of the same method. */
+  private onAuthStep(packet: mqttPacket.IAuthPacket, waiter: (packet: mqttPacket.IAuthPacket) => void): void {
+    if (!this.authMethodMatches(packet)) return;
+    if (packet.reasonCode !== ReasonCode.ContinueAuthentication) return this.protocolError(ReasonCode.ProtocolError, `AUTH reason ${packet.reasonCode} while authenticating (expected 0x18)`);
+    waiter(packet);
+  }
+
+  /**
+   * Re-authentication (§4.12.1) while the session runs: AUTH 0x19 starts a new exchange of the
+   * CONNECT's method, AUTH 0x18 continues it, and the gateway ends it with AUTH 0x00; the client
+   * goes on publishing and receiving meanwhile. It must prove the same user: the session's
+   * subscriptions were granted to that one. A failed proof closes the connection with 0x87.
+   */
+  private onReauth(packet: mqttPacket.IAuthPacket): void {
+    if (!this.authMethodMatches(packet)) return;
+    const method = this.authMethod!;
+    if (packet.reasonCode === ReasonCode.ReAuthenticate) this.reauth = this.gateway.authenticator.exchange(method);
+    else if (packet.reasonCode !== ReasonCode.ContinueAuthentication) this.reauth = undefined;
+    const exchange = this.reauth;
+    if (exchange === undefined) return this.protocolError(ReasonCode.ProtocolError, `AUTH reason ${packet.reasonCode} with no re-authentication in progress (expected 0x19)`);
+    let step: AuthStep;
+    try {
+      step = exchange.step(packet.properties?.authenticationData ?? Buffer.alloc(0));
+    } catch (err) {
+      if (!(err instanceof AuthExchangeFailed)) throw err;
+      this.reauth = undefined;
+      return this.protocolError(ReasonCode.NotAuthorized, `re-authentication failed: ${err.message}`, 'reauth_failed');
+    }
+    if (step.principal === undefined) {
+      this.send({ cmd: 'auth', reasonCode: ReasonCode.ContinueAuthentication, properties: { authenticationMethod: method, authenticationData: step.data } });
+      return;
+    }
+    this.reauth = undefined;
+    if (step.principal !== this.principal) return this.protocolError(ReasonCode.NotAuthorized, `re-authenticated as ${step.principal}, not ${this.principal}`, 'reauth_failed');
+    this.gateway.metrics.reauthentications.inc();
+    this.send({ cmd: 'auth', reasonCode: ReasonCode.Success, properties: { authenticationMethod: method, authenticationData: step.data } });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading, holds and quotas
+
+  /** Stops reading for `reason` (until released). */
+  private hold(reason: Hold): void {
+    if (this.holds.size === 0) this.wire.pause();
+    this.holds.add(reason);
+  }
+
+  /** Reads again once no other reason holds the connection. */
+  private release(reason: Hold): void {
+    if (!this.holds.delete(reason) || this.holds.size > 0 || this.closed) return;
+    this.lastPacketAt = Date.now();
     this.wire.resume();
+  }
+
+  /**
+   * Counts a client's request against its principal's quotas, the cluster's, as the gRPC API and
+   * the Kafka listener count them (so a user is one budget across protocols): one request for a
+   * PUBLISH, SUBSCRIBE, UNSUBSCRIBE, PINGREQ or AUTH, and a PUBLISH's bytes as produce bytes. A
+   * client over a quota is slowed, not refused (Kafka's way, KIP-219): the connection reads
+   * nothing for the throttle time, and the acknowledgements due meanwhile wait for its end.
+   */
+  private countQuotas(packet: mqttPacket.Packet): void {
+    const { gateway } = this;
+    let ms = gateway.throttleMs(this.principal, 'request', 1);
+    if (packet.cmd === 'publish') ms = Math.max(ms, gateway.throttleMs(this.principal, 'produce', packet.length ?? packet.payload.length));
+    if (ms <= 0) return;
+    const until = Date.now() + ms;
+    if (until <= this.throttledUntil) return;
+    this.throttledUntil = until;
+    this.hold('quota');
+    clearTimeout(this.throttleTimer);
+    this.throttleTimer = setTimeout(() => this.release('quota'), ms);
+    this.throttleTimer.unref();
+  }
+
+  /** Resolves once the principal's quota throttle, if any, has passed. */
+  private async unthrottled(): Promise<void> {
+    for (let wait = this.throttledUntil - Date.now(); wait > 0 && !this.closed; wait = this.throttledUntil - Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    }
   }
 
   private mayKeep(sub: StoredSubscription): boolean {
@@ -488,25 +672,19 @@ export class Connection implements Link {
       stored,
       () => {
         this.gateway.metrics.publishSeconds.observe({ qos: '1' }, (performance.now() - started) / 1000);
-        this.send({ cmd: 'puback', messageId: packet.messageId });
+        this.sendAck({ cmd: 'puback', messageId: packet.messageId });
       },
-      (reasonCode) => this.send({ cmd: 'puback', messageId: packet.messageId, reasonCode }),
+      (reasonCode) => this.sendAck({ cmd: 'puback', messageId: packet.messageId, reasonCode }),
     );
   }
 
   /** Counts a store in flight, pausing the socket while too many are. */
   private track<T>(promise: Promise<T>): Promise<T> {
     this.inboundPending++;
-    if (this.inboundPending >= INBOUND_PENDING_MAX && !this.paused) {
-      this.paused = true;
-      this.wire.pause();
-    }
+    if (this.inboundPending >= INBOUND_PENDING_MAX) this.hold('pending');
     const done = () => {
       this.inboundPending--;
-      if (this.paused && this.inboundPending < INBOUND_PENDING_MAX / 2) {
-        this.paused = false;
-        this.wire.resume();
-      }
+      if (this.inboundPending < INBOUND_PENDING_MAX / 2) this.release('pending');
     };
     promise.then(done, done);
     return promise;
@@ -524,6 +702,7 @@ export class Connection implements Link {
     );
     this.ackChain = this.ackChain.then(async () => {
       const ok = await settled;
+      await this.unthrottled();
       if (this.closed) return;
       this.inboundUnacked--;
       if (ok) ack();
@@ -546,9 +725,9 @@ export class Connection implements Link {
     const key = String(packetId);
     const pubrec = () => {
       this.gateway.metrics.publishSeconds.observe({ qos: '2' }, (performance.now() - started) / 1000);
-      this.send({ cmd: 'pubrec', messageId: packetId });
+      this.sendAck({ cmd: 'pubrec', messageId: packetId });
     };
-    const refuse = (reasonCode: number) => this.send({ cmd: 'pubrec', messageId: packetId, reasonCode });
+    const refuse = (reasonCode: number) => this.sendAck({ cmd: 'pubrec', messageId: packetId, reasonCode });
     if (!session.persistent) {
       // A clean session ends with its connection: the id need not survive it.
       const known = this.qos2In.get(packetId);
@@ -577,7 +756,7 @@ export class Connection implements Link {
     // out only once the message was stored, so an unknown PUBREL is a repeat of one already
     // released, typically re-sent after a reconnect (to another node) lost the PUBCOMP. mqtt.js
     // and others fail the publish on 0x92 although the message is stored.
-    const pubcomp = () => this.send({ cmd: 'pubcomp', messageId: packetId });
+    const pubcomp = () => this.sendAck({ cmd: 'pubcomp', messageId: packetId });
     if (!session.persistent || !known) {
       this.qos2In.delete(packetId);
       this.ackChain = this.ackChain.then(pubcomp);
@@ -765,6 +944,13 @@ export class Connection implements Link {
     this.wire.write(mqttPacket.generate(packet, { protocolVersion: this.version }));
   }
 
+  /** Sends an acknowledgement with the others that become due in this turn of the event loop
+   *  (the PUBACKs of one committed batch): one system call for all of them (Wire.writeBatched). */
+  private sendAck(packet: mqttPacket.IPubackPacket | mqttPacket.IPubrecPacket | mqttPacket.IPubcompPacket): void {
+    if (this.closed) return;
+    this.wire.writeBatched(mqttPacket.generate(packet, { protocolVersion: this.version }));
+  }
+
   // -------------------------------------------------------------------------------------------
   // Link: what the session sends
 
@@ -796,6 +982,8 @@ export class Connection implements Link {
     if (this.closed) return;
     this.state = 'closed';
     clearTimeout(this.connectTimer);
+    clearTimeout(this.throttleTimer);
+    this.authWaiter?.(undefined);
     const { gateway } = this;
     gateway.metrics.connections.dec({ transport: this.wire.transport });
     gateway.metrics.disconnects.inc({ reason: this.closeReason });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { HeraldNode, MqttConfig } from '@herald/broker';
 import type { Producer } from '@herald/client';
 import { partitionForKey, type RecordInput } from '@herald/protocol';
+import type { Principal } from '@herald/security/models';
 import type { Logger } from 'pino';
 import { allowAnyone, allowEverything, clusterAuthenticator, clusterAuthorizer, type Authenticator, type Authorizer } from './auth.js';
 import { ClusterAccess, pause } from './cluster.js';
@@ -186,6 +187,21 @@ export class Gateway implements SessionContext {
     };
     await this.publishOnce(message, producerIdOf(`will\u0000${clientId}\u0000${will.id}`));
     this.metrics.received.inc({ qos: String(will.qos) });
+  }
+
+  /**
+   * Counts `amount` of `kind` (bytes produced, or one request) against the principal's quotas
+   * (NodeSecurity.throttleMs: the cluster's, per principal, 0 on an insecure cluster) and
+   * answers how long to hold the client back, counting it in the node's and the gateway's
+   * throttle metrics.
+   */
+  throttleMs(principal: string, kind: 'produce' | 'request', amount: number): number {
+    const ms = this.node.security.throttleMs(principal as Principal, kind, amount);
+    if (ms > 0) {
+      this.node.metrics.quotaThrottled.inc({ principal, kind }, ms / 1000);
+      this.metrics.throttled.inc({ kind }, ms / 1000);
+    }
+    return ms;
   }
 
   /** A client identifier for a client that sent none (MQTT 5 Assigned Client Identifier). */

@@ -3,7 +3,7 @@
 // sessions are Herald topics; a persistent session is a cursor. docs/mqtt.md describes it.
 
 export { mqttListener } from './listener.js';
-export { allowAnyone, allowEverything, clusterAuthenticator, clusterAuthorizer, type Authenticator, type Authorizer, type AuthRefusal, type AuthResult, type Credentials } from './auth.js';
+export { allowAnyone, allowEverything, AuthExchangeFailed, clusterAuthenticator, clusterAuthorizer, scramExchange, type AuthExchange, type Authenticator, type Authorizer, type AuthRefusal, type AuthResult, type AuthStep, type Credentials } from './auth.js';
 export { Header, recordMessage, messageHeaders, type MqttMessage, type Qos, type LogRecord } from './message.js';
 export { topicMatches, topicFilterProblem, topicNameProblem, parseSharedFilter } from './topics.js';
 export { TopicMapping, type MappingRule } from './mapping.js';

@@ -23,12 +23,30 @@ function tcpWire(socket: Socket): Wire {
   socket.setNoDelay(true);
   // A reset or a broken pipe is the client gone: 'close' follows, and the connection ends there.
   socket.on('error', () => {});
+  // The acknowledgements of one turn of the event loop (the PUBACKs of a committed batch) leave
+  // in one system call: the socket stays corked until the turn's callbacks and promise reactions
+  // have run (Node's cork-then-nextTick-uncork pattern). Profiled: one write per PUBACK was 3.5%
+  // of a gateway node's CPU. Deliveries are written at once, as before.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
   return {
     transport: 'tcp',
     remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
     certificate: verifiedCertificate(socket),
     // Nothing is written once the connection is ending (a refusal, a protocol error).
     write: (bytes) => void (socket.writableEnded || socket.write(bytes)),
+    writeBatched: (bytes) => {
+      if (socket.writableEnded) return;
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
+      }
+      socket.write(bytes);
+    },
     bufferedBytes: () => socket.writableLength,
     pause: () => socket.pause(),
     resume: () => socket.resume(),
@@ -44,6 +62,10 @@ function tcpWire(socket: Socket): Wire {
 
 function wsWire(ws: WebSocket, req: IncomingMessage, drainBelow: number): Wire {
   const drainListeners: (() => void)[] = [];
+  const write = (bytes: Buffer) =>
+    ws.send(bytes, { binary: true }, () => {
+      if (ws.bufferedAmount < drainBelow) for (const listener of drainListeners) listener();
+    });
   // A malformed frame or a reset: ws closes the socket, and 'close' ends the connection.
   ws.on('error', () => {});
   return {
@@ -51,10 +73,8 @@ function wsWire(ws: WebSocket, req: IncomingMessage, drainBelow: number): Wire {
     remoteAddress: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`,
     certificate: verifiedCertificate(req.socket),
     // ws calls back once the frame is handed to the socket; below half the limit is "drained".
-    write: (bytes) =>
-      ws.send(bytes, { binary: true }, () => {
-        if (ws.bufferedAmount < drainBelow) for (const listener of drainListeners) listener();
-      }),
+    write,
+    writeBatched: write,
     bufferedBytes: () => ws.bufferedAmount,
     pause: () => ws.pause(),
     resume: () => ws.resume(),

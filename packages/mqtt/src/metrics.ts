@@ -19,6 +19,8 @@ export class MqttMetrics {
   readonly disconnects: Counter<'reason'>;
   readonly publishSeconds: Histogram<'qos'>;
   readonly refused: Counter<'operation' | 'reason'>;
+  readonly throttled: Counter<'kind'>;
+  readonly reauthentications: Counter;
 
   constructor(registry: Registry, feeds: () => number, retained: () => number) {
     const registers = [registry];
@@ -48,6 +50,13 @@ export class MqttMetrics {
       labelNames: ['operation', 'reason'],
       registers,
     });
+    this.throttled = new Counter({
+      name: 'herald_mqtt_quota_throttle_seconds_total',
+      help: "Seconds MQTT connections stopped reading because their principal exceeded a quota (kind: produce or request); the principal's total over every protocol is herald_quota_throttle_seconds_total.",
+      labelNames: ['kind'],
+      registers,
+    });
+    this.reauthentications = new Counter({ name: 'herald_mqtt_reauthentications_total', help: 'MQTT 5 re-authentications (AUTH 0x19) that proved the connection\'s user again.', registers });
     new Gauge({
       name: 'herald_mqtt_partition_feeds',
       help: 'Partitions this node reads for its subscribers (each read once, whatever the number of subscribers).',
@@ -70,6 +79,7 @@ export class MqttMetrics {
       this.sent.inc({ qos }, 0);
     }
     for (const reason of ['slow_client', 'expired', 'too_large']) this.dropped.inc({ reason }, 0);
+    for (const kind of ['produce', 'request']) this.throttled.inc({ kind }, 0);
     for (const persistent of ['true', 'false']) this.sessions.set({ persistent }, 0);
     for (const shared of ['true', 'false']) this.subscriptions.set({ shared }, 0);
   }

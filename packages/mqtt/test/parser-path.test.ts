@@ -39,6 +39,9 @@ class MemoryWire implements Wire {
   write(bytes: Buffer): void {
     this.written.push(bytes);
   }
+  writeBatched(bytes: Buffer): void {
+    this.write(bytes);
+  }
   bufferedBytes(): number {
     return 0;
   }
