@@ -112,6 +112,9 @@ describe('adding and removing a node', () => {
       message: expect.stringContaining('node 4 still holds 2 partition replicas (before/0, after/0); decommission it first'),
     });
     expect(await refusal('removeNode', { id: 9 })).toMatchObject({ reason: 'NodeNotFound' });
+    // herald node replace: the replacement must be another member.
+    expect(await refusal('decommissionNode', { id: 4, replacement: 9 })).toMatchObject({ reason: 'NodeNotFound' });
+    expect(await refusal('decommissionNode', { id: 4, replacement: 4 })).toMatchObject({ reason: 'InvalidArgument', message: expect.stringContaining('replacement') });
     // after/0 has four replicas: without node 4 there is nowhere to put the fourth.
     expect(await refusal('decommissionNode', { id: 4 })).toMatchObject({ reason: 'NodeInUse', message: expect.stringContaining('after/0 has 4 replicas') });
     await call(await admin(), 'deleteTopic', { name: 'after' });

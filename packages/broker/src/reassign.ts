@@ -200,9 +200,10 @@ export function planRebalance(state: MetaState, nodes: readonly NodeId[]): Parti
  * node with the fewest replicas among those that do not hold the partition (fewest preferred
  * leaders first for a preferred leader's place). Partitions already moving off the node keep
  * their target and are part of the plan too, so that running a decommission again waits for
- * them. Throws when a partition has nowhere to go.
+ * them. With a `replacement` (herald node replace), each goes to that node instead, unless it
+ * already holds the partition. Throws when a partition has nowhere to go.
  */
-export function planDecommission(state: MetaState, nodes: readonly NodeId[], leaving: NodeId): PartitionReassignment[] {
+export function planDecommission(state: MetaState, nodes: readonly NodeId[], leaving: NodeId, replacement?: NodeId): PartitionReassignment[] {
   const others = nodes.filter((id) => id !== leaving);
   const load = loadOf(state, others);
   const out: PartitionReassignment[] = [];
@@ -213,7 +214,7 @@ export function planDecommission(state: MetaState, nodes: readonly NodeId[], lea
       continue;
     }
     const key = at === 0 ? ('preferred' as const) : ('replicas' as const);
-    const to = others.filter((id) => !p.replicas.includes(id)).sort((a, b) => load.get(a)![key] - load.get(b)![key] || load.get(a)!.replicas - load.get(b)!.replicas || a - b)[0];
+    const to = replacement !== undefined && !p.replicas.includes(replacement) ? replacement : others.filter((id) => !p.replicas.includes(id)).sort((a, b) => load.get(a)![key] - load.get(b)![key] || load.get(a)!.replicas - load.get(b)!.replicas || a - b)[0];
     if (to === undefined) {
       throw new HeraldError('NodeInUse', `${p.topic}/${p.partition} has ${p.replicas.length} replicas and the cluster would have ${others.length} nodes without node ${leaving}: add a node first, or lower the replication of the topic`);
     }

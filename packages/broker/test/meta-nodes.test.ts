@@ -190,4 +190,19 @@ describe('rebalance and decommission plans', () => {
     ]);
     expect(() => planDecommission(cluster([1, 2, 3], [[1, 2, 3]]), [1, 2, 3], 1)).toThrow('t/0 has 3 replicas and the cluster would have 2 nodes without node 1');
   });
+
+  it('moves every replica of a replaced node to its replacement, in place, unless the replacement holds the partition already', () => {
+    const state = cluster([1, 2, 3, 4, 5], [
+      [1, 2, 3],
+      [2, 1, 3],
+      [5, 1, 2],
+      [2, 3, 4],
+    ]);
+    expect(planDecommission(state, [1, 2, 3, 4, 5], 1, 5)).toEqual([
+      { topic: 't', partition: 0, replicas: [5, 2, 3] },
+      { topic: 't', partition: 1, replicas: [2, 5, 3] },
+      // Node 5 holds t/2 already: the least-loaded other node takes node 1's place.
+      { topic: 't', partition: 2, replicas: [5, 4, 2] },
+    ]);
+  });
 });

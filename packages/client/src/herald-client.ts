@@ -206,10 +206,12 @@ export class HeraldClient {
   }
 
   /** Plans, and unless `dryRun` starts, the reassignments that move every replica off node
-   *  `id`; removeNode(id) takes it out once they are done. */
-  async decommissionNode(id: number, dryRun: boolean, throttleBytesPerSecond?: number, options: CallOptions = {}): Promise<PartitionReassignment[]> {
+   *  `id` (to node `replacement` where given, as `herald node replace` does); removeNode(id)
+   *  takes it out once they are done. */
+  async decommissionNode(id: number, dryRun: boolean, throttleBytesPerSecond?: number, options: CallOptions & { replacement?: number } = {}): Promise<PartitionReassignment[]> {
+    const { replacement } = options;
     const response = await this.router.atController(
-      (stubs, deadline) => unaryCall<v1.ReassignPartitionsResponse__Output>(stubs.address, (o, cb) => stubs.admin.decommissionNode({ id, dryRun, throttleBytesPerSecond }, o, cb), deadline),
+      (stubs, deadline) => unaryCall<v1.ReassignPartitionsResponse__Output>(stubs.address, (o, cb) => stubs.admin.decommissionNode({ id, dryRun, throttleBytesPerSecond, replacement }, o, cb), deadline),
       options,
     );
     return response.reassignments.map(fromWireReassignment);

@@ -475,12 +475,18 @@ export function adminService(node: HeraldNode, log: Logger): grpc.UntypedService
       if (!req.dryRun && plan.length > 0) await reassignPartitions(node, plan, throttleOf(req.throttleBytesPerSecond), REASSIGN_TIMEOUT_MS);
       return { reassignments: plan };
     }),
-    decommissionNode: unary(node, log, 'DecommissionNode', async (req: { id: number; dryRun: boolean; throttleBytesPerSecond?: number }, _call, ctx) => {
+    decommissionNode: unary(node, log, 'DecommissionNode', async (req: { id: number; dryRun: boolean; throttleBytesPerSecond?: number; replacement?: number }, _call, ctx) => {
       ctx.authorize('alter', 'cluster');
       if (!node.meta.isController()) throw node.meta.notControllerError();
       const id = intInRange(req.id, 'id', 1, NODE_ID_MAX);
-      if (!node.nodeIds().includes(id)) throw new HeraldError('NodeNotFound', `node ${id} is not a member of the cluster (nodes ${node.nodeIds().join(', ')})`);
-      const plan = planDecommission(node.meta.state, node.nodeIds(), id);
+      const member = (n: number) => {
+        if (!node.nodeIds().includes(n)) throw new HeraldError('NodeNotFound', `node ${n} is not a member of the cluster (nodes ${node.nodeIds().join(', ')})`);
+        return n;
+      };
+      member(id);
+      const replacement = req.replacement === undefined ? undefined : member(intInRange(req.replacement, 'replacement', 1, NODE_ID_MAX));
+      if (replacement === id) throw invalidArgument('replacement', `must be another node than the one decommissioned (${id})`);
+      const plan = planDecommission(node.meta.state, node.nodeIds(), id, replacement);
       if (!req.dryRun && plan.length > 0) await reassignPartitions(node, plan, throttleOf(req.throttleBytesPerSecond), REASSIGN_TIMEOUT_MS);
       return { reassignments: plan };
     }),

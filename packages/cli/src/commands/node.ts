@@ -214,7 +214,7 @@ function registerMembership(node: Command): void {
   });
 }
 
-/** `herald node decommission`. */
+/** `herald node decommission` and `herald node replace`. */
 function registerDecommission(node: Command): void {
   withMoveOptions(
     node
@@ -222,31 +222,56 @@ function registerDecommission(node: Command): void {
       .description('move every replica off a node (each to the least-loaded node without one), wait, then remove the node from the cluster; stop it afterwards')
       .requiredOption('--node <id>', 'the node to empty and remove', integer(1))
       .option('--dry-run', 'print the plan only'),
-  ).action(async (options: MoveOptions & { node: number; dryRun?: boolean }) => {
-    const result = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, 30_000) }, async (client) => {
-      const started = Date.now();
-      const begun = await client.decommissionNode(options.node, options.dryRun === true, options.throttle);
-      const plan = await currentReplicas(client, begun);
-      if (options.dryRun === true) return { plan, left: [], removed: false, elapsedMs: 0 };
-      const left = await waitForReassignments(client, begun, options.waitMs);
-      if (left.length > 0) return { plan, left, removed: false, elapsedMs: Date.now() - started };
-      await electPreferredLeaders(client, begun);
-      await client.removeNode(options.node);
-      const removed = await waitUntilRemoved(client, options, options.node, options.waitMs);
-      return { plan, left, removed, elapsedMs: Date.now() - started };
-    });
-    if (!result.removed && options.dryRun !== true) process.exitCode = 1;
-    if (options.json === true) return printJson({ node: options.node, moves: result.plan, removed: result.removed, elapsedMs: result.elapsedMs });
-    if (result.plan.length > 0) print(reassignmentTable(result.plan));
-    if (options.dryRun === true) return;
-    print(
-      result.removed
-        ? `node ${options.node}: ${result.plan.length} replica${result.plan.length === 1 ? '' : 's'} moved and the node removed in ${(result.elapsedMs / 1000).toFixed(1)} s; it can be stopped`
-        : result.left.length > 0
-          ? `node ${options.node}: ${result.left.length} of ${result.plan.length} replicas still moving after ${options.waitMs} ms; run the command again to finish`
-          : `node ${options.node}: its replicas moved, and it is out of the node list but still in the meta group after ${options.waitMs} ms; the controller keeps trying`,
-    );
+  ).action((options: MoveOptions & { node: number; dryRun?: boolean }) => emptyAndRemove(options));
+
+  withMoveOptions(
+    node
+      .command('replace')
+      .description(
+        'replace a node (a dead one, or one to retire) by a new one: add the new node (start it first with `herald node start --join`), move every replica of the old node to it, then remove the old node; each partition keeps a majority of its replicas throughout',
+      )
+      .requiredOption('--node <id>', 'the node to replace', integer(1))
+      .argument('<new>', 'the new node: id=host:clientPort:peerPort[:kafkaPort], as in --peers', nodeSpec)
+      .option('--dry-run', 'print the plan only (the new node must already be a member)'),
+  ).action(async (spec: NodeSpec, options: MoveOptions & { node: number; dryRun?: boolean }) => {
+    if (spec.id === options.node) throw new UsageError(`the new node needs another id than node ${options.node}`);
+    if (options.dryRun !== true) {
+      const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, options.waitMs + 15_000) }, async (client) => {
+        const known = (await client.describeCluster()).nodes.find((n) => n.id === spec.id);
+        return known ?? client.addNode(spec, options.waitMs);
+      });
+      if (options.json !== true) print(`node ${added.id} (${added.address}) ${added.role === 'voter' ? 'is a member of the cluster' : `is a member of the cluster (${added.role} in the meta group)`}`);
+    }
+    await emptyAndRemove(options, spec.id);
   });
+}
+
+/** Moves every replica off `options.node` (to `replacement` where given), waits, hands the
+ *  moved partitions to their preferred leaders, and removes the node; prints what it did. */
+async function emptyAndRemove(options: MoveOptions & { node: number; dryRun?: boolean }, replacement?: number): Promise<void> {
+  const result = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, 30_000) }, async (client) => {
+    const started = Date.now();
+    const begun = await client.decommissionNode(options.node, options.dryRun === true, options.throttle, { replacement });
+    const plan = await currentReplicas(client, begun);
+    if (options.dryRun === true) return { plan, left: [], removed: false, elapsedMs: 0 };
+    const left = await waitForReassignments(client, begun, options.waitMs);
+    if (left.length > 0) return { plan, left, removed: false, elapsedMs: Date.now() - started };
+    await electPreferredLeaders(client, begun);
+    await client.removeNode(options.node);
+    const removed = await waitUntilRemoved(client, options, options.node, options.waitMs);
+    return { plan, left, removed, elapsedMs: Date.now() - started };
+  });
+  if (!result.removed && options.dryRun !== true) process.exitCode = 1;
+  if (options.json === true) return printJson({ node: options.node, ...(replacement === undefined ? {} : { replacement }), moves: result.plan, removed: result.removed, elapsedMs: result.elapsedMs });
+  if (result.plan.length > 0) print(reassignmentTable(result.plan));
+  if (options.dryRun === true) return;
+  print(
+    result.removed
+      ? `node ${options.node}: ${result.plan.length} replica${result.plan.length === 1 ? '' : 's'} moved and the node removed in ${(result.elapsedMs / 1000).toFixed(1)} s; it can be stopped`
+      : result.left.length > 0
+        ? `node ${options.node}: ${result.left.length} of ${result.plan.length} replicas still moving after ${options.waitMs} ms; run the command again to finish`
+        : `node ${options.node}: its replicas moved, and it is out of the node list but still in the meta group after ${options.waitMs} ms; the controller keeps trying`,
+  );
 }
 
 async function prettyLogger(config: NodeConfig): Promise<Logger> {

@@ -15,7 +15,13 @@ export interface DecommissionNodeRequest {
    * As in ReassignPartitionsRequest.
    */
   'throttleBytesPerSecond'?: (number | string | Long);
+  /**
+   * Move each replica to this node (herald node replace) instead of the least-loaded node
+   * without one; a partition that already has a replica there moves to the least-loaded one.
+   */
+  'replacement'?: (number);
   '_throttleBytesPerSecond'?: "throttleBytesPerSecond";
+  '_replacement'?: "replacement";
 }
 
 export interface DecommissionNodeRequest__Output {
@@ -31,5 +37,11 @@ export interface DecommissionNodeRequest__Output {
    * As in ReassignPartitionsRequest.
    */
   'throttleBytesPerSecond'?: (number);
+  /**
+   * Move each replica to this node (herald node replace) instead of the least-loaded node
+   * without one; a partition that already has a replica there moves to the least-loaded one.
+   */
+  'replacement'?: (number);
   '_throttleBytesPerSecond'?: "throttleBytesPerSecond";
+  '_replacement'?: "replacement";
 }
