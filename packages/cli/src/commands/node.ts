@@ -177,6 +177,9 @@ export function nodeSpec(value: string): NodeSpec {
   return match[5] === undefined ? spec : { ...spec, kafkaPort: Number(match[5]) };
 }
 
+/** The longest a node add waits for the new node to become a voter (AddNode's wait_ms). */
+const ADD_WAIT_MS_MAX = 120_000;
+
 /** `herald node add|remove`. */
 function registerMembership(node: Command): void {
   withClusterOptions(
@@ -184,7 +187,7 @@ function registerMembership(node: Command): void {
       .command('add')
       .description('add a node to the cluster (start it first with `herald node start --join`): every node then accepts its certificate, and the controller makes it a learner of the meta group, then a voter once it caught up')
       .argument('<node>', 'the new node: id=host:clientPort:peerPort[:kafkaPort], as in --peers', nodeSpec)
-      .addOption(new Option('--wait-ms <ms>', 'wait this long for it to become a voter').default(30_000).argParser(integer(1, 120_000)))
+      .addOption(new Option('--wait-ms <ms>', 'wait this long for it to become a voter').default(30_000).argParser(integer(1, ADD_WAIT_MS_MAX)))
       .option('--json', 'print JSON'),
   ).action(async (spec: NodeSpec, options: NodeAddOptions) => {
     const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, options.waitMs + 15_000) }, (client) => client.addNode(spec, options.waitMs));
@@ -236,9 +239,10 @@ function registerDecommission(node: Command): void {
   ).action(async (spec: NodeSpec, options: MoveOptions & { node: number; dryRun?: boolean }) => {
     if (spec.id === options.node) throw new UsageError(`the new node needs another id than node ${options.node}`);
     if (options.dryRun !== true) {
-      const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, options.waitMs + 15_000) }, async (client) => {
+      const waitMs = Math.min(options.waitMs, ADD_WAIT_MS_MAX);
+      const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, waitMs + 15_000) }, async (client) => {
         const known = (await client.describeCluster()).nodes.find((n) => n.id === spec.id);
-        return known ?? client.addNode(spec, options.waitMs);
+        return known ?? client.addNode(spec, waitMs);
       });
       if (options.json !== true) print(`node ${added.id} (${added.address}) ${added.role === 'voter' ? 'is a member of the cluster' : `is a member of the cluster (${added.role} in the meta group)`}`);
     }
