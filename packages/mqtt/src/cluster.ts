@@ -10,7 +10,7 @@
 // - Topic creation, offsets of other nodes' partitions and queue subscriptions go through the
 //   SDK (they need the controller or a partition leader).
 
-import { fetch as fetchLocal, ProducePipeline, type HeraldNode } from '@herald/broker';
+import { delay, fetch as fetchLocal, ProducePipeline, systemClock, type HeraldNode } from '@herald/broker';
 import {
   delayAfter,
   HeraldClient,
@@ -197,7 +197,7 @@ export class ClusterAccess {
         if (!(err instanceof HeraldError)) throw err;
         // The replica is not open yet, or the node is stopping: wait and try again.
         failures++;
-        await pause(Math.min(1_000, 50 * failures), signal);
+        await delay(systemClock, Math.min(1_000, 50 * failures), signal);
         continue;
       }
       const records: LogRecord[] = [];
@@ -244,7 +244,7 @@ export class ClusterAccess {
       } catch (err) {
         if (signal.aborted) return;
         log.warn({ err, topic, partition }, 'following a topic failed; retrying');
-        await pause(500, signal);
+        await delay(systemClock, 500, signal);
       }
     }
   }
@@ -278,32 +278,18 @@ export class ClusterAccess {
       }
       // A commit that timed out may or may not be stored: the same bytes again are safe.
       if (!shouldRetry(err) && err.reason !== 'CommitTimedOut') throw err;
-      const delay = delayAfter(err, backoffs, hinted, PRODUCER_RETRY_POLICY);
-      if (delay === 0) hinted++;
+      const waitMs = delayAfter(err, backoffs, hinted, PRODUCER_RETRY_POLICY);
+      if (waitMs === 0) hinted++;
       else {
         hinted = 0;
         backoffs++;
       }
-      if (Date.now() + delay > deadline) throw err;
-      if (delay > 0) await pause(delay);
+      if (Date.now() + waitMs > deadline) throw err;
+      if (waitMs > 0) await delay(systemClock, waitMs);
     }
   }
 
   async close(): Promise<void> {
     await this.client.close();
   }
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -4,13 +4,13 @@
 // dies with the connections it serves.
 
 import { randomBytes } from 'node:crypto';
-import type { HeraldNode, MqttConfig } from '@herald/broker';
+import { delay, systemClock, type HeraldNode, type MqttConfig } from '@herald/broker';
 import type { Producer } from '@herald/client';
 import { partitionForKey, type RecordInput } from '@herald/protocol';
 import type { Principal } from '@herald/security/models';
 import type { Logger } from 'pino';
 import { allowAnyone, allowEverything, clusterAuthenticator, clusterAuthorizer, type Authenticator, type Authorizer } from './auth.js';
-import { ClusterAccess, pause } from './cluster.js';
+import { ClusterAccess } from './cluster.js';
 import { Fanout, type PartitionFeed } from './fanout.js';
 import { TopicMapping } from './mapping.js';
 import { messageHeaders, type MqttMessage } from './message.js';
@@ -94,7 +94,7 @@ export class Gateway implements SessionContext {
     // call to them fails at once.
     while (this.node.meta.controllerId() === 0) {
       if (this.abort.signal.aborted) throw new Error('the gateway stopped');
-      await pause(100, this.abort.signal);
+      await delay(systemClock, 100, this.abort.signal);
     }
     for (;;) {
       try {
@@ -105,7 +105,7 @@ export class Gateway implements SessionContext {
       } catch (err) {
         if (this.abort.signal.aborted) throw err;
         this.log.debug({ err }, 'creating the MQTT topics failed; retrying');
-        await pause(500, this.abort.signal);
+        await delay(systemClock, 500, this.abort.signal);
       }
     }
     await this.sessions.start();

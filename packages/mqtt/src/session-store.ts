@@ -12,9 +12,10 @@
 // on the broker's existing idempotent-producer table.
 
 import { createHash } from 'node:crypto';
+import { delay, systemClock } from '@herald/broker';
 import { HeraldError, partitionForKey } from '@herald/protocol';
 import type { Logger } from 'pino';
-import { pause, type ClusterAccess, type RecordChunk } from './cluster.js';
+import type { ClusterAccess, RecordChunk } from './cluster.js';
 import type { Qos, UserProperties } from './message.js';
 
 /** A subscription as a session stores it. */
@@ -172,7 +173,7 @@ export class SessionStore {
     const deadline = Date.now() + timeoutMs;
     while ((this.applied[partition] ?? 0) < hw) {
       if (Date.now() > deadline) throw new HeraldError('NoLeader', `the sessions index did not catch up with ${this.topic}/${partition} within ${timeoutMs} ms`);
-      await pause(5);
+      await delay(systemClock, 5);
     }
     return this.index.get(clientId);
   }
