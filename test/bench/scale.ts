@@ -4,7 +4,7 @@
 // /metrics size in bytes, and the failover: from SIGKILL of the node leading the most partitions
 // until each partition it led has a new leader, as percentiles over those partitions, with the
 // phases of their elections (first pre-candidate, first candidate, leader; read from the
-// survivors' "role changed" log lines, so that polling costs nothing). Numbers for
+// survivors' "role changed" and "roles changed" log lines, so that polling costs nothing). Numbers for
 // docs/benchmarks.md; nothing fails on time.
 //
 //   pnpm build && pnpm exec tsx --conditions=@herald/source test/bench/scale.ts \
@@ -89,7 +89,7 @@ async function scrape(port: number): Promise<string> {
 }
 
 /**
- * Leadership as the nodes' logs tell it ("role changed" lines, read as they grow): polling the
+ * Leadership as the nodes' logs tell it ("role changed" and "roles changed" lines, read as they grow): polling the
  * nodes instead would cost them a scrape of every partition's series, which at 10,000
  * partitions is itself a load that slows elections.
  */
@@ -123,8 +123,8 @@ class LeadershipLog {
         this.partial.set(id, lines.pop()!);
         for (const line of lines) {
           const down = line.includes('"peer node down');
-          if (!down && !line.includes('"role changed"')) continue;
-          let parsed: { group: string; role: string; time: number };
+          if (!down && !line.includes('"role changed"') && !line.includes('"roles changed"')) continue;
+          let parsed: { group: string; role: string; time: number; roles?: [string, string, number, number][] };
           try {
             parsed = JSON.parse(line) as typeof parsed;
           } catch {
@@ -136,22 +136,25 @@ class LeadershipLog {
             if (parsed.time >= this.since && !this.downAt.has(id)) this.downAt.set(id, parsed.time);
             continue;
           }
-          const { group, role, time } = parsed;
-          if (group === 'meta') continue;
-          let byNode = this.roles.get(group);
-          if (byNode === undefined) this.roles.set(group, (byNode = new Map()));
-          byNode.set(id, { role, time });
-          if (time >= this.since) {
-            let phase = this.phases.get(group);
-            if (phase === undefined) this.phases.set(group, (phase = { firstAt: new Map(), candidacies: 0 }));
-            if (!phase.firstAt.has(role)) phase.firstAt.set(role, time);
-            if (role === 'candidate') phase.candidacies++;
-          }
+          // Many changes of one turn come as one 'roles changed' line (broker/src/raft-event-log.ts).
+          for (const [group, role] of parsed.roles ?? [[parsed.group, parsed.role]]) this.noteRole(id, group, role, parsed.time);
         }
       } finally {
         closeSync(fd);
       }
     }
+  }
+
+  private noteRole(id: number, group: string, role: string, time: number): void {
+    if (group === 'meta') return;
+    let byNode = this.roles.get(group);
+    if (byNode === undefined) this.roles.set(group, (byNode = new Map()));
+    byNode.set(id, { role, time });
+    if (time < this.since) return;
+    let phase = this.phases.get(group);
+    if (phase === undefined) this.phases.set(group, (phase = { firstAt: new Map(), candidacies: 0 }));
+    if (!phase.firstAt.has(role)) phase.firstAt.set(role, time);
+    if (role === 'candidate') phase.candidacies++;
   }
 
   /** The node that logged last that it leads `group`, and when, among `nodes`. */

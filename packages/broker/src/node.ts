@@ -22,6 +22,7 @@ import type { CheckSettings } from './transactions/half-leader.js';
 import { TxnCoordinator } from './transactions/txn-coordinator.js';
 import { TxnStatus, type TxnPartition } from './transactions/txn-state.js';
 import type { MarkerRequest } from './partition/partition-leader.js';
+import { RaftEventLog } from './raft-event-log.js';
 import { PeerTransport, type DescribeReplicasRequest, type ReplicaState } from './transport/peer-transport.js';
 
 export const HERALD_VERSION = '0.1.0';
@@ -118,6 +119,8 @@ export class HeraldNode {
   private followedPeers = '';
   private readonly deadLetters: DeadLetterWriter;
   private closed = false;
+  /** The role and ISR changes of the current host turn, logged at its end. */
+  private readonly eventLog: RaftEventLog;
 
   private constructor(
     readonly config: NodeConfig,
@@ -128,6 +131,7 @@ export class HeraldNode {
   ) {
     this.store = store;
     this.clock = clock;
+    this.eventLog = new RaftEventLog(logger);
     this.security = new NodeSecurity(config, () => this.meta.state, clock, () => this.peers());
     this.diskGuard = new DiskGuard(config.dataDir, config.limits.diskFreeMinBytes, logger.child({ component: 'disk' }));
     // Check-backs unflushed to their streams hold at most a quarter of what Subscribe streams may.
@@ -154,7 +158,10 @@ export class HeraldNode {
       raft: raftSettingsFromMs(config.raft),
       logger,
       onFatal,
-      onTurn: (stats) => this.metrics.onTurn(stats),
+      onTurn: (stats) => {
+        this.eventLog.flush();
+        this.metrics.onTurn(stats);
+      },
       onEvents: (group, events) => this.onRaftEvents(group, events),
       rejoin: config.rejoin,
       addressOf: (id) => this.clientAddress(id),
@@ -710,13 +717,9 @@ export class HeraldNode {
     const hosted = this.partitions.get(groupId);
     const tp = hosted === undefined ? undefined : { topic: hosted.topic.name, partition: hosted.partition.settings.partition };
     this.metrics.onRaftEvents(groupId, tp, events);
-    // Thousands of these come in one turn when a node fails over: no child logger per line.
-    const group = tp === undefined ? groupId : `${tp.topic}/${tp.partition}`;
-    for (const e of events) {
-      if (e.type === 'RoleChanged') this.logger.info({ group, role: e.role, term: e.term, leader: e.leaderId }, 'role changed');
-      else if (e.type === 'IsrShrunk') this.logger.warn({ group, follower: e.nodeId, isr: e.isr }, 'ISR shrank');
-      else if (e.type === 'IsrExpanded') this.logger.info({ group, follower: e.nodeId, isr: e.isr }, 'ISR expanded');
-    }
+    // Thousands of these come in one turn when a node fails over: logged at the end of the turn,
+    // many as one line (RaftEventLog).
+    this.eventLog.add(tp === undefined ? groupId : `${tp.topic}/${tp.partition}`, events);
   }
 
   private *groupViews(): Iterable<GroupView> {

@@ -113,8 +113,7 @@ export class RaftGroup<Outcome = unknown> {
     /** How the group is named in messages, e.g. "orders/3" or "the cluster metadata". */
     readonly label: string,
   ) {
-    const status = raft.status();
-    this.seen = { role: status.role, term: status.term, leaderId: status.leaderId };
+    this.seen = raft.leadership();
     this.appliedTerm = raft.snapshot().meta.term;
   }
 
@@ -442,16 +441,16 @@ export class RaftGroup<Outcome = unknown> {
       }
     }
     this.raft.advance();
-    const status = this.raft.status();
+    const now = this.raft.leadership();
     const before = this.seen;
-    const leadershipChanged = status.role !== before.role || status.term !== before.term || status.leaderId !== before.leaderId;
-    this.seen = { role: status.role, term: status.term, leaderId: status.leaderId };
+    const leadershipChanged = now.role !== before.role || now.term !== before.term || now.leaderId !== before.leaderId;
+    if (leadershipChanged) this.seen = now;
     // Proposals of an earlier term of leadership may or may not be committed by the next leader.
-    if (before.role === Role.Leader && (status.role !== Role.Leader || status.term !== before.term)) this.failWaitersOnStepDown();
-    if (this.waiters.size > 0 && status.role === Role.Leader) this.settleDurableAndIsr(ready, status);
+    if (before.role === Role.Leader && (now.role !== Role.Leader || now.term !== before.term)) this.failWaitersOnStepDown();
+    if (this.waiters.size > 0 && now.role === Role.Leader) this.settleDurableAndIsr(ready, this.raft.status());
     if (leadershipChanged) this.machine.onLeadershipChange?.();
     this.machine.afterTurn?.();
-    if (this.transfers.size > 0) this.checkTransfers(status);
+    if (this.transfers.size > 0) this.checkTransfers(this.raft.status());
     if (applied || leadershipChanged) for (const listener of [...this.applyListeners]) listener();
     return ready.events;
   }

@@ -120,7 +120,12 @@ const channelOptions = (maxFrameBytes: number): grpc.ChannelOptions => ({
   'grpc.max_send_message_length': maxFrameBytes,
   'grpc.max_receive_message_length': maxFrameBytes,
   'grpc.keepalive_time_ms': 5_000,
-  'grpc.keepalive_timeout_ms': 2_000,
+  // A keepalive unanswered for this long closes the connection, and both nodes then take each
+  // other for dead (the channel's reset here, the stream's end there: Host.peerLost). With 2 s, two
+  // loaded nodes whose turns took 1.7 s (a 10,000-partition failover on a shared machine) failed
+  // over every group between them while both were up (test/bench/scale.ts). The failure detector
+  // judges silence itself (twice the maximum election timeout); this only finds dead sockets.
+  'grpc.keepalive_timeout_ms': 10_000,
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.initial_reconnect_backoff_ms': 50,
   'grpc.min_reconnect_backoff_ms': 50,
