@@ -33,6 +33,8 @@ interface Cluster {
   readonly sent: { frames: number; messages: number };
   /** Nodes whose frames, both ways, are lost. */
   readonly cut: Set<NodeId>;
+  /** Host turns run, over all nodes (each builds one storage batch). */
+  readonly turns: { count: number };
 }
 
 async function cluster(clock: FakeClock, options: { campaignsInFlight?: number; onEvents?: (node: NodeId, group: string, events: readonly RaftEvent[]) => void } = {}): Promise<Cluster> {
@@ -41,8 +43,14 @@ async function cluster(clock: FakeClock, options: { campaignsInFlight?: number; 
   const hosts = new Map<NodeId, Host>();
   const sent = { frames: 0, messages: 0 };
   const cut = new Set<NodeId>();
+  const turns = { count: 0 };
   for (const id of [1, 2, 3]) {
     const store = await NodeStore.open(join(dir, `node-${id}`));
+    const batch = store.batch.bind(store);
+    store.batch = () => {
+      turns.count++;
+      return batch();
+    };
     const send = (to: NodeId, messages: readonly GroupMessage[]) => {
       sent.frames++;
       sent.messages += messages.length;
@@ -81,7 +89,7 @@ async function cluster(clock: FakeClock, options: { campaignsInFlight?: number; 
   for (let g = 0; g < GROUPS; g++) groups[g]!.get((g % 3) + 1)!.campaign();
   const elected = await clock.advanceUntil(() => groups.every((byNode, g) => [...byNode.values()].every((group) => group.leaderId() === (g % 3) + 1)), { stepMs: 10, maxMs: 10_000, yield: pause });
   expect(elected).toBe(true);
-  return { hosts, groups, sent, cut };
+  return { hosts, groups, sent, cut, turns };
 }
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 1));
@@ -123,11 +131,15 @@ it('idle groups quiesce: no raft message and no tick while nothing happens, and 
   expect(settled).toBe(true);
   c.sent.frames = 0;
   c.sent.messages = 0;
+  c.turns.count = 0;
   await run(clock, 2_000);
   // Only the liveness pings: one empty frame per peer every minimum election timeout (500 ms).
   expect(c.sent.messages).toBe(0);
   expect(c.sent.frames).toBeGreaterThanOrEqual(6 * (2_000 / 500) * 0.75);
   expect(activeGroups(c)).toBe(0);
+  // And the turns follow the pings, not the ticks: a node pings its 2 peers and hears each of
+  // them every 500 ms (at most 3 turns per 500 ms, 12 in 2 s), where a turn per tick was 200.
+  expect(c.turns.count).toBeLessThanOrEqual(3 * 12 * 1.5);
 
   const leader = c.groups[4]!.get(2)!;
   const proposal = leader.propose(new Uint8Array([7]), ProposalStage.Applied, 60_000, 'the test entry');

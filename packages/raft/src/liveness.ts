@@ -81,6 +81,18 @@ export class NodeLivenessTracker implements NodeLiveness {
     return true;
   }
 
+  /** The fewest ticks from now after which tick() may ask something of the host: the next ping,
+   *  or a verdict on a peer that stays silent until then. A host with no group to tick may let
+   *  that many ticks pass before it steps them (all in one turn): nothing else can happen
+   *  meanwhile that a frame from a peer, which the host hears at once, would not bring. */
+  ticksUntilDue(): number {
+    let due = this.options.pingTicks - (this.nowTick % this.options.pingTicks);
+    for (const [peer, heardTick] of this.lastHeardTick) {
+      if (!this.down.has(peer)) due = Math.min(due, Math.max(1, heardTick + this.options.timeoutTicks - this.nowTick));
+    }
+    return due;
+  }
+
   /** One tick of the host's logical clock. */
   tick(): NodeLivenessTick {
     this.nowTick++;

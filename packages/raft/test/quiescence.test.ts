@@ -430,6 +430,23 @@ describe('NodeLivenessTracker', () => {
     expect(t.tick().down).toEqual([4]);
   });
 
+  it('tells how many ticks may pass before the next ping or verdict is due', () => {
+    const t = new NodeLivenessTracker({ self: 1, peers: [2, 3], pingTicks: 4, timeoutTicks: 6 });
+    const steps: string[] = [];
+    for (let tick = 1; tick <= 8; tick++) {
+      if (tick === 1) t.heard(2);
+      if (tick === 3) t.heard(3);
+      const due = t.ticksUntilDue();
+      const { down, ping } = t.tick();
+      steps.push(`${due}${ping ? ' ping' : ''}${down.length > 0 ? ` down ${down.join(',')}` : ''}`);
+    }
+    // Ping at ticks 4 and 8; n2 (heard before tick 1) down at tick 6, n3 (before tick 3) at 8.
+    expect(steps).toEqual(['4', '3', '2', '1 ping', '2', '1 down 2', '2', '1 ping down 3']);
+    t.heard(2);
+    t.heard(3);
+    expect(t.ticksUntilDue()).toBe(4); // the next ping, at tick 12, comes before any verdict (14)
+  });
+
   it('refuses a timeout that does not span a ping interval', () => {
     expect(() => new NodeLivenessTracker({ self: 1, peers: [2], pingTicks: 5, timeoutTicks: 5 })).toThrow(/spans more than one ping/);
   });

@@ -75,8 +75,7 @@ export interface HostOptions {
   /** The client address of a node, for NotLeader hints. */
   readonly addressOf: (id: NodeId) => string;
   readonly clock?: Clock;
-  /** The most campaigns a verdict queued that run at once (default: CAMPAIGNS_IN_FLIGHT, or a
-   *  quarter of those queued if more). */
+  /** The most campaigns verdicts queued that run at once (default: all; see startCampaigns). */
   readonly campaignsInFlight?: number;
 }
 
@@ -120,8 +119,6 @@ export class Host implements GroupHost {
   private fallbacks: { group: RaftGroup<unknown>; dueTick: number }[] = [];
   /** Ticks stepped so far: the host's logical clock, for the fallbacks. */
   private ticksStepped = 0;
-  /** How many of them may campaign at once, set by the last verdict that queued some. */
-  private campaignWindow = CAMPAIGNS_IN_FLIGHT;
   private deletedGroups: string[] = [];
   private bootstraps: { id: string; snapshot: Snapshot; hardState: HardState }[] = [];
   /** Entries rewritten since the last turn, by group: stored in the next write. */
@@ -183,11 +180,22 @@ export class Host implements GroupHost {
     this.throttle.rate = bytesPerSecond;
   }
 
+  /** Starts ticking. While no group is active and nothing waits for ticks (asleep()), a tick
+   *  asks for no turn until the failure detector has something due (a ping, or a verdict on a
+   *  silent peer): an idle node's turns follow its pings, not its ticks (20 a second by default),
+   *  and the next turn steps the ticks that passed (stepInputs). Anything that arrives asks for a
+   *  turn as always. */
   start(): void {
     this.ticker = this.clock.setInterval(() => {
       this.pendingTicks++;
-      this.schedule();
+      if (!this.asleep() || this.pendingTicks >= this.liveness.ticksUntilDue()) this.schedule();
     }, this.options.raft.tickMs);
+  }
+
+  /** Whether no tick can matter before the failure detector's next due one: no group is ticked,
+   *  and no campaign, fallback or throttled Append waits for a turn. */
+  private asleep(): boolean {
+    return this.active.size === 0 && this.touched.size === 0 && this.campaigns.length === 0 && this.fallbacks.length === 0 && this.deferred.length === 0;
   }
 
   /** Stops ticking and waits for the turn in progress. */
@@ -531,13 +539,16 @@ export class Host implements GroupHost {
     }
     if (this.inbound.length > 0) this.turnRequested = true;
     const ticks = Math.min(this.pendingTicks, ticksPerTurnMax(this.options.raft));
+    // With no group active (as of the last turn), the ticks that passed are ones an idle host let
+    // pass without a turn (start()), not ones a slow turn held back: the detector steps them all.
+    const livenessTicks = this.active.size === 0 ? this.pendingTicks : ticks;
     this.pendingTicks = 0;
     this.ticksStepped += ticks;
-    for (let i = 0; i < ticks; i++) {
+    for (let i = 0; i < livenessTicks; i++) {
       const { down, ping } = this.liveness.tick();
       for (const peer of down) this.onVerdict(peer, false);
       if (ping) this.pingDue = true;
-      for (const group of this.active) group.tick();
+      if (i < ticks) for (const group of this.active) group.tick();
     }
     if (ticks > 0) for (const group of this.active) this.touched.add(group);
     let due = 0;
@@ -578,29 +589,25 @@ export class Host implements GroupHost {
       [queued[i], queued[j]] = [queued[j]!, queued[i]!];
     }
     for (const group of queued) this.campaigns.push(group);
-    // In four waves at most: every wave costs the election's turns their fixed share (a write, a
-    // frame, the wait for the CPU on a loaded machine), so small windows over thousands of groups
-    // were slower than all at once (10,000 partitions: p50 12 s with 200, 5.4 s all at once).
-    if (queued.length > 0) this.campaignWindow = this.options.campaignsInFlight ?? Math.max(CAMPAIGNS_IN_FLIGHT, Math.ceil(this.campaigns.length / 4));
     const what = live ? 'peer node up again' : 'peer node down; its groups fail over';
     this.options.logger.info({ peer, groups: this.groups.size, ...(live ? {} : { campaigns: queued.length, fallbacks: this.fallbacks.length }) }, what);
   }
 
   /**
-   * Starts campaigns that verdicts queued (onVerdict) while fewer than campaignWindow of those
-   * started here are still campaigning (as of the turn that just ended); their Readies go
-   * out in the next turn. Each campaign costs every later turn of its election its share
-   * (pre-votes, votes, the hard state, the new leader's first Appends, on this node and its
-   * peers): thousands at once made turns of seconds (test/bench/scale.ts: 3,400 partitions
-   * failed over in 29 s, half in 14 s), during which every other group of the node went unheard.
-   * A window of elections in flight keeps the turns of every node involved short, and pipelines
-   * the elections at the pace the nodes answer, so that the first partitions have a leader
-   * within a few turns instead of all at the end.
+   * Starts campaigns that verdicts queued (onVerdict): all of them by default, or while fewer
+   * than `campaignsInFlight` of those started here are still campaigning (as of the turn that just
+   * ended); their Readies go out in the next turn. History (test/bench/scale.ts, 10,000
+   * partitions, a third of them failing over): when both survivors campaigned for every group,
+   * all at once made split votes (1.43 candidacies per partition), and windows were tried
+   * against them (200: p50 12 s; a quarter of the queue: p50 2.6 s, the last at 6.3 s). With one
+   * first campaigner per group there is no split vote to avoid, and every window is a wave
+   * whose elections pay their own round of turns and fsyncs (about 3 s a wave on the loaded
+   * test machine): all at once, every election shares the same few turns.
    */
   private startCampaigns(): void {
     for (const group of this.campaigning) if (!group.isCampaigning() || this.groups.get(group.id) !== group) this.campaigning.delete(group);
     let taken = 0;
-    while (taken < this.campaigns.length && this.campaigning.size < this.campaignWindow) {
+    while (taken < this.campaigns.length && this.campaigning.size < (this.options.campaignsInFlight ?? Infinity)) {
       const group = this.campaigns[taken++]!;
       if (this.groups.get(group.id) !== group || !group.campaignIfPending()) continue;
       this.campaigning.add(group);
@@ -648,9 +655,6 @@ export function firstCampaigner(groupId: string, voters: readonly NodeId[], live
   for (let i = 0; i < groupId.length; i++) hash = Math.imul(hash ^ groupId.charCodeAt(i), 0x01000193);
   return candidates[(hash >>> 0) % candidates.length]!;
 }
-
-/** The fewest campaigns queued by verdicts that a node runs at once (Host.startCampaigns). */
-const CAMPAIGNS_IN_FLIGHT = 200;
 
 /**
  * The most ticks one turn steps (see Host.stepInputs): a sixth of an election timeout (one tick
