@@ -75,7 +75,8 @@ export interface HostOptions {
   /** The client address of a node, for NotLeader hints. */
   readonly addressOf: (id: NodeId) => string;
   readonly clock?: Clock;
-  /** The most campaigns verdicts queued that run at once (default: all; see startCampaigns). */
+  /** The most campaigns verdicts queued that run at once (default: CAMPAIGNS_IN_FLIGHT, or half
+   *  of those queued if more; see startCampaigns). */
   readonly campaignsInFlight?: number;
 }
 
@@ -114,6 +115,8 @@ export class Host implements GroupHost {
    *  those of them campaigning now (see startCampaigns). */
   private campaigns: RaftGroup<unknown>[] = [];
   private readonly campaigning = new Set<RaftGroup<unknown>>();
+  /** How many of them may campaign at once, set by the last verdict that queued some. */
+  private campaignWindow = CAMPAIGNS_IN_FLIGHT;
   /** Groups whose leader's node was declared down and that another survivor campaigns for first
    *  (firstCampaigner): each campaigns here too if it has no leader by its tick (see onVerdict). */
   private fallbacks: { group: RaftGroup<unknown>; dueTick: number }[] = [];
@@ -589,25 +592,29 @@ export class Host implements GroupHost {
       [queued[i], queued[j]] = [queued[j]!, queued[i]!];
     }
     for (const group of queued) this.campaigns.push(group);
+    if (queued.length > 0) this.campaignWindow = this.options.campaignsInFlight ?? Math.max(CAMPAIGNS_IN_FLIGHT, Math.ceil(this.campaigns.length / 2));
     const what = live ? 'peer node up again' : 'peer node down; its groups fail over';
     this.options.logger.info({ peer, groups: this.groups.size, ...(live ? {} : { campaigns: queued.length, fallbacks: this.fallbacks.length }) }, what);
   }
 
   /**
-   * Starts campaigns that verdicts queued (onVerdict): all of them by default, or while fewer
-   * than `campaignsInFlight` of those started here are still campaigning (as of the turn that just
-   * ended); their Readies go out in the next turn. History (test/bench/scale.ts, 10,000
-   * partitions, a third of them failing over): when both survivors campaigned for every group,
-   * all at once made split votes (1.43 candidacies per partition), and windows were tried
-   * against them (200: p50 12 s; a quarter of the queue: p50 2.6 s, the last at 6.3 s). With one
-   * first campaigner per group there is no split vote to avoid, and every window is a wave
-   * whose elections pay their own round of turns and fsyncs (about 3 s a wave on the loaded
-   * test machine): all at once, every election shares the same few turns.
+   * Starts campaigns that verdicts queued (onVerdict) while fewer than campaignWindow of those
+   * started here are still campaigning (as of the turn that just ended); their Readies go out in
+   * the next turn. History (test/bench/scale.ts, 10,000 partitions, a third of them failing
+   * over): when both survivors campaigned for every group, all at once made split votes (1.43
+   * candidacies per partition), and windows were tried against them (200: p50 12 s; a quarter
+   * of the queue: p50 2.6 s, the last at 6.3 s). With one first campaigner per group there is no
+   * split vote to avoid, but all at once still failed: the turns that answered 1,700 votes took
+   * over a second on the loaded machine, the candidates' election timeouts (1 to 2 s) ran out
+   * before the answers came, and the groups ran their elections again (2.25 candidacies, the
+   * last leader after 49 s). Every window is a wave that pays its own round of turns and fsyncs,
+   * so there are two: each survivor's turns carry about as many elections as one wave did
+   * before, when both survivors ran a quarter of all the groups each.
    */
   private startCampaigns(): void {
     for (const group of this.campaigning) if (!group.isCampaigning() || this.groups.get(group.id) !== group) this.campaigning.delete(group);
     let taken = 0;
-    while (taken < this.campaigns.length && this.campaigning.size < (this.options.campaignsInFlight ?? Infinity)) {
+    while (taken < this.campaigns.length && this.campaigning.size < this.campaignWindow) {
       const group = this.campaigns[taken++]!;
       if (this.groups.get(group.id) !== group || !group.campaignIfPending()) continue;
       this.campaigning.add(group);
@@ -640,6 +647,9 @@ function dataBytes(message: Message): number | null {
 function sendsBeforeWrite(message: Message): boolean {
   return message.type === 'Append' || message.type === 'Heartbeat' || message.type === 'InstallSnapshot' || message.type === 'TimeoutNow';
 }
+
+/** The fewest campaigns queued by verdicts that a node runs at once (Host.startCampaigns). */
+const CAMPAIGNS_IN_FLIGHT = 200;
 
 /**
  * The voter that campaigns first for a group whose leader's node was declared down
