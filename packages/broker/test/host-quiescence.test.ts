@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { firstCampaigner, Host, type GroupMessage, type HostRaftSettings } from '../src/host/host.js';
 import { ProposalStage, type GroupStateMachine, type RaftGroup } from '../src/host/raft-group.js';
+import type { Clock } from '../src/host/clock.js';
 import { FakeClock } from './support/fake-clock.js';
 
 const members = { voters: [1, 2, 3], learners: [] };
@@ -35,6 +36,17 @@ interface Cluster {
   readonly cut: Set<NodeId>;
   /** Host turns run, over all nodes (each builds one storage batch). */
   readonly turns: { count: number };
+  /** Timer callbacks the hosts' clocks ran (their tickers), over all nodes. */
+  readonly wakeups: { count: number };
+}
+
+/** `clock`, counting the callbacks of the timers set through it. */
+function counting(clock: FakeClock, wakeups: { count: number }): Clock {
+  const counted = (fn: () => void) => () => {
+    wakeups.count++;
+    fn();
+  };
+  return { now: () => clock.now(), setTimeout: (fn, ms) => clock.setTimeout(counted(fn), ms), setInterval: (fn, ms) => clock.setInterval(counted(fn), ms) };
 }
 
 async function cluster(clock: FakeClock, options: { campaignsInFlight?: number; onEvents?: (node: NodeId, group: string, events: readonly RaftEvent[]) => void } = {}): Promise<Cluster> {
@@ -44,6 +56,7 @@ async function cluster(clock: FakeClock, options: { campaignsInFlight?: number; 
   const sent = { frames: 0, messages: 0 };
   const cut = new Set<NodeId>();
   const turns = { count: 0 };
+  const wakeups = { count: 0 };
   for (const id of [1, 2, 3]) {
     const store = await NodeStore.open(join(dir, `node-${id}`));
     const batch = store.batch.bind(store);
@@ -68,7 +81,7 @@ async function cluster(clock: FakeClock, options: { campaignsInFlight?: number; 
         throw err;
       },
       addressOf: (nodeId) => `node-${nodeId}`,
-      clock,
+      clock: counting(clock, wakeups),
       ...(options.campaignsInFlight === undefined ? {} : { campaignsInFlight: options.campaignsInFlight }),
       onEvents: (group, events) => options.onEvents?.(id, group, events),
     });
@@ -89,7 +102,7 @@ async function cluster(clock: FakeClock, options: { campaignsInFlight?: number; 
   for (let g = 0; g < GROUPS; g++) groups[g]!.get((g % 3) + 1)!.campaign();
   const elected = await clock.advanceUntil(() => groups.every((byNode, g) => [...byNode.values()].every((group) => group.leaderId() === (g % 3) + 1)), { stepMs: 10, maxMs: 10_000, yield: pause });
   expect(elected).toBe(true);
-  return { hosts, groups, sent, cut, turns };
+  return { hosts, groups, sent, cut, turns, wakeups };
 }
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 1));
@@ -132,6 +145,7 @@ it('idle groups quiesce: no raft message and no tick while nothing happens, and 
   c.sent.frames = 0;
   c.sent.messages = 0;
   c.turns.count = 0;
+  c.wakeups.count = 0;
   await run(clock, 2_000);
   // Only the liveness pings: one empty frame per peer every minimum election timeout (500 ms).
   expect(c.sent.messages).toBe(0);
@@ -140,6 +154,8 @@ it('idle groups quiesce: no raft message and no tick while nothing happens, and 
   // And the turns follow the pings, not the ticks: a node pings its 2 peers and hears each of
   // them every 500 ms (at most 3 turns per 500 ms, 12 in 2 s), where a turn per tick was 200.
   expect(c.turns.count).toBeLessThanOrEqual(3 * 12 * 1.5);
+  // Nor do the hosts' timers fire every tick (200 times each): they sleep until the next ping.
+  expect(c.wakeups.count).toBeLessThanOrEqual(3 * 4 * 2);
 
   const leader = c.groups[4]!.get(2)!;
   const proposal = leader.propose(new Uint8Array([7]), ProposalStage.Applied, 60_000, 'the test entry');

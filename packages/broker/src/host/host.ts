@@ -132,6 +132,10 @@ export class Host implements GroupHost {
   private turnRunning = false;
   private turnRequested = false;
   private ticker: Timer | undefined;
+  /** The ticker is a timer until the detector's next due tick (sleepOrTick); the ticks since
+   *  sleptAt are counted from the clock. */
+  private sleeping = false;
+  private sleptAt = 0;
   private stopped = false;
   private readonly random = { nextInt: (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)) };
   /** Term and vote last written per group: only their change needs a sync on its own. */
@@ -183,15 +187,16 @@ export class Host implements GroupHost {
     this.throttle.rate = bytesPerSecond;
   }
 
-  /** Starts ticking. While no group is active and nothing waits for ticks (asleep()), a tick
-   *  asks for no turn until the failure detector has something due (a ping, or a verdict on a
-   *  silent peer): an idle node's turns follow its pings, not its ticks (20 a second by default),
-   *  and the next turn steps the ticks that passed (stepInputs). Anything that arrives asks for a
-   *  turn as always. */
   start(): void {
+    this.tickEvery();
+  }
+
+  /** Ticks every tickMs, each tick asking for a turn. */
+  private tickEvery(): void {
+    this.sleeping = false;
     this.ticker = this.clock.setInterval(() => {
       this.pendingTicks++;
-      if (!this.asleep() || this.pendingTicks >= this.liveness.ticksUntilDue()) this.schedule();
+      this.schedule();
     }, this.options.raft.tickMs);
   }
 
@@ -199,6 +204,55 @@ export class Host implements GroupHost {
    *  and no campaign, fallback or throttled Append waits for a turn. */
   private asleep(): boolean {
     return this.active.size === 0 && this.touched.size === 0 && this.campaigns.length === 0 && this.fallbacks.length === 0 && this.deferred.length === 0;
+  }
+
+  /**
+   * After a run of turns: a host with nothing to tick (asleep()) sleeps until its failure
+   * detector's next due tick (a ping to send, or a verdict on a peer still silent then), with one
+   * timer instead of a tick every tickMs; one with something to tick ticks again. An idle node's
+   * wake-ups were its ticks, 20 a second by default, each a turn, for groups that all slept;
+   * now they are its pings and the frames it hears. Ticks that pass while sleeping are counted
+   * from the clock (creditSleep) at the next turn, whatever asks for it (a frame heard, a
+   * proposal, the timer), and the detector steps them all (stepInputs).
+   */
+  private sleepOrTick(): void {
+    if (this.stopped) return;
+    if (!this.asleep()) {
+      if (this.sleeping) {
+        this.creditSleep();
+        this.ticker?.cancel();
+        this.tickEvery();
+      }
+      return;
+    }
+    if (!this.sleeping) {
+      this.ticker?.cancel();
+      this.sleeping = true;
+      this.sleptAt = this.clock.now();
+    }
+    this.creditSleep();
+    const due = this.liveness.ticksUntilDue() - this.pendingTicks;
+    if (due <= 0) {
+      this.schedule();
+      return;
+    }
+    this.ticker?.cancel();
+    this.ticker = this.clock.setTimeout(
+      () => {
+        this.creditSleep();
+        this.schedule();
+      },
+      due * this.options.raft.tickMs - (this.clock.now() - this.sleptAt),
+    );
+  }
+
+  /** While sleeping: counts the whole ticks that passed since the last count. */
+  private creditSleep(): void {
+    if (!this.sleeping) return;
+    const tickMs = this.options.raft.tickMs;
+    const elapsed = Math.floor((this.clock.now() - this.sleptAt) / tickMs);
+    this.pendingTicks += elapsed;
+    this.sleptAt += elapsed * tickMs;
   }
 
   /** Stops ticking and waits for the turn in progress. */
@@ -358,6 +412,7 @@ export class Host implements GroupHost {
       this.turnRunning = false;
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+    this.sleepOrTick();
   }
 
   private async turn(): Promise<void> {
@@ -509,6 +564,15 @@ export class Host implements GroupHost {
    * leader stepped down by CheckQuorum after each election, nine times in 20 s.
    */
   private stepInputs(): void {
+    if (this.sleeping) {
+      // The frames waiting here arrived at the end of the sleep: the detector steps the ticks
+      // slept before it hears them, short of its next due tick (so that nothing is due yet, and a
+      // peer whose frame is here is not declared down first), lest they count as heard long ago.
+      this.creditSleep();
+      const before = Math.min(this.pendingTicks, this.liveness.ticksUntilDue()) - 1;
+      for (let i = 0; i < before; i++) this.liveness.tick();
+      if (before > 0) this.pendingTicks -= before;
+    }
     // Heard before lost: a killed peer's last frames and its connection reset may come in one
     // turn, and it must end down. A restarted peer's next ping brings it back.
     for (const peer of this.heardPeers) if (this.liveness.heard(peer)) this.onVerdict(peer, true);
