@@ -177,6 +177,8 @@ interface RunResult {
   failedOver: number;
   /** Failover percentiles (ms after the kill): p50, p90, p99 of the partitions the node led. */
   failoverP: number[];
+  /** CPU seconds of each survivor from the kill until the last new leader was seen. */
+  failoverCpu: number[];
   loads: string[];
 }
 
@@ -253,6 +255,10 @@ async function run(): Promise<RunResult> {
       }
       const [victim, led] = [...ledBy].sort((a, b) => b[1].length - a[1].length)[0]!;
       const survivors = everyone.filter((id) => id !== victim);
+      // The survivors' CPU time from the kill until the last new leader: what the failover cost
+      // them, which a loaded machine stretches less than the wall time.
+      const survivorPids = survivors.map((id) => cluster.pid(id)!);
+      const cpuAtKill = survivorPids.map(cpuTicks);
       const killedAt = Date.now();
       const killedAtUs = monotonicUs();
       log.since = killedAt;
@@ -269,6 +275,7 @@ async function run(): Promise<RunResult> {
         },
         { timeoutMs: 60_000, intervalMs: 250, what: `new leaders for the ${led.length} partitions node ${victim} led` },
       ).catch(() => false);
+      const failoverCpu = survivorPids.map((pid, i) => (cpuTicks(pid) - cpuAtKill[i]!) / ticksPerSecond);
       const times = sorted([...newLeaderAt.values()].map((t) => t - killedAt));
       const failoverP = [50, 90, 99].map((p) => percentile(times, p));
       console.log(`  failover: ${newLeaderAt.size} of ${led.length} partitions with a new leader${failedOver === false ? ' after 60 s (gave up)' : ''}; after p50 ${failoverP[0]} ms, p90 ${failoverP[1]} ms, p99 ${failoverP[2]} ms, last ${times.at(-1) ?? '-'} ms (load ${load()})`);
@@ -278,13 +285,14 @@ async function run(): Promise<RunResult> {
       const show = (xs: number[]) => `p50 ${percentile(xs, 50)}, p90 ${percentile(xs, 90)}, last ${xs.at(-1) ?? '-'} ms`;
       const candidacies = led.map((g) => log.phases.get(g)?.candidacies ?? 0);
       console.log(`  phases: peer down logged at ${[...log.downAt].map(([id, t]) => `node ${id} +${t - killedAt} ms`).join(', ')}; pre-candidate ${show(phase('pre-candidate'))}; candidate ${show(phase('candidate'))}; leader ${show(phase('leader'))}`);
+      console.log(`  survivors' CPU from the kill until the last new leader was seen: ${failoverCpu.map((c) => `${c.toFixed(2)} s`).join(' / ')}`);
       console.log(`  candidacies per partition: mean ${(candidacies.reduce((a, b) => a + b, 0) / led.length).toFixed(2)}, most ${Math.max(...candidacies)}`);
       const failoverMs = failedOver === false ? NaN : Math.max(...newLeaderAt.values()) - killedAt;
       if (args.profile !== undefined) console.log(`  failover window (monotonic µs, for cpu-profile.ts --between): ${killedAtUs} ${monotonicUs()}`);
       loads.push(load());
       if (args.profile !== undefined) await cluster.stop(); // each survivor writes its profile as it exits
       if (args['keep-logs']) console.log(`  node logs kept in ${cluster.keepLogs('scale')}`);
-      return { createSeconds, leadersSeconds, cpu, rss, scrapeBytes, failoverMs, failedOver: led.length, failoverP, loads };
+      return { createSeconds, leadersSeconds, cpu, rss, scrapeBytes, failoverMs, failedOver: led.length, failoverP, failoverCpu, loads };
     } finally {
       await client.close();
     }
@@ -307,7 +315,7 @@ for (let i = 0; i < runs; i++) {
   console.log(
     `run ${i + 1}: create ${r.createSeconds.toFixed(1)} s, all led ${r.leadersSeconds.toFixed(1)} s; idle CPU ${r.cpu.map((c) => `${(c * 100).toFixed(1)}%`).join(' / ')}; ` +
       `RSS ${r.rss.map((m) => m.toFixed(0)).join(' / ')} MB; scrape ${r.scrapeBytes.map((b) => `${(b / 1024).toFixed(0)} KiB`).join(' / ')}; ` +
-      `failover of ${r.failedOver} partitions: p50 ${r.failoverP[0]} ms, p90 ${r.failoverP[1]} ms, last ${r.failoverMs} ms; load ${r.loads.join(' → ')}`,
+      `failover of ${r.failedOver} partitions: p50 ${r.failoverP[0]} ms, p90 ${r.failoverP[1]} ms, last ${r.failoverMs} ms, survivors' CPU ${r.failoverCpu.map((c) => `${c.toFixed(2)} s`).join(' / ')}; load ${r.loads.join(' → ')}`,
   );
 }
 const all = (f: (r: RunResult) => number[]) => results.flatMap(f);
