@@ -75,8 +75,8 @@ export interface HostOptions {
   /** The client address of a node, for NotLeader hints. */
   readonly addressOf: (id: NodeId) => string;
   readonly clock?: Clock;
-  /** The most campaigns verdicts queued that run at once (default: CAMPAIGNS_IN_FLIGHT, or half
-   *  of those queued if more; see startCampaigns). */
+  /** The most campaigns a verdict queued that run at once (default: CAMPAIGNS_IN_FLIGHT, or a
+   *  quarter of those queued if more). */
   readonly campaignsInFlight?: number;
 }
 
@@ -117,11 +117,6 @@ export class Host implements GroupHost {
   private readonly campaigning = new Set<RaftGroup<unknown>>();
   /** How many of them may campaign at once, set by the last verdict that queued some. */
   private campaignWindow = CAMPAIGNS_IN_FLIGHT;
-  /** Groups whose leader's node was declared down and that another survivor campaigns for first
-   *  (firstCampaigner): each campaigns here too if it has no leader by its tick (see onVerdict). */
-  private fallbacks: { group: RaftGroup<unknown>; dueTick: number }[] = [];
-  /** Ticks stepped so far: the host's logical clock, for the fallbacks. */
-  private ticksStepped = 0;
   private deletedGroups: string[] = [];
   private bootstraps: { id: string; snapshot: Snapshot; hardState: HardState }[] = [];
   /** Entries rewritten since the last turn, by group: stored in the next write. */
@@ -201,9 +196,9 @@ export class Host implements GroupHost {
   }
 
   /** Whether no tick can matter before the failure detector's next due one: no group is ticked,
-   *  and no campaign, fallback or throttled Append waits for a turn. */
+   *  and no campaign or throttled Append waits for a turn. */
   private asleep(): boolean {
-    return this.active.size === 0 && this.touched.size === 0 && this.campaigns.length === 0 && this.fallbacks.length === 0 && this.deferred.length === 0;
+    return this.active.size === 0 && this.touched.size === 0 && this.campaigns.length === 0 && this.deferred.length === 0;
   }
 
   /**
@@ -610,7 +605,6 @@ export class Host implements GroupHost {
     // pass without a turn (start()), not ones a slow turn held back: the detector steps them all.
     const livenessTicks = this.active.size === 0 ? this.pendingTicks : ticks;
     this.pendingTicks = 0;
-    this.ticksStepped += ticks;
     for (let i = 0; i < livenessTicks; i++) {
       const { down, ping } = this.liveness.tick();
       for (const peer of down) this.onVerdict(peer, false);
@@ -618,37 +612,19 @@ export class Host implements GroupHost {
       if (i < ticks) for (const group of this.active) group.tick();
     }
     if (ticks > 0) for (const group of this.active) this.touched.add(group);
-    let due = 0;
-    while (due < this.fallbacks.length && this.fallbacks[due]!.dueTick <= this.ticksStepped) this.campaigns.push(this.fallbacks[due++]!.group);
-    if (due > 0) {
-      this.fallbacks.splice(0, due);
-      this.startCampaigns();
-    }
   }
 
   /** The failure detector changed its verdict on `peer`: every group hears it (a follower of a
-   *  leader there forgets it and wants to campaign; a quiescent leader whose quorum it broke, or
-   *  that it belongs to when back, wakes). Rare, so a pass over every group is fine.
-   *
-   *  Of the groups that want to campaign, each survivor campaigns at once only for those it is
-   *  the first campaigner of (firstCampaigner: the survivors agree without a word), in random
-   *  order and a window at a time (startCampaigns); it votes for the other survivors' candidates
-   *  in the rest, and campaigns for one of those itself only if it has no leader a maximum
-   *  election timeout of ticks later (its first campaigner did not hear the verdict, or died
-   *  too). Before, every survivor campaigned for every group, in its own random order: a group
-   *  reached by two survivors in the same window split its vote or lost a pre-vote and ran
-   *  again (1.13 to 1.43 candidacies per partition at 10,000 partitions, test/bench/scale.ts),
-   *  and each survivor paid for every election twice. Now each pays for its share, once, and the
-   *  new leaderships spread evenly over the survivors. */
+   *  leader there forgets it and queues a campaign; a quiescent leader whose quorum it broke, or
+   *  that it belongs to when back, wakes). Rare, so a pass over every group is fine. The queued
+   *  campaigns are shuffled: the other survivors queue theirs in another order, so each group is
+   *  most often campaigned for first by one of them, which the others then vote for, and the
+   *  leaderships spread over the survivors instead of all going to the lowest id. */
   private onVerdict(peer: NodeId, live: boolean): void {
     const queued: RaftGroup<unknown>[] = [];
-    const dueTick = this.ticksStepped + this.options.raft.electionTicksMax;
     for (const group of this.groups.values()) {
       if (live) group.peerUp(peer);
-      else if (group.peerDown(peer)) {
-        if (firstCampaigner(group.id, group.membership().voters, (id) => this.liveness.isLive(id)) === this.options.nodeId) queued.push(group);
-        else this.fallbacks.push({ group, dueTick });
-      }
+      else if (group.peerDown(peer)) queued.push(group);
       this.touched.add(group);
     }
     for (let i = queued.length - 1; i > 0; i--) {
@@ -656,24 +632,24 @@ export class Host implements GroupHost {
       [queued[i], queued[j]] = [queued[j]!, queued[i]!];
     }
     for (const group of queued) this.campaigns.push(group);
-    if (queued.length > 0) this.campaignWindow = this.options.campaignsInFlight ?? Math.max(CAMPAIGNS_IN_FLIGHT, Math.ceil(this.campaigns.length / 2));
+    // In four waves at most: every wave costs the election's turns their fixed share (a write, a
+    // frame, the wait for the CPU on a loaded machine), so small windows over thousands of groups
+    // were slower than all at once (10,000 partitions: p50 12 s with 200, 5.4 s all at once).
+    if (queued.length > 0) this.campaignWindow = this.options.campaignsInFlight ?? Math.max(CAMPAIGNS_IN_FLIGHT, Math.ceil(this.campaigns.length / 4));
     const what = live ? 'peer node up again' : 'peer node down; its groups fail over';
-    this.options.logger.info({ peer, groups: this.groups.size, ...(live ? {} : { campaigns: queued.length, fallbacks: this.fallbacks.length }) }, what);
+    this.options.logger.info({ peer, groups: this.groups.size, ...(live ? {} : { campaigns: queued.length }) }, what);
   }
 
   /**
    * Starts campaigns that verdicts queued (onVerdict) while fewer than campaignWindow of those
-   * started here are still campaigning (as of the turn that just ended); their Readies go out in
-   * the next turn. History (test/bench/scale.ts, 10,000 partitions, a third of them failing
-   * over): when both survivors campaigned for every group, all at once made split votes (1.43
-   * candidacies per partition), and windows were tried against them (200: p50 12 s; a quarter
-   * of the queue: p50 2.6 s, the last at 6.3 s). With one first campaigner per group there is no
-   * split vote to avoid, but all at once still failed: the turns that answered 1,700 votes took
-   * over a second on the loaded machine, the candidates' election timeouts (1 to 2 s) ran out
-   * before the answers came, and the groups ran their elections again (2.25 candidacies, the
-   * last leader after 49 s). Every window is a wave that pays its own round of turns and fsyncs,
-   * so there are two: each survivor's turns carry about as many elections as one wave did
-   * before, when both survivors ran a quarter of all the groups each.
+   * started here are still campaigning (as of the turn that just ended); their Readies go
+   * out in the next turn. Each campaign costs every later turn of its election its share
+   * (pre-votes, votes, the hard state, the new leader's first Appends, on this node and its
+   * peers): thousands at once made turns of seconds (test/bench/scale.ts: 3,400 partitions
+   * failed over in 29 s, half in 14 s), during which every other group of the node went unheard.
+   * A window of elections in flight keeps the turns of every node involved short, and pipelines
+   * the elections at the pace the nodes answer, so that the first partitions have a leader
+   * within a few turns instead of all at the end.
    */
   private startCampaigns(): void {
     for (const group of this.campaigning) if (!group.isCampaigning() || this.groups.get(group.id) !== group) this.campaigning.delete(group);
@@ -714,21 +690,6 @@ function sendsBeforeWrite(message: Message): boolean {
 
 /** The fewest campaigns queued by verdicts that a node runs at once (Host.startCampaigns). */
 const CAMPAIGNS_IN_FLIGHT = 200;
-
-/**
- * The voter that campaigns first for a group whose leader's node was declared down
- * (Host.onVerdict): one of the voters `live` accepts, picked by a hash of the group's id, so that
- * every survivor that saw the same verdict picks the same one without a message, and the groups
- * of a dead node spread evenly over the survivors. 0 when no voter is live.
- */
-export function firstCampaigner(groupId: string, voters: readonly NodeId[], live: (id: NodeId) => boolean): NodeId {
-  const candidates = voters.filter(live).sort((a, b) => a - b);
-  if (candidates.length === 0) return 0;
-  // FNV-1a, 32 bits: cheap, and spreads ids that differ in their last characters.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < groupId.length; i++) hash = Math.imul(hash ^ groupId.charCodeAt(i), 0x01000193);
-  return candidates[(hash >>> 0) % candidates.length]!;
-}
 
 /**
  * The most ticks one turn steps (see Host.stepInputs): a sixth of an election timeout (one tick
