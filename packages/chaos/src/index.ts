@@ -26,3 +26,4 @@ export * from './protocol-workloads.js';
 export * from './kafka-workload.js';
 export * from './mqtt-workload.js';
 export * from './half-workload.js';
+export * from './ops.js';
