@@ -73,7 +73,8 @@ export interface ScenarioContext {
    *  removes nodes changes it. */
   readonly members: Set<number>;
   /** How the cluster is to reach node `id` (its spec for `herald node add`): its client proxy,
-   *  its own peer port (the peers dial it directly), and its Kafka proxy when one serves. */
+   *  its own peer port (under a scenario the peers dial each other directly), and its Kafka
+   *  proxy when one serves. */
   address(id: number): { host: string; clientPort: number; peerPort: number; kafkaPort?: number };
   /** Starts the node as the harness's supervisor does (FaultInjector.startNode). */
   startNode(id: number): Promise<void>;
@@ -294,10 +295,15 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       // With the Kafka workload, every node names each node's Kafka proxy (its `:kafkaPort`), and
       // advertises its own proxy for itself, so Kafka clients dial proxies only.
       const kafka = listeners.includes('kafka');
-      // A spare node joins the first ones (`--join`), its --peers naming them and itself.
+      // A spare node joins the first ones (`--join`), its --peers naming them and itself. Under a
+      // scenario the peers dial each other directly, so that every node's list names the same
+      // addresses, as a real cluster's do: the first membership change records the controller's
+      // list for every node, and a node whose list named other addresses (its own proxies) would
+      // re-link to every peer then. A scenario injects no link faults.
+      const peerPort = (other: number): number => (other === id || options.scenario !== undefined ? real.get(other)!.peer : links.peerLink(id, other).port);
       const peers = ids
         .filter((other) => memberNodes.has(other) || other === id)
-        .map((other) => `${other}=${HOST}:${links.clientLink(other).port}:${other === id ? real.get(id)!.peer : links.peerLink(id, other).port}${kafka ? `:${links.listenerLink('kafka', other).port}` : ''}`)
+        .map((other) => `${other}=${HOST}:${links.clientLink(other).port}:${peerPort(other)}${kafka ? `:${links.listenerLink('kafka', other).port}` : ''}`)
         .join(',');
       const ports = real.get(id)!;
       const disk = disks.get(id);
