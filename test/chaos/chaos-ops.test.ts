@@ -1,14 +1,16 @@
 // Shows that a live cluster grows from three nodes to five, rebalances, decommissions node 1 and
-// rolls every remaining node under the chaos harness's workload (idempotent acks-QUORUM
+// rolls nodes under the chaos harness's workload (idempotent acks-QUORUM
 // producers, a consumer, a consumer group, a queue subscription), and that the chaos checker
 // finds nothing acknowledged lost, duplicated, reordered, unexpected or inconsistent, the group
 // and the subscription keep their guarantees, and every remaining node's copy of every partition
 // it holds is whole (issue #16). Method: `herald chaos ops --steps grow,rebalance,decommission,roll`
 // as a user runs it (the compiled CLI, real node processes behind the harness's proxies), its
-// --json result checked. The upgrade step (`--release`) is left out to keep the suite's time;
-// test/cluster/upgrade.test.ts covers an upgrade from the previous release, and docs/chaos.md has
-// a run of every step. Replays with: herald chaos ops --steps grow,rebalance,decommission,roll
-// --pause 1s --seed 16
+// --json result checked. To keep the suite's time the upgrade step (`--release`) is left out
+// (test/cluster/upgrade.test.ts upgrades from the previous release under load; docs/chaos.md has
+// a run of every step), and the roll restarts two nodes of the four (every node restarts the
+// same way; test/cluster/roll.test.ts rolls a whole cluster): node 2, whose --peers still names
+// the removed node 1, and node 4, started with --join. Replays with: herald chaos ops --steps
+// grow,rebalance,decommission,roll --roll-nodes 2,4 --pause 1s --seed 16
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +25,7 @@ let result: OpsJson;
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'herald-chaos-ops-test-'));
-  ({ code, result } = await runChaosCli<OpsJson>(['--steps', STEPS.join(','), '--pause', '1s', '--seed', '16'], outDir, 290_000, 'ops'));
+  ({ code, result } = await runChaosCli<OpsJson>(['--steps', STEPS.join(','), '--roll-nodes', '2,4', '--pause', '1s', '--seed', '16'], outDir, 290_000, 'ops'));
 }, 300_000);
 
 afterAll(async () => {
@@ -47,7 +49,7 @@ describe('herald chaos ops: grow, rebalance, decommission, roll under load', () 
       ['grow', 'nodes 4,5', true],
       ['rebalance', 'every partition', true],
       ['decommission', 'node 1', true],
-      ['roll', 'nodes 2,3,4,5', true],
+      ['roll', 'nodes 2,4', true],
     ]);
     expect(result.skippedSteps).toEqual([]);
     for (const step of result.steps) {

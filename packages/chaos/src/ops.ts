@@ -72,6 +72,8 @@ export interface OpsRunOptions extends Omit<ChaosRunOptions, 'nodes' | 'faults' 
   /** Starts a node on the previous release's build: the cluster's first three nodes start on it
    *  and the upgrade step moves them to `launcher`'s build. Absent: the upgrade step is skipped. */
   readonly releaseLauncher?: NodeLauncher;
+  /** The nodes the roll step restarts (`herald cluster roll --nodes`); every member by default. */
+  readonly rollNodes?: readonly number[];
   /** The steady load before the first step, between steps and after the last; default 5 s (the
    *  checker's AFTER_FAULT_MS, so that a step's window of consequences is its own). */
   readonly pauseMs?: number;
@@ -126,7 +128,7 @@ const READY_WAIT_MS = 60_000;
  * (the upgrade may be skipped for want of a release build), and no finding points at the broker.
  */
 export async function runOps(options: OpsRunOptions): Promise<OpsRunResult> {
-  const { steps: asked, operator, releaseLauncher, pauseMs = 5_000, ...chaos } = options;
+  const { steps: asked, operator, releaseLauncher, rollNodes, pauseMs = 5_000, ...chaos } = options;
   const skippedSteps: { step: OpsStep; reason: string }[] = [];
   const steps = asked.filter((step) => {
     if (step !== OpsStep.Upgrade || releaseLauncher !== undefined) return true;
@@ -176,11 +178,16 @@ export async function runOps(options: OpsRunOptions): Promise<OpsRunResult> {
         },
       },
       [OpsStep.Roll]: {
-        target: () => `nodes ${[...ctx.members].sort((a, b) => a - b).join(',')}`,
-        run: () => operator.roll(ctx.admin, [...ctx.members], restart),
+        target: () => `nodes ${rolled().join(',')}`,
+        run: () => {
+          const strangers = rolled().filter((id) => !ctx.members.has(id));
+          if (strangers.length > 0) throw new Error(`node ${strangers.join(', ')} is not a member of the cluster (nodes ${[...ctx.members].join(', ')})`);
+          return operator.roll(ctx.admin, rolled(), restart);
+        },
       },
     };
     const added = (): number[] => Array.from({ length: ADDED_NODES }, (_, i) => FIRST_NODES + i + 1);
+    const rolled = (): number[] => [...(rollNodes ?? ctx.members)].sort((a, b) => a - b);
 
     for (const step of steps) {
       await sleep(pauseMs, ctx.signal);

@@ -5,11 +5,12 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OpsStep, parseDuration, parseOpsSteps, renderStepTable, renderTerminalSummary, runOps, type OpsStep as Step } from '@herald/chaos';
 import { commandOperator } from '../ops-operator.js';
 import { print, printJson } from '../output.js';
-import { integer, UsageError } from '../options.js';
+import { integer, nodeIds, UsageError } from '../options.js';
 import { interruptible, nodeLauncher, printRunEnd, progressOutput, withWorkloadOptions, workloadSettings, type WorkloadOptions } from './chaos.js';
 
 interface OpsOptions extends WorkloadOptions {
   steps: Step[];
+  rollNodes?: number[];
   release?: string;
   pause: number;
   seed?: number;
@@ -56,6 +57,7 @@ export function registerChaosOps(chaos: Command, cliEntry: string): void {
   )
     .addOption(new Option('--steps <list>', `comma-separated, or "all"; they run in this order: ${Object.values(OpsStep).join(', ')}`).default(parseOpsSteps('all'), 'all').argParser(stepList))
     .option('--release <dir>', "a previous release's build (its folder, or its packages/cli/dist/main.js; scripts/build-release.sh <commit> makes one): the cluster starts on it and the upgrade step moves each node to this build. Without it the upgrade step is skipped")
+    .addOption(new Option('--roll-nodes <ids>', 'the nodes the roll step restarts, e.g. 2,4 (default: every node then in the cluster)').argParser(nodeIds))
     .addOption(new Option('--pause <time>', 'steady load before the first step, between steps and after the last').default(5_000, '5s').argParser(pause))
     .addOption(new Option('--seed <n>', "seed of the workload's choices (default: random, printed)").argParser(integer(0, 2 ** 31 - 1)))
     .option('--json', 'print the result as JSON instead of the tables')
@@ -68,6 +70,7 @@ function opsCommand(options: OpsOptions, seed: number): string {
     'herald chaos ops',
     `--steps ${options.steps.join(',')}`,
     ...(options.release === undefined ? [] : [`--release ${options.release}`]),
+    ...(options.rollNodes === undefined ? [] : [`--roll-nodes ${options.rollNodes.join(',')}`]),
     `--pause ${options.pause / 1000}s`,
     `--seed ${seed}`,
     `--partitions ${options.partitions}`,
@@ -96,6 +99,7 @@ async function chaosOps(options: OpsOptions, cliEntry: string): Promise<void> {
       steps: options.steps,
       operator: commandOperator,
       ...(release === undefined ? {} : { releaseLauncher: release }),
+      ...(options.rollNodes === undefined ? {} : { rollNodes: options.rollNodes }),
       pauseMs: options.pause,
       seed,
       outDir: options.out,

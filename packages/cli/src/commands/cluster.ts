@@ -7,7 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { TopicDescription } from '@herald/client';
 import { cliCommand, nodeEntry } from '../launch.js';
 import { formatTable, print, printJson } from '../output.js';
-import { integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { integer, LOG_LEVELS, nodeIds, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 import { rebalance, reassignmentTable } from '../reassign.js';
 import { withMoveOptions, type MoveOptions } from './partition.js';
 import { partitionTable } from './topic.js';
@@ -150,13 +150,6 @@ interface RollCommandOptions extends ClusterOptions {
   waitMs: number;
   drainMs: number;
   json?: boolean;
-}
-
-/** A parser of node id lists (1,2,3), for commander. */
-function nodeIds(value: string): number[] {
-  const ids = value.split(',').map((v) => integer(1)(v));
-  if (new Set(ids).size !== ids.length) throw new InvalidArgumentError('names a node twice');
-  return ids;
 }
 
 function registerRoll(cluster: Command, cliEntry: string): void {
