@@ -4,7 +4,7 @@
 // node processes.
 
 import type { ClusterOperator } from '@herald/chaos';
-import { decommission, rebalance } from './reassign.js';
+import { addNodeAndWait, decommission, rebalance } from './reassign.js';
 import { rollCluster, RollStopped } from './roll.js';
 
 /** How long each operation may wait, as the commands' defaults: a node add for its vote
@@ -17,9 +17,9 @@ const DRAIN_MS = 30_000;
 /** The ClusterOperator of `herald chaos ops`: each operation as its command does it. */
 export const commandOperator: ClusterOperator = {
   async add(client, node) {
-    const added = await client.addNode(node, ADD_WAIT_MS, { timeoutMs: ADD_WAIT_MS + 15_000 });
+    const { node: added, asked } = await addNodeAndWait(client, node, ADD_WAIT_MS);
     if (added.role !== 'voter') throw new Error(`node ${node.id} is ${added.role} in the meta group, not a voter, ${ADD_WAIT_MS / 1000} s after its add`);
-    return `node ${node.id} added, votes in the meta group`;
+    return `node ${node.id} added, votes in the meta group${asked === 1 ? '' : ` (asked ${asked} times: the controller changed before it voted)`}`;
   },
 
   async rebalance(client) {

@@ -1,4 +1,4 @@
-import type { HeraldClient, PartitionReassignment } from '@herald/client';
+import type { HeraldClient, NodeDescription, PartitionReassignment } from '@herald/client';
 import { formatTable, ids } from './output.js';
 
 /** How often the CLI looks at the partitions it waits for. */
@@ -59,6 +59,23 @@ export async function electPreferredLeaders(client: HeraldClient, plan: readonly
     }
   }
   return moved;
+}
+
+/**
+ * `herald node add`: adds the node and waits up to `waitMs` for it to vote in the meta group.
+ * AddNode answers early, the node still a learner, when its controller loses the meta group's
+ * leadership meanwhile (an election); the next controller goes on promoting the node, and a
+ * repeated add only waits, so it is asked again until `waitMs` has passed. Resolves with the node
+ * as last described and how many times it was asked.
+ */
+export async function addNodeAndWait(client: Pick<HeraldClient, 'addNode'>, node: Parameters<HeraldClient['addNode']>[0], waitMs: number): Promise<{ node: NodeDescription; asked: number }> {
+  const started = Date.now();
+  for (let asked = 1; ; asked++) {
+    const leftMs = Math.max(1, waitMs - (Date.now() - started));
+    const added = await client.addNode(node, leftMs, { timeoutMs: leftMs + 15_000 });
+    if (added.role === 'voter' || Date.now() - started >= waitMs) return { node: added, asked };
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }
 
 /** Makes a client like the command's own for other brokers (closed by the caller). */

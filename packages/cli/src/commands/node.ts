@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { NodeConfig } from '@herald/broker';
 import type { Logger } from 'pino';
 import { drainNode, moveController } from '../drain.js';
-import { decommission, reassignmentTable, waitUntilRemoved } from '../reassign.js';
+import { addNodeAndWait, decommission, reassignmentTable, waitUntilRemoved } from '../reassign.js';
 import { withMoveOptions, type MoveOptions } from './partition.js';
 import { print, printJson } from '../output.js';
 import { clientFor, integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
@@ -190,7 +190,7 @@ function registerMembership(node: Command): void {
       .addOption(new Option('--wait-ms <ms>', 'wait this long for it to become a voter').default(30_000).argParser(integer(1, ADD_WAIT_MS_MAX)))
       .option('--json', 'print JSON'),
   ).action(async (spec: NodeSpec, options: NodeAddOptions) => {
-    const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, options.waitMs + 15_000) }, (client) => client.addNode(spec, options.waitMs));
+    const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, options.waitMs + 15_000) }, async (client) => (await addNodeAndWait(client, spec, options.waitMs)).node);
     if (options.json === true) return printJson(added);
     print(
       added.role === 'voter'
@@ -242,7 +242,7 @@ function registerDecommission(node: Command): void {
       const waitMs = Math.min(options.waitMs, ADD_WAIT_MS_MAX);
       const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, waitMs + 15_000) }, async (client) => {
         const known = (await client.describeCluster()).nodes.find((n) => n.id === spec.id);
-        return known ?? client.addNode(spec, waitMs);
+        return known ?? (await addNodeAndWait(client, spec, waitMs)).node;
       });
       if (options.json !== true) print(`node ${added.id} (${added.address}) ${added.role === 'voter' ? 'is a member of the cluster' : `is a member of the cluster (${added.role} in the meta group)`}`);
     }
