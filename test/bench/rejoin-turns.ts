@@ -2,8 +2,8 @@
 // processes (ProcessCluster, the compiled CLI: run `pnpm build` first); `megabytes` written over
 // `partitions` partitions; a node that does not lead the meta group is killed, its data deleted,
 // and it is restarted with --rejoin. Per run: seconds until it is back in every ISR, the longest
-// host turn of each node meanwhile, the leader changes and elections the intact nodes saw (there
-// should be none). Runs `runs` times on fresh clusters; prints one JSON line per run, then the
+// host turn of each node meanwhile, the leaderships taken (there should be none) and the
+// elections the intact nodes started (pre-votes included). Runs `runs` times on fresh clusters; prints one JSON line per run, then the
 // median and range of each figure.
 //
 //   pnpm exec tsx --conditions=@herald/source test/bench/rejoin-turns.ts [megabytes] [partitions] [runs]

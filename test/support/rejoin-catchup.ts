@@ -22,10 +22,12 @@ export interface RejoinMeasurement {
   /** Per node, the longest host turn in milliseconds: exact when over the election timeout (the
    *  host logs those), else the upper bound of the herald_host_turn_seconds bucket it fell in. */
   readonly longestTurnMs: Readonly<Record<number, number>>;
-  /** Leader changes the intact nodes saw meanwhile, by group (herald_raft_leader_changes_total);
-   *  empty when no leadership changed. */
+  /** Leaderships taken meanwhile (a node's `became leader`, any node), by group; empty when no
+   *  leadership changed. */
   readonly leaderChanges: Readonly<Record<string, number>>;
-  /** Elections the intact nodes started meanwhile. */
+  /** Elections the intact nodes started meanwhile, pre-votes included (herald_raft_elections_total):
+   *  a follower that missed its leader's heartbeats for an election timeout starts one, and
+   *  fails harmlessly (pre-vote) while the leader's other followers still hear it. */
   readonly elections: number;
 }
 
@@ -72,10 +74,15 @@ function longestTurnBucketMs(before: Samples, after: Samples): number {
   return total > previous ? Infinity : longest;
 }
 
-/** The longest turn a node logged as over the election timeout after byte `from` of its log. */
-function longestLoggedTurnMs(logFile: string, from: number): number {
+/** The lines a node logged after byte `from` of its log. */
+function logLines(logFile: string, from: number): string[] {
+  return readFileSync(logFile).subarray(from).toString('utf8').split('\n');
+}
+
+/** The longest turn a node logged as over the election timeout (the host logs those). */
+function longestLoggedTurnMs(lines: readonly string[]): number {
   let longest = 0;
-  for (const line of readFileSync(logFile).subarray(from).toString('utf8').split('\n')) {
+  for (const line of lines) {
     if (!line.includes('host turn took longer')) continue;
     const turnMs = /"turnMs":(\d+)/.exec(line);
     if (turnMs !== null) longest = Math.max(longest, Number(turnMs[1]));
@@ -142,15 +149,15 @@ export async function measureRejoin(cluster: ProcessCluster, scenario: RejoinSce
     for (const p of cluster.peers) {
       const after = await scrape(p.metricsPort);
       const then = before.get(p.id) ?? new Map();
-      const logged = longestLoggedTurnMs(logOf(p.id), logStart.get(p.id)!);
+      const lines = logLines(logOf(p.id), logStart.get(p.id)!);
+      const logged = longestLoggedTurnMs(lines);
       longestTurnMs[p.id] = logged > 0 ? logged : longestTurnBucketMs(then, after);
-      if (p.id === victim) continue;
-      const changes = sumBy(after, 'herald_raft_leader_changes_total', 'group');
-      const changesBefore = sumBy(then, 'herald_raft_leader_changes_total', 'group');
-      for (const [group, count] of changes) {
-        const delta = count - (changesBefore.get(group) ?? 0);
-        if (delta > 0) leaderChanges[group] = (leaderChanges[group] ?? 0) + delta;
+      for (const line of lines) {
+        if (!line.includes('"became leader"')) continue;
+        const group = /"group":"([^"]+)"/.exec(line)?.[1] ?? '?';
+        leaderChanges[group] = (leaderChanges[group] ?? 0) + 1;
       }
+      if (p.id === victim) continue;
       const total = (m: Samples) => [...sumBy(m, 'herald_raft_elections_total', 'group').values()].reduce((a, b) => a + b, 0);
       elections += total(after) - total(then);
     }

@@ -145,9 +145,11 @@ export class Host implements GroupHost {
    *  wait per group and follower (`group/to`): a later Append of theirs waits behind them. */
   private catchup: { group: string; message: Message; bytes: number; learner: boolean }[] = [];
   private catchupWaiting = new Map<string, number>();
-  /** What is left of this turn's catch-up budget, and whether anything took from it yet. */
+  /** What is left of this turn's catch-up budget, whether anything took from it yet, and the
+   *  `group/to` pairs with catch-up in this turn's frames (their later Appends follow them). */
   private catchupLeft = 0;
   private catchupSent = false;
+  private catchupSending = new Set<string>();
   readonly clock: Clock;
 
   constructor(private readonly options: HostOptions) {
@@ -379,6 +381,7 @@ export class Host implements GroupHost {
     }
     this.catchupLeft = this.options.raft.catchupBytesPerTurn;
     this.catchupSent = false;
+    this.catchupSending = new Set();
     const bulk = new Map<NodeId, GroupMessage[]>();
     this.releaseCatchup(bulk);
     const touched = this.touched;
@@ -467,19 +470,22 @@ export class Host implements GroupHost {
    * Routes catch-up traffic (Host, "Catch-up budget"): a catch-up Append (isCatchupAppend), a
    * snapshot, or an Append with entries to a learner while the replication throttle is on goes
    * into `bulk` if this turn's budget (and, for a learner, the throttle) lets it through and
-   * nothing waits before it; otherwise it waits, in order, for a later turn, and so does every
-   * later Append of the same group to the same follower (so that they arrive in order). Returns
-   * whether the message was taken; any other message leaves as usual.
+   * nothing waits before it; otherwise it waits, in order, for a later turn. Every later Append
+   * of the same group to the same follower follows it, into `bulk` or the queue, so that they
+   * arrive in order (an Append overtaking another makes the follower reject it, and the leader
+   * send everything since its match index again). Returns whether the message was taken; any
+   * other message leaves as usual.
    */
   private holdBack(group: RaftGroup<unknown>, message: Message, bulk: Map<NodeId, GroupMessage[]>): boolean {
     if (message.type !== 'Append' && message.type !== 'InstallSnapshot') return false;
     const key = `${group.id}/${message.to}`;
     const learner = this.throttle.rate > 0 && message.type === 'Append' && message.entries.length > 0 && group.membership().learners.includes(message.to);
     const catchup = learner || message.type === 'InstallSnapshot' || isCatchupAppend(message);
-    if (!catchup && !this.catchupWaiting.has(key)) return false;
+    if (!catchup && !this.catchupWaiting.has(key) && !this.catchupSending.has(key)) return false;
     const bytes = catchup ? (dataBytes(message) ?? 0) : 0;
     if (this.catchup.length === 0 && this.takeCatchupBudget(bytes, learner)) {
       addTo(bulk, message.to, { group: group.id, message });
+      this.catchupSending.add(key);
       return true;
     }
     this.catchup.push({ group: group.id, message, bytes, learner });
@@ -506,6 +512,7 @@ export class Host implements GroupHost {
       if (this.groups.has(item.group)) {
         if (!this.takeCatchupBudget(item.bytes, item.learner)) break;
         addTo(bulk, item.message.to, { group: item.group, message: item.message });
+        this.catchupSending.add(`${item.group}/${item.message.to}`);
       }
       released++;
       this.forgetWaiting(item);
