@@ -9,8 +9,12 @@ export interface RejoinScenario {
   readonly megabytes: number;
   /** Partitions of the topic `bulk`, each with a replica on every node. */
   readonly partitions: number;
+  /** Bytes per record value (default 16 KiB): larger values write the data faster. */
+  readonly valueBytes?: number;
   /** The longest the wiped node may take to be back in every ISR. */
   readonly timeoutMs: number;
+  /** Hears each step as it starts (for a log: on a loaded machine, setting up takes a while). */
+  readonly progress?: (step: string) => void;
 }
 
 /** What happened from the wiped node's restart until it was back in every ISR. */
@@ -99,13 +103,16 @@ function longestLoggedTurnMs(lines: readonly string[]): number {
  */
 export async function measureRejoin(cluster: ProcessCluster, scenario: RejoinScenario): Promise<RejoinMeasurement> {
   const client = new HeraldClient({ brokers: cluster.brokers, callTimeoutMs: 30_000 });
+  const progress = scenario.progress ?? (() => {});
   try {
+    progress(`creating ${scenario.partitions} partitions`);
     await client.createTopic('bulk', { partitions: scenario.partitions, replicationFactor: 3 });
     const partitions = async () => (await client.describeTopic('bulk')).partitions;
     await waitFor(async () => (await partitions()).every((p) => p.leaderId > 0 && p.isr.length === 3), { timeoutMs: 60_000, what: 'leaders and full ISRs' });
 
+    progress(`writing ${scenario.megabytes} MB`);
     const producer = client.producer({ acks: 'quorum', idempotent: true, deliveryTimeoutMs: 120_000 });
-    const valueBytes = 16 * 1024;
+    const valueBytes = scenario.valueBytes ?? 16 * 1024;
     const value = Buffer.alloc(valueBytes, 7);
     const records = Math.round((scenario.megabytes * 1024 * 1024) / valueBytes);
     const sends: Promise<unknown>[] = [];
@@ -119,6 +126,7 @@ export async function measureRejoin(cluster: ProcessCluster, scenario: RejoinSce
     const controller = (await client.describeCluster()).controllerId;
     const victim = Math.max(...cluster.peers.map((p) => p.id).filter((id) => id !== controller));
     const intact = cluster.peers.filter((p) => p.id !== victim);
+    progress(`killing node ${victim}`);
     await cluster.kill(victim);
     await waitFor(async () => (await partitions()).every((p) => p.leaderId > 0 && p.leaderId !== victim && !p.isr.includes(victim)), { timeoutMs: 30_000, what: `partitions failed over from node ${victim}` });
     cluster.wipe(victim);
@@ -126,6 +134,7 @@ export async function measureRejoin(cluster: ProcessCluster, scenario: RejoinSce
     const logOf = (id: number) => `${cluster.dataDir}/node-${id}.log`;
     const logStart = new Map(cluster.peers.map((p) => [p.id, statSync(logOf(p.id)).size]));
     const before = new Map(await Promise.all(intact.map(async (p) => [p.id, await scrape(p.metricsPort)] as const)));
+    progress(`restarting node ${victim}, wiped`);
     const started = performance.now();
     cluster.startNode(victim);
     const victimPeer = cluster.peers.find((p) => p.id === victim)!;

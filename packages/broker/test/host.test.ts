@@ -192,6 +192,20 @@ it("a follower whose write took several election timeouts does not campaign: its
   expect(leader.group.isLeader()).toBe(true);
 });
 
+/** Node 1 leads with node 2 and commits 2 MiB in 64 entries of 32 KiB; node 3 opens the group
+ *  only then, empty (`opened` is called then), and the clock runs until it has applied them
+ *  all (heartbeats, every 5 ticks, tell the leader about it). Returns whether it did. */
+async function catchUpLateNode3(clock: FakeClock, nodes: Map<NodeId, Node>, opened: () => void = () => {}): Promise<boolean> {
+  const leader = await electNode1(nodes, [2]);
+  let last = 0;
+  for (let i = 0; i < 64; i++) last = leader.group.propose(new Uint8Array(32 << 10).fill(i), ProposalStage.Appended, 60_000, 'entry').index;
+  await until(() => leader.group.status().commitIndex >= last, 'the 64 entries committed');
+  const late = nodes.get(3)!;
+  late.group = await openGroup(late.host);
+  opened();
+  return clock.advanceUntil(() => late.group.status().appliedIndex >= last, { stepMs: 10, maxMs: 60_000, yield: () => new Promise((resolve) => setTimeout(resolve, 1)) });
+}
+
 it('a node catching up steps at most catchupBytesPerTurn of entries per turn, so every turn stays short', async () => {
   // Method: nodes 1 and 2 commit 2 MiB in 64 entries of 32 KiB; node 3 opens the group only
   // then, empty, and node 1 catches it up with 1 MiB in flight at a time. Node 3 must write it in
@@ -200,15 +214,8 @@ it('a node catching up steps at most catchupBytesPerTurn of entries per turn, so
   const clock = new FakeClock();
   const small: HostRaftSettings = { ...fast, maxCatchupAppendBytes: 64 << 10, catchupBytesPerTurn: 64 << 10, maxInflightBytes: 1 << 20, maxInflightAppends: 256 };
   const nodes = await cluster(clock, () => small, [3]);
-  const leader = await electNode1(nodes, [2]);
-  let last = 0;
-  for (let i = 0; i < 64; i++) last = leader.group.propose(new Uint8Array(32 << 10).fill(i), ProposalStage.Appended, 60_000, 'entry').index;
-  await until(() => leader.group.status().commitIndex >= last, 'the 64 entries committed');
   const late = nodes.get(3)!;
-  late.group = await openGroup(late.host);
-  // Heartbeats (every 5 ticks) tell the leader about node 3.
-  const caughtUp = await clock.advanceUntil(() => late.group.status().appliedIndex >= last, { stepMs: 10, maxMs: 60_000, yield: () => new Promise((resolve) => setTimeout(resolve, 1)) });
-  expect(caughtUp).toBe(true);
+  expect(await catchUpLateNode3(clock, nodes)).toBe(true);
   const total = late.writes.reduce((a, b) => a + b, 0);
   expect(total).toBeGreaterThan(2 << 20);
   expect(Math.max(...late.writes)).toBeLessThanOrEqual((64 << 10) + (4 << 10));
@@ -234,15 +241,9 @@ it('a leader sends a catch-up within its budget: small Appends, a bounded amount
     const appends = messages.map((m) => m.message).filter((m) => m.type === 'Append');
     toLate.push({ catchup: appends.filter(isCatchupAppend).reduce((sum, m) => sum + entryBytes(m), 0), appends });
   });
-  const leader = await electNode1(nodes, [2]);
-  let last = 0;
-  for (let i = 0; i < 64; i++) last = leader.group.propose(new Uint8Array(32 << 10).fill(i), ProposalStage.Appended, 60_000, 'entry').index;
-  await until(() => leader.group.status().commitIndex >= last, 'the 64 entries committed');
-  const late = nodes.get(3)!;
-  late.group = await openGroup(late.host);
-  const started = clock.now();
-  const caughtUp = await clock.advanceUntil(() => late.group.status().appliedIndex >= last, { stepMs: 10, maxMs: 60_000, yield: () => new Promise((resolve) => setTimeout(resolve, 1)) });
-  expect(caughtUp).toBe(true);
+  let started = 0;
+  expect(await catchUpLateNode3(clock, nodes, () => (started = clock.now()))).toBe(true);
+  const leader = nodes.get(1)!;
   const catchupAppends = toLate.flatMap((f) => f.appends).filter(isCatchupAppend);
   // Each entry once, but for a probe sent again before the first was answered: none was
   // overtaken by a later Append of the same turn, rejected, and sent again.
