@@ -102,6 +102,11 @@ export interface HostOptions {
  * every peer from the turn (an empty frame, when no other frame goes there), hears every frame,
  * and on its verdicts calls peerDown()/peerUp() on every group (docs/design-notes.md,
  * "Quiescence", item 9).
+ *
+ * A catch-up (a follower behind: a wiped node, a new replica) goes within a byte budget per turn,
+ * as leader (holdBack) and as follower (stepInputs), behind heartbeats, votes and the Appends of
+ * caught-up followers, so that it never makes a turn long (docs/design-notes.md, "Catch-up
+ * budget").
  */
 export class Host implements GroupHost {
   private readonly groups = new Map<string, RaftGroup<unknown>>();
@@ -478,9 +483,10 @@ export class Host implements GroupHost {
    */
   private holdBack(group: RaftGroup<unknown>, message: Message, bulk: Map<NodeId, GroupMessage[]>): boolean {
     if (message.type !== 'Append' && message.type !== 'InstallSnapshot') return false;
-    const key = `${group.id}/${message.to}`;
     const learner = this.throttle.rate > 0 && message.type === 'Append' && message.entries.length > 0 && group.membership().learners.includes(message.to);
     const catchup = learner || message.type === 'InstallSnapshot' || isCatchupAppend(message);
+    if (!catchup && this.catchupWaiting.size === 0 && this.catchupSending.size === 0) return false;
+    const key = `${group.id}/${message.to}`;
     if (!catchup && !this.catchupWaiting.has(key) && !this.catchupSending.has(key)) return false;
     const bytes = catchup ? (dataBytes(message) ?? 0) : 0;
     if (this.catchup.length === 0 && this.takeCatchupBudget(bytes, learner)) {
