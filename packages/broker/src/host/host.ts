@@ -217,9 +217,9 @@ export class Host implements GroupHost {
   }
 
   /** Whether no tick can matter before the failure detector's next due one: no group is ticked,
-   *  and no campaign or throttled Append waits for a turn. */
+   *  and no campaign or held-back catch-up message waits for a turn. */
   private asleep(): boolean {
-    return this.active.size === 0 && this.touched.size === 0 && this.campaigns.length === 0 && this.deferred.length === 0;
+    return this.active.size === 0 && this.touched.size === 0 && this.campaigns.length === 0 && this.catchup.length === 0;
   }
 
   /**
