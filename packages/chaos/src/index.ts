@@ -26,3 +26,5 @@ export * from './protocol-workloads.js';
 export * from './kafka-workload.js';
 export * from './mqtt-workload.js';
 export * from './half-workload.js';
+export * from './txn-workload.js';
+export { stronglyConnected } from './txn-checks.js';
