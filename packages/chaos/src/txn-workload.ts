@@ -1,7 +1,8 @@
-import { HeraldClient, HeraldError, type CommittedOffset, type Producer, type Transaction } from '@herald/client';
+import { HeraldClient, HeraldError, type CommittedOffset, type Producer } from '@herald/client';
+import { Kafka, logLevel, type Producer as KafkaProducer } from 'kafkajs';
 import { finalRead } from './final-read.js';
 import type { HistoryEvent, PolledRecord, TxnEvent, TxnWrite } from './history.js';
-import type { ExtraWorkload, WorkloadContext } from './run.js';
+import type { ExtraWorkload, Listener, WorkloadContext } from './run.js';
 import { createPrng, type Prng } from './schedule.js';
 import { Consumers, describeError, PollReader, sleep, type Recorder, type WorkloadCounters } from './workload.js';
 
@@ -11,7 +12,9 @@ import { Consumers, describeError, PollReader, sleep, type Recorder, type Worklo
 // - writers: each transaction writes a few records to 2 or 3 partitions; every fifth is aborted
 //   on purpose. A value says who wrote it, in which transaction, its index and count, and
 //   whether it was meant to commit: `txw1.17-2/4-c` is writer txw1's 17th transaction's third
-//   record of four, meant to commit.
+//   record of four, meant to commit. The SDK's writers (txw1, txw2) are joined by a kafkajs
+//   transactional producer (txwk1) on the Kafka listeners, the protocol without an epoch per
+//   transaction.
 // - processors (read-process-write, exactly once): one per partition, each reads its partition
 //   from the group's committed offset and, per transaction, writes one output record per
 //   writer record it read (`txp0.5-1/3-c`, naming its input) to the next partition and sends
@@ -29,8 +32,10 @@ export const TXN_GROUP = 'chaos-txn-processors';
 
 /** Options of TxnWorkload. */
 export interface TxnWorkloadOptions {
-  /** Multi-partition writers (txw1, txw2, ...); 2 by default. */
+  /** Multi-partition writers of the SDK (txw1, txw2, ...); 2 by default. */
   readonly writers?: number;
+  /** Multi-partition writers of kafkajs (txwk1, ...); 1 by default. */
+  readonly kafkaWriters?: number;
   /** Every n-th transaction of each writer and processor is aborted on purpose; 5 by default. */
   readonly abortEvery?: number;
   /** The producers' transaction.timeout.ms: an abandoned transaction is aborted by the cluster
@@ -47,11 +52,30 @@ interface Outcome {
   readonly error?: string;
 }
 
+/** What runTransaction() needs of a transaction, the SDK's or kafkajs's. */
+interface EndableTransaction {
+  commit(): Promise<unknown>;
+  abort(): Promise<unknown>;
+}
+
+/** A transactional producer a writer loop drives: one transaction at a time, and a new
+ *  instance with the same transactional id (fencing the old one) after a bad end. */
+interface TxnWriter {
+  run(intent: 'commit' | 'abort', writes: readonly TxnWrite[]): Promise<Outcome>;
+  replace(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The SDK's refusals of a commit, which no earlier attempt of it can have preceded. */
+const sdkRefusal = (err: unknown): boolean => err instanceof HeraldError && commitRefusals.has(err.reason);
+
 /** Multi-partition and read-process-write transactions under faults (see above). */
 export class TxnWorkload implements ExtraWorkload {
   readonly name: string;
   private context: WorkloadContext | null = null;
+  readonly listeners: readonly Listener[];
   private readonly writerCount: number;
+  private readonly kafkaWriterCount: number;
   private readonly abortEvery: number;
   private readonly transactionTimeoutMs: number;
   private readonly writers: Promise<void>[] = [];
@@ -65,11 +89,15 @@ export class TxnWorkload implements ExtraWorkload {
 
   constructor(options: TxnWorkloadOptions = {}) {
     this.writerCount = options.writers ?? 2;
+    this.kafkaWriterCount = options.kafkaWriters ?? 1;
+    this.listeners = this.kafkaWriterCount > 0 ? ['kafka'] : [];
     this.abortEvery = options.abortEvery ?? 5;
     this.transactionTimeoutMs = options.transactionTimeoutMs ?? 10_000;
     if (!(Number.isSafeInteger(this.writerCount) && this.writerCount >= 1)) throw new RangeError(`the transaction workload needs 1 or more writers (got ${this.writerCount})`);
+    if (!(Number.isSafeInteger(this.kafkaWriterCount) && this.kafkaWriterCount >= 0)) throw new RangeError(`kafkaWriters must be a non-negative integer (got ${this.kafkaWriterCount})`);
     if (!(Number.isSafeInteger(this.abortEvery) && this.abortEvery >= 2)) throw new RangeError(`abortEvery must be an integer from 2 (got ${this.abortEvery})`);
-    this.name = `transactions: ${this.writerCount} multi-partition writers and a read-process-write processor per partition on topic ${TXN_TOPIC}`;
+    const kafka = this.kafkaWriterCount === 0 ? '' : ` (and ${this.kafkaWriterCount} of kafkajs)`;
+    this.name = `transactions: ${this.writerCount} multi-partition writers${kafka} and a read-process-write processor per partition on topic ${TXN_TOPIC}`;
   }
 
   start(context: WorkloadContext): void {
@@ -80,7 +108,11 @@ export class TxnWorkload implements ExtraWorkload {
     const counters: WorkloadCounters = { sendsInvoked: 0, sendsOk: 0, sendsFailed: 0, sendsUnknown: 0, recordsRead: 0, pollsFailed: 0, groupConsumed: 0, queueDeliveries: 0, queueAcks: 0, lastOkMs: new Map() };
     this.reader = new Consumers({ cluster: context.cluster, topic: TXN_TOPIC, partitions: context.partitions, consumers: 1, record: this.recorder(), clock: context.clock, counters });
     void this.ready.then(() => this.reader?.start());
-    for (let k = 1; k <= this.writerCount; k++) this.writers.push(this.write(`txw${k}`, createPrng(context.seed * 41 + k)));
+    for (let k = 1; k <= this.writerCount; k++) this.writers.push(this.write(`txw${k}`, createPrng(context.seed * 41 + k), (name) => this.sdkWriter(name)));
+    if (this.kafkaWriterCount > 0) {
+      const kafka = kafkaClient(context);
+      for (let k = 1; k <= this.kafkaWriterCount; k++) this.writers.push(this.write(`txwk${k}`, createPrng(context.seed * 43 + k), (name) => kafkaWriter(kafka, name, this.transactionTimeoutMs)));
+    }
     for (let p = 0; p < context.partitions; p++) this.processors.push(this.process(`txp${p}`, p));
   }
 
@@ -190,46 +222,29 @@ export class TxnWorkload implements ExtraWorkload {
     return client.producer({ transactionalId: `chaos-txn-${name}`, transactionTimeoutMs: this.transactionTimeoutMs, deliveryTimeoutMs: 10_000, requestTimeoutMs: 5_000 });
   }
 
-  /**
-   * Runs one transaction: `body` sends, then commit (retried twice while its outcome is
-   * unknown; EndTransaction answers a retry as the first) or, for `intent` abort, abort. A
-   * transaction whose commit was never asked cannot have committed (`fail`); one whose first
-   * commit was refused (fenced, or aborted by its timeout) did not either.
-   */
-  private async runTransaction(producer: Producer, intent: 'commit' | 'abort', body: (txn: Transaction) => Promise<unknown>): Promise<Outcome> {
-    let txn: Transaction | undefined;
-    try {
-      txn = await producer.transaction();
-      await body(txn);
-    } catch (err) {
-      await txn?.abort().catch(() => undefined);
-      return { type: 'fail', error: describeError(err) };
-    }
-    if (intent === 'abort') {
-      return txn.abort().then(
-        (): Outcome => ({ type: 'ok' }),
-        (err: unknown): Outcome => ({ type: 'info', error: describeError(err) }),
-      );
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await txn.commit();
-        return { type: 'ok' };
-      } catch (err) {
-        const refused = err instanceof HeraldError && commitRefusals.has(err.reason);
-        if (attempt === 1 && refused) return { type: 'fail', error: describeError(err) };
-        if (attempt === 3 || refused) return { type: 'info', error: describeError(err) };
-      }
-    }
+  /** A writer on the SDK: its transactions' records in one send() (one Produce per partition). */
+  private sdkWriter(name: string): TxnWriter {
+    const client = new HeraldClient({ ...this.context!.cluster, callTimeoutMs: 5_000 });
+    let producer = this.transactionalProducer(client, name);
+    return {
+      run: (intent, writes) => runTransaction(() => producer.transaction(), intent, (txn) => txn.send(TXN_TOPIC, writes.map((w) => ({ value: w.value, partition: w.partition }))), sdkRefusal),
+      replace: async () => {
+        await producer.close().catch(() => undefined);
+        producer = this.transactionalProducer(client, name);
+      },
+      close: async () => {
+        await producer.close().catch(() => undefined);
+        await client.close();
+      },
+    };
   }
 
   /** One writer: transactions of 2 to 5 records over 2 or 3 partitions, one at a time; after
    *  one that did not end as intended, a new producer instance (fencing the old one). */
-  private async write(name: string, prng: Prng): Promise<void> {
+  private async write(name: string, prng: Prng, writerOf: (name: string) => TxnWriter): Promise<void> {
     const { partitions, record, clock } = this.context!;
     await this.ready;
-    const client = new HeraldClient({ ...this.context!.cluster, callTimeoutMs: 5_000 });
-    let producer = this.transactionalProducer(client, name);
+    const writer = writerOf(name);
     for (let n = 1; !this.writersStopping; n++) {
       const intent = n % this.abortEvery === 0 ? 'abort' : 'commit';
       const chosen = shuffle(Array.from({ length: partitions }, (_, p) => p), prng).slice(0, Math.min(partitions, prng.int(2, 3)));
@@ -238,16 +253,14 @@ export class TxnWorkload implements ExtraWorkload {
       const writes: TxnWrite[] = Array.from({ length: count }, (_, i) => ({ partition: chosen[i % chosen.length]!, value: `${txnName}-${i}/${count}-${intent[0]}` }));
       const fields = { process: name, f: 'txn' as const, topic: TXN_TOPIC, txn: txnName, kind: 'write' as const, intent, writes, reads: [], offsets: [] } satisfies Omit<TxnEvent, 'time' | 'type'>;
       await record({ time: clock(), type: 'invoke', ...fields });
-      const outcome = await this.runTransaction(producer, intent, (txn) => txn.send(TXN_TOPIC, writes.map((w) => ({ value: w.value, partition: w.partition }))));
+      const outcome = await writer.run(intent, writes);
       await record({ time: clock(), ...fields, ...outcome });
       if (outcome.type !== 'ok') {
-        await producer.close().catch(() => undefined);
-        producer = this.transactionalProducer(client, name);
+        await writer.replace();
         await sleep(200);
       }
     }
-    await producer.close().catch(() => undefined);
-    await client.close();
+    await writer.close();
   }
 
   /** The processor of one partition: incarnations one after the other, each starting with a
@@ -308,10 +321,15 @@ export class TxnWorkload implements ExtraWorkload {
         const offsets = [{ partition, offset: next }];
         const fields = { process: name, f: 'txn' as const, topic: TXN_TOPIC, txn: txnName, kind: 'process' as const, intent, writes, reads: records, offsets } satisfies Omit<TxnEvent, 'time' | 'type'>;
         await record({ time: clock(), type: 'invoke', ...fields });
-        const outcome = await this.runTransaction(producer, intent, async (txn) => {
-          if (writes.length > 0) await txn.send(TXN_TOPIC, writes.map((w) => ({ value: w.value, partition: w.partition })));
-          await txn.sendOffsets(TXN_GROUP, [{ topic: TXN_TOPIC, partition, offset: next }]);
-        });
+        const outcome = await runTransaction(
+          () => producer.transaction(),
+          intent,
+          async (txn) => {
+            if (writes.length > 0) await txn.send(TXN_TOPIC, writes.map((w) => ({ value: w.value, partition: w.partition })));
+            await txn.sendOffsets(TXN_GROUP, [{ topic: TXN_TOPIC, partition, offset: next }]);
+          },
+          sdkRefusal,
+        );
         await record({ time: clock(), ...fields, ...outcome });
         if (outcome.type !== 'ok') return;
         if (intent === 'commit') {
@@ -329,6 +347,84 @@ export class TxnWorkload implements ExtraWorkload {
   private readerAt(client: HeraldClient, partition: number, offset: number): PollReader {
     return new PollReader(client.consumer({ topic: TXN_TOPIC, partitions: [partition], from: { offset }, maxWaitMs: 500, failTimeoutMs: 10_000 }));
   }
+}
+
+/**
+ * Runs one transaction: `body` sends, then commit (retried twice while its outcome is unknown;
+ * EndTxn answers a retry as the first) or, for `intent` abort, abort. A transaction whose
+ * commit was never asked cannot have committed (`fail`); nor one whose first commit `refused`
+ * says was refused (fenced, or aborted by its timeout).
+ */
+async function runTransaction<T extends EndableTransaction>(begin: () => Promise<T>, intent: 'commit' | 'abort', body: (txn: T) => Promise<unknown>, refused: (err: unknown) => boolean): Promise<Outcome> {
+  let txn: T | undefined;
+  try {
+    txn = await begin();
+    await body(txn);
+  } catch (err) {
+    await txn?.abort().catch(() => undefined);
+    return { type: 'fail', error: describeError(err) };
+  }
+  if (intent === 'abort') {
+    return txn.abort().then(
+      (): Outcome => ({ type: 'ok' }),
+      (err: unknown): Outcome => ({ type: 'info', error: describeError(err) }),
+    );
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await txn.commit();
+      return { type: 'ok' };
+    } catch (err) {
+      if (attempt === 1 && refused(err)) return { type: 'fail', error: describeError(err) };
+      if (attempt === 3 || refused(err)) return { type: 'info', error: describeError(err) };
+    }
+  }
+}
+
+/** kafkajs on the nodes' Kafka listeners (through the run's proxies), as the admin over TLS. */
+function kafkaClient(context: WorkloadContext): Kafka {
+  const brokers = context.listeners.kafka;
+  if (brokers === undefined || brokers.length === 0) throw new Error('the kafkajs writers need the nodes\' Kafka listeners (ExtraWorkload.listeners)');
+  const { tls, credentials } = context.cluster;
+  const ssl = tls === undefined ? {} : { ssl: tls.ca === undefined ? true : { ca: [typeof tls.ca === 'string' ? tls.ca : Buffer.from(tls.ca)] } };
+  const sasl = credentials === undefined ? {} : { sasl: { mechanism: 'scram-sha-512' as const, username: credentials.username, password: credentials.password } };
+  return new Kafka({ clientId: 'herald-chaos-txn', brokers: [...brokers], logLevel: logLevel.NOTHING, connectionTimeout: 5_000, requestTimeout: 10_000, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 }, ...ssl, ...sasl });
+}
+
+/**
+ * A writer on kafkajs (idempotent, one request in flight, as kafkajs requires of transactions):
+ * its transactions' records in one send(). kafkajs retries inside commit(), so any commit error
+ * is an unknown outcome. A new instance connects (InitProducerId, fencing the last) lazily.
+ */
+function kafkaWriter(kafka: Kafka, name: string, transactionTimeoutMs: number): TxnWriter {
+  let producer: KafkaProducer | null = null;
+  const connected = async (): Promise<KafkaProducer> => {
+    if (producer !== null) return producer;
+    const created = kafka.producer({ transactionalId: `chaos-txn-${name}`, idempotent: true, maxInFlightRequests: 1, transactionTimeout: transactionTimeoutMs, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } });
+    try {
+      await created.connect();
+    } catch (err) {
+      await created.disconnect().catch(() => undefined);
+      throw err;
+    }
+    producer = created;
+    return created;
+  };
+  const disconnect = async (): Promise<void> => {
+    await producer?.disconnect().catch(() => undefined);
+    producer = null;
+  };
+  return {
+    run: (intent, writes) =>
+      runTransaction(
+        async () => (await connected()).transaction(),
+        intent,
+        (txn) => txn.send({ topic: TXN_TOPIC, acks: -1, messages: writes.map((w) => ({ value: w.value, partition: w.partition })) }),
+        () => false,
+      ),
+    replace: disconnect,
+    close: disconnect,
+  };
 }
 
 /** The group's committed offsets of the topic; none before its first transaction committed
