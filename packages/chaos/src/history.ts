@@ -298,6 +298,8 @@ export type TxnKind = 'write' | 'process' | 'plain';
  * `offsets` the group offsets it sends with them. The invoke carries them all; `ok` means the
  * intended end was acknowledged (commit or abort), `fail` that it certainly did not commit
  * (commit was never asked, or was refused), `info` that a commit's outcome is unknown.
+ * `acked` on a completion lists where the partitions acknowledged its batches (the first
+ * offset of each), as the producer was told.
  */
 export type TxnEvent = OpBase & {
   readonly f: 'txn';
@@ -308,7 +310,10 @@ export type TxnEvent = OpBase & {
   readonly writes: readonly TxnWrite[];
   readonly reads: readonly PolledRecord[];
   readonly offsets: readonly PartitionOffset[];
-} & ({ readonly type: 'invoke' } | { readonly type: 'ok' } | { readonly type: 'fail' | 'info'; readonly error?: string });
+} & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok' | 'fail' | 'info'; readonly error?: string; readonly acked?: readonly PartitionOffset[] }
+  );
 
 /** A read-committed read of the transactions' topic, shaped as a poll (PollEvent: `final` says
  *  the read covered every partition to its end). */
@@ -642,8 +647,8 @@ function validateTxnOp(raw: Fields): string | null {
     if (write.input !== undefined && (typeof write.input !== 'string' || write.input === '')) return `writes[${i}].input must be a non-empty string`;
   }
   if (!Array.isArray(raw.reads)) return 'reads must be an array';
-  const problem = validateRecords(raw.reads);
-  return problem ?? validateOffsets('offsets', raw.offsets);
+  const problem = validateRecords(raw.reads) ?? validateOffsets('offsets', raw.offsets);
+  return problem ?? (raw.acked === undefined ? null : validateOffsets('acked', raw.acked));
 }
 
 function validateFault(raw: Fields): string | null {

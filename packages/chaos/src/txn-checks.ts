@@ -1,6 +1,6 @@
 import { Anomaly } from './anomaly.js';
 import type { AddAnomaly } from './consumer-checks.js';
-import type { PolledRecord, TxnEvent, TxnKind, TxnReadEvent, TxnWrite } from './history.js';
+import type { PartitionOffset, PolledRecord, TxnEvent, TxnKind, TxnReadEvent, TxnWrite } from './history.js';
 
 // The checks of the transaction workload (txn-workload.ts), after Jepsen's Kafka checker and its
 // 2024 analysis of Bufstream (aborted reads, torn transactions, lost committed writes) and the
@@ -47,6 +47,8 @@ type Invoked<E> = Extract<E, { type: 'invoke' }>;
 interface Txn {
   readonly invoke: Invoked<TxnEvent>;
   outcome: 'pending' | 'ok' | 'fail' | 'info';
+  /** Where the partitions acknowledged its batches (TxnEvent.acked). */
+  acked: readonly PartitionOffset[];
   /** Writes found in the final read. */
   visible: number;
 }
@@ -83,7 +85,7 @@ export class TxnChecks {
       return null;
     }
     if (this.txns.has(event.txn)) return `transaction ${event.txn} was invoked twice; transaction names must be unique`;
-    const txn: Txn = { invoke: event, outcome: 'pending', visible: 0 };
+    const txn: Txn = { invoke: event, outcome: 'pending', acked: [], visible: 0 };
     this.txns.set(event.txn, txn);
     for (const write of event.writes) {
       if (this.writers.has(write.value)) return `value ${write.value} was written by ${this.writers.get(write.value)!.invoke.txn} and ${event.txn}; values must be unique`;
@@ -99,6 +101,7 @@ export class TxnChecks {
       const txn = this.txns.get(event.txn);
       if (txn === undefined || (invoke as TxnEvent).txn !== event.txn) return `${event.type} of transaction ${event.txn} completes another operation`;
       txn.outcome = event.type;
+      txn.acked = event.acked ?? [];
       return null;
     }
     if (event.type !== 'ok') return null;
@@ -177,7 +180,7 @@ export class TxnChecks {
           add(Anomaly.TxnTorn, () => ({ partition: where(txn, missing[0]!.partition), values: missing.map((w) => w.value), offsets: [], times: [txn.invoke.time], process: txn.invoke.process, note: `${txn.invoke.txn}: ${total - missing.length} of its ${total} records in the final read` }));
         }
         if (txn.invoke.intent === 'commit' && txn.outcome === 'ok' && missing.length > 0) {
-          add(Anomaly.TxnLostCommit, () => ({ partition: where(txn, missing[0]!.partition), values: missing.map((w) => w.value), offsets: [], times: [txn.invoke.time], process: txn.invoke.process, note: `${txn.invoke.txn}'s commit was acknowledged; ${missing.length} of its ${total} records missing from the final read` }));
+          add(Anomaly.TxnLostCommit, () => ({ partition: where(txn, missing[0]!.partition), values: missing.map((w) => w.value), offsets: [], times: [txn.invoke.time], process: txn.invoke.process, note: `${txn.invoke.txn}'s commit was acknowledged; ${missing.length} of its ${total} records missing from the final read${ackedAt(txn)}` }));
         }
       }
       this.checkReaches(finalValues, add);
@@ -294,6 +297,11 @@ export class TxnChecks {
     for (const out of this.dependencies().values()) dependencies += out.size;
     return { invoked, committed, aborted, failed, unknown, unknownCommitted, recordsRead: this.recordsRead, inputs, processedOnce, dependencies, finalRead: this.finalRecords !== null };
   }
+}
+
+/** Where a transaction's batches were acknowledged, for a note. */
+function ackedAt(txn: Txn): string {
+  return txn.acked.length === 0 ? '' : `; its batches were acknowledged at ${txn.acked.map((a) => `${a.partition}/${a.offset}`).join(', ')} (partition/offset)`;
 }
 
 /** The strongly connected components of a directed graph (Tarjan, with an explicit stack so a

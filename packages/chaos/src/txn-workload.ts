@@ -1,7 +1,7 @@
 import { HeraldClient, HeraldError, type CommittedOffset, type Producer } from '@herald/client';
 import { Kafka, logLevel, type Producer as KafkaProducer } from 'kafkajs';
 import { finalRead } from './final-read.js';
-import type { HistoryEvent, PolledRecord, TxnEvent, TxnWrite } from './history.js';
+import type { HistoryEvent, PartitionOffset, PolledRecord, TxnEvent, TxnWrite } from './history.js';
 import type { ExtraWorkload, Listener, WorkloadContext } from './run.js';
 import { createPrng, type Prng } from './schedule.js';
 import { Consumers, describeError, PollReader, sleep, type Recorder, type WorkloadCounters } from './workload.js';
@@ -50,6 +50,8 @@ const commitRefusals: ReadonlySet<string> = new Set(['ProducerFenced', 'InvalidT
 interface Outcome {
   readonly type: 'ok' | 'fail' | 'info';
   readonly error?: string;
+  /** Where the partitions acknowledged its batches, as far as its sends were answered. */
+  readonly acked?: readonly PartitionOffset[];
 }
 
 /** What runTransaction() needs of a transaction, the SDK's or kafkajs's. */
@@ -227,7 +229,13 @@ export class TxnWorkload implements ExtraWorkload {
     const client = new HeraldClient({ ...this.context!.cluster, callTimeoutMs: 5_000 });
     let producer = this.transactionalProducer(client, name);
     return {
-      run: (intent, writes) => runTransaction(() => producer.transaction(), intent, (txn) => txn.send(TXN_TOPIC, writes.map((w) => ({ value: w.value, partition: w.partition }))), sdkRefusal),
+      run: (intent, writes) =>
+        runTransaction(
+          () => producer.transaction(),
+          intent,
+          async (txn) => firstOffsets(await txn.send(TXN_TOPIC, writes.map((w) => ({ value: w.value, partition: w.partition })))),
+          sdkRefusal,
+        ),
       replace: async () => {
         await producer.close().catch(() => undefined);
         producer = this.transactionalProducer(client, name);
@@ -325,8 +333,9 @@ export class TxnWorkload implements ExtraWorkload {
           () => producer.transaction(),
           intent,
           async (txn) => {
-            if (writes.length > 0) await txn.send(TXN_TOPIC, writes.map((w) => ({ value: w.value, partition: w.partition })));
+            const sent = writes.length === 0 ? [] : await txn.send(TXN_TOPIC, writes.map((w) => ({ value: w.value, partition: w.partition })));
             await txn.sendOffsets(TXN_GROUP, [{ topic: TXN_TOPIC, partition, offset: next }]);
+            return firstOffsets(sent);
           },
           sdkRefusal,
         );
@@ -355,30 +364,40 @@ export class TxnWorkload implements ExtraWorkload {
  * commit was never asked cannot have committed (`fail`); nor one whose first commit `refused`
  * says was refused (fenced, or aborted by its timeout).
  */
-async function runTransaction<T extends EndableTransaction>(begin: () => Promise<T>, intent: 'commit' | 'abort', body: (txn: T) => Promise<unknown>, refused: (err: unknown) => boolean): Promise<Outcome> {
+async function runTransaction<T extends EndableTransaction>(begin: () => Promise<T>, intent: 'commit' | 'abort', body: (txn: T) => Promise<PartitionOffset[]>, refused: (err: unknown) => boolean): Promise<Outcome> {
   let txn: T | undefined;
+  let acked: PartitionOffset[];
   try {
     txn = await begin();
-    await body(txn);
+    acked = await body(txn);
   } catch (err) {
     await txn?.abort().catch(() => undefined);
     return { type: 'fail', error: describeError(err) };
   }
   if (intent === 'abort') {
     return txn.abort().then(
-      (): Outcome => ({ type: 'ok' }),
-      (err: unknown): Outcome => ({ type: 'info', error: describeError(err) }),
+      (): Outcome => ({ type: 'ok', acked }),
+      (err: unknown): Outcome => ({ type: 'info', error: describeError(err), acked }),
     );
   }
+  let first: unknown;
   for (let attempt = 1; ; attempt++) {
     try {
       await txn.commit();
-      return { type: 'ok' };
+      return { type: 'ok', acked, ...(first === undefined ? {} : { error: `committed at attempt ${attempt}; the first failed: ${describeError(first)}` }) };
     } catch (err) {
-      if (attempt === 1 && refused(err)) return { type: 'fail', error: describeError(err) };
-      if (attempt === 3 || refused(err)) return { type: 'info', error: describeError(err) };
+      first ??= err;
+      if (attempt === 1 && refused(err)) return { type: 'fail', error: describeError(err), acked };
+      if (attempt === 3 || refused(err)) return { type: 'info', error: describeError(first), acked };
     }
   }
+}
+
+/** The first offset of each partition's records, from what a send answered. */
+function firstOffsets(sent: readonly { readonly partition: number; readonly offset: number }[]): PartitionOffset[] {
+  const first = new Map<number, number>();
+  for (const { partition, offset } of sent) first.set(partition, Math.min(first.get(partition) ?? offset, offset));
+  return [...first].map(([partition, offset]) => ({ partition, offset }));
 }
 
 /** kafkajs on the nodes' Kafka listeners (through the run's proxies), as the admin over TLS. */
@@ -419,7 +438,10 @@ function kafkaWriter(kafka: Kafka, name: string, transactionTimeoutMs: number): 
       runTransaction(
         async () => (await connected()).transaction(),
         intent,
-        (txn) => txn.send({ topic: TXN_TOPIC, acks: -1, messages: writes.map((w) => ({ value: w.value, partition: w.partition })) }),
+        async (txn) => {
+          const sent = await txn.send({ topic: TXN_TOPIC, acks: -1, messages: writes.map((w) => ({ value: w.value, partition: w.partition })) });
+          return sent.map((m) => ({ partition: m.partition, offset: Number(m.baseOffset ?? -1) }));
+        },
         () => false,
       ),
     replace: disconnect,

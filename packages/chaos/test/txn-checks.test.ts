@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anomalies, check, type Anomaly, type Verdict } from '../src/checker.js';
 import { HistoryError } from '../src/checker.js';
-import { parseHistoryLine, type HistoryEvent, type PolledRecord, type TxnKind, type TxnWrite } from '../src/history.js';
+import { parseHistoryLine, type HistoryEvent, type PartitionOffset, type PolledRecord, type TxnKind, type TxnWrite } from '../src/history.js';
 import { stronglyConnected } from '../src/txn-checks.js';
 
 // The transaction checks (txn-checks.ts) on hand-built histories: a clean history of
@@ -28,10 +28,10 @@ class Events {
   }
 
   /** A transaction, invoked and completed `outcome`. */
-  txn(name: string, options: { kind?: TxnKind; intent?: 'commit' | 'abort'; writes: readonly TxnWrite[]; reads?: readonly PolledRecord[]; outcome: 'ok' | 'fail' | 'info' | 'pending' }): this {
+  txn(name: string, options: { kind?: TxnKind; intent?: 'commit' | 'abort'; writes: readonly TxnWrite[]; reads?: readonly PolledRecord[]; acked?: readonly PartitionOffset[]; outcome: 'ok' | 'fail' | 'info' | 'pending' }): this {
     const fields = { process: name.split('.')[0]!, f: 'txn', topic: 't', txn: name, kind: options.kind ?? 'write', intent: options.intent ?? 'commit', writes: options.writes, reads: options.reads ?? [], offsets: [] };
     this.push({ type: 'invoke', ...fields });
-    return options.outcome === 'pending' ? this : this.push({ type: options.outcome, ...fields });
+    return options.outcome === 'pending' ? this : this.push({ type: options.outcome, ...fields, ...(options.acked === undefined ? {} : { acked: options.acked }) });
   }
 
   /** A read-committed read by `process`; `final` marks the complete final read. */
@@ -129,9 +129,11 @@ describe('the transaction checks', () => {
     { missing: 'one', final: [at(0, 9, 'm')], expected: { 'txn-lost-commit': 1, 'txn-torn': 1, 'txn-unprocessed': 1 } },
   ])('finds a committed transaction with $missing of its records lost', ({ final, expected }) => {
     const history = cleanHistory()
-      .txn('w5.1', { writes: [{ partition: 0, value: 'm' }, { partition: 1, value: 'n' }], outcome: 'ok' })
+      .txn('w5.1', { writes: [{ partition: 0, value: 'm' }, { partition: 1, value: 'n' }], acked: [{ partition: 0, offset: 9 }, { partition: 1, offset: 2 }], outcome: 'ok' })
       .read('txn-final', [...cleanFinal, ...final], { final: true, reset: true });
-    expectCounts(check(history.events), expected);
+    const verdict = check(history.events);
+    expectCounts(verdict, expected);
+    expect(verdict.examples['txn-lost-commit'][0]!.note).toContain('its batches were acknowledged at 0/9, 1/2 (partition/offset)');
   });
 
   // Shows duplicates under exactly once: one input processed into two committed outputs (a
