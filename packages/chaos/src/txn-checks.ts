@@ -1,6 +1,6 @@
 import { Anomaly } from './anomaly.js';
 import type { AddAnomaly } from './consumer-checks.js';
-import type { PartitionOffset, PolledRecord, TxnEvent, TxnKind, TxnReadEvent, TxnWrite } from './history.js';
+import type { PartitionOffset, PolledRecord, TxnEvent, TxnReadEvent } from './history.js';
 
 // The checks of the transaction workload (txn-workload.ts), after Jepsen's Kafka checker and its
 // 2024 analysis of Bufstream (aborted reads, torn transactions, lost committed writes) and the
