@@ -43,11 +43,12 @@ describe('herald chaos run --workloads txn, 60 s of kill, pause and partition on
     const txns = result.txns!;
     expect(txns, context).not.toBeNull();
     expect(txns.finalRead, context).toBe(true);
-    expect(txns.invoked.write, context).toBeGreaterThan(20);
-    expect(txns.invoked.process, context).toBeGreaterThan(20);
-    expect(txns.committed, context).toBeGreaterThan(20);
-    expect(txns.aborted, context).toBeGreaterThan(5);
-    expect(txns.inputs, context).toBeGreaterThan(50);
+    // Floors a loaded 2-core machine reaches (about one transaction per second per writer).
+    expect(txns.invoked.write, context).toBeGreaterThan(10);
+    expect(txns.invoked.process, context).toBeGreaterThan(10);
+    expect(txns.committed, context).toBeGreaterThan(10);
+    expect(txns.aborted, context).toBeGreaterThan(2);
+    expect(txns.inputs, context).toBeGreaterThan(20);
     expect(txns.processedOnce, context).toBe(txns.inputs);
     // Processors read each other's outputs, so the graph searched for cycles has edges.
     expect(txns.dependencies, context).toBeGreaterThan(txns.invoked.process / 2);
