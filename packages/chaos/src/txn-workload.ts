@@ -17,11 +17,11 @@ import { Consumers, describeError, PollReader, sleep, type Recorder, type Worklo
 //   transaction.
 // - processors (read-process-write, exactly once): one per partition, each reads its partition
 //   from the group's committed offset and, per transaction, writes one output record per
-//   writer record it read (`txp0.5-1/3-c`, naming its input) to the next partition and sends
-//   the group offset past what it read, committed together; every fifth is aborted, and the
-//   processor reads the same records again. Outputs land in the partitions other processors
-//   read, so processors read each other's writes: the write-read dependencies the checker
-//   searches for cycles (G1c) run among them.
+//   writer record it read (`txp0.5-1/3-c`; the history names its input) to the next partition
+//   and sends the group offset past what it read, committed together; every fifth is aborted,
+//   and the processor reads the same records again. Outputs land in the partitions other
+//   processors read, so processors read each other's writes: the write-read dependencies the
+//   checker searches for cycles (G1c) run among them.
 // A read-committed reader follows every partition all along; after the drain, plain end
 // records mark each partition's end and a final read covers the whole topic.
 
