@@ -6,7 +6,9 @@
 // the same faults: kafkajs idempotent producers and a kafkajs consumer group (checked by the same
 // rules as the SDK's), mqtt.js QoS 1 publishers and a persistent-session subscriber (no
 // acknowledged publish lost), half messages committed, rolled back or left to a check-back
-// (never visible before a commit, once after it, never after a rollback). Method: the CLI as a
+// (never visible before a commit, once after it, never after a rollback), and multi-partition
+// and read-process-write transactions (no aborted read, torn transaction, lost commit,
+// duplicate or unprocessed input under exactly once, or write-read cycle). Method: the CLI as a
 // user runs it, `herald chaos run --duration 3m --faults all --workloads all --seed 77` on 3
 // real nodes (seed 77 draws 12 of the 14 kinds, the five storage and host faults among them
 // within its first 60 s); its --json result is checked.
