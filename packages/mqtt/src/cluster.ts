@@ -50,6 +50,21 @@ const FETCH_BYTES = 1 << 20;
 /** How long a batch write (fenced or QoS 2) keeps retrying. */
 const WRITE_DEADLINE_MS = 30_000;
 
+/** Settles as `promise` does, or rejects with NoLeader (`what` says what is missing) once
+ *  `deadlineMs` (epoch) passed first; `promise` goes on regardless. */
+export async function beforeDeadline<T>(promise: Promise<T>, deadlineMs: number, what = 'the cluster did not answer in time'): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HeraldError('NoLeader', what)), Math.max(0, deadlineMs - Date.now()));
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A ProduceTransport that serves this node's own address in-process. */
 class LocalFirstTransport implements ProduceTransport {
   private readonly pipeline: ProducePipeline;
