@@ -439,7 +439,8 @@ export class RaftGroup<Outcome = unknown> {
    * (what applyDurable did not), advances raft, and answers whoever waits on what changed.
    */
   finishTurn(ready: Ready): readonly RaftEvent[] {
-    let applied = this.appliedEarly > 0;
+    // What applyDurable applied, its listeners heard already.
+    let applied = false;
     if (ready.snapshot !== null) {
       this.machine.restore(ready.snapshot);
       this.appliedTerm = ready.snapshot.meta.term;
