@@ -85,8 +85,7 @@ export interface HostOptions {
  * the groups, collects the Ready of every group touched since the last turn, makes ONE storage
  * write with ONE sync for all of them (group commit), sends the messages (one frame per peer for
  * the messages that may leave before the write, one for those that wait for it: every group's
- * heartbeats to a peer share its frame), applies committed entries (those an earlier turn made
- * durable here before the write, RaftGroup.applyDurable; the rest after it), and advances. Turns never
+ * heartbeats to a peer share its frame), applies committed entries, and advances. Turns never
  * overlap: whatever arrives during a write waits for the next turn.
  *
  * A turn costs what the groups with work cost, not what all groups cost (issue #17): idle groups
@@ -419,7 +418,6 @@ export class Host implements GroupHost {
     }
     sendAll(early);
     if (work.length === 0 && batch.byteSize === 0) return;
-    for (const { group, ready } of work) group.applyDurable(ready);
     const started = performance.now();
     if (batch.byteSize > 0) await batch.write({ sync });
     const writeSeconds = (performance.now() - started) / 1000;

@@ -103,8 +103,6 @@ export class RaftGroup<Outcome = unknown> {
   private seen: Seen;
   /** The term of the last entry applied (or of the snapshot restored). */
   private appliedTerm: number;
-  /** How many of this turn's committed entries applyDurable applied before the write. */
-  private appliedEarly = 0;
   private closed = false;
 
   constructor(
@@ -417,40 +415,32 @@ export class RaftGroup<Outcome = unknown> {
   }
 
   /**
-   * @internal Applies, before the turn's write, the committed entries of this turn's Ready that
-   * an earlier turn made durable here: they are committed (on a quorum's disks) and on this one,
-   * so their producers may be answered now rather than after this turn's write, which a leader
-   * that learned the commit from its followers' answers would otherwise wait for (one more sync
-   * per commit under load). Entries the turn writes, and all of them when it installs a snapshot,
-   * are applied by finishTurn.
-   */
-  applyDurable(ready: Ready): void {
-    if (ready.snapshot !== null) return;
-    const firstWritten = ready.entries[0]?.index ?? Infinity;
-    while (this.appliedEarly < ready.committed.length && ready.committed[this.appliedEarly]!.index < firstWritten) {
-      this.applyEntry(ready.committed[this.appliedEarly]!);
-      this.appliedEarly++;
-    }
-    if (this.appliedEarly > 0) for (const listener of [...this.applyListeners]) listener();
-  }
-
-  /**
-   * @internal The Ready handed out this turn is durable: restores and applies what it carries
-   * (what applyDurable did not), advances raft, and answers whoever waits on what changed.
+   * @internal The Ready handed out this turn is durable: restores and applies what it carries,
+   * advances raft, and answers whoever waits on what changed.
    */
   finishTurn(ready: Ready): readonly RaftEvent[] {
-    // What applyDurable applied, its listeners heard already.
     let applied = false;
     if (ready.snapshot !== null) {
       this.machine.restore(ready.snapshot);
       this.appliedTerm = ready.snapshot.meta.term;
       applied = true;
     }
-    for (let i = this.appliedEarly; i < ready.committed.length; i++) {
-      this.applyEntry(ready.committed[i]!);
+    for (const entry of ready.committed) {
+      this.appliedTerm = entry.term;
       applied = true;
+      const waiter = this.waiters.get(entry.index);
+      const isData = entry.type === EntryType.Normal && entry.data.byteLength > 0;
+      const outcome = isData ? this.machine.apply(entry) : undefined;
+      if (waiter === undefined) continue;
+      if (waiter.term !== entry.term) {
+        // Another leader's entry took its place: it was never committed, and never will be.
+        this.settle(waiter, this.notLeaderError());
+      } else if (waiter.until === ProposalStage.HeldByIsr) {
+        waiter.applied = { outcome: outcome as Outcome };
+      } else {
+        this.settle(waiter, { outcome: outcome as Outcome });
+      }
     }
-    this.appliedEarly = 0;
     this.raft.advance();
     const status = this.raft.status();
     const before = this.seen;
@@ -464,23 +454,6 @@ export class RaftGroup<Outcome = unknown> {
     if (this.transfers.size > 0) this.checkTransfers(status);
     if (applied || leadershipChanged) for (const listener of [...this.applyListeners]) listener();
     return ready.events;
-  }
-
-  /** Applies one committed entry and answers the proposal waiting for it. */
-  private applyEntry(entry: Entry): void {
-    this.appliedTerm = entry.term;
-    const waiter = this.waiters.get(entry.index);
-    const isData = entry.type === EntryType.Normal && entry.data.byteLength > 0;
-    const outcome = isData ? this.machine.apply(entry) : undefined;
-    if (waiter === undefined) return;
-    if (waiter.term !== entry.term) {
-      // Another leader's entry took its place: it was never committed, and never will be.
-      this.settle(waiter, this.notLeaderError());
-    } else if (waiter.until === ProposalStage.HeldByIsr) {
-      waiter.applied = { outcome: outcome as Outcome };
-    } else {
-      this.settle(waiter, { outcome: outcome as Outcome });
-    }
   }
 
   private failWaitersOnStepDown(): void {
