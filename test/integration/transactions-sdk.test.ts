@@ -6,10 +6,11 @@
 // with the same transactional id fences the first; `herald txn ids` lists the ids; bad input is
 // refused. Method: three nodes in this process (test/support/cluster.ts) on 127.0.0.1.
 
+import * as grpc from '@grpc/grpc-js';
 import { HeraldClient } from '@herald/client';
 import { encodeBatch } from '@herald/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster } from '../support/cluster.js';
+import { call, TestCluster } from '../support/cluster.js';
 import { herald } from '../support/herald-cli.js';
 import { readTopic } from '../support/read-topic.js';
 
@@ -93,6 +94,52 @@ describe('SDK transactions', () => {
     expect((await read('st-b', 3)).map((r) => r.value!.toString())).toEqual(['b-1', 'epoch-first', 'second']);
     await first.close();
     await second.close();
+  });
+
+  it('serves read_uncommitted on request; read_committed starts an open transaction whole', async () => {
+    await cluster.createTopic('st-iso', 1);
+    const producer = client.producer({ transactionalId: 'sdk-iso' });
+    const open = await producer.transaction();
+    await open.send('st-iso', { value: 'open-1' });
+    // While it is open: read committed ends at the last stable offset, read uncommitted at the
+    // high watermark, and sees the record.
+    expect(await client.listOffsets('st-iso', 0, 'latest')).toMatchObject({ offset: 0, lastStableOffset: 0, highWatermark: 1 });
+    expect(await client.listOffsets('st-iso', 0, 'latest', { isolation: 'read_uncommitted' })).toMatchObject({ offset: 1, highWatermark: 1 });
+    const dirty = client.consumer({ topic: 'st-iso', from: 'earliest', isolation: 'read_uncommitted', maxWaitMs: 200 });
+    const firstDirty = await dirty.next();
+    expect(firstDirty.done === false && firstDirty.value.value!.toString()).toBe('open-1');
+    // A read-committed consumer starting at 'latest' now starts below the open transaction, so
+    // it sees it whole once it commits (starting at the high watermark would tear it).
+    const committedReader = client.consumer({ topic: 'st-iso', from: 'latest', maxWaitMs: 200 });
+    const firstCommitted = committedReader.next();
+    await open.send('st-iso', { value: 'open-2' });
+    await open.commit();
+    const second = await committedReader.next();
+    expect([(await firstCommitted).value?.value?.toString(), second.value?.value?.toString()]).toEqual(['open-1', 'open-2']);
+    await committedReader.close();
+    // An aborted transaction: read uncommitted still sees its record, read committed not.
+    const aborted = await producer.transaction();
+    await aborted.send('st-iso', { value: 'aborted-1' });
+    await aborted.abort();
+    await client.producer().send('st-iso', { value: 'after' });
+    const dirtyValues: string[] = [];
+    for await (const record of dirty) {
+      dirtyValues.push(record.value!.toString());
+      if (dirtyValues.length === 3) break;
+    }
+    expect(dirtyValues).toEqual(['open-2', 'aborted-1', 'after']);
+    expect((await read('st-iso', 3)).map((r) => r.value!.toString())).toEqual(['open-1', 'open-2', 'after']);
+    // The CLI's --isolation, and bad levels refused by the CLI, the SDK and the server.
+    const brokers = cluster.peers.map((p) => `127.0.0.1:${p.clientPort}`).join(',');
+    const cli = await herald(['consume', 'st-iso', '--from-beginning', '--isolation', 'read_uncommitted', '--count', '4', '--json', '--brokers', brokers]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout.trim().split('\n').map((line) => JSON.parse(line).value)).toEqual(['open-1', 'open-2', 'aborted-1', 'after']);
+    const bad = await herald(['consume', 'st-iso', '--isolation', 'dirty', '--brokers', brokers]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--isolation/);
+    expect(() => client.consumer({ topic: 'st-iso', isolation: 'dirty' as 'read_committed' })).toThrow(/isolation/);
+    await expect(call(cluster.client(1).consume, 'fetch', { topic: 'st-iso', partition: 0, offset: 0, isolation: 7 })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+    await producer.close();
   });
 
   it('refuses bad input', async () => {

@@ -53,18 +53,37 @@ export interface RunJson {
   replicaReads: { node: number; result: { complete: boolean } }[];
 }
 
+/** One step of `herald chaos ops --json` (packages/chaos/src/ops.ts StepFigures). */
+export interface OpsStepJson {
+  step: string;
+  target: string;
+  startMs: number;
+  endMs: number;
+  note: string;
+  ok: boolean;
+  unavailableMs: number | null;
+  longestGapMs: number | null;
+  sends: { ok: number; failed: number; unknown: number };
+}
+
+/** What `herald chaos ops --json` prints: a run's verdict and reads, and the steps. */
+export type OpsJson = Pick<RunJson, 'valid' | 'exitCode' | 'command' | 'reportDir' | 'counts' | 'sends' | 'groups' | 'queues' | 'findings' | 'finalRead' | 'replicaReads'> & {
+  steps: OpsStepJson[];
+  skippedSteps: { step: string; reason: string }[];
+};
+
 /**
- * Runs `herald chaos run <args> --out <outDir> --json` as a user does (the compiled CLI), and
- * parses what it prints; its stderr goes to `<outDir>/cli-stderr.log`. Throws with the end of
- * stderr when it printed no JSON, or when it outlives `timeoutMs`.
+ * Runs `herald chaos <command> <args> --out <outDir> --json` (`run`, or `ops`) as a user does
+ * (the compiled CLI), and parses what it prints; its stderr goes to `<outDir>/cli-stderr.log`.
+ * Throws with the end of stderr when it printed no JSON, or when it outlives `timeoutMs`.
  */
-export async function runChaosCli(args: readonly string[], outDir: string, timeoutMs: number): Promise<{ code: number | null; result: RunJson }> {
-  const run = await herald(['chaos', 'run', ...args, '--out', outDir, '--json'], { timeoutMs });
+export async function runChaosCli<T = RunJson>(args: readonly string[], outDir: string, timeoutMs: number, command: 'run' | 'ops' = 'run'): Promise<{ code: number | null; result: T }> {
+  const run = await herald(['chaos', command, ...args, '--out', outDir, '--json'], { timeoutMs });
   await writeFile(join(outDir, 'cli-stderr.log'), run.stderr);
   try {
-    return { code: run.code, result: JSON.parse(run.stdout) as RunJson };
+    return { code: run.code, result: JSON.parse(run.stdout) as T };
   } catch {
-    throw new Error(`herald chaos run printed no JSON (exit ${run.code}); its stderr:\n${run.stderr.slice(-4_000)}`);
+    throw new Error(`herald chaos ${command} printed no JSON (exit ${run.code}); its stderr:\n${run.stderr.slice(-4_000)}`);
   }
 }
 
@@ -74,7 +93,7 @@ export async function runChaosCli(args: readonly string[], outDir: string, timeo
  * `sendsMin` sends acknowledged (the workload really ran). Failures name the report and the
  * command that repeats the run.
  */
-export function expectCleanRun(code: number | null, result: RunJson, nodes: number, sendsMin: number): void {
+export function expectCleanRun(code: number | null, result: Pick<RunJson, 'valid' | 'exitCode' | 'command' | 'reportDir' | 'counts' | 'sends' | 'finalRead' | 'replicaReads'>, nodes: number, sendsMin: number): void {
   const context = `report in ${result.reportDir}; repeat with: ${result.command}`;
   for (const anomaly of MUST_BE_ZERO) expect(result.counts[anomaly], `${anomaly}; ${context}`).toBe(0);
   expect(result.valid, context).toBe(true);

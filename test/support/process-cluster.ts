@@ -45,6 +45,8 @@ export class ProcessCluster {
   private readonly commands = new Map<number, HeraldCommand>();
   /** Nodes added at runtime (addNode): they start with `--join`. */
   private readonly joining = new Set<number>();
+  /** Nodes whose data was wiped (wipe): every later start has `--rejoin`. */
+  private readonly rejoining = new Set<number>();
 
   private constructor(
     private readonly nodes: ProcessPeer[],
@@ -128,6 +130,7 @@ export class ProcessCluster {
         '--metrics-port', String(self.metricsPort),
         '--insecure',
         ...(this.joining.has(id) ? ['--join'] : []),
+        ...(this.rejoining.has(id) ? ['--rejoin'] : []),
         '--log-level', process.env.HERALD_TEST_LOG ?? 'info',
         ...(self.mqttPort === undefined ? [] : ['--mqtt', '--mqtt-port', String(self.mqttPort), '--mqtt-http-port', String(self.mqttHttpPort)]),
         ...(this.config === undefined ? [] : ['--config', this.config]),
@@ -158,6 +161,14 @@ export class ProcessCluster {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
     await exited;
+  }
+
+  /** Deletes a stopped node's data folder, as a lost disk would: it starts with `--rejoin` from
+   *  now on (it neither votes nor campaigns until its peers have given its logs back). */
+  wipe(id: number): void {
+    if (this.isRunning(id)) throw new Error(`node ${id} is running; kill it before wiping its data`);
+    rmSync(`${this.dataDir}/node-${id}`, { recursive: true, force: true });
+    this.rejoining.add(id);
   }
 
   isRunning(id: number): boolean {

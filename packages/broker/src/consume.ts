@@ -1,6 +1,6 @@
 import { fencedGeneration, HeraldError, offsetOutOfRange } from '@herald/protocol';
 import type { HeraldNode } from './node.js';
-import type { FetchResult } from './partition/partition-log.js';
+import { Isolation, type FetchResult } from './partition/partition-log.js';
 import type { Partition } from './partition/partition.js';
 
 /** Where a read starts. */
@@ -26,6 +26,8 @@ export interface FetchRequest {
   readonly maxWaitMs: number;
   /** Set when a consumer-group member reads: fenced once a newer generation owns the partition. */
   readonly member?: GroupMemberRead;
+  /** Read committed by default (below the last stable offset, aborted batches left out). */
+  readonly isolation?: Isolation;
   readonly signal?: AbortSignal;
 }
 
@@ -35,13 +37,15 @@ export function checkOffset(partition: Partition, offset: number): void {
   if (offset < logStartOffset || offset > highWatermark) throw offsetOutOfRange(offset, logStartOffset, highWatermark);
 }
 
-/** The offset a read starting at `position` starts at. */
-export function startOffset(partition: Partition, position: StartPosition): number {
+/** The offset a read starting at `position` starts at: 'latest' is the last stable offset of a
+ *  read-committed reader (so that it sees a transaction open below the high watermark whole once
+ *  it commits, as Kafka's read_committed consumers do), the high watermark otherwise. */
+export function startOffset(partition: Partition, position: StartPosition, isolation: Isolation = Isolation.ReadCommitted): number {
   switch (position.kind) {
     case 'earliest':
       return partition.log.logStartOffset;
     case 'latest':
-      return partition.log.highWatermark;
+      return isolation === Isolation.ReadCommitted ? partition.log.lastStableOffset : partition.log.highWatermark;
     case 'offset':
       checkOffset(partition, position.offset);
       return position.offset;
@@ -80,13 +84,15 @@ export function countFetched(node: HeraldNode, topic: string, result: FetchResul
 }
 
 /** Committed batches from an offset, at any replica (of committed records only: below its high
- *  watermark), waiting up to maxWaitMs for the first when there is none yet. */
+ *  watermark; read committed, below its last stable offset), waiting up to maxWaitMs for the
+ *  first when there is none yet. */
 export async function fetch(node: HeraldNode, request: FetchRequest): Promise<FetchResult> {
   const { partition } = node.partition(request.topic, request.partition);
+  const isolation = request.isolation ?? Isolation.ReadCommitted;
   checkMember(node, request.member, partition);
   checkOffset(partition, request.offset);
-  await partition.log.waitForData(request.offset, Math.min(request.maxWaitMs, node.config.limits.fetchMaxWaitMs), request.signal);
-  const result = partition.log.fetch(request.offset, request.maxBytes);
+  await partition.log.waitForData(request.offset, Math.min(request.maxWaitMs, node.config.limits.fetchMaxWaitMs), request.signal, isolation);
+  const result = partition.log.fetch(request.offset, request.maxBytes, isolation);
   countFetched(node, request.topic, result);
   return result;
 }

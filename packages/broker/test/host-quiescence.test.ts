@@ -17,7 +17,7 @@ import { FakeClock } from './support/fake-clock.js';
 const members = { voters: [1, 2, 3], learners: [] };
 const noopMachine: GroupStateMachine<unknown> = { apply: () => undefined, restore() {} };
 /** 10 ms ticks: election timeouts of 0.5..1 s, heartbeats every 50 ms, liveness pings every 500 ms. */
-const settings: HostRaftSettings = { tickMs: 10, electionTicksMin: 50, electionTicksMax: 100, heartbeatTicks: 5, maxInflightAppends: 16, maxAppendBytes: 1 << 20, maxInflightBytes: 1 << 20, lagTicksMax: 1_000, quiesce: true };
+const settings: HostRaftSettings = { tickMs: 10, electionTicksMin: 50, electionTicksMax: 100, heartbeatTicks: 5, maxInflightAppends: 16, maxAppendBytes: 1 << 20, maxInflightBytes: 1 << 20, maxCatchupAppendBytes: 1 << 20, catchupBytesPerTurn: 1 << 20, lagTicksMax: 1_000, quiesce: true };
 const GROUPS = 30;
 
 const cleanup: (() => Promise<void>)[] = [];

@@ -6,7 +6,7 @@
 // how many ticks at once, decides whether a healthy leader survives the slow turn. The same
 // wrapper fails a chosen write (EIO), as the chaos harness's fsync-error and disk-full faults do:
 // the host must stop, and nothing it could not persist may count as acknowledged.
-import { type NodeId, type RaftEvent } from '@herald/raft';
+import { isCatchupAppend, type Message, type NodeId, type RaftEvent } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ const members = { voters: [1, 2, 3], learners: [] };
 const noopMachine: GroupStateMachine<unknown> = { apply: () => undefined, restore() {} };
 
 /** 10 ms ticks: election timeouts of 0.5..1 s, heartbeats every 50 ms. */
-const fast: HostRaftSettings = { tickMs: 10, electionTicksMin: 50, electionTicksMax: 100, heartbeatTicks: 5, maxInflightAppends: 16, maxAppendBytes: 1 << 20, maxInflightBytes: 1 << 20, lagTicksMax: 1_000, quiesce: true };
+const fast: HostRaftSettings = { tickMs: 10, electionTicksMin: 50, electionTicksMax: 100, heartbeatTicks: 5, maxInflightAppends: 16, maxAppendBytes: 1 << 20, maxInflightBytes: 1 << 20, maxCatchupAppendBytes: 1 << 20, catchupBytesPerTurn: 1 << 20, lagTicksMax: 1_000, quiesce: true };
 /** Followers that do not campaign during the leader's slow write (6..12 s). */
 const patient: HostRaftSettings = { ...fast, electionTicksMin: 600, electionTicksMax: 1_200 };
 
@@ -56,12 +56,18 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-/** Three hosts on one fake clock; `late` ones host no group until openGroup() is called. */
-async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSettings, late: readonly NodeId[] = []): Promise<Map<NodeId, Node>> {
+/** Three hosts on one fake clock; `late` ones host no group until openGroup() is called.
+ *  `onFrame` sees every frame sent, when sent. */
+async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSettings, late: readonly NodeId[] = [], onFrame?: (from: NodeId, to: NodeId, messages: readonly GroupMessage[]) => void): Promise<Map<NodeId, Node>> {
   const nodes = new Map<NodeId, Node>();
   const dir = await mkdtemp(join(tmpdir(), 'herald-host-'));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
-  const sender = (from: NodeId) => ({ send: (to: NodeId, messages: readonly GroupMessage[]) => setImmediate(() => nodes.get(to)?.host.receive(from, messages)) });
+  const sender = (from: NodeId) => ({
+    send: (to: NodeId, messages: readonly GroupMessage[]) => {
+      onFrame?.(from, to, messages);
+      setImmediate(() => nodes.get(to)?.host.receive(from, messages));
+    },
+  });
   for (const id of [1, 2, 3]) {
     const store = await NodeStore.open(join(dir, `node-${id}`));
     const events: RaftEvent[] = [];
@@ -186,26 +192,79 @@ it("a follower whose write took several election timeouts does not campaign: its
   expect(leader.group.isLeader()).toBe(true);
 });
 
-it('a node catching up steps at most maxAppendBytes of entries per turn, so every turn stays short', async () => {
-  // Method: nodes 1 and 2 commit 2 MiB in 64 entries of 32 KiB; node 3 opens the group only
-  // then, empty, and node 1 catches it up with 1 MiB in flight at a time. Node 3 must write it in
-  // turns of at most 64 KiB of entries (its maxAppendBytes, plus the hard state and keys), not
-  // in 1 MiB gulps.
-  const clock = new FakeClock();
-  const small: HostRaftSettings = { ...fast, maxAppendBytes: 64 << 10, maxInflightBytes: 1 << 20, maxInflightAppends: 256 };
-  const nodes = await cluster(clock, () => small, [3]);
+/** Node 1 leads with node 2 and commits 2 MiB in 64 entries of 32 KiB; node 3 opens the group
+ *  only then, empty (`opened` is called then), and the clock runs until it has applied them
+ *  all (heartbeats, every 5 ticks, tell the leader about it). Returns whether it did. */
+async function catchUpLateNode3(clock: FakeClock, nodes: Map<NodeId, Node>, opened: () => void = () => {}): Promise<boolean> {
   const leader = await electNode1(nodes, [2]);
   let last = 0;
   for (let i = 0; i < 64; i++) last = leader.group.propose(new Uint8Array(32 << 10).fill(i), ProposalStage.Appended, 60_000, 'entry').index;
   await until(() => leader.group.status().commitIndex >= last, 'the 64 entries committed');
   const late = nodes.get(3)!;
   late.group = await openGroup(late.host);
-  // Heartbeats (every 5 ticks) tell the leader about node 3.
-  const caughtUp = await clock.advanceUntil(() => late.group.status().appliedIndex >= last, { stepMs: 10, maxMs: 60_000, yield: () => new Promise((resolve) => setTimeout(resolve, 1)) });
-  expect(caughtUp).toBe(true);
+  opened();
+  return clock.advanceUntil(() => late.group.status().appliedIndex >= last, { stepMs: 10, maxMs: 60_000, yield: () => new Promise((resolve) => setTimeout(resolve, 1)) });
+}
+
+it('a node catching up steps at most catchupBytesPerTurn of entries per turn, so every turn stays short', async () => {
+  // Method: nodes 1 and 2 commit 2 MiB in 64 entries of 32 KiB; node 3 opens the group only
+  // then, empty, and node 1 catches it up with 1 MiB in flight at a time. Node 3 must write it in
+  // turns of at most 64 KiB of entries (its catchupBytesPerTurn, plus the hard state and keys),
+  // not in 1 MiB gulps.
+  const clock = new FakeClock();
+  const small: HostRaftSettings = { ...fast, maxCatchupAppendBytes: 64 << 10, catchupBytesPerTurn: 64 << 10, maxInflightBytes: 1 << 20, maxInflightAppends: 256 };
+  const nodes = await cluster(clock, () => small, [3]);
+  const late = nodes.get(3)!;
+  expect(await catchUpLateNode3(clock, nodes)).toBe(true);
   const total = late.writes.reduce((a, b) => a + b, 0);
   expect(total).toBeGreaterThan(2 << 20);
   expect(Math.max(...late.writes)).toBeLessThanOrEqual((64 << 10) + (4 << 10));
+});
+
+it('a leader sends a catch-up within its budget: small Appends, a bounded amount per turn, in order, and heartbeats every interval', async () => {
+  // Method: nodes 1 and 2 commit 2 MiB in 64 entries of 32 KiB; node 3 opens the group only
+  // then, empty. Node 1 may keep 1 MiB in flight to it, but sends catch-up Appends of at most
+  // 64 KiB (maxCatchupAppendBytes) and 128 KiB of them per turn (catchupBytesPerTurn): the rest
+  // waits in its host for later turns. Every frame to node 3 holds at most one turn's catch-up;
+  // every catch-up Append must follow the one before it and be sent once (none overtaken by the
+  // queue, nor by an empty Append of the same turn), and node 2 must keep hearing a heartbeat or
+  // Append every heartbeat interval (50 ms) or so meanwhile.
+  const clock = new FakeClock();
+  const budget: HostRaftSettings = { ...fast, maxCatchupAppendBytes: 64 << 10, catchupBytesPerTurn: 128 << 10, maxInflightBytes: 1 << 20, maxInflightAppends: 256 };
+  const entryBytes = (m: Message) => (m.type === 'Append' ? m.entries.reduce((sum, e) => sum + e.data.byteLength, 0) : 0);
+  const toLate: { catchup: number; appends: Message[] }[] = [];
+  const heardByNode2: number[] = [];
+  const nodes = await cluster(clock, () => budget, [3], (from, to, messages) => {
+    if (from !== 1) return;
+    if (to === 2 && messages.some(({ message: m }) => m.type === 'Heartbeat' || m.type === 'Append')) heardByNode2.push(clock.now());
+    if (to !== 3) return;
+    const appends = messages.map((m) => m.message).filter((m) => m.type === 'Append');
+    toLate.push({ catchup: appends.filter(isCatchupAppend).reduce((sum, m) => sum + entryBytes(m), 0), appends });
+  });
+  let started = 0;
+  expect(await catchUpLateNode3(clock, nodes, () => (started = clock.now()))).toBe(true);
+  const leader = nodes.get(1)!;
+  const catchupAppends = toLate.flatMap((f) => f.appends).filter(isCatchupAppend);
+  // Each entry once, but for a probe sent again before the first was answered: none was
+  // overtaken by a later Append of the same turn, rejected, and sent again.
+  const sent = catchupAppends.reduce((sum, m) => sum + entryBytes(m), 0);
+  expect(sent).toBeGreaterThanOrEqual(2 << 20);
+  expect(sent).toBeLessThanOrEqual((2 << 20) + (64 << 10));
+  for (const m of catchupAppends) expect(entryBytes(m)).toBeLessThanOrEqual(64 << 10);
+  for (const frame of toLate) expect(frame.catchup).toBeLessThanOrEqual(128 << 10);
+  // The budget held Appends back: the catch-up took many frames, not a window's worth at once.
+  expect(toLate.filter((f) => f.catchup > 0).length).toBeGreaterThanOrEqual(16);
+  let sentLast = 0;
+  for (const m of toLate.flatMap((f) => f.appends)) {
+    if (m.type !== 'Append' || m.entries.length === 0) continue;
+    if (sentLast > 0 && m.prevIndex > sentLast) throw new Error(`Append after ${m.prevIndex} overtook the one ending at ${sentLast}`);
+    sentLast = m.prevIndex + m.entries.length;
+  }
+  const during = heardByNode2.filter((t) => t >= started);
+  const gaps = during.slice(1).map((t, i) => t - during[i]!);
+  expect(during.length).toBeGreaterThan(2);
+  expect(Math.max(...gaps)).toBeLessThanOrEqual(100);
+  expect(leader.group.isLeader()).toBe(true);
 });
 
 it('a leader whose storage write fails stops at once, and acknowledges nothing it could not persist', async () => {

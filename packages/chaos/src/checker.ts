@@ -203,6 +203,13 @@ interface SkipCandidate {
   readonly time: number;
 }
 
+/** A node's whole copy of a topic, read by one process: of the `partitions` it holds a replica
+ *  of, or of every partition. */
+interface NodeCopy {
+  readonly node: number;
+  readonly partitions?: ReadonlySet<number>;
+}
+
 class PartitionState {
   readonly key: string;
   /** Insertion order is invoke order: producer order checks rely on it. */
@@ -260,7 +267,7 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
   const epochs = new Map<string, number>();
   const finalTopics = new Set<string>();
   /** Single-node processes whose last ok poll was final: topic → process → node. */
-  const nodeCopies = new Map<string, Map<string, number>>();
+  const nodeCopies = new Map<string, Map<string, NodeCopy>>();
   const sendCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
   const pollCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0 };
   const consumerChecks = new ConsumerChecks();
@@ -386,7 +393,7 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
         copies = new Map();
         nodeCopies.set(invoke.topic, copies);
       }
-      copies.set(event.process, completion.node);
+      copies.set(event.process, { node: completion.node, ...(completion.partitions === undefined ? {} : { partitions: new Set(completion.partitions) }) });
     }
   }
 
@@ -499,7 +506,7 @@ function recordRead(
 function analyzePartition(
   state: PartitionState,
   finalRead: boolean,
-  nodeCopies: ReadonlyMap<string, number>,
+  nodeCopies: ReadonlyMap<string, NodeCopy>,
   examplesMax: number,
   own: Collector,
   total: Collector,
@@ -563,7 +570,8 @@ function analyzePartition(
       }));
     } else {
       if (read.offset !== offset && !(read.others?.some((other) => other.offset === offset) ?? false)) misplaced.push({ send, read });
-      for (const [process, node] of nodeCopies) {
+      for (const [process, { node, partitions }] of nodeCopies) {
+        if (partitions?.has(state.partition) === false) continue; // not a replica of it
         if (state.nodeReads.get(process)?.has(send.value) === true) continue;
         add(Anomaly.LostOnNode, () => ({
           partition: key,

@@ -39,6 +39,9 @@ export const FindingKind = {
   Drain: 'drain',
   /** A node exited on a storage failure the harness injected (disk-full, fsync-error). */
   FaultExit: 'fault-exit',
+  /** An operation of an operations scenario (ops.ts: add, rebalance, decommission, roll) failed
+   *  or did not finish in time. */
+  Operation: 'operation',
 } as const;
 export type FindingKind = (typeof FindingKind)[keyof typeof FindingKind];
 
@@ -49,6 +52,7 @@ export const brokerFindingKinds: ReadonlySet<FindingKind> = new Set<FindingKind>
   FindingKind.NotReady,
   FindingKind.NotConverged,
   FindingKind.FinalRead,
+  FindingKind.Operation,
   FindingKind.Drain,
 ]);
 

@@ -14,6 +14,9 @@ export interface FinalReadOptions {
   /** Set when every read goes to one node: recorded on the polls so the checker can tell
    *  which replica lacks what (`lost-on-node`). */
   readonly node?: number;
+  /** Read only these partitions (with `node`: those it holds a replica of, recorded on the final
+   *  poll as the partitions its copy covers); every partition by default. */
+  readonly only?: readonly number[];
   /** Read each partition up to here (exclusive); the leaders' high watermarks by default. */
   readonly endOffsets?: readonly number[];
   readonly record: Recorder;
@@ -41,7 +44,7 @@ export async function finalRead(options: FinalReadOptions): Promise<FinalReadRes
   const chunkRecords = options.chunkRecords ?? 5_000;
   const deadline = performance.now() + options.timeoutMs;
   const client = new HeraldClient({ ...options.cluster, callTimeoutMs: 5_000 });
-  const node = options.node === undefined ? {} : { node: options.node };
+  const node = { ...(options.node === undefined ? {} : { node: options.node }), ...(options.only === undefined ? {} : { partitions: options.only }) };
   const results: { partition: number; endOffset: number; readTo: number; error?: string }[] = [];
   let first = true;
   let complete = true;
@@ -56,7 +59,7 @@ export async function finalRead(options: FinalReadOptions): Promise<FinalReadRes
 
   try {
     const endOffsets = options.endOffsets ?? (await leaderEndOffsets(client, topic, options.partitions, deadline));
-    for (let partition = 0; partition < options.partitions; partition++) {
+    for (const partition of options.only ?? Array.from({ length: options.partitions }, (_, p) => p)) {
       const endOffset = endOffsets[partition] ?? 0;
       let readTo = 0;
       let error: string | undefined;

@@ -83,14 +83,16 @@ export interface PolledRecord {
  * partition of the topic from the start to its end: every acknowledged send of the topic should
  * have been read, whatever its offset. `node` on an ok says every record came from that one
  * node's replica; a `final` read by such a process is that node's whole copy, so an
- * acknowledged value it lacks is `lost-on-node`.
+ * acknowledged value it lacks is `lost-on-node`. `partitions` on such a final ok lists the
+ * partitions that copy covers, those the node holds a replica of (after replicas moved, a node
+ * need not hold every partition); absent, it covers every partition of the topic.
  */
 export type PollEvent = ReadEvent<'poll'>;
 
 /** A poll's shape, under the name `f` (a poll, or a read of half messages). */
 type ReadEvent<F extends string> = OpBase & { readonly f: F; readonly topic: string } & (
     | { readonly type: 'invoke'; readonly reset?: boolean }
-    | { readonly type: 'ok'; readonly records: readonly PolledRecord[]; readonly final?: boolean; readonly node?: number }
+    | { readonly type: 'ok'; readonly records: readonly PolledRecord[]; readonly final?: boolean; readonly node?: number; readonly partitions?: readonly number[] }
     | { readonly type: 'fail' | 'info'; readonly error?: string }
   );
 
@@ -453,6 +455,7 @@ function validateOp(raw: Fields, type: OpType): string | null {
     if (raw.reset !== undefined && typeof raw.reset !== 'boolean') return 'reset must be a boolean';
     if (raw.final !== undefined && typeof raw.final !== 'boolean') return 'final must be a boolean';
     if (raw.node !== undefined && !(Number.isSafeInteger(raw.node) && (raw.node as number) >= 1)) return 'node must be a node id';
+    if (raw.partitions !== undefined && !(Array.isArray(raw.partitions) && raw.partitions.every(isCount))) return 'partitions must be an array of non-negative integers';
     if (type !== 'ok') return null;
     if (!Array.isArray(raw.records)) return 'a poll ok must carry records, an array';
     return validateRecords(raw.records);

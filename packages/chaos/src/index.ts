@@ -3,7 +3,8 @@
  * report work on any recorded history; link proxies, node processes, fault injection, the
  * workloads (producers, consumers, a consumer group, a queue subscription) and runChaos() run a
  * whole chaos test against a local cluster; runCampaign() runs seeded tests until a number of
- * fault cycles is reached, and adds them up.
+ * fault cycles is reached, and adds them up; runOps() operates a cluster (upgrade, grow,
+ * rebalance, decommission, roll) under the same workload and checker.
  */
 export * from './history.js';
 export * from './checker.js';
@@ -26,3 +27,4 @@ export * from './protocol-workloads.js';
 export * from './kafka-workload.js';
 export * from './mqtt-workload.js';
 export * from './half-workload.js';
+export * from './ops.js';

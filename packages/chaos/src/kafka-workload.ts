@@ -29,6 +29,12 @@ export interface KafkaWorkloadOptions {
 /** How long kafkajs waits for one produce request; its own retries fit in the send's budget. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** How long the drain waits for the group's commits before it restarts the members (drain()). */
+const DRAIN_RESTART_AFTER_MS = 15_000;
+
+/** How many of kafkajs's last warnings and errors a drain problem quotes. */
+const KAFKAJS_LOG_KEPT = 8;
+
 /**
  * kafkajs producers and a kafkajs consumer group on the run's topic (see above). The producers
  * are idempotent with acks -1 (all in-sync replicas), one record per send, each send to the next
@@ -46,8 +52,10 @@ export class KafkaWorkload implements ExtraWorkload {
   private readonly memberLoops: Promise<void>[] = [];
   private offsets: GroupOffsets | null = null;
   private stopping = false;
-  /** Aborts when the group's members are to leave (the drain, or the run's end). */
-  private readonly membersStop = new AbortController();
+  /** Aborts when the group's members are to leave (a restart in the drain, or the run's end). */
+  private membersStop = new AbortController();
+  /** kafkajs's last warnings and errors, quoted when the group does not drain. */
+  private readonly kafkajsLog: string[] = [];
   private closed: Promise<void> | null = null;
   private readonly producerCount: number;
   private readonly memberCount: number;
@@ -68,7 +76,8 @@ export class KafkaWorkload implements ExtraWorkload {
     this.kafka = new Kafka({
       clientId: 'herald-chaos',
       brokers: [...brokers],
-      logLevel: logLevel.NOTHING,
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ namespace, log }) => this.keepLog(namespace, log),
       connectionTimeout: 5_000,
       requestTimeout: REQUEST_TIMEOUT_MS,
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
@@ -79,7 +88,7 @@ export class KafkaWorkload implements ExtraWorkload {
     if (this.memberCount > 0) {
       this.offsets = new GroupOffsets({ ...context, group: KAFKA_GROUP, process: 'kafka-offsets' });
       this.offsets.start();
-      for (let m = 1; m <= this.memberCount; m++) this.memberLoops.push(this.member(`kg${m}`));
+      this.startMembers();
     }
   }
 
@@ -90,12 +99,32 @@ export class KafkaWorkload implements ExtraWorkload {
     await Promise.all(this.producerLoops);
   }
 
+  /**
+   * Waits for the group's commits to reach the high watermarks. kafkajs commits a member's
+   * offsets only after it processed a batch (or on a rebalance), unlike Kafka's Java consumer,
+   * which commits on every poll once the interval has passed: a commit that failed during the
+   * last fault (say, on a coordinator that was moving) is only tried again with the next batch,
+   * and after the producers stopped there is none. So if the group has not caught up after
+   * DRAIN_RESTART_AFTER_MS, the members are restarted once, as an operator restarts a stuck
+   * consumer: the new members resume from the committed offsets, are handed the rest again
+   * (at-least-once, which the group checks allow) and commit it. A group that still does not
+   * catch up is a problem, quoted with kafkajs's last warnings and errors.
+   */
   async drain(timeoutMs: number, signal: AbortSignal): Promise<string | null> {
     if (this.offsets === null) return null;
-    const caughtUp = await this.offsets.caughtUp(timeoutMs, signal);
+    const firstMs = Math.min(DRAIN_RESTART_AFTER_MS, timeoutMs);
+    let caughtUp = await this.offsets.caughtUp(firstMs, signal);
+    if (!caughtUp && !signal.aborted && timeoutMs > firstMs) {
+      await this.closeConsumers();
+      this.startMembers();
+      caughtUp = await this.offsets.caughtUp(timeoutMs - firstMs, signal);
+    }
     await this.closeConsumers();
     const recorded = await this.offsets.recordFinal(30_000);
-    if (!caughtUp) return `group ${KAFKA_GROUP} did not commit up to the high watermarks within ${(timeoutMs / 1000).toFixed(0)} s after the producers stopped`;
+    if (!caughtUp) {
+      const log = this.kafkajsLog.length === 0 ? 'kafkajs logged no warning or error' : `kafkajs's last warnings and errors: ${this.kafkajsLog.join('; ')}`;
+      return `group ${KAFKA_GROUP} did not commit up to the high watermarks within ${(timeoutMs / 1000).toFixed(0)} s after the producers stopped (its members were restarted after ${(firstMs / 1000).toFixed(0)} s); ${log}`;
+    }
     return recorded ? null : `could not read the final committed offsets of group ${KAFKA_GROUP}`;
   }
 
@@ -109,9 +138,22 @@ export class KafkaWorkload implements ExtraWorkload {
     return this.closed;
   }
 
+  private startMembers(): void {
+    this.membersStop = new AbortController();
+    this.memberLoops.length = 0;
+    for (let m = 1; m <= this.memberCount; m++) this.memberLoops.push(this.member(`kg${m}`, this.membersStop.signal));
+  }
+
   private async closeConsumers(): Promise<void> {
     this.membersStop.abort();
     await Promise.all(this.memberLoops);
+  }
+
+  /** Keeps kafkajs's last warnings and errors (logLevel WARN), with the run's time. */
+  private keepLog(namespace: string, log: { readonly message: string; readonly error?: string }): void {
+    const time = this.context === null ? '' : `${(this.context.clock() / 1000).toFixed(1)} s `;
+    this.kafkajsLog.push(`${time}${namespace}: ${log.message}${log.error === undefined ? '' : ` (${log.error})`}`);
+    if (this.kafkajsLog.length > KAFKAJS_LOG_KEPT) this.kafkajsLog.shift();
   }
 
   /** One producer's loop: one record per send, partitions in turn, values `k1-0`, `k1-1`, ... */
@@ -154,10 +196,9 @@ export class KafkaWorkload implements ExtraWorkload {
    *  kafkajs commits a batch's offsets only after eachBatch returns, by which time the batch is
    *  in the history, so nothing is committed that the history does not show consumed. A member
    *  kafkajs gave up on (a crash it does not restart from) is replaced by a new one. */
-  private async member(name: string): Promise<void> {
+  private async member(name: string, stop: AbortSignal): Promise<void> {
     const { topic, record, clock } = this.context!;
     const group = KAFKA_GROUP;
-    const stop = this.membersStop.signal;
     const stopped = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
     while (!stop.aborted) {
       const consumer = this.kafka!.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 15_000, maxWaitTimeInMs: 500, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 } });

@@ -20,6 +20,9 @@ export interface NodeLaunchSpec {
   readonly logLevel: string;
   /** The node lost its data (wipe, or a corrupt store replaced): `herald node start --rejoin`. */
   readonly rejoin: boolean;
+  /** The node is new to a running cluster, which admits it with `herald node add`: `herald node
+   *  start --join` (a node ignores it once it has stored state, so every start may pass it). */
+  readonly join?: boolean;
   /** Environment variables the node's process gets besides the harness's own (e.g. libfaketime's
    *  for a node whose clock a fault moves). */
   readonly env: Readonly<Record<string, string>>;

@@ -62,6 +62,47 @@ export interface ExtraWorkload {
   close(): Promise<void>;
 }
 
+/** What a Scenario gets to work with: the cluster, its processes, and the run's history. */
+export interface ScenarioContext {
+  /** A client of the cluster as the admin (through the proxies), for the scenario's calls. */
+  readonly admin: HeraldClient;
+  readonly cluster: ClusterAccess;
+  readonly nodes: NodeProcesses;
+  /** The nodes the harness counts as the cluster's: it waits for them, starts them at the heal
+   *  and reads from each at the end. The first `nodes` at the start; a scenario that adds or
+   *  removes nodes changes it. */
+  readonly members: Set<number>;
+  /** How the cluster is to reach node `id` (its spec for `herald node add`): its client proxy,
+   *  its own peer port (under a scenario the peers dial each other directly), and its Kafka
+   *  proxy when one serves. */
+  address(id: number): { host: string; clientPort: number; peerPort: number; kafkaPort?: number };
+  /** Starts the node as the harness's supervisor does (FaultInjector.startNode). */
+  startNode(id: number): Promise<void>;
+  waitReady(id: number, timeoutMs: number): Promise<boolean>;
+  /** Whether every partition of the run's topic gets a leader and a full ISR within `timeoutMs`. */
+  waitInSync(timeoutMs: number): Promise<boolean>;
+  readonly record: Recorder;
+  readonly clock: () => number;
+  readonly signal: AbortSignal;
+  readonly emit: (line: string) => void;
+  readonly addFinding: (finding: Omit<Finding, 'time'>) => void;
+}
+
+/**
+ * What runs instead of the fault schedule, under the same workload, e.g. the operations of
+ * ops.ts (grow, rebalance, decommission, roll, upgrade). The run's duration is the scenario's:
+ * the heal, the drain, the final reads and the checker follow once run() resolves. What it
+ * records as `fault` events (steps) gets the checker's unavailability figures, as faults do.
+ */
+export interface Scenario {
+  /** Shown in the run's start line. */
+  readonly name: string;
+  /** Nodes prepared beyond `ChaosRunOptions.nodes` (ids, ports, proxies, certificates) and not
+   *  started: each starts with `--join` and `--peers` naming the first nodes and itself. */
+  readonly spareNodes: number;
+  run(context: ScenarioContext): Promise<void>;
+}
+
 /** Options of runChaos(). */
 export interface ChaosRunOptions {
   /** 3 or 5 (any count from 1 works; wipe needs 3). */
@@ -107,6 +148,8 @@ export interface ChaosRunOptions {
   /** The size of the tmpfs a node gets for its data when a disk-full fault targets it; default
    *  256 MiB. */
   readonly diskBytes?: number;
+  /** Runs instead of the fault schedule (`faults` and `durationMs` are then not used). */
+  readonly scenario?: Scenario;
   /** Schedule tuning (tests): fault and gap lengths. */
   readonly schedule?: Partial<Pick<Parameters<typeof generateSchedule>[0], 'faultMsMin' | 'faultMsMax' | 'gapMsMin' | 'gapMsMax'>>;
 }
@@ -196,15 +239,17 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const outcome: { finalRead: FinalReadResult | null; injector: FaultInjector | null } = { finalRead: null, injector: null };
   const replicaReads: { node: number; result: FinalReadResult }[] = [];
 
-  const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+  // Every node the run may start: the first `nodes`, then a scenario's spare ones.
+  const ids = Array.from({ length: options.nodes + (options.scenario?.spareNodes ?? 0) }, (_, i) => i + 1);
+  const memberNodes = new Set(ids.slice(0, options.nodes));
   // Host faults this machine cannot inject (no root for a tmpfs, no strace, no libfaketime) are
   // left out, and said so; the schedule is drawn from the rest.
   const unavailable = await unavailableHostFaults(options.faults);
   const kinds = options.faults.filter((kind) => !unavailable.has(kind));
   const unavailableKinds = [...unavailable].map(([kind, reason]) => ({ kind, reason }));
   for (const { kind, reason } of unavailableKinds) emit(`${kind} left out: ${reason}`);
-  if (kinds.length === 0) throw new Error(`none of the fault kinds can be injected here: ${unavailableKinds.map((u) => `${u.kind}: ${u.reason}`).join('; ')}`);
-  const schedule: ScheduledFault[] = generateSchedule({ durationMs: options.durationMs, seed: options.seed, kinds, nodes: ids, ...options.schedule });
+  if (kinds.length === 0 && options.scenario === undefined) throw new Error(`none of the fault kinds can be injected here: ${unavailableKinds.map((u) => `${u.kind}: ${u.reason}`).join('; ')}`);
+  const schedule: ScheduledFault[] = options.scenario !== undefined ? [] : generateSchedule({ durationMs: options.durationMs, seed: options.seed, kinds, nodes: ids, ...options.schedule });
 
   // A node a disk-full fault targets keeps its data on a tmpfs of its own; a node whose clock a
   // fault moves runs under libfaketime from its first start.
@@ -250,15 +295,22 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       // With the Kafka workload, every node names each node's Kafka proxy (its `:kafkaPort`), and
       // advertises its own proxy for itself, so Kafka clients dial proxies only.
       const kafka = listeners.includes('kafka');
+      // A spare node joins the first ones (`--join`), its --peers naming them and itself. Under a
+      // scenario the peers dial each other directly, so that every node's list names the same
+      // addresses, as a real cluster's do: the first membership change records the controller's
+      // list for every node, and a node whose list named other addresses (its own proxies) would
+      // re-link to every peer then. A scenario injects no link faults.
+      const peerPort = (other: number): number => (other === id || options.scenario !== undefined ? real.get(other)!.peer : links.peerLink(id, other).port);
       const peers = ids
-        .map((other) => `${other}=${HOST}:${links.clientLink(other).port}:${other === id ? real.get(id)!.peer : links.peerLink(id, other).port}${kafka ? `:${links.listenerLink('kafka', other).port}` : ''}`)
+        .filter((other) => memberNodes.has(other) || other === id)
+        .map((other) => `${other}=${HOST}:${links.clientLink(other).port}:${peerPort(other)}${kafka ? `:${links.listenerLink('kafka', other).port}` : ''}`)
         .join(',');
       const ports = real.get(id)!;
       const disk = disks.get(id);
       const dataDir = disk === undefined ? join(dataRoot, `node-${id}`) : join(disk.mountPoint, 'node');
       const env = { ...clocks.get(id)?.env(), ...(kafka ? { HERALD_KAFKA_ADVERTISED_PORT: String(links.listenerLink('kafka', id).port) } : {}) };
       const served = { ...(ports.listeners.kafka === undefined ? {} : { kafkaPort: ports.listeners.kafka }), ...(ports.listeners.mqtt === undefined ? {} : { mqttPort: ports.listeners.mqtt }) };
-      const node = { id, dataDir, host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info', env, ...served };
+      const node = { id, join: !memberNodes.has(id), dataDir, host: HOST, clientPort: ports.client, peerPort: ports.peer, metricsPort: ports.metrics, peers, logLevel: options.logLevel ?? 'info', env, ...served };
       return [id, { ...node, security: security.nodes.get(id)! }];
     }),
   );
@@ -328,11 +380,12 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       } catch (err) {
         found.push(`DescribeTopic: ${(err as Error).message}`);
       }
-      const pages = await Promise.all(ids.map((id) => security.metrics(HOST, real.get(id)!.metrics, 1_000)));
+      const asked = [...memberNodes];
+      const pages = await Promise.all(asked.map((id) => security.metrics(HOST, real.get(id)!.metrics, 1_000)));
       pages.forEach((page, i) => {
         const repairing = page === null ? null : repairingOnNode(page);
-        if (repairing === null) found.push(`no metrics from node ${ids[i]}`);
-        else if (repairing !== '') found.push(`node ${ids[i]}: ${repairing}`);
+        if (repairing === null) found.push(`no metrics from node ${asked[i]}`);
+        else if (repairing !== '') found.push(`node ${asked[i]}: ${repairing}`);
       });
       if (found.length === 0) return { left: null, seen };
       last = found.join('; ');
@@ -381,9 +434,9 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
 
   /** Starts the nodes, creates the topic, runs the workload under the schedule. */
   const runSchedule = async (): Promise<void> => {
-    emit(`starting ${ids.length} nodes (data in ${dataRoot}, the admin's client config ${security.clientConfig}, logs in ${join(reportDir, 'nodes')})`);
-    for (const id of ids) await nodes.start(id);
-    for (const id of ids) {
+    emit(`starting ${memberNodes.size} nodes (data in ${dataRoot}, the admin's client config ${security.clientConfig}, logs in ${join(reportDir, 'nodes')})`);
+    for (const id of memberNodes) await nodes.start(id);
+    for (const id of memberNodes) {
       if (!(await waitReady(id, 60_000))) throw new Error(`node ${id} was not ready within 60 s; see ${nodes.logPath(id)}`);
     }
     // The first controller writes the admin user from the bootstrap file once the meta group
@@ -409,7 +462,29 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       ...(queue === null ? [] : [`a queue subscription of ${queueMemberCount}`]),
       ...extras.map((workload) => workload.name),
     ];
-    emit(`workload started: ${options.producers} producers on ${options.partitions} partitions${members.length === 0 ? '' : `, ${members.join(' and ')}`}; ${schedule.length} faults scheduled over ${formatS(options.durationMs)}`);
+    const plan = options.scenario === undefined ? `${schedule.length} faults scheduled over ${formatS(options.durationMs)}` : `then ${options.scenario.name}`;
+    emit(`workload started: ${options.producers} producers on ${options.partitions} partitions${members.length === 0 ? '' : `, ${members.join(' and ')}`}; ${plan}`);
+    if (options.scenario !== undefined) {
+      await options.scenario.run({
+        admin,
+        cluster,
+        nodes,
+        members: memberNodes,
+        address: (id) => {
+          const kafka = listeners.includes('kafka') ? { kafkaPort: links.listenerLink('kafka', id).port } : {};
+          return { host: HOST, clientPort: links.clientLink(id).port, peerPort: real.get(id)!.peer, ...kafka };
+        },
+        startNode: (id) => injector.startNode(id),
+        waitReady,
+        waitInSync,
+        record,
+        clock: () => clock(),
+        signal,
+        emit,
+        addFinding,
+      });
+      return;
+    }
 
     let shiftMs = 0;
     let notWholeReported = false;
@@ -493,7 +568,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       active = null;
     }
     links.heal();
-    for (const id of ids) {
+    for (const id of memberNodes) {
       nodes.resume(id);
       if (!nodes.isRunning(id) && workloadStarted && !signal.aborted) await outcome.injector?.startNode(id).catch(() => undefined);
     }
@@ -552,7 +627,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   /** Waits for the cluster to converge, then reads every partition through any node and
    *  from each node alone. */
   const readEverything = async (): Promise<void> => {
-    for (const id of ids) {
+    for (const id of memberNodes) {
       if (!(await waitReady(id, 60_000))) addFinding({ node: id, kind: FindingKind.NotReady, message: `node ${id} was not ready within 60 s of the heal` });
     }
     if (!(await waitInSync(60_000))) {
@@ -573,11 +648,19 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       addFinding({ kind: FindingKind.FinalRead, message: `the final read did not reach the end of every partition: ${describeRead(finalResult)}` });
     }
     if (endOffsets === undefined) return;
-    for (const id of ids) {
+    // After replicas moved (a scenario's rebalance), a node holds only some partitions: its copy
+    // is read of those.
+    const replicas = await admin.describeTopic(TOPIC, { timeoutMs: 10_000 }).then(
+      (topic) => topic.partitions.map((p) => p.replicas),
+      () => undefined,
+    );
+    for (const id of memberNodes) {
+      const held = replicas?.flatMap((r, p) => (r.includes(id) ? [p] : []));
+      const only = held === undefined || held.length === options.partitions ? {} : { only: held };
       // Only node `id` answers: every other client link resets connections on arrival.
       for (const other of ids) if (other !== id) links.clientLink(other).reset();
       try {
-        const result = await finalRead({ ...readOptions, process: `final-n${id}`, node: id, timeoutMs: 60_000 });
+        const result = await finalRead({ ...readOptions, ...only, process: `final-n${id}`, node: id, timeoutMs: 60_000 });
         replicaReads.push({ node: id, result });
         if (!result.complete) {
           addFinding({ node: id, kind: FindingKind.FinalRead, message: `node ${id} alone did not serve every partition to its end: ${describeRead(result)}` });

@@ -74,6 +74,22 @@ describe('check', () => {
     expect(verdict.examples['lost-on-node'][0]).toMatchObject({ partition: 'orders/0', values: ['p1-1'], offsets: [1], process: 'final-n2' });
   });
 
+  // Shows that a node's whole copy covers only the partitions its final read names (those it
+  // holds a replica of, after replicas moved): what it lacks of another partition is not
+  // lost-on-node, what it lacks of its own is. Method: orders/0 and orders/1 with two values
+  // each; node 4's copy names partition 1 only and lacks p2-1 of it.
+  it('judges a node\'s copy only on the partitions it holds', () => {
+    const h = new HistoryBuilder()
+      .sendAll('p1', 0, values('p1', 2), 0)
+      .sendAll('p2', 1, values('p2', 2), 0)
+      .pollRun('final', 0, values('p1', 2), 0, { reset: true })
+      .pollRun('final', 1, values('p2', 2), 0, { final: true })
+      .pollRun('final-n4', 1, ['p2-0'], 0, { final: true, reset: true, node: 4, partitions: [1] });
+    const verdict = check(h.events);
+    expectCounts(verdict, { 'lost-on-node': 1 });
+    expect(verdict.examples['lost-on-node'][0]).toMatchObject({ partition: 'orders/1', values: ['p2-1'], process: 'final-n4' });
+  });
+
   // Shows that a node's read that is not marked final says nothing about what the node lacks.
   it('does not count a partial read of one node', () => {
     const h = new HistoryBuilder()

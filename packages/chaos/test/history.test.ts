@@ -54,6 +54,8 @@ const everyShape: HistoryEvent[] = [
     partitions: [{ partition: 0, ackFloor: 1, highWatermark: 1, unacked: 0, deadLettered: 0, redelivered: 1 }],
     final: true,
   },
+  { time: 24, type: 'invoke', f: 'poll', process: 'final-n2', topic: 'orders', reset: true },
+  { time: 25, type: 'ok', f: 'poll', process: 'final-n2', topic: 'orders', records: [], final: true, node: 2, partitions: [1] },
 ];
 
 describe('history', () => {
@@ -96,6 +98,7 @@ describe('history', () => {
     { line: '{"time": 1, "type": "invoke", "f": "ack", "process": "q1-s0", "topic": "t", "subscription": "s", "partition": 0, "offset": 3, "deliveryCount": 1}', reason: /member/ },
     { line: '{"time": 1, "type": "ok", "f": "subscription", "process": "d", "topic": "t", "subscription": "s", "partitions": [{"partition": 0}]}', reason: /ackFloor/ },
     { line: '{"time": 1, "type": "invoke", "f": "lease", "process": "q1", "topic": "t"}', reason: /f must be one of/ },
+    { line: '{"time": 1, "type": "ok", "f": "poll", "process": "final-n2", "topic": "t", "records": [], "final": true, "node": 2, "partitions": [-1]}', reason: /partitions must be/ },
     { line: '{"time": 1, "type": "invoke", "f": "send", "process": "p1", "topic": "t", "partition": 0', reason: /not JSON/ },
   ])('reports a bad line by number: $reason', async ({ line, reason }) => {
     const path = join(dir, 'bad.jsonl');

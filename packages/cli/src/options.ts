@@ -19,6 +19,13 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: str
   };
 }
 
+/** A parser of node id lists (1,2,3), for commander. */
+export function nodeIds(value: string): number[] {
+  const ids = value.split(',').map((v) => integer(1)(v));
+  if (new Set(ids).size !== ids.length) throw new InvalidArgumentError('names a node twice');
+  return ids;
+}
+
 /** A parser of repeatable key=value options into a map, for commander. */
 export function keyValue(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const at = value.indexOf('=');

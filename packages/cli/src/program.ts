@@ -35,7 +35,17 @@ const COMMANDS: readonly { readonly name: string; readonly description: string; 
   },
   { name: 'leader', description: "move partitions' leadership", load: async () => (await import('./commands/leader.js')).registerLeader },
   { name: 'partition', description: 'move partitions to other nodes (reassign their replicas)', load: async () => (await import('./commands/partition.js')).registerPartition },
-  { name: 'chaos', description: 'break a local cluster on purpose and check that nothing acknowledged was lost', load: async () => (await import('./commands/chaos.js')).registerChaos },
+  {
+    name: 'chaos',
+    description: 'break a local cluster on purpose, or operate it (grow, shrink, roll, upgrade), and check that nothing acknowledged was lost',
+    load: async () => {
+      const [{ registerChaos }, { registerChaosOps }] = await Promise.all([import('./commands/chaos.js'), import('./commands/chaos-ops.js')]);
+      return (command, cliEntry) => {
+        registerChaos(command, cliEntry);
+        registerChaosOps(command, cliEntry);
+      };
+    },
+  },
   {
     name: 'bench',
     description: 'measure a cluster: throughput, latency percentiles (HDR histogram), consume rate, failover unavailability',

@@ -14,13 +14,28 @@ const FETCH_BYTES_MAX = 4 << 20;
  *  (only records committed from now on), or an explicit offset. */
 export type StartFrom = 'earliest' | 'latest' | { readonly offset: number };
 
+/** Which records a consumer sees (KIP-98): 'read_committed' (the default) reads below the
+ *  last stable offset, without the records of aborted transactions; 'read_uncommitted' reads
+ *  up to the high watermark, the records of open and aborted transactions included. Half
+ *  messages are seen only once committed, under either. */
+export type IsolationLevel = 'read_committed' | 'read_uncommitted';
+
+/** The wire value of an isolation level; refuses anything else with InvalidArgument. */
+export function wireIsolation(level: IsolationLevel | undefined): 'ISOLATION_READ_COMMITTED' | 'ISOLATION_READ_UNCOMMITTED' {
+  if (level === undefined || level === 'read_committed') return 'ISOLATION_READ_COMMITTED';
+  if (level === 'read_uncommitted') return 'ISOLATION_READ_UNCOMMITTED';
+  throw invalidArgument('isolation', `must be "read_committed" or "read_uncommitted" (got ${JSON.stringify(level)})`);
+}
+
 /** Options of a consumer. */
 export interface ConsumerOptions {
   readonly topic: string;
   /** The partitions to read; all of the topic's by default. */
   readonly partitions?: readonly number[];
-  /** 'latest' by default. */
+  /** 'latest' by default: the last stable offset reading committed, else the high watermark. */
   readonly from?: StartFrom;
+  /** 'read_committed' by default. */
+  readonly isolation?: IsolationLevel;
   /** How long one Fetch waits for new records (long poll); 1,000 by default. */
   readonly maxWaitMs?: number;
   /** An upper bound on one Fetch's batches (at least one batch is always returned); by default
@@ -53,6 +68,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   private partitionsRead = 1;
   private readonly closeListeners: (() => void)[] = [];
   private readonly settings: { maxWaitMs: number; maxBytes: number; bufferRecordsMax: number; failTimeoutMs: number; retry: RetryPolicy };
+  private readonly isolation: ReturnType<typeof wireIsolation>;
 
   constructor(
     private readonly router: Router,
@@ -62,6 +78,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     if (typeof from === 'object' && !(Number.isInteger(from.offset) && from.offset >= 0)) {
       throw invalidArgument('from.offset', `must be an integer from 0 (got ${from.offset})`);
     }
+    this.isolation = wireIsolation(options.isolation);
     this.settings = {
       maxWaitMs: options.maxWaitMs ?? 1_000,
       maxBytes: options.maxBytes ?? 0, // 0: fetchBytes() chooses
@@ -104,7 +121,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
           if (typeof from === 'object') return from.offset;
           const position = from === 'earliest' ? 'START_POSITION_EARLIEST' : 'START_POSITION_LATEST';
           const answer = await this.router.anyNode(
-            (stubs, deadline) => unaryCall<v1.ListOffsetsResponse__Output>(stubs.address, (o, cb) => stubs.consume.listOffsets({ topic, partition: p, position }, o, cb), deadline),
+            (stubs, deadline) => unaryCall<v1.ListOffsetsResponse__Output>(stubs.address, (o, cb) => stubs.consume.listOffsets({ topic, partition: p, position, isolation: this.isolation }, o, cb), deadline),
             { signal: this.abort.signal },
             this.router.replicaAddresses(topic, p)[0],
           );
@@ -195,7 +212,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   /** One Fetch of the partition from `offset` at `address`. */
   private fetchAt(address: string, partition: number, offset: number): Promise<v1.FetchResponse__Output> {
     const stubs = this.router.connections.get(address);
-    const request = { topic: this.options.topic, partition, offset, maxBytes: this.settings.maxBytes || this.fetchBytes(), maxWaitMs: this.settings.maxWaitMs };
+    const request = { topic: this.options.topic, partition, offset, maxBytes: this.settings.maxBytes || this.fetchBytes(), maxWaitMs: this.settings.maxWaitMs, isolation: this.isolation };
     return unaryCall<v1.FetchResponse__Output>(address, (o, cb) => stubs.consume.fetch(request, o, cb), Date.now() + this.settings.maxWaitMs + 10_000, this.abort.signal);
   }
 
@@ -214,14 +231,14 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   }
 }
 
-/** The records of a fetched batch at or after `position`, with their offsets: a batch may start
- *  before the offset asked for, and the reader skips what it has already seen. */
 /** The records of a fetched batch that an application reads: none for a transaction marker
  *  (a control batch, KIP-98), which the reader only moves past. */
 export async function applicationRecords(batch: Uint8Array): Promise<BatchRecord[]> {
   return readBatchHeader(batch).control ? [] : decodeBatch(batch);
 }
 
+/** The records of a fetched batch at or after `position`, with their offsets: a batch may start
+ *  before the offset asked for, and the reader skips what it has already seen. */
 export function recordsFrom(topic: string, partition: number, baseOffset: number, records: readonly BatchRecord[], position: number): ConsumedRecord[] {
   const out: ConsumedRecord[] = [];
   for (const record of records) {

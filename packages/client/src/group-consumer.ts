@@ -1,6 +1,6 @@
 import { HeraldError, invalidArgument, type v1 } from '@herald/protocol';
 import { unaryCall } from './connections.js';
-import { applicationRecords, recordsFrom } from './consumer.js';
+import { applicationRecords, recordsFrom, wireIsolation, type IsolationLevel } from './consumer.js';
 import { isUnreachable, leaderHint, shouldRetry, toHeraldError } from './errors.js';
 import { GroupAdmin, type TopicPartitions } from './groups.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js';
@@ -22,6 +22,8 @@ export interface GroupConsumerOptions {
   /** Where a partition without a committed offset starts (and one whose committed offset was
    *  removed by retention): 'latest' (default, Kafka's) or 'earliest'. */
   readonly autoOffsetReset?: 'earliest' | 'latest';
+  /** 'read_committed' by default (see IsolationLevel). */
+  readonly isolation?: IsolationLevel;
   /** Commit the position of processed records every autoCommitIntervalMs, before a rebalance
    *  and on close (default true). With false, only commit() commits. */
   readonly autoCommit?: boolean;
@@ -101,6 +103,7 @@ export class GroupConsumer implements AsyncIterable<ConsumedRecord> {
   /** Per partition: the offset last committed (or found committed). */
   private readonly committed = new Map<string, number>();
   private readonly admin: GroupAdmin;
+  private readonly isolation: ReturnType<typeof wireIsolation>;
   private readonly closeListeners: (() => void)[] = [];
   private readonly settings: Required<Pick<GroupConsumerOptions, 'clientId' | 'strategies' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'autoOffsetReset' | 'autoCommit' | 'autoCommitIntervalMs' | 'maxWaitMs' | 'maxBytes' | 'bufferRecordsMax'>> & { retry: RetryPolicy };
 
@@ -110,6 +113,7 @@ export class GroupConsumer implements AsyncIterable<ConsumedRecord> {
   ) {
     if (options.topics.length === 0) throw invalidArgument('topics', 'at least one topic is needed');
     this.admin = new GroupAdmin(router);
+    this.isolation = wireIsolation(options.isolation);
     this.settings = {
       clientId: options.clientId ?? 'herald-client',
       strategies: options.strategies ?? [],
@@ -343,7 +347,7 @@ export class GroupConsumer implements AsyncIterable<ConsumedRecord> {
     if (this.router.cachedTopic(topic) === undefined) await this.router.refreshTopic(topic, { signal: this.closed.signal });
     const position = this.settings.autoOffsetReset === 'earliest' ? 'START_POSITION_EARLIEST' : 'START_POSITION_LATEST';
     const answer = await this.router.anyNode(
-      (s, d) => unaryCall<v1.ListOffsetsResponse__Output>(s.address, (o, cb) => s.consume.listOffsets({ topic, partition, position }, o, cb), d),
+      (s, d) => unaryCall<v1.ListOffsetsResponse__Output>(s.address, (o, cb) => s.consume.listOffsets({ topic, partition, position, isolation: this.isolation }, o, cb), d),
       { signal: this.closed.signal },
       this.router.replicaAddresses(topic, partition)[0],
     );
@@ -413,7 +417,7 @@ export class GroupConsumer implements AsyncIterable<ConsumedRecord> {
       address ??= this.router.replicaAddresses(topic, partition)[0] ?? this.router.addresses()[0]!;
       try {
         const stubs = this.router.connections.get(address);
-        const request = { topic, partition, offset: position, maxBytes: this.settings.maxBytes, maxWaitMs: this.settings.maxWaitMs, group: this.options.group, memberId: this.memberId, generation: this.generation };
+        const request = { topic, partition, offset: position, maxBytes: this.settings.maxBytes, maxWaitMs: this.settings.maxWaitMs, isolation: this.isolation, group: this.options.group, memberId: this.memberId, generation: this.generation };
         const response = await unaryCall<v1.FetchResponse__Output>(address, (o, cb) => stubs.consume.fetch(request, o, cb), Date.now() + this.settings.maxWaitMs + 10_000, signal);
         failures = 0;
         for (const batch of response.batches) {
@@ -432,7 +436,7 @@ export class GroupConsumer implements AsyncIterable<ConsumedRecord> {
         if (err.reason === 'OffsetOutOfRange') {
           // The position was removed by retention (or is beyond what this replica holds).
           const answer = await this.router.anyNode((s, d) => unaryCall<v1.ListOffsetsResponse__Output>(s.address, (o, cb) => s.consume.listOffsets({ topic, partition, position: 'START_POSITION_EARLIEST' }, o, cb), d), { signal }).catch(() => undefined);
-          if (answer !== undefined && position < answer.logStartOffset) position = this.settings.autoOffsetReset === 'earliest' ? answer.logStartOffset : answer.highWatermark;
+          if (answer !== undefined && position < answer.logStartOffset) position = this.settings.autoOffsetReset === 'earliest' ? answer.logStartOffset : await this.resetPosition(topic, partition);
           else address = this.router.nextReplica(topic, partition, address);
         } else if (!shouldRetry(err)) {
           this.fail(err);

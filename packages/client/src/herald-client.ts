@@ -1,7 +1,7 @@
 import { invalidArgument, type v1 } from '@herald/protocol';
 import { findClientConfig, readClientConfig } from './client-config.js';
 import { checkAddress, Connections, unaryCall } from './connections.js';
-import { Consumer, type ConsumerOptions } from './consumer.js';
+import { Consumer, wireIsolation, type ConsumerOptions, type IsolationLevel } from './consumer.js';
 import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 import { GroupAdmin } from './groups.js';
 import { HalfMessages, listHalves, type HalfDescription } from './half-messages.js';
@@ -217,19 +217,26 @@ export class HeraldClient {
     return response.reassignments.map(fromWireReassignment);
   }
 
-  /** An offset of a partition: its first ('earliest'), its next ('latest'), or the first at or
-   *  after a time. Asked of any replica. */
-  async listOffsets(topic: string, partition: number, position: OffsetPosition, options: CallOptions = {}): Promise<{ offset: number; highWatermark: number; logStartOffset: number }> {
+  /** An offset of a partition: its first ('earliest'), its next ('latest': the last stable
+   *  offset reading committed, the default, else the high watermark), or the first at or after
+   *  a time. Asked of any replica. */
+  async listOffsets(
+    topic: string,
+    partition: number,
+    position: OffsetPosition,
+    options: CallOptions & { readonly isolation?: IsolationLevel } = {},
+  ): Promise<{ offset: number; highWatermark: number; logStartOffset: number; lastStableOffset: number }> {
+    const isolation = wireIsolation(options.isolation);
     if (this.router.cachedTopic(topic) === undefined) await this.router.refreshTopic(topic, options);
     const request =
       position === 'earliest'
-        ? { topic, partition, position: 'START_POSITION_EARLIEST' as const }
+        ? { topic, partition, position: 'START_POSITION_EARLIEST' as const, isolation }
         : position === 'latest'
-          ? { topic, partition, position: 'START_POSITION_LATEST' as const }
-          : { topic, partition, position: 'START_POSITION_TIMESTAMP' as const, timestampMs: position.timestampMs };
+          ? { topic, partition, position: 'START_POSITION_LATEST' as const, isolation }
+          : { topic, partition, position: 'START_POSITION_TIMESTAMP' as const, timestampMs: position.timestampMs, isolation };
     const replicas = this.router.replicaAddresses(topic, partition);
     const response = await this.router.anyNode((stubs, deadline) => unaryCall<v1.ListOffsetsResponse__Output>(stubs.address, (o, cb) => stubs.consume.listOffsets(request, o, cb), deadline), options, replicas[0]);
-    return { offset: response.offset, highWatermark: response.highWatermark, logStartOffset: response.logStartOffset };
+    return { offset: response.offset, highWatermark: response.highWatermark, logStartOffset: response.logStartOffset, lastStableOffset: response.lastStableOffset };
   }
 
   /** A producer over this client's connections (see Producer). */

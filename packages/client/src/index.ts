@@ -11,7 +11,7 @@ export { AUTHORIZATION_KEY, type ClientCredentials, type TlsOptions } from './se
 export { SecurityAdmin, type CredentialOptions, type Identity, type UserDescription } from './security-admin.js';
 export type { AclBinding, AclFilter, Principal, Quota } from '@herald/security/models';
 export { Producer, IDEMPOTENT_IN_FLIGHT_MAX, type ProducerOptions } from './producer.js';
-export { Consumer, recordsFrom, type ConsumerOptions, type StartFrom } from './consumer.js';
+export { Consumer, recordsFrom, type ConsumerOptions, type IsolationLevel, type StartFrom } from './consumer.js';
 export { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 export {
   GroupAdmin,

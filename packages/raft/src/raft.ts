@@ -115,6 +115,7 @@ export class RaftNode {
     assert(config.electionTicksMax >= config.electionTicksMin, 'electionTicksMax >= electionTicksMin');
     assert(config.maxInflightAppends >= 1, 'at least one Append in flight');
     assert(config.maxInflightBytes > 0, 'some bytes in flight');
+    assert((config.maxCatchupAppendBytes ?? 1) > 0, 'some bytes per catch-up Append');
     this.id = config.id;
     this.config = config;
     this.log = config.logger ?? silentLogger;
@@ -826,7 +827,9 @@ export class RaftNode {
       return true;
     }
     const lastIndex = this.raftLog.lastIndex();
-    const entries = pr.nextIndex <= lastIndex ? this.raftLog.slice(pr.nextIndex, lastIndex, this.config.maxAppendBytes) : [];
+    // A follower behind gets smaller Appends (isCatchupAppend's rule: from the commit index down).
+    const maxBytes = pr.nextIndex <= this.raftLog.commitIndex ? (this.config.maxCatchupAppendBytes ?? this.config.maxAppendBytes) : this.config.maxAppendBytes;
+    const entries = pr.nextIndex <= lastIndex ? this.raftLog.slice(pr.nextIndex, lastIndex, maxBytes) : [];
     if (entries.length === 0 && !allowEmpty) return false;
     const sentLast = prevIndex + entries.length;
     if (sentLast === lastIndex && sentLast > pr.caughtUpProbeIndex) {

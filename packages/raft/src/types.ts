@@ -212,6 +212,11 @@ export interface RaftConfig {
   readonly maxInflightAppends: number;
   /** Bytes of entry data in one Append (at least one entry is always sent). */
   readonly maxAppendBytes: number;
+  /** Bytes of entry data in one Append to a follower that is behind (isCatchupAppend: its entries
+   *  start at or below the commit index); absent, maxAppendBytes. Small catch-up Appends let the
+   *  host spread a catch-up over many short turns, on the leader and on the follower (etcd's
+   *  MaxSizePerMsg; CockroachDB sends 32 KiB per message). */
+  readonly maxCatchupAppendBytes?: number;
   /** Bytes of entry data in flight to one follower before the leader waits for responses (a soft
    *  limit: one Append may cross it). Bounds what a catch-up puts on the wire and on the
    *  follower's next write at once, so heartbeats and their answers are never stuck behind it. */
@@ -275,4 +280,14 @@ export interface RaftStatus {
   /** Repairing a log it lost (RaftNode.isRepairing): it neither votes nor campaigns until a
    *  leader has resent what it lost (docs/design-notes.md, "Storage repair"). */
   readonly repairing: boolean;
+}
+
+/**
+ * Whether an Append carries a follower's catch-up: its entries start at or below the commit
+ * index it carries, so a quorum held them before it was sent, and the follower is behind. A
+ * caught-up follower gets each entry before it commits. Hosts send and step such Appends within
+ * a byte budget per turn, behind heartbeats, votes and the Appends of caught-up followers.
+ */
+export function isCatchupAppend(message: Message): boolean {
+  return message.type === 'Append' && message.entries.length > 0 && message.entries[0]!.index <= message.commitIndex;
 }

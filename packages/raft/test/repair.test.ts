@@ -67,6 +67,24 @@ describe('re-replicating a wiped follower', () => {
     expect(c.disk(3).lastIndex).toBe(lastIndex);
   });
 
+  it('sends it Appends of at most maxCatchupAppendBytes', () => {
+    // Shows the per-message catch-up bound: entries at or below the commit index go to a follower
+    // behind in Appends of at most maxCatchupAppendBytes (200: two entries of 100 bytes), not
+    // maxAppendBytes (1,000). Method: 3 nodes, 200 entries of 100 bytes, wipe n3 and count the
+    // Appends it is sent until it holds the log again: at least 100 (20 with the larger size).
+    const c = cluster(3, { maxInflightAppends: 256, maxAppendBytes: 1_000, maxCatchupAppendBytes: 200, maxInflightBytes: 4_000 });
+    c.electLeader(1);
+    for (let i = 0; i < 200; i++) c.propose(1, record(i));
+    awaitApplied(c, c.node(1).lastIndex, [1, 2, 3]);
+    const lastIndex = c.node(1).lastIndex;
+    c.wipe(3);
+    c.stepUntil(() => progressOf(c, 1, 3).matchIndex === 0, { ticksMax: 20, what: 'n1 restarted n3 from its empty log' });
+    const before = c.sent('Append', 3);
+    c.stepUntil(() => progressOf(c, 1, 3).matchIndex === lastIndex, { ticksMax: 200, what: 'n3 caught up' });
+    expect(c.sent('Append', 3) - before).toBeGreaterThanOrEqual(100);
+    expect(c.disk(3).lastIndex).toBe(lastIndex);
+  });
+
   it('the leader keeps its leadership while its only live follower is a wiped node it re-replicates', () => {
     // Shows that a follower being repaired counts for CheckQuorum whatever its progress state
     // (probe, snapshot, replicate): its heartbeat and append answers keep the leader active, and

@@ -6,7 +6,7 @@ import type { Clock } from '../host/clock.js';
 import { FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX, PARTITION_ID_MAX, PARTITIONS_MAX, PRODUCE_STREAM_INFLIGHT_MAX, PRODUCE_TIMEOUT_MS_MAX, TOPIC_MESSAGE_BYTES_MAX, WAIT_MS_MAX } from '../limits.js';
 import type { HeraldNode } from '../node.js';
 import { Acks } from '../partition/partition-leader.js';
-import type { FetchResult } from '../partition/partition-log.js';
+import { Isolation, type FetchResult } from '../partition/partition-log.js';
 import { produce, ProducePipeline, type ProduceRequest } from '../produce.js';
 import { addNode, describeNodes, removeNode } from '../nodes.js';
 import { planDecommission, planRebalance, reassignPartitions } from '../reassign.js';
@@ -22,9 +22,9 @@ import { bytes, intInRange, topicConfigs, topicName } from './validate.js';
 interface WireProduceRequest { topic: string; partition: number; acks: string; batch: Buffer; timeoutMs: number; correlationId: number }
 /** A consumer-group member's fetch or subscription names its group, member id and generation. */
 interface MemberFields { group: string; memberId: string; generation: number }
-interface WireFetchRequest extends MemberFields { topic: string; partition: number; offset: number; maxBytes: number; maxWaitMs: number }
-interface SubscribeRequest extends MemberFields { topic: string; partition: number; startPosition: string; startOffset: number; startTimestampMs: number; maxBytes: number }
-interface ListOffsetsRequest { topic: string; partition: number; position: string; timestampMs: number }
+interface WireFetchRequest extends MemberFields { topic: string; partition: number; offset: number; maxBytes: number; maxWaitMs: number; isolation: string }
+interface SubscribeRequest extends MemberFields { topic: string; partition: number; startPosition: string; startOffset: number; startTimestampMs: number; maxBytes: number; isolation: string }
+interface ListOffsetsRequest { topic: string; partition: number; position: string; timestampMs: number; isolation: string }
 interface CreateTopicRequest { name: string; partitions?: number; replicationFactor?: number; configs: Record<string, string> }
 interface TransferLeadershipRequest { topic: string; partition: number; toNodeId: number }
 
@@ -175,6 +175,19 @@ function memberRead(req: MemberFields): GroupMemberRead | undefined {
   return { group: req.group, memberId: req.memberId, generation: intInRange(req.generation, 'generation', 0, Number.MAX_SAFE_INTEGER) };
 }
 
+/** The isolation a read asks for (consume.proto Isolation): read committed unless it says. */
+function isolationOf(isolation: string): Isolation {
+  switch (isolation) {
+    case 'ISOLATION_UNSPECIFIED':
+    case 'ISOLATION_READ_COMMITTED':
+      return Isolation.ReadCommitted;
+    case 'ISOLATION_READ_UNCOMMITTED':
+      return Isolation.ReadUncommitted;
+    default:
+      throw invalidArgument('isolation', `unknown isolation ${String(isolation)}`);
+  }
+}
+
 function startPosition(position: string, offset: unknown, timestampMs: unknown): StartPosition {
   switch (position) {
     case 'START_POSITION_EARLIEST':
@@ -225,6 +238,7 @@ function toWireBatches(result: FetchResult) {
     batches: result.batches.map((b) => ({ baseOffset: b.baseOffset, recordCount: b.recordCount, batch: b.bytes })),
     highWatermark: result.highWatermark,
     logStartOffset: result.logStartOffset,
+    lastStableOffset: result.lastStableOffset,
   };
 }
 
@@ -245,6 +259,7 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
         maxBytes: intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT),
         maxWaitMs: intInRange(req.maxWaitMs, 'max_wait_ms', 0, WAIT_MS_MAX),
         member: memberRead(req),
+        isolation: isolationOf(req.isolation),
         signal: abort.signal,
       });
       ctx.count('fetch', fetchedBytes(result));
@@ -259,6 +274,7 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
       let member: GroupMemberRead | undefined;
       let offset: number;
       let maxBytes: number;
+      let isolation: Isolation;
       let topic: string;
       let ctx: CallContext;
       try {
@@ -269,7 +285,8 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
         member = memberRead(req);
         checkMember(node, member, partition);
         maxBytes = intInRange(req.maxBytes, 'max_bytes', 1, FETCH_BYTES_MAX, FETCH_BYTES_DEFAULT);
-        offset = startOffset(partition, startPosition(req.startPosition, req.startOffset, req.startTimestampMs));
+        isolation = isolationOf(req.isolation);
+        offset = startOffset(partition, startPosition(req.startPosition, req.startOffset, req.startTimestampMs), isolation);
       } catch (err) {
         call.emit('error', toServiceError(err, log));
         return;
@@ -286,7 +303,7 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
       void (async () => {
         try {
           while (!abort.signal.aborted) {
-            await partition.log.waitForData(offset, 5_000, abort.signal);
+            await partition.log.waitForData(offset, 5_000, abort.signal, isolation);
             if (abort.signal.aborted) break;
             try {
               // A rebalance took the partition, or retention removed what the reader was at.
@@ -297,7 +314,7 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
               abort.abort();
               break;
             }
-            const result = partition.log.fetch(offset, maxBytes);
+            const result = partition.log.fetch(offset, maxBytes, isolation);
             if (result.batches.length === 0) continue;
             const last = result.batches[result.batches.length - 1]!;
             offset = last.baseOffset + last.recordCount;
@@ -329,8 +346,9 @@ export function consumeService(node: HeraldNode, log: Logger): grpc.UntypedServi
       const topic = topicName(req.topic);
       ctx.authorize('read', 'topic', topic);
       const { partition } = node.partition(topic, partitionId(req.partition));
-      const offset = startOffset(partition, startPosition(req.position, 0, req.timestampMs));
-      return { offset, timestampMs: req.timestampMs, highWatermark: partition.log.highWatermark, logStartOffset: partition.log.logStartOffset };
+      const offset = startOffset(partition, startPosition(req.position, 0, req.timestampMs), isolationOf(req.isolation));
+      const { highWatermark, logStartOffset, lastStableOffset } = partition.log;
+      return { offset, timestampMs: req.timestampMs, highWatermark, logStartOffset, lastStableOffset };
     }),
   };
 }

@@ -77,6 +77,16 @@ export const NodeConfigSchema = z
          *  its answers: bounds what a catch-up (a wiped or lagging replica) puts on the wire and
          *  on the follower's next write at once. */
         maxInflightBytes: z.number().int().min(1024).default(4 << 20),
+        /** Bytes of entry data in one Append to a follower that is behind (a wiped or lagging
+         *  replica, a reassignment's new one): catch-up travels in small messages, as etcd's
+         *  MaxSizePerMsg and CockroachDB's 32 KiB messages do, so that it spreads over short
+         *  turns (docs/design-notes.md, "Catch-up budget"). */
+        maxCatchupAppendBytes: z.number().int().min(1024).default(256 << 10),
+        /** Bytes of catch-up data (catch-up Appends and snapshots) one host turn sends as leader,
+         *  for every follower and group of the node together, and steps (so writes) as follower;
+         *  the rest waits for the next turns. A turn hears and answers nothing: this keeps it
+         *  short, so heartbeats and votes are not starved while a node catches up. */
+        catchupBytesPerTurn: z.number().int().min(1024).default(1 << 20),
         /** Kafka's replica.lag.time.max.ms: a follower stays in sync while it caught up this recently. */
         replicaLagTimeMaxMs: positiveMs.default(10_000),
         /** Applied entries of the meta group between two snapshots of the metadata (consumer

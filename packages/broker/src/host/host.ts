@@ -1,4 +1,4 @@
-import { initialState, NodeLivenessTracker, RaftNode, type Entry, type HardState, type Membership, type Message, type NodeId, type RaftEvent, type Ready, type Snapshot } from '@herald/raft';
+import { initialState, isCatchupAppend, NodeLivenessTracker, RaftNode, type Entry, type HardState, type Membership, type Message, type NodeId, type RaftEvent, type Ready, type Snapshot } from '@herald/raft';
 import type { NodeStore } from '@herald/storage';
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type Timer } from './clock.js';
@@ -37,6 +37,11 @@ export interface HostRaftSettings {
   readonly maxInflightAppends: number;
   readonly maxAppendBytes: number;
   readonly maxInflightBytes: number;
+  /** Bytes of entry data in one catch-up Append (RaftConfig.maxCatchupAppendBytes). */
+  readonly maxCatchupAppendBytes: number;
+  /** Bytes of catch-up data (isCatchupAppend, snapshots) one turn sends as leader, and steps
+   *  (so writes) as follower; the rest waits for later turns (Host, "Catch-up budget"). */
+  readonly catchupBytesPerTurn: number;
   readonly lagTicksMax: number;
   /** Idle groups quiesce (RaftNode "Quiescence"): no ticks, no heartbeats until something
    *  happens; the node-level failure detector stands in for their election timers. */
@@ -55,6 +60,8 @@ export interface TurnStats {
   readonly synced: boolean;
   readonly writeSeconds: number;
   readonly messagesSent: number;
+  /** The whole turn, from its first step to its last apply. */
+  readonly turnSeconds: number;
 }
 
 export interface HostOptions {
@@ -95,6 +102,11 @@ export interface HostOptions {
  * every peer from the turn (an empty frame, when no other frame goes there), hears every frame,
  * and on its verdicts calls peerDown()/peerUp() on every group (docs/design-notes.md,
  * "Quiescence", item 9).
+ *
+ * A catch-up (a follower behind: a wiped node, a new replica) goes within a byte budget per turn,
+ * as leader (holdBack) and as follower (stepInputs), behind heartbeats, votes and the Appends of
+ * caught-up followers, so that it never makes a turn long (docs/design-notes.md, "Catch-up
+ * budget").
  */
 export class Host implements GroupHost {
   private readonly groups = new Map<string, RaftGroup<unknown>>();
@@ -132,9 +144,17 @@ export class Host implements GroupHost {
   /** Term and vote last written per group: only their change needs a sync on its own. */
   private readonly syncedVotes = new Map<string, string>();
   private idleWaiters: (() => void)[] = [];
-  /** The budget of Appends to learners, and those waiting for it, oldest first. */
+  /** The budget of Appends to learners (setReplicationThrottle). */
   private readonly throttle: ReplicationThrottle;
-  private deferred: { group: string; message: Message; bytes: number }[] = [];
+  /** Catch-up messages waiting for a later turn's budget, oldest first (holdBack), and how many
+   *  wait per group and follower (`group/to`): a later Append of theirs waits behind them. */
+  private catchup: { group: string; message: Message; bytes: number; learner: boolean }[] = [];
+  private catchupWaiting = new Map<string, number>();
+  /** What is left of this turn's catch-up budget, whether anything took from it yet, and the
+   *  `group/to` pairs with catch-up in this turn's frames (their later Appends follow them). */
+  private catchupLeft = 0;
+  private catchupSent = false;
+  private catchupSending = new Set<string>();
   readonly clock: Clock;
 
   constructor(private readonly options: HostOptions) {
@@ -173,7 +193,8 @@ export class Host implements GroupHost {
 
   /** Limits the log data this node's leaders send to learners to `bytesPerSecond` in all (0:
    *  no limit): a reassignment's new replicas catch up without starving the partitions' own
-   *  replication (ReplicationThrottle). Appends over the budget wait, in order, for later turns. */
+   *  replication (ReplicationThrottle). Appends over the budget wait, in order, for later turns,
+   *  with the catch-up traffic that waits for the per-turn budget (holdBack). */
   setReplicationThrottle(bytesPerSecond: number): void {
     this.throttle.rate = bytesPerSecond;
   }
@@ -244,6 +265,7 @@ export class Host implements GroupHost {
         maxInflightAppends: s.maxInflightAppends,
         maxAppendBytes: s.maxAppendBytes,
         maxInflightBytes: s.maxInflightBytes,
+        maxCatchupAppendBytes: s.maxCatchupAppendBytes,
         lagTicksMax: s.lagTicksMax,
         prng: this.random,
         logger: this.options.logger.child({ group: id }),
@@ -362,7 +384,11 @@ export class Host implements GroupHost {
     for (const b of this.bootstraps.splice(0)) {
       if (this.groups.has(b.id)) batch.installSnapshot(b.id, b.snapshot).setHardState(b.id, b.hardState);
     }
-    this.releaseDeferred(early);
+    this.catchupLeft = this.options.raft.catchupBytesPerTurn;
+    this.catchupSent = false;
+    this.catchupSending = new Set();
+    const bulk = new Map<NodeId, GroupMessage[]>();
+    this.releaseCatchup(bulk);
     const touched = this.touched;
     this.touched = new Set();
     for (const group of touched) {
@@ -391,11 +417,7 @@ export class Host implements GroupHost {
         }
       }
       for (const message of ready.messages) {
-        if (this.deferToLearner(group, message)) continue;
-        const box = sendsBeforeWrite(message) ? early : outbox;
-        let list = box.get(message.to);
-        if (list === undefined) box.set(message.to, (list = []));
-        list.push({ group: group.id, message });
+        if (!this.holdBack(group, message, bulk)) addTo(sendsBeforeWrite(message) ? early : outbox, message.to, { group: group.id, message });
       }
       work.push({ group, ready });
     }
@@ -417,11 +439,17 @@ export class Host implements GroupHost {
       for (const peer of this.peers) if (!early.has(peer) && !outbox.has(peer)) early.set(peer, []);
     }
     sendAll(early);
-    if (work.length === 0 && batch.byteSize === 0) return;
+    if (work.length === 0 && batch.byteSize === 0) {
+      sendAll(bulk);
+      return;
+    }
     const started = performance.now();
     if (batch.byteSize > 0) await batch.write({ sync });
     const writeSeconds = (performance.now() - started) / 1000;
     sendAll(outbox);
+    // Catch-up last, in frames of their own: a peer reads this turn's heartbeats, votes and
+    // answers before it reads the data.
+    sendAll(bulk);
     for (const { group, ready } of work) {
       // A group deleted during the write is gone: its state machine no longer matters.
       if (this.groups.get(group.id) !== group) continue;
@@ -440,36 +468,79 @@ export class Host implements GroupHost {
     if (turnMs > settings.electionTicksMin * settings.tickMs) {
       this.options.logger.warn({ turnMs: Math.round(turnMs), writeMs: Math.round(writeSeconds * 1000), bytes: batch.byteSize, ticks, inbound, messagesSent }, 'host turn took longer than an election timeout');
     }
-    this.options.onTurn?.({ groupsReady: work.length, bytesWritten: batch.byteSize, synced: sync, writeSeconds, messagesSent });
+    this.options.onTurn?.({ groupsReady: work.length, bytesWritten: batch.byteSize, synced: sync, writeSeconds, messagesSent, turnSeconds: turnMs / 1000 });
   }
 
-  /** Whether an Append to a learner waits for the replication throttle (setReplicationThrottle):
-   *  over the budget, or behind others waiting. Any other message leaves as usual. */
-  private deferToLearner(group: RaftGroup<unknown>, message: Message): boolean {
-    if ((this.throttle.rate <= 0 && this.deferred.length === 0) || message.type !== 'Append' || message.entries.length === 0) return false;
-    if (!group.membership().learners.includes(message.to)) return false;
-    const bytes = dataBytes(message) ?? 0;
-    if (this.deferred.length === 0 && this.throttle.take(bytes)) return false;
-    this.deferred.push({ group: group.id, message, bytes });
+  /**
+   * Routes catch-up traffic (Host, "Catch-up budget"): a catch-up Append (isCatchupAppend), a
+   * snapshot, or an Append with entries to a learner while the replication throttle is on goes
+   * into `bulk` if this turn's budget (and, for a learner, the throttle) lets it through and
+   * nothing waits before it; otherwise it waits, in order, for a later turn. Every later Append
+   * of the same group to the same follower follows it, into `bulk` or the queue, so that they
+   * arrive in order (an Append overtaking another makes the follower reject it, and the leader
+   * send everything since its match index again). Returns whether the message was taken; any
+   * other message leaves as usual.
+   */
+  private holdBack(group: RaftGroup<unknown>, message: Message, bulk: Map<NodeId, GroupMessage[]>): boolean {
+    if (message.type !== 'Append' && message.type !== 'InstallSnapshot') return false;
+    const learner = this.throttle.rate > 0 && message.type === 'Append' && message.entries.length > 0 && group.membership().learners.includes(message.to);
+    const catchup = learner || message.type === 'InstallSnapshot' || isCatchupAppend(message);
+    if (!catchup && this.catchupWaiting.size === 0 && this.catchupSending.size === 0) return false;
+    const key = `${group.id}/${message.to}`;
+    if (!catchup && !this.catchupWaiting.has(key) && !this.catchupSending.has(key)) return false;
+    const bytes = catchup ? (dataBytes(message) ?? 0) : 0;
+    if (this.catchup.length === 0 && this.takeCatchupBudget(bytes, learner)) {
+      addTo(bulk, message.to, { group: group.id, message });
+      this.catchupSending.add(key);
+      return true;
+    }
+    this.catchup.push({ group: group.id, message, bytes, learner });
+    this.catchupWaiting.set(key, (this.catchupWaiting.get(key) ?? 0) + 1);
     return true;
   }
 
-  /** Sends, in order, the Appends to learners the throttle now lets through. Those of a group
-   *  deleted meanwhile are dropped (raft resends what matters). */
-  private releaseDeferred(into: Map<NodeId, GroupMessage[]>): void {
+  /** Takes `bytes` from this turn's catch-up budget and, for a learner, from the replication
+   *  throttle, if both allow. The first catch-up message of a turn always fits the turn's
+   *  budget, so that one larger than the budget is not held forever. */
+  private takeCatchupBudget(bytes: number, learner: boolean): boolean {
+    if (this.catchupSent && bytes > this.catchupLeft) return false;
+    if (learner && !this.throttle.take(bytes)) return false;
+    this.catchupLeft -= bytes;
+    if (bytes > 0) this.catchupSent = true;
+    return true;
+  }
+
+  /** Moves into `bulk`, oldest first, the waiting catch-up messages this turn's budget lets
+   *  through. Those of a group deleted meanwhile are dropped (raft resends what matters). */
+  private releaseCatchup(bulk: Map<NodeId, GroupMessage[]>): void {
     let released = 0;
-    for (const { group, message, bytes } of this.deferred) {
-      if (!this.groups.has(group)) {
-        released++;
-        continue;
+    for (const item of this.catchup) {
+      if (this.groups.has(item.group)) {
+        if (!this.takeCatchupBudget(item.bytes, item.learner)) break;
+        addTo(bulk, item.message.to, { group: item.group, message: item.message });
+        this.catchupSending.add(`${item.group}/${item.message.to}`);
       }
-      if (!this.throttle.take(bytes)) break;
       released++;
-      let list = into.get(message.to);
-      if (list === undefined) into.set(message.to, (list = []));
-      list.push({ group, message });
+      this.forgetWaiting(item);
     }
-    this.deferred.splice(0, released);
+    this.catchup.splice(0, released);
+  }
+
+  /** Drops the catch-up messages waiting for `peer` (declared down): what it misses, raft sends
+   *  again once it answers. */
+  private dropCatchup(peer: NodeId): void {
+    this.catchup = this.catchup.filter((item) => {
+      if (item.message.to !== peer) return true;
+      this.forgetWaiting(item);
+      return false;
+    });
+  }
+
+  private forgetWaiting(item: { group: string; message: Message }): void {
+    const key = `${item.group}/${item.message.to}`;
+    const left = (this.catchupWaiting.get(key) ?? 1) - 1;
+    if (left > 0) this.catchupWaiting.set(key, left);
+    else this.catchupWaiting.delete(key);
   }
 
   /**
@@ -483,9 +554,10 @@ export class Host implements GroupHost {
    * healthy leader. Found with a wiped node's catch-up (test/bench/rejoin-catchup.ts): a 2.2 s
    * write of 51 MB made the node step down as meta leader on the next turn.
    *
-   * Entry data is stepped up to maxAppendBytes per turn (at least one Append); Appends and
-   * snapshots beyond that wait for the next turn, in order per group, as if the network had
-   * delayed them. What a turn writes is what it stepped, and a turn is as long as its write: a
+   * Catch-up data (catch-up Appends, isCatchupAppend, and snapshots) is stepped up to
+   * catchupBytesPerTurn per turn (at least one message); the data beyond it, and every later
+   * Append of the same group, waits for the next turn, in order per group, as if the network
+   * had delayed it. Appends of groups caught up, heartbeats and votes are always stepped. What a turn writes is what it stepped, and a turn is as long as its write: a
    * node catching up many groups at once (every leader keeps up to maxInflightBytes in flight to
    * it per group) would otherwise write them all in one turn and answer nothing, not even the
    * heartbeats of the groups it follows or leads, until that write ends. Measured with two wiped
@@ -501,18 +573,19 @@ export class Host implements GroupHost {
     this.lostPeers = new Set();
     const inbound = this.inbound;
     this.inbound = [];
-    const budget = this.options.raft.maxAppendBytes;
+    const budget = this.options.raft.catchupBytesPerTurn;
     let stepped = 0;
     const waiting = new Set<string>();
     for (const item of inbound) {
       const { group: id, message } = item;
       const bytes = dataBytes(message);
-      if (bytes !== null && (waiting.has(id) || (stepped > 0 && stepped + bytes > budget))) {
+      const catchup = bytes !== null && (message.type === 'InstallSnapshot' || isCatchupAppend(message));
+      if (bytes !== null && (waiting.has(id) || (catchup && stepped > 0 && stepped + bytes > budget))) {
         waiting.add(id);
         this.inbound.push(item);
         continue;
       }
-      stepped += bytes ?? 0;
+      if (catchup) stepped += bytes;
       // A message for a group this node does not host (yet): raft retries, so dropping is safe.
       const group = this.groups.get(id);
       if (group === undefined) continue;
@@ -544,6 +617,7 @@ export class Host implements GroupHost {
    *  leaderships spread over the survivors instead of all going to the lowest id. */
   private onVerdict(peer: NodeId, live: boolean): void {
     const queued: RaftGroup<unknown>[] = [];
+    if (!live) this.dropCatchup(peer);
     for (const group of this.groups.values()) {
       if (live) group.peerUp(peer);
       else if (group.peerDown(peer)) queued.push(group);
@@ -584,6 +658,13 @@ export class Host implements GroupHost {
     }
     this.campaigns.splice(0, taken);
   }
+}
+
+/** Adds a message to the frame for `to` of a turn. */
+function addTo(box: Map<NodeId, GroupMessage[]>, to: NodeId, message: GroupMessage): void {
+  const list = box.get(to);
+  if (list === undefined) box.set(to, [message]);
+  else list.push(message);
 }
 
 /** The bytes of log data a message brings (entries or a snapshot), or null for a message that
@@ -638,6 +719,8 @@ export function raftSettingsFromMs(ms: {
   maxInflightAppends: number;
   maxAppendBytes: number;
   maxInflightBytes: number;
+  maxCatchupAppendBytes: number;
+  catchupBytesPerTurn: number;
   replicaLagTimeMaxMs: number;
   quiesce: boolean;
 }): HostRaftSettings {
@@ -650,6 +733,8 @@ export function raftSettingsFromMs(ms: {
     maxInflightAppends: ms.maxInflightAppends,
     maxAppendBytes: ms.maxAppendBytes,
     maxInflightBytes: ms.maxInflightBytes,
+    maxCatchupAppendBytes: ms.maxCatchupAppendBytes,
+    catchupBytesPerTurn: ms.catchupBytesPerTurn,
     lagTicksMax: ticks(ms.replicaLagTimeMaxMs),
     quiesce: ms.quiesce,
   };

@@ -132,6 +132,7 @@ export class NodeMetrics {
   private readonly storageWriteBatchBytes: Histogram;
   private readonly storageSyncSeconds: Histogram;
   private readonly turnGroups: Histogram;
+  private readonly turnSeconds: Histogram;
   private readonly peerMessages: Counter;
   private scraped: readonly Scraped[] | undefined;
   /** Groups whose counters have their zero series. */
@@ -218,6 +219,12 @@ export class NodeMetrics {
       registers: r,
     });
     this.turnGroups = new Histogram({ name: 'herald_host_turn_groups', help: 'Raft groups with work per host turn.', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: r });
+    this.turnSeconds = new Histogram({
+      name: 'herald_host_turn_seconds',
+      help: 'Duration of one host turn (step, write, send, apply for every group with work): no group of the node is heard or answered meanwhile, so a turn near an election timeout (300 ms) starves heartbeats.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5],
+      registers: r,
+    });
     this.peerMessages = new Counter({ name: 'herald_peer_messages_sent_total', help: 'Raft messages sent to peers.', registers: r });
     this.quotaThrottled = new Counter({
       name: 'herald_quota_throttle_seconds_total',
@@ -393,6 +400,7 @@ export class NodeMetrics {
 
   onTurn(stats: TurnStats): void {
     this.turnGroups.observe(stats.groupsReady);
+    this.turnSeconds.observe(stats.turnSeconds);
     this.storageWriteBytes.inc(stats.bytesWritten);
     if (stats.bytesWritten > 0) this.storageWriteBatchBytes.observe(stats.bytesWritten);
     if (stats.synced) this.storageSyncSeconds.observe(stats.writeSeconds);

@@ -44,7 +44,7 @@ export class HistoryBuilder {
     return this;
   }
 
-  poll(consumer: string, records: readonly PolledRecord[], options: { reset?: boolean; final?: boolean; node?: number } = {}): this {
+  poll(consumer: string, records: readonly PolledRecord[], options: { reset?: boolean; final?: boolean; node?: number; partitions?: readonly number[] } = {}): this {
     const base = { process: consumer, f: 'poll' as const, topic: this.topic };
     this.events.push({ time: this.tick(), type: 'invoke', ...base, ...(options.reset ? { reset: true } : {}) });
     this.events.push({
@@ -54,12 +54,13 @@ export class HistoryBuilder {
       records,
       ...(options.final ? { final: true } : {}),
       ...(options.node === undefined ? {} : { node: options.node }),
+      ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
     });
     return this;
   }
 
   /** A poll returning `values` of one partition at consecutive offsets from `firstOffset`. */
-  pollRun(consumer: string, partition: number, values: readonly string[], firstOffset: number, options: { final?: boolean; reset?: boolean; node?: number } = {}): this {
+  pollRun(consumer: string, partition: number, values: readonly string[], firstOffset: number, options: { final?: boolean; reset?: boolean; node?: number; partitions?: readonly number[] } = {}): this {
     return this.poll(consumer, values.map((value, i) => ({ partition, offset: firstOffset + i, value })), options);
   }
 

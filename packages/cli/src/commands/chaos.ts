@@ -18,6 +18,7 @@ import {
   type ChaosRunOptions,
   type FaultKind,
   type NodeLauncher,
+  type RunInfo,
   type WorkloadName,
 } from '@herald/chaos';
 import { nodeEntry } from '../launch.js';
@@ -29,11 +30,8 @@ const DEFAULT_FAULTS = 'kill,pause,partition';
 /** The tmpfs a disk-full fault's node gets, in MiB, unless told otherwise. */
 const DEFAULT_DISK_MIB = 256;
 
-/** The options `chaos run` and `chaos campaign` share: the cluster, workload and faults of a run. */
-interface SharedOptions {
-  nodes: string;
-  duration: number;
-  faults: FaultKind[];
+/** The options of every chaos command: the workload and the run's output. */
+export interface WorkloadOptions {
   partitions: number;
   producers: number;
   consumers: number;
@@ -47,6 +45,13 @@ interface SharedOptions {
   out: string;
   logLevel: string;
   keepData?: boolean;
+}
+
+/** The options `chaos run` and `chaos campaign` share: the cluster, workload and faults of a run. */
+interface SharedOptions extends WorkloadOptions {
+  nodes: string;
+  duration: number;
+  faults: FaultKind[];
   diskSize: number;
 }
 
@@ -89,10 +94,18 @@ function faultList(value: string): FaultKind[] {
 
 /** Adds the options of one run's cluster, workload and faults. */
 function withRunOptions(command: Command, defaults: { duration: [number, string]; faults: string; workloads: string; out: string }): Command {
+  return withWorkloadOptions(
+    command
+      .addOption(new Option('--nodes <n>', 'cluster size').choices(['3', '5']).default('3'))
+      .addOption(new Option('--duration <time>', 'how long to inject faults under load: 90s, 10m, 1m30s').default(defaults.duration[0], defaults.duration[1]).argParser(duration))
+      .addOption(new Option('--faults <list>', `comma-separated, or "all": ${faultKinds.join(', ')}`).default(faultList(defaults.faults), defaults.faults).argParser(faultList)),
+    defaults,
+  ).addOption(new Option('--disk-size <MiB>', 'the tmpfs a node gets for its data when a disk-full fault targets it (needs root)').default(DEFAULT_DISK_MIB).argParser(integer(16, 65_536)));
+}
+
+/** Adds the options of a run's workload and output (every chaos command has them). */
+export function withWorkloadOptions(command: Command, defaults: { workloads: string; out: string }): Command {
   return command
-    .addOption(new Option('--nodes <n>', 'cluster size').choices(['3', '5']).default('3'))
-    .addOption(new Option('--duration <time>', 'how long to inject faults under load: 90s, 10m, 1m30s').default(defaults.duration[0], defaults.duration[1]).argParser(duration))
-    .addOption(new Option('--faults <list>', `comma-separated, or "all": ${faultKinds.join(', ')}`).default(faultList(defaults.faults), defaults.faults).argParser(faultList))
     .addOption(new Option('--partitions <n>', 'partitions of the test topic').default(3).argParser(integer(1, 64)))
     .addOption(new Option('--producers <n>', 'idempotent acks-QUORUM producers, each writing to every partition').default(3).argParser(integer(1, 32)))
     .addOption(new Option('--consumers <n>', 'consumers reading every partition from the start').default(1).argParser(integer(0, 8)))
@@ -106,8 +119,7 @@ function withRunOptions(command: Command, defaults: { duration: [number, string]
     .addOption(new Option('--rate <n>', 'total sends per second; 0 for as fast as acknowledged').default(0).argParser(integer(0)))
     .option('--out <dir>', 'where reports go', defaults.out)
     .addOption(new Option('--log-level <level>', "the nodes' log level (logs go to <report>/nodes/)").choices(LOG_LEVELS).default('info'))
-    .option('--keep-data', "keep the nodes' data directories (deleted by default)")
-    .addOption(new Option('--disk-size <MiB>', 'the tmpfs a node gets for its data when a disk-full fault targets it (needs root)').default(DEFAULT_DISK_MIB).argParser(integer(16, 65_536)));
+    .option('--keep-data', "keep the nodes' data directories (deleted by default)");
 }
 
 /** `herald chaos run` and `herald chaos campaign`: Jepsen-style runs against a local cluster. */
@@ -162,9 +174,35 @@ function runCommand(options: SharedOptions, seed: number | string): string {
 
 /** What runChaos() needs from the shared options, but the seed, the report folder and hooks. */
 function runSettings(options: SharedOptions, cliEntry: string): Omit<ChaosRunOptions, 'seed' | 'outDir' | 'command'> {
-  // Each node runs the compiled CLI, as `cluster up`'s do (launch.ts).
-  const entry = nodeEntry(cliEntry);
-  const launcher: NodeLauncher = (spec) => ({
+  return {
+    nodes: Number(options.nodes),
+    durationMs: options.duration,
+    faults: options.faults,
+    ...workloadSettings(options, cliEntry),
+    diskBytes: options.diskSize * 1024 * 1024,
+  };
+}
+
+/** What runChaos() needs from the workload options: the workload, and each node's command (this
+ *  CLI's compiled build, as `cluster up`'s nodes run: launch.ts). */
+export function workloadSettings(options: WorkloadOptions, cliEntry: string): Pick<ChaosRunOptions, 'partitions' | 'producers' | 'consumers' | 'groupMembers' | 'queueMembers' | 'workloads' | 'ratePerSecond' | 'launcher' | 'logLevel' | 'keepData'> {
+  return {
+    partitions: options.partitions,
+    producers: options.producers,
+    consumers: options.consumers,
+    groupMembers: options.group ? 2 : 0,
+    queueMembers: options.queue ? 2 : 0,
+    ...(options.workloads.length === 0 ? {} : { workloads: () => createWorkloads(options.workloads) }),
+    ratePerSecond: options.rate,
+    launcher: nodeLauncher(nodeEntry(cliEntry)),
+    logLevel: options.logLevel,
+    keepData: options.keepData === true,
+  };
+}
+
+/** Runs `herald node start` of the build whose compiled CLI is `entry` with a node's spec. */
+export function nodeLauncher(entry: string): NodeLauncher {
+  return (spec) => ({
     command: process.execPath,
     args: [
       entry,
@@ -186,25 +224,10 @@ function runSettings(options: SharedOptions, cliEntry: string): Omit<ChaosRunOpt
       '--tls-key', spec.security.key,
       '--bootstrap-file', spec.security.bootstrapFile,
       ...(spec.rejoin ? ['--rejoin'] : []),
+      ...(spec.join === true ? ['--join'] : []),
     ],
     env: { ...process.env, ...spec.env },
   });
-  return {
-    nodes: Number(options.nodes),
-    durationMs: options.duration,
-    faults: options.faults,
-    partitions: options.partitions,
-    producers: options.producers,
-    consumers: options.consumers,
-    groupMembers: options.group ? 2 : 0,
-    queueMembers: options.queue ? 2 : 0,
-    ...(options.workloads.length === 0 ? {} : { workloads: () => createWorkloads(options.workloads) }),
-    ratePerSecond: options.rate,
-    launcher,
-    logLevel: options.logLevel,
-    keepData: options.keepData === true,
-    diskBytes: options.diskSize * 1024 * 1024,
-  };
 }
 
 /**
@@ -212,7 +235,7 @@ function runSettings(options: SharedOptions, cliEntry: string): Omit<ChaosRunOpt
  * report; a second one exits at once (the harness's exit handler kills the nodes by PID).
  * `release()` removes the handlers.
  */
-function interruptible(what: string): { signal: AbortSignal; release: () => void } {
+export function interruptible(what: string): { signal: AbortSignal; release: () => void } {
   const abort = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -236,7 +259,7 @@ function interruptible(what: string): { signal: AbortSignal; release: () => void
 }
 
 /** The progress line (redrawn on a terminal, every 10 s otherwise) and event lines, on stderr. */
-function progressOutput(): { onProgress: (p: ChaosProgress) => void; onEvent: (line: string) => void; clearLine: () => void } {
+export function progressOutput(): { onProgress: (p: ChaosProgress) => void; onEvent: (line: string) => void; clearLine: () => void } {
   const tty = process.stderr.isTTY === true;
   let lastLineMs = 0;
   let lineShown = false;
@@ -314,15 +337,7 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
       print(`faults injected: ${run.injected.length} of ${run.scheduled} scheduled${counts === '' ? '' : ` (${counts})`}${skipped}`);
       for (const { kind, reason } of run.unavailableKinds ?? []) print(`  ${kind} left out: ${reason}`);
       process.stdout.write(renderKindTable(verdict));
-      if (run.findings.length > 0) {
-        print();
-        print(`findings (${run.findings.length}, ${run.brokerFindings} about the broker):`);
-        for (const f of run.findings) print(`  ${(f.time / 1000).toFixed(1).padStart(7)} s  [${f.kind}] ${f.message}`);
-      }
-      print();
-      print(`report: ${reportDir}/report.html`);
-      print(`repeat: ${command}`);
-      if (run.interrupted) print('interrupted: no final read, so unread values count as unseen, not lost');
+      printRunEnd(run, reportDir, command);
     }
     process.exitCode = result.exitCode;
   } finally {
@@ -363,9 +378,23 @@ async function chaosCampaign(options: CampaignCommandOptions, cliEntry: string):
   }
 }
 
+/** The findings, where the report went, and how to repeat the run. */
+export function printRunEnd(run: RunInfo, reportDir: string, command: string): void {
+  if (run.findings.length > 0) {
+    print();
+    print(`findings (${run.findings.length}, ${run.brokerFindings} about the broker):`);
+    for (const f of run.findings) print(`  ${(f.time / 1000).toFixed(1).padStart(7)} s  [${f.kind}] ${f.message}`);
+  }
+  print();
+  print(`report: ${reportDir}/report.html`);
+  print(`repeat: ${command}`);
+  if (run.interrupted) print('interrupted: no final read, so unread values count as unseen, not lost');
+}
+
 function progressLine(p: ChaosProgress): string {
   const c = p.counters;
-  const time = `${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s/${(p.durationMs / 1000).toFixed(0)}s`;
+  // A scenario's run (chaos ops) has no set duration.
+  const time = `${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s${p.durationMs === 0 ? '' : `/${(p.durationMs / 1000).toFixed(0)}s`}`;
   const leaders = p.leaders.map((leader, i) => `${i}:${leader ?? '-'}`).join(' ');
   const fault = p.activeFault ?? '-';
   return `[${time}] ${p.phase}  sends ok ${c.sendsOk} unknown ${c.sendsUnknown} failed ${c.sendsFailed}  read ${c.recordsRead}  group ${c.groupConsumed}  `

@@ -7,8 +7,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { TopicDescription } from '@herald/client';
 import { cliCommand, nodeEntry } from '../launch.js';
 import { formatTable, print, printJson } from '../output.js';
-import { integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
-import { currentReplicas, electPreferredLeaders, reassignmentTable, waitForReassignments } from '../reassign.js';
+import { integer, LOG_LEVELS, nodeIds, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { rebalance, reassignmentTable } from '../reassign.js';
 import { withMoveOptions, type MoveOptions } from './partition.js';
 import { partitionTable } from './topic.js';
 
@@ -109,16 +109,7 @@ export function registerCluster(cluster: Command, cliEntry: string): void {
       .description('even out replica counts and preferred leaders across the nodes (after adding nodes): plans the fewest moves, reassigns those partitions, waits, then hands each its preferred leader')
       .option('--dry-run', 'print the plan only'),
   ).action(async (options: MoveOptions & { dryRun?: boolean }) => {
-    const { plan, left, leaders, elapsedMs } = await withClient(options, async (client) => {
-      const started = Date.now();
-      const begun = await client.rebalanceCluster(options.dryRun === true, options.throttle);
-      // Read at once: the replicas change only when each move completes.
-      const plan = await currentReplicas(client, begun);
-      if (options.dryRun === true || plan.length === 0) return { plan, left: [], leaders: 0, elapsedMs: 0 };
-      const left = await waitForReassignments(client, begun, options.waitMs);
-      const leaders = left.length === 0 ? await electPreferredLeaders(client, begun) : 0;
-      return { plan, left, leaders, elapsedMs: Date.now() - started };
-    });
+    const { plan, left, leaders, elapsedMs } = await withClient(options, (client) => rebalance(client, { dryRun: options.dryRun === true, throttle: options.throttle, waitMs: options.waitMs }));
     if (left.length > 0) process.exitCode = 1;
     if (options.json === true) return printJson({ moves: plan, done: left.length === 0, leadersMoved: leaders, elapsedMs });
     if (plan.length === 0) return print('the cluster is balanced: nothing to move');
@@ -159,13 +150,6 @@ interface RollCommandOptions extends ClusterOptions {
   waitMs: number;
   drainMs: number;
   json?: boolean;
-}
-
-/** A parser of node id lists (1,2,3), for commander. */
-function nodeIds(value: string): number[] {
-  const ids = value.split(',').map((v) => integer(1)(v));
-  if (new Set(ids).size !== ids.length) throw new InvalidArgumentError('names a node twice');
-  return ids;
 }
 
 function registerRoll(cluster: Command, cliEntry: string): void {

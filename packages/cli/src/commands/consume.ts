@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import type { ConsumedRecord, StartFrom, TopicPartitions } from '@herald/client';
+import { Option, type Command } from 'commander';
+import type { ConsumedRecord, IsolationLevel, StartFrom, TopicPartitions } from '@herald/client';
 import { print, printJsonLine } from '../output.js';
 import { clientFor, integer, withClusterOptions, type ClusterOptions } from '../options.js';
 
@@ -13,7 +13,10 @@ interface ConsumeOptions extends ClusterOptions {
   clientId?: string;
   strategy?: string;
   sessionTimeoutMs?: number;
+  isolation: IsolationLevel;
 }
+
+const ISOLATION_LEVELS: readonly IsolationLevel[] = ['read_committed', 'read_uncommitted'];
 
 const partitionList = (partitions: TopicPartitions[]) => partitions.map((tp) => `${tp.topic}/${tp.partitions.join(',')}`).join(' ') || 'none';
 
@@ -27,6 +30,7 @@ export function registerConsume(consume: Command): void {
       .option('--partition <n>', 'read only this partition', integer(0, 1023))
       .option('--count <n>', 'stop after this many records', integer(1))
       .option('--json', 'print one JSON line per record')
+      .addOption(new Option('--isolation <level>', 'read_committed: only committed transactions, below the last stable offset; read_uncommitted: also the records of open and aborted transactions').choices(ISOLATION_LEVELS).default('read_committed'))
       .option('--group <group>', 'consume as a member of this consumer group: share the partitions with its other members, resume from its committed offsets (new partitions start at the end, or at the beginning with --from-beginning), commit as records are printed')
       .option('--client-id <id>', 'with --group: the name this member shows in `herald group describe`', 'herald-cli')
       .option('--strategy <list>', 'with --group: assignment strategies, preferred first (range, roundrobin, sticky)', 'range')
@@ -43,7 +47,7 @@ export function registerConsume(consume: Command): void {
     }
     const from: StartFrom = options.offset !== undefined ? { offset: options.offset } : options.fromBeginning === true ? 'earliest' : 'latest';
     const client = await clientFor(options);
-    const consumer = client.consumer({ topic, from, ...(options.partition === undefined ? {} : { partitions: [options.partition] }) });
+    const consumer = client.consumer({ topic, from, isolation: options.isolation, ...(options.partition === undefined ? {} : { partitions: [options.partition] }) });
     const stop = () => void consumer.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -72,6 +76,7 @@ async function consumeAsGroup(topic: string, options: ConsumeOptions & { group: 
     strategies: (options.strategy ?? 'range').split(',').map((s) => s.trim()).filter((s) => s !== ''),
     sessionTimeoutMs: options.sessionTimeoutMs,
     autoOffsetReset: options.fromBeginning === true ? 'earliest' : 'latest',
+    isolation: options.isolation,
     autoCommitIntervalMs: 1_000,
     onAssigned: (partitions) => void process.stderr.write(`group ${options.group}: generation ${consumer.generation}, assigned ${partitionList(partitions)}\n`),
     onRevoked: (partitions) => void process.stderr.write(`group ${options.group}: revoked ${partitionList(partitions)}\n`),

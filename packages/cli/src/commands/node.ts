@@ -2,10 +2,10 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { NodeConfig } from '@herald/broker';
 import type { Logger } from 'pino';
 import { drainNode, moveController } from '../drain.js';
-import { currentReplicas, electPreferredLeaders, reassignmentTable, waitForReassignments, waitUntilRemoved } from '../reassign.js';
+import { addNodeAndWait, decommission, reassignmentTable, waitUntilRemoved } from '../reassign.js';
 import { withMoveOptions, type MoveOptions } from './partition.js';
 import { print, printJson } from '../output.js';
-import { integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
+import { clientFor, integer, LOG_LEVELS, UsageError, withClient, withClusterOptions, type ClusterOptions } from '../options.js';
 
 interface NodeStartOptions {
   id?: number;
@@ -190,7 +190,7 @@ function registerMembership(node: Command): void {
       .addOption(new Option('--wait-ms <ms>', 'wait this long for it to become a voter').default(30_000).argParser(integer(1, ADD_WAIT_MS_MAX)))
       .option('--json', 'print JSON'),
   ).action(async (spec: NodeSpec, options: NodeAddOptions) => {
-    const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, options.waitMs + 15_000) }, (client) => client.addNode(spec, options.waitMs));
+    const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, options.waitMs + 15_000) }, async (client) => (await addNodeAndWait(client, spec, options.waitMs)).node);
     if (options.json === true) return printJson(added);
     print(
       added.role === 'voter'
@@ -209,7 +209,7 @@ function registerMembership(node: Command): void {
   ).action(async (options: ClusterOptions & { node: number; waitMs: number }) => {
     const left = await withClient(options, async (client) => {
       await client.removeNode(options.node);
-      return waitUntilRemoved(client, options, options.node, options.waitMs);
+      return waitUntilRemoved(client, (brokers) => clientFor({ ...options, brokers }), options.node, options.waitMs);
     });
     if (left) return print(`node ${options.node} left the cluster; it can be stopped`);
     print(`node ${options.node} was removed from the node list but is still a member of the meta group after ${options.waitMs} ms; the controller keeps trying`);
@@ -242,7 +242,7 @@ function registerDecommission(node: Command): void {
       const waitMs = Math.min(options.waitMs, ADD_WAIT_MS_MAX);
       const added = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, waitMs + 15_000) }, async (client) => {
         const known = (await client.describeCluster()).nodes.find((n) => n.id === spec.id);
-        return known ?? client.addNode(spec, waitMs);
+        return known ?? (await addNodeAndWait(client, spec, waitMs)).node;
       });
       if (options.json !== true) print(`node ${added.id} (${added.address}) ${added.role === 'voter' ? 'is a member of the cluster' : `is a member of the cluster (${added.role} in the meta group)`}`);
     }
@@ -253,18 +253,9 @@ function registerDecommission(node: Command): void {
 /** Moves every replica off `options.node` (to `replacement` where given), waits, hands the
  *  moved partitions to their preferred leaders, and removes the node; prints what it did. */
 async function emptyAndRemove(options: MoveOptions & { node: number; dryRun?: boolean }, replacement?: number): Promise<void> {
-  const result = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, 30_000) }, async (client) => {
-    const started = Date.now();
-    const begun = await client.decommissionNode(options.node, options.dryRun === true, options.throttle, { replacement });
-    const plan = await currentReplicas(client, begun);
-    if (options.dryRun === true) return { plan, left: [], removed: false, elapsedMs: 0 };
-    const left = await waitForReassignments(client, begun, options.waitMs);
-    if (left.length > 0) return { plan, left, removed: false, elapsedMs: Date.now() - started };
-    await electPreferredLeaders(client, begun);
-    await client.removeNode(options.node);
-    const removed = await waitUntilRemoved(client, options, options.node, options.waitMs);
-    return { plan, left, removed, elapsedMs: Date.now() - started };
-  });
+  const result = await withClient({ ...options, timeoutMs: Math.max(options.timeoutMs, 30_000) }, (client) =>
+    decommission(client, (brokers) => clientFor({ ...options, brokers }), { node: options.node, dryRun: options.dryRun === true, throttle: options.throttle, waitMs: options.waitMs, replacement }),
+  );
   if (!result.removed && options.dryRun !== true) process.exitCode = 1;
   if (options.json === true) return printJson({ node: options.node, ...(replacement === undefined ? {} : { replacement }), moves: result.plan, removed: result.removed, elapsedMs: result.elapsedMs });
   if (result.plan.length > 0) print(reassignmentTable(result.plan));

@@ -20,7 +20,8 @@ export interface ProtoGrpcType {
     v1: {
       /**
        * Reads committed record batches. Readers only ever see batches below the high watermark
-       * (committed by a Raft majority), so nothing read can later disappear. Batches are returned
+       * (committed by a Raft majority), so nothing read can later disappear; reading committed (the
+       * default), only below the last stable offset and without aborted transactions. Batches are returned
        * as stored, without decoding; a batch may start before the requested offset, and the reader
        * skips the records below it.
        * 
@@ -32,6 +33,7 @@ export interface ProtoGrpcType {
       Error: MessageTypeDefinition<_herald_v1_Error, _herald_v1_Error__Output>
       FetchRequest: MessageTypeDefinition<_herald_v1_FetchRequest, _herald_v1_FetchRequest__Output>
       FetchResponse: MessageTypeDefinition<_herald_v1_FetchResponse, _herald_v1_FetchResponse__Output>
+      Isolation: EnumTypeDefinition
       ListOffsetsRequest: MessageTypeDefinition<_herald_v1_ListOffsetsRequest, _herald_v1_ListOffsetsRequest__Output>
       ListOffsetsResponse: MessageTypeDefinition<_herald_v1_ListOffsetsResponse, _herald_v1_ListOffsetsResponse__Output>
       RecordBatch: MessageTypeDefinition<_herald_v1_RecordBatch, _herald_v1_RecordBatch__Output>

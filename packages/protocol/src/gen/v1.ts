@@ -63,6 +63,7 @@ export * from './herald/v1/HeartbeatRequest.js';
 export * from './herald/v1/HeartbeatResponse.js';
 export * from './herald/v1/InitTransactionsRequest.js';
 export * from './herald/v1/InitTransactionsResponse.js';
+export * from './herald/v1/Isolation.js';
 export * from './herald/v1/JoinGroupRequest.js';
 export * from './herald/v1/JoinGroupResponse.js';
 export * from './herald/v1/LeaveGroupRequest.js';

@@ -53,6 +53,7 @@ export interface SimClusterOptions {
   readonly heartbeatTicks?: number;
   readonly maxInflightAppends?: number;
   readonly maxAppendBytes?: number;
+  readonly maxCatchupAppendBytes?: number;
   readonly maxInflightBytes?: number;
   readonly lagTicksMax?: number;
   readonly network?: Partial<NetworkOptions>;
@@ -940,6 +941,7 @@ export class SimCluster {
       maxInflightAppends: o.maxInflightAppends ?? 4,
       maxAppendBytes: o.maxAppendBytes ?? 4096,
       maxInflightBytes: o.maxInflightBytes ?? Number.MAX_SAFE_INTEGER,
+      ...(o.maxCatchupAppendBytes !== undefined ? { maxCatchupAppendBytes: o.maxCatchupAppendBytes } : {}),
       lagTicksMax: o.lagTicksMax ?? 20,
       prng: replica.prng,
       ...(o.traceRaftLog === true ? { logger: this.raftLogger(this.label(replica)) } : {}),

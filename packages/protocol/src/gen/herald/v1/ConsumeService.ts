@@ -11,7 +11,8 @@ import type { SubscribeResponse as _herald_v1_SubscribeResponse, SubscribeRespon
 
 /**
  * Reads committed record batches. Readers only ever see batches below the high watermark
- * (committed by a Raft majority), so nothing read can later disappear. Batches are returned
+ * (committed by a Raft majority), so nothing read can later disappear; reading committed (the
+ * default), only below the last stable offset and without aborted transactions. Batches are returned
  * as stored, without decoding; a batch may start before the requested offset, and the reader
  * skips the records below it.
  * 
@@ -71,7 +72,8 @@ export interface ConsumeServiceClient extends grpc.Client {
 
 /**
  * Reads committed record batches. Readers only ever see batches below the high watermark
- * (committed by a Raft majority), so nothing read can later disappear. Batches are returned
+ * (committed by a Raft majority), so nothing read can later disappear; reading committed (the
+ * default), only below the last stable offset and without aborted transactions. Batches are returned
  * as stored, without decoding; a batch may start before the requested offset, and the reader
  * skips the records below it.
  * 

@@ -1,5 +1,6 @@
 // Original file: proto/herald/v1/consume.proto
 
+import type { Isolation as _herald_v1_Isolation, Isolation__Output as _herald_v1_Isolation__Output } from '../../herald/v1/Isolation.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface FetchRequest {
@@ -28,7 +29,11 @@ export interface FetchRequest {
    */
   'maxWaitMs'?: (number);
   /**
-   * 6–15 are kept for reading from ISR replicas and isolation levels; 19–31 for queues.
+   * Which records the read sees; ISOLATION_UNSPECIFIED means ISOLATION_READ_COMMITTED.
+   */
+  'isolation'?: (_herald_v1_Isolation);
+  /**
+   * 7–15 are kept for reading from ISR replicas; 19–31 for queues.
    * A consumer-group member sets the three fields below: the fetch is then fenced, refused
    * with FAILED_PRECONDITION, reason FencedGeneration, unless the member belongs to the
    * group's current generation (as this node's copy of the metadata knows it) and owns the
@@ -72,7 +77,11 @@ export interface FetchRequest__Output {
    */
   'maxWaitMs': (number);
   /**
-   * 6–15 are kept for reading from ISR replicas and isolation levels; 19–31 for queues.
+   * Which records the read sees; ISOLATION_UNSPECIFIED means ISOLATION_READ_COMMITTED.
+   */
+  'isolation': (_herald_v1_Isolation__Output);
+  /**
+   * 7–15 are kept for reading from ISR replicas; 19–31 for queues.
    * A consumer-group member sets the three fields below: the fetch is then fenced, refused
    * with FAILED_PRECONDITION, reason FencedGeneration, unless the member belongs to the
    * group's current generation (as this node's copy of the metadata knows it) and owns the

@@ -17,6 +17,11 @@ export interface FetchResponse {
    * The partition's first offset still stored (older ones were removed by retention).
    */
   'logStartOffset'?: (number | string | Long);
+  /**
+   * The first offset of the oldest open transaction on the partition, else high_watermark: a
+   * read-committed read stops there.
+   */
+  'lastStableOffset'?: (number | string | Long);
 }
 
 export interface FetchResponse__Output {
@@ -33,4 +38,9 @@ export interface FetchResponse__Output {
    * The partition's first offset still stored (older ones were removed by retention).
    */
   'logStartOffset': (number);
+  /**
+   * The first offset of the oldest open transaction on the partition, else high_watermark: a
+   * read-committed read stops there.
+   */
+  'lastStableOffset': (number);
 }

@@ -1,6 +1,7 @@
 // Original file: proto/herald/v1/consume.proto
 
 import type { StartPosition as _herald_v1_StartPosition, StartPosition__Output as _herald_v1_StartPosition__Output } from '../../herald/v1/StartPosition.js';
+import type { Isolation as _herald_v1_Isolation, Isolation__Output as _herald_v1_Isolation__Output } from '../../herald/v1/Isolation.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ListOffsetsRequest {
@@ -21,6 +22,12 @@ export interface ListOffsetsRequest {
    * With START_POSITION_TIMESTAMP: the time, in epoch milliseconds.
    */
   'timestampMs'?: (number | string | Long);
+  /**
+   * The reader's isolation, for START_POSITION_LATEST: read committed (the default) finds the
+   * last stable offset, so that a reader starting there sees an open transaction whole once it
+   * commits; read uncommitted finds the high watermark.
+   */
+  'isolation'?: (_herald_v1_Isolation);
 }
 
 export interface ListOffsetsRequest__Output {
@@ -41,4 +48,10 @@ export interface ListOffsetsRequest__Output {
    * With START_POSITION_TIMESTAMP: the time, in epoch milliseconds.
    */
   'timestampMs': (number);
+  /**
+   * The reader's isolation, for START_POSITION_LATEST: read committed (the default) finds the
+   * last stable offset, so that a reader starting there sees an open transaction whole once it
+   * commits; read uncommitted finds the high watermark.
+   */
+  'isolation': (_herald_v1_Isolation__Output);
 }

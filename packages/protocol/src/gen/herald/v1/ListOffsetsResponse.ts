@@ -4,7 +4,8 @@ import type { Long } from '@grpc/proto-loader';
 
 export interface ListOffsetsResponse {
   /**
-   * EARLIEST: log_start_offset. LATEST: high_watermark. TIMESTAMP: the offset of the first
+   * EARLIEST: log_start_offset. LATEST: last_stable_offset (read committed) or high_watermark
+   * (read uncommitted). TIMESTAMP: the offset of the first
    * record whose timestamp is at or after timestamp_ms, or the high watermark when there is
    * none (so that a reader starting there sees only later records).
    */
@@ -21,11 +22,16 @@ export interface ListOffsetsResponse {
    * The partition's first stored offset at the time of the lookup.
    */
   'logStartOffset'?: (number | string | Long);
+  /**
+   * The partition's last stable offset at the time of the lookup.
+   */
+  'lastStableOffset'?: (number | string | Long);
 }
 
 export interface ListOffsetsResponse__Output {
   /**
-   * EARLIEST: log_start_offset. LATEST: high_watermark. TIMESTAMP: the offset of the first
+   * EARLIEST: log_start_offset. LATEST: last_stable_offset (read committed) or high_watermark
+   * (read uncommitted). TIMESTAMP: the offset of the first
    * record whose timestamp is at or after timestamp_ms, or the high watermark when there is
    * none (so that a reader starting there sees only later records).
    */
@@ -42,4 +48,8 @@ export interface ListOffsetsResponse__Output {
    * The partition's first stored offset at the time of the lookup.
    */
   'logStartOffset': (number);
+  /**
+   * The partition's last stable offset at the time of the lookup.
+   */
+  'lastStableOffset': (number);
 }

@@ -17,7 +17,8 @@ export const StartPosition = {
    */
   START_POSITION_EARLIEST: 'START_POSITION_EARLIEST',
   /**
-   * From the high watermark: only records committed after the call.
+   * From the end: the last stable offset when reading committed (the high watermark unless a
+   * transaction is open), the high watermark when reading uncommitted.
    */
   START_POSITION_LATEST: 'START_POSITION_LATEST',
   /**
@@ -46,7 +47,8 @@ export type StartPosition =
   | 'START_POSITION_EARLIEST'
   | 2
   /**
-   * From the high watermark: only records committed after the call.
+   * From the end: the last stable offset when reading committed (the high watermark unless a
+   * transaction is open), the high watermark when reading uncommitted.
    */
   | 'START_POSITION_LATEST'
   | 3

@@ -1,6 +1,7 @@
 // Original file: proto/herald/v1/consume.proto
 
 import type { StartPosition as _herald_v1_StartPosition, StartPosition__Output as _herald_v1_StartPosition__Output } from '../../herald/v1/StartPosition.js';
+import type { Isolation as _herald_v1_Isolation, Isolation__Output as _herald_v1_Isolation__Output } from '../../herald/v1/Isolation.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface SubscribeRequest {
@@ -31,7 +32,12 @@ export interface SubscribeRequest {
    */
   'maxBytes'?: (number);
   /**
-   * 7–15 are kept for stop positions (Liftbridge's stop_offset, stop_timestamp) and reading
+   * Which records the stream sees; ISOLATION_UNSPECIFIED means ISOLATION_READ_COMMITTED.
+   * START_POSITION_LATEST starts at the last stable offset when reading committed.
+   */
+  'isolation'?: (_herald_v1_Isolation);
+  /**
+   * 8–15 are kept for stop positions (Liftbridge's stop_offset, stop_timestamp) and reading
    * from ISR replicas; 19–31 for queues.
    * A consumer-group member sets the three fields below, as in FetchRequest: the stream is
    * refused, or ended, with FencedGeneration once the member no longer owns the partition in
@@ -77,7 +83,12 @@ export interface SubscribeRequest__Output {
    */
   'maxBytes': (number);
   /**
-   * 7–15 are kept for stop positions (Liftbridge's stop_offset, stop_timestamp) and reading
+   * Which records the stream sees; ISOLATION_UNSPECIFIED means ISOLATION_READ_COMMITTED.
+   * START_POSITION_LATEST starts at the last stable offset when reading committed.
+   */
+  'isolation': (_herald_v1_Isolation__Output);
+  /**
+   * 8–15 are kept for stop positions (Liftbridge's stop_offset, stop_timestamp) and reading
    * from ISR replicas; 19–31 for queues.
    * A consumer-group member sets the three fields below, as in FetchRequest: the stream is
    * refused, or ended, with FencedGeneration once the member no longer owns the partition in

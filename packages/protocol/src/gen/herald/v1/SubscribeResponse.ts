@@ -16,6 +16,10 @@ export interface SubscribeResponse {
    * The partition's first stored offset when this message was sent.
    */
   'logStartOffset'?: (number | string | Long);
+  /**
+   * The partition's last stable offset when this message was sent.
+   */
+  'lastStableOffset'?: (number | string | Long);
 }
 
 export interface SubscribeResponse__Output {
@@ -31,4 +35,8 @@ export interface SubscribeResponse__Output {
    * The partition's first stored offset when this message was sent.
    */
   'logStartOffset': (number);
+  /**
+   * The partition's last stable offset when this message was sent.
+   */
+  'lastStableOffset': (number);
 }
