@@ -10,6 +10,7 @@ const MUST_BE_ZERO = [
   'queue-redelivered-after-ack', 'queue-nonmonotonic-delivery', 'queue-unacked',
   'mqtt-lost', 'mqtt-unexpected', 'mqtt-reordered',
   'half-visible-before-commit', 'half-visible-after-rollback', 'half-duplicated', 'half-lost-commit',
+  'txn-aborted-read', 'txn-torn', 'txn-lost-commit', 'txn-duplicated', 'txn-unprocessed', 'txn-cycle',
 ] as const;
 
 interface Outcomes {
@@ -42,6 +43,20 @@ export interface RunJson {
   mqtt: { publishes: Outcomes; received: number; distinct: number; duplicates: number; drained: boolean } | null;
   /** With --workloads half. */
   halves: { sends: Outcomes; ends: Outcomes; checkAnswers: Record<'commit' | 'rollback' | 'unknown', number>; listed: Record<string, number> | null; visible: number; finalRead: boolean } | null;
+  /** With --workloads txn. */
+  txns: {
+    invoked: { write: number; process: number };
+    committed: number;
+    aborted: number;
+    failed: number;
+    unknown: number;
+    unknownCommitted: number;
+    recordsRead: number;
+    inputs: number;
+    processedOnce: number;
+    dependencies: number;
+    finalRead: boolean;
+  } | null;
   faultsInjected: number;
   faultCounts: Record<string, number>;
   faultsUnavailable: { kind: string; reason: string }[];

@@ -58,6 +58,21 @@
  *   missing from the final read of the whole topic.
  * - `half-undecided`: a half message still pending after the drain (check-backs had no time to
  *   decide it); reported, not invalidating.
+ *
+ * Transactions (txn-checks.ts; after Jepsen's Kafka checker and its 2024 Bufstream analysis):
+ * - `txn-aborted-read`: a read-committed read returned a record of a transaction that did not
+ *   commit (aborted on purpose, refused, never asked to commit) or that no transaction wrote.
+ * - `txn-torn`: a reader saw part of a transaction: the complete final read holds some of its
+ *   records but not all, or a reader read a partition past a record of a transaction the final
+ *   read shows committed without returning that record.
+ * - `txn-lost-commit`: a transaction whose commit was acknowledged with a record missing from
+ *   the complete final read.
+ * - `txn-duplicated`: one record read at two offsets, or (exactly once) one input record whose
+ *   processing is in the committed log twice.
+ * - `txn-unprocessed`: after the drain, a committed input record whose processing is not in the
+ *   committed log (exactly once broken the other way).
+ * - `txn-cycle` (G1c): a cycle of write-read dependencies among committed transactions (T1 wrote
+ *   a record T2 read, ..., back to T1), a transaction reading its own write included.
  */
 export const Anomaly = {
   Lost: 'lost',
@@ -85,6 +100,12 @@ export const Anomaly = {
   HalfDuplicated: 'half-duplicated',
   HalfLostCommit: 'half-lost-commit',
   HalfUndecided: 'half-undecided',
+  TxnAbortedRead: 'txn-aborted-read',
+  TxnTorn: 'txn-torn',
+  TxnLostCommit: 'txn-lost-commit',
+  TxnDuplicated: 'txn-duplicated',
+  TxnUnprocessed: 'txn-unprocessed',
+  TxnCycle: 'txn-cycle',
 } as const;
 export type Anomaly = (typeof Anomaly)[keyof typeof Anomaly];
 
@@ -113,6 +134,12 @@ export const invalidatingAnomalies: ReadonlySet<Anomaly> = new Set<Anomaly>([
   Anomaly.HalfVisibleAfterRollback,
   Anomaly.HalfDuplicated,
   Anomaly.HalfLostCommit,
+  Anomaly.TxnAbortedRead,
+  Anomaly.TxnTorn,
+  Anomaly.TxnLostCommit,
+  Anomaly.TxnDuplicated,
+  Anomaly.TxnUnprocessed,
+  Anomaly.TxnCycle,
 ]);
 
 /** One instance of an anomaly, enough for a person to find it in the history. */

@@ -10,13 +10,15 @@ import {
 } from './anomaly.js';
 import { ConsumerChecks, type AckedSend, type GroupVerdict, type QueueVerdict } from './consumer-checks.js';
 import { HalfChecks, type HalfVerdict } from './half-checks.js';
-import type { CommitEvent, ConsumeEvent, DeliverEvent, FaultEvent, HistoryEvent, LeaderEvent, OffsetsEvent, PollEvent, ProtocolOpEvent, PublishEvent, ReceiveEvent, SendEvent, SettleEvent, SubscriptionEvent } from './history.js';
+import type { CommitEvent, ConsumeEvent, DeliverEvent, FaultEvent, HistoryEvent, LeaderEvent, OffsetsEvent, PollEvent, ProtocolOpEvent, PublishEvent, ReceiveEvent, SendEvent, SettleEvent, SubscriptionEvent, TxnEvent, TxnReadEvent } from './history.js';
 import { MqttChecks, type MqttVerdict } from './mqtt-checks.js';
+import { TxnChecks, type TxnVerdict } from './txn-checks.js';
 
 export * from './anomaly.js';
 export type { GroupVerdict, QueueVerdict } from './consumer-checks.js';
 export type { MqttVerdict } from './mqtt-checks.js';
 export type { HalfVerdict } from './half-checks.js';
+export type { TxnVerdict } from './txn-checks.js';
 
 /** The checker's findings for one partition. */
 export interface PartitionVerdict {
@@ -124,6 +126,8 @@ export interface Verdict {
   readonly mqtt: MqttVerdict | null;
   /** The half-message workload's figures; null when the history has none. */
   readonly halves: HalfVerdict | null;
+  /** The transaction workload's figures; null when the history has none. */
+  readonly txns: TxnVerdict | null;
 }
 
 /** Tuning of check(). */
@@ -194,7 +198,8 @@ interface PendingProtocolOp {
 type Pending = SendState | PendingPoll | PendingConsumerOp | PendingProtocolOp;
 
 const isMqttOp = (event: ConsumerOp | ProtocolOpEvent): event is PublishEvent | ReceiveEvent => event.f === 'publish' || event.f === 'receive';
-const isHalfOp = (event: ConsumerOp | ProtocolOpEvent): event is Exclude<ProtocolOpEvent, PublishEvent | ReceiveEvent> => event.f.startsWith('half-');
+const isTxnOp = (event: ConsumerOp | ProtocolOpEvent): event is TxnEvent | TxnReadEvent => event.f === 'txn' || event.f === 'txn-read';
+const isHalfOp = (event: ConsumerOp | ProtocolOpEvent): event is Exclude<ProtocolOpEvent, PublishEvent | ReceiveEvent | TxnEvent | TxnReadEvent> => event.f.startsWith('half-');
 
 interface SkipCandidate {
   readonly process: string;
@@ -273,6 +278,7 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
   const consumerChecks = new ConsumerChecks();
   const mqttChecks = new MqttChecks();
   const halfChecks = new HalfChecks();
+  const txnChecks = new TxnChecks();
   let recordsRead = 0;
   let durationMs = 0;
 
@@ -316,6 +322,10 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
         };
         partition.sends.set(event.value, send);
         pending.set(event.process, send);
+      } else if (event.f !== 'poll' && isTxnOp(event)) {
+        const problem = txnChecks.invoked(event as Extract<TxnEvent | TxnReadEvent, { type: 'invoke' }>);
+        if (problem !== null) throw new HistoryError(i, problem);
+        pending.set(event.process, { f: event.f, invoke: event });
       } else if (event.f !== 'poll' && (isMqttOp(event) || isHalfOp(event))) {
         if (isMqttOp(event)) mqttChecks.invoked(event);
         else halfChecks.invoked(event);
@@ -349,6 +359,11 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
       invoke.doneTime = completion.time;
       sendCounts[completion.type] += 1;
       if (completion.type === 'ok') invoke.ackOffset = completion.offset;
+      continue;
+    }
+    if ('invoke' in invoke && isTxnOp(invoke.invoke)) {
+      const problem = txnChecks.completed(invoke.invoke, event as Exclude<TxnEvent | TxnReadEvent, { type: 'invoke' }>);
+      if (problem !== null) throw new HistoryError(i, problem);
       continue;
     }
     if ('invoke' in invoke && (isMqttOp(invoke.invoke) || isHalfOp(invoke.invoke))) {
@@ -402,6 +417,7 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
     else if (invoke.f === 'poll') pollCounts.pending += 1;
     else if (isMqttOp(invoke.invoke)) mqttChecks.unfinished(invoke.invoke);
     else if (isHalfOp(invoke.invoke)) halfChecks.unfinished(invoke.invoke);
+    else if (isTxnOp(invoke.invoke)) continue; // a transaction never completed stays unknown
     else consumerChecks.unfinished(invoke.invoke);
   }
 
@@ -425,6 +441,7 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
 
   mqttChecks.analyze((anomaly, example) => total.add(anomaly, example));
   halfChecks.analyze((anomaly, example) => total.add(anomaly, example));
+  txnChecks.analyze((anomaly, example) => total.add(anomaly, example));
 
   const counts = total.counts;
   const valid = anomalies.every((name) => !invalidatingAnomalies.has(name) || counts[name] === 0);
@@ -444,6 +461,7 @@ export function check(history: readonly HistoryEvent[], options: CheckOptions = 
     queues: consumerChecks.queueVerdicts(),
     mqtt: mqttChecks.verdict(),
     halves: halfChecks.verdict(),
+    txns: txnChecks.verdict(),
   };
 }
 

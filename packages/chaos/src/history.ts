@@ -21,7 +21,8 @@ export type OpType = (typeof OpType)[keyof typeof OpType];
  * subscription: a record handed to a member, its settlement, the subscription described);
  * `publish` and `receive` (MQTT: a QoS 1 publish, messages a subscriber received);
  * `half-send`, `half-end`, `half-check`, `half-read` and `half-list` (half messages: stored,
- * decided by their producer, answered at a check-back, read, listed).
+ * decided by their producer, answered at a check-back, read, listed); `txn` and `txn-read`
+ * (Kafka-style transactions: one transaction with what it read and wrote, reads of its topic).
  */
 export const OpFunction = {
   Send: 'send',
@@ -40,6 +41,8 @@ export const OpFunction = {
   HalfCheck: 'half-check',
   HalfRead: 'half-read',
   HalfList: 'half-list',
+  Txn: 'txn',
+  TxnRead: 'txn-read',
 } as const;
 export type OpFunction = (typeof OpFunction)[keyof typeof OpFunction];
 
@@ -274,8 +277,53 @@ export type HalfListEvent = OpBase & { readonly f: 'half-list'; readonly topic: 
     | { readonly type: 'fail' | 'info'; readonly error?: string }
   );
 
-/** The operations of the MQTT and half-message workloads (mqtt-checks.ts, half-checks.ts). */
-export type ProtocolOpEvent = PublishEvent | ReceiveEvent | HalfSendEvent | HalfEndEvent | HalfCheckEvent | HalfReadEvent | HalfListEvent;
+/** One record a transaction writes: where, its value (unique in the run), and for the output
+ *  of a read-process-write step, the value of the input record it was made from. */
+export interface TxnWrite {
+  readonly partition: number;
+  readonly value: string;
+  readonly input?: string;
+}
+
+/**
+ * What a `txn` operation is: `write`, a transaction of records to several partitions (the
+ * read-process-write steps' input); `process`, a read-process-write step (reads input, writes
+ * one output per input record, sends its group offsets); `plain`, one record written outside
+ * any transaction (the drain's end markers), as a transaction that commits when acknowledged.
+ */
+export type TxnKind = 'write' | 'process' | 'plain';
+
+/**
+ * One transaction (txn-workload.ts): `txn` names it (unique in the run, e.g. `txw1.17`),
+ * `intent` says whether it was meant to commit or to abort, `writes` the records it sends to
+ * `topic`, `reads` the records it read before (a read-process-write step: what it consumed) and
+ * `offsets` the group offsets it sends with them. The invoke carries them all; `ok` means the
+ * intended end was acknowledged (commit or abort), `fail` that it certainly did not commit
+ * (commit was never asked, or was refused), `info` that a commit's outcome is unknown.
+ * `acked` on a completion lists where the partitions acknowledged its batches (the first
+ * offset of each), as the producer was told.
+ */
+export type TxnEvent = OpBase & {
+  readonly f: 'txn';
+  readonly topic: string;
+  readonly txn: string;
+  readonly kind: TxnKind;
+  readonly intent: 'commit' | 'abort';
+  readonly writes: readonly TxnWrite[];
+  readonly reads: readonly PolledRecord[];
+  readonly offsets: readonly PartitionOffset[];
+} & (
+    | { readonly type: 'invoke' }
+    | { readonly type: 'ok' | 'fail' | 'info'; readonly error?: string; readonly acked?: readonly PartitionOffset[] }
+  );
+
+/** A read-committed read of the transactions' topic, shaped as a poll (PollEvent: `final` says
+ *  the read covered every partition to its end). */
+export type TxnReadEvent = ReadEvent<'txn-read'>;
+
+/** The operations of the MQTT, half-message and transaction workloads (mqtt-checks.ts,
+ *  half-checks.ts, txn-checks.ts). */
+export type ProtocolOpEvent = PublishEvent | ReceiveEvent | HalfSendEvent | HalfEndEvent | HalfCheckEvent | HalfReadEvent | HalfListEvent | TxnEvent | TxnReadEvent;
 
 /** Any operation of the workload. */
 export type OpEvent = SendEvent | PollEvent | ConsumeEvent | CommitEvent | OffsetsEvent | DeliverEvent | SettleEvent | SubscriptionEvent | ProtocolOpEvent;
@@ -451,7 +499,7 @@ function validateOp(raw: Fields, type: OpType): string | null {
     if (type === 'ok' && !isCount(raw.offset)) return 'a send ok must carry offset, a non-negative integer';
     return null;
   }
-  if (raw.f === 'poll' || raw.f === 'half-read') {
+  if (raw.f === 'poll' || raw.f === 'half-read' || raw.f === 'txn-read') {
     if (raw.reset !== undefined && typeof raw.reset !== 'boolean') return 'reset must be a boolean';
     if (raw.final !== undefined && typeof raw.final !== 'boolean') return 'final must be a boolean';
     if (raw.node !== undefined && !(Number.isSafeInteger(raw.node) && (raw.node as number) >= 1)) return 'node must be a node id';
@@ -478,6 +526,8 @@ function validateOp(raw: Fields, type: OpType): string | null {
     case 'half-check':
     case 'half-list':
       return validateHalfOp(raw, type);
+    case 'txn':
+      return validateTxnOp(raw);
     default:
       return `f must be one of ${Object.values(OpFunction).join(', ')} (got ${JSON.stringify(raw.f)})`;
   }
@@ -587,6 +637,21 @@ function validateHalfOp(raw: Fields, type: OpType): string | null {
   if (typeof raw.id !== 'string' || raw.id === '') return 'id must be a non-empty string';
   if (raw.f === 'half-end') return typeof raw.commit === 'boolean' ? null : 'commit must be a boolean';
   return raw.answer === 'commit' || raw.answer === 'rollback' || raw.answer === 'unknown' ? null : 'answer must be commit, rollback or unknown';
+}
+
+function validateTxnOp(raw: Fields): string | null {
+  if (typeof raw.txn !== 'string' || raw.txn === '') return 'txn must be a non-empty string';
+  if (raw.kind !== 'write' && raw.kind !== 'process' && raw.kind !== 'plain') return 'kind must be write, process or plain';
+  if (raw.intent !== 'commit' && raw.intent !== 'abort') return 'intent must be commit or abort';
+  if (!Array.isArray(raw.writes)) return 'writes must be an array';
+  for (let i = 0; i < raw.writes.length; i++) {
+    const write: unknown = raw.writes[i];
+    if (!isObject(write) || !isCount(write.partition) || typeof write.value !== 'string' || write.value === '') return `writes[${i}] must be an object with partition, a non-negative integer, and value, a non-empty string`;
+    if (write.input !== undefined && (typeof write.input !== 'string' || write.input === '')) return `writes[${i}].input must be a non-empty string`;
+  }
+  if (!Array.isArray(raw.reads)) return 'reads must be an array';
+  const problem = validateRecords(raw.reads) ?? validateOffsets('offsets', raw.offsets);
+  return problem ?? (raw.acked === undefined ? null : validateOffsets('acked', raw.acked));
 }
 
 function validateFault(raw: Fields): string | null {

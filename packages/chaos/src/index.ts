@@ -28,3 +28,5 @@ export * from './kafka-workload.js';
 export * from './mqtt-workload.js';
 export * from './half-workload.js';
 export * from './ops.js';
+export * from './txn-workload.js';
+export { stronglyConnected } from './txn-checks.js';

@@ -2,20 +2,22 @@ import { HalfWorkload } from './half-workload.js';
 import { KafkaWorkload } from './kafka-workload.js';
 import { MqttWorkload } from './mqtt-workload.js';
 import type { ExtraWorkload } from './run.js';
+import { TxnWorkload } from './txn-workload.js';
 
 /**
  * The workloads a chaos run can add to its built-in ones (`herald chaos run --workloads`):
  * `kafka` (kafkajs producers and a consumer group on the Kafka listeners), `mqtt` (mqtt.js QoS 1
  * publishers and a persistent-session subscriber on the MQTT listeners), `half` (half messages
- * committed, rolled back, or left to a check-back).
+ * committed, rolled back, or left to a check-back), `txn` (multi-partition and
+ * read-process-write transactions).
  */
-export const WorkloadName = { Kafka: 'kafka', Mqtt: 'mqtt', Half: 'half' } as const;
+export const WorkloadName = { Kafka: 'kafka', Mqtt: 'mqtt', Half: 'half', Txn: 'txn' } as const;
 export type WorkloadName = (typeof WorkloadName)[keyof typeof WorkloadName];
 
 /** Every workload name, in the order they start. */
 export const workloadNames: readonly WorkloadName[] = Object.values(WorkloadName);
 
-/** Parses `kafka,mqtt,half`, `all` or `none`; throws RangeError naming a bad name. */
+/** Parses `kafka,mqtt,half,txn`, `all` or `none`; throws RangeError naming a bad name. */
 export function parseWorkloads(list: string): WorkloadName[] {
   const text = list.trim();
   if (text === 'all') return [...workloadNames];
@@ -37,6 +39,8 @@ export function createWorkloads(names: readonly WorkloadName[]): ExtraWorkload[]
         return new MqttWorkload();
       case WorkloadName.Half:
         return new HalfWorkload();
+      case WorkloadName.Txn:
+        return new TxnWorkload();
     }
   });
 }

@@ -43,15 +43,23 @@ const shortNames: Readonly<Record<Anomaly, string>> = {
   'half-duplicated': 'h-dup',
   'half-lost-commit': 'h-lost',
   'half-undecided': 'h-undec',
+  'txn-aborted-read': 't-abort',
+  'txn-torn': 't-torn',
+  'txn-lost-commit': 't-lost',
+  'txn-duplicated': 't-dup',
+  'txn-unprocessed': 't-unproc',
+  'txn-cycle': 't-G1c',
 };
 
-/** The anomalies a verdict's tables show: the MQTT and half-message ones only when the run had
- *  that workload (or, from another history, found one), so the usual tables stay narrow. */
+/** The anomalies a verdict's tables show: the MQTT, half-message and transaction ones only when
+ *  the run had that workload (or, from another history, found one), so the usual tables stay
+ *  narrow. */
 function shownAnomalies(verdict: Verdict): Anomaly[] {
   return anomalies.filter((name) => {
     if (verdict.counts[name] > 0) return true;
     if (name.startsWith('mqtt-')) return verdict.mqtt !== null;
     if (name.startsWith('half-')) return verdict.halves !== null;
+    if (name.startsWith('txn-')) return verdict.txns !== null;
     return true;
   });
 }
@@ -158,7 +166,7 @@ export function consumerSummary(verdict: Verdict): [string, string][] {
         + `nacks ${outcomes(q.nacks, 'refused')}; ${dead}`,
     ]);
   }
-  const { mqtt, halves } = verdict;
+  const { mqtt, halves, txns } = verdict;
   if (mqtt !== null) {
     rows.push([
       'mqtt',
@@ -172,6 +180,14 @@ export function consumerSummary(verdict: Verdict): [string, string][] {
       'half messages',
       `sends ${outcomes(halves.sends)}; producer decisions ${outcomes(halves.ends, 'refused')}; check-backs answered ${halves.checkAnswers.commit} commit, `
         + `${halves.checkAnswers.rollback} rollback, ${halves.checkAnswers.unknown} unknown; ${listed}; ${halves.visible} visible${halves.finalRead ? '' : ' (no complete final read)'}`,
+    ]);
+  }
+  if (txns !== null) {
+    rows.push([
+      'transactions',
+      `${txns.invoked.write} multi-partition and ${txns.invoked.process} read-process-write: ${txns.committed} committed, ${txns.aborted} aborted on purpose, `
+        + `${txns.failed} failed, ${txns.unknown} unknown (${txns.unknownCommitted} of them committed); ${txns.processedOnce} of ${txns.inputs} committed inputs processed exactly once; `
+        + `${txns.dependencies} write-read dependencies${txns.finalRead ? '' : ' (no complete final read)'}`,
     ]);
   }
   return rows;

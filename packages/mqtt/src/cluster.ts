@@ -50,6 +50,21 @@ const FETCH_BYTES = 1 << 20;
 /** How long a batch write (fenced or QoS 2) keeps retrying. */
 const WRITE_DEADLINE_MS = 30_000;
 
+/** Settles as `promise` does, or rejects with NoLeader (`what` says what is missing) once
+ *  `deadlineMs` (epoch) passed first; `promise` goes on regardless. */
+export async function beforeDeadline<T>(promise: Promise<T>, deadlineMs: number, what = 'the cluster did not answer in time'): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HeraldError('NoLeader', what)), Math.max(0, deadlineMs - Date.now()));
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A ProduceTransport that serves this node's own address in-process. */
 class LocalFirstTransport implements ProduceTransport {
   private readonly pipeline: ProducePipeline;
@@ -112,10 +127,13 @@ export class ClusterAccess {
     this.transport = new LocalFirstTransport(new RoutedProduceTransport(this.client.router), node, this.selfAddress);
   }
 
-  /** An SDK producer whose writes to partitions led here stay in-process. Linger 0: a batch
-   *  goes as soon as a send slot is free, and grows while earlier ones are in flight. */
+  /** An SDK producer whose writes to partitions led here stay in-process. Linger 1 ms: the
+   *  messages of every PUBLISH read in one turn of the event loop (one socket read holds many)
+   *  go to each partition as one batch, sent at the turn's end when the partition has nothing in
+   *  flight, else 1 ms later or once a send slot frees; with linger 0 each took a send slot of
+   *  its own while one was free. */
   producer(): Producer {
-    return new Producer(this.transport, { acks: 'quorum', lingerMs: 0, deliveryTimeoutMs: 30_000 });
+    return new Producer(this.transport, { acks: 'quorum', lingerMs: 1, deliveryTimeoutMs: 30_000 });
   }
 
   /** A queue subscription member over the SDK. */

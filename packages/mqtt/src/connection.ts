@@ -7,9 +7,12 @@
 // nothing it sent is stored after that, and no other connection is affected.
 
 import { randomBytes } from 'node:crypto';
-import { randomProducerId } from '@herald/client';
+import { delay, systemClock } from '@herald/broker';
+import { randomProducerId, shouldRetry } from '@herald/client';
+import { HeraldError } from '@herald/protocol';
 import * as mqttPacket from 'mqtt-packet';
 import { AuthExchangeFailed, type AuthExchange, type AuthResult, type AuthStep, type Credentials } from './auth.js';
+import { beforeDeadline } from './cluster.js';
 import { FrameGuard } from './frame-guard.js';
 import { Gateway } from './gateway.js';
 import { reservedUserProperty, type MqttMessage, type Qos } from './message.js';
@@ -116,6 +119,9 @@ export class Connection implements Link {
   /** Until when the principal's quotas hold the connection back (epoch ms; 0: never). */
   private throttledUntil = 0;
   private throttleTimer: NodeJS.Timeout | undefined;
+  /** Until when the principal's fetch quota holds deliveries to the client back (epoch ms). */
+  private deliveriesHeldUntil = 0;
+  private deliveryTimer: NodeJS.Timeout | undefined;
   /** The Authentication Method of the CONNECT (MQTT 5 enhanced authentication), if any. */
   private authMethod: string | undefined;
   /** Takes the client's next AUTH while an exchange at CONNECT waits for it (undefined: the
@@ -168,6 +174,10 @@ export class Connection implements Link {
     return this.wire.bufferedBytes() > this.gateway.config.limits.outgoingBytesMax;
   }
 
+  throttled(): boolean {
+    return this.deliveriesHeldUntil > 0;
+  }
+
   /** The keep-alive deadline passed (checked by the listener's timer). */
   keepAliveExpired(now: number): boolean {
     // A connection held back by a quota reads nothing from its client meanwhile.
@@ -200,7 +210,7 @@ export class Connection implements Link {
 
   private onDrain(): void {
     this.stalledSince = 0;
-    if (this.session === undefined) return;
+    if (this.session === undefined || this.throttled()) return;
     this.session.resumeCursors();
     this.gateway.shared.wake(this.session);
   }
@@ -342,12 +352,55 @@ export class Connection implements Link {
     const askedExpiry = this.version === 5 ? (props.sessionExpiryInterval ?? 0) : clean ? 0 : limits.sessionExpiryMaxSec;
     const expirySec = Math.min(askedExpiry, limits.sessionExpiryMaxSec);
 
-    await Promise.race([gateway.ready, new Promise((_, reject) => setTimeout(() => reject(new Error('the gateway is not ready')), limits.connectTimeoutMs).unref())]);
+    // Right after the node starts, its gateway may not know its topics yet (mqtt.sessions above
+    // all) and the sessions partition may have no leader yet: the CONNECT waits for them, trying
+    // again, and is refused with Server unavailable only once connectTimeoutMs passed.
+    const deadlineMs = Date.now() + limits.connectTimeoutMs;
+    await gateway.whenReady(deadlineMs);
     if (this.closed) return;
 
     // A client connected here already: it is taken over now (elsewhere: by its record).
     gateway.owners.get(clientId)?.takenOver();
 
+    const opened = await this.untilDeadline(deadlineMs, () => this.openSession(clientId, clean, expirySec, will, deadlineMs));
+    if (opened === undefined) return;
+    const { session, present } = opened;
+    this.will = will;
+    this.session = session;
+    gateway.metrics.sessions.inc({ persistent: String(session.persistent) });
+    gateway.metrics.connects.inc({ result: 'accepted' });
+    const properties: mqttPacket.IConnackPacket['properties'] = {
+      receiveMaximum: limits.receiveMaximum,
+      maximumPacketSize: limits.maxPacketBytes,
+      topicAliasMaximum: limits.topicAliasMaximum,
+      retainAvailable: true,
+      wildcardSubscriptionAvailable: true,
+      subscriptionIdentifiersAvailable: true,
+      sharedSubscriptionAvailable: true,
+    };
+    if (expirySec !== askedExpiry) properties.sessionExpiryInterval = expirySec;
+    if (assigned) properties.assignedClientIdentifier = clientId;
+    if (serverKeepAlive !== undefined) properties.serverKeepAlive = serverKeepAlive;
+    if (this.authMethod !== undefined) {
+      properties.authenticationMethod = this.authMethod;
+      properties.authenticationData = authReply;
+    }
+    this.send(this.version === 5 ? { cmd: 'connack', sessionPresent: present, reasonCode: 0, properties } : { cmd: 'connack', sessionPresent: present, returnCode: 0 });
+    await this.startDelivery(session, present);
+    // What the client sent while CONNECT was being answered.
+    this.delivering = true;
+    for (const queued of this.pendingPackets.splice(0)) this.onPacket(queued);
+    this.release('connect');
+  }
+
+  /**
+   * Opens the client's session for this connection: reads it (the index for a clean start, what
+   * was committed for a resumed one), and writes its next generation as owned here, which fences
+   * any previous owner. Resolves with undefined when the client went away meanwhile (its session
+   * is then left to the sweeper, an orphan of this node, which disconnects it in its record).
+   */
+  private async openSession(clientId: string, clean: boolean, expirySec: number, will: StoredWill | null, deadlineMs: number): Promise<{ session: Session; present: boolean } | undefined> {
+    const { gateway } = this;
     let session: Session | undefined;
     let present = false;
     for (let attempt = 0; attempt < 2 && session === undefined; attempt++) {
@@ -376,7 +429,7 @@ export class Connection implements Link {
         qos2Out: base?.qos2Out ?? [],
         will,
       };
-      const candidate = new Session(record, writer, this, gateway, limits.positionCommitMs);
+      const candidate = new Session(record, writer, this, gateway, gateway.config.limits.positionCommitMs);
       gateway.owners.set(clientId, { connectionId: this.id, salt: writer.salt, gen: writer.gen, takenOver: () => this.takenOver() });
       // A clean session that replaces nothing has no state to protect: its record (the takeover
       // signal to other nodes) is written meanwhile; a refusal of it closes the connection.
@@ -386,7 +439,9 @@ export class Connection implements Link {
         break;
       }
       try {
-        await writer.flush();
+        // A write still in flight at the deadline may land later: its record names this node
+        // and a connection that is gone, which the sweeper marks offline.
+        await beforeDeadline(writer.flush(), deadlineMs);
         session = candidate;
       } catch (err) {
         await candidate.close({ writeFinal: false });
@@ -394,39 +449,28 @@ export class Connection implements Link {
       }
     }
     if (this.closed || session === undefined) {
-      // The client went away meanwhile: its session is left to the sweeper (an orphan of this
-      // node), which disconnects it in its record.
       if (gateway.owners.get(clientId)?.connectionId === this.id) gateway.owners.delete(clientId);
       await session?.close({ writeFinal: false });
-      return;
+      return undefined;
     }
-    this.will = will;
-    this.session = session;
-    gateway.metrics.sessions.inc({ persistent: String(session.persistent) });
-    gateway.metrics.connects.inc({ result: 'accepted' });
-    const properties: mqttPacket.IConnackPacket['properties'] = {
-      receiveMaximum: limits.receiveMaximum,
-      maximumPacketSize: limits.maxPacketBytes,
-      topicAliasMaximum: limits.topicAliasMaximum,
-      retainAvailable: true,
-      wildcardSubscriptionAvailable: true,
-      subscriptionIdentifiersAvailable: true,
-      sharedSubscriptionAvailable: true,
-    };
-    if (expirySec !== askedExpiry) properties.sessionExpiryInterval = expirySec;
-    if (assigned) properties.assignedClientIdentifier = clientId;
-    if (serverKeepAlive !== undefined) properties.serverKeepAlive = serverKeepAlive;
-    if (this.authMethod !== undefined) {
-      properties.authenticationMethod = this.authMethod;
-      properties.authenticationData = authReply;
-    }
-    this.send(this.version === 5 ? { cmd: 'connack', sessionPresent: present, reasonCode: 0, properties } : { cmd: 'connack', sessionPresent: present, returnCode: 0 });
-    await this.startDelivery(session, present);
-    // What the client sent while CONNECT was being answered.
-    this.delivering = true;
-    for (const queued of this.pendingPackets.splice(0)) this.onPacket(queued);
-    this.release('connect');
+    return { session, present };
   }
+
+  /** Runs `step` until it succeeds, trying again after a failure that time may cure (no leader
+   *  yet, a topic not in the metadata yet, a node not reachable) until `deadlineMs` (epoch). */
+  private async untilDeadline<T>(deadlineMs: number, step: () => Promise<T>): Promise<T> {
+    for (let waitMs = 50; ; waitMs = Math.min(2 * waitMs, 500)) {
+      try {
+        return await step();
+      } catch (err) {
+        const passing = err instanceof HeraldError && (shouldRetry(err) || err.reason === 'TopicNotFound' || err.reason === 'CommitTimedOut');
+        if (!passing || this.closed || Date.now() + waitMs >= deadlineMs) throw err;
+        this.gateway.log.debug({ err, clientId: this.clientId }, 'CONNECT waits for the cluster');
+        await delay(systemClock, waitMs);
+      }
+    }
+  }
+
 
   // -------------------------------------------------------------------------------------------
   // Enhanced authentication (MQTT 5 §4.12): AUTH packets
@@ -563,6 +607,28 @@ export class Connection implements Link {
     clearTimeout(this.throttleTimer);
     this.throttleTimer = setTimeout(() => this.release('quota'), ms);
     this.throttleTimer.unref();
+  }
+
+  /**
+   * Counts the bytes of a PUBLISH written to the client against its principal's fetch quota, as
+   * the gRPC API counts a fetched batch and the Kafka listener a Fetch response (one budget across
+   * protocols). Over the quota, deliveries are held back for the throttle time (KIP-219: after the
+   * answer that went over): QoS 1 and 2 cursors pause on their next message and resume after it,
+   * nothing is lost; QoS 0 messages offered meanwhile are dropped and counted (reason "quota"), as
+   * for a client whose socket is full.
+   */
+  private countDelivered(bytes: number): void {
+    const ms = this.gateway.throttleMs(this.principal, 'fetch', bytes);
+    if (ms <= 0) return;
+    const until = Date.now() + ms;
+    if (until <= this.deliveriesHeldUntil) return;
+    this.deliveriesHeldUntil = until;
+    clearTimeout(this.deliveryTimer);
+    this.deliveryTimer = setTimeout(() => {
+      this.deliveriesHeldUntil = 0;
+      this.onDrain();
+    }, ms);
+    this.deliveryTimer.unref();
   }
 
   /** Resolves once the principal's quota throttle, if any, has passed. */
@@ -971,6 +1037,7 @@ export class Connection implements Link {
     const bytes = mqttPacket.generate(packet, { protocolVersion: this.version });
     if (bytes.byteLength > this.clientMaxPacketBytes) return false;
     this.wire.write(bytes);
+    this.countDelivered(bytes.byteLength);
     return true;
   }
 
@@ -983,6 +1050,7 @@ export class Connection implements Link {
     this.state = 'closed';
     clearTimeout(this.connectTimer);
     clearTimeout(this.throttleTimer);
+    clearTimeout(this.deliveryTimer);
     this.authWaiter?.(undefined);
     const { gateway } = this;
     gateway.metrics.connections.dec({ transport: this.wire.transport });

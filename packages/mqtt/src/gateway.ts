@@ -10,7 +10,7 @@ import { partitionForKey, type RecordInput } from '@herald/protocol';
 import type { Principal } from '@herald/security/models';
 import type { Logger } from 'pino';
 import { allowAnyone, allowEverything, clusterAuthenticator, clusterAuthorizer, type Authenticator, type Authorizer } from './auth.js';
-import { ClusterAccess } from './cluster.js';
+import { beforeDeadline, ClusterAccess } from './cluster.js';
 import { Fanout, type PartitionFeed } from './fanout.js';
 import { TopicMapping } from './mapping.js';
 import { messageHeaders, type MqttMessage } from './message.js';
@@ -96,20 +96,31 @@ export class Gateway implements SessionContext {
       if (this.abort.signal.aborted) throw new Error('the gateway stopped');
       await delay(systemClock, 100, this.abort.signal);
     }
+    // Until the indexes know their topics' partitions: a topic the controller just created (or
+    // answered TopicExists for) may not be in any node's metadata yet, and a failure here must
+    // not leave the gateway refusing every CONNECT until the node restarts.
     for (;;) {
       try {
         for (const topic of this.mapping.heraldTopics()) await this.access.ensureTopic(topic, partitions, rf);
         await this.access.ensureTopic(this.config.retainedTopic, partitions, rf, compact);
         await this.access.ensureTopic(this.config.sessionsTopic, partitions, rf, compact);
+        await this.access.partitionCount(this.config.sessionsTopic);
+        await this.access.partitionCount(this.config.retainedTopic);
         break;
       } catch (err) {
         if (this.abort.signal.aborted) throw err;
-        this.log.debug({ err }, 'creating the MQTT topics failed; retrying');
-        await delay(systemClock, 500, this.abort.signal);
+        this.log.debug({ err }, 'creating or locating the MQTT topics failed; retrying');
+        await delay(systemClock, 200, this.abort.signal);
       }
     }
     await this.sessions.start();
     await this.retained.start();
+  }
+
+  /** Resolves once the gateway is ready, or rejects with NoLeader once `deadlineMs` (epoch)
+   *  passed first. */
+  whenReady(deadlineMs: number): Promise<void> {
+    return beforeDeadline(this.ready, deadlineMs, 'the MQTT gateway is not ready yet (its topics are not known)');
   }
 
   /** Connections open on this node, for the connectionsMax limit. */
@@ -190,12 +201,12 @@ export class Gateway implements SessionContext {
   }
 
   /**
-   * Counts `amount` of `kind` (bytes produced, or one request) against the principal's quotas
+   * Counts `amount` of `kind` (bytes produced or delivered, or one request) against the principal's quotas
    * (NodeSecurity.throttleMs: the cluster's, per principal, 0 on an insecure cluster) and
    * answers how long to hold the client back, counting it in the node's and the gateway's
    * throttle metrics.
    */
-  throttleMs(principal: string, kind: 'produce' | 'request', amount: number): number {
+  throttleMs(principal: string, kind: 'produce' | 'fetch' | 'request', amount: number): number {
     const ms = this.node.security.throttleMs(principal as Principal, kind, amount);
     if (ms > 0) {
       this.node.metrics.quotaThrottled.inc({ principal, kind }, ms / 1000);

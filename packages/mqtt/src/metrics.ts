@@ -32,7 +32,7 @@ export class MqttMetrics {
     this.sent = new Counter({ name: 'herald_mqtt_messages_sent_total', help: 'PUBLISH packets sent to subscribers (redeliveries included), by QoS.', labelNames: ['qos'], registers });
     this.dropped = new Counter({
       name: 'herald_mqtt_messages_dropped_total',
-      help: 'Messages not sent to a subscriber: slow_client (QoS 0 while its outgoing buffer was full), expired (message expiry passed), too_large (over the client maximum packet size).',
+      help: 'Messages not sent to a subscriber: slow_client (QoS 0 while its outgoing buffer was full), quota (QoS 0 while its principal fetch quota held deliveries back), expired (message expiry passed), too_large (over the client maximum packet size).',
       labelNames: ['reason'],
       registers,
     });
@@ -52,7 +52,7 @@ export class MqttMetrics {
     });
     this.throttled = new Counter({
       name: 'herald_mqtt_quota_throttle_seconds_total',
-      help: "Seconds MQTT connections stopped reading because their principal exceeded a quota (kind: produce or request); the principal's total over every protocol is herald_quota_throttle_seconds_total.",
+      help: "Seconds MQTT connections stopped reading (kind: produce or request) or held deliveries back (kind: fetch) because their principal exceeded a quota; the principal's total over every protocol is herald_quota_throttle_seconds_total.",
       labelNames: ['kind'],
       registers,
     });
@@ -78,8 +78,8 @@ export class MqttMetrics {
       this.received.inc({ qos }, 0);
       this.sent.inc({ qos }, 0);
     }
-    for (const reason of ['slow_client', 'expired', 'too_large']) this.dropped.inc({ reason }, 0);
-    for (const kind of ['produce', 'request']) this.throttled.inc({ kind }, 0);
+    for (const reason of ['slow_client', 'quota', 'expired', 'too_large']) this.dropped.inc({ reason }, 0);
+    for (const kind of ['produce', 'fetch', 'request']) this.throttled.inc({ kind }, 0);
     for (const persistent of ['true', 'false']) this.sessions.set({ persistent }, 0);
     for (const shared of ['true', 'false']) this.subscriptions.set({ shared }, 0);
   }

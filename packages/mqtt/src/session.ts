@@ -5,10 +5,11 @@
 // Delivery, per record offered by a cursor, in offset order:
 //   - no subscription of the session matches its topic (or No Local applies): skipped;
 //   - it expired (MQTT 5 message expiry): skipped and counted;
-//   - delivered QoS 0: written when the socket has room, else dropped and counted (never held);
-//   - delivered QoS 1 or 2: sent with a packet id while the window has room; when it is full or
-//     the socket does not drain, the cursor pauses on it and nothing more is read for the session
-//     until PUBACKs (or the socket) make room.
+//   - delivered QoS 0: written when the socket has room and the principal's fetch quota lets it,
+//     else dropped and counted (never held);
+//   - delivered QoS 1 or 2: sent with a packet id while the window has room; when it is full, the
+//     socket does not drain or the fetch quota holds deliveries back, the cursor pauses on it and
+//     nothing more is read for the session until PUBACKs (the socket, the quota's delay) make room.
 // A partition's position is its first offset sent and not yet acknowledged (or the cursor's
 // next offset when none is): after a failover the session resumes from there, so a QoS 1 message
 // is sent again rather than lost, flagged DUP as MQTT asks of a redelivery.
@@ -35,6 +36,9 @@ export interface Link {
   readonly windowMax: number;
   /** Whether the socket holds more unsent bytes than the gateway allows. */
   congested(): boolean;
+  /** Whether the principal's fetch quota holds deliveries back (until the link wakes the
+   *  session's cursors again). */
+  throttled(): boolean;
   /** Writes a PUBLISH; false when the message exceeds the client's Maximum Packet Size (it is
    *  then dropped, which MQTT counts as delivered). */
   sendPublish(message: MqttMessage, options: { qos: Qos; packetId?: number; dup: boolean; retain: boolean; subscriptionIds: number[] }): boolean;
@@ -267,12 +271,16 @@ export class Session {
 
   /** Whether another QoS 1 or 2 message may be sent now. */
   hasRoom(): boolean {
-    return this.inflight.size < this.link.windowMax && !this.link.congested();
+    return this.inflight.size < this.link.windowMax && !this.link.congested() && !this.link.throttled();
   }
 
   private sendQos0(message: MqttMessage, retain: boolean, subscriptionIds: number[]): void {
     if (this.link.congested() || this.persisting) {
       this.ctx.metrics.dropped.inc({ reason: 'slow_client' });
+      return;
+    }
+    if (this.link.throttled()) {
+      this.ctx.metrics.dropped.inc({ reason: 'quota' });
       return;
     }
     if (this.link.sendPublish(message, { qos: 0, dup: false, retain, subscriptionIds })) this.ctx.metrics.sent.inc({ qos: '0' });

@@ -39,7 +39,7 @@ export interface WorkloadOptions {
   group: boolean;
   /** False with --no-queue. */
   queue: boolean;
-  /** --workloads: the Kafka, MQTT and half-message workloads to add. */
+  /** --workloads: the Kafka, MQTT, half-message and transaction workloads to add. */
   workloads: WorkloadName[];
   rate: number;
   out: string;
@@ -112,7 +112,7 @@ export function withWorkloadOptions(command: Command, defaults: { workloads: str
     .option('--no-group', 'leave out the consumer group (2 members committing offsets; checked: committed offsets never go back, every acknowledged send consumed)')
     .option('--no-queue', 'leave out the queue subscription (2 members acking, some nacks; checked: an acked record is never delivered again, every one settled)')
     .addOption(
-      new Option('--workloads <list>', 'workloads to add, comma-separated, "all" or "none": kafka (kafkajs idempotent producers and a consumer group), mqtt (QoS 1 publishers and a persistent subscriber), half (half messages with check-back)')
+      new Option('--workloads <list>', 'workloads to add, comma-separated, "all" or "none": kafka (kafkajs idempotent producers and a consumer group), mqtt (QoS 1 publishers and a persistent subscriber), half (half messages with check-back), txn (multi-partition and read-process-write transactions)')
         .default(workloadList(defaults.workloads), defaults.workloads)
         .argParser(workloadList),
     )
@@ -309,6 +309,7 @@ async function chaosRun(options: RunOptions, cliEntry: string): Promise<void> {
         queues: verdict.queues,
         mqtt: verdict.mqtt,
         halves: verdict.halves,
+        txns: verdict.txns,
         latency: verdict.latency,
         faultsInjected: run.injected.length,
         faultsScheduled: run.scheduled,
