@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type logCreator, type Producer } from 'kafkajs';
 import { GroupOffsets } from './consumer-workloads.js';
 import type { PolledRecord } from './history.js';
 import type { ExtraWorkload, Listener, WorkloadContext } from './run.js';
@@ -28,6 +28,27 @@ export interface KafkaWorkloadOptions {
 
 /** How long kafkajs waits for one produce request; its own retries fit in the send's budget. */
 const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * A kafkajs client of the run's cluster, through the nodes' Kafka listeners behind their
+ * proxies, with the cluster's TLS and the admin's SCRAM-SHA-512 login. kafkajs logs nothing
+ * unless `log` is given (then its warnings and errors).
+ */
+export function kafkajsClient(context: WorkloadContext, clientId: string, log?: logCreator): Kafka {
+  const brokers = context.listeners.kafka;
+  if (brokers === undefined || brokers.length === 0) throw new Error('a kafkajs workload needs the nodes\' Kafka listeners (ExtraWorkload.listeners)');
+  const { tls, credentials } = context.cluster;
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    ...(log === undefined ? { logLevel: logLevel.NOTHING } : { logLevel: logLevel.WARN, logCreator: log }),
+    connectionTimeout: 5_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+    ...(tls === undefined ? {} : { ssl: tls.ca === undefined ? true : { ca: [typeof tls.ca === 'string' ? tls.ca : Buffer.from(tls.ca)] } }),
+    ...(credentials === undefined ? {} : { sasl: { mechanism: 'scram-sha-512' as const, username: credentials.username, password: credentials.password } }),
+  });
+}
 
 /** How long the drain waits for the group's commits before it restarts the members (drain()). */
 const DRAIN_RESTART_AFTER_MS = 15_000;
@@ -70,20 +91,7 @@ export class KafkaWorkload implements ExtraWorkload {
 
   start(context: WorkloadContext): void {
     this.context = context;
-    const brokers = context.listeners.kafka;
-    if (brokers === undefined || brokers.length === 0) throw new Error('the Kafka workload needs the nodes\' Kafka listeners (ExtraWorkload.listeners)');
-    const { tls, credentials } = context.cluster;
-    this.kafka = new Kafka({
-      clientId: 'herald-chaos',
-      brokers: [...brokers],
-      logLevel: logLevel.WARN,
-      logCreator: () => ({ namespace, log }) => this.keepLog(namespace, log),
-      connectionTimeout: 5_000,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
-      ...(tls === undefined ? {} : { ssl: tls.ca === undefined ? true : { ca: [typeof tls.ca === 'string' ? tls.ca : Buffer.from(tls.ca)] } }),
-      ...(credentials === undefined ? {} : { sasl: { mechanism: 'scram-sha-512' as const, username: credentials.username, password: credentials.password } }),
-    });
+    this.kafka = kafkajsClient(context, 'herald-chaos', () => ({ namespace, log }) => this.keepLog(namespace, log));
     for (let k = 1; k <= this.producerCount; k++) this.producerLoops.push(this.produce(`k${k}`, k - 1));
     if (this.memberCount > 0) {
       this.offsets = new GroupOffsets({ ...context, group: KAFKA_GROUP, process: 'kafka-offsets' });

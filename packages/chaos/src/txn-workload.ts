@@ -1,5 +1,6 @@
 import { HeraldClient, HeraldError, type CommittedOffset, type Producer } from '@herald/client';
-import { Kafka, logLevel, type Producer as KafkaProducer } from 'kafkajs';
+import type { Kafka, Producer as KafkaProducer } from 'kafkajs';
+import { kafkajsClient } from './kafka-workload.js';
 import { finalRead } from './final-read.js';
 import type { HistoryEvent, PartitionOffset, PolledRecord, TxnEvent, TxnWrite } from './history.js';
 import type { ExtraWorkload, Listener, WorkloadContext } from './run.js';
@@ -112,7 +113,7 @@ export class TxnWorkload implements ExtraWorkload {
     void this.ready.then(() => this.reader?.start());
     for (let k = 1; k <= this.writerCount; k++) this.writers.push(this.write(`txw${k}`, createPrng(context.seed * 41 + k), (name) => this.sdkWriter(name)));
     if (this.kafkaWriterCount > 0) {
-      const kafka = kafkaClient(context);
+      const kafka = kafkajsClient(context, 'herald-chaos-txn');
       for (let k = 1; k <= this.kafkaWriterCount; k++) this.writers.push(this.write(`txwk${k}`, createPrng(context.seed * 43 + k), (name) => kafkaWriter(kafka, name, this.transactionTimeoutMs)));
     }
     for (let p = 0; p < context.partitions; p++) this.processors.push(this.process(`txp${p}`, p));
@@ -398,16 +399,6 @@ function firstOffsets(sent: readonly { readonly partition: number; readonly offs
   const first = new Map<number, number>();
   for (const { partition, offset } of sent) first.set(partition, Math.min(first.get(partition) ?? offset, offset));
   return [...first].map(([partition, offset]) => ({ partition, offset }));
-}
-
-/** kafkajs on the nodes' Kafka listeners (through the run's proxies), as the admin over TLS. */
-function kafkaClient(context: WorkloadContext): Kafka {
-  const brokers = context.listeners.kafka;
-  if (brokers === undefined || brokers.length === 0) throw new Error('the kafkajs writers need the nodes\' Kafka listeners (ExtraWorkload.listeners)');
-  const { tls, credentials } = context.cluster;
-  const ssl = tls === undefined ? {} : { ssl: tls.ca === undefined ? true : { ca: [typeof tls.ca === 'string' ? tls.ca : Buffer.from(tls.ca)] } };
-  const sasl = credentials === undefined ? {} : { sasl: { mechanism: 'scram-sha-512' as const, username: credentials.username, password: credentials.password } };
-  return new Kafka({ clientId: 'herald-chaos-txn', brokers: [...brokers], logLevel: logLevel.NOTHING, connectionTimeout: 5_000, requestTimeout: 10_000, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 }, ...ssl, ...sasl });
 }
 
 /**
