@@ -471,7 +471,6 @@ export class Connection implements Link {
     }
   }
 
-
   // -------------------------------------------------------------------------------------------
   // Enhanced authentication (MQTT 5 §4.12): AUTH packets
 
