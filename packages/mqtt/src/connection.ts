@@ -430,7 +430,7 @@ export class Connection implements Link {
         will,
       };
       const candidate = new Session(record, writer, this, gateway, gateway.config.limits.positionCommitMs);
-      gateway.owners.set(clientId, { connectionId: this.id, salt: writer.salt, gen: writer.gen, takenOver: () => this.takenOver() });
+      gateway.owners.set(clientId, { connectionId: this.id, salt: writer.salt, gen: writer.gen, isOpen: () => this.session !== undefined, takenOver: () => this.takenOver() });
       // A clean session that replaces nothing has no state to protect: its record (the takeover
       // signal to other nodes) is written meanwhile; a refusal of it closes the connection.
       if (clean && existing === undefined && expirySec === 0) {

@@ -34,6 +34,8 @@ export interface Owner {
   /** The producer salt and generation its writes use. */
   readonly salt: number;
   readonly gen: number;
+  /** Whether its session is open (CONNACK on its way); false while its CONNECT still opens it. */
+  isOpen(): boolean;
   takenOver(): void;
 }
 
@@ -227,6 +229,11 @@ export class Gateway implements SessionContext {
     // Older records (a previous connection's last writes, applied late) say nothing; a deleted
     // session fences the owner's next write instead.
     if (owner === undefined || record === undefined || record.conn === owner.connectionId) return;
+    // A connection still opening its session learns of a newer owner from its own write, which
+    // that owner's record fences (SessionFenced: it reads the session afresh and writes the next
+    // generation). A record landing meanwhile may be a late write of an earlier CONNECT of the
+    // same client, refused at its deadline with its write in flight: it must not close this one.
+    if (!owner.isOpen()) return;
     if (record.salt !== owner.salt || record.gen > owner.gen) owner.takenOver();
   }
 
