@@ -25,6 +25,19 @@ function progressOf(c: SimCluster, leader: NodeId, follower: NodeId) {
   return pr;
 }
 
+
+/** 3 nodes with 200 entries of 100 bytes applied everywhere, then n3 wiped, once n1 has restarted
+ *  it from an empty log; with the lastIndex it must catch up to. */
+function wipedFollower(config: { maxCatchupAppendBytes?: number }): { c: ReturnType<typeof cluster>; lastIndex: number } {
+  const c = cluster(3, { maxInflightAppends: 256, maxAppendBytes: 1_000, maxInflightBytes: 4_000, ...config });
+  c.electLeader(1);
+  for (let i = 0; i < 200; i++) c.propose(1, record(i));
+  awaitApplied(c, c.node(1).lastIndex, [1, 2, 3]);
+  const lastIndex = c.node(1).lastIndex;
+  c.wipe(3);
+  c.stepUntil(() => progressOf(c, 1, 3).matchIndex === 0, { ticksMax: 20, what: 'n1 restarted n3 from its empty log' });
+  return { c, lastIndex };
+}
 describe('tallyVotes with repairing voters', () => {
   it.each([
     { what: 'a majority granted', granted: [1, 2], refused: [], repairing: [], expected: VoteResult.Won },
@@ -49,13 +62,7 @@ describe('re-replicating a wiped follower', () => {
     // bound the 256-Append window would put the whole 20,000-byte log in flight at once.
     // Method: 3 nodes, 200 entries of 100 bytes, wipe n3; then deliver one message at a time and
     // check the leader's view of n3 before each.
-    const c = cluster(3, { maxInflightAppends: 256, maxAppendBytes: 1_000, maxInflightBytes: 4_000 });
-    c.electLeader(1);
-    for (let i = 0; i < 200; i++) c.propose(1, record(i));
-    awaitApplied(c, c.node(1).lastIndex, [1, 2, 3]);
-    const lastIndex = c.node(1).lastIndex;
-    c.wipe(3);
-    c.stepUntil(() => progressOf(c, 1, 3).matchIndex === 0, { ticksMax: 20, what: 'n1 restarted n3 from its empty log' });
+    const { c, lastIndex } = wipedFollower({});
     let maxInFlightBytes = 0;
     c.stepUntil(() => {
       const pr = progressOf(c, 1, 3);
@@ -72,13 +79,7 @@ describe('re-replicating a wiped follower', () => {
     // behind in Appends of at most maxCatchupAppendBytes (200: two entries of 100 bytes), not
     // maxAppendBytes (1,000). Method: 3 nodes, 200 entries of 100 bytes, wipe n3 and count the
     // Appends it is sent until it holds the log again: at least 100 (20 with the larger size).
-    const c = cluster(3, { maxInflightAppends: 256, maxAppendBytes: 1_000, maxCatchupAppendBytes: 200, maxInflightBytes: 4_000 });
-    c.electLeader(1);
-    for (let i = 0; i < 200; i++) c.propose(1, record(i));
-    awaitApplied(c, c.node(1).lastIndex, [1, 2, 3]);
-    const lastIndex = c.node(1).lastIndex;
-    c.wipe(3);
-    c.stepUntil(() => progressOf(c, 1, 3).matchIndex === 0, { ticksMax: 20, what: 'n1 restarted n3 from its empty log' });
+    const { c, lastIndex } = wipedFollower({ maxCatchupAppendBytes: 200 });
     const before = c.sent('Append', 3);
     c.stepUntil(() => progressOf(c, 1, 3).matchIndex === lastIndex, { ticksMax: 200, what: 'n3 caught up' });
     expect(c.sent('Append', 3) - before).toBeGreaterThanOrEqual(100);
