@@ -111,20 +111,22 @@ function readSome(call: grpc.ClientReadableStream<Buffer> | grpc.ClientDuplexStr
   call.on('status', (status: grpc.StatusObject) => resolve({ code: status.code, details: status.details }));
 }
 
-/** Every Raft group on every node: its term, leader and last index. */
-function raftState(): Map<string, { term: number; leaderId: number; lastIndex: number }> {
-  const state = new Map<string, { term: number; leaderId: number; lastIndex: number }>();
+/** Every Raft group on every node: its term, whether it leads, and its last index. (Not the
+ *  leader a follower follows: a follower that misses a slow leader's heartbeats on a loaded
+ *  machine forgets it until the next one, in the same term, and no input caused that.) */
+function raftState(): Map<string, { term: number; leads: boolean; lastIndex: number }> {
+  const state = new Map<string, { term: number; leads: boolean; lastIndex: number }>();
   for (const id of [1, 2, 3]) {
     const node = cluster.node(id).node;
     const groups = [{ key: 'meta', status: node.meta.group.status() }, ...[...node.hostedPartitions()].map((p) => ({ key: p.partition.group.id, status: p.partition.group.status() }))];
-    for (const { key, status } of groups) state.set(`node ${id} ${key}`, { term: status.term, leaderId: status.leaderId, lastIndex: status.lastIndex });
+    for (const { key, status } of groups) state.set(`node ${id} ${key}`, { term: status.term, leads: status.leaderId === id, lastIndex: status.lastIndex });
   }
   return state;
 }
 
 /** Terms and leaders only: what no input may change. */
 function leadership(): Record<string, string> {
-  return Object.fromEntries([...raftState()].map(([k, v]) => [k, `term ${v.term} leader ${v.leaderId}`]));
+  return Object.fromEntries([...raftState()].map(([k, v]) => [k, `term ${v.term}${v.leads ? ' leader' : ''}`]));
 }
 
 function fuzzOptions(): fc.Parameters<unknown> {

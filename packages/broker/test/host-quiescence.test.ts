@@ -166,6 +166,25 @@ it('idle groups quiesce: no raft message and no tick while nothing happens, and 
   expect(await clock.advanceUntil(() => activeGroups(c) === 0, { stepMs: 10, maxMs: 5_000, yield: pause })).toBe(true);
 });
 
+it('a stall of the whole process is not a silence of its peers: no verdict, no leader forgotten', async () => {
+  // An idle host sleeps until its failure detector's next due tick and counts the ticks it slept
+  // from the clock. A process that stalls (GC, a starved CPU; here all three nodes share it)
+  // fires that timer late, after more than the liveness timeout: the time of the stall must not
+  // count as the peers' silence, as a ticker's one late tick never did (CI's fuzz run saw a
+  // follower forget both its leaders after a stall, without a fault).
+  const clock = new FakeClock();
+  const c = await cluster(clock);
+  expect(await clock.advanceUntil(() => activeGroups(c) === 0, { stepMs: 10, maxMs: 10_000, yield: pause })).toBe(true);
+  await run(clock, 1_000);
+  const leaders = () => c.groups.map((byNode) => [...byNode.values()].map((group) => group.leaderId()).join(','));
+  const before = leaders();
+  for (let i = 0; i < 3; i++) {
+    clock.stall(5_000);
+    await run(clock, 1_000);
+    expect(leaders()).toEqual(before);
+  }
+});
+
 for (const how of ['its connections reset (SIGKILL)', 'it falls silent (SIGSTOP, a cut cable)'] as const) {
   it(`every quiescent group a dead node led gets a new leader when ${how}`, async () => {
     const clock = new FakeClock();

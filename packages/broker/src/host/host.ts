@@ -262,13 +262,19 @@ export class Host implements GroupHost {
     );
   }
 
-  /** While sleeping: counts the whole ticks that passed since the last count. */
+  /** While sleeping: counts the whole ticks that passed since the last count, up to the failure
+   *  detector's next due tick. Time past it passed without the turn the sleep timer asks for at
+   *  that tick: a stall of this process (GC, a starved CPU), which is no silence of the peers
+   *  (their frames wait unread behind it), so it does not count, as a ticker's one late tick
+   *  after a stall never counted it. */
   private creditSleep(): void {
     if (!this.sleeping) return;
     const tickMs = this.options.raft.tickMs;
-    const elapsed = Math.floor((this.clock.now() - this.sleptAt) / tickMs);
-    this.pendingTicks += elapsed;
-    this.sleptAt += elapsed * tickMs;
+    const now = this.clock.now();
+    const elapsed = Math.floor((now - this.sleptAt) / tickMs);
+    const credited = Math.max(0, Math.min(elapsed, this.liveness.ticksUntilDue() - this.pendingTicks));
+    this.pendingTicks += credited;
+    this.sleptAt = credited < elapsed ? now : this.sleptAt + credited * tickMs;
   }
 
   /** Stops ticking and waits for the turn in progress. */

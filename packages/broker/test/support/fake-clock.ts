@@ -57,6 +57,20 @@ export class FakeClock implements Clock {
     for (let i = this.timers.length - 1; i >= 0; i--) if (this.timers[i]!.cancelled) this.timers.splice(i, 1);
   }
 
+  /** Moves time forward by `ms` as a process that stalled that long sees it (a GC pause, a
+   *  starved CPU): no timer runs during the stall, and each one due runs once, late, after it
+   *  (an interval then goes on from now, as Node's timers do). */
+  stall(ms: number): void {
+    this.nowMs += ms;
+    const due = this.timers.filter((t) => !t.cancelled && t.at <= this.nowMs).sort((a, b) => a.at - b.at || a.seq - b.seq);
+    for (const timer of due) {
+      if (timer.cancelled) continue;
+      if (timer.everyMs === null) timer.cancelled = true;
+      else timer.at = this.nowMs + timer.everyMs;
+      timer.fn();
+    }
+  }
+
   /** Moves time forward in `stepMs` steps, letting the event loop run between steps (so that
    *  I/O and promises started by the timers make progress; `yield` says how, one turn of the
    *  loop by default), until `done()` or `maxMs` passed. Returns whether `done()` held. */
