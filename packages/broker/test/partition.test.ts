@@ -15,7 +15,7 @@ import { MemoryGroup } from './support/memory-group.js';
 const text = new TextEncoder();
 const record = (value: string, timestampMs = 1_000, key: string | null = null): RecordInput => ({ key: key === null ? null : text.encode(key), value: text.encode(value), timestampMs });
 
-function partitionInMemory(options: { maxDeliveries?: number } = {}) {
+function partitionInMemory(options: { maxDeliveries?: number; writes?: 'sync' | 'async' } = {}) {
   const clock = new FakeClock();
   const deadLetters: number[] = [];
   const partition = new Partition({
@@ -32,7 +32,7 @@ function partitionInMemory(options: { maxDeliveries?: number } = {}) {
       logger: pino({ level: 'silent' }),
     },
   });
-  const memory = new MemoryGroup(partition.log, clock);
+  const memory = new MemoryGroup(partition.log, clock, { writes: options.writes ?? 'sync' });
   partition.log.group = memory.group;
   const produce = async (records: RecordInput[], acks: Acks = Acks.Quorum, idempotence?: { producerId: number; producerEpoch: number; baseSequence: number }) => {
     const batch = await encodeBatch(records, idempotence ?? {});
@@ -203,5 +203,70 @@ describe('queue subscriptions on the partition leader', () => {
     expect(await receive(partition, 'm2')).toEqual([]);
     clock.advance(1_001);
     expect((await receive(partition, 'm2')).map((r) => [r.offset, r.deliveryCount])).toEqual([[1, 2]]);
+  });
+
+  describe('shared between members waiting at the leader, whenever the records are applied', () => {
+    /** Turns the event loop (the fake clock stands still) until `done` holds, at most 200 times. */
+    const until = async (done: () => boolean, what: string) => {
+      for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+      if (!done()) throw new Error(`never: ${what}`);
+    };
+    /** A Receive of `member` that waits (the clock stands still), and what it got once answered. */
+    const waiting = (partition: Partition, member: string, maxRecords = 10) => {
+      const call = { member, got: null as number[] | null };
+      void partition.leader.queues.receive({ subscription: 's', member, maxRecords, ackTimeoutMs: 60_000, maxWaitMs: 60_000, start: 'latest', orderedByKey: false }).then((records) => (call.got = records.map((r) => r.offset)));
+      return call;
+    };
+    /** A setup where every commit is applied before the turn's write, as the host does it. */
+    const twoMembersWaiting = async () => {
+      const setup = partitionInMemory({ writes: 'async' });
+      const a = waiting(setup.partition, 'a');
+      const b = waiting(setup.partition, 'b');
+      // The first Receives create the subscription; then both wait for records.
+      await until(() => setup.partition.leader.queues.describe().length === 1 && !setup.memory.busy(), 'the subscription');
+      return { ...setup, a, b };
+    };
+
+    it('a record applied before the write goes to a member already waiting', async () => {
+      // Method: the host applies what is committed and durable before its turn's write
+      // (RaftGroup.applyDurable); raft counts the entries applied only when the turn ends. A
+      // Receive woken by that apply asked whether the node was a current leader by raft's count:
+      // not yet, so it slept again, through every such apply; only a member whose next Receive
+      // arrived between turns got records (gateway.test.ts: all 40 to one member).
+      const { produce, a, b } = await twoMembersWaiting();
+      await produce([record('r0')]);
+      await until(() => a.got !== null || b.got !== null, 'a member dealt r0');
+      expect([a.got, b.got].filter((got) => got !== null)).toEqual([[0]]);
+    });
+
+    it('deals one record at a time to each member in turn, starting with the one dealt to least recently', async () => {
+      const { partition, produce, a, b } = await twoMembersWaiting();
+      await produce([record('r0')]);
+      await until(() => a.got !== null, 'a dealt r0 (it came first)');
+      expect(a.got).toEqual([0]);
+      // a asks again at once: it waits behind b, which was never dealt to.
+      const a2 = waiting(partition, 'a');
+      await produce([record('r1')]);
+      await until(() => b.got !== null, 'b dealt r1');
+      expect(b.got).toEqual([1]);
+      expect(a2.got).toBeNull();
+      // A burst is shared, whoever wakes first: a (dealt least recently) gets 2, 4; b 3, 5.
+      const b2 = waiting(partition, 'b');
+      await produce([record('r2'), record('r3'), record('r4'), record('r5')]);
+      await until(() => a2.got !== null && b2.got !== null, 'both dealt');
+      expect(a2.got).toEqual([2, 4]);
+      expect(b2.got).toEqual([3, 5]);
+    });
+
+    it('deals a member no more than it asked for, and the rest to the others', async () => {
+      const { partition, produce } = partitionInMemory({ writes: 'async' });
+      const small = waiting(partition, 'small', 1);
+      const large = waiting(partition, 'large', 10);
+      await until(() => partition.leader.queues.describe().length === 1, 'the subscription');
+      await produce([record('r0'), record('r1'), record('r2'), record('r3')]);
+      await until(() => small.got !== null && large.got !== null, 'both dealt');
+      expect(small.got).toEqual([0]);
+      expect(large.got).toEqual([1, 2, 3]);
+    });
   });
 });

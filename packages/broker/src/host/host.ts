@@ -92,8 +92,9 @@ export interface HostOptions {
  * the groups, collects the Ready of every group touched since the last turn, makes ONE storage
  * write with ONE sync for all of them (group commit), sends the messages (one frame per peer for
  * the messages that may leave before the write, one for those that wait for it: every group's
- * heartbeats to a peer share its frame), applies committed entries, and advances. Turns never
- * overlap: whatever arrives during a write waits for the next turn.
+ * heartbeats to a peer share its frame), applies committed entries (those an earlier turn made
+ * durable here before the write, RaftGroup.applyDurable; the rest after it), and advances. Turns
+ * never overlap: whatever arrives during a write waits for the next turn.
  *
  * A turn costs what the groups with work cost, not what all groups cost (issue #17): idle groups
  * quiesce (RaftNode "Quiescence") and leave the set of groups ticked, and only groups stepped,
@@ -515,6 +516,7 @@ export class Host implements GroupHost {
       sendAll(bulk);
       return;
     }
+    for (const { group, ready } of work) group.applyDurable(ready);
     const started = performance.now();
     if (batch.byteSize > 0) await batch.write({ sync });
     const writeSeconds = (performance.now() - started) / 1000;

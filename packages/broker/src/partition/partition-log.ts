@@ -405,7 +405,7 @@ export class PartitionLog implements GroupStateMachine<EntryOutcome> {
       });
       // The entry must still be the one read: retention may have compacted it away meanwhile.
       if (compacted === null || this.group.entry(batch.raftIndex)?.data !== batch.data) continue;
-      this.group.rewrite(batch.raftIndex, withStoredBatch(batch.data, compacted));
+      if (!this.group.rewrite(batch.raftIndex, withStoredBatch(batch.data, compacted))) continue;
       this.indexValue.setBytes(this.indexValue.positionOf(batch.baseOffset), compacted.byteLength);
       this.decoded.delete(batch.raftIndex);
       const freed = storedBatch(batch.data).byteLength - compacted.byteLength;

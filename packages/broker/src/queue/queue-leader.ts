@@ -91,6 +91,17 @@ interface Pending {
   readonly deliverAtMs: number;
 }
 
+/** A Receive waiting at the leader for records of a subscription (see QueueLeader.deal). */
+interface WaitingReceive {
+  readonly member: string;
+  /** The most records it takes. */
+  readonly max: number;
+  /** The offsets dealt to it (marked as being proposed), once dealt. */
+  offsets: number[] | null;
+  /** Wakes it from its wait for an apply, once dealt. */
+  wake: () => void;
+}
+
 /** The leader's working view of one subscription: derived from the log and the replicated
  *  state, rebuilt from the floor by a new leader. */
 class SubscriptionView {
@@ -100,6 +111,14 @@ class SubscriptionView {
   /** Offsets of leases proposed but not applied yet: not offered again meanwhile. */
   readonly proposing = new Set<number>();
   deadLettering = false;
+  /** Receives waiting for records, in the order they came. */
+  readonly waiting = new Set<WaitingReceive>();
+  /** Members in the order they were last dealt records, least recently first (at most
+   *  MEMBERS_REMEMBERED; one forgotten counts as never dealt, so it comes first). */
+  readonly dealtTo = new Set<string>();
+  /** The deal under way, and whether a receive asked for another one meanwhile. */
+  dealing: Promise<number> | null = null;
+  dealAgain = false;
   private extending: Promise<void> | null = null;
 
   constructor(floor: number) {
@@ -139,6 +158,8 @@ class SubscriptionView {
  *  wide (e.g. of records delayed for days) stops the scan from going further. */
 const PENDING_MAX = 100_000;
 const COMMAND_TIMEOUT_MS = 10_000;
+/** Members a view remembers the dealing order of (a bound on members that come and go). */
+const MEMBERS_REMEMBERED = 1_000;
 
 /**
  * The partition leader's side of queue subscriptions: picks what to lease (never-delivered
@@ -146,6 +167,13 @@ const COMMAND_TIMEOUT_MS = 10_000;
  * proposes leases, acks, nacks and extends as commands of the partition log and answers once
  * they are applied, and sends records past max.deliveries (or rejected) to the dead-letter topic.
  * Nothing here is replicated state: a new leader rebuilds it from the floor.
+ *
+ * Records are dealt, not grabbed (see deal): every Receive waiting on a subscription is dealt a
+ * share of what is available, one record at a time in turn, starting with the member dealt to
+ * least recently, up to what each asked for, as RabbitMQ hands a queue's messages round robin
+ * to its consumers with room in their prefetch window. The share does not depend on which
+ * waiting Receive happens to wake first after an apply, nor on when a member's next Receive
+ * arrives: a member whose Receive comes back while the others wait is not dealt before them.
  */
 export class QueueLeader {
   private views = new Map<string, SubscriptionView>();
@@ -164,30 +192,130 @@ export class QueueLeader {
     const deadline = this.log.clock.now() + o.maxWaitMs;
     for (;;) {
       await this.log.untilCurrentLeader(COMMAND_TIMEOUT_MS, o.signal);
-      const now = this.log.clock.now();
-      const untilMs = now + o.ackTimeoutMs;
       if (this.subscription(o.subscription) === undefined) {
         // Created by an empty lease, so its start is fixed now, not at its first record.
+        const now = this.log.clock.now();
         const start = o.start === 'earliest' ? this.log.logStartOffset() : this.log.highWatermark();
-        await this.propose({ type: 'QueueLease', sub: o.subscription, start, orderedByKey: o.orderedByKey, nowMs: now, untilMs, member: o.member, offsets: [] });
+        await this.propose({ type: 'QueueLease', sub: o.subscription, start, orderedByKey: o.orderedByKey, nowMs: now, untilMs: now + o.ackTimeoutMs, member: o.member, offsets: [] });
         continue;
       }
-      const picked = await this.pick(o.subscription, now, o.maxRecords);
-      if (picked.offsets.length > 0) {
-        let outcome: QueueOutcome;
-        try {
-          outcome = await this.propose({ type: 'QueueLease', sub: o.subscription, start: 0, orderedByKey: o.orderedByKey, nowMs: now, untilMs, member: o.member, offsets: picked.offsets });
-        } finally {
-          for (const offset of picked.offsets) picked.view.proposing.delete(offset);
-        }
-        if (outcome.applied.length > 0) return this.materialize(outcome.applied, untilMs);
-        continue;
+      const dealt = await this.waitForDeal(o, deadline);
+      if (dealt === 'done') return [];
+      if (dealt === 'again') continue;
+      if (o.signal?.aborted === true) {
+        // Dealt as the caller went away: what it was dealt goes to the others.
+        for (const offset of dealt.offsets) dealt.view.proposing.delete(offset);
+        void this.deal(o.subscription, dealt.view).catch(() => {});
+        return [];
       }
-      const waitMs = Math.min(deadline, picked.wakeMs) - this.log.clock.now();
-      if (waitMs <= 0 && this.log.clock.now() >= deadline) return [];
-      await this.log.waitForApply(Math.max(waitMs, 1), o.signal);
-      if (o.signal?.aborted === true) return [];
+      // Due when dealt, so due now too: what is due stays due until a lease is applied.
+      const now = this.log.clock.now();
+      const untilMs = now + o.ackTimeoutMs;
+      let outcome: QueueOutcome;
+      try {
+        outcome = await this.propose({ type: 'QueueLease', sub: o.subscription, start: 0, orderedByKey: o.orderedByKey, nowMs: now, untilMs, member: o.member, offsets: dealt.offsets });
+      } finally {
+        for (const offset of dealt.offsets) dealt.view.proposing.delete(offset);
+      }
+      if (outcome.applied.length > 0) return this.materialize(outcome.applied, untilMs);
     }
+  }
+
+  /**
+   * Waits among the subscription's waiting Receives until deal() gives this one offsets (marked
+   * as being proposed; the caller unmarks them in `view`), waking at each apply and when
+   * something becomes due to deal again. 'done' once the deadline passed (after one deal at
+   * least) or the call was aborted; 'again' when leadership moved meanwhile (the views were
+   * replaced) or the subscription is gone.
+   */
+  private async waitForDeal(o: ReceiveOptions, deadline: number): Promise<{ offsets: number[]; view: SubscriptionView } | 'done' | 'again'> {
+    const sub = this.subscription(o.subscription);
+    if (sub === undefined) return 'again';
+    const view = this.view(o.subscription, sub);
+    const me: WaitingReceive = { member: o.member, max: Math.max(1, o.maxRecords), offsets: null, wake: () => {} };
+    const aborted = () => o.signal?.aborted === true;
+    view.waiting.add(me);
+    try {
+      for (;;) {
+        const wakeMs = await this.deal(o.subscription, view);
+        if (me.offsets !== null) return { offsets: me.offsets, view };
+        if (this.views.get(o.subscription) !== view) return 'again';
+        const now = this.log.clock.now();
+        if (now >= deadline || aborted()) return 'done';
+        const nudge = new AbortController();
+        me.wake = () => nudge.abort();
+        await this.log.waitForApply(Math.max(Math.min(deadline, wakeMs) - now, 1), o.signal === undefined ? nudge.signal : AbortSignal.any([o.signal, nudge.signal]));
+        me.wake = () => {};
+        if (me.offsets !== null) return { offsets: me.offsets, view };
+        if (aborted()) return 'done';
+      }
+    } finally {
+      view.waiting.delete(me);
+    }
+  }
+
+  /**
+   * Deals what is available now to the Receives waiting on the subscription: one record at a
+   * time to each in turn, starting with the member dealt to least recently (then in the order
+   * they came), each up to its max; a Receive dealt records is woken. One deal runs at a time per
+   * view: a call meanwhile makes it deal once more, and resolves after that. Resolves with when
+   * something next becomes due (a lease ending, a delay passing).
+   */
+  private deal(name: string, view: SubscriptionView): Promise<number> {
+    view.dealAgain = true;
+    view.dealing ??= (async () => {
+      try {
+        let wakeMs = Number.POSITIVE_INFINITY;
+        while (view.dealAgain) {
+          view.dealAgain = false;
+          wakeMs = await this.dealOnce(name, view);
+        }
+        return wakeMs;
+      } finally {
+        view.dealing = null;
+      }
+    })();
+    return view.dealing;
+  }
+
+  private async dealOnce(name: string, view: SubscriptionView): Promise<number> {
+    const wanting = [...view.waiting].filter((w) => w.offsets === null);
+    const picked = await this.pick(name, this.log.clock.now(), wanting.reduce((n, w) => n + w.max, 0));
+    const order = new Map([...view.dealtTo].map((member, i) => [member, i]));
+    // Those that left during the pick get nothing; those that came wait for the next deal. A
+    // view replaced during the pick (leadership moved) deals nothing.
+    const takers = picked.view === view ? wanting.filter((w) => view.waiting.has(w)).sort((a, b) => (order.get(a.member) ?? -1) - (order.get(b.member) ?? -1)) : [];
+    const shares = new Map<WaitingReceive, number[]>();
+    let next = 0;
+    for (const offset of picked.offsets) {
+      let taker: WaitingReceive | undefined;
+      for (let i = 0; i < takers.length && taker === undefined; i++) {
+        const candidate = takers[(next + i) % takers.length]!;
+        if ((shares.get(candidate)?.length ?? 0) < candidate.max) {
+          taker = candidate;
+          next = (next + i + 1) % takers.length;
+        }
+      }
+      if (taker === undefined) {
+        picked.view.proposing.delete(offset);
+        continue;
+      }
+      const share = shares.get(taker) ?? [];
+      share.push(offset);
+      shares.set(taker, share);
+      // The member dealt the last record is the one dealt to most recently.
+      view.dealtTo.delete(taker.member);
+      view.dealtTo.add(taker.member);
+    }
+    for (const [taker, offsets] of shares) {
+      taker.offsets = offsets;
+      taker.wake();
+    }
+    for (const member of view.dealtTo) {
+      if (view.dealtTo.size <= MEMBERS_REMEMBERED) break;
+      view.dealtTo.delete(member);
+    }
+    return picked.wakeMs;
   }
 
   /** Acks deliveries: answered, once applied, with the receipts refused (see QueueState). */

@@ -6,6 +6,10 @@ import { FakeClock } from './fake-clock.js';
  * A Raft group of one voter, in memory: the real RaftNode and RaftGroup with a host that stores
  * nothing. Like the real host, it runs turns (ready, "write", finishTurn) soon after anything
  * asks for one, so a state machine's unit test proposes and awaits its outcome, on a fake clock.
+ *
+ * With `writes: 'async'` a turn is the host's (Host.turn): it applies what an earlier turn made
+ * durable (applyDurable), then "writes" what it must, letting the event loop run meanwhile as a
+ * real write does (one turn of it), then finishes.
  */
 export class MemoryGroup<Outcome> implements GroupHost {
   readonly nodeId = 1;
@@ -16,10 +20,12 @@ export class MemoryGroup<Outcome> implements GroupHost {
   private scheduled = false;
   /** While set, no turn runs: nothing is written, sent or applied (a stalled host). */
   paused = false;
+  private turning = false;
 
   constructor(
     machine: GroupStateMachine<Outcome>,
     readonly clock = new FakeClock(),
+    private readonly options: { readonly writes: 'sync' | 'async' } = { writes: 'sync' },
   ) {
     const raft = new RaftNode(
       { id: 1, electionTicksMin: 10, electionTicksMax: 20, heartbeatTicks: 2, preVote: true, checkQuorum: true, maxInflightAppends: 16, maxAppendBytes: 1 << 20, maxInflightBytes: 4 << 20, lagTicksMax: 100, prng: { nextInt: (min) => min } },
@@ -37,7 +43,7 @@ export class MemoryGroup<Outcome> implements GroupHost {
   schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.turns());
+    setImmediate(() => (this.options.writes === 'sync' ? this.turns() : void this.turnsWithWrites()));
   }
 
   compacted(group: RaftGroup<unknown>): void {
@@ -56,6 +62,31 @@ export class MemoryGroup<Outcome> implements GroupHost {
       this.group.finishTurn(this.group.ready());
     }
     if (!this.paused) throw new Error('the memory group never settled');
+  }
+
+  /** Runs the host's turns (see the class) until the group has nothing to do. */
+  private async turnsWithWrites(): Promise<void> {
+    if (this.turning) return;
+    this.turning = true;
+    try {
+      while (!this.paused && this.group.hasReady()) {
+        this.scheduled = false;
+        const ready = this.group.ready();
+        this.group.applyDurable(ready);
+        if (ready.entries.length > 0 || ready.hardState !== null || ready.snapshot !== null) {
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        this.group.finishTurn(ready);
+      }
+    } finally {
+      this.turning = false;
+      this.scheduled = false;
+    }
+  }
+
+  /** Whether a turn is due or under way. */
+  busy(): boolean {
+    return this.turning || this.group.hasReady();
   }
 
   /** Proposes `data` and resolves with its outcome once applied. */
