@@ -63,10 +63,16 @@ interface NodeCounts {
   framesIn: number;
   messagesIn: number;
   bytesIn: number;
+  /** Groups asked for a Ready, storage operations (puts and deletes) and bytes written, synced
+   *  writes, over the turns. */
+  groupsReady: number;
+  storeOperations: number;
+  bytesWritten: number;
+  syncs: number;
   byType: Record<string, number>;
 }
 
-const emptyCounts = (): NodeCounts => ({ turns: 0, framesOut: 0, messagesOut: 0, bytesOut: 0, framesIn: 0, messagesIn: 0, bytesIn: 0, byType: {} });
+const emptyCounts = (): NodeCounts => ({ turns: 0, framesOut: 0, messagesOut: 0, bytesOut: 0, framesIn: 0, messagesIn: 0, bytesIn: 0, groupsReady: 0, storeOperations: 0, bytesWritten: 0, syncs: 0, byType: {} });
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -82,6 +88,16 @@ async function run(seed: number) {
   for (const id of [1, 2, 3]) {
     const store = await NodeStore.open(join(dir, `node-${id}`));
     stores.push(store);
+    const batch = store.batch.bind(store);
+    store.batch = () => {
+      const b = batch();
+      const write = b.write.bind(b);
+      b.write = (options) => {
+        counts.get(id)!.storeOperations += (b as unknown as { operations: unknown[] }).operations.length;
+        return write(options);
+      };
+      return b;
+    };
     const send = (to: NodeId, messages: readonly GroupMessage[]) => {
       // A frame to or from a node cut off is dropped before it is encoded, as the transport
       // drops frames to a peer whose channel failed (PeerLink.writable).
@@ -114,8 +130,12 @@ async function run(seed: number) {
       onFatal: (err) => {
         throw err;
       },
-      onTurn: () => {
-        counts.get(id)!.turns++;
+      onTurn: (stats) => {
+        const c = counts.get(id)!;
+        c.turns++;
+        c.groupsReady += stats.groupsReady;
+        c.bytesWritten += stats.bytesWritten;
+        if (stats.synced) c.syncs++;
         turnsEnded++;
       },
       addressOf: (nodeId) => `node-${nodeId}`,
@@ -163,6 +183,7 @@ async function run(seed: number) {
   // The verdict turns: each survivor's first turn after the reset tells every group.
   while (counts.get(2)!.turns === 0 || counts.get(3)!.turns === 0) await new Promise((resolve) => setImmediate(resolve));
   const verdictCpu = process.cpuUsage(cpuAt);
+  const verdictOperations = counts.get(2)!.storeOperations + counts.get(3)!.storeOperations;
   const failedOver = () => led.every((byNode) => [2, 3].some((id) => byNode.get(id)!.isLeader()) && [2, 3].every((id) => [2, 3].includes(byNode.get(id)!.leaderId())));
   const deadline = Date.now() + 300_000;
   while (!failedOver()) {
@@ -191,6 +212,7 @@ async function run(seed: number) {
     elections,
     turns: turnsEnded - turnsAt,
     verdictCpuMs: Math.round(ms(verdictCpu)),
+    verdictStoreOperations: verdictOperations,
     failoverCpuMs: Math.round(ms(cpu)),
     cpuMsPer1000: Math.round((ms(cpu) / elections) * 1000),
     wallMs: Math.round(wall),
@@ -229,6 +251,8 @@ console.log(
     framesOutPerSurvivor: perSurvivor((c) => c.framesOut),
     messagesOutPerSurvivor: perSurvivor((c) => c.messagesOut),
     bytesOutPerSurvivor: perSurvivor((c) => c.bytesOut),
+    storeOperationsPerSurvivor: perSurvivor((c) => c.storeOperations),
+    groupsReadyPerSurvivor: perSurvivor((c) => c.groupsReady),
     bytesOutPerMessage: summary(results.flatMap((r) => Object.values(r.survivors).map((c) => Number((c.bytesOut / c.messagesOut).toFixed(1))))),
     votesPerElection: summary(results.map((r) => r.votesPerElection)),
     verdictCpuMs: summary(results.map((r) => r.verdictCpuMs)),
