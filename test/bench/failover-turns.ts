@@ -33,6 +33,8 @@ import { FakeClock } from '../../packages/broker/test/support/fake-clock.js';
 const GROUPS = Number(process.argv[2] ?? 6_000);
 const RUNS = Number(process.argv[3] ?? 3);
 const CODEC = process.argv[4] ?? 'compact';
+if (!Number.isInteger(GROUPS) || GROUPS < 3) throw new Error(`groups must be an integer of at least 3, not ${process.argv[2]}`);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`runs must be a positive integer, not ${process.argv[3]}`);
 if (CODEC !== 'compact' && CODEC !== 'protobuf') throw new Error(`codec must be compact or protobuf, not ${CODEC}`);
 
 /** The defaults of config.ts with the 1–2 s election timeouts of the scale bench. */
