@@ -121,3 +121,38 @@ export class Alarm {
     this.dueMs = Number.POSITIVE_INFINITY;
   }
 }
+
+/**
+ * A sweep over many sources of work that falls due at known times (the half messages of every
+ * partition led here, its queue subscriptions): it runs when the earliest source is due, and
+ * never sooner than `gapMs` after its last run, which bounds the rate at which work overdue
+ * (a check that failed, a proposal still committing) is retried. `sweep` does what is due at
+ * `nowMs` and answers when the next work is due (Infinity: none; the sweep sleeps until a
+ * source says otherwise with due()).
+ */
+export class DueSweep {
+  private readonly alarm: Alarm;
+  private lastMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly gapMs: number,
+    sweep: (nowMs: number) => number,
+  ) {
+    this.alarm = new Alarm(clock, () => {
+      this.lastMs = clock.now();
+      this.due(sweep(this.lastMs));
+    });
+  }
+
+  /** A source has work due at `atMs` (clock.now() milliseconds): the sweep runs by then, or
+   *  `gapMs` after its last run if that is later. */
+  due(atMs: number): void {
+    this.alarm.at(Math.max(atMs, this.lastMs + this.gapMs));
+  }
+
+  /** Stops the sweep for good. */
+  cancel(): void {
+    this.alarm.cancel();
+  }
+}
