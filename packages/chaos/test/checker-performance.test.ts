@@ -39,9 +39,10 @@ function syntheticHistory(eventCount: number): HistoryEvent[] {
 }
 
 // Shows that the checker is linear enough for long runs. Method: a clean 1,000,000-event
-// history; the bound is generous (shared CI machines vary by several times), the measured
-// time is printed.
-it('checks a 1,000,000-event history in seconds', { timeout: 60_000 }, () => {
+// history; the bound is on CPU time, generous (machines vary by several times), and the wall
+// time is printed beside it: on a machine shared with other work (a load average of 20 made the
+// wall time 76 s) only the CPU time says something about the checker.
+it('checks a 1,000,000-event history in seconds of CPU', { timeout: 300_000 }, () => {
   const history = syntheticHistory(1_000_000);
   expect(history.length).toBeGreaterThanOrEqual(990_000);
   const startMs = performance.now();
@@ -49,11 +50,10 @@ it('checks a 1,000,000-event history in seconds', { timeout: 60_000 }, () => {
   const verdict = check(history);
   const cpu = process.cpuUsage(cpuStart);
   const elapsedMs = performance.now() - startMs;
-  // CPU time is printed too: on a loaded machine it varies far less than the wall clock.
   console.log(`check() of ${history.length.toLocaleString('en-US')} events took ${elapsedMs.toFixed(0)} ms `
     + `(${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU)`);
   expect(verdict.valid).toBe(true);
   expect(verdict.sends.ok).toBe(400_000);
   expect(verdict.recordsRead).toBe(400_000);
-  expect(elapsedMs).toBeLessThan(20_000);
+  expect((cpu.user + cpu.system) / 1000).toBeLessThan(20_000);
 });
