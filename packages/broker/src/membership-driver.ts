@@ -9,10 +9,11 @@ import { completeReassignments, stepReassignments } from './reassign.js';
  * Drives a node's part in membership changes (docs/operations.md, "Membership at runtime"), one
  * pass at a time: after every meta turn (a change of the node list, the meta group's membership,
  * a reassignment, the throttle), and every MEMBERSHIP_CHECK_MS while a change is under way
- * (hasWork); an idle node's passes were 4 wake-ups a second (issue #17). It keeps the peer transport and the failure detector
- * on the cluster's nodes and the replication throttle at the meta state's value; as controller,
- * it moves the meta group's membership towards the node list, records completed
- * reassignments and finalizes feature levels once every node supports them; as a partition leader, it takes the next step of each reassignment there.
+ * (hasWork); as a fixed poll its passes were 4 wake-ups a second of an idle node (issue #17). It
+ * keeps the peer transport and the failure detector on the cluster's nodes and the replication
+ * throttle at the meta state's value; as controller, it moves the meta group's membership
+ * towards the node list, records completed reassignments and finalizes feature levels once every
+ * node supports them; as a partition leader, it takes the next step of each reassignment there.
  * Separate from HeraldNode so that the node does not import what operates on it.
  */
 export class MembershipDriver {
