@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { NodeConfig } from './config/config.js';
 import { GroupCoordinator, type PartitionFacts, type PartitionQuery } from './consumer-groups/coordinator.js';
 import { DISK_CHECK_MS, DiskGuard } from './disk-guard.js';
-import { systemClock, type Clock, type Timer } from './host/clock.js';
+import { DueSweep, systemClock, type Clock, type Timer } from './host/clock.js';
 import { Host, raftSettingsFromMs, UntrustedGroupError } from './host/host.js';
 import { LeadershipCache } from './leadership-cache.js';
 import { META_GROUP_LABEL, MetaGroup } from './meta/meta-group.js';
@@ -30,10 +30,12 @@ export const HERALD_VERSION = '0.1.0';
 /** How long DescribeTopic waits for the peers leading the partitions this node does not lead. */
 const DESCRIBE_PEERS_MS = 300;
 
-/** How often partition leaders look for queue records due for the dead-letter topic. */
+/** How often partition leaders with a queue subscription look for records due for the
+ *  dead-letter topic. */
 const QUEUE_SWEEP_MS = 1_000;
 
-/** How often partition leaders look for half messages due for a check-back. */
+/** The least time between two looks for half messages due for a check-back: the retry interval
+ *  of checks that failed or are still being committed. */
 const HALF_SWEEP_MS = 250;
 
 /** How long a check-back's or a check-max rollback's command may take to commit. */
@@ -110,6 +112,13 @@ export class HeraldNode {
   private reconciling: Promise<void> = Promise.resolve();
   private reconcileQueued = false;
   private readonly timers: Timer[] = [];
+  /** The sweeps of the partitions led here, armed only while one has work (armSweeps): the
+   *  half messages' at the earliest check due, the queues' every QUEUE_SWEEP_MS while a
+   *  subscription exists. As fixed polls they woke every node 5 times a second (issue #17). */
+  private readonly halfSweep: DueSweep;
+  private readonly queueSweep: DueSweep;
+  /** Per partition hosted here, what stops its armSweeps (RaftGroup.watch). */
+  private readonly unwatchPartitions = new Map<string, () => void>();
   private compacting: Promise<void> | null = null;
   private bootstrapping: Promise<void> | null = null;
   /** Every node's addresses this node has seen (configuration or meta state), so that a node
@@ -131,6 +140,8 @@ export class HeraldNode {
   ) {
     this.store = store;
     this.clock = clock;
+    this.halfSweep = new DueSweep(clock, HALF_SWEEP_MS, (nowMs) => this.sweepHalves(nowMs));
+    this.queueSweep = new DueSweep(clock, QUEUE_SWEEP_MS, (nowMs) => this.sweepQueues(nowMs));
     this.eventLog = new RaftEventLog(logger);
     this.security = new NodeSecurity(config, () => this.meta.state, clock, () => this.peers());
     this.diskGuard = new DiskGuard(config.dataDir, config.limits.diskFreeMinBytes, logger.child({ component: 'disk' }));
@@ -207,8 +218,6 @@ export class HeraldNode {
     node.timers.push(
       clock.setInterval(() => void node.diskGuard.refresh(), DISK_CHECK_MS),
       clock.setInterval(() => node.enforceRetention(), config.retention.checkIntervalMs),
-      clock.setInterval(() => node.sweepQueues(), QUEUE_SWEEP_MS),
-      clock.setInterval(() => node.sweepHalves(), HALF_SWEEP_MS),
       clock.setInterval(() => {
         if (node.compacting === null) void node.compactKeys();
       }, config.retention.compactionIntervalMs),
@@ -232,6 +241,8 @@ export class HeraldNode {
     if (this.closed) return;
     this.closed = true;
     for (const timer of this.timers) timer.cancel();
+    this.halfSweep.cancel();
+    this.queueSweep.cancel();
     this.deadLetters.close();
     this.coordinator?.close();
     this.txnCoordinator?.close();
@@ -556,14 +567,28 @@ export class HeraldNode {
     }
   }
 
+  /** Arms the sweeps partition `id` has work for, if it is led here: called after each of its
+   *  turns that applied something or changed its leadership, which is when that work comes. */
+  private armSweeps(id: string): void {
+    const hosted = this.partitions.get(id);
+    if (this.closed || hosted === undefined || !hosted.partition.group.isLeader()) return;
+    const { topic, partition } = hosted;
+    if (partition.log.state.halves.pending.size > 0) this.halfSweep.due(partition.leader.halves.nextCheckMs(this.checkSettingsOf(topic)));
+    if (partition.log.state.queues.subscriptions.size > 0) this.queueSweep.due(this.clock.now());
+  }
+
   /** Each partition led here with queue subscriptions sends what is due to its dead-letter
-   *  topic (expired leases past max.deliveries, rejected records). */
-  private sweepQueues(): void {
-    if (this.closed) return;
+   *  topic (expired leases past max.deliveries, rejected records); again QUEUE_SWEEP_MS later
+   *  while one has a subscription. */
+  private sweepQueues(nowMs: number): number {
+    if (this.closed) return Number.POSITIVE_INFINITY;
+    let nextMs = Number.POSITIVE_INFINITY;
     for (const { partition } of this.partitions.values()) {
       if (partition.log.state.queues.subscriptions.size === 0 || !partition.group.isLeader()) continue;
+      nextMs = nowMs + QUEUE_SWEEP_MS;
       partition.leader.queues.sweep().catch((err: Error) => this.logger.debug({ err, partition: partition.name }, 'queue sweep failed'));
     }
+    return nextMs;
   }
 
   /** When the half messages of a topic are checked back: its configs, else the node's. */
@@ -578,14 +603,19 @@ export class HeraldNode {
 
   /** Each partition led here with undecided half messages checks back those that are due with
    *  the live members of their producer groups (WatchChecks streams on this node), and rolls
-   *  back those past transaction.check.max checks. */
-  private sweepHalves(): void {
-    if (this.closed) return;
-    const nowMs = this.clock.now();
+   *  back those past transaction.check.max checks; answers when the next check is due. */
+  private sweepHalves(nowMs: number): number {
+    if (this.closed) return Number.POSITIVE_INFINITY;
+    let nextMs = Number.POSITIVE_INFINITY;
     for (const { topic, partition } of this.partitions.values()) {
       if (partition.log.state.halves.pending.size === 0 || !partition.group.isLeader()) continue;
       const { topic: name, partition: id } = partition.settings;
-      partition.leader.halves.sweep(nowMs, this.checkSettingsOf(topic), (notice) => this.checks.deliver({ ...notice, topic: name, partition: id }), HALF_SWEEP_TIMEOUT_MS).then(
+      const settings = this.checkSettingsOf(topic);
+      // Those due now stay due until their check is committed, which re-arms the sweep for
+      // their next check (armSweeps); until then, or if it fails, they are retried HALF_SWEEP_MS
+      // from now (DueSweep's gap).
+      nextMs = Math.min(nextMs, partition.leader.halves.nextCheckMs(settings));
+      partition.leader.halves.sweep(nowMs, settings, (notice) => this.checks.deliver({ ...notice, topic: name, partition: id }), HALF_SWEEP_TIMEOUT_MS).then(
         (result) => {
           for (const check of result.checks) this.metrics.halfChecks.inc({ topic: name, delivered: String(check.delivered > 0) });
           if (result.rolledBack > 0) this.metrics.halfDecisions.inc({ topic: name, decision: 'rollback', by: 'check-max' }, result.rolledBack);
@@ -593,6 +623,7 @@ export class HeraldNode {
         (err: Error) => this.logger.debug({ err, partition: partition.name }, 'half message check-back failed; retried at the next sweep'),
       );
     }
+    return nextMs;
   }
 
   hostedPartitions(): IterableIterator<HostedPartition> {
@@ -657,6 +688,8 @@ export class HeraldNode {
       if (wanted.has(id)) continue;
       hosted.partition.group.close(() => topicNotFound(hosted.topic.name));
       this.partitions.delete(id);
+      this.unwatchPartitions.get(id)?.();
+      this.unwatchPartitions.delete(id);
       this.host.deleteRaftGroup(id);
       this.metrics.forgetPartition(id, hosted.topic.name, hosted.partition.settings.partition);
       this.logger.info({ group: id, topic: hosted.topic.name }, 'deleted partition replica');
@@ -687,6 +720,7 @@ export class HeraldNode {
       }
       partition.log.group = result.value;
       this.partitions.set(id, { topic: want.topic, partition });
+      this.unwatchPartitions.set(id, partition.group.watch(() => this.armSweeps(id)));
       // The preferred leader (first replica) campaigns at once, so leadership starts balanced.
       if (want.replicas[0] === this.nodeId && partition.group.term() === 0) partition.group.campaign();
       this.logger.info({ group: id, topic: want.topic.name, partition: want.partition }, 'opened partition replica');

@@ -93,6 +93,21 @@ describe('the group coordinator', () => {
     expect(coordinator.list()).toMatchObject([{ group: 'g', state: 'Empty', memberCount: 0, generation: 2 }]);
   });
 
+  it('sleeps while no group has members or lag to report, wakes for a join, and still times out a silent member', async () => {
+    const { clock, coordinator } = await controller();
+    clock.advance(1_000);
+    expect(clock.pending).toBe(0); // no timer at all: an idle controller does not wake (issue #17)
+    const a = await settle(clock, coordinator.join(join('', 'a')));
+    expect(clock.pending).toBeGreaterThan(0); // a member: its session timeout is watched
+    clock.advance(2_900);
+    expect(coordinator.list()).toMatchObject([{ group: 'g', memberCount: 1 }]);
+    await clock.advanceUntil(() => coordinator.list()[0]?.memberCount === 0, { stepMs: 10, maxMs: 500 });
+    expect(coordinator.list()).toMatchObject([{ group: 'g', state: 'Empty', memberCount: 0 }]);
+    expect(() => coordinator.heartbeat('g', a.memberId, a.generation)).toThrow();
+    clock.advance(1_000);
+    expect(clock.pending).toBe(0); // asleep again
+  });
+
   it("answers a member its assignment as a heartbeat would be answered (what Kafka's SyncGroup reads)", async () => {
     const { clock, coordinator } = await controller();
     const [a, b] = await settle(clock, Promise.all([coordinator.join(join('', 'a')), coordinator.join(join('', 'b'))]));

@@ -3,8 +3,9 @@
 // Shows that a half message is invisible until committed, gets the next offsets when committed,
 // is never visible once rolled back; that decisions are final (a late commit after a rollback
 // is refused, a repeated decision is answered as before); that check-backs are counted in the
-// log, repeated at the interval and end in a rollback after the maximum; and that compaction
-// keeps the entries half messages live in, so a restored replica agrees.
+// log, repeated at the interval (and due when nextCheckMs says) and end in a rollback after the
+// maximum; and that compaction keeps the entries half messages live in, so a restored replica
+// agrees.
 import { encodeBatch, readBatchHeader, type RecordInput } from '@herald/protocol';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -94,8 +95,12 @@ describe('half messages', () => {
     const settings = { afterMs: 6_000, intervalMs: 60_000, max: 2 };
     const notices: HalfCheckNotice[] = [];
     const sweep = () => partition.leader.halves.sweep(clock.now(), settings, (n) => (notices.push(n), 1), 5_000);
+    const nextCheckMs = () => partition.leader.halves.nextCheckMs(settings);
+    expect(nextCheckMs()).toBe(Number.POSITIVE_INFINITY); // nothing undecided: the node's sweep sleeps
+    const sentMs = clock.now();
     await sendHalf('h1', [record('x')]);
     await sendHalf('h2', [record('y')]);
+    expect(nextCheckMs()).toBe(sentMs + 6_000);
     expect((await sweep()).checks).toEqual([]);
     clock.advance(6_000);
     expect((await sweep()).checks).toEqual([
@@ -106,6 +111,7 @@ describe('half messages', () => {
     expect(readBatchHeader(notices[0]!.batch).recordCount).toBe(1);
     // The producer answers the check of h2: commit.
     await end('h2', true, DecidedBy.Check);
+    expect(nextCheckMs()).toBe(clock.now() + 60_000);
     clock.advance(59_999);
     expect((await sweep()).checks).toEqual([]);
     clock.advance(1);
@@ -114,6 +120,7 @@ describe('half messages', () => {
     clock.advance(60_000);
     expect(await sweep()).toEqual({ checks: [], rolledBack: 1 });
     expect(partition.log.state.halves.decided.get('h1')).toMatchObject({ committed: false, by: 'check-max', checks: 2 });
+    expect(nextCheckMs()).toBe(Number.POSITIVE_INFINITY);
     expect(partition.log.state.halves.decided.get('h2')).toMatchObject({ committed: true, by: 'check', baseOffset: 0 });
     await expect(end('h1', true)).rejects.toMatchObject({ reason: 'HalfAlreadyDecided' });
     expect(partition.log.highWatermark).toBe(1);

@@ -245,7 +245,9 @@ describe('pipelining and retries', () => {
   it('gives up on a retryable refusal after deliveryTimeoutMs, with that refusal', async () => {
     const broker = new FakeBroker();
     broker.autoAnswer = false;
-    const producer = new Producer(broker, { lingerMs: 0, deliveryTimeoutMs: 50, retry: fastRetry });
+    // Long enough for the first attempt to leave on a loaded machine (with 50 ms, a suite run at a
+    // load average of 20 failed it); the attempts of that second are refused as fast as they come.
+    const producer = new Producer(broker, { lingerMs: 0, deliveryTimeoutMs: 1_000, retry: fastRetry });
     const a = producer.send('t', { value: 'a' });
     const refused = (async () => {
       for (;;) {

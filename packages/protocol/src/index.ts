@@ -5,6 +5,7 @@
 export * from './errors.js';
 export * from './definitions.js';
 export * from './raft-codec.js';
+export * from './compact-frame.js';
 export * from './partition-for-key.js';
 export * from './producer-id.js';
 export { ControlRecordType, encodeBatch, encodeTxnMarker, TIMESTAMP_MS_MAX, type EncodeOptions } from './batch/encode.js';

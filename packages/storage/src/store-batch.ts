@@ -56,7 +56,8 @@ export class StoreBatch {
     assertUint(hardState.vote, 'hard state vote');
     assertUint(hardState.commitIndex, 'hard state commitIndex');
     this.put(this.target.keysOf(groupId).hardState, encodeHardState(hardState));
-    this.update(groupId, { stored: true });
+    // Most turns store the hard state of groups stored long ago: no new bounds for those.
+    if (!this.boundsOf(groupId).stored) this.update(groupId, { stored: true });
     return this;
   }
 

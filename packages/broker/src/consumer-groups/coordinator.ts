@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fencedGeneration, groupNotEmpty, groupNotFound, HeraldError, invalidArgument, noLeader, partitionNotFound, rebalanceInProgress, topicNotFound, unknownMember } from '@herald/protocol';
 import { assert } from '@herald/raft';
 import type { Logger } from 'pino';
-import type { Clock, Timer } from '../host/clock.js';
+import { Alarm, type Clock } from '../host/clock.js';
 import type { MetaGroup } from '../meta/meta-group.js';
 import type { MetaCommand } from '../meta/meta-state.js';
 import { assignorNamed, type TopicPartitions } from './assignors.js';
@@ -166,7 +166,10 @@ export class GroupCoordinator {
   private readonly live = new Map<string, LiveGroup>();
   /** The controller term the live state belongs to. */
   private liveTerm = 0;
-  private readonly timer: Timer;
+  /** The next check (tick): TICK_MS apart while a group has members or a rebalance, at the
+   *  next lag refresh while there is lag to report, else only after a meta change. */
+  private readonly alarm: Alarm;
+  private readonly unwatch: () => void;
   private lagCache: GroupLag[] = [];
   /** The controller term lagCache was computed in: a cache from an earlier term is not served. */
   private lagTerm = 0;
@@ -181,13 +184,17 @@ export class GroupCoordinator {
     private readonly log: Logger,
     private readonly clock: Clock,
   ) {
-    this.timer = clock.setInterval(() => this.tick(), TICK_MS);
+    this.alarm = new Alarm(clock, () => this.tick());
+    // Becoming the (up-to-date) controller, losing it, and every group change are meta turns.
+    this.unwatch = meta.watch(() => this.alarm.at(this.clock.now() + TICK_MS));
+    this.alarm.at(clock.now() + TICK_MS);
     meta.onChange(() => this.onTopicsChanged());
   }
 
   close(): void {
     this.closed = true;
-    this.timer.cancel();
+    this.alarm.cancel();
+    this.unwatch();
     this.resetLive(new HeraldError('ShuttingDown', 'the group coordinator is shutting down; join again at the new controller'));
   }
 
@@ -435,7 +442,7 @@ export class GroupCoordinator {
    * The consumer lag of every group, per partition with a committed offset, for the lag gauges
    * (herald_consumer_group_lag_records and herald_consumer_group_lag_seconds, labels group,
    * topic, partition). Only the controller reports (elsewhere this is empty), so that each series
-   * has one source; recomputed in the background every groups.lagRefreshMs (by tick()). A cache
+   * has one source; recomputed in the background every groups.lagRefreshMs (by check()). A cache
    * computed in an earlier term is not served: a node that lost the controller role and won it
    * back reports nothing until its first refresh of the new term.
    */
@@ -478,6 +485,7 @@ export class GroupCoordinator {
     const now = this.clock.now();
     const empty = record === undefined || record.members.length === 0;
     g.rebalance = { startedAtMs: now, notBeforeMs: empty ? now + this.settings.initialRebalanceDelayMs : now, pending: new Map(), removed: new Set(), proposing: false };
+    this.alarm.at(now + TICK_MS);
     this.log.info({ group: g.name, generation: record?.generation ?? 0 }, 'rebalance started');
     return g.rebalance;
   }
@@ -607,6 +615,29 @@ export class GroupCoordinator {
 
   private tick(): void {
     if (this.closed) return;
+    this.check();
+    this.alarm.at(this.nextCheckMs());
+  }
+
+  /**
+   * When the next check is due: TICK_MS from now while a group has members (their session
+   * timeouts) or a rebalance (its completion, its members' rebalance timeouts); at the next lag
+   * refresh while there is lag to report; else never, until a meta turn or a rebalance wakes the
+   * coordinator. An idle node used to wake 20 times a second here (issue #17).
+   */
+  private nextCheckMs(): number {
+    if (!this.meta.isUpToDateController()) return Number.POSITIVE_INFINITY;
+    const now = this.clock.now();
+    const groups = this.meta.state.groups.all();
+    if (groups.some((record) => record.members.length > 0)) return now + TICK_MS;
+    for (const g of this.live.values()) if (g.rebalance !== null) return now + TICK_MS;
+    const lagged = this.lagCache.length > 0 || groups.some((record) => record.offsets.size > 0);
+    return lagged ? this.lagRefreshedAtMs + this.settings.lagRefreshMs : Number.POSITIVE_INFINITY;
+  }
+
+  /** Removes members past their session or rebalance timeout, completes the rebalances that
+   *  can be, and refreshes the lag when due. */
+  private check(): void {
     if (!this.meta.isController()) {
       if (this.live.size > 0) this.resetLive(this.meta.notControllerError());
       return;

@@ -76,3 +76,83 @@ export function delay(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     signal?.addEventListener('abort', done);
   });
 }
+
+/**
+ * A one-shot timer for work that falls due at known times (a transaction's timeout, a half
+ * message's check-back, a member's session timeout): armed for the earliest time asked, moved
+ * nearer when a nearer one is asked, and not armed at all while nothing is due. It replaces a
+ * fixed poll, which woke an idle node several times a second for nothing (issue #17). `fire`
+ * runs once per arming; it asks again (at()) for the next time it finds due.
+ */
+export class Alarm {
+  private timer: Timer | undefined;
+  /** When the armed timer goes off (clock.now() milliseconds); Infinity when not armed. */
+  private dueMs = Number.POSITIVE_INFINITY;
+  private cancelled = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly fire: () => void,
+  ) {}
+
+  /** When the alarm goes off next (clock.now() milliseconds), or Infinity when it is not armed. */
+  get due(): number {
+    return this.dueMs;
+  }
+
+  /** Makes the alarm go off at `atMs` (clock.now() milliseconds; now if that has passed) unless
+   *  it is armed for that time or earlier already. Nothing after cancel(). */
+  at(atMs: number): void {
+    if (this.cancelled || atMs >= this.dueMs) return;
+    this.timer?.cancel();
+    this.dueMs = atMs;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.dueMs = Number.POSITIVE_INFINITY;
+      this.fire();
+    }, Math.max(0, atMs - this.clock.now()));
+  }
+
+  /** Disarms the alarm for good. */
+  cancel(): void {
+    this.cancelled = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.dueMs = Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * A sweep over many sources of work that falls due at known times (the half messages of every
+ * partition led here, its queue subscriptions): it runs when the earliest source is due, and
+ * never sooner than `gapMs` after its last run, which bounds the rate at which work overdue
+ * (a check that failed, a proposal still committing) is retried. `sweep` does what is due at
+ * `nowMs` and answers when the next work is due (Infinity: none; the sweep sleeps until a
+ * source says otherwise with due()).
+ */
+export class DueSweep {
+  private readonly alarm: Alarm;
+  private lastMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly gapMs: number,
+    sweep: (nowMs: number) => number,
+  ) {
+    this.alarm = new Alarm(clock, () => {
+      this.lastMs = clock.now();
+      this.due(sweep(this.lastMs));
+    });
+  }
+
+  /** A source has work due at `atMs` (clock.now() milliseconds): the sweep runs by then, or
+   *  `gapMs` after its last run if that is later. */
+  due(atMs: number): void {
+    this.alarm.at(Math.max(atMs, this.lastMs + this.gapMs));
+  }
+
+  /** Stops the sweep for good. */
+  cancel(): void {
+    this.alarm.cancel();
+  }
+}

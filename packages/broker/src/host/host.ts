@@ -147,7 +147,7 @@ export class Host implements GroupHost {
   private stopped = false;
   private readonly random = { nextInt: (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)) };
   /** Term and vote last written per group: only their change needs a sync on its own. */
-  private readonly syncedVotes = new Map<string, string>();
+  private readonly syncedVotes = new Map<string, { readonly term: number; readonly vote: NodeId }>();
   private idleWaiters: (() => void)[] = [];
   /** The budget of Appends to learners (setReplicationThrottle). */
   private readonly throttle: ReplicationThrottle;
@@ -352,7 +352,7 @@ export class Host implements GroupHost {
     this.groups.set(id, group);
     this.active.add(group);
     this.touched.add(group);
-    this.syncedVotes.set(id, `${persisted.hardState.term}/${persisted.hardState.vote}`);
+    this.syncedVotes.set(id, { term: persisted.hardState.term, vote: persisted.hardState.vote });
     return group;
   }
 
@@ -483,9 +483,10 @@ export class Host implements GroupHost {
         batch.setHardState(group.id, ready.hardState);
         // Term and vote must be durable before the messages that depend on them; a commit index
         // alone may lag on disk (it is re-learned from the leader).
-        const vote = `${ready.hardState.term}/${ready.hardState.vote}`;
-        if (this.syncedVotes.get(group.id) !== vote) {
-          this.syncedVotes.set(group.id, vote);
+        const { term, vote } = ready.hardState;
+        const synced = this.syncedVotes.get(group.id);
+        if (synced?.term !== term || synced.vote !== vote) {
+          this.syncedVotes.set(group.id, { term, vote });
           sync = true;
         }
       }

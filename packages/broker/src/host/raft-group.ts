@@ -353,6 +353,15 @@ export class RaftGroup<Outcome = unknown> {
     return true;
   }
 
+  /** Calls `listener` after every turn that applied something or changed leadership here (what
+   *  isLeader() and isCurrentLeader() read, and the state machine's state), until the returned
+   *  function is called: for timers that sleep until then instead of polling. */
+  watch(listener: () => void): () => void {
+    const call = () => listener();
+    this.applyListeners.add(call);
+    return () => this.applyListeners.delete(call);
+  }
+
   /** Resolves after the next turn that applied something or changed leadership, after
    *  `timeoutMs`, or on abort. */
   waitForApply(timeoutMs: number, signal?: AbortSignal): Promise<void> {

@@ -50,6 +50,13 @@ export class MetaGroup implements GroupStateMachine<MetaOutcome> {
     this.listeners.add(listener);
   }
 
+  /** Calls `listener` after every turn that applied a meta entry here or changed this node's
+   *  role in the meta group (RaftGroup.watch): the coordinators sleep until then, or until work
+   *  of theirs is due, instead of polling. Returns the way to stop. */
+  watch(listener: () => void): () => void {
+    return this.group.watch(listener);
+  }
+
   apply(entry: Entry): MetaOutcome {
     const command = decodeCommand(entry.data, EntryKind.MetaCommand, metaCommandSchema, 'meta');
     const outcome = this.stateValue.apply(command);

@@ -97,9 +97,7 @@ export class HalfLeader {
     const due: PendingHalf[] = [];
     const expired: PendingHalf[] = [];
     for (const half of this.log.state.halves.pending.values()) {
-      if (this.inFlight.has(half.id)) continue;
-      const dueAt = half.checks === 0 ? half.createdMs + settings.afterMs : half.lastCheckMs + settings.intervalMs;
-      if (nowMs < dueAt) continue;
+      if (this.inFlight.has(half.id) || nowMs < checkDueMs(half, settings)) continue;
       (half.checks >= settings.max ? expired : due).push(half);
     }
     for (const half of [...due, ...expired]) this.inFlight.add(half.id);
@@ -109,6 +107,15 @@ export class HalfLeader {
     } finally {
       for (const half of [...due, ...expired]) this.inFlight.delete(half.id);
     }
+  }
+
+  /** When the next check-back (or check-max rollback) of the undecided half messages is due
+   *  (clock.now() milliseconds; past for those due or being checked now), or Infinity when none
+   *  is undecided: the node's sweep sleeps until then. */
+  nextCheckMs(settings: CheckSettings): number {
+    let nextMs = Number.POSITIVE_INFINITY;
+    for (const half of this.log.state.halves.pending.values()) nextMs = Math.min(nextMs, checkDueMs(half, settings));
+    return nextMs;
   }
 
   /** Rolls back half messages that had all their checks; how many this rolled back. */
@@ -158,4 +165,10 @@ export class HalfLeader {
     assert(outcome.kind === 'half', 'a half message entry or command answers a half outcome');
     return outcome.outcome;
   }
+}
+
+/** When a half message is due for its next check: `afterMs` after it was stored, then
+ *  `intervalMs` after each check. */
+function checkDueMs(half: PendingHalf, settings: CheckSettings): number {
+  return half.checks === 0 ? half.createdMs + settings.afterMs : half.lastCheckMs + settings.intervalMs;
 }

@@ -2,7 +2,7 @@ import { concurrentTransactions, HeraldError, invalidArgument, invalidProducerId
 import { assert } from '@herald/raft';
 import type { Logger } from 'pino';
 import type { OffsetToCommit } from '../consumer-groups/group-state.js';
-import { delay, type Clock, type Timer } from '../host/clock.js';
+import { Alarm, delay, type Clock } from '../host/clock.js';
 import type { MetaGroup } from '../meta/meta-group.js';
 import type { MarkerRequest } from '../partition/partition-leader.js';
 import { isPreparing, TxnStatus, type TxnCommand, type TxnPartition, type TxnRecord } from './txn-state.js';
@@ -43,7 +43,10 @@ export class TxnCoordinator {
   private readonly completing = new Map<string, Promise<void>>();
   /** Transactions being aborted for their timeout, by "id#txn". */
   private readonly aborting = new Set<string>();
-  private readonly timer: Timer;
+  /** The next check (tick): TICK_MS apart while a transaction is being ended, at the earliest
+   *  timeout of the ongoing ones, else only after a meta change. */
+  private readonly alarm: Alarm;
+  private readonly unwatch: () => void;
   private closed = false;
 
   constructor(
@@ -56,12 +59,16 @@ export class TxnCoordinator {
     private readonly log: Logger,
     private readonly clock: Clock,
   ) {
-    this.timer = clock.setInterval(() => this.tick(), TICK_MS);
+    this.alarm = new Alarm(clock, () => this.tick());
+    // Becoming the (up-to-date) controller and every transaction's change are meta turns.
+    this.unwatch = meta.watch(() => this.alarm.at(this.clock.now() + TICK_MS));
+    this.alarm.at(clock.now() + TICK_MS);
   }
 
   close(): void {
     this.closed = true;
-    this.timer.cancel();
+    this.alarm.cancel();
+    this.unwatch();
   }
 
   /** Every transactional id and its transaction, as the replicated state has them. */
@@ -212,9 +219,21 @@ export class TxnCoordinator {
     }
   }
 
+  /**
+   * Completes the transactions being ended (again every TICK_MS until done: their markers are
+   * retried through leader changes) and aborts those past their timeout, then sleeps until the
+   * earliest timeout of the ongoing ones, or until a meta turn wakes it (a new transaction, a
+   * new controller). A fixed poll woke an idle node 10 times a second (issue #17).
+   */
   private tick(): void {
     if (this.closed || !this.meta.isUpToDateController()) return;
     const now = this.clock.now();
+    let nextMs = Number.POSITIVE_INFINITY;
+    for (const record of this.meta.state.txns.all()) {
+      if (isPreparing(record.status)) nextMs = Math.min(nextMs, now + TICK_MS);
+      else if (record.status === TxnStatus.Ongoing) nextMs = Math.min(nextMs, Math.max(record.startedMs + record.timeoutMs + 1, now + TICK_MS));
+    }
+    this.alarm.at(nextMs);
     for (const record of this.meta.state.txns.all()) {
       if (isPreparing(record.status)) {
         void this.complete(record);

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { messageFromProto, messageToProto, loadPeerDefinition, type internalV1, type RaftMessage } from '@herald/protocol';
+import { FRAME_READS_COMPACT, messageFromProto, messageToProto, loadPeerDefinition, packFrame, unpackFrame, type internalV1, type RaftMessage } from '@herald/protocol';
 import type { Message, NodeId } from '@herald/raft';
 import { nodeIdFromCertificate } from '@herald/security';
 import type { Logger } from 'pino';
@@ -13,9 +13,12 @@ const codecMatchesRaft: Same<Message, RaftMessage> = true;
 void codecMatchesRaft;
 
 /** The wire shape of a frame, as proto-loader gives and takes it. */
-interface WireFrame {
+export interface WireFrame {
   from: number;
   messages: { group: string; message: unknown }[];
+  /** Frame.reads: what the sender reads (0, or absent, from a release before Frame.compact). */
+  reads?: number;
+  compact?: Uint8Array;
 }
 
 export interface PeerTransportOptions {
@@ -131,6 +134,60 @@ const channelOptions = (maxFrameBytes: number): grpc.ChannelOptions => ({
   'grpc.min_reconnect_backoff_ms': 50,
   'grpc.max_reconnect_backoff_ms': 1_000,
 });
+
+/** The wire form of a frame: everything `from` sends one peer in one turn; with `compact` (the
+ *  peer reads it: Frame.reads), the small messages packed (packFrame), the rest as protobuf. */
+export function frameToWire(from: NodeId, messages: readonly GroupMessage[], compact: boolean): WireFrame {
+  if (!compact || messages.length === 0) return { from, reads: FRAME_READS_COMPACT, messages: messages.map(messageToWire) };
+  const packed = packFrame(messages);
+  return { from, reads: FRAME_READS_COMPACT, messages: packed.rest.map(messageToWire), compact: packed.compact };
+}
+
+function messageToWire(m: GroupMessage): { group: string; message: unknown } {
+  return { group: m.group, message: messageToProto(m.message) };
+}
+
+/**
+ * The messages of a frame that `sender` (the member its connection's certificate names) sent to
+ * node `self`, each checked (messageFromProto). A message that does not decode, or claims
+ * another sender, is dropped and reported through `refuse`; one addressed to another node is
+ * dropped silently. The rest of the frame is kept: raft tolerates the loss of any message.
+ */
+export function messagesFromWire(frame: WireFrame, sender: NodeId, self: NodeId, refuse: (reason: PeerRefusal, detail: object) => void): GroupMessage[] {
+  const fromProto = (m: WireFrame['messages'][number]): GroupMessage | null => {
+    let message: Message;
+    try {
+      message = messageFromProto(m.message as internalV1.RaftMessage__Output);
+    } catch (err) {
+      refuse(PeerRefusal.Malformed, { err: (err as Error).message });
+      return null;
+    }
+    if (message.from !== sender) {
+      refuse(PeerRefusal.WrongSender, { claimed: message.from });
+      return null;
+    }
+    return { group: m.group, message };
+  };
+  let all: GroupMessage[];
+  if (frame.compact === undefined || frame.compact.length === 0) {
+    all = [];
+    for (const m of frame.messages) {
+      const message = fromProto(m);
+      if (message !== null) all.push(message);
+    }
+  } else {
+    // The compact form names the order; a fault in it drops the whole frame (its length fields
+    // cannot be trusted past it), which raft tolerates as it tolerates any lost frame.
+    let next = 0;
+    try {
+      all = unpackFrame(frame.compact, sender, frame.messages.length, () => fromProto(frame.messages[next++]!));
+    } catch (err) {
+      refuse(PeerRefusal.Malformed, { err: (err as Error).message });
+      return [];
+    }
+  }
+  return all.filter((m) => m.message.to === self);
+}
 
 /** One outgoing stream to a peer, reopened after it breaks. */
 class PeerLink {
@@ -267,9 +324,15 @@ export class PeerTransport implements PeerSender {
     for (const [id, address] of next) {
       if (this.links.has(id)) continue;
       const client = new this.clientConstructor(address, this.options.channelCredentials(id), channelOptions(this.maxFrameBytes)) as unknown as PeerClient;
-      this.links.set(id, { address, link: new PeerLink(id, client, () => this.options.onPeerLost(id), this.options.logger) });
+      this.links.set(id, { address, link: new PeerLink(id, client, () => this.linkBroken(id), this.options.logger) });
     }
     this.members = new Set(next.keys());
+  }
+
+  /** The connection to `peer` broke: its process may be gone, or come back as another release. */
+  private linkBroken(peer: NodeId): void {
+    this.peerReads.delete(peer);
+    this.options.onPeerLost(peer);
   }
 
   /** Listens on the peer port; returns the port bound (useful with port 0 in tests). */
@@ -290,7 +353,7 @@ export class PeerTransport implements PeerSender {
   send(to: NodeId, messages: readonly GroupMessage[]): void {
     const link = this.links.get(to)?.link;
     if (link === undefined || !link.writable) return;
-    link.write({ from: this.options.nodeId, messages: messages.map((m) => ({ group: m.group, message: messageToProto(m.message) })) });
+    link.write(frameToWire(this.options.nodeId, messages, ((this.peerReads.get(to) ?? 0) & FRAME_READS_COMPACT) !== 0));
   }
 
   /** Asks every connected peer for its view of `groups`; peers that do not answer within
@@ -334,6 +397,10 @@ export class PeerTransport implements PeerSender {
   /** Streams of frames open from each member, so that one ending while another is open is not
    *  taken for the member being gone. */
   private readonly inboundStreams = new Map<NodeId, number>();
+  /** What each member's latest frame said it reads (Frame.reads): frames to it use no more. A
+   *  member restarted with an earlier release says 0 in its first frame; until then, and from
+   *  the loss of its connection on, nothing is assumed. */
+  private readonly peerReads = new Map<NodeId, number>();
 
   private refuse(reason: PeerRefusal, detail: object): void {
     this.options.onRefused?.(reason);
@@ -362,23 +429,8 @@ export class PeerTransport implements PeerSender {
         this.refuse(PeerRefusal.WrongSender, { sender, claimed: frame.from });
         return;
       }
-      const messages: GroupMessage[] = [];
-      for (const m of frame.messages) {
-        let message: Message;
-        try {
-          message = messageFromProto(m.message as internalV1.RaftMessage__Output);
-        } catch (err) {
-          this.refuse(PeerRefusal.Malformed, { sender, err: (err as Error).message });
-          continue;
-        }
-        if (message.from !== sender) {
-          this.refuse(PeerRefusal.WrongSender, { sender, claimed: message.from });
-          continue;
-        }
-        if (message.to !== this.options.nodeId) continue;
-        messages.push({ group: m.group, message });
-      }
-      this.options.onFrame(sender, messages);
+      this.peerReads.set(sender, frame.reads ?? 0);
+      this.options.onFrame(sender, messagesFromWire(frame, sender, this.options.nodeId, (reason, detail) => this.refuse(reason, { sender, ...detail })));
     });
     this.inboundStreams.set(sender, (this.inboundStreams.get(sender) ?? 0) + 1);
     let ended = false;
@@ -395,6 +447,7 @@ export class PeerTransport implements PeerSender {
         return;
       }
       this.inboundStreams.delete(sender);
+      this.peerReads.delete(sender);
       this.options.onPeerLost(sender);
     };
     call.on('end', () => {
