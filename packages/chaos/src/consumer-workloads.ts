@@ -3,7 +3,7 @@ import type { ClusterAccess } from './cluster-security.js';
 import { leaderEndOffsets } from './final-read.js';
 import type { PartitionOffset, PolledRecord, SubscriptionPartition } from './history.js';
 import { createPrng, type Prng } from './schedule.js';
-import { describeError, raceTimeout, sleep, timedOut, type Recorder, type WorkloadCounters } from './workload.js';
+import { describeError, outcomeOf, raceTimeout, sleep, timedOut, type Recorder, type WorkloadCounters } from './workload.js';
 
 // The consumer-group and queue-subscription workloads of a chaos run. Each records what its
 // members were handed and what the broker confirmed, so the checker can hold the broker to its
@@ -569,14 +569,14 @@ export class QueueMembers {
       ...(nack ? { delayMs } : {}),
     };
     const drained = record({ time: clock(), type: 'invoke', ...fields });
-    const settled = nack ? message.nack({ delayMs }) : message.ack();
+    const settled = outcomeOf(nack ? message.nack({ delayMs }) : message.ack());
     await drained;
-    try {
-      await settled;
+    const outcome = await settled;
+    if (outcome.ok) {
       if (!nack) counters.queueAcks += 1;
       await record({ time: clock(), type: 'ok', ...fields });
-    } catch (err) {
-      await record({ time: clock(), type: refusedBy(settleRefusals, err) ? 'fail' : 'info', ...fields, error: describeError(err) });
+    } else {
+      await record({ time: clock(), type: refusedBy(settleRefusals, outcome.error) ? 'fail' : 'info', ...fields, error: describeError(outcome.error) });
     }
   }
 }

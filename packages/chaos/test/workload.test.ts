@@ -1,6 +1,6 @@
 import { HeraldError, type Consumer, type ConsumedRecord } from '@herald/client';
 import { describe, expect, it } from 'vitest';
-import { isDefiniteFailure, PollReader } from '../src/workload.js';
+import { isDefiniteFailure, outcomeOf, PollReader } from '../src/workload.js';
 
 describe('isDefiniteFailure', () => {
   // Shows which send failures the history records as `fail` (definitely not written) rather than
@@ -79,5 +79,29 @@ describe('PollReader', () => {
     expect((await reader.poll(30, 100, undefined, (r) => r.offset >= 3)).map((r) => r.offset)).toEqual([2, 3]);
     expect((await reader.poll(30, 1)).map((r) => `${r.offset}=${r.value}`)).toEqual(['4=v4']);
     await reader.close();
+  });
+});
+
+describe('outcomeOf', () => {
+  // A workload starts a send or an ack, then awaits its invoke's write to the history before it
+  // awaits the outcome; a refusal that comes first must not be an unhandled rejection (one
+  // crashed a campaign run). Method: a rejection, then a turn of the event loop, counting
+  // unhandled rejections meanwhile.
+  it('handles a rejection that comes before anyone awaits it', async () => {
+    const unhandled: unknown[] = [];
+    const count = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', count);
+    try {
+      const outcome = outcomeOf(Promise.reject(new HeraldError('NoLeader', 'no leader yet')));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await outcome).toMatchObject({ ok: false, error: { reason: 'NoLeader' } });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', count);
+    }
+  });
+
+  it('passes a value through', async () => {
+    expect(await outcomeOf(Promise.resolve(7))).toEqual({ ok: true, value: 7 });
   });
 });
