@@ -15,6 +15,7 @@ export * from './schedule.js';
 export * from './duration.js';
 export * from './corrupt.js';
 export * from './node-processes.js';
+export * from './ports.js';
 export * from './workload.js';
 export * from './consumer-workloads.js';
 export * from './final-read.js';
