@@ -18,6 +18,7 @@
 // first: the first run of a process pays for compiling the failover's code paths (its CPU time
 // was up to twice the later runs'), so it only warms up, unless it is the only one. Profile it with
 // `node --cpu-prof --cpu-prof-dir DIR --conditions=@herald/source --import tsx test/bench/failover-turns.ts 6000 1`.
+import { createPrng } from '@herald/chaos';
 import { loadPeerDefinition, type internalV1 } from '@herald/protocol';
 import type { NodeId } from '@herald/raft';
 import { NodeStore } from '@herald/storage';
@@ -47,18 +48,6 @@ const noopMachine: GroupStateMachine<unknown> = { apply: () => undefined, restor
 type SendMethod = MethodDefinition<internalV1.Frame, internalV1.Empty, internalV1.Frame__Output, internalV1.Empty__Output>;
 const wire = (loadPeerDefinition()['herald.internal.v1.RaftTransport'] as Record<string, SendMethod>)['Send']!;
 
-/** Mulberry32: a small seeded generator standing in for Math.random (campaign order, timeouts). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface NodeCounts {
   turns: number;
   framesOut: number;
@@ -81,7 +70,9 @@ const emptyCounts = (): NodeCounts => ({ turns: 0, framesOut: 0, messagesOut: 0,
 const pause = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 async function run(seed: number) {
-  Math.random = seeded(seed);
+  // A seeded generator stands in for Math.random (campaign order, timeouts).
+  const prng = createPrng(seed);
+  Math.random = prng.next;
   const dir = await mkdtemp(join(tmpdir(), 'herald-failover-turns-'));
   const clock = new FakeClock();
   const hosts = new Map<NodeId, Host>();
