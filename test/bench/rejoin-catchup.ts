@@ -1,66 +1,44 @@
-// Time for a wiped node to be back in the ISR of a partition holding a lot of data, with real
-// `herald node start` processes on 127.0.0.1 (one per node, as deployed). Also counts what went
-// wrong meanwhile: leader changes of the partition and of the meta group, and CheckQuorum
-// step-downs in the nodes' logs. Prints one JSON line.
+// Time for a wiped node to be back in the ISR of partitions holding a lot of data, with real
+// `herald node start` processes on 127.0.0.1 (test/support/process-cluster.ts: one per node, as
+// deployed, peers on mutual TLS). Also counts what went wrong meanwhile: leader changes of the
+// partitions, CheckQuorum step-downs, and the failure detector's verdicts ("peer node down")
+// of every node. Prints one JSON line.
 //
-//   pnpm exec tsx --conditions=@herald/source test/bench/rejoin-catchup.ts [megabytes] [wiped nodes: 1|2] [partitions]
+//   pnpm build
+//   pnpm exec tsx --conditions=@herald/source test/bench/rejoin-catchup.ts [megabytes] [wiped nodes: 1|2] [partitions] [records/s during the catch-up]
 //
 // HERALD_BENCH_INFLIGHT_BYTES sets the nodes' raft.maxInflightBytes; KEEP_DATA=1 keeps the logs.
 //
-// With 2, both followers of the partition are wiped and restarted with --rejoin at once: the
-// single intact replica (the leader) must re-replicate to both.
+// With 2 wiped, both followers of partition 0 are wiped and restarted with --rejoin at once: the
+// single intact replica (the leader) must re-replicate to both. With a rate, a producer writes
+// 1 KiB records at that rate, round robin over the partitions, until the wiped nodes are back.
 import { HeraldClient } from '@herald/client';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { freePorts } from '../support/ports.js';
+import { heraldCompiled, ProcessCluster } from '../support/process-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 
 const megabytes = Number(process.argv[2] ?? 50);
 const wipedCount = Number(process.argv[3] ?? 1);
 const partitions = Number(process.argv[4] ?? 1);
+const loadPerSecond = Number(process.argv[5] ?? 0);
 const valueBytes = 16 * 1024;
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cliEntry = `${repoRoot}packages/cli/src/main.ts`;
-const dataDir = mkdtempSync(`${tmpdir()}/herald-rejoin-bench-`);
-const ports = await freePorts(9);
-const peers = [1, 2, 3].map((id, i) => ({ id, clientPort: ports[i * 3]!, peerPort: ports[i * 3 + 1]!, metricsPort: ports[i * 3 + 2]! }));
-const peersArg = peers.map((p) => `${p.id}=127.0.0.1:${p.clientPort}:${p.peerPort}`).join(',');
-const children = new Map<number, ChildProcess>();
 const inflightBytes = process.env.HERALD_BENCH_INFLIGHT_BYTES;
-const configFile = `${dataDir}/node.yaml`;
+const configFile = `${tmpdir()}/herald-rejoin-bench-${process.pid}.yaml`;
 writeFileSync(configFile, inflightBytes === undefined ? '{}\n' : `raft:\n  maxInflightBytes: ${Number(inflightBytes)}\n`);
-
-function start(id: number, rejoin = false): void {
-  const self = peers.find((p) => p.id === id)!;
-  const log = createWriteStream(`${dataDir}/node-${id}.log`, { flags: 'a' });
-  const args = ['--import', 'tsx', '--conditions=@herald/source', cliEntry, 'node', 'start', '--config', configFile, '--id', String(id), '--data-dir', `${dataDir}/node-${id}`, '--peers', peersArg, '--metrics-port', String(self.metricsPort), '--kafka-port', '0', '--log-level', 'info'];
-  const child = spawn(process.execPath, rejoin ? [...args, '--rejoin'] : args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  children.set(id, child);
-}
-
-async function kill(id: number): Promise<void> {
-  const child = children.get(id);
-  if (child === undefined || child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  await exited;
-  children.delete(id);
-}
+const cluster = await ProcessCluster.start(3, heraldCompiled(), { config: configFile });
+const logOf = (id: number) => `${cluster.dataDir}/node-${id}.log`;
 
 function countInLog(id: number, text: string): number {
-  return readFileSync(`${dataDir}/node-${id}.log`, 'utf8').split('\n').filter((line) => line.includes(text)).length;
+  return readFileSync(logOf(id), 'utf8').split('\n').filter((line) => line.includes(text)).length;
 }
 
 /** Each running node's commit and applied index per raft group, from its /metrics. */
 async function scrapeAll(): Promise<Map<string, Map<number, { commit: number; applied: number }>>> {
   const out = new Map<string, Map<number, { commit: number; applied: number }>>();
-  for (const p of peers) {
-    if (!children.has(p.id)) continue;
+  for (const p of cluster.peers) {
+    if (!cluster.isRunning(p.id)) continue;
     const text = await fetch(`http://127.0.0.1:${p.metricsPort}/metrics`).then((r) => r.text()).catch(() => '');
     for (const line of text.split('\n')) {
       const m = /^herald_raft_(commit|applied)_index\{[^}]*group="([^"]+)"[^}]*\} (\d+)/.exec(line);
@@ -75,9 +53,10 @@ async function scrapeAll(): Promise<Map<string, Map<number, { commit: number; ap
   return out;
 }
 
-const client = new HeraldClient({ brokers: peers.map((p) => `127.0.0.1:${p.clientPort}`), callTimeoutMs: 60_000 });
+const client = new HeraldClient({ brokers: cluster.brokers, callTimeoutMs: 60_000 });
+let loadStop = false;
 try {
-  for (const p of peers) start(p.id);
+  await cluster.ready();
   await client.createTopic('bulk', { partitions, replicationFactor: 3 });
   const topicOf = async () => (await client.describeTopic('bulk')).partitions;
   await waitFor(async () => (await topicOf()).every((p) => p.leaderId > 0 && p.isr.length === 3), { timeoutMs: 60_000, what: 'leaders and full ISRs' });
@@ -91,16 +70,36 @@ try {
     if (sends.length >= 256) await Promise.all(sends.splice(0));
   }
   await Promise.all(sends);
-  await producer.close();
 
   const before = await topicOf();
   const leader = before[0]!.leaderId;
-  const victims = peers.map((p) => p.id).filter((id) => id !== leader).slice(0, wipedCount);
-  const stepDownsBefore = peers.map((p) => countInLog(p.id, 'stepped down: no quorum'));
-  for (const id of victims) await kill(id);
-  for (const id of victims) rmSync(`${dataDir}/node-${id}`, { recursive: true, force: true });
+  const victims = cluster.peers.map((p) => p.id).filter((id) => id !== leader).slice(0, wipedCount);
+  const countAll = (text: string) => cluster.peers.map((p) => countInLog(p.id, text));
+  const stepDownsBefore = countAll('stepped down: no quorum');
+  const verdictsBefore = countAll('peer node down');
+  for (const id of victims) await cluster.kill(id);
+  for (const id of victims) cluster.wipe(id);
   const started = performance.now();
-  for (const id of victims) start(id, true);
+  for (const id of victims) cluster.startNode(id);
+
+  // The write load during the catch-up: acknowledged (quorum) records and failed ones.
+  const load = { sent: 0, failed: 0 };
+  const loadDone = (async () => {
+    if (loadPerSecond <= 0) return;
+    const small = Buffer.alloc(1024, 3);
+    const inFlight = new Set<Promise<unknown>>();
+    for (let i = 0; !loadStop; i++) {
+      const due = started + (i * 1000) / loadPerSecond;
+      if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+      const send = producer.send('bulk', { value: small, partition: i % partitions }).then(
+        () => load.sent++,
+        () => load.failed++,
+      );
+      inFlight.add(send);
+      void send.finally(() => inFlight.delete(send));
+    }
+    await Promise.all(inFlight);
+  })();
 
   // Every 50 ms: leadership (DescribeTopic) and each node's raft gauges, until every wiped node
   // holds, for every partition, what was committed when it restarted, and every ISR is full.
@@ -135,7 +134,10 @@ try {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const stepDowns = peers.map((p, i) => countInLog(p.id, 'stepped down: no quorum') - stepDownsBefore[i]!);
+  loadStop = true;
+  await loadDone;
+  await producer.close();
+  const since = (now: number[], then: number[]) => now.map((n, i) => n - then[i]!);
   console.log(
     JSON.stringify({
       megabytes,
@@ -143,16 +145,21 @@ try {
       records,
       partitions,
       wiped: victims,
+      loadPerSecond,
+      ...(loadPerSecond > 0 ? { loadAcked: load.sent, loadFailed: load.failed } : {}),
       caughtUpSeconds: caughtUpMs < 0 ? null : Number((caughtUpMs / 1000).toFixed(2)),
       isrBackSeconds: isrBackMs < 0 ? null : Number((isrBackMs / 1000).toFixed(2)),
       leadershipsPerPartition: [...leaders.values()].map((s) => s.size),
       leaderlessSeconds: Number((leaderlessMs / 1000).toFixed(2)),
-      checkQuorumStepDowns: stepDowns.reduce((a, b) => a + b, 0),
-      logs: dataDir,
+      checkQuorumStepDowns: since(countAll('stepped down: no quorum'), stepDownsBefore).reduce((a, b) => a + b, 0),
+      // Per node: how often its failure detector declared a peer down (the wiped nodes' count
+      // includes nothing from before their restart: their logs are appended to).
+      peerDownVerdicts: since(countAll('peer node down'), verdictsBefore),
+      ...(process.env.KEEP_DATA === undefined ? {} : { logs: cluster.keepLogs('rejoin') }),
     }),
   );
 } finally {
+  loadStop = true;
   await client.close();
-  for (const id of [...children.keys()]) await kill(id);
-  if (process.env.KEEP_DATA === undefined) rmSync(dataDir, { recursive: true, force: true });
+  await cluster.destroy();
 }

@@ -161,6 +161,7 @@ export class HeraldNode {
       channelCredentials: (id) => this.security.peerChannelCredentials(id),
       onRefused: (reason) => this.metrics.peerRefused.inc({ reason }),
     });
+    this.metrics.peerBacklogs = () => this.transport.backlogs();
     this.host = new Host({
       nodeId: config.nodeId,
       peers: config.peers.map((p) => p.id).filter((id) => id !== config.nodeId),

@@ -56,17 +56,70 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
+/**
+ * The link from one node to another at a fixed bandwidth on the fake clock, as a loaded peer or
+ * a slow network makes it: frames wait in order, and backlogBytes() is what waits (the log data
+ * of the frames), as PeerTransport's is.
+ */
+class SlowLink {
+  private readonly queue: { readonly bytes: number; readonly sentAt: number; readonly deliver: () => void }[] = [];
+  private backlog = 0;
+  maxBacklogBytes = 0;
+  maxDelayMs = 0;
+
+  constructor(
+    readonly from: NodeId,
+    readonly to: NodeId,
+    private readonly clock: FakeClock,
+    private readonly bytesPer10Ms: number,
+  ) {
+    clock.setInterval(() => this.pump(), 10);
+  }
+
+  get backlogBytes(): number {
+    return this.backlog;
+  }
+
+  send(messages: readonly GroupMessage[], deliver: () => void): void {
+    let bytes = 0;
+    for (const { message: m } of messages) if (m.type === 'Append') for (const e of m.entries) bytes += e.data.byteLength;
+    this.queue.push({ bytes, sentAt: this.clock.now(), deliver });
+    this.backlog += bytes;
+    this.maxBacklogBytes = Math.max(this.maxBacklogBytes, this.backlog);
+  }
+
+  /** Bytes the link may still carry: a frame larger than a tick's share leaves once the
+   *  credit is positive and puts it in debt for the ticks that follow. */
+  private credit = 0;
+
+  private pump(): void {
+    this.credit = Math.min(this.credit + this.bytesPer10Ms, this.bytesPer10Ms);
+    while (this.queue.length > 0 && this.credit > 0) {
+      const frame = this.queue.shift()!;
+      this.credit -= frame.bytes;
+      this.backlog -= frame.bytes;
+      this.maxDelayMs = Math.max(this.maxDelayMs, this.clock.now() - frame.sentAt);
+      setImmediate(frame.deliver);
+    }
+  }
+}
+
 /** Three hosts on one fake clock; `late` ones host no group until openGroup() is called.
- *  `onFrame` sees every frame sent, when sent. */
-async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSettings, late: readonly NodeId[] = [], onFrame?: (from: NodeId, to: NodeId, messages: readonly GroupMessage[]) => void): Promise<Map<NodeId, Node>> {
+ *  `onFrame` sees every frame sent, when sent; frames on `slowLink`'s direction take it. */
+async function cluster(clock: FakeClock, settings: (id: NodeId) => HostRaftSettings, late: readonly NodeId[] = [], onFrame?: (from: NodeId, to: NodeId, messages: readonly GroupMessage[]) => void, slowLink?: SlowLink): Promise<Map<NodeId, Node>> {
   const nodes = new Map<NodeId, Node>();
   const dir = await mkdtemp(join(tmpdir(), 'herald-host-'));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const slow = (from: NodeId, to: NodeId) => (slowLink?.from === from && slowLink.to === to ? slowLink : undefined);
   const sender = (from: NodeId) => ({
     send: (to: NodeId, messages: readonly GroupMessage[]) => {
       onFrame?.(from, to, messages);
-      setImmediate(() => nodes.get(to)?.host.receive(from, messages));
+      const deliver = () => nodes.get(to)?.host.receive(from, messages);
+      const link = slow(from, to);
+      if (link === undefined) setImmediate(deliver);
+      else link.send(messages, deliver);
     },
+    backlogBytes: (to: NodeId) => slow(from, to)?.backlogBytes ?? 0,
   });
   for (const id of [1, 2, 3]) {
     const store = await NodeStore.open(join(dir, `node-${id}`));
@@ -267,6 +320,25 @@ it('a leader sends a catch-up within its budget: small Appends, a bounded amount
   expect(during.length).toBeGreaterThan(2);
   expect(Math.max(...gaps)).toBeLessThanOrEqual(100);
   expect(leader.group.isLeader()).toBe(true);
+});
+
+it("a leader's catch-up waits while the link to its follower is busy, so the link never queues more than about two turns' budget", async () => {
+  // Method: as above (2 MiB for late node 3, 1 MiB in flight, 64 KiB Appends, 128 KiB per
+  // turn), but the link from node 1 to node 3 carries 16 KiB per 10 ms, far less than node 1's
+  // budget per turn: a turn's budget alone bounds how fast catch-up leaves, not how fast the
+  // peer takes it, so the link's queue grew to most of the in-flight window (1 MiB) and every
+  // frame behind it, heartbeats too, waited half a second. Node 1 must hold its catch-up back
+  // while the link holds more than one turn's budget: the queue stays under two budgets and one
+  // 64 KiB Append (1 MiB without the hold), and no frame waits much more than that takes to
+  // drain (200 ms).
+  const clock = new FakeClock();
+  const budget: HostRaftSettings = { ...fast, maxCatchupAppendBytes: 64 << 10, catchupBytesPerTurn: 128 << 10, maxInflightBytes: 1 << 20, maxInflightAppends: 256 };
+  const link = new SlowLink(1, 3, clock, 16 << 10);
+  const nodes = await cluster(clock, () => budget, [3], undefined, link);
+  expect(await catchUpLateNode3(clock, nodes)).toBe(true);
+  expect(link.maxBacklogBytes).toBeLessThanOrEqual(2 * (128 << 10) + (64 << 10));
+  expect(link.maxDelayMs).toBeLessThanOrEqual(300);
+  expect(nodes.get(1)!.group.isLeader()).toBe(true);
 });
 
 it('a leader whose storage write fails stops at once, and acknowledges nothing it could not persist', async () => {

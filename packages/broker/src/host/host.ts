@@ -17,6 +17,9 @@ export interface PeerSender {
    *  a lost message, which raft tolerates. An empty frame is the node-level liveness ping: it
    *  must reach the peer's host (Host.receive) like any other. */
   send(to: NodeId, messages: readonly GroupMessage[]): void;
+  /** Bytes sent to `to` that have not left yet: the link's queue (PeerTransport). Catch-up data
+   *  waits while it is over a turn's catch-up budget (Host, "Catch-up budget"). */
+  backlogBytes?(to: NodeId): number;
 }
 
 /** A group whose stored term and vote cannot be trusted: it must not run on this node until an
@@ -564,7 +567,7 @@ export class Host implements GroupHost {
     const key = `${group.id}/${message.to}`;
     if (!catchup && !this.catchupWaiting.has(key) && !this.catchupSending.has(key)) return false;
     const bytes = catchup ? (dataBytes(message) ?? 0) : 0;
-    if (this.catchup.length === 0 && this.takeCatchupBudget(bytes, learner)) {
+    if (this.catchup.length === 0 && !(catchup && this.linkBusy(message.to)) && this.takeCatchupBudget(bytes, learner)) {
       addTo(bulk, message.to, { group: group.id, message });
       this.catchupSending.add(key);
       return true;
@@ -585,20 +588,44 @@ export class Host implements GroupHost {
     return true;
   }
 
+  /**
+   * Whether the link to `peer` holds more unsent bytes than a turn's catch-up budget: catch-up
+   * data for it waits until its queue drains. Without this, a leader whose catch-up went out
+   * faster than the peer read it (a loaded peer, a slow link) queued tens of megabytes on the
+   * link, and its heartbeats and liveness pings, written behind them, arrived seconds late: the
+   * peer declared it down every second or two and its groups campaigned, for minutes (a chaos
+   * campaign's corrupt fault: a node repairing 19 groups from one leader).
+   */
+  private linkBusy(peer: NodeId): boolean {
+    return (this.options.sender.backlogBytes?.(peer) ?? 0) > this.options.raft.catchupBytesPerTurn;
+  }
+
   /** Moves into `bulk`, oldest first, the waiting catch-up messages this turn's budget lets
-   *  through. Those of a group deleted meanwhile are dropped (raft resends what matters). */
+   *  through, skipping those to peers whose links are busy (linkBusy; every message to such a
+   *  peer waits, so each group's stay in order). Those of a group deleted meanwhile are dropped
+   *  (raft resends what matters). */
   private releaseCatchup(bulk: Map<NodeId, GroupMessage[]>): void {
-    let released = 0;
+    const busy = new Map<NodeId, boolean>();
+    const kept: typeof this.catchup = [];
+    let open = true;
     for (const item of this.catchup) {
-      if (this.groups.has(item.group)) {
-        if (!this.takeCatchupBudget(item.bytes, item.learner)) break;
-        addTo(bulk, item.message.to, { group: item.group, message: item.message });
-        this.catchupSending.add(`${item.group}/${item.message.to}`);
+      if (!this.groups.has(item.group)) {
+        this.forgetWaiting(item);
+        continue;
       }
-      released++;
+      const to = item.message.to;
+      let linkBusy = busy.get(to);
+      if (linkBusy === undefined) busy.set(to, (linkBusy = this.linkBusy(to)));
+      if (open && !linkBusy && !this.takeCatchupBudget(item.bytes, item.learner)) open = false;
+      if (!open || linkBusy) {
+        kept.push(item);
+        continue;
+      }
+      addTo(bulk, to, { group: item.group, message: item.message });
+      this.catchupSending.add(`${item.group}/${to}`);
       this.forgetWaiting(item);
     }
-    this.catchup.splice(0, released);
+    this.catchup = kept;
   }
 
   /** Drops the catch-up messages waiting for `peer` (declared down): what it misses, raft sends

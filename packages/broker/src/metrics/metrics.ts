@@ -134,6 +134,9 @@ export class NodeMetrics {
   readonly quotaThrottled: Counter<'principal' | 'kind'>;
   /** Peer traffic dropped: not from a member, a wrong sender, malformed (issue #12). */
   readonly peerRefused: Counter<'reason'>;
+  /** Where herald_peer_backlog_bytes reads each peer link's unsent bytes (set once the
+   *  transport exists). */
+  peerBacklogs: () => readonly (readonly [number, number])[] = () => [];
   private readonly leaderChanges: Counter<GroupLabel>;
   private readonly elections: Counter<GroupLabel>;
   private readonly isrShrinks: Counter<'topic' | 'partition'>;
@@ -256,6 +259,17 @@ export class NodeMetrics {
       registers: r,
     });
     for (const reason of ['not-member', 'wrong-sender', 'malformed', 'term-jump']) this.peerRefused.inc({ reason }, 0);
+    const backlogs = (): readonly (readonly [number, number])[] => this.peerBacklogs();
+    new Gauge({
+      name: 'herald_peer_backlog_bytes',
+      help: 'Bytes written to the stream to a peer and not yet sent (estimated): a peer that reads slowly, or a slow link, makes it grow, and delays every heartbeat behind it; catch-up data waits while it is over raft.catchupBytesPerTurn.',
+      labelNames: ['peer'],
+      registers: r,
+      collect() {
+        this.reset();
+        for (const [peer, bytes] of backlogs()) this.set({ peer: String(peer) }, bytes);
+      },
+    });
 
     this.registerRaftGauges(this.registry, scrape);
   }

@@ -116,8 +116,25 @@ type PeerClient = grpc.Client & {
   describeReplicas: (req: DescribeReplicasRequest, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: { replicas: ReplicaState[] }) => void) => void;
 };
 
-/** Bytes buffered on one outgoing stream beyond which frames are dropped (raft retries). */
+/** Bytes one outgoing stream may hold unsent (PeerLink.backlogBytes) beyond which frames are
+ *  dropped (raft retries). The host keeps catch-up data back long before (Host, "Catch-up
+ *  budget"): this only bounds the memory a peer that stopped reading can take. */
 const OUTBOX_BYTES_MAX = 64 << 20;
+
+/** What a message costs on the wire beyond its log data, roughly (the backlog's estimate). */
+const MESSAGE_OVERHEAD_BYTES = 48;
+
+/** The bytes a frame of `messages` takes on the wire, estimated: their log data (entries,
+ *  snapshots) and a small overhead each. */
+function frameBytes(messages: readonly GroupMessage[]): number {
+  let bytes = 0;
+  for (const { message } of messages) {
+    bytes += MESSAGE_OVERHEAD_BYTES;
+    if (message.type === 'Append') for (const entry of message.entries) bytes += entry.data.byteLength;
+    else if (message.type === 'InstallSnapshot') bytes += message.snapshot.data.byteLength;
+  }
+  return bytes;
+}
 
 const channelOptions = (maxFrameBytes: number): grpc.ChannelOptions => ({
   'grpc.max_send_message_length': maxFrameBytes,
@@ -192,6 +209,12 @@ export function messagesFromWire(frame: WireFrame, sender: NodeId, self: NodeId,
 /** One outgoing stream to a peer, reopened after it breaks. */
 class PeerLink {
   private call: grpc.ClientWritableStream<WireFrame> | null = null;
+  /** Estimated bytes of the frames written to `call` that grpc has not handed to the connection
+   *  yet (their write callbacks have not run). grpc-js's streams count objects, not bytes, in
+   *  writableLength, and take any number: this is the link's real backlog. A peer that reads
+   *  slowly (a loaded process, a slow network) makes it grow, and every frame written behind it,
+   *  heartbeats and liveness pings included, arrives that much later. */
+  private queued = 0;
   private closed = false;
   private wasReady = false;
   private failing = false;
@@ -213,15 +236,24 @@ class PeerLink {
     return !this.closed && !this.failing;
   }
 
-  /** Writes a frame if the stream can take it; otherwise drops it. */
-  write(frame: WireFrame): void {
+  /** Bytes written and not yet sent (see `queued`); 0 without a stream. */
+  get backlogBytes(): number {
+    return this.call === null ? 0 : this.queued;
+  }
+
+  /** Writes a frame of about `bytes` if the stream can take it; otherwise drops it. */
+  write(frame: WireFrame, bytes: number): void {
     if (!this.writable) return;
     const call = this.call ?? this.open();
-    if (call.writableLength > OUTBOX_BYTES_MAX) return;
-    call.write(frame);
+    if (this.queued > OUTBOX_BYTES_MAX) return;
+    this.queued += bytes;
+    call.write(frame, () => {
+      if (this.call === call) this.queued -= bytes;
+    });
   }
 
   private open(): grpc.ClientWritableStream<WireFrame> {
+    this.queued = 0;
     const call = this.client.send((err) => {
       if (this.call === call) this.call = null;
       if (err !== null && err.code !== grpc.status.CANCELLED && !this.closed) this.logger.debug({ peer: this.peer, code: err.code }, 'peer stream ended');
@@ -353,7 +385,16 @@ export class PeerTransport implements PeerSender {
   send(to: NodeId, messages: readonly GroupMessage[]): void {
     const link = this.links.get(to)?.link;
     if (link === undefined || !link.writable) return;
-    link.write(frameToWire(this.options.nodeId, messages, ((this.peerReads.get(to) ?? 0) & FRAME_READS_COMPACT) !== 0));
+    link.write(frameToWire(this.options.nodeId, messages, ((this.peerReads.get(to) ?? 0) & FRAME_READS_COMPACT) !== 0), frameBytes(messages));
+  }
+
+  backlogBytes(to: NodeId): number {
+    return this.links.get(to)?.link.backlogBytes ?? 0;
+  }
+
+  /** Every link's backlog, for herald_peer_backlog_bytes. */
+  backlogs(): [NodeId, number][] {
+    return [...this.links].map(([id, { link }]) => [id, link.backlogBytes]);
   }
 
   /** Asks every connected peer for its view of `groups`; peers that do not answer within
