@@ -154,7 +154,7 @@ export class HeraldNode {
       peers: config.peers.filter((p) => p.id !== config.nodeId).map((p) => ({ id: p.id, address: `${p.host}:${p.peerPort}` })),
       logger: logger.child({ component: 'transport' }),
       onFrame: (from, messages) => this.host.receive(from, messages),
-      onPeerLost: (peer) => this.host.peerLost(peer),
+      onPeerLost: (peer, why) => this.host.peerLost(peer, why),
       describeReplicas: (request) => this.answerDescribeReplicas(request),
       writeTxnMarker: (group, marker, timeoutMs) => this.writeLocalMarker(group, marker, timeoutMs),
       serverCredentials: this.security.peerServerCredentials(),

@@ -276,8 +276,10 @@ export class Gateway implements SessionContext {
           ? this.owners.get(record.clientId)?.connectionId !== record.conn && now - record.disconnectedAtMs > ORPHAN_GRACE_MS && this.sinceStart() > ORPHAN_GRACE_MS
           : now - (this.unreachableSince.get(record.node) ?? now) > ORPHAN_GRACE_MS;
       if (!orphaned) return;
-      this.log.info({ clientId: record.clientId, owner: record.node }, 'session owner gone; session disconnected');
+      // Logged once written: a write fenced by a newer owner's record (this node's index had
+      // not caught up with it) disconnects nothing.
       await this.rewrite(record, { ...record, conn: '', node: 0, disconnectedAtMs: now });
+      this.log.info({ clientId: record.clientId, owner: record.node }, 'session owner gone; session disconnected');
       return;
     }
     const will = record.will;

@@ -125,7 +125,8 @@ export class Host implements GroupHost {
   private peers: readonly NodeId[];
   /** Peers a frame came from since the last turn (the detector hears them in the turn). */
   private heardPeers = new Set<NodeId>();
-  private lostPeers = new Set<NodeId>();
+  /** Peers whose connection broke since the last turn, and how (for the verdict's log line). */
+  private lostPeers = new Map<NodeId, string>();
   private pingDue = false;
   /** Groups whose leader's node was declared down, waiting to campaign, in random order, and
    *  those of them campaigning now (see startCampaigns). */
@@ -399,8 +400,8 @@ export class Host implements GroupHost {
    *  every group led here drops it from the ISR at once (as Kafka's controller does for a broker
    *  it declares dead), so that acks ALL does not wait replica.lag.time.max.ms for a node that
    *  is gone; it rejoins the ISR once it answers holding the whole log. */
-  peerLost(peer: NodeId): void {
-    this.lostPeers.add(peer);
+  peerLost(peer: NodeId, why = 'its connection broke'): void {
+    this.lostPeers.set(peer, why);
     this.schedule();
   }
 
@@ -680,8 +681,8 @@ export class Host implements GroupHost {
     // turn, and it must end down. A restarted peer's next ping brings it back.
     for (const peer of this.heardPeers) if (this.liveness.heard(peer)) this.onVerdict(peer, true);
     this.heardPeers = new Set();
-    for (const peer of this.lostPeers) if (this.liveness.connectionLost(peer)) this.onVerdict(peer, false);
-    this.lostPeers = new Set();
+    for (const [peer, why] of this.lostPeers) if (this.liveness.connectionLost(peer)) this.onVerdict(peer, false, why);
+    this.lostPeers = new Map();
     const inbound = this.inbound;
     this.inbound = [];
     const budget = this.options.raft.catchupBytesPerTurn;
@@ -716,7 +717,7 @@ export class Host implements GroupHost {
     this.pendingTicks = 0;
     for (let i = 0; i < livenessTicks; i++) {
       const { down, ping } = this.liveness.tick();
-      for (const peer of down) this.onVerdict(peer, false);
+      for (const peer of down) this.onVerdict(peer, false, 'no frame from it within the liveness timeout');
       if (ping) this.pingDue = true;
       if (i < ticks) for (const group of this.active) group.tick();
     }
@@ -729,7 +730,7 @@ export class Host implements GroupHost {
    *  campaigns are shuffled: the other survivors queue theirs in another order, so each group is
    *  most often campaigned for first by one of them, which the others then vote for, and the
    *  leaderships spread over the survivors instead of all going to the lowest id. */
-  private onVerdict(peer: NodeId, live: boolean): void {
+  private onVerdict(peer: NodeId, live: boolean, why?: string): void {
     const queued: RaftGroup<unknown>[] = [];
     if (!live) this.dropCatchup(peer);
     for (const group of this.groups.values()) {
@@ -747,7 +748,7 @@ export class Host implements GroupHost {
     // were slower than all at once (10,000 partitions: p50 12 s with 200, 5.4 s all at once).
     if (queued.length > 0) this.campaignWindow = this.options.campaignsInFlight ?? Math.max(CAMPAIGNS_IN_FLIGHT, Math.ceil(this.campaigns.length / 4));
     const what = live ? 'peer node up again' : 'peer node down; its groups fail over';
-    this.options.logger.info({ peer, groups: this.groups.size, ...(live ? {} : { campaigns: queued.length }) }, what);
+    this.options.logger.info({ peer, groups: this.groups.size, ...(live ? {} : { campaigns: queued.length, why }) }, what);
   }
 
   /**

@@ -31,7 +31,7 @@ export interface PeerTransportOptions {
    *  every frame, an empty one (a liveness ping) included. */
   readonly onFrame: (from: NodeId, messages: GroupMessage[]) => void;
   /** A connection to or from `peer` broke, or `peer` ended its stream: its process may be gone. */
-  readonly onPeerLost: (peer: NodeId) => void;
+  readonly onPeerLost: (peer: NodeId, why: string) => void;
   /** Answers a peer's DescribeReplicas: this node's view of the replicas it hosts among `groups`. */
   readonly describeReplicas: (request: DescribeReplicasRequest) => ReplicaState[] | Promise<ReplicaState[]>;
   /** Answers a coordinator's WriteTxnMarker for a partition group hosted here (raft.proto). */
@@ -364,7 +364,7 @@ export class PeerTransport implements PeerSender {
   /** The connection to `peer` broke: its process may be gone, or come back as another release. */
   private linkBroken(peer: NodeId): void {
     this.peerReads.delete(peer);
-    this.options.onPeerLost(peer);
+    this.options.onPeerLost(peer, 'the connection to it broke');
   }
 
   /** Listens on the peer port; returns the port bound (useful with port 0 in tests). */
@@ -489,7 +489,7 @@ export class PeerTransport implements PeerSender {
       }
       this.inboundStreams.delete(sender);
       this.peerReads.delete(sender);
-      this.options.onPeerLost(sender);
+      this.options.onPeerLost(sender, 'its stream to this node ended');
     };
     call.on('end', () => {
       callback(null, {});
