@@ -164,6 +164,9 @@ export class Host implements GroupHost {
   private catchupLeft = 0;
   private catchupSent = false;
   private catchupSending = new Set<string>();
+  /** Catch-up data released to each peer and not yet acknowledged (window()): per group, the
+   *  last index and bytes of each Append or snapshot, oldest first, and the sum per peer. */
+  private readonly unacked = new Map<NodeId, { readonly groups: Map<string, { lastIndex: number; bytes: number; atMs: number }[]>; bytes: number }>();
   readonly clock: Clock;
 
   constructor(private readonly options: HostOptions) {
@@ -569,6 +572,7 @@ export class Host implements GroupHost {
     if (!catchup && !this.catchupWaiting.has(key) && !this.catchupSending.has(key)) return false;
     const bytes = catchup ? (dataBytes(message) ?? 0) : 0;
     if (this.catchup.length === 0 && !(catchup && this.linkBusy(message.to)) && this.takeCatchupBudget(bytes, learner)) {
+      if (catchup) this.sentCatchup(group.id, message, bytes);
       addTo(bulk, message.to, { group: group.id, message });
       this.catchupSending.add(key);
       return true;
@@ -598,7 +602,48 @@ export class Host implements GroupHost {
    * campaign's corrupt fault: a node repairing 19 groups from one leader).
    */
   private linkBusy(peer: NodeId): boolean {
-    return (this.options.sender.backlogBytes?.(peer) ?? 0) > this.options.raft.catchupBytesPerTurn;
+    const budget = this.options.raft.catchupBytesPerTurn;
+    return (this.options.sender.backlogBytes?.(peer) ?? 0) > budget || this.window(peer) > CATCHUP_WINDOW_TURNS * budget;
+  }
+
+  /**
+   * Catch-up bytes released to `peer` and not acknowledged yet: what is on the way to it, in
+   * buffers the link cannot count (grpc's own, HTTP/2's window, the sockets', a proxy's) or
+   * waiting in its host to be stepped. linkBusy() keeps it under a few turns' budget, so that
+   * the peer's heartbeats and pings wait behind little, however slowly it reads: the link's own
+   * backlog bounds only what it holds itself. An acknowledgement lost (raft tolerates it)
+   * would hold the window forever; entries older than CATCHUP_ACK_WAIT_MS are dropped.
+   */
+  private window(peer: NodeId): number {
+    const state = this.unacked.get(peer);
+    if (state === undefined) return 0;
+    const oldest = this.clock.now() - CATCHUP_ACK_WAIT_MS;
+    for (const [group, sent] of state.groups) {
+      while (sent.length > 0 && sent[0]!.atMs < oldest) state.bytes -= sent.shift()!.bytes;
+      if (sent.length === 0) state.groups.delete(group);
+    }
+    return state.bytes;
+  }
+
+  /** A catch-up Append or snapshot of `group` was released to its follower. */
+  private sentCatchup(group: string, message: Message, bytes: number): void {
+    const lastIndex = message.type === 'Append' ? message.prevIndex + message.entries.length : message.type === 'InstallSnapshot' ? message.snapshot.meta.index : 0;
+    let state = this.unacked.get(message.to);
+    if (state === undefined) this.unacked.set(message.to, (state = { groups: new Map(), bytes: 0 }));
+    let sent = state.groups.get(group);
+    if (sent === undefined) state.groups.set(group, (sent = []));
+    sent.push({ lastIndex, bytes, atMs: this.clock.now() });
+    state.bytes += bytes;
+  }
+
+  /** `peer` answered an Append of `group`: what it now holds is acknowledged; a rejection
+   *  acknowledges everything (raft sends again what it still needs). */
+  private ackedCatchup(group: string, peer: NodeId, matchIndex: number | null): void {
+    const state = this.unacked.get(peer);
+    const sent = state?.groups.get(group);
+    if (state === undefined || sent === undefined) return;
+    while (sent.length > 0 && (matchIndex === null || sent[0]!.lastIndex <= matchIndex)) state.bytes -= sent.shift()!.bytes;
+    if (sent.length === 0) state.groups.delete(group);
   }
 
   /** Moves into `bulk`, oldest first, the waiting catch-up messages this turn's budget lets
@@ -622,6 +667,7 @@ export class Host implements GroupHost {
         kept.push(item);
         continue;
       }
+      if (item.bytes > 0 || item.message.type === 'InstallSnapshot') this.sentCatchup(item.group, item.message, item.bytes);
       addTo(bulk, to, { group: item.group, message: item.message });
       this.catchupSending.add(`${item.group}/${to}`);
       this.forgetWaiting(item);
@@ -706,6 +752,7 @@ export class Host implements GroupHost {
       // last heartbeat would make the followers that just forgot it follow it again, quiescent,
       // with no verdict left to come (the host test of deferred campaigns found it).
       if (!this.liveness.isLive(message.from)) continue;
+      if (message.type === 'AppendResponse') this.ackedCatchup(id, message.from, message.rejected ? null : message.matchIndex);
       group.step(message);
       this.touched.add(group);
     }
@@ -732,7 +779,10 @@ export class Host implements GroupHost {
    *  leaderships spread over the survivors instead of all going to the lowest id. */
   private onVerdict(peer: NodeId, live: boolean, why?: string): void {
     const queued: RaftGroup<unknown>[] = [];
-    if (!live) this.dropCatchup(peer);
+    if (!live) {
+      this.dropCatchup(peer);
+      this.unacked.delete(peer);
+    }
     for (const group of this.groups.values()) {
       if (live) group.peerUp(peer);
       else if (group.peerDown(peer)) queued.push(group);
@@ -808,6 +858,13 @@ function sendsBeforeWrite(message: Message): boolean {
 
 /** The fewest campaigns queued by verdicts that a node runs at once (Host.startCampaigns). */
 const CAMPAIGNS_IN_FLIGHT = 200;
+
+/** Catch-up bytes on the way to one peer and not acknowledged, in turns' budgets
+ *  (Host.window): two, so that the peer always has its next turn's data when it ends one. */
+const CATCHUP_WINDOW_TURNS = 2;
+
+/** How long an unacknowledged catch-up send counts against its peer's window (an answer lost). */
+const CATCHUP_ACK_WAIT_MS = 5_000;
 
 /**
  * The most ticks one turn steps (see Host.stepInputs): a sixth of an election timeout (one tick
