@@ -174,7 +174,7 @@ describe('queue subscriptions on the partition leader', () => {
     expect((await partition.leader.queues.ack('s', [[0, 2]])).refused).toEqual([]);
     const late = await partition.leader.queues.ack('s', [[0, 1]]);
     expect(late.applied).toEqual([]);
-    expect(late.refused).toEqual([{ offset: 0, why: 'offset 0 was delivered again since and acked by delivery 2 (the receipt names 1)' }]);
+    expect(late.refused).toEqual([{ offset: 0, deliveries: 1, why: 'offset 0 was delivered again since and acked by delivery 2 (the receipt names 1)' }]);
     expect((await partition.leader.queues.ack('s', [[0, 2]])).refused).toEqual([]);
     expect(partition.leader.queues.describe()[0]).toMatchObject({ ackFloor: 1, acked: 1, redelivered: 1 });
   });
@@ -188,7 +188,7 @@ describe('queue subscriptions on the partition leader', () => {
     await partition.leader.queues.sweep();
     await partition.group.waitUntil(() => partition.leader.queues.describe()[0]?.deadLettered === 1, 5_000);
     expect(deadLetters).toEqual([0]);
-    expect((await partition.leader.queues.ack('s', [[0, 1]])).refused).toEqual([{ offset: 0, why: 'offset 0 went to the dead-letter topic' }]);
+    expect((await partition.leader.queues.ack('s', [[0, 1]])).refused).toEqual([{ offset: 0, deliveries: 1, why: 'offset 0 went to the dead-letter topic' }]);
   });
 
   it('gives an unacked record back after its lease, with a higher delivery count, and never an acked one', async () => {

@@ -28,7 +28,7 @@ describe('QueueState', () => {
     q.apply(lease([0], 40_000, 70_000, 'm2'), 10, 0); // offset 0 delivered again
     const outcome = q.apply({ type: 'QueueAck', sub: 's', receipts: [[0, 1], [1, 1], [2, 1]] }, 10, 0);
     expect(outcome.applied).toEqual([[1, 1], [2, 1]]);
-    expect(outcome.refused).toEqual([{ offset: 0, why: expect.stringContaining('delivered again since') }]);
+    expect(outcome.refused).toEqual([{ offset: 0, deliveries: 1, why: expect.stringContaining('delivered again since') }]);
     const sub = q.subscriptions.get('s')!;
     expect(sub.floor).toBe(0);
     q.apply({ type: 'QueueAck', sub: 's', receipts: [[0, 2]] }, 10, 0);

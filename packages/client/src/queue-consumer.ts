@@ -268,7 +268,7 @@ export class QueueConsumer implements AsyncIterable<QueueMessage> {
     try {
       const refused = await this.call('ack', partition, list, {});
       for (const item of list) {
-        const why = refused.get(item.offset);
+        const why = refusal(refused, item);
         if (why === undefined) item.resolve();
         else item.reject(new HeraldError('NotHeld', why));
       }
@@ -279,12 +279,12 @@ export class QueueConsumer implements AsyncIterable<QueueMessage> {
 
   private async settle(kind: Settle, message: QueueMessage, fields: { delayMs?: number; reject?: boolean; ackTimeoutMs?: number }): Promise<void> {
     const refused = await this.call(kind, message.partition, [message], fields);
-    const why = refused.get(message.offset);
+    const why = refusal(refused, message);
     if (why !== undefined) throw new HeraldError('NotHeld', why);
   }
 
-  /** One Ack, Nack or Extend call at the partition's leader; the offsets refused, with why. */
-  private async call(kind: Settle, partition: number, receipts: readonly { offset: number; deliveryCount: number }[], fields: { delayMs?: number; reject?: boolean; ackTimeoutMs?: number }, options: CallOptions = {}): Promise<Map<number, string>> {
+  /** One Ack, Nack or Extend call at the partition's leader; the receipts refused, with why. */
+  private async call(kind: Settle, partition: number, receipts: readonly { offset: number; deliveryCount: number }[], fields: { delayMs?: number; reject?: boolean; ackTimeoutMs?: number }, options: CallOptions = {}): Promise<readonly v1.RefusedReceipt__Output[]> {
     const { topic, subscription } = this.options;
     const request = { topic, partition, subscription, receipts: receipts.map((r) => ({ offset: r.offset, deliveryCount: r.deliveryCount })), ...fields };
     const response = await this.router.atLeader(
@@ -293,8 +293,16 @@ export class QueueConsumer implements AsyncIterable<QueueMessage> {
       (stubs, deadline) => unaryCall<v1.SettleResponse__Output>(stubs.address, (o, cb) => stubs.queues[kind](request, o, cb), deadline),
       options,
     );
-    return new Map(response.refused.map((r) => [r.offset, r.reason]));
+    return response.refused;
   }
+}
+
+/** Why `receipt` was refused, or undefined when it was applied. A call can carry two receipts of
+ *  one offset (the record was delivered again to this member before its first ack left), and
+ *  only the stale one is refused: matched by delivery count, or by offset alone from a server
+ *  that does not say it (0). */
+function refusal(refused: readonly v1.RefusedReceipt__Output[], receipt: { readonly offset: number; readonly deliveryCount: number }): string | undefined {
+  return refused.find((r) => r.offset === receipt.offset && (r.deliveryCount === 0 || r.deliveryCount === receipt.deliveryCount))?.reason;
 }
 
 /** Queue subscriptions of a topic, merged from every node's answer (each partition as its

@@ -77,7 +77,7 @@ export function queueService(node: HeraldNode, log: Logger): grpc.UntypedService
             ? await queues.nack(sub, list, { delayMs: intInRange(req.delayMs, 'delay_ms', 0, QUEUE_NACK_DELAY_MAX_MS), reject: req.reject === true })
             : await queues.extend(sub, list, ackTimeout(req.ackTimeoutMs));
       node.metrics.queueSettled.inc({ topic: partition.settings.topic, subscription: sub, kind: kind === 'nack' && req.reject ? 'reject' : kind }, outcome.applied.length);
-      return { refused: outcome.refused.map((r) => ({ offset: r.offset, reason: r.why })) };
+      return { refused: outcome.refused.map((r) => ({ offset: r.offset, reason: r.why, deliveryCount: r.deliveries })) };
     });
 
   return {

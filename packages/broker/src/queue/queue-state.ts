@@ -79,7 +79,7 @@ export type QueueCommand =
 export interface QueueOutcome {
   readonly applied: readonly Receipt[];
   /** The receipts refused, and why, for acks, nacks and extends. */
-  readonly refused: readonly { readonly offset: number; readonly why: string }[];
+  readonly refused: readonly { readonly offset: number; readonly deliveries: number; readonly why: string }[];
 }
 
 const EMPTY: QueueOutcome = { applied: [], refused: [] };
@@ -104,9 +104,9 @@ export class QueueState {
       }
       return this.lease(sub, command, nextOffset);
     }
-    if (sub === undefined) return { applied: [], refused: command.receipts.map(([offset]) => ({ offset, why: `subscription "${command.sub}" does not exist` })) };
+    if (sub === undefined) return { applied: [], refused: command.receipts.map(([offset, deliveries]) => ({ offset, deliveries, why: `subscription "${command.sub}" does not exist` })) };
     const applied: Receipt[] = [];
-    const refused: { offset: number; why: string }[] = [];
+    const refused: { offset: number; deliveries: number; why: string }[] = [];
     for (const receipt of command.receipts) {
       const [offset, deliveries] = receipt;
       const record = sub.records.get(offset);
@@ -116,12 +116,12 @@ export class QueueState {
         // refused: it came after the record was given to another member.
         const why = settledWhy(sub, record, offset, deliveries);
         if (why === undefined) applied.push(receipt);
-        else refused.push({ offset, why });
+        else refused.push({ offset, deliveries, why });
         continue;
       }
       const why = heldWhy(record, offset, deliveries, command.type);
       if (why !== undefined) {
-        refused.push({ offset, why });
+        refused.push({ offset, deliveries, why });
         continue;
       }
       applied.push(receipt);

@@ -11,6 +11,12 @@ export interface RefusedReceipt {
    * Why, e.g. "offset 7 was delivered again since (delivery 3, the receipt names 2)".
    */
   'reason'?: (string);
+  /**
+   * The refused receipt's delivery count: one call may carry two receipts of one offset (a
+   * record delivered again to the same member before its first ack left), and only one of
+   * them may be refused. 0 from servers before this field: match by offset alone.
+   */
+  'deliveryCount'?: (number);
 }
 
 /**
@@ -22,4 +28,10 @@ export interface RefusedReceipt__Output {
    * Why, e.g. "offset 7 was delivered again since (delivery 3, the receipt names 2)".
    */
   'reason': (string);
+  /**
+   * The refused receipt's delivery count: one call may carry two receipts of one offset (a
+   * record delivered again to the same member before its first ack left), and only one of
+   * them may be refused. 0 from servers before this field: match by offset alone.
+   */
+  'deliveryCount': (number);
 }
