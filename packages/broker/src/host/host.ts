@@ -166,7 +166,7 @@ export class Host implements GroupHost {
   private catchupSending = new Set<string>();
   /** Catch-up data released to each peer and not yet acknowledged (window()): per group, the
    *  last index and bytes of each Append or snapshot, oldest first, and the sum per peer. */
-  private readonly unacked = new Map<NodeId, { readonly groups: Map<string, { lastIndex: number; bytes: number; atMs: number }[]>; bytes: number }>();
+  private readonly unacked = new Map<NodeId, { readonly groups: Map<string, { lastIndex: number; bytes: number; atMs: number }[]>; bytes: number; expireAtMs: number }>();
   readonly clock: Clock;
 
   constructor(private readonly options: HostOptions) {
@@ -572,7 +572,7 @@ export class Host implements GroupHost {
     if (!catchup && !this.catchupWaiting.has(key) && !this.catchupSending.has(key)) return false;
     const bytes = catchup ? (dataBytes(message) ?? 0) : 0;
     if (this.catchup.length === 0 && !(catchup && this.linkBusy(message.to)) && this.takeCatchupBudget(bytes, learner)) {
-      if (catchup) this.sentCatchup(group.id, message, bytes);
+      if (bytes > 0) this.sentCatchup(group.id, message, bytes);
       addTo(bulk, message.to, { group: group.id, message });
       this.catchupSending.add(key);
       return true;
@@ -594,8 +594,9 @@ export class Host implements GroupHost {
   }
 
   /**
-   * Whether the link to `peer` holds more unsent bytes than a turn's catch-up budget: catch-up
-   * data for it waits until its queue drains. Without this, a leader whose catch-up went out
+   * Whether catch-up data for `peer` must wait: its link holds more unsent bytes than a turn's
+   * catch-up budget, or more than two turns' budget of it is unacknowledged (window()). Without
+   * this, a leader whose catch-up went out
    * faster than the peer read it (a loaded peer, a slow link) queued tens of megabytes on the
    * link, and its heartbeats and liveness pings, written behind them, arrived seconds late: the
    * peer declared it down every second or two and its groups campaigned, for minutes (a chaos
@@ -617,10 +618,15 @@ export class Host implements GroupHost {
   private window(peer: NodeId): number {
     const state = this.unacked.get(peer);
     if (state === undefined) return 0;
-    const oldest = this.clock.now() - CATCHUP_ACK_WAIT_MS;
-    for (const [group, sent] of state.groups) {
-      while (sent.length > 0 && sent[0]!.atMs < oldest) state.bytes -= sent.shift()!.bytes;
-      if (sent.length === 0) state.groups.delete(group);
+    // The pass over the peer's groups runs a few times per wait at most, not per message: a
+    // rejoining node of a 10,000-partition cluster catches up thousands of groups at once.
+    const now = this.clock.now();
+    if (now >= state.expireAtMs) {
+      state.expireAtMs = now + CATCHUP_ACK_WAIT_MS / 10;
+      for (const [group, sent] of state.groups) {
+        while (sent.length > 0 && sent[0]!.atMs < now - CATCHUP_ACK_WAIT_MS) state.bytes -= sent.shift()!.bytes;
+        if (sent.length === 0) state.groups.delete(group);
+      }
     }
     return state.bytes;
   }
@@ -629,7 +635,7 @@ export class Host implements GroupHost {
   private sentCatchup(group: string, message: Message, bytes: number): void {
     const lastIndex = message.type === 'Append' ? message.prevIndex + message.entries.length : message.type === 'InstallSnapshot' ? message.snapshot.meta.index : 0;
     let state = this.unacked.get(message.to);
-    if (state === undefined) this.unacked.set(message.to, (state = { groups: new Map(), bytes: 0 }));
+    if (state === undefined) this.unacked.set(message.to, (state = { groups: new Map(), bytes: 0, expireAtMs: 0 }));
     let sent = state.groups.get(group);
     if (sent === undefined) state.groups.set(group, (sent = []));
     sent.push({ lastIndex, bytes, atMs: this.clock.now() });
@@ -667,7 +673,7 @@ export class Host implements GroupHost {
         kept.push(item);
         continue;
       }
-      if (item.bytes > 0 || item.message.type === 'InstallSnapshot') this.sentCatchup(item.group, item.message, item.bytes);
+      if (item.bytes > 0) this.sentCatchup(item.group, item.message, item.bytes);
       addTo(bulk, to, { group: item.group, message: item.message });
       this.catchupSending.add(`${item.group}/${to}`);
       this.forgetWaiting(item);
