@@ -841,7 +841,7 @@ function addTo(box: Map<NodeId, GroupMessage[]>, to: NodeId, message: GroupMessa
 /** The bytes of log data a message brings (entries or a snapshot), or null for a message that
  *  brings none. Empty Appends count as 0, so that they keep their place behind a group's
  *  waiting ones (Host.stepInputs). */
-function dataBytes(message: Message): number | null {
+export function dataBytes(message: Message): number | null {
   if (message.type === 'Append') {
     let bytes = 0;
     for (const entry of message.entries) bytes += entry.data.byteLength;

@@ -3,7 +3,7 @@ import { FRAME_READS_COMPACT, messageFromProto, messageToProto, loadPeerDefiniti
 import type { Message, NodeId } from '@herald/raft';
 import { nodeIdFromCertificate } from '@herald/security';
 import type { Logger } from 'pino';
-import type { GroupMessage, PeerSender } from '../host/host.js';
+import { dataBytes, type GroupMessage, type PeerSender } from '../host/host.js';
 import type { MarkerRequest } from '../partition/partition-leader.js';
 
 // @herald/protocol mirrors raft's Message without depending on @herald/raft (arrows point
@@ -128,11 +128,7 @@ const MESSAGE_OVERHEAD_BYTES = 48;
  *  snapshots) and a small overhead each. */
 function frameBytes(messages: readonly GroupMessage[]): number {
   let bytes = 0;
-  for (const { message } of messages) {
-    bytes += MESSAGE_OVERHEAD_BYTES;
-    if (message.type === 'Append') for (const entry of message.entries) bytes += entry.data.byteLength;
-    else if (message.type === 'InstallSnapshot') bytes += message.snapshot.data.byteLength;
-  }
+  for (const { message } of messages) bytes += MESSAGE_OVERHEAD_BYTES + (dataBytes(message) ?? 0);
   return bytes;
 }
 
